@@ -1,0 +1,68 @@
+//! The group's calendar as members see it: content meetings plus organizers' changes.
+
+use chrono::{DateTime, Utc};
+
+use super::occurrence::{Change, Occurrence, occurrences};
+use crate::content::{Content, Meeting};
+
+/// What organizers changed from chat, read from the database: single dates cancelled or
+/// moved, and one-off meetings. Content files stay the source of the regular schedule.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `(meeting slug, change)`, oldest first: a later change to the same date wins.
+    pub changes: Vec<(String, Change)>,
+    /// One-off meetings added in chat.
+    pub meetings: Vec<Meeting>,
+}
+
+/// Content and overrides together.
+#[derive(Clone, Copy)]
+pub struct Agenda<'a> {
+    /// The organizers' files.
+    pub content: &'a Content,
+    /// The organizers' chat changes.
+    pub overrides: &'a Overrides,
+}
+
+impl<'a> Agenda<'a> {
+    /// Builds an agenda.
+    pub fn new(content: &'a Content, overrides: &'a Overrides) -> Agenda<'a> {
+        Agenda { content, overrides }
+    }
+
+    /// Every meeting: content files first, then one-offs added in chat.
+    pub fn meetings(&self) -> impl Iterator<Item = &'a Meeting> + 'a {
+        self.content.meetings.iter().chain(self.overrides.meetings.iter())
+    }
+
+    /// The meeting with this slug (case-insensitive).
+    pub fn meeting(&self, slug: &str) -> Option<&'a Meeting> {
+        self.meetings().find(|m| m.slug.eq_ignore_ascii_case(slug))
+    }
+
+    /// A meeting's changes: the file's first, then the chat's, so chat changes win.
+    pub fn changes_for(&self, meeting: &Meeting) -> Vec<Change> {
+        let mut changes = meeting.changes.clone();
+        changes.extend(self.overrides.changes.iter().filter(|(slug, _)| *slug == meeting.slug).map(|(_, c)| c.clone()));
+        changes
+    }
+
+    /// Occurrences of every meeting (or only `only`) that have not ended by `after`, in order
+    /// of start, at most `limit`.
+    pub fn upcoming(
+        &self,
+        only: Option<&str>,
+        after: DateTime<Utc>,
+        limit: usize,
+        include_cancelled: bool,
+    ) -> Vec<Occurrence> {
+        let mut all: Vec<Occurrence> = self
+            .meetings()
+            .filter(|m| only.is_none_or(|o| m.slug.eq_ignore_ascii_case(o)))
+            .flat_map(|m| occurrences(&m.slug, &m.schedule, &self.changes_for(m), after, limit, include_cancelled))
+            .collect();
+        all.sort_by(|a, b| (a.start, &a.meeting).cmp(&(b.start, &b.meeting)));
+        all.truncate(limit);
+        all
+    }
+}

@@ -1,0 +1,74 @@
+//! The subcommands behind `main.rs`: each takes the parsed configuration and returns the
+//! process's exit code.
+
+mod ask;
+mod check;
+mod ics;
+mod run;
+
+use std::process::ExitCode;
+
+use chrono::Utc;
+
+use crate::config::{AskAs, Cli, Cmd, RunArgs};
+use crate::content::ContentHandle;
+use crate::engine::{Engine, Platform, Request, Settings};
+use crate::locale::Locale;
+
+/// Exit code for content that does not load.
+const BAD_CONTENT: u8 = 1;
+
+/// Runs the subcommand the command line asked for.
+pub async fn dispatch(cli: Cli) -> ExitCode {
+    let global = cli.global;
+    match cli.command {
+        None => {
+            run::run(
+                &global,
+                RunArgs {
+                    who: AskAs {
+                        user: "console".into(),
+                        name: "Console user".into(),
+                        organizer: false,
+                        locale: None,
+                        now: None,
+                        tz: None,
+                    },
+                    discord: Default::default(),
+                    matrix: Default::default(),
+                },
+            )
+            .await
+        }
+        Some(Cmd::Run(args)) => run::run(&global, args).await,
+        Some(Cmd::Console(who)) => run::console_only(&global, who).await,
+        Some(Cmd::Ask(args)) => ask::ask(&global, args).await,
+        Some(Cmd::Check) => check::check(&global),
+        Some(Cmd::Ics(args)) => ics::ics(&global, args),
+    }
+}
+
+/// Loads the content or prints why not.
+fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCode> {
+    ContentHandle::open(&global.content).map_err(|errors| {
+        eprintln!("convoca: the content in {} has errors:", global.content.display());
+        eprintln!("{errors}");
+        ExitCode::from(BAD_CONTENT)
+    })
+}
+
+/// Builds the engine for terminal use.
+fn engine(content: ContentHandle) -> Engine {
+    Engine::new(content, Settings::default())
+}
+
+/// A request from the terminal user described by `who`.
+fn request(engine: &Engine, who: &AskAs, text: &str) -> Request {
+    let command = crate::engine::Command::parse(text);
+    let now = who.now.unwrap_or_else(Utc::now);
+    let mut req = Request::new(Platform::Console, &who.user, &who.name, command, now);
+    req.locale = who.locale.as_deref().map_or_else(|| engine.content().current().group.language, Locale::from_tag);
+    req.organizer = who.organizer;
+    req.zone = who.tz;
+    req
+}

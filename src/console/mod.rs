@@ -1,0 +1,6 @@
+//! The terminal front end: `convoca ask`, the interactive console, and posts printed by the
+//! reminder scheduler when no chat platform is configured.
+
+mod render;
+
+pub use render::render;

@@ -1,0 +1,580 @@
+//! The shapes of the files in `commands/`, and their checking into the model.
+//!
+//! Every field that can be wrong in a way TOML cannot see (a zone, a rule, a date, a link)
+//! is read `Spanned`, so its error can name the line it is on.
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::{Spanned, Value};
+
+use super::error::ContentError;
+use super::model::*;
+use super::text::{RawText, Text};
+use crate::calendar::{Change, ChangeKind, Lead, Schedule, resolve_local};
+use crate::locale::Locale;
+
+/// One file being checked: where errors go and how to find their lines.
+pub(crate) struct Source<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub errors: &'a mut Vec<ContentError>,
+}
+
+impl Source<'_> {
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.errors.push(ContentError::at(self.path, self.text, span.start, message));
+    }
+
+    fn whole(&mut self, message: impl Into<String>) {
+        self.errors.push(ContentError::file(self.path, message));
+    }
+
+    /// Parses the file's TOML, recording a syntax or shape error with its line.
+    pub fn parse<T: for<'de> Deserialize<'de>>(&mut self) -> Option<T> {
+        match toml::from_str::<T>(self.text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let message = e.message().trim().to_string();
+                match e.span() {
+                    Some(span) => self.at(span, message),
+                    None => self.whole(message),
+                }
+                None
+            }
+        }
+    }
+
+    fn required(&mut self, text: Option<RawText>, what: &str, language: Locale) -> Text {
+        match text.map(|t| t.resolve(language)) {
+            Some(t) if !t.is_blank() => t,
+            _ => {
+                self.whole(format!(
+                    "{what} is missing: add `{}` to the file",
+                    what.split(' ').next_back().unwrap_or(what)
+                ));
+                Text::default()
+            }
+        }
+    }
+
+    fn zone(&mut self, zone: Option<Spanned<String>>, default: Tz) -> Tz {
+        let Some(zone) = zone else { return default };
+        match zone.get_ref().trim().parse::<Tz>() {
+            Ok(tz) => tz,
+            Err(_) => {
+                let name = zone.get_ref().clone();
+                self.at(zone.span(), format!("unknown time zone `{name}`: use an IANA name such as America/New_York"));
+                default
+            }
+        }
+    }
+
+    fn link(&mut self, link: Option<Spanned<String>>) -> Option<String> {
+        let link = link?;
+        let url = link.get_ref().trim().to_string();
+        if url.is_empty() {
+            return None;
+        }
+        if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:") {
+            Some(url)
+        } else {
+            self.at(link.span(), format!("`{url}` is not a link: it must start with https://"));
+            None
+        }
+    }
+
+    fn slug(&mut self, given: Option<Spanned<String>>, stem: &str) -> String {
+        match given {
+            Some(s) => {
+                let slug = s.get_ref().trim().to_string();
+                if !valid_slug(&slug) {
+                    self.at(
+                        s.span(),
+                        format!("`{slug}` is not a valid name: use lowercase letters, digits and dashes"),
+                    );
+                }
+                slug
+            }
+            None => {
+                if !valid_slug(stem) {
+                    self.whole(format!(
+                        "the file name `{stem}` is not a valid name: rename it with lowercase letters, digits and dashes, or set `slug`"
+                    ));
+                }
+                stem.to_string()
+            }
+        }
+    }
+
+    fn parsed<T>(&mut self, value: &Spanned<Value>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let text = value_text(value.get_ref());
+        let parsed = text.as_deref().and_then(parse);
+        if parsed.is_none() {
+            let shown = text.unwrap_or_else(|| value.get_ref().to_string());
+            self.at(value.span(), format!("`{shown}` is not {what}"));
+        }
+        parsed
+    }
+}
+
+/// Lowercase letters, digits and single dashes, starting with a letter or digit.
+pub fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// Strings and TOML's own dates and times, as text.
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Datetime(d) => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+/// `2026-12-07`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `17:00` or `17:00:00`.
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    let s = s.trim();
+    NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok()
+}
+
+/// `2026-12-14T18:00`, `2026-12-14 18:00` or with seconds.
+pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+}
+
+/// `90m`, `1h30m`, `2h`: a meeting's length.
+fn parse_duration(s: &str) -> Option<Duration> {
+    let lead = Lead::parse(s).ok()?;
+    Some(Duration::days(i64::from(lead.days)) + Duration::minutes(i64::from(lead.minutes)))
+}
+
+// ---------------------------------------------------------------------------------------
+// group.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GroupFile {
+    name: Option<RawText>,
+    short_name: Option<String>,
+    time_zone: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+    website: Option<Spanned<String>>,
+    contact: Option<ContactFile>,
+    mission: Option<RawText>,
+    history: Option<RawText>,
+    get_involved: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactFile {
+    name: String,
+    email: Option<String>,
+}
+
+impl GroupFile {
+    pub fn check(self, src: &mut Source<'_>) -> Group {
+        let language = match &self.language {
+            Some(l) if !matches!(l.get_ref().trim(), "en" | "es") => {
+                src.at(l.span(), format!("`{}` is not a language convoca speaks: use en or es", l.get_ref()));
+                Locale::En
+            }
+            Some(l) => Locale::from_tag(l.get_ref()),
+            None => Locale::En,
+        };
+        let name = src.required(self.name, "the group's name", language);
+        if self.time_zone.is_none() {
+            src.whole("the group's `time_zone` is missing (for example America/New_York)");
+        }
+        let zone = src.zone(self.time_zone, Tz::UTC);
+        let short_name = self
+            .short_name
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| name.get(language).to_string());
+        Group {
+            short_name,
+            zone,
+            language,
+            website: src.link(self.website),
+            contact: self.contact.map(|c| Contact { name: c.name, email: c.email }),
+            mission: src.required(self.mission, "the group's mission", language),
+            history: self.history.map(|t| t.resolve(language)),
+            get_involved: self.get_involved.map(|t| t.resolve(language)),
+            name,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// meetings/*.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeetingFile {
+    slug: Option<Spanned<String>>,
+    title: Option<RawText>,
+    summary: Option<RawText>,
+    repeat: Option<Spanned<String>>,
+    first_date: Option<Spanned<Value>>,
+    date: Option<Spanned<Value>>,
+    start: Option<Spanned<Value>>,
+    end: Option<Spanned<Value>>,
+    duration: Option<Spanned<Value>>,
+    time_zone: Option<Spanned<String>>,
+    place: Option<PlaceFile>,
+    reminders: Option<RemindersFile>,
+    #[serde(default)]
+    campaigns: Vec<Spanned<String>>,
+    #[serde(default)]
+    exceptions: Vec<ExceptionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceFile {
+    name: Option<RawText>,
+    link: Option<Spanned<String>>,
+    link_for: Option<Spanned<String>>,
+    note: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RemindersFile {
+    before: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    channels: Vec<Spanned<String>>,
+    #[serde(default)]
+    members_channels: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionFile {
+    date: Spanned<Value>,
+    #[serde(default)]
+    cancel: bool,
+    move_to: Option<Spanned<Value>>,
+}
+
+/// Checks a channel reference: `discord:<numeric id>` or `matrix:!room:server` / `#alias:server`.
+pub fn valid_channel(s: &str) -> bool {
+    if let Some(id) = s.strip_prefix("discord:") {
+        return !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
+    }
+    if let Some(room) = s.strip_prefix("matrix:") {
+        return (room.starts_with('!') || room.starts_with('#')) && room[1..].contains(':');
+    }
+    if let Some(name) = s.strip_prefix("console:") {
+        return !name.is_empty();
+    }
+    false
+}
+
+impl MeetingFile {
+    pub fn check(self, src: &mut Source<'_>, stem: &str, group: &Group, now: DateTime<Utc>) -> Option<Meeting> {
+        let slug = src.slug(self.slug, stem);
+        let title = src.required(self.title, "the meeting's title", group.language);
+        let zone = src.zone(self.time_zone, group.zone);
+        let start_time = match &self.start {
+            Some(v) => src.parsed(v, "a start time like 17:00", parse_time),
+            None => {
+                src.whole("the meeting's `start` time is missing (for example start = \"17:00\")");
+                None
+            }
+        };
+        let duration = match (&self.end, &self.duration) {
+            (Some(_), Some(d)) => {
+                src.at(d.span(), "give either `end` or `duration`, not both");
+                None
+            }
+            (Some(end), None) => {
+                let end = src.parsed(end, "an end time like 18:30", parse_time);
+                match (start_time, end) {
+                    (Some(s), Some(e)) if e > s => Some(e - s),
+                    // An end before the start means the meeting runs past midnight.
+                    (Some(s), Some(e)) => Some(e - s + Duration::days(1)),
+                    _ => None,
+                }
+            }
+            (None, Some(d)) => src.parsed(d, "a duration like 90m or 1h30m", parse_duration),
+            (None, None) => Some(Duration::hours(1)),
+        };
+        let schedule = match (&self.repeat, &self.date) {
+            (Some(_), Some(d)) => {
+                src.at(d.span(), "give either `repeat` (a regular meeting) or `date` (a single one), not both");
+                None
+            }
+            (None, None) => {
+                src.whole("the meeting needs `repeat` (like \"FREQ=MONTHLY;BYDAY=1MO\") or a single `date`");
+                None
+            }
+            (Some(rule), None) => {
+                let first = match &self.first_date {
+                    Some(v) => src.parsed(v, "a date like 2023-01-02", parse_date),
+                    None => NaiveDate::from_ymd_opt(2020, 1, 1),
+                };
+                match (first, start_time, duration) {
+                    (Some(first), Some(t), Some(d)) => {
+                        match Schedule::repeating(rule.get_ref(), first, t, d, zone, now) {
+                            Ok(s) => Some(s),
+                            Err(e) => {
+                                src.at(rule.span(), e);
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            (None, Some(date)) => {
+                let date = src.parsed(date, "a date like 2027-01-20", parse_date);
+                match (date, start_time, duration) {
+                    (Some(date), Some(t), Some(d)) => match Schedule::once(date, t, d, zone) {
+                        Ok(s) => Some(s),
+                        Err(e) => {
+                            src.whole(e);
+                            None
+                        }
+                    },
+                    _ => None,
+                }
+            }
+        };
+        let place = self.place.map_or_else(
+            || Place { name: Text::default(), link: None, audience: Audience::Everyone, note: None },
+            |p| {
+                let audience = match &p.link_for {
+                    None => Audience::Everyone,
+                    Some(a) => match a.get_ref().trim() {
+                        "everyone" => Audience::Everyone,
+                        "members" => Audience::Members,
+                        other => {
+                            src.at(a.span(), format!("`link_for = \"{other}\"`: use \"everyone\" or \"members\""));
+                            Audience::Members
+                        }
+                    },
+                };
+                Place {
+                    name: p.name.map(|t| t.resolve(group.language)).unwrap_or_default(),
+                    link: src.link(p.link),
+                    audience,
+                    note: p.note.map(|t| t.resolve(group.language)),
+                }
+            },
+        );
+        let reminders = self.reminders.map_or_else(
+            || ReminderPlan { before: vec![Lead::DAY, Lead::HOUR], channels: Vec::new(), members_channels: false },
+            |r| {
+                let mut before: Vec<Lead> = match r.before {
+                    None => vec![Lead::DAY, Lead::HOUR],
+                    Some(list) => list
+                        .iter()
+                        .filter_map(|l| match Lead::parse(l.get_ref()) {
+                            Ok(lead) => Some(lead),
+                            Err(e) => {
+                                src.at(l.span(), e);
+                                None
+                            }
+                        })
+                        .collect(),
+                };
+                before.sort_by(|a, b| b.cmp(a));
+                before.dedup();
+                let channels = r
+                    .channels
+                    .iter()
+                    .filter_map(|c| {
+                        let name = c.get_ref().trim();
+                        if valid_channel(name) {
+                            Some(name.to_string())
+                        } else {
+                            src.at(
+                                c.span(),
+                                format!("`{name}` is not a channel: write discord:<channel id> or matrix:!room:server"),
+                            );
+                            None
+                        }
+                    })
+                    .collect();
+                ReminderPlan { before, channels, members_channels: r.members_channels }
+            },
+        );
+        let campaigns = self.campaigns.into_iter().map(|c| (c.span(), c.into_inner())).collect::<Vec<_>>();
+        let schedule = schedule?;
+        let mut changes = Vec::new();
+        for ex in self.exceptions {
+            let Some(date) = src.parsed(&ex.date, "a date like 2027-07-05", parse_date) else {
+                continue;
+            };
+            if schedule.start_on(date).is_none() {
+                src.at(ex.date.span(), format!("the meeting does not regularly meet on {date}"));
+                continue;
+            }
+            let kind = match (ex.cancel, &ex.move_to) {
+                (true, None) => ChangeKind::Cancel,
+                (false, Some(to)) => {
+                    let Some(to) = src.parsed(to, "a local date and time like 2027-07-12T17:00", parse_local_datetime)
+                    else {
+                        continue;
+                    };
+                    if resolve_local(zone, to).is_none() {
+                        src.at(ex.date.span(), format!("{to} does not exist in {zone} (clocks jump forward then)"));
+                        continue;
+                    }
+                    ChangeKind::Move { to }
+                }
+                _ => {
+                    src.at(ex.date.span(), "an exception needs either `cancel = true` or `move_to = \"…\"`");
+                    continue;
+                }
+            };
+            changes.push(Change { date, kind });
+        }
+        Some(Meeting {
+            slug,
+            title,
+            summary: self.summary.map(|t| t.resolve(group.language)),
+            schedule,
+            changes,
+            place,
+            reminders,
+            campaigns: campaigns.into_iter().map(|(_, c)| c).collect(),
+        })
+    }
+
+    /// Spans of the campaigns this meeting names, for checking them once all are loaded.
+    pub fn campaign_refs(&self) -> Vec<(Range<usize>, String)> {
+        self.campaigns.iter().map(|c| (c.span(), c.get_ref().clone())).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// campaigns/*.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CampaignFile {
+    slug: Option<Spanned<String>>,
+    title: Option<RawText>,
+    summary: Option<RawText>,
+    #[serde(default)]
+    partners: Vec<String>,
+    learn_more: Option<Spanned<String>>,
+    #[serde(default)]
+    actions: Vec<ActionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionFile {
+    slug: Spanned<String>,
+    title: Option<RawText>,
+    description: Option<RawText>,
+    link: Option<Spanned<String>>,
+    deadline: Option<Spanned<Value>>,
+    time_zone: Option<Spanned<String>>,
+}
+
+impl CampaignFile {
+    pub fn check(self, src: &mut Source<'_>, stem: &str, group: &Group) -> Campaign {
+        let slug = src.slug(self.slug, stem);
+        let title = src.required(self.title, "the campaign's title", group.language);
+        let summary = src.required(self.summary, "the campaign's summary", group.language);
+        let mut actions: Vec<Action> = Vec::new();
+        for a in self.actions {
+            let action_slug = a.slug.get_ref().trim().to_string();
+            if !valid_slug(&action_slug) {
+                src.at(
+                    a.slug.span(),
+                    format!("`{action_slug}` is not a valid action name: use lowercase letters, digits and dashes"),
+                );
+            }
+            if actions.iter().any(|x| x.slug == action_slug) {
+                src.at(a.slug.span(), format!("the action `{action_slug}` appears twice in this campaign"));
+            }
+            let zone = src.zone(a.time_zone, group.zone);
+            let deadline = a.deadline.as_ref().and_then(|d| {
+                let text = value_text(d.get_ref()).unwrap_or_default();
+                let at = DateTime::parse_from_rfc3339(&text)
+                    .map(|t| t.to_utc())
+                    .ok()
+                    .or_else(|| parse_local_datetime(&text).and_then(|l| resolve_local(zone, l)));
+                if at.is_none() {
+                    src.at(d.span(), format!("`{text}` is not a deadline like 2027-01-15T17:00"));
+                }
+                at.map(|at| Deadline { at, zone })
+            });
+            let title = match a.title.map(|t| t.resolve(group.language)) {
+                Some(t) if !t.is_blank() => t,
+                _ => {
+                    src.at(a.slug.span(), format!("the action `{action_slug}` needs a `title`"));
+                    Text::default()
+                }
+            };
+            actions.push(Action {
+                slug: action_slug,
+                title,
+                description: a.description.map(|t| t.resolve(group.language)),
+                link: src.link(a.link),
+                deadline,
+            });
+        }
+        Campaign { slug, title, summary, partners: self.partners, learn_more: src.link(self.learn_more), actions }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// briefings/*.toml
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BriefingFile {
+    slug: Option<Spanned<String>>,
+    title: Option<RawText>,
+    date: Option<Spanned<Value>>,
+    summary: Option<RawText>,
+    body: Option<RawText>,
+    learn_more: Option<Spanned<String>>,
+}
+
+impl BriefingFile {
+    pub fn check(self, src: &mut Source<'_>, stem: &str, group: &Group) -> Option<Briefing> {
+        let slug = src.slug(self.slug, stem);
+        let title = src.required(self.title, "the briefing's title", group.language);
+        let summary = src.required(self.summary, "the briefing's summary", group.language);
+        let date = match &self.date {
+            Some(d) => src.parsed(d, "a date like 2024-07-31", parse_date),
+            None => {
+                src.whole("the briefing's `date` is missing (the date it describes the situation up to)");
+                None
+            }
+        };
+        Some(Briefing {
+            slug,
+            title,
+            date: date?,
+            summary,
+            body: self.body.map(|t| t.resolve(group.language)),
+            learn_more: src.link(self.learn_more),
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! The organizers' content: `commands/` loaded, checked, and kept current.
+//!
+//! Organizers edit TOML files (Markdown inside for prose, English and Spanish side by side);
+//! this module turns them into a [`Content`] or into a list of errors that each name a file
+//! and a line. A running bot holds its content in a [`ContentHandle`]: a reload that fails
+//! keeps the last good content, so a typo never takes the bot down.
+
+mod error;
+mod files;
+mod load;
+mod model;
+mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::Utc;
+
+pub use error::{ContentError, ContentErrors, line_of};
+pub use files::{parse_date, parse_local_datetime, parse_time, valid_channel, valid_slug};
+pub use load::load;
+pub use model::*;
+pub use text::Text;
+
+/// The current content, shared by every part of a running bot.
+#[derive(Clone)]
+pub struct ContentHandle {
+    dir: PathBuf,
+    // A std RwLock, not tokio's: it is held only to clone an `Arc`, never across an await.
+    current: Arc<RwLock<Arc<Content>>>,
+}
+
+impl ContentHandle {
+    /// Loads `dir` now; fails when the content is not valid.
+    pub fn open(dir: &Path) -> Result<ContentHandle, ContentErrors> {
+        let content = load(dir, Utc::now())?;
+        Ok(ContentHandle::fixed(dir, content))
+    }
+
+    /// A handle on content already loaded (tests, benchmarks).
+    pub fn fixed(dir: &Path, content: Content) -> ContentHandle {
+        ContentHandle { dir: dir.to_path_buf(), current: Arc::new(RwLock::new(Arc::new(content))) }
+    }
+
+    /// The content to answer from right now.
+    pub fn current(&self) -> Arc<Content> {
+        match self.current.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The folder the content comes from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Reads the folder again. On success the new content replaces the old; on failure the
+    /// old content stays and the errors are returned for the log.
+    pub fn reload(&self) -> Result<Arc<Content>, ContentErrors> {
+        let fresh = Arc::new(load(&self.dir, Utc::now())?);
+        match self.current.write() {
+            Ok(mut c) => *c = Arc::clone(&fresh),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&fresh),
+        }
+        Ok(fresh)
+    }
+}

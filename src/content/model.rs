@@ -1,0 +1,200 @@
+//! The group's content after validation: what the engine answers from.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::text::Text;
+use crate::calendar::{Change, Lead, Schedule};
+use crate::locale::Locale;
+
+/// Everything in `commands/`, checked and ready to answer from.
+#[derive(Clone, Debug)]
+pub struct Content {
+    /// Who the group is.
+    pub group: Group,
+    /// Regular and one-off meetings, in file-name order.
+    pub meetings: Vec<Meeting>,
+    /// Campaigns, in file-name order.
+    pub campaigns: Vec<Campaign>,
+    /// Briefings, newest first.
+    pub briefings: Vec<Briefing>,
+}
+
+impl Content {
+    /// The meeting with this slug (case-insensitive).
+    pub fn meeting(&self, slug: &str) -> Option<&Meeting> {
+        self.meetings.iter().find(|m| m.slug.eq_ignore_ascii_case(slug))
+    }
+
+    /// The campaign with this slug (case-insensitive).
+    pub fn campaign(&self, slug: &str) -> Option<&Campaign> {
+        self.campaigns.iter().find(|c| c.slug.eq_ignore_ascii_case(slug))
+    }
+
+    /// The briefing with this slug (case-insensitive).
+    pub fn briefing(&self, slug: &str) -> Option<&Briefing> {
+        self.briefings.iter().find(|b| b.slug.eq_ignore_ascii_case(slug))
+    }
+}
+
+/// The group itself: name, zone, language, and the prose members ask for.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Full name.
+    pub name: Text,
+    /// Short name for tight spaces (calendar names, reminder headers).
+    pub short_name: String,
+    /// The zone meetings default to and organizers' dates are read in.
+    pub zone: Tz,
+    /// The language plain (untranslated) texts are written in.
+    pub language: Locale,
+    /// The group's public page.
+    pub website: Option<String>,
+    /// Who to write to.
+    pub contact: Option<Contact>,
+    /// The mission, in Markdown.
+    pub mission: Text,
+    /// The group's history, in Markdown.
+    pub history: Option<Text>,
+    /// How to get involved, in Markdown.
+    pub get_involved: Option<Text>,
+}
+
+/// A person to contact.
+#[derive(Clone, Debug)]
+pub struct Contact {
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: Option<String>,
+}
+
+/// A meeting: a regular schedule or a single date, a place, and its reminders.
+#[derive(Clone, Debug)]
+pub struct Meeting {
+    /// Short name used in commands: `monthly`.
+    pub slug: String,
+    /// Title shown to members.
+    pub title: Text,
+    /// One or two sentences on what happens there.
+    pub summary: Option<Text>,
+    /// When it meets.
+    pub schedule: Schedule,
+    /// Changes to single dates written in the file (organizers' chat changes live in the
+    /// database and are added at query time).
+    pub changes: Vec<Change>,
+    /// Where it meets.
+    pub place: Place,
+    /// When and where reminders go out.
+    pub reminders: ReminderPlan,
+    /// Campaigns whose sign-up counts reminders mention.
+    pub campaigns: Vec<String>,
+}
+
+/// Where a meeting happens.
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// "Zoom", "Community Church of Boston".
+    pub name: Text,
+    /// A link to join or find it.
+    pub link: Option<String>,
+    /// Who may see the link.
+    pub audience: Audience,
+    /// What members should know (how to get the link, the room, accessibility).
+    pub note: Option<Text>,
+}
+
+impl Place {
+    /// The link, if it may be shown to this audience.
+    pub fn link_for(&self, audience: Audience) -> Option<&str> {
+        match (self.audience, audience) {
+            (Audience::Everyone, _) | (Audience::Members, Audience::Members) => self.link.as_deref(),
+            (Audience::Members, Audience::Everyone) => None,
+        }
+    }
+}
+
+/// Who may see something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone who can read the channel.
+    Everyone,
+    /// Only members (private replies to organizers, reminders in members' channels).
+    Members,
+}
+
+/// When and where a meeting's reminders go.
+#[derive(Clone, Debug)]
+pub struct ReminderPlan {
+    /// Lead times, longest first.
+    pub before: Vec<Lead>,
+    /// Channels and rooms that always get them: `discord:<channel id>`, `matrix:<room id>`.
+    pub channels: Vec<String>,
+    /// Whether those channels are members-only, so a members-only link may be posted there.
+    pub members_channels: bool,
+}
+
+/// A campaign the group works on.
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    /// Short name used in commands: `jilamito`.
+    pub slug: String,
+    /// Title shown to members.
+    pub title: Text,
+    /// What it is about, in Markdown.
+    pub summary: Text,
+    /// Organizations the group works with on it.
+    pub partners: Vec<String>,
+    /// Where to read more.
+    pub learn_more: Option<String>,
+    /// What members can do.
+    pub actions: Vec<Action>,
+}
+
+impl Campaign {
+    /// The call to action with this slug (case-insensitive).
+    pub fn action(&self, slug: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.slug.eq_ignore_ascii_case(slug))
+    }
+}
+
+/// One call to action within a campaign.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// Short name used in `signup <campaign> <action>`.
+    pub slug: String,
+    /// What to do, in a few words.
+    pub title: Text,
+    /// How, in Markdown.
+    pub description: Option<Text>,
+    /// Where to do it.
+    pub link: Option<String>,
+    /// When it must be done by, if ever.
+    pub deadline: Option<Deadline>,
+}
+
+/// A moment something must be done by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// The instant.
+    pub at: DateTime<Utc>,
+    /// The zone it was written in, to show it back.
+    pub zone: Tz,
+}
+
+/// A situation briefing ("coyuntura").
+#[derive(Clone, Debug)]
+pub struct Briefing {
+    /// Short name: `guatemala-2024-07`.
+    pub slug: String,
+    /// Title.
+    pub title: Text,
+    /// The date it describes the situation up to.
+    pub date: NaiveDate,
+    /// A short summary, in Markdown.
+    pub summary: Text,
+    /// The longer text, in Markdown.
+    pub body: Option<Text>,
+    /// Where to read or watch the full presentation.
+    pub learn_more: Option<String>,
+}

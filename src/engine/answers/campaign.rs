@@ -1,0 +1,107 @@
+//! `campaign`: the list of campaigns, or one campaign with its calls to action.
+
+use crate::calendar::format;
+use crate::content::{Campaign, Content};
+use crate::engine::suggest::closest;
+use crate::engine::texts::{self, fill};
+use crate::engine::{Block, Button, Reply, Request, Tone};
+
+/// Every campaign, one line each.
+pub fn list(req: &Request, content: &Content) -> Reply {
+    let l = req.locale;
+    if content.campaigns.is_empty() {
+        return Reply::public().text(texts::no_campaigns(l));
+    }
+    Reply::public()
+        .titled(texts::campaigns_title(l))
+        .block(Block::List { label: String::new(), items: content.campaigns.iter().map(|c| line(req, c)).collect() })
+        .block(Block::Note(fill(
+            texts::campaigns_hint(l),
+            &[("cmd", &req.cmd(&format!("campaign {}", texts::name_placeholder(l))))],
+        )))
+}
+
+fn line(req: &Request, c: &Campaign) -> String {
+    format!("`{}` — {}", c.slug, c.title.get(req.locale))
+}
+
+/// One campaign: summary, partners, calls to action, how to sign up, and sign-up buttons.
+pub fn show(req: &Request, content: &Content, slug: &str) -> Reply {
+    let l = req.locale;
+    let Some(c) = content.campaign(slug) else {
+        return unknown(req, content, slug);
+    };
+    let mut reply = Reply::public().titled(c.title.get(l)).text(c.summary.get(l));
+    reply.url = c.learn_more.clone();
+    if !c.partners.is_empty() {
+        reply = reply.block(Block::Field { label: texts::partners(l).into(), value: c.partners.join(" · ") });
+    }
+    if !c.actions.is_empty() {
+        let items = c
+            .actions
+            .iter()
+            .map(|a| {
+                let mut item = format!("**{}** (`{}`)", a.title.get(l), a.slug);
+                if let Some(d) = &a.description {
+                    item.push_str(" — ");
+                    item.push_str(d.get(l));
+                }
+                if let Some(deadline) = &a.deadline {
+                    let when = format::instant(deadline.at, deadline.zone, l);
+                    item.push_str(&format!(" · {}", fill(texts::deadline(l), &[("date", &when)])));
+                }
+                if let Some(link) = &a.link {
+                    item.push_str(&format!(" · {link}"));
+                }
+                item
+            })
+            .collect();
+        reply = reply.block(Block::List { label: texts::actions(l).into(), items });
+    }
+    if let Some(link) = &c.learn_more {
+        reply = reply.block(Block::Field { label: texts::learn_more(l).into(), value: link.clone() });
+    }
+    let example = c
+        .actions
+        .first()
+        .map_or_else(|| req.cmd(&format!("signup {}", c.slug)), |a| req.cmd(&format!("signup {} {}", c.slug, a.slug)));
+    reply = reply.block(Block::Note(fill(
+        texts::how_to_sign_up(l),
+        &[("cmd", &req.cmd(&format!("signup {}", c.slug))), ("example", &example)],
+    )));
+    reply.buttons = buttons(req, c);
+    reply
+}
+
+/// "Sign up" buttons: one per call to action, or one for the campaign when it has none.
+fn buttons(req: &Request, c: &Campaign) -> Vec<Button> {
+    let l = req.locale;
+    if c.actions.is_empty() {
+        return vec![Button::SignUp { campaign: c.slug.clone(), action: None, label: texts::sign_up(l).into() }];
+    }
+    c.actions
+        .iter()
+        .map(|a| Button::SignUp {
+            campaign: c.slug.clone(),
+            action: Some(a.slug.clone()),
+            label: fill(texts::sign_up_for(l), &[("action", a.title.get(l))]),
+        })
+        .collect()
+}
+
+/// An unknown campaign: say so, suggest the closest, list the real ones.
+pub fn unknown(req: &Request, content: &Content, slug: &str) -> Reply {
+    let l = req.locale;
+    let mut first = fill(texts::unknown_campaign(l), &[("name", slug)]);
+    if let Some(s) = closest(slug, content.campaigns.iter().map(|c| c.slug.as_str())) {
+        first.push(' ');
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&format!("campaign {s}")))]));
+    }
+    let mut reply = list(req, content);
+    reply.blocks.insert(0, Block::Text(first));
+    if let Some(Block::List { label, .. }) = reply.blocks.get_mut(1) {
+        *label = reply.title.take().unwrap_or_default();
+    }
+    reply.tone = Tone::Refusal;
+    reply
+}

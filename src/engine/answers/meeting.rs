@@ -1,0 +1,202 @@
+//! `meeting`: the next meetings, where, and how to add them to a calendar.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::{Agenda, Occurrence, Status, format};
+use crate::content::{Audience, Meeting};
+use crate::engine::suggest::closest;
+use crate::engine::texts::{self, fill};
+use crate::engine::{Block, Event, Reply, Request, Settings, Tone};
+use crate::locale::Locale;
+
+/// How many meetings `meeting` lists: the next one and the two after it.
+const SHOWN: usize = 3;
+
+/// The next meeting in full and the two after it, with cancelled dates in between noted.
+pub fn meeting(req: &Request, agenda: &Agenda<'_>, name: Option<&str>, settings: &Settings) -> Reply {
+    let l = req.locale;
+    if let Some(name) = name
+        && agenda.meeting(name).is_none()
+    {
+        return unknown(req, agenda, name);
+    }
+    // Cancelled dates are fetched too, to say so when one falls before the next meetings.
+    let upcoming = agenda.upcoming(name, req.now, SHOWN * 3, true);
+    let audience = audience(req);
+    let mut reply = Reply::public();
+    let mut shown = 0;
+    let mut first_slug: Option<String> = None;
+    for occ in &upcoming {
+        if shown == SHOWN {
+            break;
+        }
+        let Some(m) = agenda.meeting(&occ.meeting) else { continue };
+        if occ.is_cancelled() {
+            let date = format::date(occ.date, l);
+            reply = reply.block(Block::Note(fill(texts::cancelled_on(l), &[("date", &date)])));
+            continue;
+        }
+        if shown == 0 {
+            reply = reply.titled(format!("{}: {}", texts::next_meeting(l), m.title.get(l)));
+            if let Some(summary) = &m.summary {
+                reply = reply.text(summary.get(l));
+            }
+        } else if shown == 1 {
+            reply = reply.text(format!("**{}**", texts::after_that(l)));
+        }
+        let mut e = event(req, m, occ, audience, settings);
+        if shown > 0 && first_slug.as_deref() == Some(m.slug.as_str()) {
+            // Same meeting as the first: its place, note and calendar link were just shown.
+            (e.place, e.link, e.calendar) = (None, None, None);
+            if occ.status == Status::Scheduled {
+                e.note = None;
+            }
+        }
+        first_slug.get_or_insert_with(|| m.slug.clone());
+        reply = reply.block(Block::Event(e));
+        shown += 1;
+    }
+    if shown == 0 {
+        return Reply::public().text(texts::no_meetings(l));
+    }
+    // Notes render at the end; keep them there in time order.
+    let (events, notes): (Vec<_>, Vec<_>) = reply.blocks.into_iter().partition(|b| !matches!(b, Block::Note(_)));
+    reply.blocks = events.into_iter().chain(notes).collect();
+    reply
+}
+
+/// Who this reply may show a members-only link to: organizers asking privately (in a direct
+/// conversation or the terminal). Everything said in a channel is for everyone.
+fn audience(req: &Request) -> Audience {
+    if req.organizer && req.channel.is_none() { Audience::Members } else { Audience::Everyone }
+}
+
+/// One occurrence as shown to this asker (also used by reminders).
+pub fn event(req: &Request, m: &Meeting, occ: &Occurrence, audience: Audience, settings: &Settings) -> Event {
+    event_in(req.locale, req.now, req.zone, m, occ, audience, settings)
+}
+
+/// One occurrence as shown in `locale`, relative to `now`, with `zone` as the reader's.
+pub fn event_in(
+    l: Locale,
+    now: DateTime<Utc>,
+    zone: Option<chrono_tz::Tz>,
+    m: &Meeting,
+    occ: &Occurrence,
+    audience: Audience,
+    settings: &Settings,
+) -> Event {
+    let mut notes = Vec::new();
+    if let Status::Moved { from } = occ.status {
+        let from_date = format::date(from.with_timezone(&occ.zone).date_naive(), l);
+        notes.push(fill(texts::moved_from(l), &[("date", &from_date)]));
+    }
+    let link = m.place.link_for(audience).map(str::to_string);
+    if link.is_none()
+        && let Some(note) = &m.place.note
+    {
+        notes.push(note.get(l).to_string());
+    }
+    let place = m.place.name.get(l);
+    Event {
+        title: m.title.get(l).to_string(),
+        start: occ.start,
+        end: occ.end,
+        zone: occ.zone,
+        when: format::span(occ.start, occ.end, occ.zone, l),
+        your_time: zone.filter(|z| z.name() != occ.zone.name()).map(|z| format::span(occ.start, occ.end, z, l)),
+        relative: relative(now, occ.start, occ.end, l),
+        place: (!place.is_empty()).then(|| place.to_string()),
+        link,
+        note: (!notes.is_empty()).then(|| notes.join(" ")),
+        calendar: Some(calendar_link(m, occ, l, settings)),
+    }
+}
+
+/// "in 9 days", "tomorrow", "in 3 hours", "happening now".
+pub fn relative(now: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>, l: Locale) -> String {
+    if start <= now && now < end {
+        return texts::happening_now(l).to_string();
+    }
+    let minutes = (start - now).num_minutes().max(0);
+    let n = |v: i64| v.to_string();
+    match minutes {
+        0..=59 => fill(texts::in_minutes(l), &[("n", &n(minutes.max(1)))]),
+        60..=119 => texts::in_an_hour(l).to_string(),
+        120..=1439 => fill(texts::in_hours(l), &[("n", &n(minutes / 60))]),
+        1440..=2879 => texts::tomorrow(l).to_string(),
+        _ => fill(texts::in_days(l), &[("n", &n(minutes / 1440))]),
+    }
+}
+
+/// The group's feed for this meeting when the bot serves one, otherwise a Google Calendar
+/// link for this single date that works without any server.
+pub fn calendar_link(m: &Meeting, occ: &Occurrence, l: Locale, settings: &Settings) -> String {
+    if let Some(base) = &settings.public_url {
+        return format!("{}/calendar/{}.ics", base.trim_end_matches('/'), m.slug);
+    }
+    let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut url = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}",
+        encode(m.title.get(l)),
+        stamp(occ.start),
+        stamp(occ.end),
+        encode(occ.zone.name())
+    );
+    let place = m.place.name.get(l);
+    if !place.is_empty() {
+        url.push_str("&location=");
+        url.push_str(&encode(place));
+    }
+    url
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unknown(req: &Request, agenda: &Agenda<'_>, name: &str) -> Reply {
+    let l = req.locale;
+    let mut first = fill(texts::unknown_meeting(l), &[("name", name)]);
+    if let Some(s) = closest(name, agenda.meetings().map(|m| m.slug.as_str())) {
+        first.push(' ');
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&format!("meeting {s}")))]));
+    }
+    Reply::public().tone(Tone::Refusal).text(first).block(Block::List {
+        label: texts::meetings(l).into(),
+        items: agenda.meetings().map(|m| format!("`{}` — {}", m.slug, m.title.get(l))).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn relative_phrases() {
+        let t = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+        let (s, e) = (t(7, 22, 0), t(7, 23, 30));
+        assert_eq!(relative(t(7, 22, 10), s, e, Locale::En), "happening now");
+        assert_eq!(relative(t(7, 21, 30), s, e, Locale::En), "in 30 minutes");
+        assert_eq!(relative(t(7, 21, 0), s, e, Locale::Es), "en alrededor de una hora");
+        assert_eq!(relative(t(7, 12, 0), s, e, Locale::En), "in 10 hours");
+        assert_eq!(relative(t(6, 12, 0), s, e, Locale::En), "tomorrow");
+        assert_eq!(relative(t(1, 0, 0), s, e, Locale::Es), "en 6 días");
+    }
+
+    #[test]
+    fn encoding_keeps_only_unreserved() {
+        assert_eq!(encode("LA/CWG monthly"), "LA%2FCWG%20monthly");
+        assert_eq!(encode("reunión"), "reuni%C3%B3n");
+    }
+}

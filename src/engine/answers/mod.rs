@@ -1,0 +1,8 @@
+//! One answer per command, each a plain function from the request and the content to a
+//! [`Reply`](super::Reply), as poise advises: business logic in functions that tests can call.
+
+pub mod briefing;
+pub mod campaign;
+pub mod help;
+pub mod meeting;
+pub mod mission;

@@ -1,0 +1,210 @@
+//! The one text grammar: `/meeting`, `!campaign jilamito`, `Meeting`, `  !signup   jilamito `.
+//!
+//! Matrix and the console send text; Discord sends structured options that its adapter maps
+//! onto the same [`Command`]. An unknown command is a value, not an error.
+
+use super::suggest::closest;
+
+/// Longest message the grammar reads. Anything longer gets a short refusal before any other
+/// work is done, so a pasted novel costs nothing.
+pub const MAX_INPUT_BYTES: usize = 4096;
+
+/// Something a member or organizer asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// What the bot can do.
+    Help,
+    /// The group's mission, history and how to get involved.
+    Mission,
+    /// The next meetings (all, or one meeting by name).
+    Meeting {
+        /// A meeting's name, when given.
+        meeting: Option<String>,
+    },
+    /// The list of campaigns, or one campaign.
+    Campaign {
+        /// A campaign's name, when given.
+        campaign: Option<String>,
+    },
+    /// The latest situation briefing, or one by name.
+    Briefing {
+        /// A briefing's name, when given.
+        briefing: Option<String>,
+    },
+    /// A word the grammar does not know.
+    Unknown {
+        /// The word as typed.
+        word: String,
+        /// The closest real command, when one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// A bare prefix or blank text.
+    Empty,
+    /// Input longer than [`MAX_INPUT_BYTES`].
+    TooLong {
+        /// How long it was.
+        bytes: usize,
+    },
+}
+
+/// The commands' canonical names, as shown in help and suggested for typos.
+pub const NAMES: &[&str] = &["help", "mission", "meeting", "campaign", "coyuntura"];
+
+/// Every spelling the grammar accepts, with the canonical name it stands for.
+const ALIASES: &[(&str, &str)] = &[
+    ("help", "help"),
+    ("ayuda", "help"),
+    ("start", "help"),
+    ("commands", "help"),
+    ("comandos", "help"),
+    ("mission", "mission"),
+    ("about", "mission"),
+    ("mision", "mission"),
+    ("misión", "mission"),
+    ("meeting", "meeting"),
+    ("meetings", "meeting"),
+    ("next", "meeting"),
+    ("reunion", "meeting"),
+    ("reunión", "meeting"),
+    ("reuniones", "meeting"),
+    ("campaign", "campaign"),
+    ("campaigns", "campaign"),
+    ("campaña", "campaign"),
+    ("campana", "campaign"),
+    ("campañas", "campaign"),
+    ("campanas", "campaign"),
+    ("coyuntura", "coyuntura"),
+    ("briefing", "coyuntura"),
+    ("briefings", "coyuntura"),
+];
+
+/// How a command is spelled for members who speak `locale`: Spanish speakers are shown
+/// `/reunion` and `/campaña`, which the grammar reads like their English names.
+pub fn spelling(name: &str, locale: crate::locale::Locale) -> &str {
+    if locale == crate::locale::Locale::En {
+        return name;
+    }
+    match name {
+        "help" => "ayuda",
+        "mission" => "mision",
+        "meeting" => "reunion",
+        "campaign" => "campaña",
+        other => other,
+    }
+}
+
+impl Command {
+    /// Reads a command whether or not it starts with `/` or `!` (the console, Discord's
+    /// structured input turned into text).
+    pub fn parse(text: &str) -> Command {
+        if text.len() > MAX_INPUT_BYTES {
+            return Command::TooLong { bytes: text.len() };
+        }
+        let trimmed = text.trim();
+        let body = trimmed.strip_prefix('/').or_else(|| trimmed.strip_prefix('!')).unwrap_or(trimmed);
+        Command::from_words(body)
+    }
+
+    /// Reads a message in a chat room: only text starting with `/` or `!` is addressed to
+    /// the bot; anything else is conversation and gives `None`.
+    pub fn parse_addressed(text: &str) -> Option<Command> {
+        let start = text.trim_start();
+        if !(start.starts_with('/') || start.starts_with('!')) {
+            return None;
+        }
+        if start.starts_with("//") || start.starts_with("!!") {
+            return None;
+        }
+        Some(Command::parse(text))
+    }
+
+    fn from_words(body: &str) -> Command {
+        let mut words = body.split_whitespace();
+        let Some(first) = words.next() else {
+            return Command::Empty;
+        };
+        let word = first.to_lowercase();
+        let args: Vec<&str> = words.collect();
+        let arg = |i: usize| args.get(i).map(|a| a.to_lowercase());
+        let Some(&(_, name)) = ALIASES.iter().find(|(alias, _)| *alias == word) else {
+            let suggestion = closest(&word, ALIASES.iter().map(|(a, _)| *a))
+                .and_then(|alias| ALIASES.iter().find(|(a, _)| *a == alias).map(|(_, n)| *n));
+            return Command::Unknown { word: first.chars().take(40).collect(), suggestion };
+        };
+        match name {
+            "help" => Command::Help,
+            "mission" => Command::Mission,
+            "meeting" => Command::Meeting { meeting: arg(0) },
+            "campaign" => Command::Campaign { campaign: arg(0) },
+            "coyuntura" => Command::Briefing { briefing: arg(0) },
+            _ => Command::Unknown { word: word.clone(), suggestion: None },
+        }
+    }
+
+    /// A stable name for logs and metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Help => "help",
+            Command::Mission => "mission",
+            Command::Meeting { .. } => "meeting",
+            Command::Campaign { .. } => "campaign",
+            Command::Briefing { .. } => "coyuntura",
+            Command::Unknown { .. } => "unknown",
+            Command::Empty => "empty",
+            Command::TooLong { .. } => "too_long",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_case_and_spacing_do_not_matter() {
+        for text in ["/meeting", "!meeting", "meeting", "  /MEETING  ", "!Meeting\n", "/reunión"] {
+            assert_eq!(Command::parse(text), Command::Meeting { meeting: None }, "{text:?}");
+        }
+        assert_eq!(
+            Command::parse("  !campaign    Jilamito  "),
+            Command::Campaign { campaign: Some("jilamito".into()) }
+        );
+        assert_eq!(Command::parse("/CAMPAÑA jilamito"), Command::parse("/campaign jilamito"));
+    }
+
+    #[test]
+    fn chat_text_needs_a_prefix() {
+        assert_eq!(Command::parse_addressed("meeting tonight?"), None);
+        assert_eq!(Command::parse_addressed("//meeting"), None);
+        assert_eq!(Command::parse_addressed("  !mission"), Some(Command::Mission));
+        assert_eq!(Command::parse_addressed("/"), Some(Command::Empty));
+    }
+
+    #[test]
+    fn unknown_words_get_a_suggestion_when_close() {
+        assert_eq!(
+            Command::parse("/meetign"),
+            Command::Unknown { word: "meetign".into(), suggestion: Some("meeting") }
+        );
+        assert_eq!(
+            Command::parse("!campain jilamito"),
+            Command::Unknown { word: "campain".into(), suggestion: Some("campaign") }
+        );
+        assert_eq!(Command::parse("/xyzzy"), Command::Unknown { word: "xyzzy".into(), suggestion: None });
+    }
+
+    #[test]
+    fn huge_input_is_refused_before_parsing() {
+        let huge = format!("/meeting {}", "a".repeat(MAX_INPUT_BYTES));
+        assert_eq!(Command::parse(&huge), Command::TooLong { bytes: huge.len() });
+        let huge_chat = format!("!{}", "x".repeat(64 * 1024));
+        assert!(matches!(Command::parse_addressed(&huge_chat), Some(Command::TooLong { .. })));
+        assert_eq!(Command::parse_addressed(&"x".repeat(64 * 1024)), None);
+    }
+
+    #[test]
+    fn blank_is_empty() {
+        assert_eq!(Command::parse(""), Command::Empty);
+        assert_eq!(Command::parse("  ! "), Command::Empty);
+    }
+}

@@ -1,0 +1,183 @@
+//! The engine's only output: a reply that says what to show, not how.
+//!
+//! Adapters render it in their platform's idiom: Discord embeds, buttons and `<t:…>`
+//! timestamps; Matrix HTML notices; plain text in the terminal. Text inside is Markdown,
+//! which Discord shows natively and Matrix gets as HTML.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Who may see a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everyone in the channel.
+    Public,
+    /// Only the person who asked (Discord ephemeral, Matrix direct room, marked in the
+    /// terminal).
+    Private,
+}
+
+/// Why a reply is what it is, so adapters can color it and metrics can count failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// An answer.
+    Info,
+    /// Something done for the asker (a sign-up recorded, a date cancelled).
+    Done,
+    /// Not allowed, or not understood: a polite no.
+    Refusal,
+    /// Something went wrong on our side.
+    Error,
+}
+
+/// A reply to one request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    /// Public or private.
+    pub visibility: Visibility,
+    /// Answer, refusal or error.
+    pub tone: Tone,
+    /// A heading.
+    pub title: Option<String>,
+    /// A link for the heading.
+    pub url: Option<String>,
+    /// The body, in order.
+    pub blocks: Vec<Block>,
+    /// Buttons (Discord) or hints (elsewhere).
+    pub buttons: Vec<Button>,
+}
+
+/// A piece of a reply's body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A paragraph of Markdown.
+    Text(String),
+    /// A labelled value (partners, dates).
+    Field {
+        /// The label.
+        label: String,
+        /// The value, Markdown.
+        value: String,
+    },
+    /// A labelled list of Markdown items.
+    List {
+        /// The label.
+        label: String,
+        /// The items.
+        items: Vec<String>,
+    },
+    /// One occurrence of a meeting.
+    Event(Event),
+    /// Small print at the end.
+    Note(String),
+}
+
+/// A meeting occurrence as it should be shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// The meeting's title.
+    pub title: String,
+    /// When it starts.
+    pub start: DateTime<Utc>,
+    /// When it ends.
+    pub end: DateTime<Utc>,
+    /// The meeting's zone.
+    pub zone: Tz,
+    /// The span written out in the meeting's zone, in the reply's language.
+    pub when: String,
+    /// The same in the asker's zone, when known and different.
+    pub your_time: Option<String>,
+    /// "in 9 days", "happening now".
+    pub relative: String,
+    /// Where.
+    pub place: Option<String>,
+    /// The link to join, when this reply may show it.
+    pub link: Option<String>,
+    /// A remark: moved from another date, how members get the link.
+    pub note: Option<String>,
+    /// A link that adds it to a calendar.
+    pub calendar: Option<String>,
+}
+
+/// Something to press.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Button {
+    /// Sign up for a campaign (one action, or the campaign in general).
+    SignUp {
+        /// The campaign's slug.
+        campaign: String,
+        /// The action's slug, if the button is for one.
+        action: Option<String>,
+        /// The label.
+        label: String,
+    },
+    /// Take a sign-up back.
+    Withdraw {
+        /// The campaign's slug.
+        campaign: String,
+        /// The action's slug, if the button is for one.
+        action: Option<String>,
+        /// The label.
+        label: String,
+    },
+    /// Open a link.
+    Link {
+        /// The label.
+        label: String,
+        /// Where it goes.
+        url: String,
+    },
+}
+
+impl Reply {
+    /// An empty public answer.
+    pub fn public() -> Reply {
+        Reply {
+            visibility: Visibility::Public,
+            tone: Tone::Info,
+            title: None,
+            url: None,
+            blocks: Vec::new(),
+            buttons: Vec::new(),
+        }
+    }
+
+    /// An empty private answer.
+    pub fn private() -> Reply {
+        Reply { visibility: Visibility::Private, ..Reply::public() }
+    }
+
+    /// A short private refusal.
+    pub fn refusal(text: impl Into<String>) -> Reply {
+        Reply { tone: Tone::Refusal, ..Reply::private() }.text(text)
+    }
+
+    /// Sets the heading.
+    pub fn titled(mut self, title: impl Into<String>) -> Reply {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Adds a paragraph.
+    pub fn text(mut self, text: impl Into<String>) -> Reply {
+        self.blocks.push(Block::Text(text.into()));
+        self
+    }
+
+    /// Adds a block.
+    pub fn block(mut self, block: Block) -> Reply {
+        self.blocks.push(block);
+        self
+    }
+
+    /// Sets the tone.
+    pub fn tone(mut self, tone: Tone) -> Reply {
+        self.tone = tone;
+        self
+    }
+
+    /// Every piece of text in the reply, for searching it in tests and checks.
+    pub fn plain_text(&self) -> String {
+        crate::console::render(self)
+    }
+}

@@ -1,0 +1,115 @@
+//! Who asks what, from where: the engine's only input.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::command::Command;
+use crate::locale::Locale;
+
+/// The chat platform a request came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Platform {
+    /// The terminal: `convoca ask` and the interactive console.
+    Console,
+    /// Discord, through the gateway or the HTTP interactions endpoint.
+    Discord,
+    /// Matrix rooms.
+    Matrix,
+}
+
+impl Platform {
+    /// The name stored in the database and shown in rosters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Console => "console",
+            Platform::Discord => "discord",
+            Platform::Matrix => "matrix",
+        }
+    }
+
+    /// Reads a stored platform name.
+    pub fn from_name(name: &str) -> Option<Platform> {
+        match name {
+            "console" => Some(Platform::Console),
+            "discord" => Some(Platform::Discord),
+            "matrix" => Some(Platform::Matrix),
+            _ => None,
+        }
+    }
+
+    /// How commands are typed there: Matrix clients such as Element swallow unknown `/`
+    /// commands, so Matrix users are shown `!`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Platform::Matrix => "!",
+            Platform::Console | Platform::Discord => "/",
+        }
+    }
+}
+
+/// A person on one platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// Where their id comes from.
+    pub platform: Platform,
+    /// Their id on that platform (a Discord snowflake, a Matrix user id).
+    pub id: String,
+    /// The name they go by there, kept for rosters.
+    pub name: String,
+}
+
+/// One question to the engine.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// Who asks.
+    pub user: User,
+    /// The server (Discord guild) or homeserver, when there is one.
+    pub space: Option<String>,
+    /// The channel or room asked in; `None` for a direct conversation.
+    pub channel: Option<String>,
+    /// The language to answer in.
+    pub locale: Locale,
+    /// Whether the platform says this person organizes the group.
+    pub organizer: bool,
+    /// The asker's own time zone, when known, to show times in it too.
+    pub zone: Option<Tz>,
+    /// "Now", injected so answers about time can be tested and reproduced.
+    pub now: DateTime<Utc>,
+    /// What they asked for.
+    pub command: Command,
+}
+
+impl Request {
+    /// A request with the defaults of an ordinary member in English.
+    pub fn new(platform: Platform, user_id: &str, name: &str, command: Command, now: DateTime<Utc>) -> Request {
+        Request {
+            user: User { platform, id: user_id.to_string(), name: name.to_string() },
+            space: None,
+            channel: None,
+            locale: Locale::En,
+            organizer: false,
+            zone: None,
+            now,
+            command,
+        }
+    }
+
+    /// The platform asked from.
+    pub fn platform(&self) -> Platform {
+        self.user.platform
+    }
+
+    /// A command as the asker would type it here and in their language: `/meeting`,
+    /// `!meeting`, `/reunion`. `words` starts with the command's English name.
+    pub fn cmd(&self, words: &str) -> String {
+        let (name, rest) = words.split_once(' ').unwrap_or((words, ""));
+        let name = super::command::spelling(name, self.locale);
+        let sep = if rest.is_empty() { "" } else { " " };
+        format!("{}{name}{sep}{rest}", self.platform().prefix())
+    }
+
+    /// A command exactly as given, with only the platform's prefix.
+    pub fn cmd_raw(&self, words: &str) -> String {
+        format!("{}{words}", self.platform().prefix())
+    }
+}

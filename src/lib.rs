@@ -1,0 +1,29 @@
+//! # convoca
+//!
+//! A chat bot for organizing spaces. It sits in a group's Discord server and Matrix rooms at
+//! once, answers questions about the group from content the organizers keep in
+//! `commands/`, posts reminders before meetings, and keeps a private roster of who signed up
+//! to act.
+//!
+//! # Layout
+//!
+//! - [`content`] loads and checks the organizers' files in `commands/` (TOML, with Markdown
+//!   prose in English and Spanish) and keeps the last good version while the bot runs.
+//! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off changes,
+//!   people-readable times, and iCalendar files.
+//! - [`engine`] is the platform-neutral core: the command grammar, a [`engine::Request`] in
+//!   and a [`engine::Reply`] out, texts in both languages. It never imports a chat SDK.
+//! - [`console`] renders replies as plain text for the terminal.
+//! - [`config`] is the one typed configuration (flags and environment).
+//! - [`cli`] holds the subcommands `main.rs` hands off to.
+//! - [`locale`] names the languages convoca speaks.
+
+#![warn(missing_docs, rust_2018_idioms)]
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod content;
+pub mod engine;
+pub mod locale;

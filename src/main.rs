@@ -1,0 +1,25 @@
+//! The `convoca` binary: parse flags, set up logging, hand off to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    // A missing .env is normal; a broken one is reported by the settings it fails to set.
+    let _ = dotenvy::dotenv();
+    let cli = convoca::config::Cli::parse();
+    let default = cli.global.log.clone().unwrap_or_else(|| "warn,convoca=info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("convoca: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(convoca::cli::dispatch(cli))
+}

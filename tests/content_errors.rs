@@ -1,0 +1,167 @@
+//! Every kind of content mistake is reported with its file and, where TOML allows, its line;
+//! one broken file rejects the whole folder.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use convoca::content::{ContentError, load};
+
+fn errors_after(edit: impl FnOnce(&Path)) -> Vec<ContentError> {
+    let dir = copy_of_shipped();
+    edit(dir.path());
+    let errs = load(dir.path(), at("2026-11-28T12:00:00Z")).expect_err("broken content must be rejected");
+    // Paths are reported inside the folder given.
+    for e in &errs.0 {
+        assert!(e.file.starts_with(dir.path()), "{e}");
+    }
+    errs.0
+}
+
+fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn line_of(dir_file: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(shipped().join(dir_file)).unwrap();
+    text[..text.find(needle).unwrap()].lines().count() + 1
+}
+
+fn one(errors: &[ContentError], file: &str) -> ContentError {
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    let e = errors[0].clone();
+    assert!(e.file.ends_with(file), "{e} should name {file}");
+    e
+}
+
+#[test]
+fn bad_toml_names_file_and_line() {
+    let errs = errors_after(|d| replace(d, "campaigns/jilamito.toml", "partners = [", "partners = [[["));
+    let e = one(&errs, "campaigns/jilamito.toml");
+    assert!(e.line.is_some(), "{e}");
+    assert!(e.line.unwrap() >= line_of("campaigns/jilamito.toml", "partners = ["), "{e}");
+}
+
+#[test]
+fn unknown_time_zone() {
+    let errs = errors_after(|d| replace(d, "meetings/monthly.toml", "\"America/New_York\"", "\"America/Boston\""));
+    let e = one(&errs, "meetings/monthly.toml");
+    assert_eq!(e.line, Some(line_of("meetings/monthly.toml", "time_zone = ")));
+    assert!(e.message.contains("unknown time zone `America/Boston`"), "{e}");
+}
+
+#[test]
+fn invalid_recurrence_rule() {
+    let errs =
+        errors_after(|d| replace(d, "meetings/monthly.toml", "FREQ=MONTHLY;BYDAY=1MO", "FREQ=MONTHLY;BYDAY=1XX"));
+    let e = one(&errs, "meetings/monthly.toml");
+    assert_eq!(e.line, Some(line_of("meetings/monthly.toml", "repeat = ")));
+    assert!(e.message.contains("not a valid recurrence rule"), "{e}");
+}
+
+#[test]
+fn campaign_without_a_title() {
+    let errs = errors_after(|d| {
+        std::fs::write(d.join("campaigns/new.toml"), "summary = \"Something to do\"\n").unwrap();
+    });
+    let e = one(&errs, "campaigns/new.toml");
+    assert!(e.message.contains("title"), "{e}");
+}
+
+#[test]
+fn duplicate_slug() {
+    let errs = errors_after(|d| {
+        std::fs::write(
+            d.join("campaigns/zz-copy.toml"),
+            "slug = \"jilamito\"\ntitle = \"Again\"\nsummary = \"Again\"\n",
+        )
+        .unwrap();
+    });
+    let e = one(&errs, "campaigns/zz-copy.toml");
+    assert!(e.message.contains("`jilamito` is already used by"), "{e}");
+    assert!(e.message.contains("jilamito.toml"), "{e}");
+}
+
+#[test]
+fn misspelled_field_is_caught_with_its_line() {
+    let errs = errors_after(|d| replace(d, "meetings/monthly.toml", "start = \"17:00\"", "strat = \"17:00\""));
+    let e = one(&errs, "meetings/monthly.toml");
+    assert_eq!(e.line, Some(line_of("meetings/monthly.toml", "start = \"17:00\"")));
+    assert!(e.message.contains("strat"), "{e}");
+}
+
+#[test]
+fn bad_dates_times_links_and_channels() {
+    let cases: [(&str, &str, &str, &str); 5] = [
+        ("meetings/monthly.toml", "start = \"17:00\"", "start = \"5pm\"", "is not a start time"),
+        ("meetings/monthly.toml", "first_date = \"2023-01-01\"", "first_date = \"2023-13-01\"", "is not a date"),
+        ("campaigns/jilamito.toml", "learn_more = \"https://", "learn_more = \"www.", "is not a link"),
+        ("meetings/monthly.toml", "channels = []", "channels = [\"#general\"]", "is not a channel"),
+        ("meetings/monthly.toml", "before = [\"1d\", \"1h\"]", "before = [\"1d\", \"soon\"]", "not a lead time"),
+    ];
+    for (file, from, to, message) in cases {
+        let errs = errors_after(|d| replace(d, file, from, to));
+        let e = one(&errs, file);
+        assert_eq!(e.line, Some(line_of(file, from)), "{e}");
+        assert!(e.message.contains(message), "{e} should say {message}");
+    }
+}
+
+#[test]
+fn an_exception_on_a_date_the_meeting_does_not_meet() {
+    let errs = errors_after(|d| {
+        let path = d.join("meetings/monthly.toml");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("\n[[exceptions]]\ndate = \"2026-12-08\"\ncancel = true\n");
+        std::fs::write(path, text).unwrap();
+    });
+    let e = one(&errs, "meetings/monthly.toml");
+    assert!(e.message.contains("does not regularly meet on 2026-12-08"), "{e}");
+}
+
+#[test]
+fn meeting_naming_an_unknown_campaign() {
+    let errs = errors_after(|d| {
+        replace(d, "meetings/monthly.toml", "campaigns = [\"jilamito\"]", "campaigns = [\"jilamitto\"]")
+    });
+    let e = one(&errs, "meetings/monthly.toml");
+    assert!(e.message.contains("no campaign is named `jilamitto`"), "{e}");
+}
+
+#[test]
+fn missing_group_file() {
+    let errs = errors_after(|d| std::fs::remove_file(d.join("group.toml")).unwrap());
+    let e = one(&errs, "group.toml");
+    assert!(e.message.contains("missing"), "{e}");
+}
+
+#[test]
+fn several_broken_files_are_all_reported() {
+    let errs = errors_after(|d| {
+        replace(d, "meetings/monthly.toml", "\"America/New_York\"", "\"Mars/Olympus\"");
+        replace(d, "briefings/guatemala-2024-07.toml", "date = \"2024-07-31\"", "date = \"July\"");
+    });
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+}
+
+#[test]
+fn organizers_add_a_campaign_and_a_meeting_by_adding_files() {
+    let dir = copy_of_shipped();
+    std::fs::write(
+        dir.path().join("campaigns/haiti.toml"),
+        "title = { en = \"Haiti solidarity\", es = \"Solidaridad con Haití\" }\nsummary = \"Support Haitian self-determination.\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("meetings/teach-in.toml"),
+        "title = \"Teach-in\"\ndate = \"2027-02-10\"\nstart = \"19:00\"\nduration = \"2h\"\n",
+    )
+    .unwrap();
+    let content = load(dir.path(), at("2026-11-28T12:00:00Z")).unwrap();
+    assert!(content.campaign("haiti").is_some());
+    assert!(content.meeting("teach-in").is_some());
+}
