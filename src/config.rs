@@ -25,6 +25,10 @@ pub struct Global {
     /// The organizers' content folder.
     #[arg(long, env = "CONVOCA_CONTENT", default_value = "commands", global = true)]
     pub content: PathBuf,
+    /// Where to keep sign-ups and calendar changes: `sqlite://FILE` or `postgres://…`.
+    /// Default: the file convoca.db in the working folder, created on first use.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<Secret>,
     /// Log filter, e.g. `info`, `convoca=debug` (RUST_LOG overrides it).
     #[arg(long, env = "CONVOCA_LOG", global = true)]
     pub log: Option<String>,
@@ -43,6 +47,18 @@ pub enum Cmd {
     Check,
     /// Write an iCalendar file of the meetings.
     Ics(IcsArgs),
+    /// Write a campaign's roster as CSV (organizers' data: keep it private).
+    Export(ExportArgs),
+}
+
+/// `convoca export`.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// The campaign's name, e.g. jilamito.
+    pub campaign: String,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Settings of `convoca run`.

@@ -16,6 +16,8 @@
 //! - [`console`] renders replies as plain text for the terminal.
 //! - [`config`] is the one typed configuration (flags and environment).
 //! - [`cli`] holds the subcommands `main.rs` hands off to.
+//! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
+//!   organizers' calendar changes.
 //! - [`locale`] names the languages convoca speaks.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -27,3 +29,4 @@ pub mod console;
 pub mod content;
 pub mod engine;
 pub mod locale;
+pub mod store;

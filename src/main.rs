@@ -9,7 +9,9 @@ fn main() -> ExitCode {
     // A missing .env is normal; a broken one is reported by the settings it fails to set.
     let _ = dotenvy::dotenv();
     let cli = convoca::config::Cli::parse();
-    let default = cli.global.log.clone().unwrap_or_else(|| "warn,convoca=info".into());
+    // A long-running bot logs what it does; one-shot commands keep the terminal for answers.
+    let quiet = !matches!(cli.command, None | Some(convoca::config::Cmd::Run(_)));
+    let default = cli.global.log.clone().unwrap_or_else(|| if quiet { "warn" } else { "warn,convoca=info" }.into());
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)))
         .with_writer(std::io::stderr)

@@ -12,7 +12,9 @@ fn convoca() -> Command {
         .env_remove("CONVOCA_CONTENT")
         .env_remove("DISCORD_TOKEN")
         .env_remove("MATRIX_HOMESERVER")
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // Each command gets its own database unless a test says otherwise.
+        .env("DATABASE_URL", format!("sqlite://{}", tempfile::tempdir().unwrap().keep().join("t.db").display()));
     cmd
 }
 
@@ -106,4 +108,83 @@ fn run_without_platforms_says_why_and_serves_the_console() {
     assert!(stderr.contains("Discord: off (DISCORD_TOKEN is not set)"), "{stderr}");
     assert!(stderr.contains("Matrix: off (MATRIX_HOMESERVER is not set)"), "{stderr}");
     assert!(stdout.contains("Coyuntura July 2024: Guatemala"), "{stdout}");
+}
+
+/// The volunteer's sequence, run against a database URL (or the default file when `None`)
+/// from a fresh working folder.
+fn sign_up_sequence(url: Option<&str>) {
+    let cwd = tempfile::tempdir().unwrap();
+    let content = shipped();
+    let ask = |args: &[&str]| {
+        let mut cmd = convoca();
+        cmd.env_remove("DATABASE_URL");
+        cmd.current_dir(cwd.path()).arg("ask").arg("--content").arg(&content).args(args);
+        if let Some(url) = url {
+            cmd.env("DATABASE_URL", url);
+        }
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    let first = ask(&["--user", "42", "--name", "Ana", "/signup", "jilamito", "petition"]);
+    assert!(first.starts_with("[private]") && first.contains("You're signed up"), "{first}");
+    let second = ask(&["--user", "42", "--name", "Ana", "/signup", "jilamito", "petition"]);
+    assert!(second.contains("already signed up"), "{second}");
+    let count = ask(&["/campaign", "jilamito"]);
+    assert!(count.contains("Sign the petition to Simonds International **1**") && !count.contains("Ana"), "{count}");
+    let refused = ask(&["/signups", "jilamito"]);
+    assert!(refused.contains("only organizers"), "{refused}");
+    let roster = ask(&["--organizer", "/signups", "jilamito"]);
+    assert!(roster.contains("Ana (console,"), "{roster}");
+    // The terminal export command writes the same roster as CSV.
+    let mut export = convoca();
+    export.env_remove("DATABASE_URL");
+    export.current_dir(cwd.path()).arg("export").arg("--content").arg(&content).arg("jilamito");
+    if let Some(url) = url {
+        export.env("DATABASE_URL", url);
+    }
+    let (code, csv, _) = run(&mut export);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("campaign,action,name,platform,user_id,signed_up_at\n"), "{csv}");
+    assert!(csv.contains("jilamito,petition,Ana,console,42,"), "{csv}");
+    let withdrawn = ask(&["--user", "42", "--name", "Ana", "/withdraw", "jilamito"]);
+    assert!(withdrawn.contains("no longer signed up"), "{withdrawn}");
+    let forgotten = ask(&["--user", "42", "--name", "Ana", "/forgetme", "confirm"]);
+    assert!(forgotten.contains("Erased: your name, 1 sign-up(s)"), "{forgotten}");
+    ask(&["--organizer", "/cancel", "2026-12-07"]);
+    let meeting = ask(&["--now", "2026-11-28T12:00:00Z", "/meeting"]);
+    assert!(meeting.contains("The meeting of Monday, December 7, 2026 is cancelled."), "{meeting}");
+    let mut ics = convoca();
+    ics.env_remove("DATABASE_URL");
+    ics.current_dir(cwd.path()).args(["ics", "--now", "2026-11-28T12:00:00Z", "--content"]).arg(&content);
+    if let Some(url) = url {
+        ics.env("DATABASE_URL", url);
+    }
+    let (_, feed, _) = run(&mut ics);
+    assert!(feed.contains("STATUS:CANCELLED"), "{feed}");
+    if url.is_none() {
+        assert!(cwd.path().join("convoca.db").exists(), "the default database is convoca.db in the working folder");
+    }
+}
+
+#[test]
+fn sign_ups_persist_across_invocations_on_the_default_sqlite_file() {
+    sign_up_sequence(None);
+}
+
+#[test]
+fn sign_ups_persist_across_invocations_on_postgres() {
+    if let Some(url) = postgres_url() {
+        sign_up_sequence(Some(&url));
+    }
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_stops_start_up_with_one_line() {
+    let (code, out, err) =
+        run(convoca().args(["ask", "/meeting"]).env("DATABASE_URL", "postgres://bot:hunter2@127.0.0.1:1/convoca"));
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("postgres://bot:***@127.0.0.1:1/convoca") && !err.contains("hunter2"), "{err}");
 }

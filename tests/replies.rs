@@ -24,7 +24,7 @@ fn golden(name: &str, actual: &str) {
 
 #[tokio::test]
 async fn every_command_in_both_languages() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let cases = [
         ("help", "/help"),
         ("mission", "/mission"),
@@ -47,7 +47,7 @@ async fn every_command_in_both_languages() {
 
 #[tokio::test]
 async fn spanish_replies_are_spanish_and_english_ones_english() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let es = render(&ask(&engine, "/campaign jilamito", Locale::Es, at(NOW)).await);
     assert!(es.contains("Alto a la represa de Jilamito"), "{es}");
     assert!(es.contains("Qué puedes hacer"), "{es}");
@@ -59,7 +59,7 @@ async fn spanish_replies_are_spanish_and_english_ones_english() {
 
 #[tokio::test]
 async fn jilamito_names_its_partners_actions_and_link() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let reply = ask(&engine, "/campaign jilamito", Locale::En, at(NOW)).await;
     let text = render(&reply);
     for needle in [
@@ -78,7 +78,7 @@ async fn jilamito_names_its_partners_actions_and_link() {
 
 #[tokio::test]
 async fn unknown_campaign_lists_the_real_ones() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let reply = ask(&engine, "/campaign jilamto", Locale::En, at(NOW)).await;
     let text = render(&reply);
     assert_eq!(reply.tone, Tone::Refusal);
@@ -95,7 +95,7 @@ async fn members_only_link_never_in_public_replies() {
     let path = dir.path().join("meetings/monthly.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("link = \"\"", "link = \"https://zoom.example/j/123\"")).unwrap();
-    let engine = engine_on(dir.path());
+    let engine = engine_on(dir.path()).await;
     // A member anywhere, and an organizer in a channel: no link.
     let member = render(&ask(&engine, "/meeting", Locale::En, at(NOW)).await);
     assert!(!member.contains("zoom.example"), "{member}");
@@ -111,7 +111,7 @@ async fn members_only_link_never_in_public_replies() {
 
 #[tokio::test]
 async fn huge_input_gets_a_short_refusal() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let huge = format!("/campaign {}", "x".repeat(100_000));
     let reply = ask(&engine, &huge, Locale::En, at(NOW)).await;
     let text = render(&reply);
@@ -122,7 +122,7 @@ async fn huge_input_gets_a_short_refusal() {
 
 #[tokio::test]
 async fn matrix_users_are_shown_bang_commands() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let mut req = request("!help", Locale::En, at(NOW));
     req.user.platform = convoca::engine::Platform::Matrix;
     let text = render(&engine.handle(&req).await);

@@ -20,7 +20,7 @@ fn events(reply: &Reply) -> Vec<&convoca::engine::Event> {
 
 #[tokio::test]
 async fn next_meeting_from_november_28_is_december_7_est() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let reply = ask(&engine, "/meeting", Locale::En, at("2026-11-28T12:00:00Z")).await;
     let ev = events(&reply);
     assert_eq!(ev.len(), 3, "the next meeting and the two after it");
@@ -34,7 +34,7 @@ async fn next_meeting_from_november_28_is_december_7_est() {
 
 #[tokio::test]
 async fn in_spring_the_same_meeting_is_edt() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let reply = ask(&engine, "/meeting", Locale::En, at("2027-03-10T12:00:00Z")).await;
     let ev = events(&reply);
     assert_eq!(ev[0].start, at("2027-04-05T21:00:00Z"));
@@ -43,7 +43,7 @@ async fn in_spring_the_same_meeting_is_edt() {
 
 #[tokio::test]
 async fn viewers_zone_is_shown_beside_the_meetings() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let mut req = request("/meeting", Locale::Es, at("2026-11-28T12:00:00Z"));
     req.zone = Some(chrono_tz::America::Tegucigalpa);
     let reply = engine.handle(&req).await;
@@ -63,7 +63,7 @@ async fn a_meeting_right_on_the_dst_change() {
         "meetings/sunday.toml",
         "title = \"Sunday call\"\nrepeat = \"FREQ=WEEKLY;BYDAY=SU\"\nfirst_date = \"2026-10-01\"\nstart = \"17:00\"\nduration = \"1h\"\n",
     );
-    let engine = engine_on(dir.path());
+    let engine = engine_on(dir.path()).await;
     let spring = events(&ask(&engine, "/meeting sunday", Locale::En, at("2027-03-13T12:00:00Z")).await)
         .iter()
         .map(|e| (e.start, e.when.clone()))
@@ -85,7 +85,7 @@ async fn skipped_and_moved_occurrences_from_content() {
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("\n[[exceptions]]\ndate = \"2026-12-07\"\ncancel = true\n\n[[exceptions]]\ndate = \"2027-01-04\"\nmove_to = \"2027-01-11T18:00\"\n");
     std::fs::write(&path, text).unwrap();
-    let engine = engine_on(dir.path());
+    let engine = engine_on(dir.path()).await;
     let reply = ask(&engine, "/meeting", Locale::En, at("2026-11-28T12:00:00Z")).await;
     let ev = events(&reply);
     assert_eq!(ev[0].start, at("2027-01-11T23:00:00Z"), "moved January meeting comes first");
@@ -110,7 +110,7 @@ async fn a_meeting_in_tegucigalpa_has_no_dst() {
         "meetings/honduras.toml",
         "title = { en = \"Call with partners in Honduras\", es = \"Llamada con aliados en Honduras\" }\nrepeat = \"FREQ=MONTHLY;BYDAY=3TH\"\nfirst_date = \"2026-01-01\"\nstart = \"18:00\"\nend = \"19:00\"\ntime_zone = \"America/Tegucigalpa\"\n",
     );
-    let engine = engine_on(dir.path());
+    let engine = engine_on(dir.path()).await;
     let winter = ask(&engine, "/meeting honduras", Locale::Es, at("2026-12-01T00:00:00Z")).await;
     let e = events(&winter)[0];
     assert_eq!(e.start, at("2026-12-18T00:00:00Z"));
@@ -125,7 +125,7 @@ async fn a_meeting_in_tegucigalpa_has_no_dst() {
 
 #[tokio::test]
 async fn unknown_meeting_lists_the_real_ones() {
-    let engine = engine_on(&shipped());
+    let engine = engine_on(&shipped()).await;
     let text = convoca::console::render(&ask(&engine, "/meeting weekly", Locale::En, at("2026-11-28T12:00:00Z")).await);
     assert!(text.contains("There is no meeting called `weekly`"), "{text}");
     assert!(text.contains("`monthly` — LA/CWG monthly meeting"), "{text}");

@@ -4,17 +4,24 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-use crate::calendar::{Agenda, Lead, Overrides, ics};
+use crate::calendar::{Agenda, Lead, ics};
 use crate::config::{Global, IcsArgs};
 use crate::locale::Locale;
 
 /// Writes the feed to standard output or `--out`.
-pub fn ics(global: &Global, args: IcsArgs) -> ExitCode {
-    let content = match super::open_content(global) {
-        Ok(c) => c.current(),
+pub async fn ics(global: &Global, args: IcsArgs) -> ExitCode {
+    let engine = match super::open_engine(global).await {
+        Ok(e) => e,
         Err(code) => return code,
     };
-    let overrides = Overrides::default();
+    let content = engine.content().current();
+    let overrides = match engine.overrides().await {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("convoca: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let agenda = Agenda::new(&content, &overrides);
     if let Some(m) = &args.meeting
         && agenda.meeting(m).is_none()

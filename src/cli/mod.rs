@@ -3,6 +3,7 @@
 
 mod ask;
 mod check;
+mod export;
 mod ics;
 mod run;
 
@@ -14,9 +15,12 @@ use crate::config::{AskAs, Cli, Cmd, RunArgs};
 use crate::content::ContentHandle;
 use crate::engine::{Engine, Platform, Request, Settings};
 use crate::locale::Locale;
+use crate::store::Store;
 
 /// Exit code for content that does not load.
 const BAD_CONTENT: u8 = 1;
+/// Exit code for a database that cannot be opened or migrated.
+const BAD_DATABASE: u8 = 1;
 
 /// Runs the subcommand the command line asked for.
 pub async fn dispatch(cli: Cli) -> ExitCode {
@@ -44,7 +48,8 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Console(who)) => run::console_only(&global, who).await,
         Some(Cmd::Ask(args)) => ask::ask(&global, args).await,
         Some(Cmd::Check) => check::check(&global),
-        Some(Cmd::Ics(args)) => ics::ics(&global, args),
+        Some(Cmd::Ics(args)) => ics::ics(&global, args).await,
+        Some(Cmd::Export(args)) => export::export(&global, args).await,
     }
 }
 
@@ -57,9 +62,20 @@ fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCod
     })
 }
 
-/// Builds the engine for terminal use.
-fn engine(content: ContentHandle) -> Engine {
-    Engine::new(content, Settings::default())
+/// Opens the database or prints, in one line, which one and why not.
+async fn open_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
+    let url = global.database_url.as_ref().map(|s| s.expose());
+    Store::open(url).await.map_err(|e| {
+        eprintln!("convoca: {e}");
+        ExitCode::from(BAD_DATABASE)
+    })
+}
+
+/// Loads the content and opens the database: what every answering subcommand needs.
+async fn open_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
+    let content = open_content(global)?;
+    let store = open_store(global).await?;
+    Ok(Engine::new(content, store, Settings::default()))
 }
 
 /// A request from the terminal user described by `who`.

@@ -12,11 +12,10 @@ use crate::engine::Engine;
 /// Runs the bot. With no chat platform configured it says why each is off and starts the
 /// console, so anyone can try it in a minute.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
-    let content = match super::open_content(global) {
-        Ok(c) => c,
+    let engine = match super::open_engine(global).await {
+        Ok(e) => e,
         Err(code) => return code,
     };
-    let engine = super::engine(content);
     for line in platform_status(&args) {
         eprintln!("{line}");
     }
@@ -25,11 +24,11 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
 
 /// The interactive console alone.
 pub async fn console_only(global: &Global, who: AskAs) -> ExitCode {
-    let content = match super::open_content(global) {
-        Ok(c) => c,
+    let engine = match super::open_engine(global).await {
+        Ok(e) => e,
         Err(code) => return code,
     };
-    console(&super::engine(content), &who).await
+    console(&engine, &who).await
 }
 
 fn platform_status(args: &RunArgs) -> Vec<String> {
@@ -78,5 +77,6 @@ async fn console(engine: &Engine, who: &AskAs) -> ExitCode {
         let reply = engine.handle(&req).await;
         println!("{}\n", render(&reply));
     }
+    engine.store().close().await;
     ExitCode::SUCCESS
 }

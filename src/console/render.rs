@@ -7,14 +7,12 @@ use crate::engine::{Block, Button, Reply, Visibility};
 pub fn render(reply: &Reply) -> String {
     let mut out = String::new();
     if reply.visibility == Visibility::Private {
-        out.push_str("[private] ");
+        out.push_str(if reply.title.is_some() { "[private] " } else { "[private]\n" });
     }
     if let Some(title) = &reply.title {
         out.push_str(title);
         out.push('\n');
         out.push_str(&"=".repeat(title.chars().count().min(72)));
-        out.push('\n');
-    } else if reply.visibility == Visibility::Private {
         out.push('\n');
     }
     let mut notes = Vec::new();
@@ -73,6 +71,9 @@ pub fn render(reply: &Reply) -> String {
     if !hints.is_empty() {
         para(&mut out, &hints.join(" "));
     }
+    if let Some(file) = &reply.attachment {
+        para(&mut out, &format!("--- {} ---\n{}", file.filename, String::from_utf8_lossy(&file.data)));
+    }
     out.trim_end().to_string()
 }
 
@@ -81,7 +82,7 @@ fn para(out: &mut String, text: &str) {
     if text.is_empty() {
         return;
     }
-    if !out.is_empty() && !out.ends_with("\n\n") && !out.ends_with("] ") {
+    if !out.is_empty() && !out.ends_with("\n\n") && out != "[private]\n" {
         if !out.ends_with('\n') {
             out.push('\n');
         }

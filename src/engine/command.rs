@@ -31,6 +31,57 @@ pub enum Command {
         /// A briefing's name, when given.
         briefing: Option<String>,
     },
+    /// Sign up for a campaign, or one of its actions.
+    SignUp {
+        /// The campaign's slug.
+        campaign: Option<String>,
+        /// The action's slug.
+        action: Option<String>,
+    },
+    /// Take a sign-up back.
+    Withdraw {
+        /// The campaign's slug.
+        campaign: Option<String>,
+        /// The action's slug; all of the campaign when absent.
+        action: Option<String>,
+    },
+    /// The asker's own sign-ups.
+    MySignUps,
+    /// Erase everything stored about the asker (after confirmation).
+    ForgetMe {
+        /// The second step: "forgetme confirm".
+        confirmed: bool,
+    },
+    /// Organizers: who signed up for a campaign.
+    Roster {
+        /// The campaign's slug.
+        campaign: Option<String>,
+    },
+    /// Organizers: the roster as a CSV file.
+    Export {
+        /// The campaign's slug.
+        campaign: Option<String>,
+    },
+    /// Organizers: cancel one occurrence (`cancel [meeting] <date>`).
+    Cancel {
+        /// The words after the command.
+        args: Vec<String>,
+    },
+    /// Organizers: undo a cancellation or move (`uncancel [meeting] <date>`).
+    Uncancel {
+        /// The words after the command.
+        args: Vec<String>,
+    },
+    /// Organizers: move one occurrence (`move [meeting] <date> <new local date-time>`).
+    Move {
+        /// The words after the command.
+        args: Vec<String>,
+    },
+    /// Organizers: add a one-off meeting (`addmeeting <date> <time> [duration] [zone] <title>`).
+    AddMeeting {
+        /// The words after the command.
+        args: Vec<String>,
+    },
     /// A word the grammar does not know.
     Unknown {
         /// The word as typed.
@@ -48,7 +99,23 @@ pub enum Command {
 }
 
 /// The commands' canonical names, as shown in help and suggested for typos.
-pub const NAMES: &[&str] = &["help", "mission", "meeting", "campaign", "coyuntura"];
+pub const NAMES: &[&str] = &[
+    "help",
+    "mission",
+    "meeting",
+    "campaign",
+    "coyuntura",
+    "signup",
+    "withdraw",
+    "mysignups",
+    "forgetme",
+    "signups",
+    "export",
+    "cancel",
+    "uncancel",
+    "move",
+    "addmeeting",
+];
 
 /// Every spelling the grammar accepts, with the canonical name it stands for.
 const ALIASES: &[(&str, &str)] = &[
@@ -76,7 +143,40 @@ const ALIASES: &[(&str, &str)] = &[
     ("coyuntura", "coyuntura"),
     ("briefing", "coyuntura"),
     ("briefings", "coyuntura"),
+    ("signup", "signup"),
+    ("join", "signup"),
+    ("apuntarme", "signup"),
+    ("inscribirme", "signup"),
+    ("sumarme", "signup"),
+    ("withdraw", "withdraw"),
+    ("leave", "withdraw"),
+    ("retirarme", "withdraw"),
+    ("baja", "withdraw"),
+    ("mysignups", "mysignups"),
+    ("mine", "mysignups"),
+    ("misinscripciones", "mysignups"),
+    ("forgetme", "forgetme"),
+    ("olvidame", "forgetme"),
+    ("olvídame", "forgetme"),
+    ("signups", "signups"),
+    ("roster", "signups"),
+    ("inscritos", "signups"),
+    ("export", "export"),
+    ("exportar", "export"),
+    ("cancel", "cancel"),
+    ("cancelar", "cancel"),
+    ("uncancel", "uncancel"),
+    ("restore", "uncancel"),
+    ("restaurar", "uncancel"),
+    ("move", "move"),
+    ("mover", "move"),
+    ("addmeeting", "addmeeting"),
+    ("nuevareunion", "addmeeting"),
+    ("nuevareunión", "addmeeting"),
 ];
+
+/// The word that confirms `forgetme`.
+const CONFIRM_WORDS: &[&str] = &["confirm", "confirmar", "yes", "sí", "si"];
 
 /// How a command is spelled for members who speak `locale`: Spanish speakers are shown
 /// `/reunion` and `/campaña`, which the grammar reads like their English names.
@@ -89,6 +189,16 @@ pub fn spelling(name: &str, locale: crate::locale::Locale) -> &str {
         "mission" => "mision",
         "meeting" => "reunion",
         "campaign" => "campaña",
+        "signup" => "apuntarme",
+        "withdraw" => "retirarme",
+        "mysignups" => "misinscripciones",
+        "forgetme" => "olvidame",
+        "signups" => "inscritos",
+        "export" => "exportar",
+        "cancel" => "cancelar",
+        "uncancel" => "restaurar",
+        "move" => "mover",
+        "addmeeting" => "nuevareunion",
         other => other,
     }
 }
@@ -126,6 +236,7 @@ impl Command {
         let word = first.to_lowercase();
         let args: Vec<&str> = words.collect();
         let arg = |i: usize| args.get(i).map(|a| a.to_lowercase());
+        let rest = || args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
         let Some(&(_, name)) = ALIASES.iter().find(|(alias, _)| *alias == word) else {
             let suggestion = closest(&word, ALIASES.iter().map(|(a, _)| *a))
                 .and_then(|alias| ALIASES.iter().find(|(a, _)| *a == alias).map(|(_, n)| *n));
@@ -137,6 +248,16 @@ impl Command {
             "meeting" => Command::Meeting { meeting: arg(0) },
             "campaign" => Command::Campaign { campaign: arg(0) },
             "coyuntura" => Command::Briefing { briefing: arg(0) },
+            "signup" => Command::SignUp { campaign: arg(0), action: arg(1) },
+            "withdraw" => Command::Withdraw { campaign: arg(0), action: arg(1) },
+            "mysignups" => Command::MySignUps,
+            "forgetme" => Command::ForgetMe { confirmed: arg(0).is_some_and(|a| CONFIRM_WORDS.contains(&a.as_str())) },
+            "signups" => Command::Roster { campaign: arg(0) },
+            "export" => Command::Export { campaign: arg(0) },
+            "cancel" => Command::Cancel { args: rest() },
+            "uncancel" => Command::Uncancel { args: rest() },
+            "move" => Command::Move { args: rest() },
+            "addmeeting" => Command::AddMeeting { args: rest() },
             _ => Command::Unknown { word: word.clone(), suggestion: None },
         }
     }
@@ -149,6 +270,16 @@ impl Command {
             Command::Meeting { .. } => "meeting",
             Command::Campaign { .. } => "campaign",
             Command::Briefing { .. } => "coyuntura",
+            Command::SignUp { .. } => "signup",
+            Command::Withdraw { .. } => "withdraw",
+            Command::MySignUps => "mysignups",
+            Command::ForgetMe { .. } => "forgetme",
+            Command::Roster { .. } => "signups",
+            Command::Export { .. } => "export",
+            Command::Cancel { .. } => "cancel",
+            Command::Uncancel { .. } => "uncancel",
+            Command::Move { .. } => "move",
+            Command::AddMeeting { .. } => "addmeeting",
             Command::Unknown { .. } => "unknown",
             Command::Empty => "empty",
             Command::TooLong { .. } => "too_long",
@@ -200,6 +331,32 @@ mod tests {
         let huge_chat = format!("!{}", "x".repeat(64 * 1024));
         assert!(matches!(Command::parse_addressed(&huge_chat), Some(Command::TooLong { .. })));
         assert_eq!(Command::parse_addressed(&"x".repeat(64 * 1024)), None);
+    }
+
+    #[test]
+    fn sign_up_and_organizer_commands() {
+        assert_eq!(
+            Command::parse("!signup Jilamito petition"),
+            Command::SignUp { campaign: Some("jilamito".into()), action: Some("petition".into()) }
+        );
+        assert_eq!(
+            Command::parse("/apuntarme jilamito"),
+            Command::SignUp { campaign: Some("jilamito".into()), action: None }
+        );
+        assert_eq!(Command::parse("/forgetme"), Command::ForgetMe { confirmed: false });
+        assert_eq!(Command::parse("/olvidame confirmar"), Command::ForgetMe { confirmed: true });
+        assert_eq!(Command::parse("!roster jilamito"), Command::Roster { campaign: Some("jilamito".into()) });
+        assert_eq!(
+            Command::parse("/move monthly 2026-12-07 2026-12-14 18:00"),
+            Command::Move { args: vec!["monthly".into(), "2026-12-07".into(), "2026-12-14".into(), "18:00".into()] }
+        );
+        // Titles keep their case.
+        assert_eq!(
+            Command::parse("/addmeeting 2027-01-20 18:00 Teach-in on Honduras"),
+            Command::AddMeeting {
+                args: vec!["2027-01-20".into(), "18:00".into(), "Teach-in".into(), "on".into(), "Honduras".into()]
+            }
+        );
     }
 
     #[test]

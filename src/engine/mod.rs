@@ -5,16 +5,21 @@
 
 pub mod answers;
 mod command;
+mod overrides;
 mod reply;
 mod request;
 pub mod suggest;
 pub mod texts;
 
-use crate::calendar::{Agenda, Overrides};
-use crate::content::ContentHandle;
+use std::sync::Arc;
 
-pub use command::{Command, MAX_INPUT_BYTES, NAMES};
-pub use reply::{Block, Button, Event, Reply, Tone, Visibility};
+use crate::calendar::{Agenda, Overrides};
+use crate::content::{Content, ContentHandle};
+use crate::store::{Store, StoreError};
+
+pub use command::{Command, MAX_INPUT_BYTES, NAMES, spelling};
+pub use overrides::FRESH_FOR;
+pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Platform, Request, User};
 
 /// Settings that change what replies say, from the configuration.
@@ -24,43 +29,120 @@ pub struct Settings {
     pub public_url: Option<String>,
 }
 
-/// Answers requests from the current content.
+/// Answers requests from the current content and the database.
 #[derive(Clone)]
 pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     content: ContentHandle,
+    store: Store,
     settings: Settings,
+    overrides: overrides::OverridesCache,
 }
 
 impl Engine {
-    /// An engine answering from `content`.
-    pub fn new(content: ContentHandle, settings: Settings) -> Engine {
-        Engine { content, settings }
+    /// An engine answering from `content`, remembering in `store`.
+    pub fn new(content: ContentHandle, store: Store, settings: Settings) -> Engine {
+        Engine { inner: Arc::new(Inner { content, store, settings, overrides: Default::default() }) }
     }
 
     /// The content this engine answers from.
     pub fn content(&self) -> &ContentHandle {
-        &self.content
+        &self.inner.content
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
     }
 
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.inner.settings
     }
 
-    /// Answers one request. Never fails: problems become polite replies.
+    /// The organizers' calendar changes, cached for [`FRESH_FOR`].
+    pub async fn overrides(&self) -> Result<Arc<Overrides>, StoreError> {
+        self.inner.overrides.get(&self.inner.store).await
+    }
+
+    /// Answers one request. Never fails: problems become polite replies, and database
+    /// trouble is logged here (without the asker's identity) and answered with an apology.
     pub async fn handle(&self, req: &Request) -> Reply {
-        let content = self.content.current();
-        let overrides = Overrides::default();
-        let agenda = Agenda::new(&content, &overrides);
-        match &req.command {
-            Command::Help | Command::Empty => answers::help::help(req, &content),
-            Command::Mission => answers::mission::mission(req, &content),
-            Command::Meeting { meeting } => answers::meeting::meeting(req, &agenda, meeting.as_deref(), &self.settings),
-            Command::Campaign { campaign: None } => answers::campaign::list(req, &content),
-            Command::Campaign { campaign: Some(slug) } => answers::campaign::show(req, &content, slug),
-            Command::Briefing { briefing } => answers::briefing::briefing(req, &content, briefing.as_deref()),
-            Command::Unknown { word, suggestion } => answers::help::unknown(req, &content, word, *suggestion),
-            Command::TooLong { bytes } => answers::help::too_long(req, *bytes),
+        let content = self.inner.content.current();
+        match self.answer(req, &content).await {
+            Ok(reply) => reply,
+            Err(e) => {
+                tracing::error!(command = req.command.name(), platform = req.platform().as_str(), error = %e, "database error");
+                Reply::private().tone(Tone::Error).text(texts::store_error(req.locale))
+            }
         }
     }
+
+    async fn answer(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
+        use answers::*;
+        let store = &self.inner.store;
+        let settings = &self.inner.settings;
+        if is_organizer_command(&req.command) && !req.organizer {
+            return Ok(help::organizers_only(req, content));
+        }
+        Ok(match &req.command {
+            Command::Help | Command::Empty => help::help(req, content),
+            Command::Mission => mission::mission(req, content),
+            Command::Meeting { meeting } => {
+                let overrides = self.overrides().await?;
+                meeting::meeting(req, &Agenda::new(content, &overrides), meeting.as_deref(), settings)
+            }
+            Command::Campaign { campaign: None } => campaign::list(req, content),
+            Command::Campaign { campaign: Some(slug) } => {
+                let counts = match content.campaign(slug) {
+                    // Counts are a nicety: a database hiccup shows the campaign without them.
+                    Some(c) => store.counts(&c.slug).await.unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "sign-up counts unavailable");
+                        Vec::new()
+                    }),
+                    None => Vec::new(),
+                };
+                campaign::show(req, content, slug, Some(&counts))
+            }
+            Command::Briefing { briefing } => briefing::briefing(req, content, briefing.as_deref()),
+            Command::SignUp { campaign, action } => {
+                signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?
+            }
+            Command::Withdraw { campaign, action } => {
+                signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
+            }
+            Command::MySignUps => signup::mine(req, content, store).await?,
+            Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
+            Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
+            Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
+            Command::Cancel { args }
+            | Command::Uncancel { args }
+            | Command::Move { args }
+            | Command::AddMeeting { args } => {
+                let overrides = self.overrides().await?;
+                let agenda = Agenda::new(content, &overrides);
+                let reply = schedule::change(req, &agenda, store, args).await?;
+                self.inner.overrides.invalidate();
+                reply
+            }
+            Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
+            Command::TooLong { bytes } => help::too_long(req, *bytes),
+        })
+    }
+}
+
+/// Commands only organizers may use.
+pub fn is_organizer_command(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Roster { .. }
+            | Command::Export { .. }
+            | Command::Cancel { .. }
+            | Command::Uncancel { .. }
+            | Command::Move { .. }
+            | Command::AddMeeting { .. }
+    )
 }

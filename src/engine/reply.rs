@@ -45,6 +45,19 @@ pub struct Reply {
     pub blocks: Vec<Block>,
     /// Buttons (Discord) or hints (elsewhere).
     pub buttons: Vec<Button>,
+    /// A file to attach (an exported roster).
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with a reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name, e.g. `jilamito-signups.csv`.
+    pub filename: String,
+    /// Its media type, e.g. `text/csv`.
+    pub media_type: String,
+    /// Its content.
+    pub data: Vec<u8>,
 }
 
 /// A piece of a reply's body.
@@ -139,6 +152,7 @@ impl Reply {
             url: None,
             blocks: Vec::new(),
             buttons: Vec::new(),
+            attachment: None,
         }
     }
 
@@ -167,6 +181,12 @@ impl Reply {
     /// Adds a block.
     pub fn block(mut self, block: Block) -> Reply {
         self.blocks.push(block);
+        self
+    }
+
+    /// Makes the reply private.
+    pub fn into_private(mut self) -> Reply {
+        self.visibility = Visibility::Private;
         self
     }
 

@@ -82,6 +82,60 @@ texts! {
     unknown_briefing => "There is no briefing called `{name}`.", "No hay ningún análisis llamado `{name}`.";
     briefings => "Briefings", "Análisis de coyuntura";
     other_briefings => "Earlier briefings: {list}", "Análisis anteriores: {list}";
+
+    help_signup => "sign up to act on a campaign (only organizers see it)", "apúntate para actuar en una campaña (solo lo ve el equipo organizador)";
+    help_withdraw => "take a sign-up back", "retira tu inscripción";
+    help_mysignups => "what you signed up for", "a qué te apuntaste";
+    help_forgetme => "erase everything convoca stores about you", "borra todo lo que convoca guarda sobre ti";
+    help_organizers => "For organizers:", "Para el equipo organizador:";
+    help_signups => "who signed up (answered privately)", "quién se apuntó (respuesta privada)";
+    help_export => "the roster as a CSV file (private)", "la lista como archivo CSV (privado)";
+    help_cancel => "cancel one meeting date", "cancela una fecha de reunión";
+    help_uncancel => "undo a cancellation or a move", "deshace una cancelación o un cambio";
+    help_move => "move one meeting date", "cambia una fecha de reunión";
+    help_addmeeting => "add a one-off meeting", "agrega una reunión única";
+
+    counts => "Signed up so far: {list}", "Inscripciones hasta ahora: {list}";
+    counts_none => "Nobody has signed up yet: be the first!", "Aún no hay inscripciones: ¡sé la primera persona!";
+    in_general => "in general", "en general";
+
+    signed_up => "You're signed up for **{campaign}**{action}. Thank you! Only organizers can see it. `{undo}` takes it back.", "Te apuntaste a **{campaign}**{action}. ¡Gracias! Solo el equipo organizador puede verlo. `{undo}` lo deshace.";
+    signed_up_again => "Welcome back: you're signed up again for **{campaign}**{action}.", "Bienvenida/o de nuevo: vuelves a estar en **{campaign}**{action}.";
+    already_signed_up => "You're already signed up for **{campaign}**{action}; nothing changed.", "Ya estabas en **{campaign}**{action}; no cambió nada.";
+    which_campaign => "Which campaign? For example `{cmd}`.", "¿Qué campaña? Por ejemplo `{cmd}`.";
+    unknown_action => "**{campaign}** has no action called `{action}`. Its actions: {list}.", "**{campaign}** no tiene ninguna acción llamada `{action}`. Sus acciones: {list}.";
+    withdrawn => "Done: you're no longer signed up for **{campaign}**{action}.", "Listo: ya no estás en **{campaign}**{action}.";
+    not_signed_up => "You weren't signed up for **{campaign}**{action}.", "No estabas en **{campaign}**{action}.";
+    my_signups => "Your sign-ups", "Tus inscripciones";
+    my_signups_none => "You haven't signed up for anything yet. See `{cmd}`.", "Todavía no te apuntaste a nada. Mira `{cmd}`.";
+    forget_preview => "This erases everything convoca stores about you on {platform}: {what}. To go ahead, type `{cmd}`.", "Esto borra todo lo que convoca guarda sobre ti en {platform}: {what}. Para continuar, escribe `{cmd}`.";
+    forget_nothing => "convoca stores nothing about you on {platform}.", "convoca no guarda nada sobre ti en {platform}.";
+    forget_done => "Erased: {what}. convoca no longer stores anything about you on {platform}.", "Borrado: {what}. convoca ya no guarda nada sobre ti en {platform}.";
+    your_name => "your name", "tu nombre";
+    n_signups => "{n} sign-up(s)", "{n} inscripción(es)";
+    n_authored => "your name on {n} organizer record(s)", "tu nombre en {n} registro(s) de organización";
+
+    organizers_only => "Sorry, only organizers can do that. If you help organize {group}, ask an admin for the organizer role.", "Lo siento, solo el equipo organizador puede hacer eso. Si ayudas a organizar {group}, pide el rol de organización a quien administra.";
+    roster_title => "Sign-ups: {campaign}", "Inscripciones: {campaign}";
+    roster_empty => "Nobody has signed up yet.", "Todavía no se apuntó nadie.";
+    roster_total => "{n} sign-up(s) from {people} people.", "{n} inscripción(es) de {people} personas.";
+    export_ready => "The roster of **{campaign}** as CSV: {n} row(s).", "La lista de **{campaign}** en CSV: {n} fila(s).";
+
+    which_date => "Give the meeting's date, like `{cmd}`.", "Indica la fecha de la reunión, como `{cmd}`.";
+    bad_date => "`{text}` is not a date like 2026-12-07.", "`{text}` no es una fecha como 2026-12-07.";
+    bad_datetime => "`{text}` is not a local date and time like 2026-12-14 18:00.", "`{text}` no es una fecha y hora local como 2026-12-14 18:00.";
+    no_such_local_time => "{text} does not exist in {zone}: the clocks skip it.", "{text} no existe en {zone}: los relojes la saltan.";
+    not_a_meeting_date => "**{meeting}** does not meet on {date}. Its next dates: {list}.", "**{meeting}** no se reúne el {date}. Sus próximas fechas: {list}.";
+    no_meeting_on => "No meeting takes place on {date}. Next dates: {list}.", "Ninguna reunión tiene lugar el {date}. Próximas fechas: {list}.";
+    which_meeting => "Which meeting? This group has several: {list}. For example `{cmd}`.", "¿Qué reunión? Este grupo tiene varias: {list}. Por ejemplo `{cmd}`.";
+    cancelled => "Cancelled: **{meeting}** on {date}. `{undo}` undoes it.", "Cancelada: **{meeting}** del {date}. `{undo}` lo deshace.";
+    uncancelled => "Restored: **{meeting}** on {date} follows the regular schedule again.", "Restaurada: **{meeting}** del {date} vuelve al horario habitual.";
+    nothing_to_undo => "**{meeting}** on {date} had no change to undo.", "**{meeting}** del {date} no tenía cambios que deshacer.";
+    moved => "Moved: **{meeting}** of {date} now takes place {when}. `{undo}` undoes it.", "Cambiada: **{meeting}** del {date} ahora es el {when}. `{undo}` lo deshace.";
+    addmeeting_usage => "Give a date, a start time, optionally a length and a time zone, then a title, like `{example}`.", "Indica fecha, hora de inicio, opcionalmente duración y zona horaria, y luego un título, como `{example}`.";
+    meeting_added => "Added **{title}** (`{slug}`): {when}. Members see it in `{cmd}`.", "Agregada **{title}** (`{slug}`): {when}. Se ve en `{cmd}`.";
+    meeting_exists => "A meeting called `{slug}` already exists.", "Ya existe una reunión llamada `{slug}`.";
+    store_error => "Sorry, I couldn't reach our database just now. Nothing was changed; please try again in a minute.", "Lo siento, no pude acceder a nuestra base de datos. No se cambió nada; inténtalo de nuevo en un minuto.";
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use convoca::content::{Content, ContentHandle, load};
 use convoca::engine::{Command, Engine, Platform, Reply, Request, Settings};
 use convoca::locale::Locale;
+use convoca::store::Store;
 
 /// The shipped content folder.
 pub fn shipped() -> PathBuf {
@@ -23,9 +24,76 @@ pub fn shipped_content(now: DateTime<Utc>) -> Content {
     load(&shipped(), now).expect("shipped content loads")
 }
 
-/// An engine on a content folder, without a database.
-pub fn engine_on(dir: &Path) -> Engine {
-    Engine::new(ContentHandle::open(dir).expect("content loads"), Settings::default())
+/// An engine on a content folder and a fresh SQLite file.
+pub async fn engine_on(dir: &Path) -> Engine {
+    engine_with(dir, sqlite_store().await)
+}
+
+/// An engine on a content folder and the given store.
+pub fn engine_with(dir: &Path, store: Store) -> Engine {
+    Engine::new(ContentHandle::open(dir).expect("content loads"), store, Settings::default())
+}
+
+/// A fresh SQLite database in a temporary folder that lives as long as the test process.
+pub async fn sqlite_store() -> Store {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let url = format!("sqlite://{}", dir.join("convoca.db").display());
+    Store::open(Some(&url)).await.expect("sqlite opens")
+}
+
+/// A fresh PostgreSQL database on the test server, or `None` (with a notice) when no server
+/// is configured. Under `CONVOCA_REQUIRE_POSTGRES=1` (CI) a missing server fails the test.
+pub async fn postgres_store() -> Option<Store> {
+    let url = postgres_url()?;
+    Some(Store::open(Some(&url)).await.expect("postgres opens"))
+}
+
+/// The URL of a fresh, empty PostgreSQL database, dropped when the test process ends.
+pub fn postgres_url() -> Option<String> {
+    let Ok(admin) = std::env::var("CONVOCA_TEST_POSTGRES_URL") else {
+        if std::env::var("CONVOCA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("CONVOCA_REQUIRE_POSTGRES=1 but CONVOCA_TEST_POSTGRES_URL is not set: run scripts/test");
+        }
+        eprintln!(
+            "notice: CONVOCA_TEST_POSTGRES_URL is not set; skipping the PostgreSQL half of this test (scripts/test sets it up)"
+        );
+        return None;
+    };
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let name = format!(
+        "convoca_t_{}_{}_{n}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() % 1_000_000
+    );
+    let admin_url = admin.clone();
+    let create = name.clone();
+    // Created on a thread of its own so this works from sync and async tests alike.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&admin_url).await.expect("postgres test server answers");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {create}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+        });
+    })
+    .join()
+    .unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+    Some(format!("{base}/{name}"))
+}
+
+/// Every backend available: SQLite always, PostgreSQL when a server is configured.
+pub async fn stores() -> Vec<(&'static str, Store)> {
+    let mut all = vec![("sqlite", sqlite_store().await)];
+    if let Some(pg) = postgres_store().await {
+        all.push(("postgres", pg));
+    }
+    all
 }
 
 /// A copy of the shipped content in a temporary folder, to break or extend.

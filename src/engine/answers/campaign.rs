@@ -5,6 +5,7 @@ use crate::content::{Campaign, Content};
 use crate::engine::suggest::closest;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Button, Reply, Request, Tone};
+use crate::store::Count;
 
 /// Every campaign, one line each.
 pub fn list(req: &Request, content: &Content) -> Reply {
@@ -25,8 +26,9 @@ fn line(req: &Request, c: &Campaign) -> String {
     format!("`{}` — {}", c.slug, c.title.get(req.locale))
 }
 
-/// One campaign: summary, partners, calls to action, how to sign up, and sign-up buttons.
-pub fn show(req: &Request, content: &Content, slug: &str) -> Reply {
+/// One campaign: summary, partners, calls to action, how many signed up (numbers only),
+/// how to sign up, and sign-up buttons. `counts` is `None` when they could not be read.
+pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count]>) -> Reply {
     let l = req.locale;
     let Some(c) = content.campaign(slug) else {
         return unknown(req, content, slug);
@@ -58,6 +60,9 @@ pub fn show(req: &Request, content: &Content, slug: &str) -> Reply {
             .collect();
         reply = reply.block(Block::List { label: texts::actions(l).into(), items });
     }
+    if let Some(counts) = counts {
+        reply = reply.text(counts_line(req, c, counts));
+    }
     if let Some(link) = &c.learn_more {
         reply = reply.block(Block::Field { label: texts::learn_more(l).into(), value: link.clone() });
     }
@@ -71,6 +76,34 @@ pub fn show(req: &Request, content: &Content, slug: &str) -> Reply {
     )));
     reply.buttons = buttons(req, c);
     reply
+}
+
+/// "Signed up so far: Sign the petition 12 · in general 2" — numbers, never names.
+pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count]) -> String {
+    let l = req.locale;
+    // In the order the content lists the actions; the campaign in general last.
+    let position = |action: &str| c.actions.iter().position(|a| a.slug == action).unwrap_or(usize::MAX);
+    let mut ordered: Vec<&Count> = counts.iter().collect();
+    ordered.sort_by_key(|n| position(&n.action));
+    let parts: Vec<String> = ordered
+        .into_iter()
+        .filter(|n| n.people > 0)
+        .map(|n| format!("{} **{}**", action_title(req, c, &n.action), n.people))
+        .collect();
+    if parts.is_empty() {
+        texts::counts_none(l).to_string()
+    } else {
+        fill(texts::counts(l), &[("list", &parts.join(" · "))])
+    }
+}
+
+/// An action's title in the asker's language, "in general" for the campaign as a whole, or
+/// the slug itself for an action no longer in the content.
+pub fn action_title(req: &Request, c: &Campaign, action: &str) -> String {
+    if action.is_empty() {
+        return texts::in_general(req.locale).to_string();
+    }
+    c.action(action).map_or_else(|| action.to_string(), |a| a.title.get(req.locale).to_string())
 }
 
 /// "Sign up" buttons: one per call to action, or one for the campaign when it has none.

@@ -14,16 +14,55 @@ pub fn help(req: &Request, content: &Content) -> Reply {
         ("mission", texts::help_mission(l)),
         ("campaign", texts::help_campaign(l)),
         ("coyuntura", texts::help_coyuntura(l)),
+        ("signup <campaign> [action]", texts::help_signup(l)),
+        ("withdraw <campaign> [action]", texts::help_withdraw(l)),
+        ("mysignups", texts::help_mysignups(l)),
+        ("forgetme", texts::help_forgetme(l)),
         ("help", texts::help_help(l)),
     ];
     let mut body = body_intro.to_string();
     for (cmd, what) in lines {
-        body.push_str(&format!("\n- `{}` — {what}", req.cmd(cmd)));
+        body.push_str(&format!("\n- `{}` — {what}", req.cmd(&placeholders(cmd, l))));
+    }
+    if req.organizer {
+        body.push_str("\n\n");
+        body.push_str(texts::help_organizers(l));
+        for (cmd, what) in [
+            ("signups <campaign>", texts::help_signups(l)),
+            ("export <campaign>", texts::help_export(l)),
+            ("cancel [meeting] <date>", texts::help_cancel(l)),
+            ("move [meeting] <date> <new date> <time>", texts::help_move(l)),
+            ("uncancel [meeting] <date>", texts::help_uncancel(l)),
+            ("addmeeting <date> <time> [length] [zone] <title>", texts::help_addmeeting(l)),
+        ] {
+            body.push_str(&format!("\n- `{}` — {what}", req.cmd(&placeholders(cmd, l))));
+        }
     }
     Reply::public()
         .titled(group)
         .text(body)
         .block(crate::engine::Block::Note(fill(texts::help_other_language(l), &[("cmds", &other_language(req))])))
+}
+
+/// Argument placeholders in the asker's language.
+fn placeholders(cmd: &str, l: crate::locale::Locale) -> String {
+    if l == crate::locale::Locale::En {
+        return cmd.to_string();
+    }
+    cmd.replace("<campaign>", "<campaña>")
+        .replace("[action]", "[acción]")
+        .replace("[meeting]", "[reunión]")
+        .replace("<new date>", "<nueva fecha>")
+        .replace("<date>", "<fecha>")
+        .replace("<time>", "<hora>")
+        .replace("[length]", "[duración]")
+        .replace("[zone]", "[zona]")
+        .replace("<title>", "<título>")
+}
+
+/// A polite refusal for a member asking for an organizer command.
+pub fn organizers_only(req: &Request, content: &Content) -> Reply {
+    Reply::refusal(fill(texts::organizers_only(req.locale), &[("group", content.group.name.get(req.locale))]))
 }
 
 /// The main commands' names in the other language, so members find both spellings.

@@ -6,3 +6,6 @@ pub mod campaign;
 pub mod help;
 pub mod meeting;
 pub mod mission;
+pub mod roster;
+pub mod schedule;
+pub mod signup;

@@ -1,0 +1,120 @@
+//! Organizers' view of sign-ups: `signups <campaign>` and `export <campaign>`. Always
+//! private: names never reach a public reply.
+
+use chrono::SecondsFormat;
+
+use crate::content::Content;
+use crate::engine::answers::campaign::{action_title, unknown};
+use crate::engine::texts::{self, fill};
+use crate::engine::{Attachment, Block, Reply, Request, Tone, Visibility};
+use crate::store::{Result, RosterEntry, Store};
+
+fn find<'c>(
+    req: &Request,
+    content: &'c Content,
+    campaign: Option<&str>,
+    verb: &str,
+) -> std::result::Result<&'c crate::content::Campaign, Reply> {
+    let l = req.locale;
+    let Some(slug) = campaign else {
+        let example = content.campaigns.first().map_or("jilamito", |c| c.slug.as_str());
+        return Err(Reply::refusal(fill(texts::which_campaign(l), &[("cmd", &req.cmd(&format!("{verb} {example}")))])));
+    };
+    content.campaign(slug).ok_or_else(|| {
+        let mut reply = unknown(req, content, slug);
+        reply.visibility = Visibility::Private;
+        reply
+    })
+}
+
+/// The roster, grouped by action.
+pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: Option<&str>) -> Result<Reply> {
+    let c = match find(req, content, campaign, "signups") {
+        Ok(c) => c,
+        Err(reply) => return Ok(reply),
+    };
+    let l = req.locale;
+    let entries = store.roster(&c.slug).await?;
+    let mut reply = Reply::private().titled(fill(texts::roster_title(l), &[("campaign", c.title.get(l))]));
+    if entries.is_empty() {
+        return Ok(reply.text(texts::roster_empty(l)));
+    }
+    let zone = content.group.zone;
+    let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    actions.dedup();
+    for action in actions {
+        let items = entries
+            .iter()
+            .filter(|e| e.action == action)
+            .map(|e| {
+                let when = e.at.with_timezone(&zone);
+                format!(
+                    "{} ({}, {} {})",
+                    e.name,
+                    e.platform,
+                    when.format("%Y-%m-%d %H:%M"),
+                    crate::calendar::format::abbreviation(e.at, zone)
+                )
+            })
+            .collect::<Vec<_>>();
+        let title = action_title(req, c, action);
+        let mut chars = title.chars();
+        let title: String = chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        reply = reply.block(Block::List { label: format!("{title} ({})", items.len()), items });
+    }
+    let people = people(&entries);
+    Ok(reply.block(Block::Note(fill(
+        texts::roster_total(l),
+        &[("n", &entries.len().to_string()), ("people", &people.to_string())],
+    ))))
+}
+
+fn people(entries: &[RosterEntry]) -> usize {
+    let mut ids: Vec<(&str, &str)> = entries.iter().map(|e| (e.platform.as_str(), e.user_id.as_str())).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// The roster as CSV, attached to a private reply.
+pub async fn export(req: &Request, content: &Content, store: &Store, campaign: Option<&str>) -> Result<Reply> {
+    let c = match find(req, content, campaign, "export") {
+        Ok(c) => c,
+        Err(reply) => return Ok(reply),
+    };
+    let entries = store.roster(&c.slug).await?;
+    let data = match csv(&c.slug, &entries) {
+        Ok(data) => data,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write CSV");
+            return Ok(Reply::private().tone(Tone::Error).text(texts::store_error(req.locale)));
+        }
+    };
+    let mut reply = Reply::private().tone(Tone::Done).text(fill(
+        texts::export_ready(req.locale),
+        &[("campaign", c.title.get(req.locale)), ("n", &entries.len().to_string())],
+    ));
+    reply.attachment = Some(Attachment {
+        filename: format!("{}-signups-{}.csv", c.slug, req.now.format("%Y-%m-%d")),
+        media_type: "text/csv".into(),
+        data,
+    });
+    Ok(reply)
+}
+
+/// The CSV file: one row per sign-up, instants in UTC (RFC 3339).
+pub fn csv(campaign: &str, entries: &[RosterEntry]) -> std::result::Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["campaign", "action", "name", "platform", "user_id", "signed_up_at"])?;
+    for e in entries {
+        w.write_record([
+            campaign,
+            &e.action,
+            &e.name,
+            &e.platform,
+            &e.user_id,
+            &e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

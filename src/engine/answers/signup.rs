@@ -1,0 +1,179 @@
+//! A member's own sign-ups: `signup`, `withdraw`, `mysignups`, `forgetme`. Every answer is
+//! private: whether someone signed up is nobody else's business.
+
+use crate::calendar::format;
+use crate::content::{Campaign, Content};
+use crate::engine::answers::campaign::{action_title, unknown};
+use crate::engine::texts::{self, fill};
+use crate::engine::{Block, Reply, Request, Tone};
+use crate::store::{Erased, Result, SignUpOutcome, Store};
+
+/// Finds the campaign (and action) named, or the reply explaining what exists.
+fn resolve<'c>(
+    req: &Request,
+    content: &'c Content,
+    campaign: Option<&str>,
+    action: Option<&str>,
+    verb: &str,
+) -> std::result::Result<(&'c Campaign, Option<String>), Reply> {
+    let l = req.locale;
+    let Some(slug) = campaign else {
+        let example = content.campaigns.first().map_or("jilamito", |c| c.slug.as_str());
+        let mut reply = super::campaign::list(req, content);
+        reply
+            .blocks
+            .insert(0, Block::Text(fill(texts::which_campaign(l), &[("cmd", &req.cmd(&format!("{verb} {example}")))])));
+        reply.visibility = crate::engine::Visibility::Private;
+        reply.tone = Tone::Refusal;
+        return Err(reply);
+    };
+    let Some(c) = content.campaign(slug) else {
+        let mut reply = unknown(req, content, slug);
+        reply.visibility = crate::engine::Visibility::Private;
+        return Err(reply);
+    };
+    match action {
+        None => Ok((c, None)),
+        Some(a) if c.action(a).is_some() => Ok((c, Some(a.to_lowercase()))),
+        Some(a) => {
+            let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
+            let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
+            Err(Reply::refusal(fill(
+                texts::unknown_action(l),
+                &[("campaign", c.title.get(l)), ("action", a), ("list", &list)],
+            )))
+        }
+    }
+}
+
+fn action_suffix(req: &Request, c: &Campaign, action: Option<&str>) -> String {
+    match action {
+        Some(a) => format!(" — {}", action_title(req, c, a)),
+        None => String::new(),
+    }
+}
+
+/// `signup <campaign> [action]`.
+pub async fn sign_up(
+    req: &Request,
+    content: &Content,
+    store: &Store,
+    campaign: Option<&str>,
+    action: Option<&str>,
+) -> Result<Reply> {
+    let (c, action) = match resolve(req, content, campaign, action, "signup") {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
+    let l = req.locale;
+    let outcome = store.sign_up(&req.user, &c.slug, action.as_deref().unwrap_or(""), req.now).await?;
+    let suffix = action_suffix(req, c, action.as_deref());
+    let undo =
+        req.cmd(&format!("withdraw {}{}", c.slug, action.as_deref().map(|a| format!(" {a}")).unwrap_or_default()));
+    let values = [("campaign", c.title.get(l)), ("action", suffix.as_str()), ("undo", undo.as_str())];
+    let (template, tone) = match outcome {
+        SignUpOutcome::New => (texts::signed_up(l), Tone::Done),
+        SignUpOutcome::Renewed => (texts::signed_up_again(l), Tone::Done),
+        SignUpOutcome::Already => (texts::already_signed_up(l), Tone::Info),
+    };
+    Ok(Reply::private().tone(tone).text(fill(template, &values)))
+}
+
+/// `withdraw <campaign> [action]`: one action, or the whole campaign.
+pub async fn withdraw(
+    req: &Request,
+    content: &Content,
+    store: &Store,
+    campaign: Option<&str>,
+    action: Option<&str>,
+) -> Result<Reply> {
+    let (c, action) = match resolve(req, content, campaign, action, "withdraw") {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
+    let l = req.locale;
+    let n = store.withdraw(&req.user, &c.slug, action.as_deref(), req.now).await?;
+    let suffix = action_suffix(req, c, action.as_deref());
+    let values = [("campaign", c.title.get(l)), ("action", suffix.as_str())];
+    Ok(if n > 0 {
+        Reply::private().tone(Tone::Done).text(fill(texts::withdrawn(l), &values))
+    } else {
+        Reply::private().text(fill(texts::not_signed_up(l), &values))
+    })
+}
+
+/// `mysignups`: the asker's own active sign-ups.
+pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Reply> {
+    let l = req.locale;
+    let signups = store.signups_of(&req.user).await?;
+    if signups.is_empty() {
+        return Ok(Reply::private().text(fill(texts::my_signups_none(l), &[("cmd", &req.cmd("campaign"))])));
+    }
+    let zone = content.group.zone;
+    let items = signups
+        .iter()
+        .map(|s| {
+            let date = format::day_month_year(s.at.with_timezone(&zone).date_naive(), l);
+            match content.campaign(&s.campaign) {
+                Some(c) => format!("**{}** — {} ({date})", c.title.get(l), action_title(req, c, &s.action)),
+                // A campaign removed from the content since: still theirs to see.
+                None => format!("**{}** — {} ({date})", s.campaign, s.action),
+            }
+        })
+        .collect();
+    Ok(Reply::private().titled(texts::my_signups(l)).block(Block::List { label: String::new(), items }))
+}
+
+/// `forgetme`: first says what would be erased; `forgetme confirm` erases it.
+pub async fn forget_me(req: &Request, store: &Store, confirmed: bool) -> Result<Reply> {
+    let l = req.locale;
+    let platform = platform_name(req);
+    if !confirmed {
+        let stored = store.stored_about(&req.user).await?;
+        if stored.is_empty() {
+            return Ok(Reply::private().text(fill(texts::forget_nothing(l), &[("platform", platform)])));
+        }
+        return Ok(Reply::private().text(fill(
+            texts::forget_preview(l),
+            &[("platform", platform), ("what", &describe(req, &stored)), ("cmd", &req.cmd(confirm_words(l)))],
+        )));
+    }
+    let erased = store.forget(&req.user).await?;
+    if erased.is_empty() {
+        return Ok(Reply::private().text(fill(texts::forget_nothing(l), &[("platform", platform)])));
+    }
+    tracing::info!(platform, "a member erased their data");
+    Ok(Reply::private()
+        .tone(Tone::Done)
+        .text(fill(texts::forget_done(l), &[("what", &describe(req, &erased)), ("platform", platform)])))
+}
+
+fn confirm_words(l: crate::locale::Locale) -> &'static str {
+    match l {
+        crate::locale::Locale::En => "forgetme confirm",
+        crate::locale::Locale::Es => "forgetme confirmar",
+    }
+}
+
+fn platform_name(req: &Request) -> &'static str {
+    match req.platform() {
+        crate::engine::Platform::Console => "this terminal",
+        crate::engine::Platform::Discord => "Discord",
+        crate::engine::Platform::Matrix => "Matrix",
+    }
+}
+
+fn describe(req: &Request, e: &Erased) -> String {
+    let l = req.locale;
+    let mut parts = Vec::new();
+    if e.profile {
+        parts.push(texts::your_name(l).to_string());
+    }
+    if e.signups > 0 {
+        parts.push(fill(texts::n_signups(l), &[("n", &e.signups.to_string())]));
+    }
+    if e.authored > 0 {
+        parts.push(fill(texts::n_authored(l), &[("n", &e.authored.to_string())]));
+    }
+    parts.join(", ")
+}

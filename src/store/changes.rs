@@ -1,0 +1,174 @@
+//! Organizers' changes to the calendar from chat: single dates cancelled or moved, and
+//! one-off meetings. Content files stay the source of the regular schedule.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use sqlx::Row;
+
+use super::people::author;
+use super::{Result, Store, StoreError, millis};
+use crate::calendar::{Change, ChangeKind};
+use crate::engine::User;
+
+/// A stored change to one occurrence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRow {
+    /// The meeting's slug.
+    pub meeting: String,
+    /// The change.
+    pub change: Change,
+}
+
+/// A one-off meeting added in chat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraMeeting {
+    /// Its slug.
+    pub slug: String,
+    /// Its title, as the organizer typed it.
+    pub title: String,
+    /// Local start.
+    pub starts_local: NaiveDateTime,
+    /// Length in minutes.
+    pub duration_minutes: i64,
+    /// IANA zone.
+    pub zone: chrono_tz::Tz,
+}
+
+const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+impl Store {
+    /// Cancels or moves one occurrence (replacing any earlier change to it).
+    pub async fn set_change(&self, meeting: &str, change: &Change, by: &User, now: DateTime<Utc>) -> Result<()> {
+        let (kind, moved_to) = match &change.kind {
+            ChangeKind::Cancel => ("cancel", None),
+            ChangeKind::Move { to } => ("move", Some(to.format(LOCAL_FORMAT).to_string())),
+        };
+        sqlx::query(
+            "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (meeting, occurrence_date) DO UPDATE
+             SET kind = excluded.kind, moved_to = excluded.moved_to,
+                 created_by = excluded.created_by, created_at = excluded.created_at",
+        )
+        .bind(meeting)
+        .bind(change.date.to_string())
+        .bind(kind)
+        .bind(moved_to)
+        .bind(author(by))
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes the change to one occurrence, restoring the regular schedule. Returns whether
+    /// there was one.
+    pub async fn clear_change(&self, meeting: &str, date: NaiveDate) -> Result<bool> {
+        let n = sqlx::query("DELETE FROM occurrence_changes WHERE meeting = $1 AND occurrence_date = $2")
+            .bind(meeting)
+            .bind(date.to_string())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n > 0)
+    }
+
+    /// Every stored change, oldest first.
+    pub async fn changes(&self) -> Result<Vec<ChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT meeting, occurrence_date, kind, moved_to FROM occurrence_changes ORDER BY created_at, meeting",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let meeting: String = r.try_get(0)?;
+                let date: String = r.try_get(1)?;
+                let kind: String = r.try_get(2)?;
+                let moved_to: Option<String> = r.try_get(3)?;
+                let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt(format!("occurrence date {date}")))?;
+                let kind = match (kind.as_str(), moved_to) {
+                    ("cancel", _) => ChangeKind::Cancel,
+                    ("move", Some(to)) => ChangeKind::Move {
+                        to: NaiveDateTime::parse_from_str(&to, LOCAL_FORMAT)
+                            .map_err(|_| StoreError::Corrupt(format!("moved_to {to}")))?,
+                    },
+                    (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
+                };
+                Ok(ChangeRow { meeting, change: Change { date, kind } })
+            })
+            .collect()
+    }
+
+    /// Adds a one-off meeting. Returns false when the slug is taken.
+    pub async fn add_meeting(&self, m: &ExtraMeeting, by: &User, now: DateTime<Utc>) -> Result<bool> {
+        let n = sqlx::query(
+            "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(&m.slug)
+        .bind(&m.title)
+        .bind(m.starts_local.format(LOCAL_FORMAT).to_string())
+        .bind(m.duration_minutes)
+        .bind(m.zone.name())
+        .bind(author(by))
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Every one-off meeting added in chat.
+    pub async fn extra_meetings(&self) -> Result<Vec<ExtraMeeting>> {
+        let rows = sqlx::query(
+            "SELECT slug, title, starts_local, duration_minutes, time_zone FROM extra_meetings ORDER BY starts_local, slug",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let starts: String = r.try_get(2)?;
+                let zone: String = r.try_get(4)?;
+                Ok(ExtraMeeting {
+                    slug: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
+                        .map_err(|_| StoreError::Corrupt(format!("meeting start {starts}")))?,
+                    duration_minutes: r.try_get(3)?,
+                    zone: zone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {zone}")))?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl ExtraMeeting {
+    /// The meeting as the calendar sees it, or `None` when its start does not exist in its
+    /// zone (a time skipped by a daylight-saving change; refused when added).
+    pub fn to_meeting(&self) -> Option<crate::content::Meeting> {
+        use crate::calendar::{Lead, Schedule};
+        use crate::content::{Audience, Meeting, Place, ReminderPlan, Text};
+        let schedule = Schedule::once(
+            self.starts_local.date(),
+            self.starts_local.time(),
+            chrono::Duration::minutes(self.duration_minutes),
+            self.zone,
+        )
+        .ok()?;
+        Some(Meeting {
+            slug: self.slug.clone(),
+            title: Text::only(crate::locale::Locale::En, self.title.clone()),
+            summary: None,
+            schedule,
+            changes: Vec::new(),
+            place: Place { name: Text::default(), link: None, audience: Audience::Everyone, note: None },
+            reminders: ReminderPlan {
+                before: vec![Lead::DAY, Lead::HOUR],
+                channels: Vec::new(),
+                members_channels: false,
+            },
+            campaigns: Vec::new(),
+        })
+    }
+}

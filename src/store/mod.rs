@@ -1,0 +1,217 @@
+//! Everything convoca remembers: sign-ups, organizers' calendar changes, and (with the
+//! reminders) subscriptions and the delivery ledger.
+//!
+//! One code path for both databases through sqlx's `Any` driver: SQLite by default (a file,
+//! no server), PostgreSQL when `DATABASE_URL` says so, which is how several bot processes
+//! share one state. The SQL is written to run unchanged on both (`$1` placeholders,
+//! `ON CONFLICT`, BIGINT milliseconds for instants), and every test runs on both.
+
+mod changes;
+mod people;
+mod signups;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use changes::{ChangeRow, ExtraMeeting};
+pub use people::Erased;
+pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
+
+/// The database convoca uses when `DATABASE_URL` is not set: a file in the working folder.
+pub const DEFAULT_URL: &str = "sqlite://convoca.db";
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// What can go wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names a database convoca does not support.
+    #[error("{url}: unsupported database (use sqlite:// or postgres://)")]
+    Unsupported {
+        /// The URL, password masked.
+        url: String,
+    },
+    /// The database could not be opened.
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        /// The URL, password masked.
+        url: String,
+        /// Why.
+        source: sqlx::Error,
+    },
+    /// The schema could not be brought up to date.
+    #[error("cannot prepare the database {url}: {source}")]
+    Migrate {
+        /// The URL, password masked.
+        url: String,
+        /// Why.
+        source: sqlx::migrate::MigrateError,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    /// A stored value could not be read back.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// Shorthand for store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+impl Store {
+    /// Opens (creating it if needed, for SQLite) the database at `url`, or the default file
+    /// when `None`, and brings its schema up to date.
+    pub async fn open(url: Option<&str>) -> Result<Store> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_URL);
+        let masked = mask_password(url);
+        sqlx::any::install_default_drivers();
+        let (backend, connect_url) = if url.starts_with("sqlite:") {
+            (Backend::Sqlite, sqlite_url(url))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::Unsupported { url: masked });
+        };
+        let options: AnyConnectOptions =
+            connect_url.parse().map_err(|source| StoreError::Open { url: masked.clone(), source })?;
+        // Statements are logged at debug level only: they carry user ids.
+        let options = options.log_statements(tracing::log::LevelFilter::Debug);
+        // One direct connection first: its error says why (refused, bad password, no such
+        // file) where a pool would only report that it timed out.
+        let probe = <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
+        let _ = sqlx::Connection::close(probe).await;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer at a time; more connections only add lock waits.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one writer writes; the busy timeout makes
+                        // concurrent writers wait their turn instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
+        let store = Store { pool, backend, url: masked };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations. Safe to run at every start and from several processes.
+    pub async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(|source| StoreError::Migrate { url: self.url.clone(), source })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, password masked, for logs and health pages.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The connection pool, for tests and tools that inspect the tables.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for queries under way.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// SQLite URLs get `mode=rwc` so the file is created on first use.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The URL with its password replaced by `***`, safe to print.
+pub fn mask_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else { return url.to_string() };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else { return url.to_string() };
+    format!("{}://{}:***{}", &url[..scheme_end], &userinfo[..colon], &rest[at..])
+}
+
+/// Milliseconds since the epoch: how instants are stored.
+pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// An instant read back from the database.
+pub(crate) fn instant(ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("{ms} is not an instant")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(mask_password("postgres://bot:s3cret@db.example/convoca"), "postgres://bot:***@db.example/convoca");
+        assert_eq!(mask_password("postgres://bot@db/convoca"), "postgres://bot@db/convoca");
+        assert_eq!(mask_password("sqlite://convoca.db"), "sqlite://convoca.db");
+        assert_eq!(mask_password("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_on_first_use() {
+        assert_eq!(sqlite_url("sqlite://convoca.db"), "sqlite://convoca.db?mode=rwc");
+        assert_eq!(sqlite_url("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+    }
+}

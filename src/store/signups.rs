@@ -1,0 +1,219 @@
+//! Sign-ups: who offered to act on which campaign. Private to organizers: nothing here is
+//! ever put in a public reply except counts.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Row, Transaction};
+
+use super::{Backend, Result, Store, instant, millis};
+use crate::engine::User;
+
+/// What a sign-up did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignUpOutcome {
+    /// A new sign-up.
+    New,
+    /// They had withdrawn and are back.
+    Renewed,
+    /// They were already signed up: nothing changed.
+    Already,
+}
+
+/// One of a member's own sign-ups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUp {
+    /// The campaign's slug.
+    pub campaign: String,
+    /// The action's slug, or empty for the campaign in general.
+    pub action: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A line of a campaign's roster, for organizers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterEntry {
+    /// Where the person signed up from.
+    pub platform: String,
+    /// Their id there.
+    pub user_id: String,
+    /// Their display name, as last seen.
+    pub name: String,
+    /// The action, or empty for the campaign in general.
+    pub action: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// How many are signed up for one action of a campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Count {
+    /// The action, or empty for the campaign in general.
+    pub action: String,
+    /// How many people.
+    pub people: i64,
+}
+
+impl Store {
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// concurrent writers queue on the busy timeout instead of failing when a read lock
+    /// cannot be upgraded.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Records (or refreshes the display name of) a user.
+    pub(crate) async fn upsert_user(tx: &mut Transaction<'static, Any>, user: &User, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO users (platform, user_id, display_name, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT (platform, user_id) DO UPDATE
+             SET display_name = excluded.display_name, updated_at = excluded.updated_at
+             WHERE users.display_name <> excluded.display_name",
+        )
+        .bind(user.platform.as_str())
+        .bind(&user.id)
+        .bind(&user.name)
+        .bind(millis(now))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Signs `user` up for `campaign` (and `action`, or `""` for the campaign in general).
+    /// Idempotent: a second time changes nothing and says so. Safe under any concurrency:
+    /// one user clicking a hundred times at once makes one row.
+    pub async fn sign_up(
+        &self,
+        user: &User,
+        campaign: &str,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignUpOutcome> {
+        let mut tx = self.begin_write().await?;
+        Self::upsert_user(&mut tx, user, now).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (platform, user_id, campaign, action) DO NOTHING",
+        )
+        .bind(user.platform.as_str())
+        .bind(&user.id)
+        .bind(campaign)
+        .bind(action)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let outcome = if inserted == 1 {
+            SignUpOutcome::New
+        } else {
+            let renewed = sqlx::query(
+                "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                   AND withdrawn_at IS NOT NULL",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(campaign)
+            .bind(action)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if renewed == 1 { SignUpOutcome::Renewed } else { SignUpOutcome::Already }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Withdraws `user` from `campaign`: from one action, or from all of it when `action` is
+    /// `None`. Returns how many sign-ups were withdrawn (0 when there were none).
+    pub async fn withdraw(&self, user: &User, campaign: &str, action: Option<&str>, now: DateTime<Utc>) -> Result<u64> {
+        let query = match action {
+            Some(_) => sqlx::query(
+                "UPDATE signups SET withdrawn_at = $4
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5
+                   AND withdrawn_at IS NULL",
+            ),
+            None => sqlx::query(
+                "UPDATE signups SET withdrawn_at = $4
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND withdrawn_at IS NULL",
+            ),
+        };
+        let query = query.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
+        let query = match action {
+            Some(a) => query.bind(a),
+            None => query,
+        };
+        Ok(query.execute(&self.pool).await?.rows_affected())
+    }
+
+    /// A member's own active sign-ups, newest first.
+    pub async fn signups_of(&self, user: &User) -> Result<Vec<SignUp>> {
+        let rows = sqlx::query(
+            "SELECT campaign, action, signed_up_at FROM signups
+             WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL
+             ORDER BY signed_up_at DESC, campaign, action",
+        )
+        .bind(user.platform.as_str())
+        .bind(&user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(SignUp { campaign: r.try_get(0)?, action: r.try_get(1)?, at: instant(r.try_get(2)?)? }))
+            .collect()
+    }
+
+    /// A campaign's roster: everyone signed up, by action then time. For organizers only.
+    pub async fn roster(&self, campaign: &str) -> Result<Vec<RosterEntry>> {
+        let rows = sqlx::query(
+            "SELECT s.platform, s.user_id, u.display_name, s.action, s.signed_up_at
+             FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
+             WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
+             ORDER BY s.action, s.signed_up_at, s.platform, s.user_id",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RosterEntry {
+                    platform: r.try_get(0)?,
+                    user_id: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    at: instant(r.try_get(4)?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many people are signed up per action of a campaign (numbers only: safe to show
+    /// anyone).
+    pub async fn counts(&self, campaign: &str) -> Result<Vec<Count>> {
+        let rows = sqlx::query(
+            "SELECT action, COUNT(*) FROM signups
+             WHERE campaign = $1 AND withdrawn_at IS NULL
+             GROUP BY action ORDER BY action",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(Count { action: r.try_get(0)?, people: r.try_get(1)? })).collect()
+    }
+
+    /// How many distinct people are signed up for anything in a campaign.
+    pub async fn people_in(&self, campaign: &str) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT platform, user_id FROM signups
+             WHERE campaign = $1 AND withdrawn_at IS NULL) AS people",
+        )
+        .bind(campaign)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+}
