@@ -49,6 +49,19 @@ pub enum Cmd {
     Ics(IcsArgs),
     /// Write a campaign's roster as CSV (organizers' data: keep it private).
     Export(ExportArgs),
+    /// List the reminders planned in a window, with where they go and their state.
+    Reminders(RemindersArgs),
+}
+
+/// `convoca reminders`.
+#[derive(Args, Debug, Clone)]
+pub struct RemindersArgs {
+    /// Start of the window (RFC 3339); now by default.
+    #[arg(long, value_parser = parse_instant)]
+    pub from: Option<DateTime<Utc>>,
+    /// End of the window (RFC 3339); 60 days after the start by default.
+    #[arg(long, value_parser = parse_instant)]
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// `convoca export`.

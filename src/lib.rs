@@ -14,10 +14,12 @@
 //! - [`engine`] is the platform-neutral core: the command grammar, a [`engine::Request`] in
 //!   and a [`engine::Reply`] out, texts in both languages. It never imports a chat SDK.
 //! - [`console`] renders replies as plain text for the terminal.
+//! - [`service`] runs the long-lived bot: scheduler, content watcher, platforms, signals.
 //! - [`config`] is the one typed configuration (flags and environment).
 //! - [`cli`] holds the subcommands `main.rs` hands off to.
 //! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
 //!   organizers' calendar changes.
+//! - [`reminders`] plans reminders and posts each exactly once through platform senders.
 //! - [`locale`] names the languages convoca speaks.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -29,4 +31,6 @@ pub mod console;
 pub mod content;
 pub mod engine;
 pub mod locale;
+pub mod reminders;
+pub mod service;
 pub mod store;

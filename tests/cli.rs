@@ -91,9 +91,9 @@ fn ics_writes_a_calendar() {
 }
 
 #[test]
-fn run_without_platforms_says_why_and_serves_the_console() {
+fn console_answers_piped_questions() {
     let mut child = convoca()
-        .arg("run")
+        .arg("console")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -104,10 +104,45 @@ fn run_without_platforms_says_why_and_serves_the_console() {
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success());
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Coyuntura July 2024: Guatemala"), "{stdout}");
+}
+
+#[test]
+fn run_without_platforms_says_why_and_serves_until_sigterm() {
+    use std::io::BufRead;
+    let mut child = convoca()
+        .arg("run")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the log until the scheduler is up: closed standard input (as under systemd) must
+    // not have stopped the bot by then.
+    let mut stderr = String::new();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        stderr.push_str(&line);
+        stderr.push('\n');
+        if line.contains("reminder scheduler started") {
+            break;
+        }
+    }
+    assert!(child.try_wait().unwrap().is_none(), "run exited on closed stdin: {stderr}");
+    let pid = child.id().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    for line in lines {
+        stderr.push_str(&line.unwrap());
+        stderr.push('\n');
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{stderr}");
     assert!(stderr.contains("Discord: off (DISCORD_TOKEN is not set)"), "{stderr}");
     assert!(stderr.contains("Matrix: off (MATRIX_HOMESERVER is not set)"), "{stderr}");
-    assert!(stdout.contains("Coyuntura July 2024: Guatemala"), "{stdout}");
+    assert!(stderr.contains("reminder scheduler stopped"), "{stderr}");
 }
 
 /// The volunteer's sequence, run against a database URL (or the default file when `None`)

@@ -5,6 +5,7 @@ mod ask;
 mod check;
 mod export;
 mod ics;
+mod reminders;
 mod run;
 
 use std::process::ExitCode;
@@ -50,6 +51,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Check) => check::check(&global),
         Some(Cmd::Ics(args)) => ics::ics(&global, args).await,
         Some(Cmd::Export(args)) => export::export(&global, args).await,
+        Some(Cmd::Reminders(args)) => reminders::reminders(&global, args).await,
     }
 }
 

@@ -2,15 +2,20 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::watch;
 
 use crate::config::{AskAs, Global, RunArgs};
 use crate::console::render;
 use crate::engine::Engine;
+use crate::reminders::{ConsoleSender, Senders, SystemClock};
+use crate::service::{Service, signal};
 
-/// Runs the bot. With no chat platform configured it says why each is off and starts the
-/// console, so anyone can try it in a minute.
+/// Runs the bot: the reminder scheduler, the content watcher, and the console when standard
+/// input is a terminal. With no chat platform configured it says why each is off; reminders
+/// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     let engine = match super::open_engine(global).await {
         Ok(e) => e,
@@ -19,16 +24,31 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     for line in platform_status(&args) {
         eprintln!("{line}");
     }
-    console(&engine, &args.who).await
+    let senders = Senders::new().with("console", Arc::new(ConsoleSender));
+    let service = Service::start(&engine, senders, Arc::new(SystemClock));
+    let interactive = std::io::stdin().is_terminal();
+    if interactive {
+        console(&engine, &args.who, service.stopping()).await;
+    } else {
+        tracing::info!("standard input is not a terminal: serving until SIGTERM");
+        signal().await;
+    }
+    tracing::info!("stopping");
+    service.stop().await;
+    engine.store().close().await;
+    ExitCode::SUCCESS
 }
 
-/// The interactive console alone.
+/// The interactive console alone (reads standard input even when it is a pipe).
 pub async fn console_only(global: &Global, who: AskAs) -> ExitCode {
     let engine = match super::open_engine(global).await {
         Ok(e) => e,
         Err(code) => return code,
     };
-    console(&engine, &who).await
+    let (_keep, stopping) = watch::channel(false);
+    console(&engine, &who, stopping).await;
+    engine.store().close().await;
+    ExitCode::SUCCESS
 }
 
 fn platform_status(args: &RunArgs) -> Vec<String> {
@@ -48,7 +68,8 @@ fn platform_status(args: &RunArgs) -> Vec<String> {
     lines
 }
 
-async fn console(engine: &Engine, who: &AskAs) -> ExitCode {
+/// Reads questions line by line until `/quit`, end of input, or a signal.
+async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<bool>) {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         eprintln!("convoca console — type /help, or /quit to leave.");
@@ -58,12 +79,17 @@ async fn console(engine: &Engine, who: &AskAs) -> ExitCode {
         if interactive {
             eprint!("> ");
         }
-        let line = match lines.next_line().await {
+        let line = tokio::select! {
+            line = lines.next_line() => line,
+            _ = signal() => break,
+            _ = stopping.wait_for(|s| *s) => break,
+        };
+        let line = match line {
             Ok(Some(line)) => line,
             Ok(None) => break,
             Err(e) => {
                 eprintln!("convoca: cannot read the terminal: {e}");
-                return ExitCode::FAILURE;
+                break;
             }
         };
         let text = line.trim();
@@ -77,6 +103,4 @@ async fn console(engine: &Engine, who: &AskAs) -> ExitCode {
         let reply = engine.handle(&req).await;
         println!("{}\n", render(&reply));
     }
-    engine.store().close().await;
-    ExitCode::SUCCESS
 }

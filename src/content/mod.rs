@@ -10,6 +10,7 @@ mod files;
 mod load;
 mod model;
 mod text;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};

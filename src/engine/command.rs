@@ -82,6 +82,16 @@ pub enum Command {
         /// The words after the command.
         args: Vec<String>,
     },
+    /// Reminders in this channel: `remind here [meeting] [en|es]`, `remind off [meeting]`,
+    /// `remind list`.
+    Remind {
+        /// What to do.
+        action: RemindAction,
+        /// Only this meeting (all meetings and deadlines when absent).
+        meeting: Option<String>,
+        /// The language for this channel's reminders.
+        locale: Option<crate::locale::Locale>,
+    },
     /// A word the grammar does not know.
     Unknown {
         /// The word as typed.
@@ -96,6 +106,19 @@ pub enum Command {
         /// How long it was.
         bytes: usize,
     },
+}
+
+/// What `remind` should do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemindAction {
+    /// Subscribe this channel.
+    Here,
+    /// Unsubscribe this channel.
+    Off,
+    /// Show this channel's reminders.
+    List,
+    /// No (or an unknown) sub-command: explain.
+    Help,
 }
 
 /// The commands' canonical names, as shown in help and suggested for typos.
@@ -115,6 +138,7 @@ pub const NAMES: &[&str] = &[
     "uncancel",
     "move",
     "addmeeting",
+    "remind",
 ];
 
 /// Every spelling the grammar accepts, with the canonical name it stands for.
@@ -173,6 +197,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("addmeeting", "addmeeting"),
     ("nuevareunion", "addmeeting"),
     ("nuevareunión", "addmeeting"),
+    ("remind", "remind"),
+    ("reminders", "remind"),
+    ("recordatorios", "remind"),
+    ("recordar", "remind"),
 ];
 
 /// The word that confirms `forgetme`.
@@ -199,6 +227,7 @@ pub fn spelling(name: &str, locale: crate::locale::Locale) -> &str {
         "uncancel" => "restaurar",
         "move" => "mover",
         "addmeeting" => "nuevareunion",
+        "remind" => "recordatorios",
         other => other,
     }
 }
@@ -258,6 +287,25 @@ impl Command {
             "uncancel" => Command::Uncancel { args: rest() },
             "move" => Command::Move { args: rest() },
             "addmeeting" => Command::AddMeeting { args: rest() },
+            "remind" => {
+                let action = match arg(0).as_deref() {
+                    Some("here" | "on" | "aqui" | "aquí" | "si" | "sí") => RemindAction::Here,
+                    Some("off" | "stop" | "no" | "parar") => RemindAction::Off,
+                    Some("list" | "lista" | "ver") => RemindAction::List,
+                    _ => RemindAction::Help,
+                };
+                let mut meeting = None;
+                let mut locale = None;
+                for word in args.iter().skip(1).map(|w| w.to_lowercase()) {
+                    match word.as_str() {
+                        "en" | "english" | "inglés" | "ingles" => locale = Some(crate::locale::Locale::En),
+                        "es" | "spanish" | "español" | "espanol" => locale = Some(crate::locale::Locale::Es),
+                        "all" | "todo" | "todas" | "*" => {}
+                        _ => meeting = Some(word),
+                    }
+                }
+                Command::Remind { action, meeting, locale }
+            }
             _ => Command::Unknown { word: word.clone(), suggestion: None },
         }
     }
@@ -280,6 +328,7 @@ impl Command {
             Command::Uncancel { .. } => "uncancel",
             Command::Move { .. } => "move",
             Command::AddMeeting { .. } => "addmeeting",
+            Command::Remind { .. } => "remind",
             Command::Unknown { .. } => "unknown",
             Command::Empty => "empty",
             Command::TooLong { .. } => "too_long",
@@ -356,6 +405,27 @@ mod tests {
             Command::AddMeeting {
                 args: vec!["2027-01-20".into(), "18:00".into(), "Teach-in".into(), "on".into(), "Honduras".into()]
             }
+        );
+    }
+
+    #[test]
+    fn remind_sub_commands() {
+        use crate::locale::Locale;
+        assert_eq!(
+            Command::parse("/remind here monthly es"),
+            Command::Remind { action: RemindAction::Here, meeting: Some("monthly".into()), locale: Some(Locale::Es) }
+        );
+        assert_eq!(
+            Command::parse("!recordatorios no"),
+            Command::Remind { action: RemindAction::Off, meeting: None, locale: None }
+        );
+        assert_eq!(
+            Command::parse("/remind"),
+            Command::Remind { action: RemindAction::Help, meeting: None, locale: None }
+        );
+        assert_eq!(
+            Command::parse("/remind list"),
+            Command::Remind { action: RemindAction::List, meeting: None, locale: None }
         );
     }
 

@@ -17,8 +17,8 @@ use crate::calendar::{Agenda, Overrides};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
-pub use command::{Command, MAX_INPUT_BYTES, NAMES, spelling};
-pub use overrides::FRESH_FOR;
+pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, spelling};
+pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Platform, Request, User};
 
@@ -40,12 +40,21 @@ struct Inner {
     store: Store,
     settings: Settings,
     overrides: overrides::OverridesCache,
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl Engine {
     /// An engine answering from `content`, remembering in `store`.
     pub fn new(content: ContentHandle, store: Store, settings: Settings) -> Engine {
-        Engine { inner: Arc::new(Inner { content, store, settings, overrides: Default::default() }) }
+        Engine {
+            inner: Arc::new(Inner {
+                content,
+                store,
+                settings,
+                overrides: Default::default(),
+                changed: Arc::new(tokio::sync::Notify::new()),
+            }),
+        }
     }
 
     /// The content this engine answers from.
@@ -61,6 +70,18 @@ impl Engine {
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// Signalled whenever something reminders depend on changes here (calendar changes,
+    /// subscriptions, reloaded content), so the scheduler wakes and plans again.
+    pub fn changed(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.inner.changed)
+    }
+
+    /// Tells the scheduler to plan again.
+    pub fn notify_changed(&self) {
+        self.inner.overrides.invalidate();
+        self.inner.changed.notify_one();
     }
 
     /// The organizers' calendar changes, cached for [`FRESH_FOR`].
@@ -125,7 +146,14 @@ impl Engine {
                 let overrides = self.overrides().await?;
                 let agenda = Agenda::new(content, &overrides);
                 let reply = schedule::change(req, &agenda, store, args).await?;
-                self.inner.overrides.invalidate();
+                self.notify_changed();
+                reply
+            }
+            Command::Remind { action, meeting, locale } => {
+                let reply = remind::remind(req, content, store, *action, meeting.as_deref(), *locale).await?;
+                if matches!(action, RemindAction::Here | RemindAction::Off) {
+                    self.notify_changed();
+                }
                 reply
             }
             Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
@@ -144,5 +172,6 @@ pub fn is_organizer_command(command: &Command) -> bool {
             | Command::Uncancel { .. }
             | Command::Move { .. }
             | Command::AddMeeting { .. }
+            | Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }
     )
 }

@@ -135,6 +135,22 @@ texts! {
     addmeeting_usage => "Give a date, a start time, optionally a length and a time zone, then a title, like `{example}`.", "Indica fecha, hora de inicio, opcionalmente duración y zona horaria, y luego un título, como `{example}`.";
     meeting_added => "Added **{title}** (`{slug}`): {when}. Members see it in `{cmd}`.", "Agregada **{title}** (`{slug}`): {when}. Se ve en `{cmd}`.";
     meeting_exists => "A meeting called `{slug}` already exists.", "Ya existe una reunión llamada `{slug}`.";
+    reminder_title => "Reminder: {title}", "Recordatorio: {title}";
+    reminder_starts => "Starts {relative}.", "Empieza {relative}.";
+    reminder_counts => "**{n}** people have signed up for {campaign}. Join them: `{cmd}`", "**{n}** personas se apuntaron a {campaign}. Súmate: `{cmd}`";
+    reminder_counts_zero => "Sign up for {campaign}: `{cmd}`", "Apúntate a {campaign}: `{cmd}`";
+    deadline_title => "Deadline: {action}", "Fecha límite: {action}";
+    deadline_body => "**{action}** ({campaign}) is due {when}, {relative}.", "**{action}** ({campaign}) vence el {when}, {relative}.";
+    remind_usage => "Use `{here}` to get reminders in this channel, `{off}` to stop them, `{list}` to see them.", "Usa `{here}` para recibir recordatorios en este canal, `{off}` para dejar de recibirlos, `{list}` para verlos.";
+    remind_subscribed => "This channel now gets reminders for {what} ({lang}): {leads} before each meeting.", "Este canal ahora recibe recordatorios de {what} ({lang}): {leads} antes de cada reunión.";
+    remind_already => "This channel already gets reminders for {what}.", "Este canal ya recibe recordatorios de {what}.";
+    remind_off => "This channel no longer gets reminders for {what}.", "Este canal ya no recibe recordatorios de {what}.";
+    remind_off_none => "This channel had no reminders to stop for {what}.", "Este canal no tenía recordatorios de {what}.";
+    remind_list => "Reminders in this channel", "Recordatorios en este canal";
+    remind_list_none => "This channel gets no reminders. An organizer can type `{cmd}`.", "Este canal no recibe recordatorios. Alguien del equipo organizador puede escribir `{cmd}`.";
+    remind_everything => "every meeting and campaign deadline", "todas las reuniones y fechas límite";
+    remind_from_content => "(set in the content files)", "(definido en los archivos de contenido)";
+    remind_no_channel => "Reminders go to channels: type this in the channel or room that should get them.", "Los recordatorios van a canales: escribe esto en el canal o sala que debe recibirlos.";
     store_error => "Sorry, I couldn't reach our database just now. Nothing was changed; please try again in a minute.", "Lo siento, no pude acceder a nuestra base de datos. No se cambió nada; inténtalo de nuevo en un minuto.";
 }
 

@@ -7,8 +7,10 @@
 //! `ON CONFLICT`, BIGINT milliseconds for instants), and every test runs on both.
 
 mod changes;
+mod ledger;
 mod people;
 mod signups;
+mod subscriptions;
 
 use std::time::Duration;
 
@@ -17,8 +19,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use changes::{ChangeRow, ExtraMeeting};
+pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
+pub use subscriptions::{ALL, Subscription};
 
 /// The database convoca uses when `DATABASE_URL` is not set: a file in the working folder.
 pub const DEFAULT_URL: &str = "sqlite://convoca.db";

@@ -33,7 +33,8 @@ impl Store {
                (SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2),
                (SELECT COUNT(*) FROM signups WHERE platform = $1 AND user_id = $2),
                (SELECT COUNT(*) FROM occurrence_changes WHERE created_by = $3)
-             + (SELECT COUNT(*) FROM extra_meetings WHERE created_by = $3)",
+             + (SELECT COUNT(*) FROM extra_meetings WHERE created_by = $3)
+             + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3)",
         )
         .bind(user.platform.as_str())
         .bind(&user.id)
@@ -67,6 +68,7 @@ impl Store {
         for sql in [
             "UPDATE occurrence_changes SET created_by = NULL WHERE created_by = $1",
             "UPDATE extra_meetings SET created_by = NULL WHERE created_by = $1",
+            "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1",
         ] {
             authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
         }

@@ -6,6 +6,8 @@ pub mod campaign;
 pub mod help;
 pub mod meeting;
 pub mod mission;
+pub mod remind;
+pub mod reminder;
 pub mod roster;
 pub mod schedule;
 pub mod signup;

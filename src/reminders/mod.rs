@@ -1,0 +1,17 @@
+//! Reminders posted to channels before meetings and campaign deadlines, each exactly once.
+//!
+//! - [`plan`] works out what is due when and where (pure: content, calendar changes and
+//!   subscriptions in, a sorted list out).
+//! - [`Scheduler`] sleeps until the next one is due, claims it in the database, posts it
+//!   through a [`Sender`] with its idempotency key, and records it.
+//! - [`Clock`] is the scheduler's only source of time, so tests move time by hand.
+
+mod clock;
+pub mod plan;
+mod scheduler;
+mod sender;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use plan::{Item, Plan, Subject, Target, key_of};
+pub use scheduler::{Scheduler, SchedulerConfig, Status};
+pub use sender::{ConsoleSender, Post, SendError, Sender, Senders};

@@ -1,0 +1,498 @@
+//! The reminder scheduler: a task that sleeps until the next reminder is due, claims it in
+//! the database, posts it with its idempotency key, and records it sent.
+//!
+//! No polling: each pass plans what is due, computes the next instant anything will be, and
+//! sleeps until then, or until content, calendar changes or subscriptions change (the
+//! engine's `changed` signal), or shutdown. Reminders are claimed a moment ahead of their
+//! instant so that posting them is not delayed by the database: a thousand reminders due in
+//! the same second go out within milliseconds of it.
+//!
+//! Exactly once: a reminder is claimed with a lease before it is sent; a process that dies
+//! between claim and send leaves the lease to expire, and the next claimant sends it with the
+//! same key, which the platforms use to drop a duplicate. After downtime, a reminder whose
+//! moment passed is still posted if its meeting has not started (and only the most recent of
+//! several for the same occurrence and channel), and recorded as missed otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::clock::Clock;
+use super::plan::{Item, Plan, Subject, Target, plan};
+use super::sender::{Post, SendError, Senders};
+use crate::calendar::{Agenda, Lead};
+use crate::content::Content;
+use crate::engine::answers::reminder::{Readers, deadline_reminder, meeting_reminder};
+use crate::engine::{Engine, Platform, Reply};
+use crate::store::{Claim, LedgerState, Store, StoreError};
+
+/// Timings of the scheduler.
+#[derive(Clone, Copy, Debug)]
+pub struct SchedulerConfig {
+    /// How long a claim holds before another process may take the reminder over.
+    pub lease: Duration,
+    /// How long before its instant a reminder is claimed and its post prepared.
+    pub ahead: Duration,
+    /// How far ahead each pass plans.
+    pub horizon: Duration,
+    /// How far back the first pass looks for reminders missed while the bot was down.
+    pub lookback: Duration,
+    /// How late a reminder may be and still count as on time.
+    pub grace: Duration,
+    /// Wait before retrying a post that failed for a passing reason.
+    pub retry: Duration,
+    /// Plan again at least this often even when nothing changed here (for changes made by
+    /// other processes sharing a PostgreSQL database); `None` to wake only when needed.
+    pub refresh: Option<Duration>,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig {
+            lease: Duration::seconds(30),
+            ahead: Duration::seconds(2),
+            horizon: Duration::days(8),
+            lookback: Duration::days(7),
+            grace: Duration::seconds(5),
+            retry: Duration::seconds(30),
+            refresh: None,
+        }
+    }
+}
+
+/// What the scheduler is doing, for tests, health checks and metrics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Planning passes so far (each is a wake-up).
+    pub passes: u64,
+    /// When it will wake next, while asleep.
+    pub sleeping_until: Option<DateTime<Utc>>,
+    /// Reminders in the last plan.
+    pub planned: usize,
+    /// Reminders posted.
+    pub sent: u64,
+    /// Of those, posted after their moment.
+    pub late: u64,
+    /// Reminders recorded as missed.
+    pub missed: u64,
+    /// Reminders the platform refused for good.
+    pub failed: u64,
+    /// Reminders claimed and waiting for their instant or being posted.
+    pub in_flight: u64,
+    /// Lateness of each post, in milliseconds, most recent last (bounded).
+    pub lateness_ms: Vec<i64>,
+    /// True once it has stopped.
+    pub stopped: bool,
+}
+
+/// How many lateness samples [`Status`] keeps.
+const LATENESS_SAMPLES: usize = 4096;
+
+/// The scheduler. Build it, take a [`Scheduler::status`] receiver if wanted, then `run` it.
+pub struct Scheduler {
+    ctx: Arc<Ctx>,
+}
+
+struct Ctx {
+    engine: Engine,
+    senders: Senders,
+    clock: Arc<dyn Clock>,
+    me: String,
+    config: SchedulerConfig,
+    status: watch::Sender<Status>,
+    /// Keys this process has settled or holds in a task: not looked up again.
+    done: Mutex<HashMap<String, DateTime<Utc>>>,
+}
+
+/// One reminder ready to go out.
+struct Job {
+    key: String,
+    identity: String,
+    target: Target,
+    due: DateTime<Utc>,
+    starts: DateTime<Utc>,
+    late: bool,
+    reply: Arc<Reply>,
+}
+
+impl Scheduler {
+    /// A scheduler posting through `senders`, timed by `clock`.
+    pub fn new(engine: Engine, senders: Senders, clock: Arc<dyn Clock>, config: SchedulerConfig) -> Scheduler {
+        let me = format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+                % 1_000_000_000
+        );
+        Scheduler {
+            ctx: Arc::new(Ctx {
+                engine,
+                senders,
+                clock,
+                me,
+                config,
+                status: watch::Sender::new(Status::default()),
+                done: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Follows what the scheduler does.
+    pub fn status(&self) -> watch::Receiver<Status> {
+        self.ctx.status.subscribe()
+    }
+
+    /// This scheduler's name in the ledger's `claimed_by`.
+    pub fn id(&self) -> &str {
+        &self.ctx.me
+    }
+
+    /// Runs until `shutdown` turns true. Then stops claiming, lets posts under way finish,
+    /// and releases reminders it claimed but had not posted yet, so another process (or the
+    /// next start) posts them without waiting for the lease.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let ctx = self.ctx;
+        let changed = ctx.engine.changed();
+        let mut tasks: JoinSet<Option<String>> = JoinSet::new();
+        let mut watermark = ctx.clock.now() - ctx.config.lookback;
+        tracing::info!(id = %ctx.me, "reminder scheduler started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            while tasks.try_join_next().is_some() {}
+            let wake = match ctx.pass(&mut tasks, &shutdown, &mut watermark).await {
+                Ok(wake) => wake,
+                Err(e) => {
+                    tracing::error!(error = %e, "reminder pass failed; trying again in 5 seconds");
+                    ctx.clock.now() + Duration::seconds(5)
+                }
+            };
+            ctx.status.send_modify(|s| {
+                s.passes += 1;
+                s.sleeping_until = Some(wake);
+            });
+            tokio::select! {
+                _ = ctx.clock.sleep_until(wake) => {}
+                _ = changed.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+            ctx.status.send_modify(|s| s.sleeping_until = None);
+        }
+        // Shutdown: tasks waiting for their instant return their key; posts under way finish.
+        let mut release = Vec::new();
+        let deadline = tokio::time::sleep(std::time::Duration::from_secs(5));
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                next = tasks.join_next() => match next {
+                    Some(Ok(Some(key))) => release.push(key),
+                    Some(_) => {}
+                    None => break,
+                },
+                _ = &mut deadline => {
+                    tracing::warn!("posts still under way after 5 seconds; leaving them to their lease");
+                    tasks.abort_all();
+                    break;
+                }
+            }
+        }
+        let store = ctx.engine.store();
+        let now = ctx.clock.now();
+        if let Ok(held) = store.held_by(&ctx.me).await {
+            release.extend(held);
+        }
+        release.sort();
+        release.dedup();
+        match store.release(&release, &ctx.me, now, now).await {
+            Ok(n) if n > 0 => tracing::info!(released = n, "released claimed reminders for another process"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not release claimed reminders; their lease will expire"),
+        }
+        ctx.status.send_modify(|s| {
+            s.stopped = true;
+            s.sleeping_until = None;
+        });
+        tracing::info!("reminder scheduler stopped");
+    }
+}
+
+impl Ctx {
+    /// One pass: plan, settle what is due, and say when to wake next.
+    async fn pass(
+        self: &Arc<Self>,
+        tasks: &mut JoinSet<Option<String>>,
+        shutdown: &watch::Receiver<bool>,
+        watermark: &mut DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let store = self.engine.store();
+        let now = self.clock.now();
+        let cfg = self.config;
+        let content = self.engine.content().current();
+        let overrides = crate::engine::load_overrides(store).await?;
+        let agenda = Agenda::new(&content, &overrides);
+        let subscriptions = store.subscriptions().await?;
+        let from = (*watermark).min(now - cfg.lookback);
+        let plan = plan(&content, &agenda, &subscriptions, from, now + cfg.horizon, false);
+        let window_end = now + cfg.ahead;
+
+        // Reminders due by the end of this window that this process can post and has not
+        // settled yet.
+        let mut candidates: Vec<(String, &Item)> = Vec::new();
+        {
+            let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+            done.retain(|_, due| *due >= from);
+            for item in plan.items.iter().take_while(|i| i.due <= window_end) {
+                let Some(target) = plan.target(item) else { continue };
+                if self.senders.get(target.platform()).is_none() {
+                    continue;
+                }
+                let key = plan.key(item);
+                if !done.contains_key(&key) {
+                    candidates.push((key, item));
+                }
+            }
+        }
+        let keys: Vec<&str> = candidates.iter().map(|(k, _)| k.as_str()).collect();
+        let states: HashMap<String, LedgerState> =
+            store.ledger_states(&keys).await?.into_iter().map(|(k, s, _)| (k, s)).collect();
+
+        let mut next_check: Option<DateTime<Utc>> = None;
+        let mut on_time = Vec::new();
+        let mut late: HashMap<(u32, u32), &(String, &Item)> = HashMap::new();
+        let mut missed: Vec<(&(String, &Item), &'static str)> = Vec::new();
+        for cand in &candidates {
+            let (key, item) = cand;
+            match states.get(key) {
+                Some(state) if state.is_final() => self.settled(key, item.due),
+                Some(LedgerState::Claimed { lease_until, .. }) if *lease_until > now => {
+                    // Held elsewhere (or by our own retry wait): look again when the lease ends.
+                    next_check = Some(next_check.map_or(*lease_until, |t| t.min(*lease_until)));
+                }
+                _ => {
+                    let starts = plan.subject(item).starts();
+                    if item.due >= now - cfg.grace {
+                        on_time.push(cand);
+                    } else if starts > now {
+                        // Late but still useful: only the most recent per occurrence and channel.
+                        let slot = late.entry((item.subject, item.target)).or_insert(cand);
+                        if slot.1.due < item.due {
+                            missed.push((slot, "superseded by a more recent reminder"));
+                            *slot = cand;
+                        } else if slot.0 != *key {
+                            missed.push((cand, "superseded by a more recent reminder"));
+                        }
+                    } else {
+                        missed.push((cand, "its moment passed while the bot was down"));
+                    }
+                }
+            }
+        }
+
+        for ((key, item), reason) in &missed {
+            let identity = plan.identity(item);
+            let target = plan.target(item).map(|t| t.channel.to_string()).unwrap_or_default();
+            let claim = Claim { key, identity: &identity, channel: &target, due: item.due };
+            if store.mark_missed(&claim, reason, now).await? {
+                tracing::warn!(reminder = %identity, due = %item.due, reason, "reminder missed");
+                self.status.send_modify(|s| s.missed += 1);
+            }
+            self.settled(key, item.due);
+        }
+
+        let to_send: Vec<(&(String, &Item), bool)> =
+            on_time.into_iter().map(|c| (c, false)).chain(late.into_values().map(|c| (c, true))).collect();
+        if !to_send.is_empty() {
+            let identities: Vec<String> = to_send.iter().map(|((_, item), _)| plan.identity(item)).collect();
+            let claims: Vec<Claim<'_>> = to_send
+                .iter()
+                .zip(&identities)
+                .map(|(((key, item), _), identity)| Claim {
+                    key,
+                    identity,
+                    channel: plan.target(item).map_or("", |t| &t.channel),
+                    due: item.due,
+                })
+                .collect();
+            let lease_until = window_end.max(now) + cfg.lease;
+            let won: HashSet<String> = store.claim(&claims, &self.me, lease_until, now).await?.into_iter().collect();
+            let mut messages = Messages::new(&content, &agenda, store, &self.engine);
+            for (((key, item), is_late), identity) in to_send.iter().zip(identities) {
+                if !won.contains(key) {
+                    // Another process got it first.
+                    next_check = Some(next_check.map_or(lease_until, |t| t.min(lease_until)));
+                    continue;
+                }
+                let Some(target) = plan.target(item) else { continue };
+                let subject = plan.subject(item);
+                let reply = messages.get(&plan, item, target).await;
+                self.settled(key, item.due);
+                let job = Job {
+                    key: key.clone(),
+                    identity,
+                    target: target.clone(),
+                    due: item.due,
+                    starts: subject.starts(),
+                    late: *is_late,
+                    reply,
+                };
+                self.status.send_modify(|s| s.in_flight += 1);
+                tasks.spawn(Arc::clone(self).deliver(job, shutdown.clone()));
+            }
+        }
+
+        *watermark = window_end;
+        let next_due = plan
+            .items
+            .iter()
+            .filter(|i| i.due > window_end)
+            .find(|i| plan.target(i).is_some_and(|t| self.senders.get(t.platform()).is_some()))
+            .map(|i| i.due - cfg.ahead);
+        let replan = now + cfg.horizon;
+        let mut wake = next_due.unwrap_or(replan).min(replan);
+        if let Some(t) = next_check {
+            wake = wake.min(t);
+        }
+        if let Some(refresh) = cfg.refresh {
+            wake = wake.min(now + refresh);
+        }
+        self.status.send_modify(|s| s.planned = plan.items.len());
+        Ok(wake.max(now))
+    }
+
+    fn settled(&self, key: &str, due: DateTime<Utc>) {
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), due);
+    }
+
+    /// Waits for the reminder's instant and posts it. Returns the key when shutdown came
+    /// first, for the scheduler to release.
+    async fn deliver(self: Arc<Self>, job: Job, mut shutdown: watch::Receiver<bool>) -> Option<String> {
+        tokio::select! {
+            _ = self.clock.sleep_until(job.due) => {}
+            _ = shutdown.wait_for(|stop| *stop) => {
+                self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
+                return Some(job.key);
+            }
+        }
+        let Some(sender) = self.senders.get(job.target.platform()) else { return Some(job.key) };
+        let sent_at = self.clock.now();
+        let post = Post {
+            channel: job.target.local_id().to_string(),
+            key: job.key.clone(),
+            reply: Arc::clone(&job.reply),
+            due: job.due,
+            late: job.late,
+        };
+        let result = sender.send(&post).await;
+        let store = self.engine.store();
+        let now = self.clock.now();
+        let keys = [job.key.clone()];
+        match result {
+            Ok(()) => {
+                let lateness = (sent_at - job.due).num_milliseconds();
+                if job.late {
+                    tracing::warn!(reminder = %job.identity, late_by_s = lateness / 1000, "reminder posted late");
+                } else {
+                    tracing::info!(reminder = %job.identity, "reminder posted");
+                }
+                if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
+                    tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will reuse its key");
+                }
+                self.status.send_modify(|s| {
+                    s.sent += 1;
+                    s.late += u64::from(job.late);
+                    s.in_flight = s.in_flight.saturating_sub(1);
+                    if s.lateness_ms.len() == LATENESS_SAMPLES {
+                        s.lateness_ms.remove(0);
+                    }
+                    s.lateness_ms.push(lateness);
+                });
+            }
+            Err(SendError::Transient(reason)) if job.starts > now => {
+                tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
+                let retry_at = now + self.config.retry;
+                if let Err(e) = store.release(&keys, &self.me, retry_at, now).await {
+                    tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
+                }
+                self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
+                self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
+                self.engine.changed().notify_one();
+            }
+            Err(e) => {
+                tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
+                if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
+                    tracing::error!(error = %e, "could not record the failure");
+                }
+                self.status.send_modify(|s| {
+                    s.failed += 1;
+                    s.in_flight = s.in_flight.saturating_sub(1);
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Reminder posts built once per pass for each distinct (subject, lead, language, audience,
+/// platform): a thousand channels getting the same reminder share one post.
+struct Messages<'a> {
+    content: &'a Content,
+    agenda: &'a Agenda<'a>,
+    store: &'a Store,
+    engine: &'a Engine,
+    built: HashMap<(u32, Lead, crate::locale::Locale, bool, String), Arc<Reply>>,
+    counts: HashMap<String, i64>,
+}
+
+impl<'a> Messages<'a> {
+    fn new(content: &'a Content, agenda: &'a Agenda<'a>, store: &'a Store, engine: &'a Engine) -> Self {
+        Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new() }
+    }
+
+    async fn get(&mut self, plan: &Plan, item: &Item, target: &Target) -> Arc<Reply> {
+        let k = (
+            item.subject,
+            item.lead,
+            target.locale,
+            target.audience == crate::content::Audience::Members,
+            target.platform().to_string(),
+        );
+        if let Some(reply) = self.built.get(&k) {
+            return Arc::clone(reply);
+        }
+        let readers = Readers {
+            locale: target.locale,
+            audience: target.audience,
+            platform: Platform::from_name(target.platform()).unwrap_or(Platform::Console),
+        };
+        let reply = match plan.subject(item) {
+            Subject::Meeting { slug, occurrence } => {
+                let meeting = self.agenda.meeting(slug);
+                let mut counts = Vec::new();
+                for campaign in meeting.map(|m| m.campaigns.as_slice()).unwrap_or_default() {
+                    if !self.counts.contains_key(campaign) {
+                        // A count that cannot be read is left out rather than holding the post.
+                        let n = self.store.people_in(campaign).await.unwrap_or(-1);
+                        self.counts.insert(campaign.clone(), n);
+                    }
+                    let n = self.counts[campaign];
+                    if n >= 0 {
+                        counts.push((campaign.clone(), n));
+                    }
+                }
+                meeting.map(|m| {
+                    meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due)
+                })
+            }
+            Subject::Deadline { campaign, action, at } => {
+                deadline_reminder(self.content, campaign, action, *at, readers, item.due)
+            }
+        };
+        let reply = Arc::new(reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name())));
+        self.built.insert(k, Arc::clone(&reply));
+        reply
+    }
+}

@@ -1,0 +1,88 @@
+//! How reminders leave: one [`Sender`] per platform, implemented by each adapter.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+
+use crate::engine::Reply;
+
+/// One reminder to post.
+#[derive(Clone, Debug)]
+pub struct Post {
+    /// The channel or room id within the platform.
+    pub channel: String,
+    /// The idempotency key: the same for every attempt at this reminder. Matrix uses it as
+    /// the transaction id, Discord as the message nonce with `enforce_nonce`, so a retry
+    /// after a crash cannot post twice.
+    pub key: String,
+    /// What to say.
+    pub reply: Arc<Reply>,
+    /// When it was due.
+    pub due: DateTime<Utc>,
+    /// True when posted after its moment (the bot was down).
+    pub late: bool,
+}
+
+/// Why a post did not go out.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying (network, rate limit, server error).
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// Not worth retrying (channel gone, no permission).
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// Posts reminders on one platform.
+pub trait Sender: Send + Sync + 'static {
+    /// Posts one reminder. Must be idempotent for a given `post.key`.
+    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>>;
+}
+
+/// The senders available in this process, by platform name (`discord`, `matrix`,
+/// `console`). Reminders for a platform with no sender here are left for a process that has
+/// one.
+#[derive(Clone, Default)]
+pub struct Senders {
+    by_platform: HashMap<String, Arc<dyn Sender>>,
+}
+
+impl Senders {
+    /// No senders.
+    pub fn new() -> Senders {
+        Senders::default()
+    }
+
+    /// Adds the sender for `platform`.
+    pub fn with(mut self, platform: &str, sender: Arc<dyn Sender>) -> Senders {
+        self.by_platform.insert(platform.to_string(), sender);
+        self
+    }
+
+    /// The sender for a platform.
+    pub fn get(&self, platform: &str) -> Option<&Arc<dyn Sender>> {
+        self.by_platform.get(platform)
+    }
+
+    /// True when no platform can be posted to.
+    pub fn is_empty(&self) -> bool {
+        self.by_platform.is_empty()
+    }
+}
+
+/// Prints reminders in the terminal: what `convoca run` does with `console:` channels when no
+/// chat platform is configured.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConsoleSender;
+
+impl Sender for ConsoleSender {
+    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
+        Box::pin(async move {
+            println!("\n[reminder → console:{}]\n{}\n", post.channel, crate::console::render(&post.reply));
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! The long-running bot: the engine, the reminder scheduler, the content watcher and the
+//! chat platforms, started together and stopped together on SIGTERM or Ctrl-C.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::content::watch::{EVERY, fingerprint};
+use crate::engine::Engine;
+use crate::reminders::{Clock, Scheduler, SchedulerConfig, Senders};
+use crate::store::Backend;
+
+/// The parts of a running bot, for whoever started it to stop them.
+pub struct Service {
+    stop: watch::Sender<bool>,
+    tasks: tokio::task::JoinSet<()>,
+    /// The scheduler's status, for health checks and metrics.
+    pub scheduler: watch::Receiver<crate::reminders::Status>,
+}
+
+impl Service {
+    /// Starts the scheduler (posting through `senders`) and the content watcher.
+    pub fn start(engine: &Engine, senders: Senders, clock: Arc<dyn Clock>) -> Service {
+        let (stop, stop_rx) = watch::channel(false);
+        let mut config = SchedulerConfig::default();
+        if engine.store().backend() == Backend::Postgres {
+            // Other processes may change subscriptions or the calendar: look every few minutes.
+            config.refresh = Some(chrono::Duration::minutes(5));
+        }
+        let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
+        let status = scheduler.status();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(scheduler.run(stop_rx.clone()));
+        tasks.spawn(watch_content(engine.clone(), stop_rx));
+        Service { stop, tasks, scheduler: status }
+    }
+
+    /// A receiver that turns true when the service stops.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stop.subscribe()
+    }
+
+    /// Stops everything and waits for it: the scheduler finishes posts under way and releases
+    /// what it claimed.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Reloads the content when its files change. A broken edit is logged with its file and line
+/// and the bot keeps answering from the last good content.
+async fn watch_content(engine: Engine, mut stop: watch::Receiver<bool>) {
+    let dir = engine.content().dir().to_path_buf();
+    let mut seen = fingerprint(&dir);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let now = fingerprint(&dir);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        match engine.content().reload() {
+            Ok(_) => {
+                tracing::info!(dir = %dir.display(), "content reloaded");
+                engine.notify_changed();
+            }
+            Err(errors) => {
+                for e in &errors.0 {
+                    tracing::error!("{e}");
+                }
+                tracing::error!(dir = %dir.display(), "content has errors; still answering from the last good version");
+            }
+        }
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C).
+pub async fn signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

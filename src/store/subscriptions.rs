@@ -1,0 +1,69 @@
+//! Channels subscribed to reminders from chat (`remind here`).
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::people::author;
+use super::{Result, Store, millis};
+use crate::engine::User;
+use crate::locale::Locale;
+
+/// Every meeting and campaign deadline, in a subscription.
+pub const ALL: &str = "*";
+
+/// A channel's subscription to one meeting's reminders, or to all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    /// `discord:<id>`, `matrix:<room id>`, `console:<name>`.
+    pub channel: String,
+    /// A meeting's slug, or [`ALL`].
+    pub meeting: String,
+    /// The language reminders are written in there.
+    pub locale: Locale,
+}
+
+impl Store {
+    /// Subscribes a channel (again, updating its language). Returns false when it already
+    /// was, in the same language.
+    pub async fn subscribe(&self, sub: &Subscription, by: &User, now: DateTime<Utc>) -> Result<bool> {
+        let n = sqlx::query(
+            "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (channel, meeting) DO UPDATE SET locale = excluded.locale
+             WHERE subscriptions.locale <> excluded.locale",
+        )
+        .bind(&sub.channel)
+        .bind(&sub.meeting)
+        .bind(sub.locale.tag())
+        .bind(author(by))
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n > 0)
+    }
+
+    /// Ends a channel's subscription to a meeting (or, with `None`, every subscription of the
+    /// channel). Returns how many ended.
+    pub async fn unsubscribe(&self, channel: &str, meeting: Option<&str>) -> Result<u64> {
+        let q = match meeting {
+            Some(m) => {
+                sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND meeting = $2").bind(channel).bind(m)
+            }
+            None => sqlx::query("DELETE FROM subscriptions WHERE channel = $1").bind(channel),
+        };
+        Ok(q.execute(&self.pool).await?.rows_affected())
+    }
+
+    /// Every subscription, by channel then meeting.
+    pub async fn subscriptions(&self) -> Result<Vec<Subscription>> {
+        let rows = sqlx::query("SELECT channel, meeting, locale FROM subscriptions ORDER BY channel, meeting")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let locale: String = r.try_get(2)?;
+                Ok(Subscription { channel: r.try_get(0)?, meeting: r.try_get(1)?, locale: Locale::from_tag(&locale) })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,504 @@
+//! Reminders, with a hand-moved clock: exact instants, DST, cancel and move, subscriptions
+//! waking the scheduler, restarts mid-send, two schedulers on one database, downtime.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use common::*;
+use convoca::calendar::Agenda;
+use convoca::engine::{Command, Engine, Platform, Request};
+use convoca::reminders::plan::plan;
+use convoca::reminders::{ManualClock, Post, Scheduler, SchedulerConfig, SendError, Sender, Senders, Status, key_of};
+use convoca::store::{LedgerState, Store};
+use futures_util::future::BoxFuture;
+use tokio::sync::{Notify, watch};
+
+/// A post and the (manual) time the scheduler asked for it.
+type Sent = (DateTime<Utc>, Post);
+
+/// A sender that records every post with the (manual) time it was asked to send it.
+#[derive(Clone, Default)]
+struct Recorder {
+    posts: Arc<Mutex<Vec<Sent>>>,
+    arrived: Arc<Notify>,
+    clock: Option<ManualClock>,
+    /// Never answer: a process that dies while sending.
+    hang: bool,
+    /// Fail this many first attempts with a passing error.
+    fail_first: Arc<Mutex<u32>>,
+}
+
+impl Recorder {
+    fn new(clock: &ManualClock) -> Recorder {
+        Recorder { clock: Some(clock.clone()), ..Default::default() }
+    }
+    fn posts(&self) -> Vec<(DateTime<Utc>, Post)> {
+        self.posts.lock().unwrap().clone()
+    }
+    async fn wait_for(&self, n: usize) -> Vec<(DateTime<Utc>, Post)> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let arrived = self.arrived.notified();
+            if self.posts.lock().unwrap().len() >= n {
+                return self.posts();
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!("expected {n} posts, got {}", self.posts.lock().unwrap().len());
+            }
+        }
+    }
+}
+
+impl Sender for Recorder {
+    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
+        Box::pin(async move {
+            let now = self.clock.as_ref().map(convoca::reminders::Clock::now).unwrap_or_else(Utc::now);
+            {
+                let mut fail = self.fail_first.lock().unwrap();
+                if *fail > 0 {
+                    *fail -= 1;
+                    return Err(SendError::Transient("rate limited".into()));
+                }
+            }
+            self.posts.lock().unwrap().push((now, post.clone()));
+            self.arrived.notify_waiters();
+            if self.hang {
+                std::future::pending::<()>().await;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Shipped content with the monthly meeting's reminders going to `channels`, plus `extra`
+/// appended to the meeting file.
+fn content_with(channels: &[&str], extra: &str) -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("meetings/monthly.toml");
+    let list = channels.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let text = std::fs::read_to_string(&path).unwrap().replace("channels = []", &format!("channels = [{list}]"));
+    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+    dir
+}
+
+struct Running {
+    status: watch::Receiver<Status>,
+    stop: watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+fn start(engine: &Engine, sender: &Recorder, clock: &ManualClock) -> Running {
+    let senders = Senders::new().with("discord", Arc::new(sender.clone()));
+    let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let status = scheduler.status();
+    let (stop, stop_rx) = watch::channel(false);
+    let handle = tokio::spawn(scheduler.run(stop_rx));
+    Running { status, stop, handle }
+}
+
+async fn wait_status(rx: &mut watch::Receiver<Status>, what: &str, f: impl Fn(&Status) -> bool) -> Status {
+    let found = match tokio::time::timeout(std::time::Duration::from_secs(20), rx.wait_for(|s| f(s))).await {
+        Ok(Ok(s)) => Some(s.clone()),
+        _ => None,
+    };
+    found.unwrap_or_else(|| panic!("scheduler never reached: {what}; last status {:?}", *rx.borrow()))
+}
+
+async fn ledger(store: &Store, key: &str) -> Option<LedgerState> {
+    store.ledger_states(&[key]).await.unwrap().into_iter().next().map(|(_, s, _)| s)
+}
+
+fn identity(meeting_date: &str, start: &str, lead: &str, channel: &str) -> String {
+    format!("meeting:monthly:{meeting_date}:{start}:{lead}:{channel}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_fires_at_its_exact_instant_and_never_before() {
+    let dir = content_with(&["discord:111"], "");
+    let engine = engine_on(dir.path()).await;
+    let clock = ManualClock::new(at("2026-12-06T12:00:00Z"));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    let due = at("2026-12-06T22:00:00Z");
+    // Asleep until two seconds before the one-day reminder: no polling in between.
+    let s = wait_status(&mut run.status, "asleep until the first claim", |s| {
+        s.sleeping_until == Some(due - Duration::seconds(2))
+    })
+    .await;
+    let passes = s.passes;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "claimed and asleep again", |s| {
+        s.passes > passes && s.sleeping_until.is_some() && s.in_flight == 1
+    })
+    .await;
+    clock.set(due - Duration::milliseconds(1));
+    clock.set(due);
+    let posts = rec.wait_for(1).await;
+    assert_eq!(posts[0].0, due, "sent at the instant, not a millisecond before");
+    let post = &posts[0].1;
+    assert_eq!(post.channel, "111");
+    assert!(!post.late);
+    let key = key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1d", "discord:111"));
+    assert_eq!(post.key, key);
+    let text = convoca::console::render(&post.reply);
+    assert!(text.contains("Reminder: LA/CWG monthly meeting"), "{text}");
+    assert!(text.contains("Monday, December 7, 2026, 5:00–6:30 PM EST"), "{text}");
+    assert!(text.contains("/signup jilamito"), "{text}");
+    wait_status(&mut run.status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(ledger(engine.store(), &key).await, Some(LedgerState::Sent));
+    // The next one is the one-hour reminder, 23 hours later.
+    wait_status(&mut run.status, "asleep until the next", |s| {
+        s.sleeping_until == Some(at("2026-12-07T21:00:00Z") - Duration::seconds(2))
+    })
+    .await;
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+#[tokio::test]
+async fn dst_weeks_keep_local_times() {
+    let dir = content_with(&["discord:111"], "");
+    std::fs::write(
+        dir.path().join("meetings/sunday.toml"),
+        "title = \"Sunday call\"\nrepeat = \"FREQ=WEEKLY;BYDAY=SU\"\nfirst_date = \"2026-10-01\"\nstart = \"17:00\"\nduration = \"1h\"\n[reminders]\nchannels = [\"discord:222\"]\n",
+    )
+    .unwrap();
+    let content = convoca::content::load(dir.path(), at("2026-11-28T00:00:00Z")).unwrap();
+    let overrides = Default::default();
+    let agenda = Agenda::new(&content, &overrides);
+    let p = plan(&content, &agenda, &[], at("2027-02-26T00:00:00Z"), at("2027-04-06T00:00:00Z"), false);
+    let dues = |channel: &str| -> Vec<String> {
+        p.items
+            .iter()
+            .filter(|i| p.target(i).is_some_and(|t| &*t.channel == channel))
+            .map(|i| format!("{} {}", i.due.format("%Y-%m-%dT%H:%MZ"), i.lead))
+            .collect()
+    };
+    // Monthly meeting: EST on March 1, EDT on April 5.
+    assert_eq!(
+        dues("discord:111"),
+        ["2027-02-28T22:00Z 1d", "2027-03-01T21:00Z 1h", "2027-04-04T21:00Z 1d", "2027-04-05T20:00Z 1h"]
+    );
+    // Sunday call on the spring-forward day: 5 pm EDT is 21:00Z; a day before is 5 pm EST, 22:00Z.
+    let sunday = dues("discord:222");
+    assert!(sunday.contains(&"2027-03-13T22:00Z 1d".to_string()), "{sunday:?}");
+    assert!(sunday.contains(&"2027-03-14T20:00Z 1h".to_string()), "{sunday:?}");
+    assert!(sunday.contains(&"2027-03-06T22:00Z 1d".to_string()), "{sunday:?}");
+    assert!(sunday.contains(&"2027-03-20T21:00Z 1d".to_string()), "{sunday:?}");
+}
+
+async fn organizer(engine: &Engine, text: &str, channel: Option<&str>, now: DateTime<Utc>) -> String {
+    let mut req = Request::new(Platform::Discord, "900", "Org", Command::parse(text), now);
+    req.organizer = true;
+    req.channel = channel.map(str::to_string);
+    convoca::console::render(&engine.handle(&req).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_and_move_change_what_is_reminded_and_wake_the_scheduler() {
+    let dir = content_with(&["discord:111"], "");
+    let engine = engine_on(dir.path()).await;
+    let clock = ManualClock::new(at("2026-12-28T00:00:00Z"));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "asleep until January 3", |s| s.sleeping_until == Some(at("2027-01-03T21:59:58Z")))
+        .await;
+    organizer(&engine, "/cancel 2027-01-04", None, clock_now(&clock)).await;
+    // Woken by the change, nothing is due within its eight-day plan: it sleeps to its end.
+    wait_status(&mut run.status, "asleep until the plan's end", |s| {
+        s.sleeping_until == Some(at("2027-01-05T00:00:00Z"))
+    })
+    .await;
+    organizer(&engine, "/move 2027-01-04 2027-01-05 18:00", None, clock_now(&clock)).await;
+    // Moved: reminded at the new time (a day before 6 pm on the 5th = 23:00Z on the 4th).
+    wait_status(&mut run.status, "asleep until January 4", |s| s.sleeping_until == Some(at("2027-01-04T22:59:58Z")))
+        .await;
+    clock.set(at("2027-01-04T23:00:00Z"));
+    let posts = rec.wait_for(1).await;
+    assert_eq!(posts[0].0, at("2027-01-04T23:00:00Z"));
+    assert!(convoca::console::render(&posts[0].1.reply).contains("Tuesday, January 5, 2027, 6:00–7:30 PM EST"));
+    assert_eq!(posts[0].1.key, key_of(&identity("2027-01-04", "2027-01-05T23:00Z", "1d", "discord:111")));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
+    convoca::reminders::Clock::now(clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_added_while_the_scheduler_sleeps_wakes_it() {
+    let engine = engine_on(&shipped()).await;
+    let clock = ManualClock::new(at("2026-12-06T12:00:00Z"));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    // No channel gets reminders: it sleeps until its planning horizon, days away.
+    let s = wait_status(&mut run.status, "asleep with nothing to do", |s| s.sleeping_until.is_some()).await;
+    assert!(s.sleeping_until.unwrap() >= at("2026-12-14T00:00:00Z"), "{s:?}");
+    let reply = organizer(&engine, "/remind here es", Some("333"), clock_now(&clock)).await;
+    assert!(reply.contains("This channel now gets reminders"), "{reply}");
+    wait_status(&mut run.status, "woken and asleep until the reminder", |s| {
+        s.sleeping_until == Some(at("2026-12-06T21:59:58Z"))
+    })
+    .await;
+    clock.set(at("2026-12-06T22:00:00Z"));
+    let posts = rec.wait_for(1).await;
+    assert_eq!(posts[0].1.channel, "333");
+    let text = convoca::console::render(&posts[0].1.reply);
+    assert!(text.contains("Recordatorio: Reunión mensual del GT-ALC"), "in the channel's language: {text}");
+    // `remind off` stops the next one.
+    organizer(&engine, "/remind off", Some("333"), clock_now(&clock)).await;
+    let s = wait_status(&mut run.status, "nothing left", |s| {
+        s.sleeping_until.is_some_and(|t| t > at("2026-12-08T00:00:00Z"))
+    })
+    .await;
+    assert_eq!(s.sent, 1);
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_claim_and_send_is_retried_once_with_the_same_key() {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let engine = engine_with(dir.path(), store.clone());
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(10));
+    // The first process hangs inside `send` and is then killed: no release, no record.
+    let dying = Recorder { hang: true, ..Recorder::new(&clock) };
+    let run = start(&engine, &dying, &clock);
+    let mut status = run.status.clone();
+    wait_status(&mut status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut status, "claimed", |s| s.in_flight == 1).await;
+    clock.set(due);
+    let first = dying.wait_for(1).await;
+    run.handle.abort();
+    let _ = run.handle.await;
+    let key = first[0].1.key.clone();
+    assert!(matches!(ledger(&store, &key).await, Some(LedgerState::Claimed { .. })));
+
+    // A new process starts at once: the lease still holds, so it waits for it.
+    let engine2 = engine_with(dir.path(), store.clone());
+    let survivor = Recorder::new(&clock);
+    let mut run2 = start(&engine2, &survivor, &clock);
+    let s = wait_status(&mut run2.status, "waiting for the lease", |s| s.sleeping_until.is_some()).await;
+    assert!(survivor.posts().is_empty());
+    let lease_end = s.sleeping_until.unwrap();
+    assert!(lease_end > due && lease_end <= due + Duration::seconds(35), "{s:?}");
+    clock.set(lease_end);
+    let retried = survivor.wait_for(1).await;
+    assert_eq!(retried[0].1.key, key, "the retry reuses the key, so the platform drops a duplicate");
+    assert!(retried[0].1.late, "posted a lease after its moment, and said so in the log");
+    wait_status(&mut run2.status, "recorded", |s| s.sent == 1).await;
+    assert_eq!(ledger(&store, &key).await, Some(LedgerState::Sent));
+    // And never again.
+    clock.set(due + Duration::hours(2));
+    wait_status(&mut run2.status, "asleep again", |s| s.sleeping_until.is_some_and(|t| t > due + Duration::hours(2)))
+        .await;
+    assert_eq!(survivor.posts().iter().filter(|(_, p)| p.key == key).count(), 1);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_releases_what_was_claimed_but_not_sent() {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine_with(dir.path(), store.clone()), &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(1));
+    wait_status(&mut run.status, "claimed", |s| s.in_flight == 1).await;
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    assert!(rec.posts().is_empty());
+    // A new process takes it over without waiting for the lease.
+    let rec2 = Recorder::new(&clock);
+    let run2 = start(&engine_with(dir.path(), store.clone()), &rec2, &clock);
+    clock.set(due);
+    let posts = rec2.wait_for(1).await;
+    assert_eq!(posts[0].0, due);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passing_failure_is_retried_with_the_same_key() {
+    let dir = content_with(&["discord:111"], "");
+    let engine = engine_on(dir.path()).await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder { fail_first: Arc::new(Mutex::new(1)), ..Recorder::new(&clock) };
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "claimed", |s| s.in_flight == 1).await;
+    clock.set(due);
+    // The failed post is released until the retry, and the scheduler wakes for it.
+    wait_status(&mut run.status, "retry scheduled", |s| s.sleeping_until == Some(due + Duration::seconds(30))).await;
+    assert!(rec.posts().is_empty());
+    clock.set(due + Duration::seconds(30));
+    let posts = rec.wait_for(1).await;
+    assert_eq!(posts[0].1.key, key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1d", "discord:111")));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+async fn downtime(now: &str) -> (Vec<Post>, Status, Store) {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let engine = engine_with(dir.path(), store.clone());
+    let clock = ManualClock::new(at(now));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    let s = wait_status(&mut run.status, "first pass done", |s| s.passes >= 1 && s.in_flight == 0).await;
+    let posts = rec.posts().into_iter().map(|(_, p)| p).collect();
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    (posts, s, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_downtime_a_still_useful_reminder_is_posted_late() {
+    // Down over the one-day reminder (22:00Z on the 6th); back at noon on the 7th.
+    let (posts, status, _) = downtime("2026-12-07T12:00:00Z").await;
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert!(posts[0].late);
+    assert_eq!(posts[0].key, key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1d", "discord:111")));
+    assert_eq!((status.sent, status.late, status.missed), (1, 1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_downtime_only_the_most_recent_reminder_is_posted() {
+    // Back at 21:30Z on the 7th: both reminders passed, the meeting has not started.
+    let (posts, status, store) = downtime("2026-12-07T21:30:00Z").await;
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].key, key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1h", "discord:111")));
+    assert_eq!((status.sent, status.missed), (1, 1));
+    let day = key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1d", "discord:111"));
+    assert_eq!(ledger(&store, &day).await, Some(LedgerState::Missed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_downtime_a_reminder_too_late_is_recorded_missed() {
+    // Back after the meeting started.
+    let (posts, status, store) = downtime("2026-12-07T22:30:00Z").await;
+    assert!(posts.is_empty(), "{posts:?}");
+    assert_eq!(status.missed, 2);
+    for lead in ["1d", "1h"] {
+        let key = key_of(&identity("2026-12-07", "2026-12-07T22:00Z", lead, "discord:111"));
+        assert_eq!(ledger(&store, &key).await, Some(LedgerState::Missed), "{lead}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_are_reminded_to_subscribed_channels() {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\n\n[[actions]]",
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\ndeadline = \"2026-12-15T17:00\"\n\n[[actions]]",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let engine = engine_on(dir.path()).await;
+    let clock = ManualClock::new(at("2026-12-14T12:00:00Z"));
+    organizer(&engine, "/remind here", Some("444"), clock_now(&clock)).await;
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    // A day before 5 pm EST on the 15th.
+    wait_status(&mut run.status, "asleep until the deadline reminder", |s| {
+        s.sleeping_until == Some(at("2026-12-14T21:59:58Z"))
+    })
+    .await;
+    clock.set(at("2026-12-14T22:00:00Z"));
+    let posts = rec.wait_for(1).await;
+    let text = convoca::console::render(&posts[0].1.reply);
+    assert!(text.contains("Deadline: Sign the petition to Simonds International"), "{text}");
+    assert!(text.contains("Tuesday, December 15, 2026, 5:00 PM EST"), "{text}");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+async fn subscribe_many(engine: &Engine, n: usize, now: DateTime<Utc>) {
+    for i in 0..n {
+        let sub = convoca::store::Subscription {
+            channel: format!("discord:{}", 10_000 + i),
+            meeting: "monthly".into(),
+            locale: convoca::locale::Locale::En,
+        };
+        let by = convoca::engine::User { platform: Platform::Discord, id: "900".into(), name: "Org".into() };
+        engine.store().subscribe(&sub, &by, now).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_schedulers_on_one_postgres_database_send_500_reminders_exactly_once() {
+    let Some(url) = postgres_url() else { return };
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::minutes(5));
+    let a = engine_with(&shipped(), Store::open(Some(&url)).await.unwrap());
+    let b = engine_with(&shipped(), Store::open(Some(&url)).await.unwrap());
+    subscribe_many(&a, 500, clock_now(&clock)).await;
+    let (rec_a, rec_b) = (Recorder::new(&clock), Recorder::new(&clock));
+    let mut run_a = start(&a, &rec_a, &clock);
+    let mut run_b = start(&b, &rec_b, &clock);
+    wait_status(&mut run_a.status, "a asleep", |s| s.sleeping_until == Some(due - Duration::seconds(2))).await;
+    wait_status(&mut run_b.status, "b asleep", |s| s.sleeping_until == Some(due - Duration::seconds(2))).await;
+    clock.set(due - Duration::seconds(2));
+    clock.set(due);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while rec_a.posts().len() + rec_b.posts().len() < 500 {
+        assert!(tokio::time::Instant::now() < deadline, "only {} posts", rec_a.posts().len() + rec_b.posts().len());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mut keys: Vec<String> = rec_a
+        .posts()
+        .into_iter()
+        .chain(rec_b.posts())
+        .map(|(t, p)| {
+            assert_eq!(t, due, "none before or after its instant");
+            p.key
+        })
+        .collect();
+    let total = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!((total, keys.len()), (500, 500), "each sent exactly once");
+    wait_status(&mut run_a.status, "a recorded", |s| s.in_flight == 0).await;
+    wait_status(&mut run_b.status, "b recorded", |s| s.in_flight == 0).await;
+    let sent: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM reminder_ledger WHERE state = 'sent'")
+            .fetch_one(a.store().pool())
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(sent, 500, "none missed");
+    println!("split between the two processes: {} / {}", rec_a.posts().len(), rec_b.posts().len());
+    for run in [run_a, run_b] {
+        run.stop.send(true).unwrap();
+        run.handle.await.unwrap();
+    }
+}
+
+#[test]
+fn the_reminders_command_lists_the_planned_instants() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        .args(["reminders", "--from", "2026-12-01T00:00:00Z", "--until", "2027-01-31T00:00:00Z", "--content"])
+        .arg(shipped())
+        .env("DATABASE_URL", format!("sqlite://{}", tempfile::tempdir().unwrap().keep().join("r.db").display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let dues: Vec<&str> = text.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(dues, ["2026-12-06T22:00Z", "2026-12-07T21:00Z", "2027-01-03T22:00Z", "2027-01-04T21:00Z"], "{text}");
+    assert!(text.contains("monthly (2026-12-07)"), "{text}");
+    assert!(text.contains("Sunday, December 6, 2026, 5:00 PM EST"), "{text}");
+}
