@@ -36,6 +36,7 @@ pub struct Global {
 
 /// The subcommands.
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Cmd {
     /// Run the bot: chat platforms that are configured, and the console on a terminal.
     Run(RunArgs),
@@ -86,6 +87,18 @@ pub struct RunArgs {
     /// Matrix settings.
     #[command(flatten)]
     pub matrix: MatrixConfig,
+    /// HTTP server settings.
+    #[command(flatten)]
+    pub http: HttpConfig,
+}
+
+impl RunArgs {
+    /// `run`'s settings from the environment alone: what plain `convoca` uses.
+    pub fn from_env() -> Result<RunArgs, clap::Error> {
+        use clap::FromArgMatches;
+        let matches = RunArgs::augment_args(clap::Command::new("run")).try_get_matches_from(["run"])?;
+        RunArgs::from_arg_matches(&matches)
+    }
 }
 
 /// Who is asking from the terminal.
@@ -145,6 +158,36 @@ pub struct DiscordConfig {
     /// The bot token from the Discord developer portal. Discord is off without it.
     #[arg(long = "discord-token", env = "DISCORD_TOKEN", hide_env_values = true)]
     pub token: Option<Secret>,
+    /// Register commands in this server only (instant; for testing). Global otherwise.
+    #[arg(long = "discord-guild-id", env = "DISCORD_GUILD_ID")]
+    pub guild_id: Option<u64>,
+    /// The role (id or name) that makes a member an organizer, besides Manage Events and
+    /// Administrator.
+    #[arg(long = "discord-organizer-role", env = "DISCORD_ORGANIZER_ROLE")]
+    pub organizer_role: Option<String>,
+    /// Send every REST call and gateway discovery here instead of https://discord.com (for
+    /// tests and API proxies), e.g. http://127.0.0.1:3000.
+    #[arg(long = "discord-api-base", env = "DISCORD_API_BASE")]
+    pub api_base: Option<String>,
+    /// The application's public key (hex), to accept interactions on the HTTP endpoint
+    /// /discord/interactions.
+    #[arg(long = "discord-public-key", env = "DISCORD_PUBLIC_KEY")]
+    pub public_key: Option<String>,
+    /// Keep a Discord scheduled event for each meeting's next occurrence.
+    #[arg(long = "discord-scheduled-events", env = "DISCORD_SCHEDULED_EVENTS", default_value_t = false)]
+    pub scheduled_events: bool,
+}
+
+/// The HTTP server: calendar feed, health, metrics, Discord interactions endpoint.
+#[derive(Args, Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Address to listen on, e.g. 127.0.0.1:8080. The server is off without it.
+    #[arg(long = "http-bind", env = "CONVOCA_HTTP_BIND")]
+    pub bind: Option<std::net::SocketAddr>,
+    /// The address members reach that server at, e.g. https://bot.example.org, for the
+    /// "Add to calendar" links.
+    #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Matrix settings.

@@ -13,13 +13,16 @@
 //!   people-readable times, and iCalendar files.
 //! - [`engine`] is the platform-neutral core: the command grammar, a [`engine::Request`] in
 //!   and a [`engine::Reply`] out, texts in both languages. It never imports a chat SDK.
-//! - [`console`] renders replies as plain text for the terminal.
+//! - [`console`] renders replies as plain text for the terminal; [`discord`] is the Discord
+//!   adapter (serenity): commands, buttons, reminders, the HTTP interactions endpoint.
 //! - [`service`] runs the long-lived bot: scheduler, content watcher, platforms, signals.
 //! - [`config`] is the one typed configuration (flags and environment).
 //! - [`cli`] holds the subcommands `main.rs` hands off to.
 //! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
 //!   organizers' calendar changes.
 //! - [`reminders`] plans reminders and posts each exactly once through platform senders.
+//! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
+//!   health and metrics.
 //! - [`locale`] names the languages convoca speaks.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -29,7 +32,9 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod content;
+pub mod discord;
 pub mod engine;
+pub mod http;
 pub mod locale;
 pub mod reminders;
 pub mod service;

@@ -74,6 +74,8 @@ async fn jilamito_names_its_partners_actions_and_link() {
     assert_eq!(reply.visibility, Visibility::Public);
     let signups = reply.buttons.iter().filter(|b| matches!(b, Button::SignUp { .. })).count();
     assert_eq!(signups, 3, "one sign-up button per call to action");
+    let withdraws = reply.buttons.iter().filter(|b| matches!(b, Button::Withdraw { .. })).count();
+    assert_eq!(withdraws, 3, "and a way to take each back");
 }
 
 #[tokio::test]

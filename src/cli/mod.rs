@@ -27,24 +27,14 @@ const BAD_DATABASE: u8 = 1;
 pub async fn dispatch(cli: Cli) -> ExitCode {
     let global = cli.global;
     match cli.command {
-        None => {
-            run::run(
-                &global,
-                RunArgs {
-                    who: AskAs {
-                        user: "console".into(),
-                        name: "Console user".into(),
-                        organizer: false,
-                        locale: None,
-                        now: None,
-                        tz: None,
-                    },
-                    discord: Default::default(),
-                    matrix: Default::default(),
-                },
-            )
-            .await
-        }
+        // Plain `convoca` is `convoca run`, with its settings from the environment.
+        None => match RunArgs::from_env() {
+            Ok(args) => run::run(&global, args).await,
+            Err(e) => {
+                let _ = e.print();
+                ExitCode::from(2)
+            }
+        },
         Some(Cmd::Run(args)) => run::run(&global, args).await,
         Some(Cmd::Console(who)) => run::console_only(&global, who).await,
         Some(Cmd::Ask(args)) => ask::ask(&global, args).await,
@@ -75,9 +65,14 @@ async fn open_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
 
 /// Loads the content and opens the database: what every answering subcommand needs.
 async fn open_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
+    open_engine_with(global, Settings::default()).await
+}
+
+/// The same, with settings for replies (the bot's public address).
+async fn open_engine_with(global: &crate::config::Global, settings: Settings) -> Result<Engine, ExitCode> {
     let content = open_content(global)?;
     let store = open_store(global).await?;
-    Ok(Engine::new(content, store, Settings::default()))
+    Ok(Engine::new(content, store, settings))
 }
 
 /// A request from the terminal user described by `who`.

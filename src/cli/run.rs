@@ -9,7 +9,10 @@ use tokio::sync::watch;
 
 use crate::config::{AskAs, Global, RunArgs};
 use crate::console::render;
+use crate::discord::verify::InteractionVerifier;
+use crate::discord::{Bot, DiscordSender, Gateway};
 use crate::engine::Engine;
+use crate::http::AppState;
 use crate::reminders::{ConsoleSender, Senders, SystemClock};
 use crate::service::{Service, signal};
 
@@ -17,15 +20,85 @@ use crate::service::{Service, signal};
 /// input is a terminal. With no chat platform configured it says why each is off; reminders
 /// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
-    let engine = match super::open_engine(global).await {
+    let settings = crate::engine::Settings { public_url: args.http.public_url.clone() };
+    let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
         Err(code) => return code,
     };
-    for line in platform_status(&args) {
+    let mut senders = Senders::new().with("console", Arc::new(ConsoleSender));
+    let mut status = Vec::new();
+
+    let gateway = match &args.discord.token {
+        None => {
+            status.push("Discord: off (DISCORD_TOKEN is not set)".to_string());
+            None
+        }
+        Some(_) => match Gateway::start(&args.discord, engine.clone()).await {
+            Ok(g) => {
+                let scope = match args.discord.guild_id {
+                    Some(id) => format!("commands registered in server {id}"),
+                    None => "commands registered globally".to_string(),
+                };
+                status.push(format!("Discord: connecting ({scope})"));
+                senders = senders.with("discord", Arc::new(DiscordSender::new(Arc::clone(&g.http))));
+                Some(g)
+            }
+            Err(e) => {
+                eprintln!("convoca: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    match (&args.matrix.homeserver, &args.matrix.user) {
+        (None, _) => status.push("Matrix: off (MATRIX_HOMESERVER is not set)".to_string()),
+        (Some(_), None) if args.matrix.access_token.is_none() => {
+            status.push("Matrix: off (MATRIX_USER is not set)".to_string())
+        }
+        _ => status.push("Matrix: configured, but this build does not connect to it yet".to_string()),
+    }
+
+    let service = Service::start(&engine, senders, Arc::new(SystemClock));
+
+    // The HTTP server, with Discord's interactions endpoint when a public key is set.
+    let mut http_task = None;
+    if let Some(bind) = args.http.bind {
+        let discord = match &args.discord.public_key {
+            None => None,
+            Some(key) => match InteractionVerifier::new(key) {
+                Ok(v) => {
+                    let bot = match &gateway {
+                        Some(g) => Arc::clone(&g.bot),
+                        // HTTP-only: follow-ups need no token, only the interaction's own.
+                        None => Arc::new(Bot::new(
+                            engine.clone(),
+                            Arc::new(crate::discord::http_client(&args.discord, "")),
+                            args.discord.organizer_role.clone(),
+                        )),
+                    };
+                    Some((bot, Arc::new(v)))
+                }
+                Err(e) => {
+                    eprintln!("convoca: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+        };
+        let state = AppState { engine: engine.clone(), discord };
+        match crate::http::serve(bind, state, service.stopping()).await {
+            Ok((addr, task)) => {
+                status.push(format!("HTTP: listening on {addr}"));
+                http_task = Some(task);
+            }
+            Err(e) => {
+                eprintln!("convoca: cannot listen on {bind}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    for line in status {
         eprintln!("{line}");
     }
-    let senders = Senders::new().with("console", Arc::new(ConsoleSender));
-    let service = Service::start(&engine, senders, Arc::new(SystemClock));
+
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         console(&engine, &args.who, service.stopping()).await;
@@ -35,6 +108,12 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     }
     tracing::info!("stopping");
     service.stop().await;
+    if let Some(task) = http_task {
+        let _ = task.await;
+    }
+    if let Some(g) = gateway {
+        g.stop().await;
+    }
     engine.store().close().await;
     ExitCode::SUCCESS
 }
@@ -49,23 +128,6 @@ pub async fn console_only(global: &Global, who: AskAs) -> ExitCode {
     console(&engine, &who, stopping).await;
     engine.store().close().await;
     ExitCode::SUCCESS
-}
-
-fn platform_status(args: &RunArgs) -> Vec<String> {
-    let mut lines = Vec::new();
-    if args.discord.token.is_none() {
-        lines.push("Discord: off (DISCORD_TOKEN is not set)".to_string());
-    } else {
-        lines.push("Discord: configured, but this build does not connect to it yet".to_string());
-    }
-    match (&args.matrix.homeserver, &args.matrix.user) {
-        (None, _) => lines.push("Matrix: off (MATRIX_HOMESERVER is not set)".to_string()),
-        (Some(_), None) if args.matrix.access_token.is_none() => {
-            lines.push("Matrix: off (MATRIX_USER is not set)".to_string())
-        }
-        _ => lines.push("Matrix: configured, but this build does not connect to it yet".to_string()),
-    }
-    lines
 }
 
 /// Reads questions line by line until `/quit`, end of input, or a signal.

@@ -76,6 +76,7 @@ texts! {
     how_to_sign_up => "To sign up, type `{cmd}`; for one action, add its name, like `{example}`. Only organizers see who signed up.", "Para apuntarte, escribe `{cmd}`; para una sola acción, agrega su nombre, como `{example}`. Solo el equipo organizador ve quién se apuntó.";
     sign_up => "Sign up", "Apuntarme";
     sign_up_for => "Sign up: {action}", "Apuntarme: {action}";
+    withdraw => "Withdraw", "Retirarme";
 
     briefing_up_to => "Situation up to {date}", "Situación hasta el {date}";
     no_briefings => "There are no briefings yet.", "Todavía no hay análisis de coyuntura.";

@@ -385,6 +385,7 @@ impl Ctx {
             reply: Arc::clone(&job.reply),
             due: job.due,
             late: job.late,
+            locale: job.target.locale,
         };
         let result = sender.send(&post).await;
         let store = self.engine.store();

@@ -23,6 +23,9 @@ pub struct Post {
     pub due: DateTime<Utc>,
     /// True when posted after its moment (the bot was down).
     pub late: bool,
+    /// The channel's language (the reply is already written in it; this is for labels the
+    /// platform adds).
+    pub locale: crate::locale::Locale,
 }
 
 /// Why a post did not go out.

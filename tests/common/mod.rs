@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fake_discord;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};

@@ -106,19 +106,27 @@ pub fn action_title(req: &Request, c: &Campaign, action: &str) -> String {
     c.action(action).map_or_else(|| action.to_string(), |a| a.title.get(req.locale).to_string())
 }
 
-/// "Sign up" buttons: one per call to action, or one for the campaign when it has none.
+/// "Sign up" and "Withdraw" buttons: a pair per call to action, or one pair for the
+/// campaign when it has none. Discord allows 25 buttons; the first twelve actions get theirs.
 fn buttons(req: &Request, c: &Campaign) -> Vec<Button> {
     let l = req.locale;
+    let pair = |action: Option<&str>, label: String| {
+        [
+            Button::SignUp { campaign: c.slug.clone(), action: action.map(str::to_string), label },
+            Button::Withdraw {
+                campaign: c.slug.clone(),
+                action: action.map(str::to_string),
+                label: texts::withdraw(l).to_string(),
+            },
+        ]
+    };
     if c.actions.is_empty() {
-        return vec![Button::SignUp { campaign: c.slug.clone(), action: None, label: texts::sign_up(l).into() }];
+        return pair(None, texts::sign_up(l).into()).to_vec();
     }
     c.actions
         .iter()
-        .map(|a| Button::SignUp {
-            campaign: c.slug.clone(),
-            action: Some(a.slug.clone()),
-            label: fill(texts::sign_up_for(l), &[("action", a.title.get(l))]),
-        })
+        .take(12)
+        .flat_map(|a| pair(Some(&a.slug), fill(texts::sign_up_for(l), &[("action", a.title.get(l))])))
         .collect()
 }
 

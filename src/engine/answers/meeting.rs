@@ -59,6 +59,13 @@ pub fn meeting(req: &Request, agenda: &Agenda<'_>, name: Option<&str>, settings:
     if shown == 0 {
         return Reply::public().text(texts::no_meetings(l));
     }
+    // With the bot's own feed online, "Add to calendar" is a button where platforms have them.
+    if settings.public_url.is_some()
+        && let Some(Block::Event(e)) = reply.blocks.iter().find(|b| matches!(b, Block::Event(_)))
+        && let Some(url) = &e.calendar
+    {
+        reply.buttons.push(crate::engine::Button::Link { label: texts::add_to_calendar(l).into(), url: url.clone() });
+    }
     // Notes render at the end; keep them there in time order.
     let (events, notes): (Vec<_>, Vec<_>) = reply.blocks.into_iter().partition(|b| !matches!(b, Block::Note(_)));
     reply.blocks = events.into_iter().chain(notes).collect();

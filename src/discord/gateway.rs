@@ -1,0 +1,167 @@
+//! The gateway connection (serenity): registers commands when ready, answers interactions,
+//! and reports whether it is connected.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use serenity::all::{
+    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, GuildId,
+    Http, HttpBuilder, Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
+};
+use serenity::async_trait;
+
+use super::commands;
+use super::interaction::{Answer, Bot, Via};
+use crate::config::DiscordConfig;
+use crate::engine::Engine;
+
+/// Counters and flags shared with health checks, metrics and tests.
+#[derive(Default, Debug)]
+pub struct GatewayState {
+    /// True while the shard is connected.
+    pub connected: AtomicBool,
+    /// Times the shard connected after the first.
+    pub reconnects: AtomicU64,
+    /// Times it connected at all.
+    pub connections: AtomicU64,
+    /// Times commands were registered.
+    pub registrations: AtomicU64,
+    /// Dispatches serenity could not read: a protocol mismatch to look into.
+    pub unknown_events: AtomicU64,
+    /// Interactions answered.
+    pub interactions: AtomicU64,
+}
+
+/// A running Discord connection.
+pub struct Gateway {
+    /// The REST client.
+    pub http: Arc<Http>,
+    /// The interaction answerer, shared with the HTTP endpoint.
+    pub bot: Arc<Bot>,
+    /// Connection state.
+    pub state: Arc<GatewayState>,
+    shards: Arc<ShardManager>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// The REST client: to Discord, or to `DISCORD_API_BASE` when set. serenity only honours a
+/// proxy with its rate limiter off, so a proxy is trusted to rate-limit.
+pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
+    let builder = HttpBuilder::new(token);
+    match &config.api_base {
+        Some(base) => builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true).build(),
+        None => builder.build(),
+    }
+}
+
+struct Handler {
+    bot: Arc<OnceLock<Arc<Bot>>>,
+    guild: Option<GuildId>,
+    state: Arc<GatewayState>,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, "Discord: ready");
+        let registered = match self.guild {
+            Some(g) => g.set_commands(&ctx.http, commands::all()).await.map(|c| c.len()),
+            None => DiscordCommand::set_global_commands(&ctx.http, commands::all()).await.map(|c| c.len()),
+        };
+        match registered {
+            Ok(n) => {
+                self.state.registrations.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    commands = n,
+                    scope = if self.guild.is_some() { "server" } else { "global" },
+                    "Discord: commands registered"
+                );
+            }
+            Err(e) => tracing::error!(error = %e, "Discord: cannot register commands"),
+        }
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        let connected = event.new == ConnectionStage::Connected;
+        self.state.connected.store(connected, Ordering::Relaxed);
+        if connected && self.state.connections.fetch_add(1, Ordering::Relaxed) > 0 {
+            self.state.reconnects.fetch_add(1, Ordering::Relaxed);
+            tracing::info!("Discord: reconnected");
+        } else if !connected && event.old == ConnectionStage::Connected {
+            tracing::warn!(stage = ?event.new, "Discord: connection lost; serenity reconnects");
+        }
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        self.state.interactions.fetch_add(1, Ordering::Relaxed);
+        let Some(bot) = self.bot.get() else { return };
+        let Some(answer) = bot.answer(&interaction, Via::Gateway).await else { return };
+        let sent = match (&interaction, answer) {
+            (Interaction::Command(ci) | Interaction::Autocomplete(ci), Answer::Respond(r)) => {
+                ci.create_response(&ctx.http, r).await
+            }
+            (Interaction::Component(ci), Answer::Respond(r)) => ci.create_response(&ctx.http, r).await,
+            (Interaction::Component(ci), Answer::Follow(r, f)) => match ci.create_response(&ctx.http, r).await {
+                Ok(()) => ci.create_followup(&ctx.http, *f).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+            (Interaction::Command(ci), Answer::Follow(r, f)) => match ci.create_response(&ctx.http, r).await {
+                Ok(()) => ci.create_followup(&ctx.http, *f).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+            _ => Ok(()),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "Discord: could not answer an interaction");
+        }
+    }
+}
+
+struct Unknowns(Arc<GatewayState>);
+
+#[async_trait]
+impl RawEventHandler for Unknowns {
+    async fn raw_event(&self, _ctx: Context, event: Event) {
+        if let Event::Unknown(u) = event {
+            self.0.unknown_events.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(kind = %u.kind, "Discord: a dispatch could not be read");
+        }
+    }
+}
+
+impl Gateway {
+    /// Connects (in the background) and returns at once.
+    pub async fn start(config: &DiscordConfig, engine: Engine) -> anyhow::Result<Gateway> {
+        let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
+        let state = Arc::new(GatewayState::default());
+        // The client owns its REST client; the gateway URL is discovered through it, so the
+        // proxy must be set here, before the client is built.
+        // The handler needs the bot, and the bot the client's REST client: it is filled in
+        // once the client exists, before it connects.
+        let cell = Arc::new(OnceLock::new());
+        let handler =
+            Handler { bot: Arc::clone(&cell), guild: config.guild_id.map(GuildId::new), state: Arc::clone(&state) };
+        let client = ClientBuilder::new_with_http(http_client(config, &token), GatewayIntents::GUILDS)
+            .raw_event_handler(Unknowns(Arc::clone(&state)))
+            .event_handler(handler)
+            .await
+            .map_err(|e| anyhow::anyhow!("Discord: cannot set up the client: {e}"))?;
+        let http = Arc::clone(&client.http);
+        let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone()));
+        let _ = cell.set(Arc::clone(&bot));
+        let mut client = client;
+        let shards = Arc::clone(&client.shard_manager);
+        let task = tokio::spawn(async move {
+            if let Err(e) = client.start().await {
+                tracing::error!(error = %e, "Discord: the gateway connection ended");
+            }
+        });
+        Ok(Gateway { http, bot, state, shards, task })
+    }
+
+    /// Closes the connection.
+    pub async fn stop(self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.task).await;
+    }
+}

@@ -1,0 +1,14 @@
+//! Discord: slash commands, buttons, ephemeral replies, reminders, and the HTTP interactions
+//! endpoint, through serenity. A thin adapter: it turns interactions into engine requests and
+//! engine replies into embeds; everything else is the engine's.
+
+pub mod commands;
+mod gateway;
+pub mod interaction;
+pub mod render;
+mod sender;
+pub mod verify;
+
+pub use gateway::{Gateway, GatewayState, http_client};
+pub use interaction::{Answer, Bot, Via};
+pub use sender::DiscordSender;

@@ -1,0 +1,201 @@
+//! A [`Reply`] the Discord way: an embed, timestamps every member sees in their own zone,
+//! buttons, ephemeral when private.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAttachment, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+};
+
+use crate::engine::{Block, Button, Event, Reply, Tone, Visibility};
+use crate::locale::Locale;
+
+/// Embed colors by tone: an answer, something done, a polite no, our error.
+fn color(tone: Tone) -> u32 {
+    match tone {
+        Tone::Info => 0x2f6fb3,
+        Tone::Done => 0x2e8b57,
+        Tone::Refusal => 0xd49a1a,
+        Tone::Error => 0xc0392b,
+    }
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// An event: Discord timestamps (shown in each reader's zone) and the meeting's own time in
+/// words.
+fn event(e: &Event, l: Locale) -> String {
+    let (start, end) = (e.start.timestamp(), e.end.timestamp());
+    let mut text = format!("**{}**\n<t:{start}:F> – <t:{end}:t> (<t:{start}:R>)\n{}", e.title, e.when);
+    if let Some(place) = &e.place {
+        text.push_str(&format!(" · {place}"));
+    }
+    if let Some(link) = &e.link {
+        text.push_str(&format!("\n{link}"));
+    }
+    if let Some(note) = &e.note {
+        text.push_str(&format!("\n*{note}*"));
+    }
+    if let Some(cal) = &e.calendar {
+        let label = crate::engine::texts::add_to_calendar(l);
+        text.push_str(&format!("\n[{label}]({cal})"));
+    }
+    text
+}
+
+/// The embed for a reply.
+pub fn embed(reply: &Reply, l: Locale) -> CreateEmbed {
+    let mut description = Vec::new();
+    let mut fields = Vec::new();
+    let mut notes = Vec::new();
+    for block in &reply.blocks {
+        match block {
+            Block::Text(t) => description.push(t.clone()),
+            Block::Event(e) => description.push(event(e, l)),
+            Block::List { label, items } => {
+                let list = items.iter().map(|i| format!("• {i}")).collect::<Vec<_>>().join("\n");
+                if label.is_empty() {
+                    description.push(list);
+                } else {
+                    fields.push((label.clone(), list));
+                }
+            }
+            Block::Field { label, value } => fields.push((label.clone(), value.clone())),
+            Block::Note(n) => notes.push(n.clone()),
+        }
+    }
+    let mut embed = CreateEmbed::new().color(color(reply.tone)).description(clip(&description.join("\n\n"), 4000));
+    if let Some(title) = &reply.title {
+        embed = embed.title(clip(title, 256));
+    }
+    if let Some(url) = &reply.url {
+        embed = embed.url(url);
+    }
+    for (label, value) in fields.into_iter().take(25) {
+        embed = embed.field(clip(&label, 256), clip(&value, 1024), false);
+    }
+    if !notes.is_empty() {
+        embed = embed.footer(CreateEmbedFooter::new(clip(&notes.join("\n"), 2048)));
+    }
+    embed
+}
+
+/// A button's custom id: what it does, in which language the message was written, for which
+/// campaign and action. At most 100 characters, as Discord requires.
+pub fn custom_id(verb: &str, l: Locale, campaign: &str, action: Option<&str>) -> String {
+    clip(&format!("cv:{verb}:{}:{campaign}:{}", l.tag(), action.unwrap_or("")), 100)
+}
+
+/// A parsed custom id.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pressed {
+    /// `signup` or `withdraw`.
+    pub verb: String,
+    /// The language of the message the button is on.
+    pub locale: Locale,
+    /// The campaign.
+    pub campaign: String,
+    /// The action, if any.
+    pub action: Option<String>,
+}
+
+/// Reads a custom id made by [`custom_id`]; `None` for anything else (an old message from
+/// another version, another bot's button).
+pub fn parse_custom_id(id: &str) -> Option<Pressed> {
+    let mut parts = id.splitn(5, ':');
+    if parts.next()? != "cv" {
+        return None;
+    }
+    let verb = parts.next()?;
+    if verb != "signup" && verb != "withdraw" {
+        return None;
+    }
+    let locale = Locale::from_tag(parts.next()?);
+    let campaign = parts.next()?.to_string();
+    let action = parts.next().filter(|a| !a.is_empty()).map(str::to_string);
+    Some(Pressed { verb: verb.to_string(), locale, campaign, action })
+}
+
+/// Rows of buttons, five to a row, a sign-up and its withdraw side by side.
+pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = reply
+        .buttons
+        .iter()
+        .take(25)
+        .map(|b| match b {
+            Button::SignUp { campaign, action, label } => {
+                CreateButton::new(custom_id("signup", l, campaign, action.as_deref()))
+                    .label(clip(label, 80))
+                    .style(ButtonStyle::Success)
+            }
+            Button::Withdraw { campaign, action, label } => {
+                CreateButton::new(custom_id("withdraw", l, campaign, action.as_deref()))
+                    .label(clip(label, 80))
+                    .style(ButtonStyle::Secondary)
+            }
+            Button::Link { label, url } => CreateButton::new_link(url).label(clip(label, 80)),
+        })
+        .collect();
+    // Pairs (sign up + withdraw) stay on one row: two pairs per row.
+    let per_row = if reply.buttons.iter().any(|b| matches!(b, Button::Withdraw { .. })) { 4 } else { 5 };
+    buttons.chunks(per_row).map(|row| CreateActionRow::Buttons(row.to_vec())).collect()
+}
+
+/// A reply to an interaction.
+pub fn response(reply: &Reply, l: Locale) -> CreateInteractionResponseMessage {
+    let mut msg = CreateInteractionResponseMessage::new()
+        .embed(embed(reply, l))
+        .components(components(reply, l))
+        .ephemeral(reply.visibility == Visibility::Private);
+    if let Some(file) = &reply.attachment {
+        msg = msg.add_file(CreateAttachment::bytes(file.data.clone(), file.filename.clone()));
+    }
+    msg
+}
+
+/// A follow-up message (the ephemeral confirmation after a button click).
+pub fn followup(reply: &Reply, l: Locale) -> CreateInteractionResponseFollowup {
+    CreateInteractionResponseFollowup::new().embed(embed(reply, l)).ephemeral(reply.visibility == Visibility::Private)
+}
+
+/// A channel message (a reminder).
+pub fn message(reply: &Reply, l: Locale) -> CreateMessage {
+    CreateMessage::new().embed(embed(reply, l)).components(components(reply, l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_round_trip() {
+        let id = custom_id("signup", Locale::Es, "jilamito", Some("petition"));
+        assert_eq!(id, "cv:signup:es:jilamito:petition");
+        assert_eq!(
+            parse_custom_id(&id),
+            Some(Pressed {
+                verb: "signup".into(),
+                locale: Locale::Es,
+                campaign: "jilamito".into(),
+                action: Some("petition".into())
+            })
+        );
+        let general = parse_custom_id(&custom_id("withdraw", Locale::En, "cuba-sst", None)).unwrap();
+        assert_eq!(general.action, None);
+        assert_eq!(parse_custom_id("other-bot:thing"), None);
+        assert_eq!(parse_custom_id("cv:delete:en:x:"), None);
+    }
+
+    #[test]
+    fn clipping_marks_the_cut() {
+        assert_eq!(clip("abc", 5), "abc");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,328 @@
+//! A fake Discord on loopback: REST under `/api/v10` and a gateway speaking the real wire
+//! format (text-frame JSON: HELLO, IDENTIFY, READY, heartbeats, dispatches). It records every
+//! REST call for tests to inspect and drops a second message with the same nonce, as Discord
+//! does with `enforce_nonce`.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, Notify, mpsc};
+use tokio_tungstenite::tungstenite::Message as Ws;
+
+pub const APP_ID: &str = "900000000000000001";
+pub const BOT_ID: &str = "900000000000000002";
+pub const GUILD_ID: &str = "700000000000000001";
+pub const CHANNEL_ID: &str = "700000000000000002";
+
+/// One REST call.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub raw: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Shared {
+    calls: Mutex<Vec<Call>>,
+    arrived: Notify,
+    gateway: Mutex<Option<mpsc::UnboundedSender<Ws>>>,
+    seq: AtomicU64,
+    ids: AtomicU64,
+    identifies: AtomicU64,
+    resumes: AtomicU64,
+    ws_url: Mutex<String>,
+    nonces: Mutex<HashMap<String, Value>>,
+    created: Mutex<Vec<Value>>,
+}
+
+/// The fake server.
+#[derive(Clone)]
+pub struct FakeDiscord {
+    shared: Arc<Shared>,
+    /// `http://127.0.0.1:PORT`, for `DISCORD_API_BASE`.
+    pub base: String,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let shared = Arc::new(Shared::default());
+        shared.ids.store(800_000_000_000_000_000, Ordering::SeqCst);
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        *shared.ws_url.lock().await = format!("ws://{}", ws.local_addr().unwrap());
+        tokio::spawn(gateway(ws, Arc::clone(&shared)));
+        let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", rest.local_addr().unwrap());
+        let app = Router::new().fallback(rest_call).with_state(Arc::clone(&shared));
+        tokio::spawn(async move { axum::serve(rest, app).await.unwrap() });
+        FakeDiscord { shared, base }
+    }
+
+    pub fn next_id(&self) -> String {
+        self.shared.ids.fetch_add(1, Ordering::SeqCst).to_string()
+    }
+
+    pub async fn calls(&self) -> Vec<Call> {
+        self.shared.calls.lock().await.clone()
+    }
+
+    /// Messages actually created in channels (after nonce de-duplication).
+    pub async fn created(&self) -> Vec<Value> {
+        self.shared.created.lock().await.clone()
+    }
+
+    pub fn identifies(&self) -> u64 {
+        self.shared.identifies.load(Ordering::SeqCst)
+    }
+
+    pub fn resumes(&self) -> u64 {
+        self.shared.resumes.load(Ordering::SeqCst)
+    }
+
+    /// Waits (with a deadline) for a REST call matching `f`, counting from call `from`.
+    pub async fn wait_call(&self, from: usize, what: &str, f: impl Fn(&Call) -> bool) -> Call {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let arrived = self.shared.arrived.notified();
+            if let Some(c) = self.shared.calls.lock().await.iter().skip(from).find(|c| f(c)) {
+                return c.clone();
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                let calls: Vec<String> =
+                    self.calls().await.iter().map(|c| format!("{} {}", c.method, c.path)).collect();
+                panic!("no REST call for {what}; calls so far: {calls:#?}");
+            }
+        }
+    }
+
+    /// Waits until a gateway session is identified (`n` identifies in all).
+    pub async fn wait_identified(&self, n: u64) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.identifies() + self.resumes() < n {
+            assert!(tokio::time::Instant::now() < deadline, "the client never identified");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Sends a dispatch (op 0) on the current gateway connection.
+    pub async fn dispatch(&self, kind: &str, data: Value) {
+        let s = self.shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "t": kind, "s": s, "d": data});
+        let tx = self.shared.gateway.lock().await.clone().expect("a gateway connection");
+        tx.send(Ws::Text(frame.to_string())).expect("gateway connection open");
+    }
+
+    /// Closes the gateway connection as Discord does when it wants the client to reconnect.
+    pub async fn close_gateway(&self) {
+        if let Some(tx) = self.shared.gateway.lock().await.take() {
+            let _ = tx.send(Ws::Close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Library(4000),
+                reason: "reconnect".into(),
+            })));
+        }
+    }
+
+    /// A slash command interaction as Discord sends it.
+    pub fn command(&self, name: &str, options: Value, user: (&str, &str), locale: &str, permissions: &str) -> Value {
+        json!({
+            "id": self.next_id(), "application_id": APP_ID, "type": 2, "token": format!("token-{}", self.next_id()),
+            "version": 1,
+            "data": {"id": self.next_id(), "name": name, "type": 1, "options": options},
+            "guild_id": GUILD_ID, "channel_id": CHANNEL_ID, "channel": {"id": CHANNEL_ID, "type": 0},
+            "member": member(user, permissions),
+            "locale": locale, "guild_locale": "en-US", "app_permissions": "2147483648",
+            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "attachment_size_limit": 26214400
+        })
+    }
+
+    /// A button click on `message`.
+    pub fn click(&self, custom_id: &str, message: Value, user: (&str, &str), locale: &str) -> Value {
+        json!({
+            "id": self.next_id(), "application_id": APP_ID, "type": 3, "token": format!("token-{}", self.next_id()),
+            "version": 1,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "guild_id": GUILD_ID, "channel_id": CHANNEL_ID, "channel": {"id": CHANNEL_ID, "type": 0},
+            "member": member(user, "0"), "message": message,
+            "locale": locale, "guild_locale": "en-US", "app_permissions": "2147483648",
+            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "attachment_size_limit": 26214400
+        })
+    }
+
+    /// An autocomplete request while typing `value` into option `option`.
+    pub fn autocomplete(&self, name: &str, option: &str, value: &str) -> Value {
+        let mut i = self.command(
+            name,
+            json!([{"name": option, "type": 3, "value": value, "focused": true}]),
+            ("1", "Ana"),
+            "en-US",
+            "0",
+        );
+        i["type"] = json!(4);
+        i
+    }
+}
+
+fn member((id, name): (&str, &str), permissions: &str) -> Value {
+    json!({
+        "user": {"id": id, "username": name.to_lowercase(), "global_name": name, "discriminator": "0", "avatar": null},
+        "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+        "flags": 0, "pending": false, "permissions": permissions, "nick": null, "avatar": null
+    })
+}
+
+/// A message object as Discord returns it.
+pub fn message_json(id: &str, channel: &str, body: &Value) -> Value {
+    json!({
+        "id": id, "channel_id": channel, "guild_id": GUILD_ID,
+        "author": {"id": BOT_ID, "username": "convoca", "discriminator": "0", "avatar": null, "bot": true},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-28T12:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "components": body.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false, "type": 0, "flags": body.get("flags").cloned().unwrap_or(json!(0)),
+        "nonce": body.get("nonce").cloned().unwrap_or(Value::Null)
+    })
+}
+
+async fn rest_call(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().to_string();
+    let json_body: Value = if body.is_empty() {
+        Value::Null
+    } else if let Ok(v) = serde_json::from_slice(&body) {
+        v
+    } else {
+        // multipart: keep the payload_json part.
+        let text = String::from_utf8_lossy(&body);
+        text.find("{\"")
+            .and_then(|i| serde_json::from_str::<Value>(text[i..].split("\r\n").next().unwrap_or("")).ok())
+            .unwrap_or(Value::Null)
+    };
+    let call = Call { method: method.to_string(), path: path.clone(), body: json_body.clone(), raw: body.to_vec() };
+    let response = answer(&shared, &method, &path, &json_body).await;
+    shared.calls.lock().await.push(call);
+    shared.arrived.notify_waiters();
+    response
+}
+
+async fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Response {
+    let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let json = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["gateway"]) => json(json!({"url": *shared.ws_url.lock().await})),
+        ("GET", ["gateway", "bot"]) => json(json!({
+            "url": *shared.ws_url.lock().await, "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        })),
+        ("GET", ["users", "@me"]) => {
+            json(json!({"id": BOT_ID, "username": "convoca", "discriminator": "0", "avatar": null, "bot": true}))
+        }
+        ("PUT", ["applications", _, "commands"]) | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+            let registered: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut c| {
+                    c["id"] = json!(shared.ids.fetch_add(1, Ordering::SeqCst).to_string());
+                    c["application_id"] = json!(APP_ID);
+                    c["version"] = json!("1");
+                    if c.get("type").is_none() {
+                        c["type"] = json!(1);
+                    }
+                    c
+                })
+                .collect();
+            json(Value::Array(registered))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["webhooks", _, _]) => {
+            json(message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), CHANNEL_ID, body))
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let nonce = body.get("nonce").and_then(|n| n.as_str()).map(str::to_string);
+            let enforce = body.get("enforce_nonce").and_then(|e| e.as_bool()).unwrap_or(false);
+            if let (Some(n), true) = (&nonce, enforce)
+                && let Some(existing) = shared.nonces.lock().await.get(n)
+            {
+                return json(existing.clone());
+            }
+            let msg = message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), channel, body);
+            if let (Some(n), true) = (nonce, enforce) {
+                shared.nonces.lock().await.insert(n, msg.clone());
+            }
+            shared.created.lock().await.push(msg.clone());
+            json(msg)
+        }
+        ("GET", ["guilds", _, "roles"]) => json(json!([
+            {"id": "700000000000000009", "name": "Organizers", "color": 0,
+             "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+             "hoist": false, "icon": null, "unicode_emoji": null, "position": 1,
+             "permissions": "0", "managed": false, "mentionable": false, "flags": 0}
+        ])),
+        _ => (StatusCode::NOT_FOUND, axum::Json(json!({"message": "Unknown", "code": 0}))).into_response(),
+    }
+}
+
+async fn gateway(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { return };
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let Ok(ws) = tokio_tungstenite::accept_async(stream).await else { return };
+            let (mut sink, mut stream) = ws.split();
+            let (tx, mut rx) = mpsc::unbounded_channel::<Ws>();
+            *shared.gateway.lock().await = Some(tx.clone());
+            let _ = tx.send(Ws::Text(json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string()));
+            let writer = tokio::spawn(async move {
+                while let Some(frame) = rx.recv().await {
+                    let closing = matches!(frame, Ws::Close(_));
+                    if sink.send(frame).await.is_err() || closing {
+                        break;
+                    }
+                }
+            });
+            while let Some(Ok(frame)) = stream.next().await {
+                let Ws::Text(text) = frame else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                match v["op"].as_u64() {
+                    Some(1) => {
+                        let _ = tx.send(Ws::Text(json!({"op": 11}).to_string()));
+                    }
+                    Some(2) => {
+                        shared.identifies.fetch_add(1, Ordering::SeqCst);
+                        let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let ready = json!({"op": 0, "t": "READY", "s": s, "d": {
+                            "v": 10,
+                            "user": {"id": BOT_ID, "username": "convoca", "discriminator": "0", "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "flags": 0},
+                            "guilds": [{"id": GUILD_ID, "unavailable": true}],
+                            "session_id": "fake-session", "resume_gateway_url": *shared.ws_url.lock().await,
+                            "shard": [0, 1],
+                            "application": {"id": APP_ID, "flags": 0}
+                        }});
+                        let _ = tx.send(Ws::Text(ready.to_string()));
+                    }
+                    Some(6) => {
+                        shared.resumes.fetch_add(1, Ordering::SeqCst);
+                        let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let _ = tx.send(Ws::Text(json!({"op": 0, "t": "RESUMED", "s": s, "d": {}}).to_string()));
+                    }
+                    _ => {}
+                }
+            }
+            writer.abort();
+        });
+    }
+}

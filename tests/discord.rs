@@ -1,0 +1,492 @@
+//! The real serenity client against a fake Discord on loopback: registration, slash commands,
+//! buttons, autocomplete, reminders with nonces, a dropped gateway, and the signed HTTP
+//! interactions endpoint.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use chrono::Duration;
+use common::fake_discord::{APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, message_json};
+use common::*;
+use convoca::config::{DiscordConfig, Secret};
+use convoca::discord::Gateway;
+use convoca::engine::Engine;
+use serde_json::{Value, json};
+
+async fn connect(engine: &Engine) -> (FakeDiscord, Gateway, DiscordConfig) {
+    let fake = FakeDiscord::start().await;
+    let config = DiscordConfig {
+        token: Some("fake-token".parse::<Secret>().unwrap()),
+        guild_id: Some(GUILD_ID.parse().unwrap()),
+        organizer_role: Some("Organizers".into()),
+        api_base: Some(fake.base.clone()),
+        public_key: None,
+        scheduled_events: false,
+    };
+    let gateway = Gateway::start(&config, engine.clone()).await.unwrap();
+    fake.wait_identified(1).await;
+    (fake, gateway, config)
+}
+
+fn callback_for(c: &common::fake_discord::Call, interaction: &Value) -> bool {
+    c.method == "POST"
+        && c.path
+            == format!(
+                "/api/v10/interactions/{}/{}/callback",
+                interaction["id"].as_str().unwrap(),
+                interaction["token"].as_str().unwrap()
+            )
+}
+
+async fn interact(fake: &FakeDiscord, interaction: Value) -> Value {
+    let from = fake.calls().await.len();
+    fake.dispatch("INTERACTION_CREATE", interaction.clone()).await;
+    fake.wait_call(from, "the interaction callback", |c| callback_for(c, &interaction)).await.body
+}
+
+fn embed_text(response: &Value) -> String {
+    let e = &response["data"]["embeds"][0];
+    let mut text = format!("{}\n{}\n", e["title"].as_str().unwrap_or(""), e["description"].as_str().unwrap_or(""));
+    for f in e["fields"].as_array().cloned().unwrap_or_default() {
+        text.push_str(&format!("{}: {}\n", f["name"].as_str().unwrap_or(""), f["value"].as_str().unwrap_or("")));
+    }
+    text.push_str(e["footer"]["text"].as_str().unwrap_or(""));
+    text
+}
+
+fn ephemeral(response: &Value) -> bool {
+    response["data"]["flags"].as_u64().unwrap_or(0) & 64 == 64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_registered_with_spanish_names_options_and_permissions() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    let put = fake
+        .wait_call(0, "command registration", |c| {
+            c.method == "PUT" && c.path == format!("/api/v10/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+        })
+        .await;
+    let commands = put.body.as_array().unwrap();
+    let find =
+        |name: &str| commands.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{name} not registered"));
+    for name in [
+        "meeting",
+        "mission",
+        "campaign",
+        "coyuntura",
+        "signup",
+        "withdraw",
+        "mysignups",
+        "forgetme",
+        "help",
+        "signups",
+        "export",
+        "cancel",
+        "move",
+        "uncancel",
+        "addmeeting",
+        "remind",
+    ] {
+        let c = find(name);
+        assert!(!c["description"].as_str().unwrap().is_empty(), "{name}");
+        assert!(c["description"].as_str().unwrap().len() <= 100, "{name}");
+        for locale in ["es-ES", "es-419"] {
+            assert!(c["name_localizations"][locale].is_string(), "{name} {locale}");
+            assert!(c["description_localizations"][locale].is_string(), "{name} {locale}");
+        }
+    }
+    assert_eq!(find("meeting")["name_localizations"]["es-419"], "reunión");
+    assert_eq!(find("campaign")["name_localizations"]["es-ES"], "campaña");
+    let signup = find("signup");
+    assert_eq!(signup["options"][0]["name"], "campaign");
+    assert_eq!(signup["options"][0]["type"], 3);
+    assert_eq!(signup["options"][0]["required"], true);
+    assert_eq!(signup["options"][0]["autocomplete"], true);
+    // Organizer commands: Manage Events by default, not in DMs; member commands: for everyone.
+    assert_eq!(find("signups")["default_member_permissions"], "8589934592");
+    assert_eq!(find("signups")["dm_permission"], false);
+    assert!(find("meeting").get("default_member_permissions").is_none_or(|p| p.is_null()));
+    assert_eq!(gateway.state.registrations.load(Ordering::Relaxed), 1);
+    assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0);
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_commands_buttons_and_autocomplete_over_the_gateway() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+
+    // /meeting: public, with Discord timestamps and the meeting's zone in words.
+    let r = interact(&fake, fake.command("meeting", json!([]), ("111", "Ana"), "en-US", "0")).await;
+    assert_eq!(r["type"], 4);
+    assert!(!ephemeral(&r));
+    let text = embed_text(&r);
+    assert!(text.contains("<t:") && text.contains(":F>") && text.contains(":R>"), "{text}");
+    assert!(text.contains("5:00–6:30 PM E"), "{text}");
+
+    // /campaign jilamito in Spanish: buttons per action.
+    let r = interact(
+        &fake,
+        fake.command(
+            "campaign",
+            json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+            ("111", "Ana"),
+            "es-419",
+            "0",
+        ),
+    )
+    .await;
+    let text = embed_text(&r);
+    assert!(text.contains("Alto a la represa de Jilamito"), "{text}");
+    let buttons: Vec<Value> = r["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .collect();
+    let ids: Vec<&str> = buttons.iter().filter_map(|b| b["custom_id"].as_str()).collect();
+    assert!(ids.contains(&"cv:signup:es:jilamito:petition"), "{ids:?}");
+    assert!(ids.contains(&"cv:withdraw:es:jilamito:petition"), "{ids:?}");
+
+    // A click: the public message is updated with the count; the clicker gets a private note.
+    let posted = message_json("555", CHANNEL_ID, &r["data"]);
+    let from = fake.calls().await.len();
+    let click = fake.click("cv:signup:es:jilamito:petition", posted.clone(), ("222", "Beto"), "en-US");
+    let update = interact(&fake, click.clone()).await;
+    assert_eq!(update["type"], 7, "UPDATE_MESSAGE");
+    assert!(embed_text(&update).contains("Firma la petición a Simonds International **1**"), "{}", embed_text(&update));
+    let follow = fake
+        .wait_call(from, "the private confirmation", |c| {
+            c.method == "POST" && c.path == format!("/api/v10/webhooks/{APP_ID}/{}", click["token"].as_str().unwrap())
+        })
+        .await;
+    assert_eq!(follow.body["flags"].as_u64().unwrap() & 64, 64);
+    assert!(follow.body["embeds"][0]["description"].as_str().unwrap().contains("You're signed up"));
+    let roster = engine.store().roster("jilamito").await.unwrap();
+    assert_eq!((roster.len(), roster[0].user_id.as_str(), roster[0].name.as_str()), (1, "222", "Beto"));
+
+    // /signup with options, in Spanish: private.
+    let r = interact(&fake, fake.command("signup", json!([{"name": "campaign", "type": 3, "value": "jilamito"}, {"name": "action", "type": 3, "value": "letter"}]), ("333", "Carla"), "es-ES", "0")).await;
+    assert!(ephemeral(&r));
+    assert!(embed_text(&r).contains("Te apuntaste"), "{}", embed_text(&r));
+    assert_eq!(engine.store().roster("jilamito").await.unwrap().len(), 2);
+
+    // A member asking for the roster: refused privately. An organizer (by role name): answered privately.
+    let r = interact(
+        &fake,
+        fake.command(
+            "signups",
+            json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+            ("333", "Carla"),
+            "en-US",
+            "0",
+        ),
+    )
+    .await;
+    assert!(ephemeral(&r));
+    assert!(embed_text(&r).contains("only organizers"), "{}", embed_text(&r));
+    let mut by_role = fake.command(
+        "signups",
+        json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+        ("444", "Dana"),
+        "en-US",
+        "0",
+    );
+    by_role["member"]["roles"] = json!(["700000000000000009"]);
+    let r = interact(&fake, by_role).await;
+    assert!(ephemeral(&r));
+    assert!(embed_text(&r).contains("Beto") && embed_text(&r).contains("Carla"), "{}", embed_text(&r));
+    // Manage Events is enough too.
+    let r = interact(
+        &fake,
+        fake.command(
+            "export",
+            json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+            ("555", "Eva"),
+            "en-US",
+            "8589934592",
+        ),
+    )
+    .await;
+    assert!(ephemeral(&r));
+    let export = fake.calls().await.into_iter().rev().find(|c| c.path.ends_with("/callback")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&export.raw).contains("jilamito,petition,Beto,discord,222"),
+        "the CSV travels as a file"
+    );
+
+    // Autocomplete of campaign names.
+    let r = interact(&fake, fake.autocomplete("campaign", "campaign", "jil")).await;
+    assert_eq!(r["type"], 8);
+    assert_eq!(r["data"]["choices"][0]["value"], "jilamito");
+
+    // Bad input: a stale button, a removed campaign, an unknown command: private, clear answers.
+    let r = interact(&fake, fake.click("old-bot:vote", posted.clone(), ("222", "Beto"), "en-US")).await;
+    assert!(ephemeral(&r) && embed_text(&r).contains("older message"), "{}", embed_text(&r));
+    let r = interact(&fake, fake.click("cv:signup:en:gone-campaign:", posted.clone(), ("222", "Beto"), "en-US")).await;
+    assert_eq!(r["type"], 4);
+    assert!(
+        ephemeral(&r) && embed_text(&r).contains("There is no campaign called `gone-campaign`"),
+        "{}",
+        embed_text(&r)
+    );
+    let r = interact(&fake, fake.command("dance", json!([]), ("222", "Beto"), "en-US", "0")).await;
+    assert!(ephemeral(&r) && embed_text(&r).contains("I don't know"), "{}", embed_text(&r));
+    // A direct message: no server, no member.
+    let mut dm = fake.command(
+        "signups",
+        json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+        ("111", "Ana"),
+        "en-US",
+        "8",
+    );
+    let user = dm["member"]["user"].clone();
+    dm.as_object_mut().unwrap().remove("member");
+    dm.as_object_mut().unwrap().remove("guild_id");
+    dm["user"] = user;
+    dm["context"] = json!(1);
+    let r = interact(&fake, dm).await;
+    assert!(ephemeral(&r) && embed_text(&r).contains("only organizers"), "{}", embed_text(&r));
+
+    assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0, "every dispatch was read");
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_closing_is_followed_by_a_reconnect() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    interact(&fake, fake.command("mission", json!([]), ("111", "Ana"), "en-US", "0")).await;
+    fake.close_gateway().await;
+    fake.wait_identified(2).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while gateway.state.reconnects.load(Ordering::Relaxed) < 1 {
+        assert!(tokio::time::Instant::now() < deadline, "no reconnect recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let r = interact(&fake, fake.command("help", json!([]), ("111", "Ana"), "en-US", "0")).await;
+    assert!(embed_text(&r).contains("/meeting"));
+    assert!(gateway.state.connected.load(Ordering::Relaxed));
+    assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0);
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_are_posted_at_their_instant_with_the_key_as_nonce() {
+    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders, key_of};
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    // An organizer subscribes this channel from Discord.
+    let r = interact(
+        &fake,
+        fake.command(
+            "remind",
+            json!([{"name": "what", "type": 3, "value": "here"}]),
+            ("555", "Eva"),
+            "en-US",
+            "8589934592",
+        ),
+    )
+    .await;
+    assert!(embed_text(&r).contains("This channel now gets reminders"), "{}", embed_text(&r));
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let senders =
+        Senders::new().with("discord", Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http))));
+    let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let mut status = scheduler.status();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
+    clock.set(due - Duration::seconds(2));
+    status.wait_for(|s| s.in_flight == 1).await.unwrap();
+    let before = fake.calls().await.iter().filter(|c| c.path.contains("/messages")).count();
+    assert_eq!(before, 0, "nothing before its instant");
+    clock.set(due);
+    let from = 0;
+    let post = fake
+        .wait_call(from, "the reminder", |c| {
+            c.method == "POST" && c.path == format!("/api/v10/channels/{CHANNEL_ID}/messages")
+        })
+        .await;
+    let key = key_of(&format!("meeting:monthly:2026-12-07:2026-12-07T22:00Z:1d:discord:{CHANNEL_ID}"));
+    assert_eq!(post.body["nonce"], json!(key));
+    assert_eq!(post.body["enforce_nonce"], true);
+    assert!(post.body["embeds"][0]["title"].as_str().unwrap().contains("Reminder: LA/CWG monthly meeting"));
+    status.wait_for(|s| s.sent == 1).await.unwrap();
+    // The same key again (a retry after a crash) makes no second message.
+    let again = convoca::reminders::Post {
+        channel: CHANNEL_ID.into(),
+        key: key.clone(),
+        reply: Arc::new(convoca::engine::Reply::public().text("again")),
+        due,
+        late: true,
+        locale: convoca::locale::Locale::En,
+    };
+    convoca::reminders::Sender::send(&convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)), &again)
+        .await
+        .unwrap();
+    assert_eq!(fake.created().await.len(), 1);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    gateway.stop().await;
+}
+
+mod endpoint {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    struct Endpoint {
+        url: String,
+        key: SigningKey,
+        engine: Engine,
+        client: reqwest::Client,
+        _stop: tokio::sync::watch::Sender<bool>,
+    }
+
+    async fn endpoint() -> Endpoint {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = hex::encode(key.verifying_key().to_bytes());
+        let fake = FakeDiscord::start().await;
+        let engine = engine_on(&shipped()).await;
+        let config = DiscordConfig { api_base: Some(fake.base.clone()), ..Default::default() };
+        let bot = Arc::new(convoca::discord::Bot::new(
+            engine.clone(),
+            Arc::new(convoca::discord::http_client(&config, "")),
+            None,
+        ));
+        let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
+        let state = convoca::http::AppState { engine: engine.clone(), discord: Some((bot, verifier)) };
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let (addr, _task) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
+        Endpoint {
+            url: format!("http://{addr}/discord/interactions"),
+            key,
+            engine,
+            client: reqwest::Client::new(),
+            _stop: stop,
+        }
+    }
+
+    async fn post(e: &Endpoint, body: &str, signed_body: &str, key: &SigningKey, timestamp: i64) -> (u16, String) {
+        let ts = timestamp.to_string();
+        let signature = hex::encode(key.sign(format!("{ts}{signed_body}").as_bytes()).to_bytes());
+        let r = e
+            .client
+            .post(&e.url)
+            .header("X-Signature-Ed25519", signature)
+            .header("X-Signature-Timestamp", ts)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ping_is_answered_with_pong() {
+        let e = endpoint().await;
+        let ping = json!({"id": "1", "application_id": APP_ID, "type": 1, "token": "t", "version": 1}).to_string();
+        let (status, body) = post(&e, &ping, &ping, &e.key, now()).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"type": 1}));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_signed_command_is_answered_and_bad_signatures_change_nothing() {
+        let e = endpoint().await;
+        let fake = FakeDiscord::start().await;
+        let signup = fake
+            .command(
+                "signup",
+                json!([{"name": "campaign", "type": 3, "value": "jilamito"}]),
+                ("111", "Ana"),
+                "en-US",
+                "0",
+            )
+            .to_string();
+        // Tampered body: signed one thing, sent another.
+        let tampered = signup.replace("jilamito", "cuba-sst");
+        let (status, _) = post(&e, &tampered, &signup, &e.key, now()).await;
+        assert_eq!(status, 401);
+        // Another key.
+        let (status, _) = post(&e, &signup, &signup, &SigningKey::from_bytes(&[9u8; 32]), now()).await;
+        assert_eq!(status, 401);
+        // Too old (a replay), and from the future.
+        let (status, _) = post(&e, &signup, &signup, &e.key, now() - 600).await;
+        assert_eq!(status, 401);
+        let (status, _) = post(&e, &signup, &signup, &e.key, now() + 600).await;
+        assert_eq!(status, 401);
+        // No headers at all.
+        let r = e.client.post(&e.url).body(signup.clone()).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        assert!(e.engine.store().roster("jilamito").await.unwrap().is_empty(), "refused requests have no effect");
+        assert!(e.engine.store().roster("cuba-sst").await.unwrap().is_empty());
+        // Valid.
+        let (status, body) = post(&e, &signup, &signup, &e.key, now()).await;
+        assert_eq!(status, 200, "{body}");
+        let r: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(r["type"], 4);
+        assert!(ephemeral(&r));
+        assert!(embed_text(&r).contains("You're signed up"), "{}", embed_text(&r));
+        assert_eq!(e.engine.store().roster("jilamito").await.unwrap().len(), 1);
+        // The same commands as over the gateway: /meeting.
+        let meeting = fake.command("meeting", json!([]), ("111", "Ana"), "es-ES", "0").to_string();
+        let (status, body) = post(&e, &meeting, &meeting, &e.key, now()).await;
+        assert_eq!(status, 200);
+        assert!(embed_text(&serde_json::from_str(&body).unwrap()).contains("p. m."), "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatch_serenity_cannot_read_is_counted_not_ignored() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    let mut broken = fake.command("meeting", json!([]), ("111", "Ana"), "en-US", "0");
+    broken.as_object_mut().unwrap().remove("attachment_size_limit");
+    fake.dispatch("INTERACTION_CREATE", broken).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while gateway.state.unknown_events.load(Ordering::Relaxed) == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "a malformed dispatch went unnoticed");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_built_binary_connects_through_discord_api_base() {
+    let fake = FakeDiscord::start().await;
+    let db = tempfile::tempdir().unwrap().keep().join("bin.db");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        .arg("run")
+        .arg("--content")
+        .arg(shipped())
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("DISCORD_API_BASE", &fake.base)
+        .env("DISCORD_GUILD_ID", GUILD_ID)
+        .env_remove("MATRIX_HOMESERVER")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    fake.wait_call(0, "registration by the binary", |c| c.method == "PUT" && c.path.ends_with("/commands")).await;
+    let r = interact(&fake, fake.command("coyuntura", json!([]), ("111", "Ana"), "es-ES", "0")).await;
+    assert!(embed_text(&r).contains("Coyuntura julio 2024"), "{}", embed_text(&r));
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(!log.contains("fake-token"), "the token must never reach the log");
+}
