@@ -205,6 +205,23 @@ pub struct MatrixConfig {
     /// An access token instead of a password.
     #[arg(long = "matrix-access-token", env = "MATRIX_ACCESS_TOKEN", hide_env_values = true)]
     pub access_token: Option<Secret>,
+    /// Where the Matrix client keeps its sync position, encryption keys and session.
+    #[arg(long = "matrix-store-path", env = "MATRIX_STORE_PATH", default_value = "matrix-store")]
+    pub store_path: PathBuf,
+    /// Who may invite the bot into rooms: server names and user ids, comma-separated.
+    /// Default: the bot's own server.
+    #[arg(long = "matrix-allowed-inviters", env = "MATRIX_ALLOWED_INVITERS", value_delimiter = ',')]
+    pub allowed_inviters: Vec<String>,
+    /// The power level in a room from which a member is an organizer there.
+    #[arg(long = "matrix-organizer-power", env = "MATRIX_ORGANIZER_POWER", default_value_t = 50)]
+    pub organizer_power: i64,
+}
+
+impl MatrixConfig {
+    /// True when enough is set to connect.
+    pub fn is_configured(&self) -> bool {
+        self.homeserver.is_some() && (self.access_token.is_some() || (self.user.is_some() && self.password.is_some()))
+    }
 }
 
 /// A token or password: printed as `***` by `Debug` and `Display`, so it never reaches a

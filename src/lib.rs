@@ -21,6 +21,7 @@
 //! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
 //!   organizers' calendar changes.
 //! - [`reminders`] plans reminders and posts each exactly once through platform senders.
+//! - [`matrix`] is the Matrix adapter (matrix-sdk): commands, DMs, reactions, reminders.
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
 //!   health and metrics.
 //! - [`locale`] names the languages convoca speaks.
@@ -36,6 +37,7 @@ pub mod discord;
 pub mod engine;
 pub mod http;
 pub mod locale;
+pub mod matrix;
 pub mod reminders;
 pub mod service;
 pub mod store;

@@ -13,6 +13,7 @@ use crate::discord::verify::InteractionVerifier;
 use crate::discord::{Bot, DiscordSender, Gateway};
 use crate::engine::Engine;
 use crate::http::AppState;
+use crate::matrix::Matrix;
 use crate::reminders::{ConsoleSender, Senders, SystemClock};
 use crate::service::{Service, signal};
 
@@ -49,13 +50,28 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
             }
         },
     };
-    match (&args.matrix.homeserver, &args.matrix.user) {
-        (None, _) => status.push("Matrix: off (MATRIX_HOMESERVER is not set)".to_string()),
-        (Some(_), None) if args.matrix.access_token.is_none() => {
-            status.push("Matrix: off (MATRIX_USER is not set)".to_string())
+    let matrix = if args.matrix.homeserver.is_none() {
+        status.push("Matrix: off (MATRIX_HOMESERVER is not set)".to_string());
+        None
+    } else if !args.matrix.is_configured() {
+        status.push("Matrix: off (set MATRIX_USER and MATRIX_PASSWORD, or MATRIX_ACCESS_TOKEN)".to_string());
+        None
+    } else {
+        match Matrix::start(&args.matrix, engine.clone()).await {
+            Ok(m) => {
+                status.push(format!(
+                    "Matrix: connected as {}",
+                    m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
+                ));
+                senders = senders.with("matrix", Arc::new(m.sender()));
+                Some(m)
+            }
+            Err(e) => {
+                eprintln!("convoca: {e:#}");
+                return ExitCode::FAILURE;
+            }
         }
-        _ => status.push("Matrix: configured, but this build does not connect to it yet".to_string()),
-    }
+    };
 
     let service = Service::start(&engine, senders, Arc::new(SystemClock));
 
@@ -113,6 +129,9 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     }
     if let Some(g) = gateway {
         g.stop().await;
+    }
+    if let Some(m) = matrix {
+        m.stop().await;
     }
     engine.store().close().await;
     ExitCode::SUCCESS

@@ -232,6 +232,52 @@ pub fn spelling(name: &str, locale: crate::locale::Locale) -> &str {
     }
 }
 
+/// Spanish spellings among the aliases: a member who types `!reunion` is answered in
+/// Spanish on platforms that do not say which language the member reads (Matrix).
+const SPANISH_WORDS: &[&str] = &[
+    "ayuda",
+    "comandos",
+    "mision",
+    "misión",
+    "reunion",
+    "reunión",
+    "reuniones",
+    "campaña",
+    "campana",
+    "campañas",
+    "campanas",
+    "apuntarme",
+    "inscribirme",
+    "sumarme",
+    "retirarme",
+    "baja",
+    "misinscripciones",
+    "olvidame",
+    "olvídame",
+    "inscritos",
+    "exportar",
+    "cancelar",
+    "restaurar",
+    "mover",
+    "nuevareunion",
+    "nuevareunión",
+    "recordatorios",
+    "recordar",
+];
+
+/// The language a command was typed in, when its word says: `Some(Es)` for `!reunion`,
+/// `Some(En)` for `!meeting`, `None` for words both languages share (`!coyuntura`).
+pub fn language_of(text: &str) -> Option<crate::locale::Locale> {
+    let word = text.trim().trim_start_matches(['/', '!']).split_whitespace().next()?.to_lowercase();
+    if SPANISH_WORDS.contains(&word.as_str()) {
+        Some(crate::locale::Locale::Es)
+    } else if ALIASES.iter().any(|(alias, _)| *alias == word) && word != "coyuntura" {
+        Some(crate::locale::Locale::En)
+    } else {
+        None
+    }
+}
+
 impl Command {
     /// Reads a command whether or not it starts with `/` or `!` (the console, Discord's
     /// structured input turned into text).
@@ -427,6 +473,16 @@ mod tests {
             Command::parse("/remind list"),
             Command::Remind { action: RemindAction::List, meeting: None, locale: None }
         );
+    }
+
+    #[test]
+    fn the_command_word_tells_the_language() {
+        use crate::locale::Locale;
+        assert_eq!(language_of("!reunión"), Some(Locale::Es));
+        assert_eq!(language_of("  /Campaña jilamito"), Some(Locale::Es));
+        assert_eq!(language_of("!meeting"), Some(Locale::En));
+        assert_eq!(language_of("!coyuntura"), None);
+        assert_eq!(language_of("hola"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::calendar::{Agenda, Overrides};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
-pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, spelling};
+pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, language_of, spelling};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Platform, Request, User};

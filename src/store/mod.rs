@@ -9,6 +9,7 @@
 mod changes;
 mod ledger;
 mod people;
+mod reactions;
 mod signups;
 mod subscriptions;
 

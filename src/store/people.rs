@@ -51,6 +51,11 @@ impl Store {
     pub async fn forget(&self, user: &User) -> Result<Erased> {
         let author = author(user);
         let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM reaction_signups WHERE platform = $1 AND user_id = $2")
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
         let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
             .bind(user.platform.as_str())
             .bind(&user.id)

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod fake_discord;
+pub mod member;
+pub mod synapse;
 
 use std::path::{Path, PathBuf};
 

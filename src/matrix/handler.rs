@@ -1,0 +1,272 @@
+//! What the bot does with Matrix events: answers commands, signs up on ✅ reactions (and
+//! withdraws when they are removed), and joins rooms it is invited to by allowed people.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
+use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
+use matrix_sdk::ruma::{EventId, OwnedUserId, UserId};
+use matrix_sdk::{Client, Room, RoomState};
+use serde_json::{Value, json};
+
+use super::render::render;
+use crate::engine::{Button, Command, Engine, Platform, Reply, Request, Visibility, language_of};
+use crate::locale::Locale;
+
+/// The custom key that marks the bot's campaign messages, so a reaction to one can be read.
+pub const CAMPAIGN_KEY: &str = "org.convoca.campaign";
+
+/// Reactions that mean "sign me up".
+const YES: &[&str] = &["✅", "✔️", "☑️", "👍"];
+
+/// The Matrix side of the bot.
+pub struct MatrixBot {
+    /// The engine.
+    pub engine: Engine,
+    /// The SDK client.
+    pub client: Client,
+    /// The bot's own user id.
+    pub me: OwnedUserId,
+    /// Server names and user ids allowed to invite the bot.
+    pub allowed_inviters: Vec<String>,
+    /// Power level from which a member is an organizer in a room.
+    pub organizer_power: i64,
+}
+
+impl MatrixBot {
+    /// Whether an invite from `inviter` may be accepted.
+    pub fn may_invite(&self, inviter: &UserId) -> bool {
+        if self.allowed_inviters.is_empty() {
+            return inviter.server_name() == self.me.server_name();
+        }
+        self.allowed_inviters.iter().any(|a| {
+            let a = a.trim();
+            a == inviter.as_str() || a == inviter.server_name().as_str()
+        })
+    }
+
+    /// Joins a room on an allowed invite, retrying with backoff (the invite can arrive
+    /// before the room is ready on the homeserver).
+    pub async fn on_invite(self: Arc<Self>, ev: StrippedRoomMemberEvent, room: Room) {
+        if ev.state_key != self.me || ev.content.membership != MembershipState::Invite {
+            return;
+        }
+        if !self.may_invite(&ev.sender) {
+            tracing::warn!(inviter = %ev.sender, room = %room.room_id(), "Matrix: invite from someone not allowed; ignored");
+            let _ = room.leave().await;
+            return;
+        }
+        tokio::spawn(async move {
+            let mut wait = std::time::Duration::from_millis(500);
+            for attempt in 1..=6 {
+                match self.client.join_room_by_id(room.room_id()).await {
+                    Ok(_) => {
+                        tracing::info!(room = %room.room_id(), inviter = %ev.sender, "Matrix: joined");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(attempt, error = %e, room = %room.room_id(), "Matrix: could not join yet");
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(std::time::Duration::from_secs(30));
+                    }
+                }
+            }
+            tracing::error!(room = %room.room_id(), "Matrix: gave up joining");
+        });
+    }
+
+    /// Answers a command in a message.
+    pub async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
+        if ev.sender == self.me || room.state() != RoomState::Joined {
+            return;
+        }
+        let MessageType::Text(text) = &ev.content.msgtype else { return };
+        let Some((command, locale)) = self.addressed(&text.body) else { return };
+        let mut req = self.request(&room, &ev.sender, command).await;
+        if let Some(l) = locale {
+            req.locale = l;
+        }
+        let reply = self.engine.handle(&req).await;
+        self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+    }
+
+    /// The command in a message meant for the bot: `!meeting`, `/meeting` typed as text, or
+    /// `convoca: meeting`; with the language its command word was typed in, when it tells.
+    fn addressed(&self, body: &str) -> Option<(Command, Option<Locale>)> {
+        let trimmed = body.trim_start();
+        let lower = trimmed.to_lowercase();
+        let name = self.me.localpart().to_lowercase();
+        for sep in [":", ","] {
+            let prefix = format!("{name}{sep}");
+            if lower.starts_with(&prefix) {
+                let rest = &trimmed[prefix.len()..];
+                return Some((Command::parse(rest), language_of(rest)));
+            }
+        }
+        Command::parse_addressed(body).map(|c| (c, language_of(body)))
+    }
+
+    async fn request(&self, room: &Room, sender: &UserId, command: Command) -> Request {
+        let member = room.get_member(sender).await.ok().flatten();
+        let name = member
+            .as_ref()
+            .and_then(|m| m.display_name().map(str::to_string))
+            .unwrap_or_else(|| sender.localpart().to_string());
+        let mut req = Request::new(Platform::Matrix, sender.as_str(), &name, command, Utc::now());
+        req.locale = self.engine.content().current().group.language;
+        req.space = Some(sender.server_name().to_string());
+        req.organizer = match member.as_ref().map(|m| m.power_level()) {
+            Some(UserPowerLevel::Infinite) => true,
+            Some(UserPowerLevel::Int(level)) => i64::from(level) >= self.organizer_power,
+            _ => false,
+        };
+        // In a direct room with the bot there is no channel to subscribe to reminders.
+        req.channel = if self.is_direct_with(room, sender).await { None } else { Some(room.room_id().to_string()) };
+        req
+    }
+
+    async fn is_direct_with(&self, room: &Room, user: &UserId) -> bool {
+        room.is_direct().await.unwrap_or(false) && room.direct_targets().iter().any(|t| t.as_str() == user.as_str())
+    }
+
+    /// Sends a reply: public ones in the room as a reply to the message; private ones in a
+    /// direct room with the asker, with a short pointer in the room.
+    pub async fn deliver(&self, room: &Room, to: &EventId, sender: &UserId, req: &Request, mut reply: Reply) {
+        let l = req.locale;
+        if reply.buttons.iter().any(|b| matches!(b, Button::SignUp { .. })) {
+            reply = reply.text(match l {
+                Locale::En => "React with ✅ to this message to sign up; remove the reaction to withdraw.",
+                Locale::Es => "Reacciona con ✅ a este mensaje para apuntarte; quita la reacción para retirarte.",
+            });
+        }
+        let campaign = reply.buttons.iter().find_map(|b| match b {
+            Button::SignUp { campaign, .. } => Some(campaign.clone()),
+            _ => None,
+        });
+        // Private answers (sign-ups, rosters) go to a direct room. A refusal carries nothing
+        // private: it is answered where the question was, without a detour.
+        let refusal = matches!(reply.tone, crate::engine::Tone::Refusal | crate::engine::Tone::Error);
+        let private = reply.visibility == Visibility::Private && !refusal && req.channel.is_some();
+        if !private {
+            let content = content(&reply, l, Some(to), campaign.as_deref());
+            if let Err(e) = room.send_raw("m.room.message", content).await {
+                tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not reply");
+            }
+            return;
+        }
+        match self.direct_room(sender).await {
+            Ok(dm) => {
+                if let Err(e) = dm.send_raw("m.room.message", content(&reply, l, None, None)).await {
+                    tracing::warn!(error = %e, "Matrix: could not send the private reply");
+                    return;
+                }
+                if reply.tone != crate::engine::Tone::Info || reply.title.is_some() {
+                    let pointer = match l {
+                        Locale::En => "I sent you the answer in a direct message.",
+                        Locale::Es => "Te envié la respuesta por mensaje directo.",
+                    };
+                    let _ = room
+                        .send_raw("m.room.message", content(&Reply::public().text(pointer), l, Some(to), None))
+                        .await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "Matrix: could not open a direct room"),
+        }
+    }
+
+    /// The direct room with `user`: the one already shared, or a new one.
+    async fn direct_room(&self, user: &UserId) -> matrix_sdk::Result<Room> {
+        if let Some(room) = self.client.get_dm_rooms(user).find(|r| r.state() == RoomState::Joined) {
+            return Ok(room);
+        }
+        self.client.create_dm(user).await
+    }
+
+    /// ✅ on the bot's campaign message signs up for that campaign.
+    pub async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
+        if ev.sender == self.me || !YES.contains(&ev.content.relates_to.key.as_str()) {
+            return;
+        }
+        let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else { return };
+        let mut req =
+            self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
+        req.channel = Some(room.room_id().to_string());
+        let reply = self.engine.handle(&req).await;
+        if let Err(e) =
+            self.engine.store().remember_reaction(ev.event_id.as_str(), &req.user, &campaign, "", req.now).await
+        {
+            tracing::warn!(error = %e, "Matrix: reaction sign-up not remembered; removing it will not withdraw");
+        }
+        self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+    }
+
+    /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up.
+    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+        let Some(redacted) = ev.redacts.clone().or_else(|| ev.content.redacts.clone()) else { return };
+        let taken = match self.engine.store().take_reaction("matrix", redacted.as_str()).await {
+            Ok(Some(t)) => t,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "Matrix: cannot look up a removed reaction");
+                return;
+            }
+        };
+        let (user_id, campaign, action) = taken;
+        if user_id != ev.sender.as_str() {
+            return; // someone else (a moderator) removed it: the member did not withdraw
+        }
+        // Exactly what the reaction signed up for (the campaign in general), not the
+        // member's other sign-ups for the same campaign.
+        let mut req = self.request(&room, &ev.sender, Command::MySignUps).await;
+        req.channel = Some(room.room_id().to_string());
+        let withdrawn = match self.engine.store().withdraw(&req.user, &campaign, Some(&action), req.now).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "Matrix: could not withdraw after a removed reaction");
+                return;
+            }
+        };
+        if withdrawn == 0 {
+            return;
+        }
+        let l = req.locale;
+        let title =
+            self.engine.content().current().campaign(&campaign).map(|c| c.title.get(l).to_string()).unwrap_or(campaign);
+        let text =
+            crate::engine::texts::fill(crate::engine::texts::withdrawn(l), &[("campaign", &title), ("action", "")]);
+        let reply = Reply::private().tone(crate::engine::Tone::Done).text(text);
+        self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+    }
+
+    /// The campaign a bot message is about, from its custom key.
+    async fn campaign_of(&self, room: &Room, event_id: &EventId) -> Option<String> {
+        let event = room.load_or_fetch_event(event_id, None).await.ok()?;
+        let raw: Value = event.raw().deserialize_as().ok()?;
+        if raw.get("sender").and_then(Value::as_str) != Some(self.me.as_str()) {
+            return None;
+        }
+        raw.get("content")?.get(CAMPAIGN_KEY)?.as_str().map(str::to_string)
+    }
+}
+
+/// An `m.notice` with both bodies, as a reply to `to` when given.
+fn content(reply: &Reply, l: Locale, to: Option<&EventId>, campaign: Option<&str>) -> Value {
+    let (body, html) = render(reply, crate::engine::texts::add_to_calendar(l));
+    let mut content = json!({
+        "msgtype": "m.notice",
+        "body": body,
+        "format": "org.matrix.custom.html",
+        "formatted_body": html,
+    });
+    if let Some(event_id) = to {
+        content["m.relates_to"] = json!({"m.in_reply_to": {"event_id": event_id.as_str()}});
+    }
+    if let Some(c) = campaign {
+        content[CAMPAIGN_KEY] = json!(c);
+    }
+    content
+}

@@ -1,0 +1,135 @@
+//! Matrix: the same bot in Matrix rooms, through matrix-sdk, encrypted rooms included.
+//!
+//! A thin adapter: messages become engine requests, replies become `m.notice` messages with
+//! an HTML body. The sync loop is the bot's own (`sync_once` with a long poll, retried with
+//! backoff), because `Client::sync` returns at the first connection error and pauses a
+//! second between quick syncs.
+
+mod handler;
+pub mod render;
+mod sender;
+mod session;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use matrix_sdk::Client;
+use matrix_sdk::config::SyncSettings;
+use tokio::sync::watch;
+
+pub use handler::{CAMPAIGN_KEY, MatrixBot};
+pub use sender::MatrixSender;
+
+use crate::config::MatrixConfig;
+use crate::engine::Engine;
+
+/// How long a sync waits for news before returning empty.
+const LONG_POLL: Duration = Duration::from_secs(30);
+
+/// Connection state shared with health checks, metrics and tests.
+#[derive(Debug, Default)]
+pub struct MatrixState {
+    /// True while syncs succeed.
+    pub connected: AtomicBool,
+    /// Times the sync loop recovered after failing.
+    pub reconnects: AtomicU64,
+    /// Successful syncs.
+    pub syncs: AtomicU64,
+}
+
+/// A running Matrix connection.
+pub struct Matrix {
+    /// The SDK client.
+    pub client: Client,
+    /// Connection state.
+    pub state: Arc<MatrixState>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Matrix {
+    /// Logs in (or restores the saved session), syncs once without answering anything (so
+    /// history is never answered), then handles events in a sync loop of its own.
+    pub async fn start(config: &MatrixConfig, engine: Engine) -> anyhow::Result<Matrix> {
+        let client = session::connect(config).await?;
+        let me = client.user_id().ok_or_else(|| anyhow::anyhow!("Matrix: no user after login"))?.to_owned();
+        let first = client
+            .sync_once(SyncSettings::default().timeout(Duration::ZERO))
+            .await
+            .map_err(|e| anyhow::anyhow!("Matrix: first sync failed: {e}"))?;
+        let bot = Arc::new(MatrixBot {
+            engine,
+            client: client.clone(),
+            me,
+            allowed_inviters: config.allowed_inviters.clone(),
+            organizer_power: config.organizer_power,
+        });
+        // Invites that arrived while the bot was away are still pending: handle them now.
+        for room in client.invited_rooms() {
+            let inviter = room.invite_details().await.ok().and_then(|d| d.inviter).map(|i| i.user_id().to_owned());
+            if inviter.is_some_and(|i| bot.may_invite(&i)) {
+                let _ = client.join_room_by_id(room.room_id()).await;
+            }
+        }
+        let b = Arc::clone(&bot);
+        client.add_event_handler(move |ev, room| Arc::clone(&b).on_message(ev, room));
+        let b = Arc::clone(&bot);
+        client.add_event_handler(move |ev, room| Arc::clone(&b).on_invite(ev, room));
+        let b = Arc::clone(&bot);
+        client.add_event_handler(move |ev, room| Arc::clone(&b).on_reaction(ev, room));
+        let b = Arc::clone(&bot);
+        client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
+
+        let state = Arc::new(MatrixState::default());
+        state.connected.store(true, Ordering::Relaxed);
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(sync_loop(client.clone(), first.next_batch, Arc::clone(&state), stop_rx));
+        tracing::info!(user = %bot.me, "Matrix: connected");
+        Ok(Matrix { client, state, stop, task })
+    }
+
+    /// A reminder sender through this connection.
+    pub fn sender(&self) -> MatrixSender {
+        MatrixSender::new(self.client.clone())
+    }
+
+    /// Stops syncing.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+    }
+}
+
+/// Syncs until stopped, retrying with backoff when the homeserver is away.
+async fn sync_loop(client: Client, mut token: String, state: Arc<MatrixState>, mut stop: watch::Receiver<bool>) {
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        let settings = SyncSettings::default().token(token.clone()).timeout(LONG_POLL);
+        let result = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            result = client.sync_once(settings) => result,
+        };
+        match result {
+            Ok(response) => {
+                token = response.next_batch;
+                state.syncs.fetch_add(1, Ordering::Relaxed);
+                if !state.connected.swap(true, Ordering::Relaxed) {
+                    state.reconnects.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!("Matrix: reconnected");
+                }
+                backoff = Duration::from_millis(250);
+            }
+            Err(e) => {
+                if state.connected.swap(false, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "Matrix: sync failed; retrying");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}

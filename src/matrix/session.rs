@@ -1,0 +1,109 @@
+//! Logging in once and reusing the same device on every start: the session (user, device,
+//! access token) is kept beside the SDK's store, so restarts keep the sync position and the
+//! encryption keys that belong to that device.
+
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use matrix_sdk::authentication::matrix::MatrixSession;
+use matrix_sdk::{Client, SessionMeta, SessionTokens};
+
+use crate::config::MatrixConfig;
+
+const SESSION_FILE: &str = "session.json";
+
+/// A logged-in client with its store, restoring the saved session when there is one.
+pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
+    let homeserver = config.homeserver.as_deref().ok_or_else(|| anyhow!("MATRIX_HOMESERVER is not set"))?;
+    let dir = &config.store_path;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
+    let client = Client::builder()
+        .homeserver_url(homeserver)
+        .sqlite_store(dir.join("sdk"), None)
+        .build()
+        .await
+        .with_context(|| format!("cannot set up the Matrix client for {homeserver}"))?;
+
+    if let Some(token) = &config.access_token {
+        // An access token names its user and device: ask the homeserver which.
+        let probe = Client::builder().homeserver_url(homeserver).build().await?;
+        probe
+            .restore_session(MatrixSession {
+                meta: SessionMeta { user_id: "@probe:invalid".try_into()?, device_id: "PROBE".into() },
+                tokens: SessionTokens { access_token: token.expose().to_string(), refresh_token: None },
+            })
+            .await?;
+        let me = probe.whoami().await.context("Matrix: the access token was refused")?;
+        let device_id = me.device_id.ok_or_else(|| anyhow!("Matrix: the access token has no device"))?;
+        client
+            .restore_session(MatrixSession {
+                meta: SessionMeta { user_id: me.user_id, device_id },
+                tokens: SessionTokens { access_token: token.expose().to_string(), refresh_token: None },
+            })
+            .await?;
+        return Ok(client);
+    }
+
+    let user = config.user.as_deref().ok_or_else(|| anyhow!("MATRIX_USER is not set"))?;
+    let password = config.password.as_ref().ok_or_else(|| anyhow!("MATRIX_PASSWORD is not set"))?;
+    let saved = read(dir);
+    if let Some(session) = &saved
+        && same_user(&session.meta.user_id, user)
+    {
+        client.restore_session(session.clone()).await?;
+        match client.whoami().await {
+            Ok(_) => {
+                tracing::info!(device = %session.meta.device_id, "Matrix: session restored");
+                return Ok(client);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "Matrix: the saved session was refused; logging in again on the same device")
+            }
+        }
+        // The token is gone but the device (and its keys in the store) can be kept.
+        let client = Client::builder().homeserver_url(homeserver).sqlite_store(dir.join("sdk"), None).build().await?;
+        client
+            .matrix_auth()
+            .login_username(user, password.expose())
+            .device_id(session.meta.device_id.as_str())
+            .initial_device_display_name("convoca")
+            .send()
+            .await
+            .context("Matrix: login failed")?;
+        save(dir, &client)?;
+        return Ok(client);
+    }
+    client
+        .matrix_auth()
+        .login_username(user, password.expose())
+        .initial_device_display_name("convoca")
+        .send()
+        .await
+        .context("Matrix: login failed")?;
+    save(dir, &client)?;
+    tracing::info!(device = ?client.device_id(), "Matrix: logged in");
+    Ok(client)
+}
+
+fn same_user(saved: &matrix_sdk::ruma::UserId, configured: &str) -> bool {
+    let configured = configured.trim_start_matches('@');
+    saved.as_str().trim_start_matches('@') == configured || saved.localpart() == configured
+}
+
+fn read(dir: &Path) -> Option<MatrixSession> {
+    let text = std::fs::read_to_string(dir.join(SESSION_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Writes the session next to the store, readable by its owner only: it holds the token.
+fn save(dir: &Path, client: &Client) -> anyhow::Result<()> {
+    let session = client.matrix_auth().session().ok_or_else(|| anyhow!("Matrix: no session after login"))?;
+    let path = dir.join(SESSION_FILE);
+    std::fs::write(&path, serde_json::to_vec(&session)?)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}

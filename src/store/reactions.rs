@@ -1,0 +1,49 @@
+//! Sign-ups by reaction (Matrix ✅ on a campaign message), remembered so that removing the
+//! reaction withdraws exactly that sign-up.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{Result, Store, millis};
+use crate::engine::User;
+
+impl Store {
+    /// Remembers that `reaction_id` signed `user` up for `campaign`/`action`.
+    pub async fn remember_reaction(
+        &self,
+        reaction_id: &str,
+        user: &User,
+        campaign: &str,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, reaction_id) DO NOTHING",
+        )
+        .bind(user.platform.as_str())
+        .bind(reaction_id)
+        .bind(&user.id)
+        .bind(campaign)
+        .bind(action)
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a reaction and returns what it signed up for: `(user id, campaign, action)`.
+    pub async fn take_reaction(&self, platform: &str, reaction_id: &str) -> Result<Option<(String, String, String)>> {
+        let row = sqlx::query(
+            "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 RETURNING user_id, campaign, action",
+        )
+        .bind(platform)
+        .bind(reaction_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+            None => None,
+        })
+    }
+}
