@@ -24,6 +24,7 @@
 //! - [`matrix`] is the Matrix adapter (matrix-sdk): commands, DMs, reactions, reminders.
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
 //!   health and metrics.
+//! - [`metrics`] counts what `/metrics` shows.
 //! - [`locale`] names the languages convoca speaks.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -38,6 +39,7 @@ pub mod engine;
 pub mod http;
 pub mod locale;
 pub mod matrix;
+pub mod metrics;
 pub mod reminders;
 pub mod service;
 pub mod store;

@@ -223,3 +223,40 @@ fn a_database_that_cannot_be_opened_stops_start_up_with_one_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("postgres://bot:***@127.0.0.1:1/convoca") && !err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn run_serves_http_without_any_chat_platform_and_stops_cleanly_on_sigterm() {
+    use std::io::BufRead;
+    let mut child = convoca()
+        .args(["run", "--http-bind", "127.0.0.1:0"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("HTTP: listening on ").map(str::to_string))
+        .expect("the HTTP address is announced");
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        use std::io::{Read, Write};
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let health = get("/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("database: ok"), "{health}");
+    let feed = get("/calendar.ics");
+    assert!(feed.contains("BEGIN:VCALENDAR"), "{feed}");
+    let started = std::time::Instant::now();
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "stopped in {:?}", started.elapsed());
+}

@@ -359,7 +359,11 @@ mod endpoint {
             None,
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
-        let state = convoca::http::AppState { engine: engine.clone(), discord: Some((bot, verifier)) };
+        let state = convoca::http::AppState {
+            engine: engine.clone(),
+            discord: Some((bot, verifier)),
+            platforms: Default::default(),
+        };
         let (stop, rx) = tokio::sync::watch::channel(false);
         let (addr, _task) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
         Endpoint {

@@ -28,6 +28,8 @@ struct Recorder {
     hang: bool,
     /// Fail this many first attempts with a passing error.
     fail_first: Arc<Mutex<u32>>,
+    /// Finish a send only when a permit is added here (a slow platform).
+    gate: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Recorder {
@@ -66,6 +68,9 @@ impl Sender for Recorder {
             self.arrived.notify_waiters();
             if self.hang {
                 std::future::pending::<()>().await;
+            }
+            if let Some(gate) = &self.gate {
+                gate.acquire().await.unwrap().forget();
             }
             Ok(())
         })
@@ -323,6 +328,34 @@ async fn shutdown_releases_what_was_claimed_but_not_sent() {
     clock.set(due);
     let posts = rec2.wait_for(1).await;
     assert_eq!(posts[0].0, due);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_during_a_send_finishes_it_and_records_it_once() {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(10));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let slow = Recorder { gate: Some(Arc::clone(&gate)), ..Recorder::new(&clock) };
+    let mut run = start(&engine_with(dir.path(), store.clone()), &slow, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "claimed", |s| s.in_flight == 1).await;
+    clock.set(due);
+    let posts = slow.wait_for(1).await;
+    // SIGTERM arrives while the platform is still answering.
+    run.stop.send(true).unwrap();
+    gate.add_permits(1);
+    run.handle.await.unwrap();
+    assert_eq!(ledger(&store, &posts[0].1.key).await, Some(LedgerState::Sent), "finished and recorded, not released");
+    // The next start does not post it again.
+    let rec = Recorder::new(&clock);
+    let mut run2 = start(&engine_with(dir.path(), store.clone()), &rec, &clock);
+    wait_status(&mut run2.status, "asleep", |s| s.sleeping_until.is_some_and(|t| t > due)).await;
+    assert!(rec.posts().is_empty());
     run2.stop.send(true).unwrap();
     run2.handle.await.unwrap();
 }

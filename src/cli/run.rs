@@ -99,7 +99,11 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
                 }
             },
         };
-        let state = AppState { engine: engine.clone(), discord };
+        let platforms = crate::http::Platforms {
+            discord: gateway.as_ref().map(|g| Arc::clone(&g.state)),
+            matrix: matrix.as_ref().map(|m| Arc::clone(&m.state)),
+        };
+        let state = AppState { engine: engine.clone(), discord, platforms };
         match crate::http::serve(bind, state, service.stopping()).await {
             Ok((addr, task)) => {
                 status.push(format!("HTTP: listening on {addr}"));

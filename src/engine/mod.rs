@@ -41,6 +41,7 @@ struct Inner {
     settings: Settings,
     overrides: overrides::OverridesCache,
     changed: Arc<tokio::sync::Notify>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Engine {
@@ -53,6 +54,7 @@ impl Engine {
                 settings,
                 overrides: Default::default(),
                 changed: Arc::new(tokio::sync::Notify::new()),
+                metrics: Arc::default(),
             }),
         }
     }
@@ -70,6 +72,11 @@ impl Engine {
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// What has been counted since start.
+    pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
+        &self.inner.metrics
     }
 
     /// Signalled whenever something reminders depend on changes here (calendar changes,
@@ -93,10 +100,18 @@ impl Engine {
     /// trouble is logged here (without the asker's identity) and answered with an apology.
     pub async fn handle(&self, req: &Request) -> Reply {
         let content = self.inner.content.current();
+        let metrics = &self.inner.metrics;
+        metrics.command(req.command.name(), req.platform().as_str());
         match self.answer(req, &content).await {
-            Ok(reply) => reply,
+            Ok(reply) => {
+                if matches!(req.command, Command::SignUp { .. }) && reply.tone == Tone::Done {
+                    metrics.signups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                reply
+            }
             Err(e) => {
                 tracing::error!(command = req.command.name(), platform = req.platform().as_str(), error = %e, "database error");
+                metrics.error("database");
                 Reply::private().tone(Tone::Error).text(texts::store_error(req.locale))
             }
         }

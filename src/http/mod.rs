@@ -1,13 +1,15 @@
-//! The HTTP server (axum): Discord's interactions endpoint, and whatever else the bot serves
-//! to the outside.
+//! The HTTP server (axum): the calendar feed, health and metrics, and Discord's interactions
+//! endpoint.
 
+mod feed;
+mod health;
 mod interactions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 use tokio::sync::watch;
 
 use crate::discord::Bot;
@@ -21,11 +23,43 @@ pub struct AppState {
     pub engine: Engine,
     /// Discord's interaction answerer and the key to check requests with, when configured.
     pub discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>,
+    /// The platforms whose connection health reports.
+    pub platforms: Platforms,
+}
+
+/// The configured chat platforms' connection states.
+#[derive(Clone, Default)]
+pub struct Platforms {
+    /// Discord's gateway, when configured.
+    pub discord: Option<Arc<crate::discord::GatewayState>>,
+    /// Matrix's sync loop, when configured.
+    pub matrix: Option<Arc<crate::matrix::MatrixState>>,
+}
+
+impl Platforms {
+    /// `(name, connected)` for each configured platform.
+    pub fn connected(&self) -> Vec<(&'static str, bool)> {
+        use std::sync::atomic::Ordering;
+        let mut out = Vec::new();
+        if let Some(d) = &self.discord {
+            out.push(("discord", d.connected.load(Ordering::Relaxed)));
+        }
+        if let Some(m) = &self.matrix {
+            out.push(("matrix", m.connected.load(Ordering::Relaxed)));
+        }
+        out
+    }
 }
 
 /// The routes.
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/discord/interactions", post(interactions::handle)).with_state(state)
+    Router::new()
+        .route("/calendar.ics", get(feed::all))
+        .route("/calendar/{file}", get(feed::one))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .route("/discord/interactions", post(interactions::handle))
+        .with_state(state)
 }
 
 /// Serves until `stop` turns true. Returns the address actually bound (port 0 picks one).

@@ -299,6 +299,7 @@ impl Ctx {
             if store.mark_missed(&claim, reason, now).await? {
                 tracing::warn!(reminder = %identity, due = %item.due, reason, "reminder missed");
                 self.status.send_modify(|s| s.missed += 1);
+                self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             self.settled(key, item.due);
         }
@@ -399,6 +400,10 @@ impl Ctx {
                 } else {
                     tracing::info!(reminder = %job.identity, "reminder posted");
                 }
+                let metrics = self.engine.metrics();
+                let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                metrics.lateness(lateness as f64 / 1000.0);
                 if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
                     tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will reuse its key");
                 }
@@ -414,6 +419,7 @@ impl Ctx {
             }
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
+                self.engine.metrics().error("send");
                 let retry_at = now + self.config.retry;
                 if let Err(e) = store.release(&keys, &self.me, retry_at, now).await {
                     tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
@@ -424,6 +430,7 @@ impl Ctx {
             }
             Err(e) => {
                 tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
+                self.engine.metrics().reminders_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
                     tracing::error!(error = %e, "could not record the failure");
                 }

@@ -3,6 +3,7 @@
 
 pub mod fake_discord;
 pub mod member;
+pub mod proxy;
 pub mod synapse;
 
 use std::path::{Path, PathBuf};

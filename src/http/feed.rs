@@ -1,0 +1,57 @@
+//! `/calendar.ics` and `/calendar/<meeting>.ics`: the meetings as a feed calendar apps
+//! subscribe to, organizers' changes included, with an alarm an hour before.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use super::AppState;
+use crate::calendar::{Agenda, Lead, ics};
+use crate::locale::Locale;
+
+/// `?lang=es` picks the language of titles.
+#[derive(serde::Deserialize)]
+pub struct Lang {
+    lang: Option<String>,
+}
+
+/// Every meeting.
+pub async fn all(State(state): State<AppState>, Query(q): Query<Lang>) -> Response {
+    feed(&state, None, q.lang.as_deref()).await
+}
+
+/// One meeting: `/calendar/monthly.ics`.
+pub async fn one(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<Lang>) -> Response {
+    let Some(slug) = file.strip_suffix(".ics") else {
+        return (StatusCode::NOT_FOUND, "calendars end in .ics").into_response();
+    };
+    feed(&state, Some(slug), q.lang.as_deref()).await
+}
+
+async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Response {
+    let content = state.engine.content().current();
+    let overrides = match state.engine.overrides().await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed: database unavailable");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute")
+                .into_response();
+        }
+    };
+    let agenda = Agenda::new(&content, &overrides);
+    if let Some(slug) = only
+        && agenda.meeting(slug).is_none()
+    {
+        let names: Vec<String> = agenda.meetings().map(|m| format!("/calendar/{}.ics", m.slug)).collect();
+        return (
+            StatusCode::NOT_FOUND,
+            format!("no meeting is called `{slug}`; calendars: /calendar.ics {}", names.join(" ")),
+        )
+            .into_response();
+    }
+    let locale = lang.map_or(content.group.language, Locale::from_tag);
+    let body = ics::write(&agenda, ics::FeedOptions { only, locale, now: Utc::now(), alarm: Some(Lead::HOUR) });
+    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], body)
+        .into_response()
+}

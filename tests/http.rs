@@ -1,0 +1,184 @@
+//! The HTTP server: the calendar feed read back by an independent parser, health that follows
+//! the database and the platforms, metrics that move.
+
+mod common;
+
+use std::io::BufReader;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use common::*;
+use convoca::engine::{Command, Engine, Platform, Request};
+use convoca::http::{AppState, Platforms};
+use convoca::store::Store;
+
+struct Server {
+    base: String,
+    _stop: tokio::sync::watch::Sender<bool>,
+}
+
+async fn serve(engine: &Engine, platforms: Platforms) -> Server {
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let state = AppState { engine: engine.clone(), discord: None, platforms };
+    let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
+    Server { base: format!("http://{addr}"), _stop: stop }
+}
+
+async fn get(url: &str) -> (u16, String, String) {
+    let r = reqwest::get(url).await.unwrap();
+    let kind = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (r.status().as_u16(), kind, r.text().await.unwrap())
+}
+
+fn events(feed: &str) -> Vec<(String, String, DateTime<Utc>)> {
+    let cal = ical::IcalParser::new(BufReader::new(feed.as_bytes())).next().unwrap().unwrap();
+    cal.events
+        .iter()
+        .map(|e| {
+            let prop = |n: &str| e.properties.iter().find(|p| p.name == n).and_then(|p| p.value.clone()).unwrap();
+            let start = NaiveDateTime::parse_from_str(&prop("DTSTART"), "%Y%m%dT%H%M%SZ").unwrap().and_utc();
+            (prop("UID"), prop("STATUS"), start)
+        })
+        .collect()
+}
+
+async fn organizer(engine: &Engine, text: &str) {
+    let mut req = Request::new(Platform::Console, "org", "Org", Command::parse(text), Utc::now());
+    req.organizer = true;
+    let reply = engine.handle(&req).await;
+    assert_eq!(reply.tone, convoca::engine::Tone::Done, "{}", convoca::console::render(&reply));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
+    let engine = engine_on(&shipped()).await;
+    let now = Utc::now();
+    let content = engine.content().current();
+    let overrides = engine.overrides().await.unwrap();
+    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    let next: Vec<_> = agenda.upcoming(Some("monthly"), now, 3, false);
+    // Cancel the second upcoming date and move the third a week later, 6 pm.
+    organizer(&engine, &format!("/cancel {}", next[1].date)).await;
+    let moved_to = next[2].date + chrono::Duration::days(7);
+    organizer(&engine, &format!("/move {} {moved_to} 18:00", next[2].date)).await;
+    organizer(&engine, &format!("/addmeeting {} 19:00 2h Teach-in", next[0].date + chrono::Duration::days(3))).await;
+
+    let server = serve(&engine, Platforms::default()).await;
+    let (status, kind, feed) = get(&format!("{}/calendar.ics", server.base)).await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/calendar"), "{kind}");
+    assert!(feed.contains("BEGIN:VALARM") && feed.contains("TRIGGER:-PT1H"), "an alarm an hour before");
+    let parsed = events(&feed);
+
+    let overrides = engine.overrides().await.unwrap();
+    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    let expected = agenda.upcoming(None, now, 12, false);
+    let mut upcoming: Vec<_> =
+        parsed.iter().filter(|(_, status, start)| status == "CONFIRMED" && *start > now).collect();
+    upcoming.sort_by_key(|e| e.2);
+    assert!(upcoming.len() >= 12);
+    for (occ, (uid, _, start)) in expected.iter().zip(&upcoming) {
+        assert_eq!(occ.start, *start, "{uid}");
+    }
+    // The `/meeting` reply shows the same next three.
+    let reply = engine.handle(&Request::new(Platform::Console, "m", "M", Command::parse("/meeting"), now)).await;
+    let shown: Vec<DateTime<Utc>> = reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            convoca::engine::Block::Event(e) => Some(e.start),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, upcoming.iter().take(3).map(|e| e.2).collect::<Vec<_>>());
+    // The cancelled one is in the feed as cancelled, under its stable UID.
+    let cancelled_uid = format!("monthly-{}@la-cwg.convoca", next[1].date.format("%Y%m%d"));
+    assert!(parsed.iter().any(|(uid, status, _)| *uid == cancelled_uid && status == "CANCELLED"));
+    // Downloads agree on UIDs.
+    let (_, _, again) = get(&format!("{}/calendar.ics", server.base)).await;
+    let uids = |f: &str| events(f).into_iter().map(|e| e.0).collect::<Vec<_>>();
+    assert_eq!(uids(&feed), uids(&again));
+
+    // One meeting's feed, in Spanish; an unknown one is a 404 that lists the real ones.
+    let (status, _, one) = get(&format!("{}/calendar/monthly.ics?lang=es", server.base)).await;
+    assert_eq!(status, 200);
+    assert!(one.contains("SUMMARY:Reunión mensual del GT-ALC") && !one.contains("Teach-in"));
+    let (status, _, body) = get(&format!("{}/calendar/weekly.ics", server.base)).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("/calendar/monthly.ics"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_follows_the_database_going_away_and_coming_back() {
+    let Some(url) = postgres_url() else { return };
+    let (prefix, rest) = url.split_once("@127.0.0.1:").unwrap();
+    let (port, db) = rest.split_once('/').unwrap();
+    let proxy = common::proxy::Proxy::start(format!("127.0.0.1:{port}")).await;
+    let store = Store::open(Some(&format!("{prefix}@127.0.0.1:{}/{db}", proxy.port))).await.unwrap();
+    let engine = engine_with(&shipped(), store);
+    let server = serve(&engine, Platforms::default()).await;
+    let health = format!("{}/healthz", server.base);
+    let (status, _, body) = get(&health).await;
+    assert_eq!((status, body.as_str()), (200, "ok\ndatabase: ok\n"));
+
+    proxy.down().await;
+    let (status, _, body) = get(&health).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("database:") && !body.contains("database: ok"), "{body}");
+
+    proxy.up();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, _, _) = get(&health).await;
+        if status == 200 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "health never came back");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_which_platform_is_down() {
+    let engine = engine_on(&shipped()).await;
+    let discord = Arc::new(convoca::discord::GatewayState::default());
+    let matrix = Arc::new(convoca::matrix::MatrixState::default());
+    discord.connected.store(true, Ordering::Relaxed);
+    let server =
+        serve(&engine, Platforms { discord: Some(Arc::clone(&discord)), matrix: Some(Arc::clone(&matrix)) }).await;
+    let (status, _, body) = get(&format!("{}/healthz", server.base)).await;
+    assert_eq!(status, 503);
+    assert!(body.contains("discord: connected") && body.contains("matrix: disconnected"), "{body}");
+    matrix.connected.store(true, Ordering::Relaxed);
+    let (status, _, _) = get(&format!("{}/healthz", server.base)).await;
+    assert_eq!(status, 200);
+    matrix.reconnects.fetch_add(1, Ordering::Relaxed);
+    let (_, _, metrics) = get(&format!("{}/metrics", server.base)).await;
+    assert!(metrics.contains("convoca_platform_connected{platform=\"matrix\"} 1"), "{metrics}");
+    assert!(metrics.contains("convoca_platform_reconnects_total{platform=\"matrix\"} 1"), "{metrics}");
+}
+
+fn metric(text: &str, line_start: &str) -> u64 {
+    text.lines().find(|l| l.starts_with(line_start)).and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_move_when_commands_are_answered() {
+    let engine = engine_on(&shipped()).await;
+    let server = serve(&engine, Platforms::default()).await;
+    let url = format!("{}/metrics", server.base);
+    let (status, kind, before) = get(&url).await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    let key = "convoca_commands_total{command=\"meeting\",platform=\"matrix\"}";
+    assert_eq!(metric(&before, key), 0);
+    for _ in 0..3 {
+        engine.handle(&Request::new(Platform::Matrix, "@a:x", "A", Command::parse("!meeting"), Utc::now())).await;
+    }
+    engine.handle(&Request::new(Platform::Discord, "1", "A", Command::parse("/signup jilamito"), Utc::now())).await;
+    let (_, _, after) = get(&url).await;
+    assert_eq!(metric(&after, key), 3, "{after}");
+    assert_eq!(metric(&after, "convoca_signups_total"), 1, "{after}");
+    assert!(after.contains("# TYPE convoca_reminder_lateness_seconds histogram"));
+}
