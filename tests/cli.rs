@@ -127,7 +127,7 @@ fn run_without_platforms_says_why_and_serves_until_sigterm() {
         let line = line.unwrap();
         stderr.push_str(&line);
         stderr.push('\n');
-        if line.contains("reminder scheduler started") {
+        if line.contains("convoca: ready") {
             break;
         }
     }

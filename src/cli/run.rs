@@ -15,12 +15,13 @@ use crate::engine::Engine;
 use crate::http::AppState;
 use crate::matrix::Matrix;
 use crate::reminders::{ConsoleSender, Senders, SystemClock};
-use crate::service::{Service, signal};
+use crate::service::{Service, Signals};
 
 /// Runs the bot: the reminder scheduler, the content watcher, and the console when standard
 /// input is a terminal. With no chat platform configured it says why each is off; reminders
 /// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
+    let mut signals = Signals::listen();
     let settings = crate::engine::Settings { public_url: args.http.public_url.clone() };
     let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
@@ -118,13 +119,14 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     for line in status {
         eprintln!("{line}");
     }
+    eprintln!("convoca: ready");
 
     let interactive = std::io::stdin().is_terminal();
     if interactive {
-        console(&engine, &args.who, service.stopping()).await;
+        console(&engine, &args.who, service.stopping(), &mut signals).await;
     } else {
         tracing::info!("standard input is not a terminal: serving until SIGTERM");
-        signal().await;
+        signals.recv().await;
     }
     tracing::info!("stopping");
     service.stop().await;
@@ -148,13 +150,14 @@ pub async fn console_only(global: &Global, who: AskAs) -> ExitCode {
         Err(code) => return code,
     };
     let (_keep, stopping) = watch::channel(false);
-    console(&engine, &who, stopping).await;
+    let mut signals = Signals::listen();
+    console(&engine, &who, stopping, &mut signals).await;
     engine.store().close().await;
     ExitCode::SUCCESS
 }
 
 /// Reads questions line by line until `/quit`, end of input, or a signal.
-async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<bool>) {
+async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<bool>, signals: &mut Signals) {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         eprintln!("convoca console — type /help, or /quit to leave.");
@@ -166,7 +169,7 @@ async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<boo
         }
         let line = tokio::select! {
             line = lines.next_line() => line,
-            _ = signal() => break,
+            _ = signals.recv() => break,
             _ = stopping.wait_for(|s| *s) => break,
         };
         let line = match line {
