@@ -40,6 +40,7 @@ struct Inner {
     store: Store,
     settings: Settings,
     overrides: overrides::OverridesCache,
+    counts: overrides::CountsCache,
     changed: Arc<tokio::sync::Notify>,
     metrics: Arc<crate::metrics::Metrics>,
 }
@@ -53,6 +54,7 @@ impl Engine {
                 store,
                 settings,
                 overrides: Default::default(),
+                counts: Default::default(),
                 changed: Arc::new(tokio::sync::Notify::new()),
                 metrics: Arc::default(),
             }),
@@ -83,6 +85,12 @@ impl Engine {
     /// subscriptions, reloaded content), so the scheduler wakes and plans again.
     pub fn changed(&self) -> Arc<tokio::sync::Notify> {
         Arc::clone(&self.inner.changed)
+    }
+
+    /// Forgets cached sign-up counts (after an adapter changed sign-ups in the store
+    /// directly).
+    pub fn signups_changed(&self) {
+        self.inner.counts.invalidate();
     }
 
     /// Tells the scheduler to plan again.
@@ -135,23 +143,34 @@ impl Engine {
             Command::Campaign { campaign: Some(slug) } => {
                 let counts = match content.campaign(slug) {
                     // Counts are a nicety: a database hiccup shows the campaign without them.
-                    Some(c) => store.counts(&c.slug).await.unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "sign-up counts unavailable");
-                        Vec::new()
-                    }),
-                    None => Vec::new(),
+                    Some(c) => match self.inner.counts.get(store, &c.slug).await {
+                        Ok(counts) => Some(counts),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "sign-up counts unavailable");
+                            None
+                        }
+                    },
+                    None => None,
                 };
-                campaign::show(req, content, slug, Some(&counts))
+                campaign::show(req, content, slug, counts.as_deref().map(Vec::as_slice))
             }
             Command::Briefing { briefing } => briefing::briefing(req, content, briefing.as_deref()),
             Command::SignUp { campaign, action } => {
-                signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?
+                let reply = signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?;
+                self.inner.counts.invalidate();
+                reply
             }
             Command::Withdraw { campaign, action } => {
-                signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
+                let reply = signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?;
+                self.inner.counts.invalidate();
+                reply
             }
             Command::MySignUps => signup::mine(req, content, store).await?,
-            Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
+            Command::ForgetMe { confirmed } => {
+                let reply = signup::forget_me(req, store, *confirmed).await?;
+                self.inner.counts.invalidate();
+                reply
+            }
             Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
             Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
             Command::Cancel { args }

@@ -95,6 +95,7 @@ texts! {
     help_uncancel => "undo a cancellation or a move", "deshace una cancelación o un cambio";
     help_move => "move one meeting date", "cambia una fecha de reunión";
     help_addmeeting => "add a one-off meeting", "agrega una reunión única";
+    help_remind => "reminders in this channel: here, off, list", "recordatorios en este canal: aquí, no, lista";
 
     counts => "Signed up so far: {list}", "Inscripciones hasta ahora: {list}";
     counts_none => "Nobody has signed up yet: be the first!", "Aún no hay inscripciones: ¡sé la primera persona!";

@@ -86,12 +86,23 @@ impl MatrixBot {
         }
         let MessageType::Text(text) = &ev.content.msgtype else { return };
         let Some((command, locale)) = self.addressed(&text.body) else { return };
+        let t0 = std::time::Instant::now();
+        let since_sent = chrono::Utc::now().timestamp_millis() - i64::from(ev.origin_server_ts.0);
         let mut req = self.request(&room, &ev.sender, command).await;
         if let Some(l) = locale {
             req.locale = l;
         }
+        let t1 = t0.elapsed();
         let reply = self.engine.handle(&req).await;
+        let t2 = t0.elapsed();
         self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+        tracing::debug!(
+            since_sent_ms = since_sent,
+            request_us = t1.as_micros() as u64,
+            engine_us = (t2 - t1).as_micros() as u64,
+            deliver_us = (t0.elapsed() - t2).as_micros() as u64,
+            "Matrix: answered"
+        );
     }
 
     /// The command in a message meant for the bot: `!meeting`, `/meeting` typed as text, or
@@ -233,6 +244,7 @@ impl MatrixBot {
         if withdrawn == 0 {
             return;
         }
+        self.engine.signups_changed();
         let l = req.locale;
         let title =
             self.engine.content().current().campaign(&campaign).map(|c| c.title.get(l).to_string()).unwrap_or(campaign);

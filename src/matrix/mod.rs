@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use matrix_sdk::Client;
 use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::filter::{Filter as RumaFilter, FilterDefinition, RoomEventFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use tokio::sync::watch;
 
 pub use handler::{CAMPAIGN_KEY, MatrixBot};
@@ -84,7 +86,8 @@ impl Matrix {
         let state = Arc::new(MatrixState::default());
         state.connected.store(true, Ordering::Relaxed);
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(sync_loop(client.clone(), first.next_batch, Arc::clone(&state), stop_rx));
+        let filter = sync_filter(&client).await;
+        let task = tokio::spawn(sync_loop(client.clone(), first.next_batch, filter, Arc::clone(&state), stop_rx));
         tracing::info!(user = %bot.me, "Matrix: connected");
         Ok(Matrix { client, state, stop, task })
     }
@@ -101,11 +104,35 @@ impl Matrix {
     }
 }
 
+/// What the bot does not need from a sync: presence, typing and read receipts. Leaving them
+/// out saves the homeserver and the SDK a sync (and its processing) after every message.
+async fn sync_filter(client: &Client) -> Option<Filter> {
+    let mut filter = FilterDefinition::default();
+    filter.presence = RumaFilter::ignore_all();
+    filter.room.ephemeral = RoomEventFilter::ignore_all();
+    match client.get_or_upload_filter("convoca", filter).await {
+        Ok(id) => Some(Filter::FilterId(id)),
+        Err(e) => {
+            tracing::warn!(error = %e, "Matrix: cannot upload the sync filter; syncing everything");
+            None
+        }
+    }
+}
+
 /// Syncs until stopped, retrying with backoff when the homeserver is away.
-async fn sync_loop(client: Client, mut token: String, state: Arc<MatrixState>, mut stop: watch::Receiver<bool>) {
+async fn sync_loop(
+    client: Client,
+    mut token: String,
+    filter: Option<Filter>,
+    state: Arc<MatrixState>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut backoff = Duration::from_millis(250);
     loop {
-        let settings = SyncSettings::default().token(token.clone()).timeout(LONG_POLL);
+        let mut settings = SyncSettings::default().token(token.clone()).timeout(LONG_POLL);
+        if let Some(f) = &filter {
+            settings = settings.filter(f.clone());
+        }
         let result = tokio::select! {
             _ = stop.wait_for(|s| *s) => return,
             result = client.sync_once(settings) => result,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use matrix_sdk::authentication::matrix::MatrixSession;
-use matrix_sdk::{Client, SessionMeta, SessionTokens};
+use matrix_sdk::{Client, SessionMeta, SessionTokens, SqliteStoreConfig};
 
 use crate::config::MatrixConfig;
 
@@ -17,9 +17,7 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     let homeserver = config.homeserver.as_deref().ok_or_else(|| anyhow!("MATRIX_HOMESERVER is not set"))?;
     let dir = &config.store_path;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
-    let client = Client::builder()
-        .homeserver_url(homeserver)
-        .sqlite_store(dir.join("sdk"), None)
+    let client = builder(homeserver, dir)
         .build()
         .await
         .with_context(|| format!("cannot set up the Matrix client for {homeserver}"))?;
@@ -61,7 +59,7 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
             }
         }
         // The token is gone but the device (and its keys in the store) can be kept.
-        let client = Client::builder().homeserver_url(homeserver).sqlite_store(dir.join("sdk"), None).build().await?;
+        let client = builder(homeserver, dir).build().await?;
         client
             .matrix_auth()
             .login_username(user, password.expose())
@@ -83,6 +81,13 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     save(dir, &client)?;
     tracing::info!(device = ?client.device_id(), "Matrix: logged in");
     Ok(client)
+}
+
+/// The SDK's stores, sized for a bot: the default pool (four connections per core, each with
+/// its own page cache, for three databases) is built for busy clients and costs tens of MB.
+fn builder(homeserver: &str, dir: &Path) -> matrix_sdk::ClientBuilder {
+    let config = SqliteStoreConfig::with_low_memory_config(dir.join("sdk")).pool_max_size(2);
+    Client::builder().homeserver_url(homeserver).sqlite_store_with_config_and_cache_path(config, None::<&Path>)
 }
 
 fn same_user(saved: &matrix_sdk::ruma::UserId, configured: &str) -> bool {

@@ -122,6 +122,8 @@ impl Store {
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // 1 MB of page cache per connection is plenty for a bot's tables.
+                        conn.execute("PRAGMA cache_size = -1024").await?;
                     }
                     Ok(())
                 })

@@ -34,6 +34,7 @@ pub fn help(req: &Request, content: &Content) -> Reply {
             ("move [meeting] <date> <new date> <time>", texts::help_move(l)),
             ("uncancel [meeting] <date>", texts::help_uncancel(l)),
             ("addmeeting <date> <time> [length] [zone] <title>", texts::help_addmeeting(l)),
+            ("remind here|off|list [meeting]", texts::help_remind(l)),
         ] {
             body.push_str(&format!("\n- `{}` — {what}", req.cmd(&placeholders(cmd, l))));
         }

@@ -1,0 +1,124 @@
+//! The running bot with Discord (a fake on loopback) and Matrix (a local Synapse) connected:
+//! start-up to ready, resident memory, and the `!meeting` round trip on Matrix asked back
+//! to back, measured from the homeserver's own timestamps (question → answer).
+//!
+//! Run: `cargo bench --bench bot` (needs Synapse in target/synapse-venv: `scripts/test`
+//! installs it).
+
+#[path = "../tests/common/fake_discord.rs"]
+mod fake_discord;
+#[path = "../tests/common/member.rs"]
+mod member;
+#[path = "../tests/common/synapse.rs"]
+mod synapse;
+
+use std::path::Path;
+use std::time::Instant;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const ASKS: usize = 200;
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let Some(hs) = synapse::Synapse::start().await else {
+            println!("Synapse is not installed: run scripts/test once, then this benchmark");
+            return;
+        };
+        hs.register("convoca", "bot-password", false);
+        hs.register("alice", "alice-password", false);
+        let fake = fake_discord::FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+
+        let started = Instant::now();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+            .arg("run")
+            .arg("--content")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"))
+            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("bot.db").display()))
+            .env("DISCORD_TOKEN", "fake-token")
+            .env("DISCORD_API_BASE", &fake.base)
+            .env("DISCORD_GUILD_ID", fake_discord::GUILD_ID)
+            .env("MATRIX_HOMESERVER", &hs.url)
+            .env("MATRIX_USER", "convoca")
+            .env("MATRIX_PASSWORD", "bot-password")
+            .env("MATRIX_STORE_PATH", dir.path().join("matrix"))
+            .env("CONVOCA_LOG", std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let pid = child.id().unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("convoca: ready") {
+                break;
+            }
+        }
+        let ready = started.elapsed();
+        fake.wait_call(0, "command registration", |c| c.method == "PUT" && c.path.ends_with("/commands")).await;
+        let discord_ready = started.elapsed();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if std::env::var_os("BENCH_BOT_LOG").is_some() {
+                    eprintln!("{line}");
+                }
+            }
+        });
+
+        let alice = member::Member::login(&hs, "alice", "alice-password").await;
+        let bot = matrix_sdk::ruma::UserId::parse(hs.user_id("convoca")).unwrap();
+        let room = alice.create_room(&[&bot], false).await;
+        alice.wait_joined(room.room_id(), &bot).await;
+        // Warm up once.
+        let q = alice.say(room.room_id(), "!help").await;
+        alice.wait("warm-up", |m| m.in_reply_to.as_ref() == Some(&q)).await;
+        let mut rtt = Vec::with_capacity(ASKS);
+        for _ in 0..ASKS {
+            let q = alice.say(room.room_id(), "!meeting").await;
+            let asked = alice.wait("question echo", |m| m.event_id == q).await.ts;
+            let answer = alice.wait("answer", |m| m.in_reply_to.as_ref() == Some(&q)).await.ts;
+            rtt.push(answer.saturating_sub(asked));
+        }
+        rtt.sort_unstable();
+        let p = |q: f64| rtt[((rtt.len() - 1) as f64 * q) as usize];
+        // Exercise Discord too before reading memory.
+        for _ in 0..20 {
+            let i = fake.command("meeting", serde_json::json!([]), ("111", "Ana"), "en-US", "0");
+            fake.dispatch("INTERACTION_CREATE", i).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        println!(
+            "start-up to ready: {:.2} s (Discord commands registered at {:.2} s)",
+            ready.as_secs_f64(),
+            discord_ready.as_secs_f64()
+        );
+        println!(
+            "!meeting round trip on Matrix, {ASKS} asked back to back (homeserver timestamps): p50 {} ms, p99 {} ms, max {} ms",
+            p(0.5),
+            p(0.99),
+            rtt.last().unwrap()
+        );
+        println!(
+            "resident memory: {:.1} MiB now, {:.1} MiB peak",
+            status_kib(pid, "VmRSS:") as f64 / 1024.0,
+            status_kib(pid, "VmHWM:") as f64 / 1024.0
+        );
+        if std::env::var_os("BENCH_BOT_SMAPS").is_some() {
+            println!("{}", std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default());
+        }
+        std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        let status = child.wait().await.unwrap();
+        println!("stopped on SIGTERM: {status}");
+    });
+}
