@@ -109,6 +109,13 @@ async fn commands_are_registered_with_spanish_names_options_and_permissions() {
     assert_eq!(find("signups")["default_member_permissions"], "8589934592");
     assert_eq!(find("signups")["dm_permission"], false);
     assert!(find("meeting").get("default_member_permissions").is_none_or(|p| p.is_null()));
+    // The bot counts the registration once Discord's answer to the PUT has come back, a moment
+    // after the fake recorded the call: wait for it, with a deadline.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while gateway.state.registrations.load(Ordering::Relaxed) == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the registration answer was never handled");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     assert_eq!(gateway.state.registrations.load(Ordering::Relaxed), 1);
     assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0);
     gateway.stop().await;
