@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use chrono::Duration;
-use common::fake_discord::{APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, message_json};
+use common::fake_discord::{APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, message_json};
 use common::*;
 use convoca::config::{DiscordConfig, Secret};
 use convoca::discord::Gateway;
@@ -17,17 +17,21 @@ use serde_json::{Value, json};
 
 async fn connect(engine: &Engine) -> (FakeDiscord, Gateway, DiscordConfig) {
     let fake = FakeDiscord::start().await;
-    let config = DiscordConfig {
+    let config = config_for(&fake);
+    let gateway = Gateway::start(&config, engine.clone()).await.unwrap();
+    fake.wait_identified(1).await;
+    (fake, gateway, config)
+}
+
+fn config_for(fake: &FakeDiscord) -> DiscordConfig {
+    DiscordConfig {
         token: Some("fake-token".parse::<Secret>().unwrap()),
         guild_id: Some(GUILD_ID.parse().unwrap()),
         organizer_role: Some("Organizers".into()),
         api_base: Some(fake.base.clone()),
         public_key: None,
         scheduled_events: false,
-    };
-    let gateway = Gateway::start(&config, engine.clone()).await.unwrap();
-    fake.wait_identified(1).await;
-    (fake, gateway, config)
+    }
 }
 
 fn callback_for(c: &common::fake_discord::Call, interaction: &Value) -> bool {
@@ -500,4 +504,119 @@ async fn the_built_binary_connects_through_discord_api_base() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
     assert!(!log.contains("fake-token"), "the token must never reach the log");
+}
+
+/// A scheduled event as Discord lists it.
+fn event_json(id: &str, creator: &str, name: &str, description: &str, start: &str, end: &str) -> Value {
+    json!({
+        "id": id, "guild_id": GUILD_ID, "channel_id": null, "creator_id": creator,
+        "name": name, "description": description,
+        "scheduled_start_time": start, "scheduled_end_time": end,
+        "privacy_level": 2, "status": 1, "entity_type": 3, "entity_id": null,
+        "entity_metadata": {"location": "Somewhere"}, "image": null
+    })
+}
+
+fn start_of(event: &Value) -> chrono::DateTime<chrono::Utc> {
+    at(event["scheduled_start_time"].as_str().expect("a start time"))
+}
+
+/// Waits (with a deadline) until the server's events satisfy `f`.
+async fn wait_events(fake: &FakeDiscord, what: &str, f: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let events = fake.events().await;
+        if f(&events) {
+            return events;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}; events: {events:#?}");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+fn monthly(events: &[Value]) -> Vec<&Value> {
+    events.iter().filter(|e| e["description"].as_str().is_some_and(|d| d.ends_with("/meeting monthly"))).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_events_follow_the_calendar() {
+    use convoca::reminders::ManualClock;
+    let engine = engine_on(&shipped()).await;
+    let fake = FakeDiscord::start().await;
+    // Already on the server: a member's own event, and one the bot made for a meeting that
+    // has since been removed from the content files.
+    let film = event_json(
+        "600000000000000001",
+        "111",
+        "Film night",
+        "Bring popcorn",
+        "2026-12-10T00:00:00Z",
+        "2026-12-10T02:00:00Z",
+    );
+    fake.add_event(film.clone()).await;
+    fake.add_event(event_json(
+        "600000000000000002",
+        BOT_ID,
+        "Weekly call",
+        "Gone\n\n/meeting weekly",
+        "2026-12-01T22:00:00Z",
+        "2026-12-01T23:00:00Z",
+    ))
+    .await;
+    let clock = ManualClock::new(at("2026-11-28T12:00:00Z"));
+    let config = DiscordConfig { scheduled_events: true, ..config_for(&fake) };
+    let gateway = Gateway::start_with_clock(&config, engine.clone(), Arc::new(clock.clone())).await.unwrap();
+
+    // The next monthly meeting appears as an external event; the stale one goes; the
+    // member's stays as it was.
+    let events = wait_events(&fake, "the monthly meeting's event", |e| {
+        e.len() == 2 && monthly(e).first().is_some_and(|m| start_of(m) == at("2026-12-07T22:00:00Z"))
+    })
+    .await;
+    assert!(events.contains(&film), "{events:#?}");
+    let ev = monthly(&events)[0].clone();
+    assert_eq!(ev["name"], "LA/CWG monthly meeting");
+    assert_eq!(ev["entity_type"], 3);
+    assert_eq!(ev["privacy_level"], 2);
+    assert_eq!(ev["entity_metadata"]["location"], "Zoom");
+    assert_eq!(at(ev["scheduled_end_time"].as_str().unwrap()), at("2026-12-07T23:30:00Z"));
+    assert!(
+        ev["description"].as_str().unwrap().contains("Reunión")
+            || ev["description"].as_str().unwrap().contains("bienvenidas")
+    );
+    let id = ev["id"].clone();
+
+    // An organizer cancels that date from Discord: the same event moves to January.
+    let cancel = |verb: &str| {
+        fake.command(
+            verb,
+            json!([{"name": "date", "type": 3, "value": "2026-12-07"}]),
+            ("555", "Eva"),
+            "en-US",
+            "8589934592",
+        )
+    };
+    interact(&fake, cancel("cancel")).await;
+    wait_events(&fake, "the event moved past the cancelled date", |e| {
+        monthly(e).first().is_some_and(|m| start_of(m) == at("2027-01-04T22:00:00Z") && m["id"] == id)
+    })
+    .await;
+    // … and back when the cancellation is undone.
+    interact(&fake, cancel("uncancel")).await;
+    wait_events(&fake, "the event back on 7 December", |e| {
+        monthly(e).first().is_some_and(|m| start_of(m) == at("2026-12-07T22:00:00Z"))
+    })
+    .await;
+
+    // Once the meeting has ended, the event is moved on to the next one, by the clock alone.
+    clock.set(at("2026-12-07T23:31:00Z"));
+    let events = wait_events(&fake, "the event moved to January after the meeting", |e| {
+        monthly(e).first().is_some_and(|m| start_of(m) == at("2027-01-04T22:00:00Z"))
+    })
+    .await;
+    assert_eq!(monthly(&events).len(), 1, "one event per meeting, never a second");
+    let creates =
+        fake.calls().await.iter().filter(|c| c.method == "POST" && c.path.ends_with("/scheduled-events")).count();
+    assert_eq!(creates, 1, "moved, not remade: members' Interested carries over");
+    gateway.stop().await;
 }

@@ -11,9 +11,11 @@ use serenity::all::{
 use serenity::async_trait;
 
 use super::commands;
+use super::events::EventSync;
 use super::interaction::{Answer, Bot, Via};
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
+use crate::reminders::{Clock, SystemClock};
 
 /// Counters and flags shared with health checks, metrics and tests.
 #[derive(Default, Debug)]
@@ -42,6 +44,7 @@ pub struct Gateway {
     pub state: Arc<GatewayState>,
     shards: Arc<ShardManager>,
     task: tokio::task::JoinHandle<()>,
+    events: Option<Arc<OnceLock<EventSync>>>,
 }
 
 /// The REST client: to Discord, or to `DISCORD_API_BASE` when set. serenity only honours a
@@ -58,6 +61,16 @@ struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
     guild: Option<GuildId>,
     state: Arc<GatewayState>,
+    /// Set when scheduled events are on: started at the first ready, once.
+    events: Option<Events>,
+}
+
+/// Scheduled events, when `DISCORD_SCHEDULED_EVENTS` is on.
+#[derive(Clone)]
+struct Events {
+    engine: Engine,
+    clock: Arc<dyn Clock>,
+    sync: Arc<OnceLock<EventSync>>,
 }
 
 #[async_trait]
@@ -78,6 +91,23 @@ impl EventHandler for Handler {
                 );
             }
             Err(e) => tracing::error!(error = %e, "Discord: cannot register commands"),
+        }
+        if let Some(events) = &self.events
+            && events.sync.get().is_none()
+        {
+            // The configured server, or every server the bot is in.
+            let guilds = match self.guild {
+                Some(g) => vec![g],
+                None => ready.guilds.iter().map(|g| g.id).collect(),
+            };
+            let sync = EventSync::start(
+                events.engine.clone(),
+                Arc::clone(&ctx.http),
+                guilds,
+                ready.user.id,
+                Arc::clone(&events.clock),
+            );
+            let _ = events.sync.set(sync);
         }
     }
 
@@ -132,6 +162,15 @@ impl RawEventHandler for Unknowns {
 impl Gateway {
     /// Connects (in the background) and returns at once.
     pub async fn start(config: &DiscordConfig, engine: Engine) -> anyhow::Result<Gateway> {
+        Gateway::start_with_clock(config, engine, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Gateway::start`], with scheduled events following `clock` (tests move it by hand).
+    pub async fn start_with_clock(
+        config: &DiscordConfig,
+        engine: Engine,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Gateway> {
         let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
         let state = Arc::new(GatewayState::default());
         // The client owns its REST client; the gateway URL is discovered through it, so the
@@ -139,8 +178,13 @@ impl Gateway {
         // The handler needs the bot, and the bot the client's REST client: it is filled in
         // once the client exists, before it connects.
         let cell = Arc::new(OnceLock::new());
-        let handler =
-            Handler { bot: Arc::clone(&cell), guild: config.guild_id.map(GuildId::new), state: Arc::clone(&state) };
+        let events = config.scheduled_events.then(|| Events { engine: engine.clone(), clock, sync: Arc::default() });
+        let handler = Handler {
+            bot: Arc::clone(&cell),
+            guild: config.guild_id.map(GuildId::new),
+            state: Arc::clone(&state),
+            events: events.clone(),
+        };
         let client = ClientBuilder::new_with_http(http_client(config, &token), GatewayIntents::GUILDS)
             .raw_event_handler(Unknowns(Arc::clone(&state)))
             .event_handler(handler)
@@ -156,11 +200,14 @@ impl Gateway {
                 tracing::error!(error = %e, "Discord: the gateway connection ended");
             }
         });
-        Ok(Gateway { http, bot, state, shards, task })
+        Ok(Gateway { http, bot, state, shards, task, events: events.map(|e| e.sync) })
     }
 
     /// Closes the connection.
     pub async fn stop(self) {
+        if let Some(sync) = self.events.as_ref().and_then(|e| e.get()) {
+            sync.stop();
+        }
         self.shards.shutdown_all().await;
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.task).await;
     }

@@ -3,6 +3,7 @@
 //! engine replies into embeds; everything else is the engine's.
 
 pub mod commands;
+pub mod events;
 mod gateway;
 pub mod interaction;
 pub mod render;

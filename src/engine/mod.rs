@@ -42,6 +42,7 @@ struct Inner {
     overrides: overrides::OverridesCache,
     counts: overrides::CountsCache,
     changed: Arc<tokio::sync::Notify>,
+    calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
 }
 
@@ -56,6 +57,7 @@ impl Engine {
                 overrides: Default::default(),
                 counts: Default::default(),
                 changed: Arc::new(tokio::sync::Notify::new()),
+                calendar: tokio::sync::watch::Sender::new(0),
                 metrics: Arc::default(),
             }),
         }
@@ -87,6 +89,12 @@ impl Engine {
         Arc::clone(&self.inner.changed)
     }
 
+    /// Changes whenever [`Engine::notify_changed`] is called, for every listener at once
+    /// (the scheduler has [`Engine::changed`] to itself): Discord's scheduled events follow it.
+    pub fn calendar_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.calendar.subscribe()
+    }
+
     /// Forgets cached sign-up counts (after an adapter changed sign-ups in the store
     /// directly).
     pub fn signups_changed(&self) {
@@ -97,6 +105,7 @@ impl Engine {
     pub fn notify_changed(&self) {
         self.inner.overrides.invalidate();
         self.inner.changed.notify_one();
+        self.inner.calendar.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// The organizers' calendar changes, cached for [`FRESH_FOR`].

@@ -44,6 +44,7 @@ struct Shared {
     ws_url: Mutex<String>,
     nonces: Mutex<HashMap<String, Value>>,
     created: Mutex<Vec<Value>>,
+    events: Mutex<Vec<Value>>,
 }
 
 /// The fake server.
@@ -74,6 +75,16 @@ impl FakeDiscord {
 
     pub async fn calls(&self) -> Vec<Call> {
         self.shared.calls.lock().await.clone()
+    }
+
+    /// The server's scheduled events as they stand.
+    pub async fn events(&self) -> Vec<Value> {
+        self.shared.events.lock().await.clone()
+    }
+
+    /// Adds an event someone else made (a member, by hand).
+    pub async fn add_event(&self, event: Value) {
+        self.shared.events.lock().await.push(event);
     }
 
     /// Messages actually created in channels (after nonce de-duplication).
@@ -265,6 +276,37 @@ async fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> R
             }
             shared.created.lock().await.push(msg.clone());
             json(msg)
+        }
+        ("GET", ["guilds", _, "scheduled-events"]) => json(Value::Array(shared.events.lock().await.clone())),
+        ("POST", ["guilds", guild, "scheduled-events"]) => {
+            let mut event = body.clone();
+            event["id"] = json!(shared.ids.fetch_add(1, Ordering::SeqCst).to_string());
+            event["guild_id"] = json!(guild);
+            event["creator_id"] = json!(BOT_ID);
+            event["channel_id"] = Value::Null;
+            event["status"] = json!(1);
+            event["entity_id"] = Value::Null;
+            event["image"] = Value::Null;
+            shared.events.lock().await.push(event.clone());
+            json(event)
+        }
+        ("PATCH", ["guilds", _, "scheduled-events", id]) => {
+            let mut events = shared.events.lock().await;
+            let Some(event) = events.iter_mut().find(|e| e["id"] == *id) else {
+                return (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"message": "Unknown Guild Scheduled Event", "code": 10070})),
+                )
+                    .into_response();
+            };
+            for (k, v) in body.as_object().cloned().unwrap_or_default() {
+                event[k.as_str()] = v;
+            }
+            json(event.clone())
+        }
+        ("DELETE", ["guilds", _, "scheduled-events", id]) => {
+            shared.events.lock().await.retain(|e| e["id"] != *id);
+            StatusCode::NO_CONTENT.into_response()
         }
         ("GET", ["guilds", _, "roles"]) => json(json!([
             {"id": "700000000000000009", "name": "Organizers", "color": 0,
