@@ -18,6 +18,7 @@ use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const ASKS: usize = 200;
+const ECHOES: usize = 100;
 
 fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -92,6 +93,37 @@ fn main() {
         }
         rtt.sort_unstable();
         let p = |q: f64| rtt[((rtt.len() - 1) as f64 * q) as usize];
+
+        // For comparison: a plain matrix-sdk client (the usual `sync` loop, default settings)
+        // that does nothing but echo, on the same homeserver and room, measured the same way.
+        // It shows what the homeserver and a stock SDK client cost before any bot work.
+        hs.register("echo", "echo-password", false);
+        let echo = member::Member::login(&hs, "echo", "echo-password").await;
+        let echo_id = echo.user_id();
+        room.invite_user_by_id(&echo_id).await.unwrap();
+        alice.wait_joined(room.room_id(), &echo_id).await;
+        let echoing = {
+            let echo_room = room.room_id().to_owned();
+            let alice_id = alice.user_id();
+            tokio::spawn(async move {
+                for i in 0..ECHOES {
+                    let body = format!("ping {i}");
+                    echo.wait("a ping", |m| m.sender == alice_id && m.body == body).await;
+                    echo.say(&echo_room, &format!("pong {i}")).await;
+                }
+            })
+        };
+        let mut floor = Vec::with_capacity(ECHOES);
+        for i in 0..ECHOES {
+            let q = alice.say(room.room_id(), &format!("ping {i}")).await;
+            let asked = alice.wait("ping echo", |m| m.event_id == q).await.ts;
+            let pong = format!("pong {i}");
+            let answer = alice.wait("pong", |m| m.body == pong).await.ts;
+            floor.push(answer.saturating_sub(asked));
+        }
+        echoing.await.unwrap();
+        floor.sort_unstable();
+        let f = |q: f64| floor[((floor.len() - 1) as f64 * q) as usize];
         // Exercise Discord too before reading memory.
         for _ in 0..20 {
             let i = fake.command("meeting", serde_json::json!([]), ("111", "Ana"), "en-US", "0");
@@ -108,6 +140,12 @@ fn main() {
             p(0.5),
             p(0.99),
             rtt.last().unwrap()
+        );
+        println!(
+            "for comparison, a stock matrix-sdk client that only echoes, {ECHOES} back to back: p50 {} ms, p99 {} ms, max {} ms",
+            f(0.5),
+            f(0.99),
+            floor.last().unwrap()
         );
         println!(
             "resident memory: {:.1} MiB now, {:.1} MiB peak",
