@@ -53,7 +53,8 @@ pub async fn postgres_store() -> Option<Store> {
     Some(Store::open(Some(&url)).await.expect("postgres opens"))
 }
 
-/// The URL of a fresh, empty PostgreSQL database, dropped when the test process ends.
+/// The URL of a fresh, empty PostgreSQL database. It outlives the test (dropping it while the
+/// test's pool closes raced); `scripts/test` drops those of earlier runs before testing.
 pub fn postgres_url() -> Option<String> {
     let Ok(admin) = std::env::var("CONVOCA_TEST_POSTGRES_URL") else {
         if std::env::var("CONVOCA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
