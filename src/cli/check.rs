@@ -9,11 +9,11 @@ pub fn check(global: &Global) -> ExitCode {
     match crate::content::load(&global.content, chrono::Utc::now()) {
         Ok(c) => {
             println!(
-                "{}: ok — {} meeting(s), {} campaign(s), {} briefing(s)",
+                "{}: ok — {}, {}, {}",
                 global.content.display(),
-                c.meetings.len(),
-                c.campaigns.len(),
-                c.briefings.len()
+                counted(c.meetings.len(), "meeting"),
+                counted(c.campaigns.len(), "campaign"),
+                counted(c.briefings.len(), "briefing")
             );
             ExitCode::SUCCESS
         }
@@ -21,8 +21,13 @@ pub fn check(global: &Global) -> ExitCode {
             for e in &errors.0 {
                 eprintln!("error: {e}");
             }
-            eprintln!("{} error(s) in {}", errors.0.len(), global.content.display());
+            eprintln!("{} in {}", counted(errors.0.len(), "error"), global.content.display());
             ExitCode::from(super::BAD_CONTENT)
         }
     }
+}
+
+/// "1 meeting", "5 campaigns".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

@@ -19,6 +19,12 @@ macro_rules! texts {
     };
 }
 
+/// `one` for a count of 1, otherwise `many` with `{n}` filled: both languages put the
+/// singular at exactly 1 ("0 sign-ups", "0 inscripciones").
+pub fn count(n: usize, one: fn(Locale) -> &'static str, many: fn(Locale) -> &'static str, locale: Locale) -> String {
+    if n == 1 { one(locale).to_string() } else { fill(many(locale), &[("n", &n.to_string())]) }
+}
+
 /// Replaces each `{key}` in `template` by its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
@@ -114,14 +120,20 @@ texts! {
     forget_nothing => "convoca stores nothing about you on {platform}.", "convoca no guarda nada sobre ti en {platform}.";
     forget_done => "Erased: {what}. convoca no longer stores anything about you on {platform}.", "Borrado: {what}. convoca ya no guarda nada sobre ti en {platform}.";
     your_name => "your name", "tu nombre";
-    n_signups => "{n} sign-up(s)", "{n} inscripción(es)";
-    n_authored => "your name on {n} organizer record(s)", "tu nombre en {n} registro(s) de organización";
+    one_signup => "1 sign-up", "1 inscripción";
+    n_signups => "{n} sign-ups", "{n} inscripciones";
+    one_authored => "your name on 1 organizer record", "tu nombre en 1 registro de organización";
+    n_authored => "your name on {n} organizer records", "tu nombre en {n} registros de organización";
 
     organizers_only => "Sorry, only organizers can do that. If you help organize {group}, ask an admin for the organizer role.", "Lo siento, solo el equipo organizador puede hacer eso. Si ayudas a organizar {group}, pide el rol de organización a quien administra.";
     roster_title => "Sign-ups: {campaign}", "Inscripciones: {campaign}";
     roster_empty => "Nobody has signed up yet.", "Todavía no se apuntó nadie.";
-    roster_total => "{n} sign-up(s) from {people} people.", "{n} inscripción(es) de {people} personas.";
-    export_ready => "The roster of **{campaign}** as CSV: {n} row(s).", "La lista de **{campaign}** en CSV: {n} fila(s).";
+    roster_total => "{signups} from {people}.", "{signups} de {people}.";
+    one_person => "1 person", "1 persona";
+    n_people => "{n} people", "{n} personas";
+    export_ready => "The roster of **{campaign}** as CSV: {rows}.", "La lista de **{campaign}** en CSV: {rows}.";
+    one_row => "1 row", "1 fila";
+    n_rows => "{n} rows", "{n} filas";
 
     which_date => "Give the meeting's date, like `{cmd}`.", "Indica la fecha de la reunión, como `{cmd}`.";
     bad_date => "`{text}` is not a date like 2026-12-07.", "`{text}` no es una fecha como 2026-12-07.";
@@ -164,5 +176,23 @@ mod tests {
     fn fill_replaces_every_placeholder() {
         assert_eq!(fill(unknown_command(Locale::Es), &[("word", "/x")]), "No conozco `/x`.");
         assert_eq!(fill("{a}{a}{b}", &[("a", "1"), ("b", "2")]), "112");
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, one_signup, n_signups, Locale::En), "1 sign-up");
+        assert_eq!(count(0, one_signup, n_signups, Locale::En), "0 sign-ups");
+        assert_eq!(count(2, one_signup, n_signups, Locale::Es), "2 inscripciones");
+        assert_eq!(count(1, one_person, n_people, Locale::Es), "1 persona");
+        assert_eq!(
+            fill(
+                roster_total(Locale::En),
+                &[
+                    ("signups", &count(3, one_signup, n_signups, Locale::En)),
+                    ("people", &count(1, one_person, n_people, Locale::En))
+                ]
+            ),
+            "3 sign-ups from 1 person."
+        );
     }
 }

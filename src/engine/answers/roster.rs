@@ -63,10 +63,9 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
         reply = reply.block(Block::List { label: format!("{title} ({})", items.len()), items });
     }
     let people = people(&entries);
-    Ok(reply.block(Block::Note(fill(
-        texts::roster_total(l),
-        &[("n", &entries.len().to_string()), ("people", &people.to_string())],
-    ))))
+    let signups = texts::count(entries.len(), texts::one_signup, texts::n_signups, l);
+    let people = texts::count(people, texts::one_person, texts::n_people, l);
+    Ok(reply.block(Block::Note(fill(texts::roster_total(l), &[("signups", &signups), ("people", &people)]))))
 }
 
 fn people(entries: &[RosterEntry]) -> usize {
@@ -92,7 +91,10 @@ pub async fn export(req: &Request, content: &Content, store: &Store, campaign: O
     };
     let mut reply = Reply::private().tone(Tone::Done).text(fill(
         texts::export_ready(req.locale),
-        &[("campaign", c.title.get(req.locale)), ("n", &entries.len().to_string())],
+        &[
+            ("campaign", c.title.get(req.locale)),
+            ("rows", &texts::count(entries.len(), texts::one_row, texts::n_rows, req.locale)),
+        ],
     ));
     reply.attachment = Some(Attachment {
         filename: format!("{}-signups-{}.csv", c.slug, req.now.format("%Y-%m-%d")),

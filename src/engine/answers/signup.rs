@@ -170,10 +170,10 @@ fn describe(req: &Request, e: &Erased) -> String {
         parts.push(texts::your_name(l).to_string());
     }
     if e.signups > 0 {
-        parts.push(fill(texts::n_signups(l), &[("n", &e.signups.to_string())]));
+        parts.push(texts::count(e.signups as usize, texts::one_signup, texts::n_signups, l));
     }
     if e.authored > 0 {
-        parts.push(fill(texts::n_authored(l), &[("n", &e.authored.to_string())]));
+        parts.push(texts::count(e.authored as usize, texts::one_authored, texts::n_authored, l));
     }
     parts.join(", ")
 }
