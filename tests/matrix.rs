@@ -150,6 +150,19 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
     let marker = w.alice.say(&room, "!help").await;
     w.alice.wait("help", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&marker)).await;
     assert_eq!(w.alice.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("usual time")), 0);
+
+    // Several commands at once (often in one sync): every one answered, in the order asked.
+    let mut asked = Vec::new();
+    for cmd in ["!mission", "!campaign", "!coyuntura", "!help"] {
+        asked.push(w.alice.say(&room, cmd).await);
+    }
+    let mut answered = Vec::new();
+    for q in &asked {
+        let a =
+            w.alice.wait("each answer", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(q)).await;
+        answered.push((a.ts, a.event_id));
+    }
+    assert!(answered.windows(2).all(|p| p[0].0 <= p[1].0), "answers in the order asked: {answered:?}");
     w.bot.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! What the bot does with Matrix events: answers commands, signs up on ✅ reactions (and
 //! withdraws when they are removed), and joins rooms it is invited to by allowed people.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -9,9 +10,10 @@ use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMember
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
-use matrix_sdk::ruma::{EventId, OwnedUserId, UserId};
+use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use serde_json::{Value, json};
+use tokio::sync::mpsc;
 
 use super::render::render;
 use crate::engine::{Button, Command, Engine, Platform, Reply, Request, Visibility, language_of};
@@ -35,6 +37,16 @@ pub struct MatrixBot {
     pub allowed_inviters: Vec<String>,
     /// Power level from which a member is an organizer in a room.
     pub organizer_power: i64,
+    /// Commands waiting for their answer, one queue per room (see [`MatrixBot::on_message`]).
+    pub(crate) queues: std::sync::Mutex<HashMap<OwnedRoomId, mpsc::UnboundedSender<Asked>>>,
+}
+
+/// A command someone asked in a room, waiting in that room's queue.
+pub(crate) struct Asked {
+    ev: OriginalSyncRoomMessageEvent,
+    room: Room,
+    command: Command,
+    locale: Option<Locale>,
 }
 
 impl MatrixBot {
@@ -79,13 +91,46 @@ impl MatrixBot {
         });
     }
 
-    /// Answers a command in a message.
+    /// Takes a command from a message and queues it for its room. The SDK runs handlers inside
+    /// the sync loop, one after the other: answering here would hold up the next sync, and
+    /// every other room, for as long as the answer takes to send (30–40 ms on a local Synapse,
+    /// far more when a direct room must be created first). Each room's queue keeps its
+    /// answers in the order they were asked.
     pub async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
         if ev.sender == self.me || room.state() != RoomState::Joined {
             return;
         }
         let MessageType::Text(text) = &ev.content.msgtype else { return };
         let Some((command, locale)) = self.addressed(&text.body) else { return };
+        self.enqueue(Asked { ev, room, command, locale });
+    }
+
+    fn enqueue(self: &Arc<Self>, asked: Asked) {
+        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        let room_id = asked.room.room_id().to_owned();
+        let asked = match queues.get(&room_id) {
+            Some(queue) => match queue.send(asked) {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(asked)) => asked,
+            },
+            None => asked,
+        };
+        let (queue, mut waiting) = mpsc::unbounded_channel();
+        let _ = queue.send(asked);
+        queues.insert(room_id, queue);
+        // The worker holds the bot weakly: when the bot goes, its workers end.
+        let bot = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Some(asked) = waiting.recv().await {
+                let Some(bot) = bot.upgrade() else { return };
+                bot.answer(asked).await;
+            }
+        });
+    }
+
+    /// Answers one queued command.
+    async fn answer(&self, asked: Asked) {
+        let Asked { ev, room, command, locale } = asked;
         let t0 = std::time::Instant::now();
         let since_sent = chrono::Utc::now().timestamp_millis() - i64::from(ev.origin_server_ts.0);
         let mut req = self.request(&room, &ev.sender, command).await;

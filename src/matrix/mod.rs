@@ -66,6 +66,7 @@ impl Matrix {
             me,
             allowed_inviters: config.allowed_inviters.clone(),
             organizer_power: config.organizer_power,
+            queues: Default::default(),
         });
         // Invites that arrived while the bot was away are still pending: handle them now.
         for room in client.invited_rooms() {
