@@ -253,6 +253,8 @@ async fn a_subscription_added_while_the_scheduler_sleeps_wakes_it() {
     assert_eq!(posts[0].1.channel, "333");
     let text = convoca::console::render(&posts[0].1.reply);
     assert!(text.contains("Recordatorio: Reunión mensual del GT-ALC"), "in the channel's language: {text}");
+    // The post is counted once it is recorded sent, a moment after the sender saw it.
+    wait_status(&mut run.status, "the post recorded as sent", |s| s.sent == 1).await;
     // `remind off` stops the next one.
     organizer(&engine, "/remind off", Some("333"), clock_now(&clock)).await;
     let s = wait_status(&mut run.status, "nothing left", |s| {
