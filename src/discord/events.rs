@@ -245,25 +245,25 @@ async fn run(engine: Engine, http: Arc<Http>, guilds: Vec<GuildId>, bot: UserId,
     loop {
         let now = clock.now();
         // Without the calendar nothing is touched: an empty wish list would remove every event.
-        let wanted = match engine.overrides().await {
-            Ok(overrides) => Some(wanted(&engine.content().current(), &overrides, now)),
+        let (wanted, ok) = match engine.overrides().await {
+            Ok(overrides) => {
+                let wanted = wanted(&engine.content().current(), &overrides, now);
+                let mut ok = true;
+                for &guild in &guilds {
+                    ok &= sync_guild(&http, guild, bot, &wanted).await;
+                }
+                (wanted, ok)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "Discord events: cannot read the calendar; trying again later");
-                None
+                (Vec::new(), false)
             }
         };
-        let mut retry = wanted.is_none();
-        let wanted = wanted.unwrap_or_default();
-        if !retry {
-            for &guild in &guilds {
-                retry |= !sync_guild(&http, guild, bot, &wanted).await;
-            }
-        }
         // Next pass: when the calendar changes, when an occurrence starts (nothing to do
         // then but stop touching it) or ends (its meeting then needs the next occurrence's
         // event), or after a while in case of hand edits; after a failure (Discord down,
         // Manage Events missing) again in 1, 2, 4 … minutes.
-        failures = if retry { failures.saturating_add(1) } else { 0 };
+        failures = if ok { 0 } else { failures.saturating_add(1) };
         let soonest = wanted
             .iter()
             .map(|w| if w.under_way { w.end } else { w.start - LEAD })

@@ -41,7 +41,6 @@ struct Inner {
     settings: Settings,
     overrides: overrides::OverridesCache,
     counts: overrides::CountsCache,
-    changed: Arc<tokio::sync::Notify>,
     calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
 }
@@ -56,7 +55,6 @@ impl Engine {
                 settings,
                 overrides: Default::default(),
                 counts: Default::default(),
-                changed: Arc::new(tokio::sync::Notify::new()),
                 calendar: tokio::sync::watch::Sender::new(0),
                 metrics: Arc::default(),
             }),
@@ -83,28 +81,22 @@ impl Engine {
         &self.inner.metrics
     }
 
-    /// Signalled whenever something reminders depend on changes here (calendar changes,
-    /// subscriptions, reloaded content), so the scheduler wakes and plans again.
-    pub fn changed(&self) -> Arc<tokio::sync::Notify> {
-        Arc::clone(&self.inner.changed)
-    }
-
-    /// Changes whenever [`Engine::notify_changed`] is called, for every listener at once
-    /// (the scheduler has [`Engine::changed`] to itself): Discord's scheduled events follow it.
+    /// Moves whenever something the calendar or reminders depend on changes here (calendar
+    /// changes, subscriptions, reloaded content), for every listener at once: the reminder
+    /// scheduler and Discord's scheduled events wake on it and plan again.
     pub fn calendar_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.inner.calendar.subscribe()
     }
 
-    /// Forgets cached sign-up counts (after an adapter changed sign-ups in the store
-    /// directly).
+    /// Forgets cached sign-up counts (after a sign-up changed, through a command or an
+    /// adapter writing to the store directly).
     pub fn signups_changed(&self) {
         self.inner.counts.invalidate();
     }
 
-    /// Tells the scheduler to plan again.
+    /// Tells every listener of [`Engine::calendar_changes`] to plan again.
     pub fn notify_changed(&self) {
         self.inner.overrides.invalidate();
-        self.inner.changed.notify_one();
         self.inner.calendar.send_modify(|n| *n = n.wrapping_add(1));
     }
 
@@ -141,7 +133,7 @@ impl Engine {
         if is_organizer_command(&req.command) && !req.organizer {
             return Ok(help::organizers_only(req, content));
         }
-        Ok(match &req.command {
+        let reply = match &req.command {
             Command::Help | Command::Empty => help::help(req, content),
             Command::Mission => mission::mission(req, content),
             Command::Meeting { meeting } => {
@@ -165,21 +157,13 @@ impl Engine {
             }
             Command::Briefing { briefing } => briefing::briefing(req, content, briefing.as_deref()),
             Command::SignUp { campaign, action } => {
-                let reply = signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?;
-                self.inner.counts.invalidate();
-                reply
+                signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?
             }
             Command::Withdraw { campaign, action } => {
-                let reply = signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?;
-                self.inner.counts.invalidate();
-                reply
+                signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
             }
             Command::MySignUps => signup::mine(req, content, store).await?,
-            Command::ForgetMe { confirmed } => {
-                let reply = signup::forget_me(req, store, *confirmed).await?;
-                self.inner.counts.invalidate();
-                reply
-            }
+            Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
             Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
             Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
             Command::Cancel { args }
@@ -201,7 +185,11 @@ impl Engine {
             }
             Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
             Command::TooLong { bytes } => help::too_long(req, *bytes),
-        })
+        };
+        if matches!(req.command, Command::SignUp { .. } | Command::Withdraw { .. } | Command::ForgetMe { .. }) {
+            self.signups_changed();
+        }
+        Ok(reply)
     }
 }
 

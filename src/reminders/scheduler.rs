@@ -3,9 +3,9 @@
 //!
 //! No polling: each pass plans what is due, computes the next instant anything will be, and
 //! sleeps until then, or until content, calendar changes or subscriptions change (the
-//! engine's `changed` signal), or shutdown. Reminders are claimed a moment ahead of their
-//! instant so that posting them is not delayed by the database: a thousand reminders due in
-//! the same second go out within milliseconds of it.
+//! engine's `calendar_changes`), a post is to be retried, or shutdown. Reminders are claimed
+//! a moment ahead of their instant so that posting them is not delayed by the database: a
+//! thousand reminders due in the same second go out within milliseconds of it.
 //!
 //! Exactly once: a reminder is claimed with a lease before it is sent; a process that dies
 //! between claim and send leaves the lease to expire, and the next claimant sends it with the
@@ -105,6 +105,8 @@ struct Ctx {
     status: watch::Sender<Status>,
     /// Keys this process has settled or holds in a task: not looked up again.
     done: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// Wakes the loop to plan a retry after a post failed for a passing reason.
+    retry: tokio::sync::Notify,
 }
 
 /// One reminder ready to go out.
@@ -136,6 +138,7 @@ impl Scheduler {
                 config,
                 status: watch::Sender::new(Status::default()),
                 done: Mutex::new(HashMap::new()),
+                retry: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -155,7 +158,7 @@ impl Scheduler {
     /// next start) posts them without waiting for the lease.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let ctx = self.ctx;
-        let changed = ctx.engine.changed();
+        let mut changes = ctx.engine.calendar_changes();
         let mut tasks: JoinSet<Option<String>> = JoinSet::new();
         let mut watermark = ctx.clock.now() - ctx.config.lookback;
         tracing::info!(id = %ctx.me, "reminder scheduler started");
@@ -177,7 +180,8 @@ impl Scheduler {
             });
             tokio::select! {
                 _ = ctx.clock.sleep_until(wake) => {}
-                _ = changed.notified() => {}
+                _ = changes.changed() => {}
+                _ = ctx.retry.notified() => {}
                 _ = shutdown.changed() => {}
             }
             ctx.status.send_modify(|s| s.sleeping_until = None);
@@ -426,7 +430,7 @@ impl Ctx {
                 }
                 self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
                 self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
-                self.engine.changed().notify_one();
+                self.retry.notify_one();
             }
             Err(e) => {
                 tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
