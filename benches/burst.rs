@@ -35,6 +35,7 @@ async fn burst(label: &str, url: &str) {
         engine.clone(),
         Arc::new(convoca::discord::http_client(&config, "")),
         None,
+        vec![serenity::all::GuildId::new(fake_discord::GUILD_ID.parse().unwrap())],
     ));
     let verifier = Arc::new(
         convoca::discord::verify::InteractionVerifier::new(&hex::encode(key.verifying_key().to_bytes())).unwrap(),

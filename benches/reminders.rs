@@ -70,7 +70,7 @@ async fn subscribe(store: &Store, channels: usize, meeting: &str) {
             meeting: meeting.into(),
             locale: convoca::locale::Locale::En,
         };
-        store.subscribe(&sub, &by, now).await.unwrap();
+        store.subscribe(&sub, &by, "console", now).await.unwrap();
     }
 }
 

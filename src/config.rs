@@ -158,7 +158,14 @@ pub struct DiscordConfig {
     /// The bot token from the Discord developer portal. Discord is off without it.
     #[arg(long = "discord-token", env = "DISCORD_TOKEN", hide_env_values = true)]
     pub token: Option<Secret>,
-    /// Register commands in this server only (instant; for testing). Global otherwise.
+    /// The group's home server(s) on Discord, by id, comma-separated. Organizer standing is
+    /// read there and only there; commands are registered and scheduled events kept there. In
+    /// any other server the bot answers public questions only and records nothing. Required
+    /// when Discord is on.
+    #[arg(long = "discord-home", env = "DISCORD_HOME_GUILDS", value_delimiter = ',')]
+    pub home: Vec<u64>,
+    /// The older name of a single home server (it used to mean "register commands in this
+    /// server only"); added to `DISCORD_HOME_GUILDS`.
     #[arg(long = "discord-guild-id", env = "DISCORD_GUILD_ID")]
     pub guild_id: Option<u64>,
     /// The role (id or name) that makes a member an organizer, besides Manage Events and
@@ -208,19 +215,152 @@ pub struct MatrixConfig {
     /// Where the Matrix client keeps its sync position, encryption keys and session.
     #[arg(long = "matrix-store-path", env = "MATRIX_STORE_PATH", default_value = "matrix-store")]
     pub store_path: PathBuf,
-    /// Who may invite the bot into rooms: server names and user ids, comma-separated.
-    /// Default: the bot's own server.
-    #[arg(long = "matrix-allowed-inviters", env = "MATRIX_ALLOWED_INVITERS", value_delimiter = ',')]
-    pub allowed_inviters: Vec<String>,
-    /// The power level in a room from which a member is an organizer there.
+    /// The group's home room(s), comma-separated: room ids (`!abc:example.org`) or aliases
+    /// (`#lacwg:example.org`). An alias is resolved once and the room id pinned in the
+    /// database; a later change of its target is refused. Organizer standing is read in these
+    /// rooms only, and invitations are accepted only to them and to direct chats from their
+    /// members. Required when Matrix is on.
+    #[arg(long = "matrix-home", env = "MATRIX_HOME_ROOMS", value_delimiter = ',')]
+    pub home: Vec<String>,
+    /// The power level in a home room from which a member is an organizer (a room's creator
+    /// always is). At least 1.
     #[arg(long = "matrix-organizer-power", env = "MATRIX_ORGANIZER_POWER", default_value_t = 50)]
     pub organizer_power: i64,
 }
 
+impl DiscordConfig {
+    /// The home servers: `DISCORD_HOME_GUILDS` and `DISCORD_GUILD_ID` together, each once.
+    pub fn homes(&self) -> Vec<u64> {
+        let mut all = self.home.clone();
+        all.extend(self.guild_id);
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    /// Refuses settings that cannot work, with one line saying which and why. Only checked
+    /// when Discord is on (a token is set), except for values that are wrong in any case.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.home.contains(&0) || self.guild_id == Some(0) {
+            return Err("DISCORD_HOME_GUILDS / DISCORD_GUILD_ID: 0 is not a Discord server id".into());
+        }
+        if let Some(role) = &self.organizer_role {
+            let role = role.trim();
+            if role.is_empty() || role == "0" {
+                return Err(format!("DISCORD_ORGANIZER_ROLE: `{role}` is not a role id or name"));
+            }
+            if role.chars().all(|c| c.is_ascii_digit()) && role.parse::<u64>().is_err() {
+                return Err(format!("DISCORD_ORGANIZER_ROLE: `{role}` is too large for a role id"));
+            }
+        }
+        if let Some(base) = &self.api_base
+            && !is_http_url(base)
+        {
+            return Err(format!("DISCORD_API_BASE: `{base}` is not an http:// or https:// address"));
+        }
+        if let Some(key) = &self.public_key {
+            let key = key.trim();
+            if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err("DISCORD_PUBLIC_KEY must be 64 hexadecimal digits (the developer portal's Public Key)".into());
+            }
+        }
+        if (self.token.is_some() || self.public_key.is_some()) && self.homes().is_empty() {
+            return Err(
+                "Discord is on but no home server is set: set DISCORD_HOME_GUILDS to the group's server id(s)".into()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A home room as configured: a room id, or an alias to resolve and pin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HomeRoom {
+    /// `!opaque:server`.
+    Id(String),
+    /// `#alias:server`.
+    Alias(String),
+}
+
+impl HomeRoom {
+    /// Reads `!id:server` or `#alias:server`.
+    pub fn parse(s: &str) -> Result<HomeRoom, String> {
+        let s = s.trim();
+        let well_formed = |rest: &str| {
+            rest.split_once(':').is_some_and(|(local, server)| {
+                !local.is_empty() && !server.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+            })
+        };
+        match (s.strip_prefix('!'), s.strip_prefix('#')) {
+            (Some(rest), _) if well_formed(rest) => Ok(HomeRoom::Id(s.to_string())),
+            (_, Some(rest)) if well_formed(rest) => Ok(HomeRoom::Alias(s.to_string())),
+            _ => Err(format!("MATRIX_HOME_ROOMS: `{s}` is not a room id (!id:server) or alias (#name:server)")),
+        }
+    }
+}
+
 impl MatrixConfig {
+    /// The home rooms, read.
+    pub fn homes(&self) -> Result<Vec<HomeRoom>, String> {
+        self.home.iter().filter(|h| !h.trim().is_empty()).map(|h| HomeRoom::parse(h)).collect()
+    }
+
+    /// Refuses settings that cannot work, with one line saying which and why.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.organizer_power <= 0 {
+            return Err(format!(
+                "MATRIX_ORGANIZER_POWER must be at least 1 (it is {}): at 0 every member would organize",
+                self.organizer_power
+            ));
+        }
+        if self.organizer_power > MATRIX_MAX_POWER {
+            return Err(format!("MATRIX_ORGANIZER_POWER: {} is above Matrix's largest power level", self.organizer_power));
+        }
+        if let Some(hs) = &self.homeserver
+            && !is_http_url(hs)
+        {
+            return Err(format!("MATRIX_HOMESERVER: `{hs}` is not an http:// or https:// address"));
+        }
+        let homes = self.homes()?;
+        if self.homeserver.is_some() && homes.is_empty() {
+            return Err("Matrix is on but no home room is set: set MATRIX_HOME_ROOMS to the group's room id(s) or alias(es)".into());
+        }
+        Ok(())
+    }
+
     /// True when enough is set to connect.
     pub fn is_configured(&self) -> bool {
         self.homeserver.is_some() && (self.access_token.is_some() || (self.user.is_some() && self.password.is_some()))
+    }
+}
+
+/// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
+const MATRIX_MAX_POWER: i64 = 9_007_199_254_740_991;
+
+fn is_http_url(s: &str) -> bool {
+    let s = s.trim();
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.chars().any(char::is_whitespace))
+}
+
+impl HttpConfig {
+    /// Refuses settings that cannot work, with one line saying which and why.
+    pub fn validate(&self) -> Result<(), String> {
+        match &self.public_url {
+            Some(url) if !is_http_url(url) => {
+                Err(format!("CONVOCA_PUBLIC_URL: `{url}` is not an http:// or https:// address"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl RunArgs {
+    /// Every setting of `run` checked before anything starts: the first problem, in one line.
+    pub fn validate(&self) -> Result<(), String> {
+        self.discord.validate()?;
+        self.matrix.validate()?;
+        self.http.validate()
     }
 }
 
@@ -282,6 +422,57 @@ mod tests {
     fn command_line_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn nonsense_settings_are_refused_with_one_line() {
+        let discord = |f: &dyn Fn(&mut DiscordConfig)| {
+            let mut c = DiscordConfig { token: Some("t".parse().unwrap()), home: vec![1], ..Default::default() };
+            f(&mut c);
+            c.validate()
+        };
+        assert!(discord(&|_| {}).is_ok());
+        for (what, bad) in [
+            ("guild 0", &(|c: &mut DiscordConfig| c.guild_id = Some(0)) as &dyn Fn(&mut DiscordConfig)),
+            ("home 0", &|c| c.home = vec![0]),
+            ("no home", &|c| c.home.clear()),
+            ("role 0", &|c| c.organizer_role = Some("0".into())),
+            ("empty role", &|c| c.organizer_role = Some(" ".into())),
+            ("huge role", &|c| c.organizer_role = Some("99999999999999999999999".into())),
+            ("api base", &|c| c.api_base = Some("discord.com".into())),
+            ("public key", &|c| c.public_key = Some("abc".into())),
+        ] {
+            let e = discord(bad).expect_err(what);
+            assert!(!e.contains('\n') && !e.is_empty(), "{what}: {e}");
+        }
+        // Without a token Discord is off: no home needed.
+        assert!(DiscordConfig::default().validate().is_ok());
+
+        let matrix = |f: &dyn Fn(&mut MatrixConfig)| {
+            let mut c = MatrixConfig {
+                homeserver: Some("http://127.0.0.1:8008".into()),
+                home: vec!["#lacwg:example.org".into()],
+                organizer_power: 50,
+                ..Default::default()
+            };
+            f(&mut c);
+            c.validate()
+        };
+        assert!(matrix(&|_| {}).is_ok());
+        for (what, bad) in [
+            ("power 0", &(|c: &mut MatrixConfig| c.organizer_power = 0) as &dyn Fn(&mut MatrixConfig)),
+            ("power -5", &|c| c.organizer_power = -5),
+            ("power huge", &|c| c.organizer_power = i64::MAX),
+            ("no home", &|c| c.home.clear()),
+            ("bad home", &|c| c.home = vec!["lacwg".into()]),
+            ("home without server", &|c| c.home = vec!["!abc".into()]),
+            ("homeserver", &|c| c.homeserver = Some("matrix.org".into())),
+        ] {
+            let e = matrix(bad).expect_err(what);
+            assert!(!e.contains('\n') && !e.is_empty(), "{what}: {e}");
+        }
+        assert_eq!(HomeRoom::parse(" !abc:example.org ").unwrap(), HomeRoom::Id("!abc:example.org".into()));
+        assert_eq!(HomeRoom::parse("#lacwg:example.org").unwrap(), HomeRoom::Alias("#lacwg:example.org".into()));
     }
 
     #[test]

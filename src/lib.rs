@@ -26,6 +26,8 @@
 //!   health and metrics.
 //! - [`metrics`] counts what `/metrics` shows.
 //! - [`locale`] names the languages convoca speaks.
+//! - [`owner_only`] creates files and folders only their owner can read (database, Matrix
+//!   store, exported rosters).
 
 #![warn(missing_docs, rust_2018_idioms)]
 
@@ -40,6 +42,7 @@ pub mod http;
 pub mod locale;
 pub mod matrix;
 pub mod metrics;
+pub mod owner_only;
 pub mod reminders;
 pub mod service;
 pub mod store;

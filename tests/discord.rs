@@ -368,6 +368,7 @@ mod endpoint {
             engine.clone(),
             Arc::new(convoca::discord::http_client(&config, "")),
             None,
+            vec![serenity::all::GuildId::new(GUILD_ID.parse().unwrap())],
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
         let state = convoca::http::AppState {

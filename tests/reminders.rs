@@ -468,7 +468,7 @@ async fn subscribe_many(engine: &Engine, n: usize, now: DateTime<Utc>) {
             locale: convoca::locale::Locale::En,
         };
         let by = convoca::engine::User { platform: Platform::Discord, id: "900".into(), name: "Org".into() };
-        engine.store().subscribe(&sub, &by, now).await.unwrap();
+        engine.store().subscribe(&sub, &by, "console", now).await.unwrap();
     }
 }
 

@@ -206,7 +206,7 @@ async fn forget_leaves_no_row_with_that_user_id() {
             date: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
             kind: convoca::calendar::ChangeKind::Cancel,
         };
-        store.set_change("monthly", &change, &gone, t).await.unwrap();
+        store.set_change("monthly", &change, &gone, "console", t).await.unwrap();
         assert!(
             !cells_containing(&store, "forget-me-7319").await.is_empty(),
             "{db}: the test must start with data to erase"
@@ -231,8 +231,8 @@ async fn calendar_changes_round_trip() {
         let d = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
         let to = chrono::NaiveDate::from_ymd_opt(2027, 1, 11).unwrap().and_hms_opt(18, 0, 0).unwrap();
         use convoca::calendar::{Change, ChangeKind};
-        store.set_change("monthly", &Change { date: d, kind: ChangeKind::Cancel }, &by, t).await.unwrap();
-        store.set_change("monthly", &Change { date: d, kind: ChangeKind::Move { to } }, &by, t).await.unwrap();
+        store.set_change("monthly", &Change { date: d, kind: ChangeKind::Cancel }, &by, "console", t).await.unwrap();
+        store.set_change("monthly", &Change { date: d, kind: ChangeKind::Move { to } }, &by, "console", t).await.unwrap();
         let changes = store.changes().await.unwrap();
         assert_eq!(changes.len(), 1, "{db}: a later change to a date replaces the earlier");
         assert_eq!(changes[0].change.kind, ChangeKind::Move { to }, "{db}");

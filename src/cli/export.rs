@@ -34,7 +34,8 @@ pub async fn export(global: &Global, args: ExportArgs) -> ExitCode {
             use std::io::Write;
             std::io::stdout().write_all(&data)
         }
-        Some(path) => std::fs::write(path, &data),
+        // A roster: owner-only from the moment the file exists.
+        Some(path) => crate::owner_only::write(path, &data),
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,10 @@ use crate::service::{Service, Signals};
 /// input is a terminal. With no chat platform configured it says why each is off; reminders
 /// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
+    if let Err(why) = args.validate() {
+        eprintln!("convoca: {why}");
+        return ExitCode::from(2);
+    }
     let mut signals = Signals::listen();
     let settings = crate::engine::Settings { public_url: args.http.public_url.clone() };
     let engine = match super::open_engine_with(global, settings).await {
@@ -37,11 +41,8 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         }
         Some(_) => match Gateway::start(&args.discord, engine.clone()).await {
             Ok(g) => {
-                let scope = match args.discord.guild_id {
-                    Some(id) => format!("commands registered in server {id}"),
-                    None => "commands registered globally".to_string(),
-                };
-                status.push(format!("Discord: connecting ({scope})"));
+                let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
+                status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
                 senders = senders.with("discord", Arc::new(DiscordSender::new(Arc::clone(&g.http))));
                 Some(g)
             }
@@ -74,6 +75,24 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         }
     };
 
+    // Organizer records made from places that are not home today (or before homes were
+    // declared): listed so whoever runs the bot can look at them and undo what is not theirs.
+    let mut homes: Vec<String> = ["console", "discord:dm", "matrix:dm"].map(String::from).to_vec();
+    if gateway.is_some() || args.discord.public_key.is_some() {
+        homes.extend(args.discord.homes().iter().map(|g| format!("discord:{g}")));
+    }
+    if let Some(m) = &matrix {
+        homes.extend(m.homes.iter().map(|r| format!("matrix:{r}")));
+    }
+    match engine.store().leftovers(&homes).await {
+        Ok(found) => {
+            for l in &found {
+                tracing::warn!(kind = l.kind, what = %l.what, origin = %l.origin, "made outside the group's home: check it (undo it with an organizer command if it is not the group's)");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot list records made outside the home"),
+    }
+
     let service = Service::start(&engine, senders, Arc::new(SystemClock));
 
     // The HTTP server, with Discord's interactions endpoint when a public key is set.
@@ -90,6 +109,7 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
                             engine.clone(),
                             Arc::new(crate::discord::http_client(&args.discord, "")),
                             args.discord.organizer_role.clone(),
+                            args.discord.homes().into_iter().map(serenity::all::GuildId::new).collect(),
                         )),
                     };
                     Some((bot, Arc::new(v)))

@@ -2,6 +2,25 @@
 
 use crate::engine::{Block, Button, Reply, Visibility};
 
+/// Markdown's backslash escapes (which keep names literal in Markdown) taken out again for
+/// plain text: `\*` is shown as `*`.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Renders a reply as plain text. Markdown is left as written (it reads well as text);
 /// private replies are marked so whoever runs the terminal knows what members would not see.
 pub fn render(reply: &Reply) -> String {
@@ -29,7 +48,7 @@ pub fn render(reply: &Reply) -> String {
             Block::List { label, items } => {
                 let mut text = if label.is_empty() { String::new() } else { format!("{label}:\n") };
                 for item in items {
-                    text.push_str(&format!("  • {item}\n"));
+                    text.push_str(&format!("  • {}\n", unescape(item)));
                 }
                 para(&mut out, &text);
             }

@@ -140,9 +140,10 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-/// `2026-12-07`.
+/// `2026-12-07`, in the years 2000–2100: nothing the group plans lies outside them, and a
+/// year like +262142 would overflow later time arithmetic.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().filter(|d| crate::calendar::in_sane_range(*d))
 }
 
 /// `17:00` or `17:00:00`.
@@ -157,6 +158,7 @@ pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
     ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .filter(|t| crate::calendar::in_sane_range(t.date()))
 }
 
 /// `90m`, `1h30m`, `2h`: a meeting's length.
@@ -275,13 +277,18 @@ struct ExceptionFile {
     move_to: Option<Spanned<Value>>,
 }
 
-/// Checks a channel reference: `discord:<numeric id>` or `matrix:!room:server` / `#alias:server`.
+/// Checks a channel reference: `discord:<channel id>` (a non-zero snowflake),
+/// `matrix:!room:server` or `console:<name>`. Matrix aliases are refused: `check` runs
+/// offline and cannot resolve them, and an alias can be moved to another room by anyone who
+/// claims it.
 pub fn valid_channel(s: &str) -> bool {
     if let Some(id) = s.strip_prefix("discord:") {
-        return !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
+        return id.parse::<u64>().is_ok_and(|n| n != 0) && id.chars().all(|c| c.is_ascii_digit());
     }
     if let Some(room) = s.strip_prefix("matrix:") {
-        return (room.starts_with('!') || room.starts_with('#')) && room[1..].contains(':');
+        return room.strip_prefix('!').and_then(|r| r.split_once(':')).is_some_and(|(local, server)| {
+            !local.is_empty() && !server.is_empty() && !room.chars().any(|c| c.is_whitespace() || c.is_control())
+        });
     }
     if let Some(name) = s.strip_prefix("console:") {
         return !name.is_empty();
@@ -329,7 +336,7 @@ impl MeetingFile {
             }
             (Some(rule), None) => {
                 let first = match &self.first_date {
-                    Some(v) => src.parsed(v, "a date like 2023-01-02", parse_date),
+                    Some(v) => src.parsed(v, "a date like 2023-01-02 (years 2000–2100)", parse_date),
                     None => NaiveDate::from_ymd_opt(2020, 1, 1),
                 };
                 match (first, start_time, duration) {
@@ -346,7 +353,7 @@ impl MeetingFile {
                 }
             }
             (None, Some(date)) => {
-                let date = src.parsed(date, "a date like 2027-01-20", parse_date);
+                let date = src.parsed(date, "a date like 2027-01-20 (years 2000–2100)", parse_date);
                 match (date, start_time, duration) {
                     (Some(date), Some(t), Some(d)) => match Schedule::once(date, t, d, zone) {
                         Ok(s) => Some(s),
@@ -409,7 +416,9 @@ impl MeetingFile {
                         } else {
                             src.at(
                                 c.span(),
-                                format!("`{name}` is not a channel: write discord:<channel id> or matrix:!room:server"),
+                                format!(
+                                    "`{name}` is not a channel: write discord:<channel id> or matrix:!room:server (a room id; aliases are not accepted)"
+                                ),
                             );
                             None
                         }
@@ -422,7 +431,7 @@ impl MeetingFile {
         let schedule = schedule?;
         let mut changes = Vec::new();
         for ex in self.exceptions {
-            let Some(date) = src.parsed(&ex.date, "a date like 2027-07-05", parse_date) else {
+            let Some(date) = src.parsed(&ex.date, "a date like 2027-07-05 (years 2000–2100)", parse_date) else {
                 continue;
             };
             if schedule.start_on(date).is_none() {
@@ -432,7 +441,7 @@ impl MeetingFile {
             let kind = match (ex.cancel, &ex.move_to) {
                 (true, None) => ChangeKind::Cancel,
                 (false, Some(to)) => {
-                    let Some(to) = src.parsed(to, "a local date and time like 2027-07-12T17:00", parse_local_datetime)
+                    let Some(to) = src.parsed(to, "a local date and time like 2027-07-12T17:00 (years 2000–2100)", parse_local_datetime)
                     else {
                         continue;
                     };
@@ -562,7 +571,7 @@ impl BriefingFile {
         let title = src.required(self.title, "the briefing's title", group.language);
         let summary = src.required(self.summary, "the briefing's summary", group.language);
         let date = match &self.date {
-            Some(d) => src.parsed(d, "a date like 2024-07-31", parse_date),
+            Some(d) => src.parsed(d, "a date like 2024-07-31 (years 2000–2100)", parse_date),
             None => {
                 src.whole("the briefing's `date` is missing (the date it describes the situation up to)");
                 None

@@ -3,7 +3,9 @@
 //! autocomplete of campaign and meeting names. Organizer commands are registered for members
 //! with Manage Events by default, and checked again when used.
 
-use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Permissions};
+use serenity::all::{
+    CommandOptionType, CreateCommand, CreateCommandOption, InstallationContext, InteractionContext, Permissions,
+};
 
 use crate::engine::Command;
 
@@ -56,12 +58,27 @@ fn date(name: Words, description: Words) -> CreateCommandOption {
     text(name, description, true).max_length(10).min_length(10)
 }
 
-fn organizer(c: CreateCommand) -> CreateCommand {
-    c.default_member_permissions(Permissions::MANAGE_EVENTS).dm_permission(false)
+/// Every command, as registered in each of the group's home servers. Organizer commands are
+/// shown to members with Manage Events by default, and checked again when used.
+pub fn all() -> Vec<CreateCommand> {
+    let mut all = set(|c| c.default_member_permissions(Permissions::MANAGE_EVENTS).dm_permission(false));
+    all.push(remind());
+    all
 }
 
-/// Every command, as registered.
-pub fn all() -> Vec<CreateCommand> {
+/// The commands of the bot's direct messages, registered globally but only for the bot's DMs
+/// (interaction context `BOT_DM`), so they show in no server at all: a server that is not
+/// the group's gets no commands from convoca. Organizer commands are there for organizers of
+/// the home (checked against the home server when used); `remind` is not, a DM being no
+/// channel for reminders.
+pub fn direct() -> Vec<CreateCommand> {
+    set(|c| c)
+        .into_iter()
+        .map(|c| c.contexts(vec![InteractionContext::BotDm]).integration_types(vec![InstallationContext::Guild]))
+        .collect()
+}
+
+fn set(organizer: impl Fn(CreateCommand) -> CreateCommand) -> Vec<CreateCommand> {
     vec![
         command(
             Words("meeting", "reunión"),
@@ -197,31 +214,36 @@ pub fn all() -> Vec<CreateCommand> {
             Words("IANA time zone (the group's if empty)", "Zona horaria IANA (la del grupo si vacío)"),
             false,
         )),
-        organizer(command(
-            Words("remind", "recordatorios"),
-            Words("Organizers: reminders in this channel", "Organización: recordatorios en este canal"),
-        ))
-        .add_option(
-            text(
-                Words("what", "qué"),
-                Words("Turn them on, off, or list them", "Activarlos, desactivarlos o verlos"),
-                true,
-            )
-            .add_string_choice_localized("here", "here", [("es-ES", "aquí"), ("es-419", "aquí")])
-            .add_string_choice_localized("off", "off", [("es-ES", "no"), ("es-419", "no")])
-            .add_string_choice_localized("list", "list", [("es-ES", "ver"), ("es-419", "ver")]),
-        )
-        .add_option(meeting(false))
-        .add_option(
-            text(
-                Words("language", "idioma"),
-                Words("Language of the reminders here", "Idioma de los recordatorios aquí"),
-                false,
-            )
-            .add_string_choice_localized("English", "en", [("es-ES", "inglés"), ("es-419", "inglés")])
-            .add_string_choice_localized("Spanish", "es", [("es-ES", "español"), ("es-419", "español")]),
-        ),
     ]
+}
+
+fn remind() -> CreateCommand {
+    command(
+        Words("remind", "recordatorios"),
+        Words("Organizers: reminders in this channel", "Organización: recordatorios en este canal"),
+    )
+    .add_option(
+        text(
+            Words("what", "qué"),
+            Words("Turn them on, off, or list them", "Activarlos, desactivarlos o verlos"),
+            true,
+        )
+        .add_string_choice_localized("here", "here", [("es-ES", "aquí"), ("es-419", "aquí")])
+        .add_string_choice_localized("off", "off", [("es-ES", "no"), ("es-419", "no")])
+        .add_string_choice_localized("list", "list", [("es-ES", "ver"), ("es-419", "ver")]),
+    )
+    .add_option(meeting(false))
+    .add_option(
+        text(
+            Words("language", "idioma"),
+            Words("Language of the reminders here", "Idioma de los recordatorios aquí"),
+            false,
+        )
+        .add_string_choice_localized("English", "en", [("es-ES", "inglés"), ("es-419", "inglés")])
+        .add_string_choice_localized("Spanish", "es", [("es-ES", "español"), ("es-419", "español")]),
+    )
+    .default_member_permissions(Permissions::MANAGE_EVENTS)
+    .dm_permission(false)
 }
 
 /// The engine command for a slash command and its options (given as name → value text).

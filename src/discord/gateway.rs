@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serenity::all::{
-    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, GuildId,
+    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, Guild, GuildId,
     Http, HttpBuilder, Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
@@ -57,9 +57,20 @@ pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
     }
 }
 
+/// Says in the log what the bot does in a server that is not the group's: it stays, answers
+/// public questions (mission, meeting, campaign) and records nothing. Whoever runs it can
+/// remove it there, and should switch off "Public Bot" in the developer portal.
+fn foreign(guild: GuildId, name: Option<&str>) {
+    tracing::warn!(
+        guild = %guild,
+        name = name.unwrap_or("?"),
+        "Discord: the bot is in a server that is not a home server: it answers only public questions there and records nothing (remove it from that server, and switch off Public Bot in the developer portal)"
+    );
+}
+
 struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
-    guild: Option<GuildId>,
+    homes: Vec<GuildId>,
     state: Arc<GatewayState>,
     /// Set when scheduled events are on: started at the first ready, once.
     events: Option<Events>,
@@ -77,37 +88,57 @@ struct Events {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, "Discord: ready");
-        let registered = match self.guild {
-            Some(g) => g.set_commands(&ctx.http, commands::all()).await.map(|c| c.len()),
-            None => DiscordCommand::set_global_commands(&ctx.http, commands::all()).await.map(|c| c.len()),
-        };
-        match registered {
-            Ok(n) => {
-                self.state.registrations.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(
-                    commands = n,
-                    scope = if self.guild.is_some() { "server" } else { "global" },
-                    "Discord: commands registered"
-                );
+        let joined: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
+        for home in &self.homes {
+            if !joined.contains(home) {
+                tracing::error!(guild = %home, "Discord: the bot is not in this home server; invite it there");
             }
-            Err(e) => tracing::error!(error = %e, "Discord: cannot register commands"),
+        }
+        for guild in joined.iter().filter(|g| !self.homes.contains(g)) {
+            foreign(*guild, None);
+        }
+        // Every command in each home server; the personal ones for the bot's DMs, registered
+        // globally but limited to DMs, so they show in no other server.
+        let mut registered = 0;
+        let mut ok = true;
+        for &home in &self.homes {
+            match home.set_commands(&ctx.http, commands::all()).await {
+                Ok(c) => registered += c.len(),
+                Err(e) => {
+                    ok = false;
+                    tracing::error!(guild = %home, error = %e, "Discord: cannot register commands in a home server");
+                }
+            }
+        }
+        match DiscordCommand::set_global_commands(&ctx.http, commands::direct()).await {
+            Ok(c) => registered += c.len(),
+            Err(e) => {
+                ok = false;
+                tracing::error!(error = %e, "Discord: cannot register the direct-message commands");
+            }
+        }
+        if ok {
+            self.state.registrations.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(commands = registered, homes = self.homes.len(), "Discord: commands registered in the home servers and for DMs");
         }
         if let Some(events) = &self.events
             && events.sync.get().is_none()
         {
-            // The configured server, or every server the bot is in.
-            let guilds = match self.guild {
-                Some(g) => vec![g],
-                None => ready.guilds.iter().map(|g| g.id).collect(),
-            };
+            // Scheduled events belong to the group's own servers only.
             let sync = EventSync::start(
                 events.engine.clone(),
                 Arc::clone(&ctx.http),
-                guilds,
+                self.homes.clone(),
                 ready.user.id,
                 Arc::clone(&events.clock),
             );
             let _ = events.sync.set(sync);
+        }
+    }
+
+    async fn guild_create(&self, _ctx: Context, guild: Guild, is_new: Option<bool>) {
+        if is_new == Some(true) && !self.homes.contains(&guild.id) {
+            foreign(guild.id, Some(&guild.name));
         }
     }
 
@@ -171,7 +202,9 @@ impl Gateway {
         engine: Engine,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Gateway> {
+        config.validate().map_err(|e| anyhow::anyhow!(e))?;
         let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
+        let homes: Vec<GuildId> = config.homes().into_iter().map(GuildId::new).collect();
         let state = Arc::new(GatewayState::default());
         // The client owns its REST client; the gateway URL is discovered through it, so the
         // proxy must be set here, before the client is built.
@@ -181,7 +214,7 @@ impl Gateway {
         let events = config.scheduled_events.then(|| Events { engine: engine.clone(), clock, sync: Arc::default() });
         let handler = Handler {
             bot: Arc::clone(&cell),
-            guild: config.guild_id.map(GuildId::new),
+            homes: homes.clone(),
             state: Arc::clone(&state),
             events: events.clone(),
         };
@@ -191,7 +224,7 @@ impl Gateway {
             .await
             .map_err(|e| anyhow::anyhow!("Discord: cannot set up the client: {e}"))?;
         let http = Arc::clone(&client.http);
-        let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone()));
+        let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone(), homes));
         let _ = cell.set(Arc::clone(&bot));
         let mut client = client;
         let shards = Arc::clone(&client.shard_manager);

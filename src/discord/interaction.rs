@@ -3,17 +3,19 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, GuildId, Http, Interaction, Member, Permissions, ResolvedValue, RoleId, User,
+    ChannelType, CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction, InteractionContext, Member, PartialChannel,
+    Permissions, ResolvedValue, RoleId, User, UserId,
 };
 use tokio::sync::Mutex;
 
 use super::commands::to_command;
 use super::render::{clip, followup, parse_custom_id, response};
-use crate::engine::{Command, Engine, Platform, Reply, Request, Visibility};
+use crate::engine::{Command, Engine, Place, Platform, Reply, Request, Visibility};
 use crate::locale::Locale;
 
 /// What to send back.
@@ -34,19 +36,35 @@ pub enum Via {
     Http,
 }
 
+/// How long a standing read from a home server for a DM is trusted: a role taken away counts
+/// within this time, and a busy member does not cost two REST calls per command.
+const STANDING_FRESH_FOR: Duration = Duration::from_secs(60);
+
 /// Answers Discord interactions from the engine.
 pub struct Bot {
     engine: Engine,
     http: Arc<Http>,
     organizer_role: Option<String>,
+    /// The group's home servers: the only places standing is read.
+    homes: Vec<GuildId>,
     /// Role names resolved to ids, per server.
     roles: Mutex<HashMap<GuildId, Option<RoleId>>>,
+    /// Standing in the home read for direct messages, per person, with when it was read.
+    standing: Mutex<HashMap<UserId, (Instant, bool)>>,
 }
 
 impl Bot {
-    /// A bot answering from `engine`; `http` is used to resolve the organizer role by name.
-    pub fn new(engine: Engine, http: Arc<Http>, organizer_role: Option<String>) -> Bot {
-        Bot { engine, http, organizer_role, roles: Mutex::new(HashMap::new()) }
+    /// A bot answering from `engine` for a group whose home servers are `homes`; `http` reads
+    /// roles and, for direct messages, the asker's standing in the home.
+    pub fn new(engine: Engine, http: Arc<Http>, organizer_role: Option<String>, homes: Vec<GuildId>) -> Bot {
+        Bot {
+            engine,
+            http,
+            organizer_role,
+            homes,
+            roles: Mutex::new(HashMap::new()),
+            standing: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The REST client.
@@ -57,6 +75,11 @@ impl Bot {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The group's home servers.
+    pub fn homes(&self) -> &[GuildId] {
+        &self.homes
     }
 
     /// Answers one interaction. `None` for kinds convoca does not use (modals).
@@ -70,11 +93,30 @@ impl Bot {
         }
     }
 
+    /// Where an interaction comes from: a home server, the bot's own DM with the person, or
+    /// anywhere else (another server, a group DM, a user-installed context).
+    pub fn place(&self, guild: Option<GuildId>, context: Option<InteractionContext>, channel: Option<&PartialChannel>) -> Place {
+        match guild {
+            Some(g) if self.homes.contains(&g) => Place::Home,
+            Some(_) => Place::Elsewhere,
+            None => {
+                let bot_dm = match context {
+                    Some(c) => c == InteractionContext::BotDm,
+                    // Older payloads carry no context: the channel's kind tells.
+                    None => channel.is_some_and(|c| c.kind == ChannelType::Private),
+                };
+                if bot_dm { Place::Direct } else { Place::Elsewhere }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn request(
         &self,
         user: &User,
         member: Option<&Member>,
         guild: Option<GuildId>,
+        place: Place,
         channel: String,
         locale: &str,
         command: Command,
@@ -86,42 +128,107 @@ impl Bot {
         let mut req = Request::new(Platform::Discord, &user.id.to_string(), &name, command, Utc::now());
         req.locale = Locale::from_tag(locale);
         req.space = guild.map(|g| g.to_string());
-        // Outside a server (a direct message) there is no channel to subscribe and nobody
-        // organizes anything.
+        req.place = place;
+        // Outside a server (a direct message) there is no channel to subscribe.
         req.channel = guild.map(|_| channel);
-        req.organizer = match (guild, member) {
-            (Some(g), Some(m)) => self.is_organizer(g, m).await,
+        req.organizer = match (place, guild, member) {
+            // Signed by Discord in the interaction itself.
+            (Place::Home, Some(g), Some(m)) => self.is_organizer(g, m).await,
+            (Place::Direct, _, _) => self.standing_in_home(user.id).await,
             _ => false,
         };
         req
     }
 
-    /// Administrator, Manage Events, or the configured organizer role.
+    /// Administrator, Manage Events, or the configured organizer role, as the interaction
+    /// from a home server carries them.
     async fn is_organizer(&self, guild: GuildId, member: &Member) -> bool {
         let perms = member.permissions.unwrap_or_else(Permissions::empty);
         if perms.administrator() || perms.contains(Permissions::MANAGE_EVENTS) {
             return true;
         }
-        let Some(role) = &self.organizer_role else { return false };
+        match self.organizer_role_id(guild).await {
+            Some(id) => member.roles.contains(&id),
+            None => false,
+        }
+    }
+
+    /// The organizer role's id in `guild`: the configured id, or the configured name looked
+    /// up once.
+    async fn organizer_role_id(&self, guild: GuildId) -> Option<RoleId> {
+        let role = self.organizer_role.as_deref()?.trim();
         if let Ok(id) = role.parse::<u64>() {
-            return member.roles.contains(&RoleId::new(id));
+            return (id != 0).then(|| RoleId::new(id));
         }
         let mut cache = self.roles.lock().await;
-        let id = match cache.get(&guild) {
-            Some(id) => *id,
-            None => {
-                let found = match self.http.get_guild_roles(guild).await {
-                    Ok(roles) => roles.into_iter().find(|r| r.name.eq_ignore_ascii_case(role)).map(|r| r.id),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read the server's roles to find the organizer role");
-                        return false;
-                    }
-                };
-                cache.insert(guild, found);
-                found
+        if let Some(id) = cache.get(&guild) {
+            return *id;
+        }
+        let found = match self.http.get_guild_roles(guild).await {
+            Ok(roles) => roles.into_iter().find(|r| r.name.eq_ignore_ascii_case(role)).map(|r| r.id),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the server's roles to find the organizer role");
+                return None;
             }
         };
-        id.is_some_and(|id| member.roles.contains(&id))
+        cache.insert(guild, found);
+        found
+    }
+
+    /// Whether `user` organizes in any home server, asked of Discord (for a DM, where the
+    /// interaction carries no standing), cached for [`STANDING_FRESH_FOR`]. Any failure to
+    /// read it counts as no standing.
+    pub async fn standing_in_home(&self, user: UserId) -> bool {
+        if let Some((at, organizer)) = self.standing.lock().await.get(&user).copied()
+            && at.elapsed() < STANDING_FRESH_FOR
+        {
+            return organizer;
+        }
+        let mut organizer = false;
+        for &guild in &self.homes {
+            match self.standing_in(guild, user).await {
+                Ok(true) => {
+                    organizer = true;
+                    break;
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(guild = %guild, error = %e, "Discord: cannot read a member's standing in the home server"),
+            }
+        }
+        let mut cache = self.standing.lock().await;
+        cache.retain(|_, (at, _)| at.elapsed() < STANDING_FRESH_FOR);
+        cache.insert(user, (Instant::now(), organizer));
+        organizer
+    }
+
+    /// One home server's answer: the owner, Administrator or Manage Events through the
+    /// member's roles (and @everyone), or the organizer role.
+    async fn standing_in(&self, guild: GuildId, user: UserId) -> serenity::Result<bool> {
+        let member = match self.http.get_member(guild, user).await {
+            Ok(m) => m,
+            // Not a member of this server: no standing there.
+            Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => {
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
+        let server = self.http.get_guild(guild).await?;
+        if server.owner_id == user {
+            return Ok(true);
+        }
+        let everyone = RoleId::new(guild.get());
+        let perms = server
+            .roles
+            .values()
+            .filter(|r| r.id == everyone || member.roles.contains(&r.id))
+            .fold(Permissions::empty(), |p, r| p | r.permissions);
+        if perms.administrator() || perms.contains(Permissions::MANAGE_EVENTS) {
+            return Ok(true);
+        }
+        Ok(match self.organizer_role_id(guild).await {
+            Some(id) => member.roles.contains(&id),
+            None => false,
+        })
     }
 
     async fn command(&self, ci: &CommandInteraction, via: Via) -> Answer {
@@ -135,8 +242,9 @@ impl Bot {
             })
         };
         let command = to_command(&ci.data.name, opt);
+        let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
         let req = self
-            .request(&ci.user, ci.member.as_deref(), ci.guild_id, ci.channel_id.to_string(), &ci.locale, command)
+            .request(&ci.user, ci.member.as_deref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
         let mut reply = self.engine.handle(&req).await;
         if via == Via::Http
@@ -165,13 +273,15 @@ impl Bot {
             "signup" => Command::SignUp { campaign: Some(pressed.campaign.clone()), action: pressed.action.clone() },
             _ => Command::Withdraw { campaign: Some(pressed.campaign.clone()), action: pressed.action.clone() },
         };
+        let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
         let req = self
-            .request(&ci.user, ci.member.as_ref(), ci.guild_id, ci.channel_id.to_string(), &ci.locale, command)
+            .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
         let mut reply = self.engine.handle(&req).await;
         reply.visibility = Visibility::Private;
-        if self.engine.content().current().campaign(&pressed.campaign).is_none() {
-            // Removed from the content since the message was posted: say so, privately.
+        if place == Place::Elsewhere || self.engine.content().current().campaign(&pressed.campaign).is_none() {
+            // Nothing was recorded (a server that is not the group's), or the campaign was
+            // removed from the content since the message was posted: say so, privately.
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
         }
         // The public message again, with the new count, in the language it was written in.

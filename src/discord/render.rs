@@ -3,7 +3,7 @@
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAttachment, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    CreateAllowedMentions, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
 };
 
 use crate::engine::{Block, Button, Event, Reply, Tone, Visibility};
@@ -148,9 +148,16 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
     buttons.chunks(per_row).map(|row| CreateActionRow::Buttons(row.to_vec())).collect()
 }
 
+/// No mention in any message of the bot pings anyone: a display name such as `@everyone`
+/// in a roster or a reply stays text.
+fn no_pings() -> CreateAllowedMentions {
+    CreateAllowedMentions::new().empty_users().empty_roles().everyone(false).replied_user(false)
+}
+
 /// A reply to an interaction.
 pub fn response(reply: &Reply, l: Locale) -> CreateInteractionResponseMessage {
     let mut msg = CreateInteractionResponseMessage::new()
+        .allowed_mentions(no_pings())
         .embed(embed(reply, l))
         .components(components(reply, l))
         .ephemeral(reply.visibility == Visibility::Private);
@@ -162,12 +169,15 @@ pub fn response(reply: &Reply, l: Locale) -> CreateInteractionResponseMessage {
 
 /// A follow-up message (the ephemeral confirmation after a button click).
 pub fn followup(reply: &Reply, l: Locale) -> CreateInteractionResponseFollowup {
-    CreateInteractionResponseFollowup::new().embed(embed(reply, l)).ephemeral(reply.visibility == Visibility::Private)
+    CreateInteractionResponseFollowup::new()
+        .allowed_mentions(no_pings())
+        .embed(embed(reply, l))
+        .ephemeral(reply.visibility == Visibility::Private)
 }
 
 /// A channel message (a reminder).
 pub fn message(reply: &Reply, l: Locale) -> CreateMessage {
-    CreateMessage::new().embed(embed(reply, l)).components(components(reply, l))
+    CreateMessage::new().allowed_mentions(no_pings()).embed(embed(reply, l)).components(components(reply, l))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::store::{Store, StoreError};
 pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, language_of, spelling};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
-pub use request::{Platform, Request, User};
+pub use request::{Place, Platform, Request, User};
 
 /// Settings that change what replies say, from the configuration.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +108,15 @@ impl Engine {
     /// Answers one request. Never fails: problems become polite replies, and database
     /// trouble is logged here (without the asker's identity) and answered with an apology.
     pub async fn handle(&self, req: &Request) -> Reply {
+        // Standing counts only where the group's authority reaches: elsewhere everyone is a
+        // member of the public, whatever an adapter said.
+        let demoted;
+        let req = if req.place == Place::Elsewhere && req.organizer {
+            demoted = Request { organizer: false, ..req.clone() };
+            &demoted
+        } else {
+            req
+        };
         let content = self.inner.content.current();
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
@@ -127,12 +136,33 @@ impl Engine {
     }
 
     async fn answer(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
-        use answers::*;
-        let store = &self.inner.store;
-        let settings = &self.inner.settings;
+        use answers::help;
+        match req.place {
+            // A place that is not the group's decides nothing and records nothing.
+            Place::Elsewhere if !is_public_command(&req.command) => return Ok(help::not_here(req, content)),
+            // A direct chat is no channel to post reminders in.
+            Place::Direct if matches!(req.command, Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }) => {
+                return Ok(help::not_in_direct(req, content));
+            }
+            _ => {}
+        }
         if is_organizer_command(&req.command) && !req.organizer {
             return Ok(help::organizers_only(req, content));
         }
+        let mut reply = self.answer_command(req, content).await?;
+        match req.place {
+            Place::Direct => reply.visibility = Visibility::Private,
+            // Buttons elsewhere would ask for sign-ups that are not taken there.
+            Place::Elsewhere => reply.buttons.clear(),
+            Place::Home => {}
+        }
+        Ok(reply)
+    }
+
+    async fn answer_command(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
+        use answers::*;
+        let store = &self.inner.store;
+        let settings = &self.inner.settings;
         let reply = match &req.command {
             Command::Help | Command::Empty => help::help(req, content),
             Command::Mission => mission::mission(req, content),
@@ -191,6 +221,22 @@ impl Engine {
         }
         Ok(reply)
     }
+}
+
+/// Commands that only read the group's public content: the only ones answered in places that
+/// are not the group's.
+pub fn is_public_command(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Help
+            | Command::Empty
+            | Command::Mission
+            | Command::Meeting { .. }
+            | Command::Campaign { .. }
+            | Command::Briefing { .. }
+            | Command::Unknown { .. }
+            | Command::TooLong { .. }
+    )
 }
 
 /// Commands only organizers may use.

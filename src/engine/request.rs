@@ -58,6 +58,32 @@ pub struct User {
     pub name: String,
 }
 
+/// Where a request was asked, as far as the group's authority goes. Adapters decide it from
+/// the group's declared home, never from what the place says about itself: anyone can make a
+/// Discord server or a Matrix room and be its admin there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// One of the group's home servers or rooms, or the terminal of whoever runs the bot.
+    Home,
+    /// The bot's own direct chat with the asker: personal commands, and organizer commands by
+    /// the asker's standing in the home, always answered privately.
+    Direct,
+    /// Anywhere else (a server or room that is not the group's): public answers only, and
+    /// nothing is recorded.
+    Elsewhere,
+}
+
+impl Place {
+    /// The name used in logs and stored as where a change was made.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Home => "home",
+            Place::Direct => "direct",
+            Place::Elsewhere => "elsewhere",
+        }
+    }
+}
+
 /// One question to the engine.
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -69,7 +95,10 @@ pub struct Request {
     pub channel: Option<String>,
     /// The language to answer in.
     pub locale: Locale,
-    /// Whether the platform says this person organizes the group.
+    /// Where it was asked: the group's home, the bot's direct chat, or elsewhere.
+    pub place: Place,
+    /// Whether this person organizes the group, by their standing in the group's home (never
+    /// by their standing in the place they asked from).
     pub organizer: bool,
     /// The asker's own time zone, when known, to show times in it too.
     pub zone: Option<Tz>,
@@ -87,6 +116,7 @@ impl Request {
             space: None,
             channel: None,
             locale: Locale::En,
+            place: Place::Home,
             organizer: false,
             zone: None,
             now,
@@ -106,6 +136,17 @@ impl Request {
         let name = super::command::spelling(name, self.locale);
         let sep = if rest.is_empty() { "" } else { " " };
         format!("{}{name}{sep}{rest}", self.platform().prefix())
+    }
+
+    /// Where an organizer record made by this request comes from, as stored beside it:
+    /// `discord:<server id>`, `matrix:<room id>`, `<platform>:dm` or `console`. Homes are
+    /// compared with it at start, to list records made elsewhere.
+    pub fn origin(&self) -> String {
+        match (self.platform(), self.place) {
+            (Platform::Console, _) => "console".to_string(),
+            (platform, Place::Direct) => format!("{}:dm", platform.as_str()),
+            (platform, _) => format!("{}:{}", platform.as_str(), self.space.as_deref().unwrap_or("?")),
+        }
     }
 
     /// A command exactly as given, with only the platform's prefix.

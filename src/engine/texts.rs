@@ -25,6 +25,24 @@ pub fn count(n: usize, one: fn(Locale) -> &'static str, many: fn(Locale) -> &'st
     if n == 1 { one(locale).to_string() } else { fill(many(locale), &[("n", &n.to_string())]) }
 }
 
+/// `text` (a name someone chose) escaped for the Markdown replies are written in, so it shows
+/// as written: `**x**` stays asterisks, `[a](b)` is no link, `<b>` no tag, and `@everyone`
+/// or `<@id>` no mention.
+pub fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push(' ');
+            continue;
+        }
+        if matches!(c, '\\' | '`' | '*' | '_' | '~' | '|' | '>' | '<' | '#' | '[' | ']' | '(' | ')' | '@' | '!' | ':' | '-' | '+' | '=') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Replaces each `{key}` in `template` by its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
@@ -41,6 +59,7 @@ texts! {
     help_campaign => "our campaigns; add a name to see one", "nuestras campañas; agrega un nombre para ver una";
     help_coyuntura => "the latest situation briefing", "el análisis de coyuntura más reciente";
     help_help => "this list", "esta lista";
+    help_reactions => "A ✅ reaction on a campaign message signs you up, but everyone in the room sees the reaction. The private way: send `{cmd}` in your direct room with me.", "Una reacción ✅ en el mensaje de una campaña te apunta, pero todas las personas de la sala ven la reacción. La forma privada: envía `{cmd}` en tu sala directa conmigo.";
     help_other_language => "También en español: {cmds}.", "Also in English: {cmds}.";
     unknown_command => "I don't know `{word}`.", "No conozco `{word}`.";
     did_you_mean => "Did you mean `{cmd}`?", "¿Quisiste decir `{cmd}`?";
@@ -126,6 +145,10 @@ texts! {
     n_authored => "your name on {n} organizer records", "tu nombre en {n} registros de organización";
 
     organizers_only => "Sorry, only organizers can do that. If you help organize {group}, ask an admin for the organizer role.", "Lo siento, solo el equipo organizador puede hacer eso. Si ayudas a organizar {group}, pide el rol de organización a quien administra.";
+    date_out_of_window => "{date} is more than {years} years from today; I only change dates closer than that.", "{date} está a más de {years} años de hoy; solo cambio fechas más cercanas.";
+    too_long_meeting => "`{text}` is too long for a meeting; the longest is 7 days.", "`{text}` es demasiado para una reunión; lo más largo son 7 días.";
+    not_here => "I'm the bot of {group}. Here I only answer public questions such as `{cmd}`; sign-ups and organizer tools work in the group's own server and rooms, or in a direct message with me.", "Soy el bot de {group}. Aquí solo respondo preguntas públicas como `{cmd}`; las inscripciones y las herramientas de organización funcionan en el servidor y las salas del grupo, o por mensaje directo conmigo.";
+    not_in_direct => "Reminders go to the channels and rooms of {group}: use this command there.", "Los recordatorios van a los canales y salas de {group}: usa este comando allí.";
     roster_title => "Sign-ups: {campaign}", "Inscripciones: {campaign}";
     roster_empty => "Nobody has signed up yet.", "Todavía no se apuntó nadie.";
     roster_total => "{signups} from {people}.", "{signups} de {people}.";

@@ -29,6 +29,10 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
             return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
         }
     };
+    if let Err(why) = verifier.first_time(&interaction.id().to_string(), Utc::now()) {
+        tracing::warn!(%why, "Discord interactions: request refused");
+        return (StatusCode::CONFLICT, "interaction already received").into_response();
+    }
     let Some(answer) = bot.answer(&interaction, Via::Http).await else {
         return StatusCode::NO_CONTENT.into_response();
     };

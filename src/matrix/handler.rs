@@ -1,5 +1,11 @@
 //! What the bot does with Matrix events: answers commands, signs up on ✅ reactions (and
-//! withdraws when they are removed), and joins rooms it is invited to by allowed people.
+//! withdraws when they are removed), and joins the group's home rooms and direct chats from
+//! their members.
+//!
+//! Authority comes from the home rooms only: a member's power level is read from a home
+//! room's state, whatever room the message came from. The direct room the bot shares with a
+//! person gives that person power 100 there (the `trusted_private_chat` preset), and anyone
+//! can create a room and be its admin, so neither decides anything.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,19 +17,20 @@ use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessa
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
 use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, UserId};
-use matrix_sdk::{Client, Room, RoomState};
+use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::render::render;
-use crate::engine::{Button, Command, Engine, Platform, Reply, Request, Visibility, language_of};
+use crate::engine::{Button, Command, Engine, Place, Platform, Reply, Request, Visibility, language_of};
 use crate::locale::Locale;
 
 /// The custom key that marks the bot's campaign messages, so a reaction to one can be read.
 pub const CAMPAIGN_KEY: &str = "org.convoca.campaign";
 
-/// Reactions that mean "sign me up".
-const YES: &[&str] = &["✅", "✔️", "☑️", "👍"];
+/// Reactions that mean "sign me up": check marks only (with or without the emoji variation
+/// selector). A thumbs-up is applause, not a commitment.
+const YES: &[&str] = &["✅", "✔️", "✔", "☑️", "☑"];
 
 /// The Matrix side of the bot.
 pub struct MatrixBot {
@@ -33,9 +40,9 @@ pub struct MatrixBot {
     pub client: Client,
     /// The bot's own user id.
     pub me: OwnedUserId,
-    /// Server names and user ids allowed to invite the bot.
-    pub allowed_inviters: Vec<String>,
-    /// Power level from which a member is an organizer in a room.
+    /// The group's home rooms (aliases already resolved and pinned).
+    pub homes: Vec<OwnedRoomId>,
+    /// Power level in a home room from which a member is an organizer.
     pub organizer_power: i64,
     /// Commands waiting for their answer, one queue per room (see [`MatrixBot::on_message`]).
     pub(crate) queues: std::sync::Mutex<HashMap<OwnedRoomId, mpsc::UnboundedSender<Asked>>>,
@@ -49,27 +56,89 @@ pub(crate) struct Asked {
     locale: Option<Locale>,
 }
 
+/// A person's standing in the group's home rooms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Joined to at least one home room.
+    pub member: bool,
+    /// Power of at least the organizer level (or the creator) in a joined home room.
+    pub organizer: bool,
+}
+
 impl MatrixBot {
-    /// Whether an invite from `inviter` may be accepted.
-    pub fn may_invite(&self, inviter: &UserId) -> bool {
-        if self.allowed_inviters.is_empty() {
-            return inviter.server_name() == self.me.server_name();
+    /// `user`'s standing, read from the state of each home room the bot knows, never from
+    /// the room a message came from.
+    pub async fn standing(&self, user: &UserId) -> Standing {
+        let mut standing = Standing::default();
+        for home in &self.homes {
+            let Some(room) = self.client.get_room(home) else { continue };
+            let member = match room.get_member(user).await {
+                Ok(Some(m)) if *m.membership() == MembershipState::Join => m,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(room = %home, error = %e, "Matrix: cannot read a home room's members");
+                    continue;
+                }
+            };
+            standing.member = true;
+            // Room version 12 lists no power level for the room's creators: they outrank everyone.
+            standing.organizer |= match member.power_level() {
+                UserPowerLevel::Infinite => true,
+                UserPowerLevel::Int(level) => i64::from(level) >= self.organizer_power,
+                _ => false,
+            };
         }
-        self.allowed_inviters.iter().any(|a| {
-            let a = a.trim();
-            a == inviter.as_str() || a == inviter.server_name().as_str()
-        })
+        standing
     }
 
-    /// Joins a room on an allowed invite, retrying with backoff (the invite can arrive
-    /// before the room is ready on the homeserver).
+    /// Where a room stands: a home room, the bot's own direct chat with `user` (marked direct
+    /// and shared by exactly the two of them, invited members counted), or elsewhere.
+    pub async fn place(&self, room: &Room, user: &UserId) -> Place {
+        if self.homes.iter().any(|h| h == room.room_id()) {
+            return Place::Home;
+        }
+        if !room.is_direct().await.unwrap_or(false) {
+            return Place::Elsewhere;
+        }
+        match room.members(RoomMemberships::JOIN | RoomMemberships::INVITE).await {
+            Ok(members) => {
+                let two = members.len() == 2
+                    && members.iter().any(|m| m.user_id() == user)
+                    && members.iter().any(|m| m.user_id() == self.me);
+                if two { Place::Direct } else { Place::Elsewhere }
+            }
+            Err(e) => {
+                tracing::warn!(room = %room.room_id(), error = %e, "Matrix: cannot read a room's members");
+                Place::Elsewhere
+            }
+        }
+    }
+
+    /// Whether an invitation may be accepted: to a home room, or to a direct chat from
+    /// someone joined to a home room.
+    pub async fn may_accept(&self, room: &Room, inviter: &UserId, is_direct: bool) -> bool {
+        if self.homes.iter().any(|h| h == room.room_id()) {
+            return true;
+        }
+        is_direct && self.standing(inviter).await.member
+    }
+
+    /// Joins a home room, or a direct chat from a home member, retrying with backoff (the
+    /// invite can arrive before the room is ready on the homeserver). Declines every other
+    /// invitation, and says so in the log.
     pub async fn on_invite(self: Arc<Self>, ev: StrippedRoomMemberEvent, room: Room) {
         if ev.state_key != self.me || ev.content.membership != MembershipState::Invite {
             return;
         }
-        if !self.may_invite(&ev.sender) {
-            tracing::warn!(inviter = %ev.sender, room = %room.room_id(), "Matrix: invite from someone not allowed; ignored");
-            let _ = room.leave().await;
+        let is_direct = ev.content.is_direct.unwrap_or(false);
+        if !self.may_accept(&room, &ev.sender, is_direct).await {
+            tracing::warn!(
+                inviter = %ev.sender, room = %room.room_id(), direct = is_direct,
+                "Matrix: invitation declined (only home rooms, and direct chats from members of a home room, are joined)"
+            );
+            if let Err(e) = room.leave().await {
+                tracing::warn!(room = %room.room_id(), error = %e, "Matrix: could not decline an invitation");
+            }
             return;
         }
         tokio::spawn(async move {
@@ -154,12 +223,9 @@ impl MatrixBot {
     /// `convoca: meeting`; with the language its command word was typed in, when it tells.
     fn addressed(&self, body: &str) -> Option<(Command, Option<Locale>)> {
         let trimmed = body.trim_start();
-        let lower = trimmed.to_lowercase();
-        let name = self.me.localpart().to_lowercase();
+        let name = self.me.localpart();
         for sep in [":", ","] {
-            let prefix = format!("{name}{sep}");
-            if lower.starts_with(&prefix) {
-                let rest = &trimmed[prefix.len()..];
+            if let Some(rest) = strip_prefix_ignoring_case(trimmed, name).and_then(|r| r.strip_prefix(sep)) {
                 return Some((Command::parse(rest), language_of(rest)));
             }
         }
@@ -174,19 +240,15 @@ impl MatrixBot {
             .unwrap_or_else(|| sender.localpart().to_string());
         let mut req = Request::new(Platform::Matrix, sender.as_str(), &name, command, Utc::now());
         req.locale = self.engine.content().current().group.language;
-        req.space = Some(sender.server_name().to_string());
-        req.organizer = match member.as_ref().map(|m| m.power_level()) {
-            Some(UserPowerLevel::Infinite) => true,
-            Some(UserPowerLevel::Int(level)) => i64::from(level) >= self.organizer_power,
-            _ => false,
+        req.place = self.place(room, sender).await;
+        req.space = Some(room.room_id().to_string());
+        req.organizer = match req.place {
+            Place::Home | Place::Direct => self.standing(sender).await.organizer,
+            Place::Elsewhere => false,
         };
         // In a direct room with the bot there is no channel to subscribe to reminders.
-        req.channel = if self.is_direct_with(room, sender).await { None } else { Some(room.room_id().to_string()) };
+        req.channel = if req.place == Place::Direct { None } else { Some(room.room_id().to_string()) };
         req
-    }
-
-    async fn is_direct_with(&self, room: &Room, user: &UserId) -> bool {
-        room.is_direct().await.unwrap_or(false) && room.direct_targets().iter().any(|t| t.as_str() == user.as_str())
     }
 
     /// Sends a reply: public ones in the room as a reply to the message; private ones in a
@@ -234,6 +296,19 @@ impl MatrixBot {
         }
     }
 
+    /// Sends a reply to `user`'s direct room only, saying nothing in the room where they
+    /// acted: what a reaction did is nobody else's business.
+    async fn deliver_privately(&self, user: &UserId, l: Locale, reply: Reply) {
+        match self.direct_room(user).await {
+            Ok(dm) => {
+                if let Err(e) = dm.send_raw("m.room.message", content(&reply, l, None, None)).await {
+                    tracing::warn!(error = %e, "Matrix: could not send the private reply");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "Matrix: could not open a direct room"),
+        }
+    }
+
     /// The direct room with `user`: the one already shared, or a new one.
     async fn direct_room(&self, user: &UserId) -> matrix_sdk::Result<Room> {
         if let Some(room) = self.client.get_dm_rooms(user).find(|r| r.state() == RoomState::Joined) {
@@ -248,16 +323,20 @@ impl MatrixBot {
             return;
         }
         let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else { return };
-        let mut req =
+        let req =
             self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
-        req.channel = Some(room.room_id().to_string());
+        // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
+        if req.place != Place::Home {
+            return;
+        }
         let reply = self.engine.handle(&req).await;
-        if let Err(e) =
-            self.engine.store().remember_reaction(ev.event_id.as_str(), &req.user, &campaign, "", req.now).await
+        if reply.tone == crate::engine::Tone::Done
+            && let Err(e) =
+                self.engine.store().remember_reaction(ev.event_id.as_str(), &req.user, &campaign, "", req.now).await
         {
             tracing::warn!(error = %e, "Matrix: reaction sign-up not remembered; removing it will not withdraw");
         }
-        self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+        self.deliver_privately(&ev.sender, req.locale, reply).await;
     }
 
     /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up.
@@ -277,8 +356,7 @@ impl MatrixBot {
         }
         // Exactly what the reaction signed up for (the campaign in general), not the
         // member's other sign-ups for the same campaign.
-        let mut req = self.request(&room, &ev.sender, Command::MySignUps).await;
-        req.channel = Some(room.room_id().to_string());
+        let req = self.request(&room, &ev.sender, Command::MySignUps).await;
         let withdrawn = match self.engine.store().withdraw(&req.user, &campaign, Some(&action), req.now).await {
             Ok(n) => n,
             Err(e) => {
@@ -296,7 +374,7 @@ impl MatrixBot {
         let text =
             crate::engine::texts::fill(crate::engine::texts::withdrawn(l), &[("campaign", &title), ("action", "")]);
         let reply = Reply::private().tone(crate::engine::Tone::Done).text(text);
-        self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+        self.deliver_privately(&ev.sender, l, reply).await;
     }
 
     /// The campaign a bot message is about, from its custom key.
@@ -326,4 +404,35 @@ fn content(reply: &Reply, l: Locale, to: Option<&EventId>, campaign: Option<&str
         content[CAMPAIGN_KEY] = json!(c);
     }
     content
+}
+
+/// `text` without a leading `prefix`, compared character by character without regard to
+/// case. Byte offsets of a lowercased copy are not used: lowercasing changes some characters'
+/// length (the Kelvin sign K is three bytes, its lowercase k one), and slicing the original
+/// at such an offset can cut a character in half.
+fn strip_prefix_ignoring_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let mut rest = text.char_indices();
+    for p in prefix.chars() {
+        let (_, t) = rest.next()?;
+        if !t.to_lowercase().eq(p.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(rest.next().map_or("", |(i, _)| &text[i..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_without_cutting_characters() {
+        assert_eq!(strip_prefix_ignoring_case("Convoca: meeting", "convoca"), Some(": meeting"));
+        assert_eq!(strip_prefix_ignoring_case("convoca", "convoca"), Some(""));
+        assert_eq!(strip_prefix_ignoring_case("conv", "convoca"), None);
+        // The Kelvin sign lowercases to k: a bot named "bok" is addressed as "boK:".
+        assert_eq!(strip_prefix_ignoring_case("bo\u{212A}: help", "bok"), Some(": help"));
+        assert_eq!(strip_prefix_ignoring_case("\u{212A}\u{212A}\u{212A}", "kk"), Some("\u{212A}"));
+        assert_eq!(strip_prefix_ignoring_case("é: x", "e"), None);
+    }
 }

@@ -6,6 +6,7 @@
 //! second between quick syncs.
 
 mod handler;
+mod home;
 pub mod render;
 mod sender;
 mod session;
@@ -20,7 +21,7 @@ use matrix_sdk::ruma::api::client::filter::{Filter as RumaFilter, FilterDefiniti
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use tokio::sync::watch;
 
-pub use handler::{CAMPAIGN_KEY, MatrixBot};
+pub use handler::{CAMPAIGN_KEY, MatrixBot, Standing};
 pub use sender::MatrixSender;
 
 use crate::config::MatrixConfig;
@@ -46,6 +47,8 @@ pub struct Matrix {
     pub client: Client,
     /// Connection state.
     pub state: Arc<MatrixState>,
+    /// The home rooms, resolved.
+    pub homes: Vec<matrix_sdk::ruma::OwnedRoomId>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -54,25 +57,40 @@ impl Matrix {
     /// Logs in (or restores the saved session), syncs once without answering anything (so
     /// history is never answered), then handles events in a sync loop of its own.
     pub async fn start(config: &MatrixConfig, engine: Engine) -> anyhow::Result<Matrix> {
+        config.validate().map_err(|e| anyhow::anyhow!(e))?;
+        let homes = config.homes().map_err(|e| anyhow::anyhow!(e))?;
         let client = session::connect(config).await?;
         let me = client.user_id().ok_or_else(|| anyhow::anyhow!("Matrix: no user after login"))?.to_owned();
+        let homes = home::resolve(&client, engine.store(), &homes).await?;
         let first = client
             .sync_once(SyncSettings::default().timeout(Duration::ZERO))
             .await
             .map_err(|e| anyhow::anyhow!("Matrix: first sync failed: {e}"))?;
+        home::join(&client, &homes).await?;
+        let list: Vec<&str> = homes.iter().map(|h| h.as_str()).collect();
+        tracing::info!(homes = %list.join(", "), "Matrix: home rooms");
         let bot = Arc::new(MatrixBot {
             engine,
             client: client.clone(),
             me,
-            allowed_inviters: config.allowed_inviters.clone(),
+            homes,
             organizer_power: config.organizer_power,
             queues: Default::default(),
         });
-        // Invites that arrived while the bot was away are still pending: handle them now.
+        // Invitations that arrived while the bot was away are still pending: the same rule.
         for room in client.invited_rooms() {
-            let inviter = room.invite_details().await.ok().and_then(|d| d.inviter).map(|i| i.user_id().to_owned());
-            if inviter.is_some_and(|i| bot.may_invite(&i)) {
-                let _ = client.join_room_by_id(room.room_id()).await;
+            let details = room.invite_details().await.ok();
+            let inviter = details.as_ref().and_then(|d| d.inviter.as_ref()).map(|i| i.user_id().to_owned());
+            let is_direct = room.is_direct().await.unwrap_or(false)
+                || details.as_ref().is_some_and(|d| invited_as_direct(d.invitee.event()));
+            match inviter {
+                Some(i) if bot.may_accept(&room, &i, is_direct).await => {
+                    let _ = client.join_room_by_id(room.room_id()).await;
+                }
+                _ => {
+                    tracing::warn!(room = %room.room_id(), inviter = ?inviter, "Matrix: pending invitation declined");
+                    let _ = room.leave().await;
+                }
             }
         }
         let b = Arc::clone(&bot);
@@ -90,7 +108,7 @@ impl Matrix {
         let filter = sync_filter(&client).await;
         let task = tokio::spawn(sync_loop(client.clone(), first.next_batch, filter, Arc::clone(&state), stop_rx));
         tracing::info!(user = %bot.me, "Matrix: connected");
-        Ok(Matrix { client, state, stop, task })
+        Ok(Matrix { client, state, stop, task, homes: bot.homes.clone() })
     }
 
     /// A reminder sender through this connection.
@@ -103,6 +121,20 @@ impl Matrix {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
     }
+}
+
+/// Whether the bot's own invite member event says "direct chat".
+fn invited_as_direct(
+    ev: &matrix_sdk::deserialized_responses::SyncOrStrippedState<
+        matrix_sdk::ruma::events::room::member::RoomMemberEventContent,
+    >,
+) -> bool {
+    use matrix_sdk::deserialized_responses::SyncOrStrippedState;
+    match ev {
+        SyncOrStrippedState::Stripped(e) => e.content.is_direct,
+        SyncOrStrippedState::Sync(e) => e.as_original().and_then(|o| o.content.is_direct),
+    }
+    .unwrap_or(false)
 }
 
 /// What the bot does not need from a sync: presence, typing and read receipts. Leaving them

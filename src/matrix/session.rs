@@ -16,7 +16,8 @@ const SESSION_FILE: &str = "session.json";
 pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     let homeserver = config.homeserver.as_deref().ok_or_else(|| anyhow!("MATRIX_HOMESERVER is not set"))?;
     let dir = &config.store_path;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
+    crate::owner_only::create_dir(dir)
+        .with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
     let client = builder(homeserver, dir)
         .build()
         .await
@@ -104,11 +105,6 @@ fn read(dir: &Path) -> Option<MatrixSession> {
 fn save(dir: &Path, client: &Client) -> anyhow::Result<()> {
     let session = client.matrix_auth().session().ok_or_else(|| anyhow!("Matrix: no session after login"))?;
     let path = dir.join(SESSION_FILE);
-    std::fs::write(&path, serde_json::to_vec(&session)?)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    }
+    crate::owner_only::write(&path, &serde_json::to_vec(&session)?)?;
     Ok(())
 }

@@ -37,17 +37,24 @@ const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
 impl Store {
     /// Cancels or moves one occurrence (replacing any earlier change to it).
-    pub async fn set_change(&self, meeting: &str, change: &Change, by: &User, now: DateTime<Utc>) -> Result<()> {
+    pub async fn set_change(
+        &self,
+        meeting: &str,
+        change: &Change,
+        by: &User,
+        origin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let (kind, moved_to) = match &change.kind {
             ChangeKind::Cancel => ("cancel", None),
             ChangeKind::Move { to } => ("move", Some(to.format(LOCAL_FORMAT).to_string())),
         };
         sqlx::query(
-            "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at, origin)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (meeting, occurrence_date) DO UPDATE
              SET kind = excluded.kind, moved_to = excluded.moved_to,
-                 created_by = excluded.created_by, created_at = excluded.created_at",
+                 created_by = excluded.created_by, created_at = excluded.created_at, origin = excluded.origin",
         )
         .bind(meeting)
         .bind(change.date.to_string())
@@ -55,6 +62,7 @@ impl Store {
         .bind(moved_to)
         .bind(author(by))
         .bind(millis(now))
+        .bind(origin)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -79,32 +87,35 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let meeting: String = r.try_get(0)?;
-                let date: String = r.try_get(1)?;
-                let kind: String = r.try_get(2)?;
-                let moved_to: Option<String> = r.try_get(3)?;
-                let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt(format!("occurrence date {date}")))?;
-                let kind = match (kind.as_str(), moved_to) {
-                    ("cancel", _) => ChangeKind::Cancel,
-                    ("move", Some(to)) => ChangeKind::Move {
-                        to: NaiveDateTime::parse_from_str(&to, LOCAL_FORMAT)
-                            .map_err(|_| StoreError::Corrupt(format!("moved_to {to}")))?,
-                    },
-                    (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
-                };
-                Ok(ChangeRow { meeting, change: Change { date, kind } })
-            })
-            .collect()
+        let read = |r: &sqlx::any::AnyRow| -> Result<ChangeRow> {
+            let meeting: String = r.try_get(0)?;
+            let date: String = r.try_get(1)?;
+            let kind: String = r.try_get(2)?;
+            let moved_to: Option<String> = r.try_get(3)?;
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .ok()
+                .filter(|d| crate::calendar::in_sane_range(*d))
+                .ok_or_else(|| StoreError::Corrupt(format!("occurrence date {date}")))?;
+            let kind = match (kind.as_str(), moved_to) {
+                ("cancel", _) => ChangeKind::Cancel,
+                ("move", Some(to)) => ChangeKind::Move {
+                    to: NaiveDateTime::parse_from_str(&to, LOCAL_FORMAT)
+                        .ok()
+                        .filter(|t| crate::calendar::in_sane_range(t.date()))
+                        .ok_or_else(|| StoreError::Corrupt(format!("moved_to {to}")))?,
+                },
+                (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
+            };
+            Ok(ChangeRow { meeting, change: Change { date, kind } })
+        };
+        Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "calendar change")).collect())
     }
 
     /// Adds a one-off meeting. Returns false when the slug is taken.
-    pub async fn add_meeting(&self, m: &ExtraMeeting, by: &User, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn add_meeting(&self, m: &ExtraMeeting, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
         let n = sqlx::query(
-            "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (slug) DO NOTHING",
+            "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at, origin)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO NOTHING",
         )
         .bind(&m.slug)
         .bind(&m.title)
@@ -113,6 +124,7 @@ impl Store {
         .bind(m.zone.name())
         .bind(author(by))
         .bind(millis(now))
+        .bind(origin)
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -126,20 +138,39 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let starts: String = r.try_get(2)?;
-                let zone: String = r.try_get(4)?;
-                Ok(ExtraMeeting {
-                    slug: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
-                        .map_err(|_| StoreError::Corrupt(format!("meeting start {starts}")))?,
-                    duration_minutes: r.try_get(3)?,
-                    zone: zone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {zone}")))?,
-                })
+        let read = |r: &sqlx::any::AnyRow| -> Result<ExtraMeeting> {
+            let starts: String = r.try_get(2)?;
+            let zone: String = r.try_get(4)?;
+            let duration_minutes: i64 = r.try_get(3)?;
+            Ok(ExtraMeeting {
+                slug: r.try_get(0)?,
+                title: r.try_get(1)?,
+                starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
+                    .ok()
+                    .filter(|t| crate::calendar::in_sane_range(t.date()))
+                    .ok_or_else(|| StoreError::Corrupt(format!("meeting start {starts}")))?,
+                duration_minutes: Some(duration_minutes)
+                    .filter(|m| (1..=MAX_MINUTES).contains(m))
+                    .ok_or_else(|| StoreError::Corrupt(format!("meeting length {duration_minutes} minutes")))?,
+                zone: zone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {zone}")))?,
             })
-            .collect()
+        };
+        Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "one-off meeting")).collect())
+    }
+}
+
+/// The longest one-off meeting: a week.
+pub const MAX_MINUTES: i64 = 7 * 24 * 60;
+
+/// A stored row that cannot be used (written by an older version, or by hand) is left out
+/// and logged, so one bad row never makes every calendar answer fail.
+fn skip_corrupt<T>(row: Result<T>, what: &str) -> Option<T> {
+    match row {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tracing::warn!(error = %e, "a stored {what} cannot be used; it is left out");
+            None
+        }
     }
 }
 
@@ -152,7 +183,7 @@ impl ExtraMeeting {
         let schedule = Schedule::once(
             self.starts_local.date(),
             self.starts_local.time(),
-            chrono::Duration::minutes(self.duration_minutes),
+            chrono::Duration::try_minutes(self.duration_minutes.clamp(1, MAX_MINUTES))?,
             self.zone,
         )
         .ok()?;

@@ -7,6 +7,7 @@
 //! `ON CONFLICT`, BIGINT milliseconds for instants), and every test runs on both.
 
 mod changes;
+mod homes;
 mod ledger;
 mod people;
 mod reactions;
@@ -19,7 +20,8 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
-pub use changes::{ChangeRow, ExtraMeeting};
+pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
+pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
@@ -89,6 +91,12 @@ impl Store {
         let masked = mask_password(url);
         sqlx::any::install_default_drivers();
         let (backend, connect_url) = if url.starts_with("sqlite:") {
+            // Created owner-only before SQLite opens it (its -wal and -shm files take the
+            // same permissions).
+            if let Some(path) = sqlite_path(url) {
+                crate::owner_only::create_file(std::path::Path::new(path))
+                    .map_err(|e| StoreError::Open { url: masked.clone(), source: sqlx::Error::Io(e) })?;
+            }
             (Backend::Sqlite, sqlite_url(url))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_string())
@@ -171,6 +179,16 @@ impl Store {
     }
 }
 
+/// The file an SQLite URL names, unless it is in memory or opened read-only.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.contains("mode=memory") || query.contains("mode=ro") {
+        return None;
+    }
+    Some(path)
+}
+
 /// SQLite URLs get `mode=rwc` so the file is created on first use.
 fn sqlite_url(url: &str) -> String {
     if url.contains("mode=") || url.contains(":memory:") {
@@ -214,6 +232,14 @@ mod tests {
         assert_eq!(mask_password("postgres://bot@db/convoca"), "postgres://bot@db/convoca");
         assert_eq!(mask_password("sqlite://convoca.db"), "sqlite://convoca.db");
         assert_eq!(mask_password("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://convoca.db"), Some("convoca.db"));
+        assert_eq!(sqlite_path("sqlite:///var/lib/convoca/convoca.db?mode=rwc"), Some("/var/lib/convoca/convoca.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://x.db?mode=ro"), None);
     }
 
     #[test]

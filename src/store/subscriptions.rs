@@ -25,9 +25,10 @@ pub struct Subscription {
 impl Store {
     /// Subscribes a channel (again, updating its language). Returns false when it already
     /// was, in the same language.
-    pub async fn subscribe(&self, sub: &Subscription, by: &User, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn subscribe(&self, sub: &Subscription, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
         let n = sqlx::query(
-            "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at, origin)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (channel, meeting) DO UPDATE SET locale = excluded.locale
              WHERE subscriptions.locale <> excluded.locale",
         )
@@ -36,6 +37,7 @@ impl Store {
         .bind(sub.locale.tag())
         .bind(author(by))
         .bind(millis(now))
+        .bind(origin)
         .execute(&self.pool)
         .await?
         .rows_affected();

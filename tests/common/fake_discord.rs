@@ -22,6 +22,17 @@ pub const APP_ID: &str = "900000000000000001";
 pub const BOT_ID: &str = "900000000000000002";
 pub const GUILD_ID: &str = "700000000000000001";
 pub const CHANNEL_ID: &str = "700000000000000002";
+/// The "Organizers" role of the home server.
+pub const ORGANIZER_ROLE: &str = "700000000000000009";
+/// A role with Administrator in the home server.
+pub const ADMIN_ROLE: &str = "700000000000000010";
+/// A role with Manage Events in the home server.
+pub const EVENTS_ROLE: &str = "700000000000000011";
+/// The home server's owner.
+pub const OWNER_ID: &str = "700000000000000099";
+/// Another server, whose admin is nobody in the group.
+pub const FOREIGN_GUILD_ID: &str = "600000000000000001";
+pub const FOREIGN_CHANNEL_ID: &str = "600000000000000002";
 
 /// One REST call.
 #[derive(Clone, Debug)]
@@ -45,6 +56,8 @@ struct Shared {
     nonces: Mutex<HashMap<String, Value>>,
     created: Mutex<Vec<Value>>,
     events: Mutex<Vec<Value>>,
+    /// Members of the home server by user id, with their role ids.
+    members: Mutex<HashMap<String, Vec<String>>>,
 }
 
 /// The fake server.
@@ -143,6 +156,43 @@ impl FakeDiscord {
         }
     }
 
+    /// Makes `user` a member of the home server with these role ids (for `GET
+    /// /guilds/{id}/members/{user}`, which DMs need).
+    pub async fn set_member(&self, user: &str, roles: &[&str]) {
+        self.shared.members.lock().await.insert(user.to_string(), roles.iter().map(|r| r.to_string()).collect());
+    }
+
+    /// The same command sent from another server, where the user has `permissions`.
+    pub fn command_in_foreign_server(
+        &self,
+        name: &str,
+        options: Value,
+        user: (&str, &str),
+        permissions: &str,
+    ) -> Value {
+        let mut i = self.command(name, options, user, "en-US", permissions);
+        i["guild_id"] = json!(FOREIGN_GUILD_ID);
+        i["channel_id"] = json!(FOREIGN_CHANNEL_ID);
+        i["channel"] = json!({"id": FOREIGN_CHANNEL_ID, "type": 0});
+        i["authorizing_integration_owners"] = json!({"0": FOREIGN_GUILD_ID});
+        i
+    }
+
+    /// The same command sent in the bot's DM (no server, no member: a user), as Discord
+    /// sends it: context 1 (BOT_DM), a channel of type 1.
+    pub fn command_in_dm(&self, name: &str, options: Value, (id, name_): (&str, &str)) -> Value {
+        let mut i = self.command(name, options, (id, name_), "en-US", "0");
+        let obj = i.as_object_mut().unwrap();
+        obj.remove("guild_id");
+        obj.remove("member");
+        obj.insert("user".into(), json!({"id": id, "username": name_.to_lowercase(), "global_name": name_, "discriminator": "0", "avatar": null}));
+        obj.insert("channel_id".into(), json!("500000000000000001"));
+        obj.insert("channel".into(), json!({"id": "500000000000000001", "type": 1}));
+        obj.insert("context".into(), json!(1));
+        obj.insert("authorizing_integration_owners".into(), json!({"0": "0"}));
+        i
+    }
+
     /// A slash command interaction as Discord sends it.
     pub fn command(&self, name: &str, options: Value, user: (&str, &str), locale: &str, permissions: &str) -> Value {
         json!({
@@ -183,6 +233,13 @@ impl FakeDiscord {
         i["type"] = json!(4);
         i
     }
+}
+
+fn role(id: &str, name: &str, permissions: &str) -> Value {
+    json!({"id": id, "name": name, "color": 0,
+           "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+           "hoist": false, "icon": null, "unicode_emoji": null, "position": 1,
+           "permissions": permissions, "managed": false, "mentionable": false, "flags": 0})
 }
 
 fn member((id, name): (&str, &str), permissions: &str) -> Value {
@@ -308,6 +365,36 @@ async fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> R
             shared.events.lock().await.retain(|e| e["id"] != *id);
             StatusCode::NO_CONTENT.into_response()
         }
+        ("GET", ["guilds", guild, "members", user]) if *guild == GUILD_ID => {
+            match shared.members.lock().await.get(*user) {
+                Some(roles) => json(json!({
+                    "user": {"id": user, "username": "someone", "discriminator": "0", "avatar": null},
+                    "roles": roles, "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+                    "flags": 0, "pending": false, "nick": null, "avatar": null
+                })),
+                None => (StatusCode::NOT_FOUND, axum::Json(json!({"message": "Unknown Member", "code": 10007})))
+                    .into_response(),
+            }
+        }
+        ("GET", ["guilds", guild]) if *guild == GUILD_ID => json(json!({
+            "id": GUILD_ID, "name": "LA/CWG", "icon": null, "icon_hash": null, "splash": null,
+            "discovery_splash": null, "owner_id": OWNER_ID, "afk_channel_id": null, "afk_timeout": 300,
+            "widget_enabled": false, "widget_channel_id": null, "verification_level": 1,
+            "default_message_notifications": 1, "explicit_content_filter": 0,
+            "roles": [
+                role(GUILD_ID, "@everyone", "0"),
+                role(ORGANIZER_ROLE, "Organizers", "0"),
+                role(ADMIN_ROLE, "Admins", "8"),
+                role(EVENTS_ROLE, "Event hosts", "8589934592"),
+            ],
+            "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+            "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+            "max_presences": null, "max_members": 500000, "vanity_url_code": null, "description": null,
+            "banner": null, "premium_tier": 0, "premium_subscription_count": 0, "preferred_locale": "en-US",
+            "public_updates_channel_id": null, "max_video_channel_users": 25,
+            "max_stage_video_channel_users": 50, "nsfw_level": 0, "stickers": [],
+            "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null
+        })),
         ("GET", ["guilds", _, "roles"]) => json(json!([
             {"id": "700000000000000009", "name": "Organizers", "color": 0,
              "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},

@@ -24,6 +24,10 @@ pub fn help(req: &Request, content: &Content) -> Reply {
     for (cmd, what) in lines {
         body.push_str(&format!("\n- `{}` — {what}", req.cmd(&placeholders(cmd, l))));
     }
+    if req.platform() == crate::engine::Platform::Matrix {
+        body.push_str("\n\n");
+        body.push_str(&fill(texts::help_reactions(l), &[("cmd", &req.cmd(&placeholders("signup <campaign>", l)))]));
+    }
     if req.organizer {
         body.push_str("\n\n");
         body.push_str(texts::help_organizers(l));
@@ -64,6 +68,19 @@ fn placeholders(cmd: &str, l: crate::locale::Locale) -> String {
 /// A polite refusal for a member asking for an organizer command.
 pub fn organizers_only(req: &Request, content: &Content) -> Reply {
     Reply::refusal(fill(texts::organizers_only(req.locale), &[("group", content.group.name.get(req.locale))]))
+}
+
+/// Anything but public answers, asked in a place that is not the group's: one line saying
+/// whose bot this is and where the rest works.
+pub fn not_here(req: &Request, content: &Content) -> Reply {
+    let l = req.locale;
+    Reply::refusal(fill(texts::not_here(l), &[("group", content.group.name.get(l)), ("cmd", &req.cmd("meeting"))]))
+}
+
+/// `remind here` or `remind off` in a direct chat, which is no channel for reminders.
+pub fn not_in_direct(req: &Request, content: &Content) -> Reply {
+    let l = req.locale;
+    Reply::refusal(fill(texts::not_in_direct(l), &[("group", content.group.name.get(l))]))
 }
 
 /// The main commands' names in the other language, so members find both spellings.

@@ -76,7 +76,7 @@ pub async fn remind(
                 .or(content.meetings.first())
                 .map(|m| m.reminders.before.iter().map(|x| x.label(l)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
-            if store.subscribe(&sub, &req.user, req.now).await? {
+            if store.subscribe(&sub, &req.user, &req.origin(), req.now).await? {
                 tracing::info!(channel = %sub.channel, meeting = %slug, "channel subscribed to reminders");
                 Ok(Reply::private().tone(Tone::Done).text(fill(
                     texts::remind_subscribed(l),

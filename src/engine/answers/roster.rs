@@ -50,7 +50,7 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
                 let when = e.at.with_timezone(&zone);
                 format!(
                     "{} ({}, {} {})",
-                    e.name,
+                    texts::literal(&e.name),
                     e.platform,
                     when.format("%Y-%m-%d %H:%M"),
                     crate::calendar::format::abbreviation(e.at, zone)
@@ -104,18 +104,29 @@ pub async fn export(req: &Request, content: &Content, store: &Store, campaign: O
     Ok(reply)
 }
 
+/// A cell a spreadsheet shows as text: one that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula (a display name like `=HYPERLINK(…)` runs when
+/// an organizer opens the export), so it gets a leading apostrophe.
+pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// The CSV file: one row per sign-up, instants in UTC (RFC 3339).
 pub fn csv(campaign: &str, entries: &[RosterEntry]) -> std::result::Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["campaign", "action", "name", "platform", "user_id", "signed_up_at"])?;
     for e in entries {
         w.write_record([
-            campaign,
-            &e.action,
-            &e.name,
-            &e.platform,
-            &e.user_id,
-            &e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            cell(campaign).as_bytes(),
+            cell(&e.action).as_bytes(),
+            cell(&e.name).as_bytes(),
+            cell(&e.platform).as_bytes(),
+            cell(&e.user_id).as_bytes(),
+            e.at.to_rfc3339_opts(SecondsFormat::Secs, true).as_bytes(),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -7,7 +7,7 @@ use crate::calendar::{Agenda, Change, ChangeKind, Lead, format, resolve_local};
 use crate::content::{Meeting, parse_date, parse_local_datetime, parse_time};
 use crate::engine::texts::{self, fill};
 use crate::engine::{Command, Reply, Request, Tone};
-use crate::store::{ExtraMeeting, Result, Store};
+use crate::store::{ExtraMeeting, MAX_MINUTES, Result, Store};
 
 /// Carries out one calendar command.
 pub async fn change(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[String]) -> Result<Reply> {
@@ -61,6 +61,9 @@ fn occurrence<'a, 's>(
     let Some(date) = parse_date(date_text) else {
         return Err(Reply::refusal(fill(texts::bad_date(l), &[("text", date_text)])));
     };
+    if let Some(refusal) = outside_window(req, date) {
+        return Err(refusal);
+    }
     let rest = &args[1..];
     let meets_on = |m: &Meeting| m.schedule.start_on(date).is_some();
     let meeting = match named {
@@ -103,7 +106,7 @@ fn occurrence<'a, 's>(
 
 async fn cancel(req: &Request, store: &Store, m: &Meeting, date: NaiveDate) -> Result<Reply> {
     let l = req.locale;
-    store.set_change(&m.slug, &Change { date, kind: ChangeKind::Cancel }, &req.user, req.now).await?;
+    store.set_change(&m.slug, &Change { date, kind: ChangeKind::Cancel }, &req.user, &req.origin(), req.now).await?;
     tracing::info!(meeting = %m.slug, %date, "occurrence cancelled");
     let undo = req.cmd(&format!("uncancel {} {date}", m.slug));
     Ok(Reply::private().tone(Tone::Done).text(fill(
@@ -135,13 +138,18 @@ async fn move_to(req: &Request, store: &Store, m: &Meeting, date: NaiveDate, res
         let shown = if text.is_empty() { "…".to_string() } else { text };
         return Ok(Reply::refusal(fill(texts::bad_datetime(l), &[("text", &shown)])));
     };
+    if let Some(refusal) = outside_window(req, to.date()) {
+        return Ok(refusal);
+    }
     let Some(start) = resolve_local(zone, to) else {
         return Ok(Reply::refusal(fill(
             texts::no_such_local_time(l),
             &[("text", &to.to_string()), ("zone", zone.name())],
         )));
     };
-    store.set_change(&m.slug, &Change { date, kind: ChangeKind::Move { to } }, &req.user, req.now).await?;
+    store
+        .set_change(&m.slug, &Change { date, kind: ChangeKind::Move { to } }, &req.user, &req.origin(), req.now)
+        .await?;
     tracing::info!(meeting = %m.slug, %date, to = %to, "occurrence moved");
     let when = format::span(start, start + m.schedule.duration(), zone, l);
     let undo = req.cmd(&format!("uncancel {} {date}", m.slug));
@@ -170,6 +178,9 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     while let Some(word) = args.get(i) {
         if let Ok(lead) = Lead::parse(word) {
             minutes = i64::from(lead.days) * 24 * 60 + i64::from(lead.minutes);
+            if minutes > MAX_MINUTES {
+                return Ok(Reply::refusal(fill(texts::too_long_meeting(l), &[("text", word)])));
+            }
         } else if let Ok(tz) = word.parse::<chrono_tz::Tz>() {
             zone = tz;
         } else {
@@ -180,6 +191,9 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     let title = args[i.min(args.len())..].join(" ");
     if title.trim().is_empty() {
         return Ok(usage());
+    }
+    if let Some(refusal) = outside_window(req, date) {
+        return Ok(refusal);
     }
     let local = date.and_time(time);
     let Some(start) = resolve_local(zone, local) else {
@@ -195,7 +209,7 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     }
     let extra =
         ExtraMeeting { slug: slug.clone(), title: title.clone(), starts_local: local, duration_minutes: minutes, zone };
-    if !store.add_meeting(&extra, &req.user, req.now).await? {
+    if !store.add_meeting(&extra, &req.user, &req.origin(), req.now).await? {
         return Ok(Reply::refusal(fill(texts::meeting_exists(l), &[("slug", &slug)])));
     }
     tracing::info!(meeting = %slug, "one-off meeting added");
@@ -203,6 +217,18 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::meeting_added(l),
         &[("title", &title), ("slug", &slug), ("when", &when), ("cmd", &req.cmd("meeting"))],
+    )))
+}
+
+/// A refusal when `date` is further than ten years from today: nothing is stored then.
+fn outside_window(req: &Request, date: NaiveDate) -> Option<Reply> {
+    if crate::calendar::in_chat_window(date, req.now.date_naive()) {
+        return None;
+    }
+    let l = req.locale;
+    Some(Reply::refusal(fill(
+        texts::date_out_of_window(l),
+        &[("date", &date.to_string()), ("years", &crate::calendar::CHAT_WINDOW_YEARS.to_string())],
     )))
 }
 

@@ -1,0 +1,202 @@
+//! Authority comes from the group's home, never from the place a message arrives in: the
+//! engine's rules for the three kinds of place, and bad input from organizers that must not
+//! corrupt state. The platform halves (who is where, read from Discord and Matrix) are in
+//! `discord.rs` and `matrix.rs`.
+
+mod common;
+
+use common::*;
+use convoca::console::render;
+use convoca::engine::{Command, Place, Platform, Request, Tone, Visibility};
+use convoca::locale::Locale;
+
+const NOW: &str = "2026-12-01T15:00:00Z";
+
+fn asked(text: &str, place: Place, organizer: bool) -> Request {
+    let mut req = Request::new(Platform::Discord, "666", "Mallory", Command::parse(text), at(NOW));
+    req.place = place;
+    req.organizer = organizer;
+    req.space = Some("600000000000000001".into());
+    req.channel = Some("600000000000000002".into());
+    req
+}
+
+#[tokio::test]
+async fn elsewhere_an_organizer_gets_public_answers_only_and_nothing_is_recorded() {
+    let engine = engine_on(&shipped()).await;
+    // Someone signed up at home.
+    let mut beto = asked("/signup jilamito petition", Place::Home, false);
+    beto.user.id = "222".into();
+    beto.user.name = "Beto".into();
+    assert_eq!(engine.handle(&beto).await.tone, Tone::Done);
+
+    for text in [
+        "/signups jilamito",
+        "/export jilamito",
+        "/cancel 2026-12-07",
+        "/move 2026-12-07 2026-12-08 18:00",
+        "/uncancel 2026-12-07",
+        "/addmeeting 2027-01-20 18:00 90m Teach-in",
+        "/remind here",
+        "/remind off",
+        "/remind list",
+        "/signup jilamito",
+        "/withdraw jilamito",
+        "/mysignups",
+        "/forgetme confirm",
+    ] {
+        // Even an organizer of the home, and even when an adapter wrongly says so.
+        let reply = engine.handle(&asked(text, Place::Elsewhere, true)).await;
+        let shown = render(&reply);
+        assert_eq!(reply.tone, Tone::Refusal, "{text}: {shown}");
+        assert!(shown.contains("I'm the bot of"), "{text}: {shown}");
+        assert!(!shown.contains("Beto") && reply.attachment.is_none(), "{text}: {shown}");
+    }
+    let store = engine.store();
+    assert!(store.changes().await.unwrap().is_empty(), "no calendar change");
+    assert!(store.extra_meetings().await.unwrap().is_empty(), "no one-off meeting");
+    assert!(store.subscriptions().await.unwrap().is_empty(), "no subscription");
+    let roster = store.roster("jilamito").await.unwrap();
+    assert_eq!(roster.len(), 1, "no sign-up recorded elsewhere, none withdrawn");
+
+    // Public answers are given, without buttons that would ask for a sign-up there.
+    let meeting = engine.handle(&asked("/meeting", Place::Elsewhere, true)).await;
+    assert!(render(&meeting).contains("Monday, December 7, 2026"), "{}", render(&meeting));
+    let campaign = engine.handle(&asked("/campaign jilamito", Place::Elsewhere, false)).await;
+    assert_eq!(campaign.visibility, Visibility::Public);
+    assert!(campaign.buttons.is_empty(), "no sign-up buttons elsewhere");
+    let help = render(&engine.handle(&asked("/help", Place::Elsewhere, true)).await);
+    assert!(!help.contains("/signups"), "no organizer commands in help elsewhere: {help}");
+}
+
+#[tokio::test]
+async fn in_the_direct_chat_organizer_commands_follow_home_standing_and_stay_private() {
+    let engine = engine_on(&shipped()).await;
+    let mut beto = asked("/signup jilamito petition", Place::Home, false);
+    beto.user.id = "222".into();
+    beto.user.name = "Beto".into();
+    engine.handle(&beto).await;
+
+    let direct = |text: &str, organizer: bool| {
+        let mut req = asked(text, Place::Direct, organizer);
+        req.space = None;
+        req.channel = None;
+        req
+    };
+    // A member with no standing in the home: refused, whatever the direct room says.
+    for text in ["/signups jilamito", "/export jilamito", "/cancel 2026-12-07"] {
+        let reply = engine.handle(&direct(text, false)).await;
+        assert!(render(&reply).contains("only organizers"), "{text}: {}", render(&reply));
+    }
+    assert!(engine.store().changes().await.unwrap().is_empty());
+    // An organizer of the home: answered, privately, even for a command that is public at home.
+    let roster = engine.handle(&direct("/signups jilamito", true)).await;
+    assert_eq!(roster.visibility, Visibility::Private);
+    assert!(render(&roster).contains("Beto"), "{}", render(&roster));
+    let meeting = engine.handle(&direct("/meeting", false)).await;
+    assert_eq!(meeting.visibility, Visibility::Private);
+    let cancel = engine.handle(&direct("/cancel 2026-12-07", true)).await;
+    assert_eq!(cancel.tone, Tone::Done, "{}", render(&cancel));
+    // A direct chat is no channel for reminders.
+    let remind = engine.handle(&direct("/remind here", true)).await;
+    assert_eq!(remind.tone, Tone::Refusal);
+    assert!(engine.store().subscriptions().await.unwrap().is_empty());
+    // Where each record was made is kept, and a start lists what was not made at home.
+    let left = engine.store().leftovers(&["discord:700000000000000001".into()]).await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!((left[0].kind, left[0].origin.as_str()), ("calendar change", "discord:dm"));
+    assert!(engine.store().leftovers(&["discord:dm".into()]).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn dates_far_away_are_refused_before_anything_is_stored() {
+    let engine = engine_on(&shipped()).await;
+    let organizer = |text: &str| {
+        let mut req = request(text, Locale::En, at(NOW));
+        req.organizer = true;
+        req
+    };
+    for text in [
+        "/move 2026-12-07 +262142-12-31 18:00",
+        "/move 2026-12-07 2040-12-31 18:00",
+        "/move 2026-12-07 1999-12-31T18:00",
+        "/cancel 2045-12-04",
+        "/cancel 1990-12-03",
+        "/uncancel 9999-12-06",
+        "/addmeeting 2199-01-20 18:00 Teach-in",
+        "/addmeeting +262142-01-20 18:00 Teach-in",
+        "/addmeeting 2027-01-20 18:00 60d Teach-in",
+    ] {
+        let reply = engine.handle(&organizer(text)).await;
+        assert_eq!(reply.tone, Tone::Refusal, "{text}: {}", render(&reply));
+    }
+    assert!(engine.store().changes().await.unwrap().is_empty());
+    assert!(engine.store().extra_meetings().await.unwrap().is_empty());
+    // Nine years ahead is still fine.
+    let ok = engine.handle(&organizer("/addmeeting 2035-06-20 18:00 Far ahead")).await;
+    assert_eq!(ok.tone, Tone::Done, "{}", render(&ok));
+    let meeting = render(&ask(&engine, "/meeting", Locale::En, at(NOW)).await);
+    assert!(meeting.contains("Monday, December 7, 2026"), "{meeting}");
+}
+
+#[tokio::test]
+async fn a_stored_value_out_of_range_never_breaks_later_answers() {
+    // As an older version could leave it: a move to year +262142, a one-off meeting a
+    // million minutes long and one at year 262142.
+    let engine = engine_on(&shipped()).await;
+    let pool = engine.store().pool();
+    sqlx::query(
+        "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at)
+         VALUES ('monthly', '2026-12-07', 'move', '+262142-12-31T18:00', 'discord:666', 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at)
+         VALUES ('huge', 'Huge', '2027-01-20T18:00', 9000000000000, 'America/New_York', NULL, 0),
+                ('far', 'Far', '+262142-01-20T18:00', 60, 'America/New_York', NULL, 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let overrides = engine.overrides().await.expect("the calendar still loads");
+    let content = engine.content().current();
+    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    assert!(!agenda.upcoming(None, at(NOW), 5, true).is_empty());
+    let meeting = render(&ask(&engine, "/meeting", Locale::En, at(NOW)).await);
+    assert!(meeting.contains("Monday, December 7, 2026"), "the bad move is left out: {meeting}");
+}
+
+#[tokio::test]
+async fn exported_cells_cannot_run_as_formulas_and_names_stay_literal() {
+    let engine = engine_on(&shipped()).await;
+    for (id, name) in [("1", "=HYPERLINK(\"http://x\",\"y\")"), ("2", "**Bold** [link](http://x) @everyone"), ("3", "+1")] {
+        let mut req = request("/signup jilamito petition", Locale::En, at(NOW));
+        req.user.id = id.into();
+        req.user.name = name.into();
+        assert_eq!(engine.handle(&req).await.tone, Tone::Done);
+    }
+    let mut export = request("/export jilamito", Locale::En, at(NOW));
+    export.organizer = true;
+    let csv = String::from_utf8(engine.handle(&export).await.attachment.unwrap().data).unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains(",'+1,"), "{csv}");
+    assert!(!csv.lines().any(|l| l.split(',').any(|c| c.starts_with(['=', '+', '-', '@']))), "{csv}");
+
+    let mut roster = request("/signups jilamito", Locale::En, at(NOW));
+    roster.organizer = true;
+    let reply = engine.handle(&roster).await;
+    let markdown: String = reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            convoca::engine::Block::List { items, .. } => Some(items.join("\n")),
+            _ => None,
+        })
+        .collect();
+    assert!(markdown.contains(r"\*\*Bold\*\* \[link\]\(http\:"), "{markdown}");
+    assert!(markdown.contains(r"\@everyone") && !markdown.contains("[link](http"), "{markdown}");
+    // Plain text shows the name as written.
+    assert!(render(&reply).contains("**Bold** [link](http://x) @everyone"), "{}", render(&reply));
+}
