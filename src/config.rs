@@ -162,8 +162,8 @@ pub struct DiscordConfig {
     /// read there and only there; commands are registered and scheduled events kept there. In
     /// any other server the bot answers public questions only and records nothing. Required
     /// when Discord is on.
-    #[arg(long = "discord-home", env = "DISCORD_HOME_GUILDS", value_delimiter = ',')]
-    pub home: Vec<u64>,
+    #[arg(id = "discord_home", long = "discord-home", env = "DISCORD_HOME_GUILDS", value_delimiter = ',')]
+    pub home: Vec<String>,
     /// The older name of a single home server (it used to mean "register commands in this
     /// server only"); added to `DISCORD_HOME_GUILDS`.
     #[arg(long = "discord-guild-id", env = "DISCORD_GUILD_ID")]
@@ -220,7 +220,7 @@ pub struct MatrixConfig {
     /// database; a later change of its target is refused. Organizer standing is read in these
     /// rooms only, and invitations are accepted only to them and to direct chats from their
     /// members. Required when Matrix is on.
-    #[arg(long = "matrix-home", env = "MATRIX_HOME_ROOMS", value_delimiter = ',')]
+    #[arg(id = "matrix_home", long = "matrix-home", env = "MATRIX_HOME_ROOMS", value_delimiter = ',')]
     pub home: Vec<String>,
     /// The power level in a home room from which a member is an organizer (a room's creator
     /// always is). At least 1.
@@ -231,7 +231,7 @@ pub struct MatrixConfig {
 impl DiscordConfig {
     /// The home servers: `DISCORD_HOME_GUILDS` and `DISCORD_GUILD_ID` together, each once.
     pub fn homes(&self) -> Vec<u64> {
-        let mut all = self.home.clone();
+        let mut all: Vec<u64> = self.home.iter().filter_map(|h| h.trim().parse().ok()).filter(|id| *id != 0).collect();
         all.extend(self.guild_id);
         all.sort_unstable();
         all.dedup();
@@ -241,8 +241,13 @@ impl DiscordConfig {
     /// Refuses settings that cannot work, with one line saying which and why. Only checked
     /// when Discord is on (a token is set), except for values that are wrong in any case.
     pub fn validate(&self) -> Result<(), String> {
-        if self.home.contains(&0) || self.guild_id == Some(0) {
-            return Err("DISCORD_HOME_GUILDS / DISCORD_GUILD_ID: 0 is not a Discord server id".into());
+        for home in self.home.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
+            if home.parse::<u64>().map_or(true, |id| id == 0) {
+                return Err(format!("DISCORD_HOME_GUILDS: `{home}` is not a Discord server id"));
+            }
+        }
+        if self.guild_id == Some(0) {
+            return Err("DISCORD_GUILD_ID: 0 is not a Discord server id".into());
         }
         if let Some(role) = &self.organizer_role {
             let role = role.trim();
@@ -261,7 +266,9 @@ impl DiscordConfig {
         if let Some(key) = &self.public_key {
             let key = key.trim();
             if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err("DISCORD_PUBLIC_KEY must be 64 hexadecimal digits (the developer portal's Public Key)".into());
+                return Err(
+                    "DISCORD_PUBLIC_KEY must be 64 hexadecimal digits (the developer portal's Public Key)".into()
+                );
             }
         }
         if (self.token.is_some() || self.public_key.is_some()) && self.homes().is_empty() {
@@ -314,7 +321,10 @@ impl MatrixConfig {
             ));
         }
         if self.organizer_power > MATRIX_MAX_POWER {
-            return Err(format!("MATRIX_ORGANIZER_POWER: {} is above Matrix's largest power level", self.organizer_power));
+            return Err(format!(
+                "MATRIX_ORGANIZER_POWER: {} is above Matrix's largest power level",
+                self.organizer_power
+            ));
         }
         if let Some(hs) = &self.homeserver
             && !is_http_url(hs)
@@ -323,7 +333,10 @@ impl MatrixConfig {
         }
         let homes = self.homes()?;
         if self.homeserver.is_some() && homes.is_empty() {
-            return Err("Matrix is on but no home room is set: set MATRIX_HOME_ROOMS to the group's room id(s) or alias(es)".into());
+            return Err(
+                "Matrix is on but no home room is set: set MATRIX_HOME_ROOMS to the group's room id(s) or alias(es)"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -427,14 +440,16 @@ mod tests {
     #[test]
     fn nonsense_settings_are_refused_with_one_line() {
         let discord = |f: &dyn Fn(&mut DiscordConfig)| {
-            let mut c = DiscordConfig { token: Some("t".parse().unwrap()), home: vec![1], ..Default::default() };
+            let mut c =
+                DiscordConfig { token: Some("t".parse().unwrap()), home: vec!["1".into()], ..Default::default() };
             f(&mut c);
             c.validate()
         };
         assert!(discord(&|_| {}).is_ok());
         for (what, bad) in [
             ("guild 0", &(|c: &mut DiscordConfig| c.guild_id = Some(0)) as &dyn Fn(&mut DiscordConfig)),
-            ("home 0", &|c| c.home = vec![0]),
+            ("home 0", &|c| c.home = vec!["0".into()]),
+            ("home word", &|c| c.home = vec!["lacwg".into()]),
             ("no home", &|c| c.home.clear()),
             ("role 0", &|c| c.organizer_role = Some("0".into())),
             ("empty role", &|c| c.organizer_role = Some(" ".into())),

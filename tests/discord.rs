@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use chrono::Duration;
-use common::fake_discord::{APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, message_json};
+use common::fake_discord::{
+    ADMIN_ROLE, APP_ID, BOT_ID, CHANNEL_ID, EVENTS_ROLE, FOREIGN_GUILD_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE,
+    OWNER_ID, message_json,
+};
 use common::*;
 use convoca::config::{DiscordConfig, Secret};
 use convoca::discord::Gateway;
@@ -26,7 +29,8 @@ async fn connect(engine: &Engine) -> (FakeDiscord, Gateway, DiscordConfig) {
 fn config_for(fake: &FakeDiscord) -> DiscordConfig {
     DiscordConfig {
         token: Some("fake-token".parse::<Secret>().unwrap()),
-        guild_id: Some(GUILD_ID.parse().unwrap()),
+        home: vec![GUILD_ID.into()],
+        guild_id: None,
         organizer_role: Some("Organizers".into()),
         api_base: Some(fake.base.clone()),
         public_key: None,
@@ -113,6 +117,20 @@ async fn commands_are_registered_with_spanish_names_options_and_permissions() {
     assert_eq!(find("signups")["default_member_permissions"], "8589934592");
     assert_eq!(find("signups")["dm_permission"], false);
     assert!(find("meeting").get("default_member_permissions").is_none_or(|p| p.is_null()));
+    // Commands for DMs are registered globally, but for the bot's DMs only (context 1): no
+    // server that is not home sees any command of convoca's. `remind` is not among them.
+    let global = fake
+        .wait_call(0, "the DM commands", |c| {
+            c.method == "PUT" && c.path == format!("/api/v10/applications/{APP_ID}/commands")
+        })
+        .await;
+    let global = global.body.as_array().unwrap();
+    assert!(!global.is_empty());
+    for c in global {
+        assert_eq!(c["contexts"], json!([1]), "{}", c["name"]);
+        assert_ne!(c["name"], "remind");
+    }
+    assert!(global.iter().any(|c| c["name"] == "signups"), "organizer commands work in DMs, by home standing");
     // The bot counts the registration once Discord's answer to the PUT has come back, a moment
     // after the fake recorded the call: wait for it, with a deadline.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -619,5 +637,136 @@ async fn scheduled_events_follow_the_calendar() {
     let creates =
         fake.calls().await.iter().filter(|c| c.method == "POST" && c.path.ends_with("/scheduled-events")).count();
     assert_eq!(creates, 1, "moved, not remade: members' Interested carries over");
+    gateway.stop().await;
+}
+
+fn campaign_option() -> Value {
+    json!([{"name": "campaign", "type": 3, "value": "jilamito"}])
+}
+
+fn callback_raw(calls: &[common::fake_discord::Call], interaction: &Value) -> String {
+    calls
+        .iter()
+        .rev()
+        .find(|c| callback_for(c, interaction))
+        .map(|c| String::from_utf8_lossy(&c.raw).to_string())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_of_another_server_gets_no_roster_no_csv_and_no_calendar_change() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    interact(&fake, fake.command("signup", campaign_option(), ("222", "Beto"), "en-US", "0")).await;
+    assert_eq!(engine.store().roster("jilamito").await.unwrap().len(), 1);
+
+    // Mallory adds the bot to her own server, where she is Administrator (permissions 8).
+    let attacks = [
+        ("signups", campaign_option()),
+        ("export", campaign_option()),
+        ("cancel", json!([{"name": "date", "type": 3, "value": "2026-12-07"}])),
+        (
+            "move",
+            json!([{"name": "date", "type": 3, "value": "2026-12-07"}, {"name": "to", "type": 3, "value": "2026-12-08 18:00"}]),
+        ),
+        ("uncancel", json!([{"name": "date", "type": 3, "value": "2026-12-07"}])),
+        (
+            "addmeeting",
+            json!([{"name": "date", "type": 3, "value": "2027-01-20"}, {"name": "time", "type": 3, "value": "18:00"}, {"name": "title", "type": 3, "value": "Fake"}]),
+        ),
+        ("remind", json!([{"name": "what", "type": 3, "value": "here"}])),
+        ("signup", campaign_option()),
+        ("withdraw", campaign_option()),
+        ("forgetme", json!([{"name": "confirm", "type": 5, "value": true}])),
+    ];
+    for (name, options) in attacks {
+        let i = fake.command_in_foreign_server(name, options, ("666", "Mallory"), "8");
+        let r = interact(&fake, i.clone()).await;
+        assert!(ephemeral(&r), "{name}");
+        assert!(embed_text(&r).contains("I'm the bot of"), "{name}: {}", embed_text(&r));
+        let raw = callback_raw(&fake.calls().await, &i);
+        assert!(!raw.contains("Beto") && !raw.contains("222") && !raw.contains("filename"), "{name}: {raw}");
+    }
+    // A button click there records nothing either.
+    let posted = message_json("556", "600000000000000002", &json!({}));
+    let mut click = fake.click("cv:signup:en:jilamito:petition", posted, ("666", "Mallory"), "en-US");
+    click["guild_id"] = json!(FOREIGN_GUILD_ID);
+    let r = interact(&fake, click).await;
+    assert!(ephemeral(&r) && r["type"] == 4, "a private answer, not an update of the message: {r}");
+
+    let store = engine.store();
+    assert!(store.changes().await.unwrap().is_empty(), "the home meeting is untouched");
+    assert!(store.extra_meetings().await.unwrap().is_empty());
+    assert!(store.subscriptions().await.unwrap().is_empty());
+    let roster = store.roster("jilamito").await.unwrap();
+    assert_eq!((roster.len(), roster[0].name.as_str()), (1, "Beto"), "no sign-up taken or dropped there");
+    // Public answers are still given there; the group's December meeting still stands.
+    let r = interact(&fake, fake.command_in_foreign_server("meeting", json!([]), ("666", "Mallory"), "8")).await;
+    assert!(!ephemeral(&r) && embed_text(&r).contains("5:00–6:30 PM E"), "{}", embed_text(&r));
+    let r = interact(&fake, fake.command("meeting", json!([]), ("111", "Ana"), "en-US", "0")).await;
+    assert!(embed_text(&r).contains("December 7"), "{}", embed_text(&r));
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_dm_standing_is_read_from_the_home_server() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    interact(&fake, fake.command("signup", campaign_option(), ("222", "Beto"), "en-US", "0")).await;
+    fake.set_member("333", &[]).await;
+    fake.set_member("444", &[ORGANIZER_ROLE]).await;
+    fake.set_member("555", &[EVENTS_ROLE]).await;
+    fake.set_member("777", &[ADMIN_ROLE]).await;
+    fake.set_member(OWNER_ID, &[]).await;
+
+    // A member without standing, and someone who is not in the home server at all.
+    for who in [("333", "Carla"), ("666", "Mallory")] {
+        let r = interact(&fake, fake.command_in_dm("signups", campaign_option(), who)).await;
+        assert!(ephemeral(&r) && embed_text(&r).contains("only organizers"), "{who:?}: {}", embed_text(&r));
+    }
+    // The organizer role, Manage Events, Administrator and the owner, each read from the home.
+    for who in [("444", "Dana"), ("555", "Eva"), ("777", "Gus"), (OWNER_ID, "Olga")] {
+        let r = interact(&fake, fake.command_in_dm("signups", campaign_option(), who)).await;
+        assert!(ephemeral(&r) && embed_text(&r).contains("Beto"), "{who:?}: {}", embed_text(&r));
+    }
+    let members_read = |calls: &[common::fake_discord::Call]| {
+        calls.iter().filter(|c| c.path == format!("/api/v10/guilds/{GUILD_ID}/members/444")).count()
+    };
+    assert_eq!(members_read(&fake.calls().await), 1);
+    // Read again within a minute: from the cache, no new call.
+    let r = interact(
+        &fake,
+        fake.command_in_dm("cancel", json!([{"name": "date", "type": 3, "value": "2026-12-07"}]), ("444", "Dana")),
+    )
+    .await;
+    assert!(ephemeral(&r) && embed_text(&r).contains("Cancelled"), "{}", embed_text(&r));
+    assert_eq!(members_read(&fake.calls().await), 1, "standing cached briefly");
+    assert_eq!(engine.store().changes().await.unwrap().len(), 1);
+    // No reminders in a DM.
+    let r = interact(
+        &fake,
+        fake.command_in_dm("remind", json!([{"name": "what", "type": 3, "value": "here"}]), ("444", "Dana")),
+    )
+    .await;
+    assert!(embed_text(&r).contains("Reminders go to the channels"), "{}", embed_text(&r));
+    assert!(engine.store().subscriptions().await.unwrap().is_empty());
+    // A group DM (context 2) is not the bot's own DM: public answers only.
+    let mut group = fake.command_in_dm("signups", campaign_option(), ("444", "Dana"));
+    group["context"] = json!(2);
+    group["channel"]["type"] = json!(3);
+    let r = interact(&fake, group).await;
+    assert!(embed_text(&r).contains("I'm the bot of"), "{}", embed_text(&r));
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_never_ping_and_names_stay_text() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    interact(&fake, fake.command("signup", campaign_option(), ("222", "@everyone **x**"), "en-US", "0")).await;
+    let i = fake.command("signups", campaign_option(), ("555", "Eva"), "en-US", "8589934592");
+    let r = interact(&fake, i).await;
+    assert_eq!(r["data"]["allowed_mentions"]["parse"], json!([]), "{r}");
+    assert!(embed_text(&r).contains(r"\@everyone \*\*x\*\*"), "{}", embed_text(&r));
     gateway.stop().await;
 }

@@ -26,6 +26,9 @@ struct World {
     alice: Member,
     bob: Member,
     config: MatrixConfig,
+    /// The group's home room: Alice created it (so she is its creator: an organizer), with Bob
+    /// (power 0) and the bot, under the alias `#lacwg:localhost`.
+    home: matrix_sdk::ruma::OwnedRoomId,
 }
 
 fn bot_config(hs: &Synapse, store: &std::path::Path) -> MatrixConfig {
@@ -35,34 +38,39 @@ fn bot_config(hs: &Synapse, store: &std::path::Path) -> MatrixConfig {
         password: Some("bot-password".parse().unwrap()),
         access_token: None,
         store_path: store.to_path_buf(),
-        allowed_inviters: Vec::new(),
+        home: vec!["#lacwg:localhost".into()],
         organizer_power: 50,
     }
 }
 
 async fn world() -> Option<World> {
+    world_with(false).await
+}
+
+async fn world_with(encrypted: bool) -> Option<World> {
     let hs = Synapse::start().await?;
     hs.register("convoca", "bot-password", false);
     hs.register("alice", "alice-password", false);
     hs.register("bob", "bob-password", false);
-    let engine = engine_on(&shipped()).await;
-    let config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
-    let bot = Matrix::start(&config, engine.clone()).await.unwrap();
     let alice = Member::login(&hs, "alice", "alice-password").await;
     let bob = Member::login(&hs, "bob", "bob-password").await;
     let bot_id = hs.user_id("convoca");
-    Some(World { hs, engine, bot, bot_id, alice, bob, config })
+    let bot_user = UserId::parse(&bot_id).unwrap();
+    let home = alice.create_room_with(&[&bot_user, &bob.user_id()], encrypted, Some("lacwg"), false).await;
+    let home = home.room_id().to_owned();
+    alice.wait_joined(&home, &bob.user_id()).await;
+    let engine = engine_on(&shipped()).await;
+    let config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
+    let bot = Matrix::start(&config, engine.clone()).await.unwrap();
+    assert_eq!(bot.homes, vec![home.clone()], "the alias is resolved to the home room");
+    alice.wait_joined(&home, &bot_user).await;
+    Some(World { hs, engine, bot, bot_id, alice, bob, config, home })
 }
 
 impl World {
-    /// A room Alice creates (so she is its creator: an organizer) with Bob and the bot.
-    async fn room(&self, encrypted: bool) -> matrix_sdk::ruma::OwnedRoomId {
-        let bot = UserId::parse(&self.bot_id).unwrap();
-        let bob = self.bob.user_id();
-        let room = self.alice.create_room(&[&bot, &bob], encrypted).await;
-        self.alice.wait_joined(room.room_id(), &bot).await;
-        self.alice.wait_joined(room.room_id(), &bob).await;
-        room.room_id().to_owned()
+    /// The home room (encrypted when the world was made so).
+    async fn room(&self, _encrypted: bool) -> matrix_sdk::ruma::OwnedRoomId {
+        self.home.clone()
     }
 }
 
@@ -129,6 +137,18 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
     }
     let general = w.engine.store().roster("jilamito").await.unwrap().into_iter().find(|e| e.action.is_empty());
     assert_eq!(general.map(|e| e.user_id), Some("@bob:localhost".to_string()));
+    // Confirmed in Bob's direct room only: nothing in the room points at him.
+    w.bob
+        .wait("the private confirmation of the reaction", |m| {
+            m.sender.as_str() == w.bot_id
+                && m.room != room
+                && m.body.contains("You're signed up")
+                && !m.body.contains("petition")
+        })
+        .await;
+    // A thumbs-up is not a sign-up.
+    let alice_room = w.alice.client.get_room(&room).unwrap();
+    alice_room.send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "👍".into()))).await.unwrap();
     bob_room.redact(&reaction, None, None).await.unwrap();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     while w.engine.store().roster("jilamito").await.unwrap().len() != 1 {
@@ -136,6 +156,12 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
+    assert_eq!(
+        w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("direct message")),
+        1,
+        "one pointer, for the typed !signup; none for the reactions"
+    );
+    assert!(w.engine.store().roster("jilamito").await.unwrap().iter().all(|e| e.user_id != "@alice:localhost"));
     // A member's !signups is refused; the room's creator (an organizer) gets the roster in a DM.
     w.bob.say(&room, "!signups jilamito").await;
     w.bob.wait("the refusal", |m| m.sender.as_str() == w.bot_id && m.body.contains("only organizers")).await;
@@ -168,7 +194,7 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encrypted_room_round_trip() {
-    let Some(w) = world().await else { return };
+    let Some(w) = world_with(true).await else { return };
     let room = w.room(true).await;
     let asked = w.alice.say(&room, "!mission").await;
     let reply = w
@@ -304,47 +330,105 @@ async fn restarts_reuse_the_device_and_never_answer_history() {
     bot.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_is_handled_without_spam() {
-    let Some(hs) = Synapse::start().await else { return };
-    hs.register("convoca", "bot-password", false);
-    hs.register("alice", "alice-password", false);
-    hs.register("mallory", "mallory-password", false);
-    let engine = engine_on(&shipped()).await;
-    let mut config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
-    config.allowed_inviters = vec!["@alice:localhost".into()];
-    let bot = Matrix::start(&config, engine.clone()).await.unwrap();
-    let alice = Member::login(&hs, "alice", "alice-password").await;
-    let mallory = Member::login(&hs, "mallory", "mallory-password").await;
-    let bot_id = UserId::parse(hs.user_id("convoca")).unwrap();
-
-    // An invite from someone not allowed is declined.
-    let theirs = mallory.create_room(&[&bot_id], false).await;
+/// Waits until the bot has left (declined) `room`, as `who` sees it.
+async fn wait_declined(who: &Member, room: &matrix_sdk::ruma::RoomId, bot: &UserId) {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let m = mallory.client.get_room(theirs.room_id()).unwrap().get_member(&bot_id).await.unwrap();
+        let m = who.client.get_room(room).unwrap().get_member(bot).await.unwrap();
         if m.is_some_and(|m| *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Leave) {
-            break;
+            return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the disallowed invite was not declined");
+        assert!(tokio::time::Instant::now() < deadline, "the invitation to {room} was not declined");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
 
-    let room = alice.create_room(&[&bot_id], false).await;
-    alice.wait_joined(room.room_id(), &bot_id).await;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_handled_without_spam() {
+    let Some(w) = world().await else { return };
+    w.hs.register("mallory", "mallory-password", false);
+    let mallory = Member::login(&w.hs, "mallory", "mallory-password").await;
+    let bot_id = UserId::parse(&w.bot_id).unwrap();
+
+    // Invitations from someone who is not in the group's home are declined: a room of their
+    // own, and a direct chat too.
+    let theirs = mallory.create_room(&[&bot_id], false).await;
+    wait_declined(&mallory, theirs.room_id(), &bot_id).await;
+    let direct = mallory.create_room_with(&[&bot_id], false, None, true).await;
+    wait_declined(&mallory, direct.room_id(), &bot_id).await;
+
+    let room = w.home.clone();
     // 64 KB: one short refusal.
     // (Synapse refuses events over 64 KiB in all, so the body is a little under.)
     let huge = format!("!campaign {}", "x".repeat(63 * 1024));
-    let asked = alice.say(room.room_id(), &huge).await;
-    let reply = alice.wait("the refusal", |m| m.in_reply_to.as_ref() == Some(&asked)).await;
+    let asked = w.alice.say(&room, &huge).await;
+    let reply = w.alice.wait("the refusal", |m| m.in_reply_to.as_ref() == Some(&asked)).await;
     assert!(reply.body.contains("too long") && reply.body.len() < 400, "{}", reply.body);
     // Malformed HTML in the question: the plain body is what counts.
-    let r = alice.client.get_room(room.room_id()).unwrap();
+    let r = w.alice.client.get_room(&room).unwrap();
     let content = serde_json::json!({"msgtype": "m.text", "body": "!mission", "format": "org.matrix.custom.html", "formatted_body": "<b><i>!mission</b"});
     let asked = r.send_raw("m.room.message", content).await.unwrap().response.event_id;
-    alice.wait("an answer despite broken HTML", |m| m.in_reply_to.as_ref() == Some(&asked)).await;
-    let marker = alice.say(room.room_id(), "!help").await;
-    alice.wait("help", |m| m.in_reply_to.as_ref() == Some(&marker)).await;
-    assert_eq!(alice.count(|m| m.sender == bot_id && m.room == room.room_id()), 3, "exactly one reply per command");
-    bot.stop().await;
+    w.alice.wait("an answer despite broken HTML", |m| m.in_reply_to.as_ref() == Some(&asked)).await;
+    // The Kelvin sign lowercases to a one-byte k: no panic, and the message is simply not addressed.
+    w.alice.say(&room, "convoca\u{212A}: help").await;
+    let marker = w.alice.say(&room, "!help").await;
+    w.alice.wait("help", |m| m.in_reply_to.as_ref() == Some(&marker)).await;
+    assert_eq!(w.alice.count(|m| m.sender == bot_id && m.room == room), 3, "exactly one reply per command");
+    w.bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_direct_room_gives_no_authority_and_rooms_that_are_not_home_get_public_answers_only() {
+    let Some(w) = world().await else { return };
+    let bot = UserId::parse(&w.bot_id).unwrap();
+    let is_bot = |m: &common::member::Seen| m.sender.as_str() == w.bot_id;
+
+    // Bob signs up at home; the bot opens a direct room with him, where he has power 100.
+    w.bob.say(&w.home, "!signup jilamito petition").await;
+    let dm = w
+        .bob
+        .wait("Bob's direct room", |m| is_bot(m) && m.room != w.home && m.body.contains("You're signed up"))
+        .await
+        .room;
+    w.bob.wait_joined(&dm, &w.bob.user_id()).await;
+    for cmd in ["!signups jilamito", "!export jilamito", "!cancel 2026-12-07"] {
+        let asked = w.bob.say(&dm, cmd).await;
+        let r = w.bob.wait(cmd, |m| is_bot(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+        assert!(r.body.contains("only organizers"), "{cmd}: {}", r.body);
+        assert!(!r.body.contains("bob (matrix"), "{cmd}: {}", r.body);
+    }
+    assert!(w.engine.store().changes().await.unwrap().is_empty(), "the meeting is untouched");
+
+    // Alice organizes at home: in her direct room she gets the roster, privately.
+    w.alice.say(&w.home, "!mysignups").await;
+    let alice_dm = w.alice.wait("Alice's direct room", |m| is_bot(m) && m.room != w.home).await.room;
+    w.alice.wait_joined(&alice_dm, &w.alice.user_id()).await;
+    let asked = w.alice.say(&alice_dm, "!signups jilamito").await;
+    let roster = w.alice.wait("the roster", |m| is_bot(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(roster.body.contains("bob (matrix"), "{}", roster.body);
+
+    // A room of Alice's own with the bot and Bob (a direct chat from a home member, so the bot
+    // joins; three people, so not the bot's direct chat): public answers only, for the
+    // organizer too, and nothing recorded.
+    let other = w.alice.create_room_with(&[&bot, &w.bob.user_id()], false, None, true).await;
+    let other = other.room_id().to_owned();
+    w.alice.wait_joined(&other, &bot).await;
+    for (who, cmd) in [
+        (&w.alice, "!signups jilamito"),
+        (&w.alice, "!cancel 2026-12-07"),
+        (&w.alice, "!remind here"),
+        (&w.alice, "!signup jilamito"),
+    ] {
+        let asked = who.say(&other, cmd).await;
+        let r = who.wait(cmd, |m| is_bot(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+        assert!(r.body.contains("I'm the bot of"), "{cmd}: {}", r.body);
+    }
+    let asked = w.alice.say(&other, "!meeting").await;
+    let r = w.alice.wait("a public answer", |m| is_bot(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(r.body.contains("LA/CWG monthly meeting"), "{}", r.body);
+    let store = w.engine.store();
+    assert!(store.changes().await.unwrap().is_empty());
+    assert!(store.subscriptions().await.unwrap().is_empty());
+    assert_eq!(store.roster("jilamito").await.unwrap().len(), 1);
+    w.bot.stop().await;
 }

@@ -232,7 +232,10 @@ async fn calendar_changes_round_trip() {
         let to = chrono::NaiveDate::from_ymd_opt(2027, 1, 11).unwrap().and_hms_opt(18, 0, 0).unwrap();
         use convoca::calendar::{Change, ChangeKind};
         store.set_change("monthly", &Change { date: d, kind: ChangeKind::Cancel }, &by, "console", t).await.unwrap();
-        store.set_change("monthly", &Change { date: d, kind: ChangeKind::Move { to } }, &by, "console", t).await.unwrap();
+        store
+            .set_change("monthly", &Change { date: d, kind: ChangeKind::Move { to } }, &by, "console", t)
+            .await
+            .unwrap();
         let changes = store.changes().await.unwrap();
         assert_eq!(changes.len(), 1, "{db}: a later change to a date replaces the earlier");
         assert_eq!(changes[0].change.kind, ChangeKind::Move { to }, "{db}");
@@ -245,8 +248,8 @@ async fn calendar_changes_round_trip() {
             duration_minutes: 90,
             zone: chrono_tz::America::Tegucigalpa,
         };
-        assert!(store.add_meeting(&extra, &by, t).await.unwrap(), "{db}");
-        assert!(!store.add_meeting(&extra, &by, t).await.unwrap(), "{db}: slugs are unique");
+        assert!(store.add_meeting(&extra, &by, "console", t).await.unwrap(), "{db}");
+        assert!(!store.add_meeting(&extra, &by, "console", t).await.unwrap(), "{db}: slugs are unique");
         assert_eq!(store.extra_meetings().await.unwrap(), vec![extra], "{db}");
     }
 }

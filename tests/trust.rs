@@ -171,7 +171,9 @@ async fn a_stored_value_out_of_range_never_breaks_later_answers() {
 #[tokio::test]
 async fn exported_cells_cannot_run_as_formulas_and_names_stay_literal() {
     let engine = engine_on(&shipped()).await;
-    for (id, name) in [("1", "=HYPERLINK(\"http://x\",\"y\")"), ("2", "**Bold** [link](http://x) @everyone"), ("3", "+1")] {
+    for (id, name) in
+        [("1", "=HYPERLINK(\"http://x\",\"y\")"), ("2", "**Bold** [link](http://x) @everyone"), ("3", "+1")]
+    {
         let mut req = request("/signup jilamito petition", Locale::En, at(NOW));
         req.user.id = id.into();
         req.user.name = name.into();

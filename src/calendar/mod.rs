@@ -32,7 +32,9 @@ pub fn in_sane_range(date: NaiveDate) -> bool {
 
 /// Whether `date` lies within [`CHAT_WINDOW_YEARS`] of `today`, either way.
 pub fn in_chat_window(date: NaiveDate, today: NaiveDate) -> bool {
-    let shift = |years: i32| today.with_year(today.year() + years).or_else(|| (today - chrono::Days::new(1)).with_year(today.year() + years));
+    let shift = |years: i32| {
+        today.with_year(today.year() + years).or_else(|| (today - chrono::Days::new(1)).with_year(today.year() + years))
+    };
     match (shift(-CHAT_WINDOW_YEARS), shift(CHAT_WINDOW_YEARS)) {
         (Some(from), Some(to)) => in_sane_range(date) && date >= from && date <= to,
         _ => false,

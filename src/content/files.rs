@@ -441,8 +441,11 @@ impl MeetingFile {
             let kind = match (ex.cancel, &ex.move_to) {
                 (true, None) => ChangeKind::Cancel,
                 (false, Some(to)) => {
-                    let Some(to) = src.parsed(to, "a local date and time like 2027-07-12T17:00 (years 2000–2100)", parse_local_datetime)
-                    else {
+                    let Some(to) = src.parsed(
+                        to,
+                        "a local date and time like 2027-07-12T17:00 (years 2000–2100)",
+                        parse_local_datetime,
+                    ) else {
                         continue;
                     };
                     if resolve_local(zone, to).is_none() {

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serenity::all::{
-    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, Guild, GuildId,
-    Http, HttpBuilder, Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
+    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, Guild,
+    GuildId, Http, HttpBuilder, Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
 
@@ -119,7 +119,11 @@ impl EventHandler for Handler {
         }
         if ok {
             self.state.registrations.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(commands = registered, homes = self.homes.len(), "Discord: commands registered in the home servers and for DMs");
+            tracing::info!(
+                commands = registered,
+                homes = self.homes.len(),
+                "Discord: commands registered in the home servers and for DMs"
+            );
         }
         if let Some(events) = &self.events
             && events.sync.get().is_none()
@@ -212,12 +216,8 @@ impl Gateway {
         // once the client exists, before it connects.
         let cell = Arc::new(OnceLock::new());
         let events = config.scheduled_events.then(|| Events { engine: engine.clone(), clock, sync: Arc::default() });
-        let handler = Handler {
-            bot: Arc::clone(&cell),
-            homes: homes.clone(),
-            state: Arc::clone(&state),
-            events: events.clone(),
-        };
+        let handler =
+            Handler { bot: Arc::clone(&cell), homes: homes.clone(), state: Arc::clone(&state), events: events.clone() };
         let client = ClientBuilder::new_with_http(http_client(config, &token), GatewayIntents::GUILDS)
             .raw_event_handler(Unknowns(Arc::clone(&state)))
             .event_handler(handler)

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serenity::all::{
     ChannelType, CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction, InteractionContext, Member, PartialChannel,
-    Permissions, ResolvedValue, RoleId, User, UserId,
+    CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction, InteractionContext, Member,
+    PartialChannel, Permissions, ResolvedValue, RoleId, User, UserId,
 };
 use tokio::sync::Mutex;
 
@@ -95,7 +95,12 @@ impl Bot {
 
     /// Where an interaction comes from: a home server, the bot's own DM with the person, or
     /// anywhere else (another server, a group DM, a user-installed context).
-    pub fn place(&self, guild: Option<GuildId>, context: Option<InteractionContext>, channel: Option<&PartialChannel>) -> Place {
+    pub fn place(
+        &self,
+        guild: Option<GuildId>,
+        context: Option<InteractionContext>,
+        channel: Option<&PartialChannel>,
+    ) -> Place {
         match guild {
             Some(g) if self.homes.contains(&g) => Place::Home,
             Some(_) => Place::Elsewhere,
@@ -192,7 +197,9 @@ impl Bot {
                     break;
                 }
                 Ok(false) => {}
-                Err(e) => tracing::warn!(guild = %guild, error = %e, "Discord: cannot read a member's standing in the home server"),
+                Err(e) => {
+                    tracing::warn!(guild = %guild, error = %e, "Discord: cannot read a member's standing in the home server")
+                }
             }
         }
         let mut cache = self.standing.lock().await;

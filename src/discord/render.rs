@@ -2,8 +2,8 @@
 //! buttons, ephemeral when private.
 
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAttachment, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateAllowedMentions, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
 };
 
 use crate::engine::{Block, Button, Event, Reply, Tone, Visibility};

@@ -141,7 +141,9 @@ impl Engine {
             // A place that is not the group's decides nothing and records nothing.
             Place::Elsewhere if !is_public_command(&req.command) => return Ok(help::not_here(req, content)),
             // A direct chat is no channel to post reminders in.
-            Place::Direct if matches!(req.command, Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }) => {
+            Place::Direct
+                if matches!(req.command, Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }) =>
+            {
                 return Ok(help::not_in_direct(req, content));
             }
             _ => {}

@@ -16,8 +16,7 @@ const SESSION_FILE: &str = "session.json";
 pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     let homeserver = config.homeserver.as_deref().ok_or_else(|| anyhow!("MATRIX_HOMESERVER is not set"))?;
     let dir = &config.store_path;
-    crate::owner_only::create_dir(dir)
-        .with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
+    crate::owner_only::create_dir(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
     let client = builder(homeserver, dir)
         .build()
         .await

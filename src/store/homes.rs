@@ -77,7 +77,10 @@ impl Store {
                 "SELECT meeting || ' ' || occurrence_date, origin FROM occurrence_changes ORDER BY created_at",
             ),
             ("one-off meeting", "SELECT slug, origin FROM extra_meetings ORDER BY created_at"),
-            ("reminder subscription", "SELECT channel || ' ' || meeting, origin FROM subscriptions ORDER BY created_at"),
+            (
+                "reminder subscription",
+                "SELECT channel || ' ' || meeting, origin FROM subscriptions ORDER BY created_at",
+            ),
         ];
         for (kind, sql) in queries {
             for row in sqlx::query(sql).fetch_all(&self.pool).await? {

@@ -153,6 +153,31 @@ impl Member {
         self.client.create_room(req).await.unwrap()
     }
 
+    /// Creates a room with an alias (`#alias:server`), or a direct chat (`is_direct`, the
+    /// `trusted_private_chat` preset that gives the invitee power 100), and invites these users.
+    pub async fn create_room_with(
+        &self,
+        invite: &[&UserId],
+        encrypted: bool,
+        alias: Option<&str>,
+        direct: bool,
+    ) -> Room {
+        let mut req = CreateRoom::new();
+        req.invite = invite.iter().map(|u| (*u).to_owned()).collect();
+        req.room_alias_name = alias.map(str::to_string);
+        if direct {
+            req.is_direct = true;
+            req.preset = Some(matrix_sdk::ruma::api::client::room::create_room::v3::RoomPreset::TrustedPrivateChat);
+        }
+        if encrypted {
+            req.initial_state = vec![
+                InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults())
+                    .to_raw_any(),
+            ];
+        }
+        self.client.create_room(req).await.unwrap()
+    }
+
     /// Waits until `user` has joined `room`.
     pub async fn wait_joined(&self, room: &RoomId, user: &UserId) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
