@@ -265,3 +265,19 @@ async fn a_database_that_cannot_be_opened_says_which_and_why_with_the_password_m
     let err = Store::open(Some("mysql://x")).await.unwrap_err().to_string();
     assert!(err.contains("unsupported"), "{err}");
 }
+
+#[tokio::test]
+async fn postgres_over_tls_when_asked() {
+    // Debian's PostgreSQL has SSL on with its snakeoil certificate: `sslmode=require` encrypts
+    // (without checking the certificate, as libpq does for that mode).
+    let Some(url) = postgres_url() else { return };
+    let store = Store::open(Some(&format!("{url}?sslmode=require"))).await.expect("connects over TLS");
+    let encrypted: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(encrypted, 1, "the connection is encrypted");
+    store.close().await;
+}
