@@ -272,12 +272,11 @@ async fn postgres_over_tls_when_asked() {
     // (without checking the certificate, as libpq does for that mode).
     let Some(url) = postgres_url() else { return };
     let store = Store::open(Some(&format!("{url}?sslmode=require"))).await.expect("connects over TLS");
-    let encrypted: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
+    let encrypted: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     assert_eq!(encrypted, 1, "the connection is encrypted");
     store.close().await;
 }
