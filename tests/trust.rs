@@ -202,3 +202,21 @@ async fn exported_cells_cannot_run_as_formulas_and_names_stay_literal() {
     // Plain text shows the name as written.
     assert!(render(&reply).contains("**Bold** [link](http://x) @everyone"), "{}", render(&reply));
 }
+
+#[tokio::test]
+async fn a_home_alias_stays_pinned_to_its_first_room() {
+    use convoca::store::Pin;
+    for (db, store) in stores().await {
+        let now = at(NOW);
+        assert_eq!(store.pin_alias("#lacwg:example.org", "!home:example.org", now).await.unwrap(), Pin::New, "{db}");
+        assert_eq!(store.pin_alias("#lacwg:example.org", "!home:example.org", now).await.unwrap(), Pin::Same, "{db}");
+        // Someone claimed the alias for a room of theirs: refused, the first room stays home.
+        assert_eq!(
+            store.pin_alias("#lacwg:example.org", "!theirs:example.org", now).await.unwrap(),
+            Pin::Changed { pinned: "!home:example.org".into() },
+            "{db}"
+        );
+        assert_eq!(store.pinned_alias("#lacwg:example.org").await.unwrap().as_deref(), Some("!home:example.org"));
+        assert_eq!(store.pinned_alias("#other:example.org").await.unwrap(), None);
+    }
+}
