@@ -96,12 +96,23 @@ fn misspelled_field_is_caught_with_its_line() {
 
 #[test]
 fn bad_dates_times_links_and_channels() {
-    let cases: [(&str, &str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str, &str); 9] = [
         ("meetings/monthly.toml", "start = \"17:00\"", "start = \"5pm\"", "is not a start time"),
         ("meetings/monthly.toml", "first_date = \"2023-01-01\"", "first_date = \"2023-13-01\"", "is not a date"),
         ("campaigns/jilamito.toml", "learn_more = \"https://", "learn_more = \"www.", "is not a link"),
         ("meetings/monthly.toml", "channels = []", "channels = [\"#general\"]", "is not a channel"),
         ("meetings/monthly.toml", "before = [\"1d\", \"1h\"]", "before = [\"1d\", \"soon\"]", "not a lead time"),
+        // A channel id 0 exists nowhere; an alias cannot be checked offline and can be moved.
+        ("meetings/monthly.toml", "channels = []", "channels = [\"discord:0\"]", "is not a channel"),
+        (
+            "meetings/monthly.toml",
+            "channels = []",
+            "channels = [\"matrix:#lacwg:example.org\"]",
+            "aliases are not accepted",
+        ),
+        // Years outside 2000–2100.
+        ("meetings/monthly.toml", "first_date = \"2023-01-01\"", "first_date = \"+262142-01-01\"", "years 2000–2100"),
+        ("meetings/monthly.toml", "first_date = \"2023-01-01\"", "first_date = \"1999-01-04\"", "years 2000–2100"),
     ];
     for (file, from, to, message) in cases {
         let errs = errors_after(|d| replace(d, file, from, to));

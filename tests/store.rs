@@ -280,3 +280,18 @@ async fn postgres_over_tls_when_asked() {
     assert_eq!(encrypted, 1, "the connection is encrypted");
     store.close().await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_file_is_owner_only_from_the_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("convoca.db");
+    let store = Store::open(Some(&format!("sqlite://{}", path.display()))).await.unwrap();
+    store.ping().await.unwrap();
+    for file in ["convoca.db", "convoca.db-wal"] {
+        let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}");
+    }
+    store.close().await;
+}
