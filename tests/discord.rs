@@ -435,6 +435,22 @@ mod endpoint {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_captured_interaction_sent_again_is_refused() {
+        let e = endpoint().await;
+        let fake = FakeDiscord::start().await;
+        let signup = fake.command("signup", campaign_option(), ("111", "Ana"), "en-US", "0").to_string();
+        let withdraw = fake.command("withdraw", campaign_option(), ("111", "Ana"), "en-US", "0").to_string();
+        let signed_at = now();
+        assert_eq!(post(&e, &signup, &signup, &e.key, signed_at).await.0, 200);
+        assert_eq!(post(&e, &withdraw, &withdraw, &e.key, now()).await.0, 200);
+        assert!(e.engine.store().roster("jilamito").await.unwrap().is_empty());
+        // Ana's sign-up, captured and sent again with its valid signature: not processed.
+        let (status, body) = post(&e, &signup, &signup, &e.key, signed_at).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(e.engine.store().roster("jilamito").await.unwrap().is_empty(), "the withdrawal stands");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_signed_command_is_answered_and_bad_signatures_change_nothing() {
         let e = endpoint().await;
         let fake = FakeDiscord::start().await;

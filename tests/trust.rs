@@ -220,3 +220,16 @@ async fn a_home_alias_stays_pinned_to_its_first_room() {
         assert_eq!(store.pinned_alias("#other:example.org").await.unwrap(), None);
     }
 }
+
+#[tokio::test]
+async fn matrix_help_says_a_reaction_is_seen_by_the_room() {
+    let engine = engine_on(&shipped()).await;
+    let mut req = request("/help", Locale::En, at(NOW));
+    req.user.platform = Platform::Matrix;
+    let help = render(&engine.handle(&req).await);
+    assert!(help.contains("everyone in the room sees the reaction"), "{help}");
+    assert!(help.contains("!signup <campaign>"), "the private way, as typed on Matrix: {help}");
+    // Discord has buttons and ephemeral answers: no such note there.
+    req.user.platform = Platform::Discord;
+    assert!(!render(&engine.handle(&req).await).contains("reaction"));
+}

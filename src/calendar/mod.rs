@@ -23,7 +23,7 @@ use chrono::{Datelike, NaiveDate};
 pub const SANE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// How far from today an organizer's chat command may reach: ten years either way.
-pub const CHAT_WINDOW_YEARS: i32 = 10;
+pub const CHAT_WINDOW_YEARS: u32 = 10;
 
 /// Whether `date` lies in [`SANE_YEARS`].
 pub fn in_sane_range(date: NaiveDate) -> bool {
@@ -32,11 +32,9 @@ pub fn in_sane_range(date: NaiveDate) -> bool {
 
 /// Whether `date` lies within [`CHAT_WINDOW_YEARS`] of `today`, either way.
 pub fn in_chat_window(date: NaiveDate, today: NaiveDate) -> bool {
-    let shift = |years: i32| {
-        today.with_year(today.year() + years).or_else(|| (today - chrono::Days::new(1)).with_year(today.year() + years))
-    };
-    match (shift(-CHAT_WINDOW_YEARS), shift(CHAT_WINDOW_YEARS)) {
-        (Some(from), Some(to)) => in_sane_range(date) && date >= from && date <= to,
+    let span = chrono::Months::new(CHAT_WINDOW_YEARS * 12);
+    match (today.checked_sub_months(span), today.checked_add_months(span)) {
+        (Some(from), Some(to)) => in_sane_range(date) && (from..=to).contains(&date),
         _ => false,
     }
 }

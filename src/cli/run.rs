@@ -109,7 +109,7 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
                             engine.clone(),
                             Arc::new(crate::discord::http_client(&args.discord, "")),
                             args.discord.organizer_role.clone(),
-                            args.discord.homes().into_iter().map(serenity::all::GuildId::new).collect(),
+                            crate::discord::home_guilds(&args.discord),
                         )),
                     };
                     Some((bot, Arc::new(v)))

@@ -57,6 +57,11 @@ pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
     }
 }
 
+/// The group's home servers as Discord ids.
+pub fn home_guilds(config: &DiscordConfig) -> Vec<GuildId> {
+    config.homes().into_iter().map(GuildId::new).collect()
+}
+
 /// Says in the log what the bot does in a server that is not the group's: it stays, answers
 /// public questions (mission, meeting, campaign) and records nothing. Whoever runs it can
 /// remove it there, and should switch off "Public Bot" in the developer portal.
@@ -208,7 +213,7 @@ impl Gateway {
     ) -> anyhow::Result<Gateway> {
         config.validate().map_err(|e| anyhow::anyhow!(e))?;
         let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
-        let homes: Vec<GuildId> = config.homes().into_iter().map(GuildId::new).collect();
+        let homes = home_guilds(config);
         let state = Arc::new(GatewayState::default());
         // The client owns its REST client; the gateway URL is discovered through it, so the
         // proxy must be set here, before the client is built.

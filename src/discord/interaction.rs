@@ -77,11 +77,6 @@ impl Bot {
         &self.engine
     }
 
-    /// The group's home servers.
-    pub fn homes(&self) -> &[GuildId] {
-        &self.homes
-    }
-
     /// Answers one interaction. `None` for kinds convoca does not use (modals).
     pub async fn answer(&self, interaction: &Interaction, via: Via) -> Option<Answer> {
         match interaction {
@@ -138,22 +133,24 @@ impl Bot {
         req.channel = guild.map(|_| channel);
         req.organizer = match (place, guild, member) {
             // Signed by Discord in the interaction itself.
-            (Place::Home, Some(g), Some(m)) => self.is_organizer(g, m).await,
+            (Place::Home, Some(g), Some(m)) => {
+                self.organizes(g, m.permissions.unwrap_or_else(Permissions::empty), &m.roles).await
+            }
             (Place::Direct, _, _) => self.standing_in_home(user.id).await,
             _ => false,
         };
         req
     }
 
-    /// Administrator, Manage Events, or the configured organizer role, as the interaction
-    /// from a home server carries them.
-    async fn is_organizer(&self, guild: GuildId, member: &Member) -> bool {
-        let perms = member.permissions.unwrap_or_else(Permissions::empty);
+    /// Administrator, Manage Events, or the configured organizer role in the home server
+    /// `guild`: the one rule, whether the permissions came signed in an interaction or were
+    /// read from the server for a DM.
+    async fn organizes(&self, guild: GuildId, perms: Permissions, roles: &[RoleId]) -> bool {
         if perms.administrator() || perms.contains(Permissions::MANAGE_EVENTS) {
             return true;
         }
         match self.organizer_role_id(guild).await {
-            Some(id) => member.roles.contains(&id),
+            Some(id) => roles.contains(&id),
             None => false,
         }
     }
@@ -229,13 +226,7 @@ impl Bot {
             .values()
             .filter(|r| r.id == everyone || member.roles.contains(&r.id))
             .fold(Permissions::empty(), |p, r| p | r.permissions);
-        if perms.administrator() || perms.contains(Permissions::MANAGE_EVENTS) {
-            return Ok(true);
-        }
-        Ok(match self.organizer_role_id(guild).await {
-            Some(id) => member.roles.contains(&id),
-            None => false,
-        })
+        Ok(self.organizes(guild, perms, &member.roles).await)
     }
 
     async fn command(&self, ci: &CommandInteraction, via: Via) -> Answer {

@@ -73,17 +73,6 @@ pub enum Place {
     Elsewhere,
 }
 
-impl Place {
-    /// The name used in logs and stored as where a change was made.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Place::Home => "home",
-            Place::Direct => "direct",
-            Place::Elsewhere => "elsewhere",
-        }
-    }
-}
-
 /// One question to the engine.
 #[derive(Clone, Debug)]
 pub struct Request {

@@ -25,6 +25,9 @@ pub fn count(n: usize, one: fn(Locale) -> &'static str, many: fn(Locale) -> &'st
     if n == 1 { one(locale).to_string() } else { fill(many(locale), &[("n", &n.to_string())]) }
 }
 
+/// Characters that mean something in Discord's or CommonMark's Markdown (or start a mention).
+const MARKDOWN_SPECIAL: &str = "\\`*_~|><#[]()@!:-+=";
+
 /// `text` (a name someone chose) escaped for the Markdown replies are written in, so it shows
 /// as written: `**x**` stays asterisks, `[a](b)` is no link, `<b>` no tag, and `@everyone`
 /// or `<@id>` no mention.
@@ -35,27 +38,7 @@ pub fn literal(text: &str) -> String {
             out.push(' ');
             continue;
         }
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '~'
-                | '|'
-                | '>'
-                | '<'
-                | '#'
-                | '['
-                | ']'
-                | '('
-                | ')'
-                | '@'
-                | '!'
-                | ':'
-                | '-'
-                | '+'
-                | '='
-        ) {
+        if MARKDOWN_SPECIAL.contains(c) {
             out.push('\\');
         }
         out.push(c);

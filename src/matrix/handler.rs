@@ -91,10 +91,15 @@ impl MatrixBot {
         standing
     }
 
+    /// Whether `room` is one of the group's home rooms.
+    fn is_home(&self, room: &Room) -> bool {
+        self.homes.iter().any(|h| h == room.room_id())
+    }
+
     /// Where a room stands: a home room, the bot's own direct chat with `user` (marked direct
     /// and shared by exactly the two of them, invited members counted), or elsewhere.
     pub async fn place(&self, room: &Room, user: &UserId) -> Place {
-        if self.homes.iter().any(|h| h == room.room_id()) {
+        if self.is_home(room) {
             return Place::Home;
         }
         if !room.is_direct().await.unwrap_or(false) {
@@ -117,7 +122,7 @@ impl MatrixBot {
     /// Whether an invitation may be accepted: to a home room, or to a direct chat from
     /// someone joined to a home room.
     pub async fn may_accept(&self, room: &Room, inviter: &UserId, is_direct: bool) -> bool {
-        if self.homes.iter().any(|h| h == room.room_id()) {
+        if self.is_home(room) {
             return true;
         }
         is_direct && self.standing(inviter).await.member
@@ -276,36 +281,33 @@ impl MatrixBot {
             }
             return;
         }
-        match self.direct_room(sender).await {
-            Ok(dm) => {
-                if let Err(e) = dm.send_raw("m.room.message", content(&reply, l, None, None)).await {
-                    tracing::warn!(error = %e, "Matrix: could not send the private reply");
-                    return;
-                }
-                if reply.tone != crate::engine::Tone::Info || reply.title.is_some() {
-                    let pointer = match l {
-                        Locale::En => "I sent you the answer in a direct message.",
-                        Locale::Es => "Te envié la respuesta por mensaje directo.",
-                    };
-                    let _ = room
-                        .send_raw("m.room.message", content(&Reply::public().text(pointer), l, Some(to), None))
-                        .await;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "Matrix: could not open a direct room"),
+        let pointed = reply.tone != crate::engine::Tone::Info || reply.title.is_some();
+        if self.deliver_privately(sender, l, &reply).await && pointed {
+            let pointer = match l {
+                Locale::En => "I sent you the answer in a direct message.",
+                Locale::Es => "Te envié la respuesta por mensaje directo.",
+            };
+            let _ = room.send_raw("m.room.message", content(&Reply::public().text(pointer), l, Some(to), None)).await;
         }
     }
 
-    /// Sends a reply to `user`'s direct room only, saying nothing in the room where they
-    /// acted: what a reaction did is nobody else's business.
-    async fn deliver_privately(&self, user: &UserId, l: Locale, reply: Reply) {
-        match self.direct_room(user).await {
-            Ok(dm) => {
-                if let Err(e) = dm.send_raw("m.room.message", content(&reply, l, None, None)).await {
-                    tracing::warn!(error = %e, "Matrix: could not send the private reply");
-                }
+    /// Sends a reply to `user`'s direct room only. True when it was sent. Reactions use it
+    /// alone, saying nothing in the room where they acted: what a reaction did is nobody
+    /// else's business.
+    async fn deliver_privately(&self, user: &UserId, l: Locale, reply: &Reply) -> bool {
+        let dm = match self.direct_room(user).await {
+            Ok(dm) => dm,
+            Err(e) => {
+                tracing::warn!(error = %e, "Matrix: could not open a direct room");
+                return false;
             }
-            Err(e) => tracing::warn!(error = %e, "Matrix: could not open a direct room"),
+        };
+        match dm.send_raw("m.room.message", content(reply, l, None, None)).await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "Matrix: could not send the private reply");
+                false
+            }
         }
     }
 
@@ -336,7 +338,7 @@ impl MatrixBot {
         {
             tracing::warn!(error = %e, "Matrix: reaction sign-up not remembered; removing it will not withdraw");
         }
-        self.deliver_privately(&ev.sender, req.locale, reply).await;
+        self.deliver_privately(&ev.sender, req.locale, &reply).await;
     }
 
     /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up.
@@ -374,7 +376,7 @@ impl MatrixBot {
         let text =
             crate::engine::texts::fill(crate::engine::texts::withdrawn(l), &[("campaign", &title), ("action", "")]);
         let reply = Reply::private().tone(crate::engine::Tone::Done).text(text);
-        self.deliver_privately(&ev.sender, l, reply).await;
+        self.deliver_privately(&ev.sender, l, &reply).await;
     }
 
     /// The campaign a bot message is about, from its custom key.

@@ -46,12 +46,10 @@ impl Store {
         if inserted == 1 {
             return Ok(Pin::New);
         }
-        let pinned: String = sqlx::query("SELECT room_id FROM pinned_aliases WHERE alias = $1")
-            .bind(alias)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        Ok(if pinned == room_id { Pin::Same } else { Pin::Changed { pinned } })
+        Ok(match self.pinned_alias(alias).await? {
+            Some(pinned) if pinned != room_id => Pin::Changed { pinned },
+            _ => Pin::Same,
+        })
     }
 
     /// The room an alias was pinned to, if it was.

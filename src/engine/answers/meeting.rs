@@ -75,11 +75,7 @@ pub fn meeting(req: &Request, agenda: &Agenda<'_>, name: Option<&str>, settings:
 /// Who this reply may show a members-only link to: organizers asking privately (in a direct
 /// conversation or the terminal). Everything said in a channel is for everyone.
 fn audience(req: &Request) -> Audience {
-    if req.organizer && req.place != crate::engine::Place::Elsewhere && req.channel.is_none() {
-        Audience::Members
-    } else {
-        Audience::Everyone
-    }
+    if req.organizer && req.channel.is_none() { Audience::Members } else { Audience::Everyone }
 }
 
 /// One occurrence as shown to this asker (also used by reminders).
