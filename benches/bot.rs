@@ -38,6 +38,10 @@ fn main() {
         hs.register("alice", "alice-password", false);
         let fake = fake_discord::FakeDiscord::start().await;
         let dir = tempfile::tempdir().unwrap();
+        // The group's home room, made before the bot starts: the bot joins it at start.
+        let alice = member::Member::login(&hs, "alice", "alice-password").await;
+        let bot = matrix_sdk::ruma::UserId::parse(hs.user_id("convoca")).unwrap();
+        let room = alice.create_room_with(&[&bot], false, Some("lacwg"), false).await;
 
         let started = Instant::now();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
@@ -47,7 +51,8 @@ fn main() {
             .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("bot.db").display()))
             .env("DISCORD_TOKEN", "fake-token")
             .env("DISCORD_API_BASE", &fake.base)
-            .env("DISCORD_GUILD_ID", fake_discord::GUILD_ID)
+            .env("DISCORD_HOME_GUILDS", fake_discord::GUILD_ID)
+            .env("MATRIX_HOME_ROOMS", "#lacwg:localhost")
             .env("MATRIX_HOMESERVER", &hs.url)
             .env("MATRIX_USER", "convoca")
             .env("MATRIX_PASSWORD", "bot-password")
@@ -77,9 +82,6 @@ fn main() {
             }
         });
 
-        let alice = member::Member::login(&hs, "alice", "alice-password").await;
-        let bot = matrix_sdk::ruma::UserId::parse(hs.user_id("convoca")).unwrap();
-        let room = alice.create_room(&[&bot], false).await;
         alice.wait_joined(room.room_id(), &bot).await;
         // Warm up once.
         let q = alice.say(room.room_id(), "!help").await;
