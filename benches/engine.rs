@@ -8,8 +8,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use convoca::chat::Platform;
 use convoca::content::ContentHandle;
-use convoca::engine::{Command, Engine, Platform, Request, Settings};
+use convoca::engine::{Command, Engine, Request, Settings};
 use convoca::store::Store;
 use criterion::Criterion;
 

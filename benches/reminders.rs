@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{Duration, DurationRound, Utc};
+use convoca::chat::{Platform, User};
 use convoca::content::ContentHandle;
-use convoca::engine::{Engine, Platform, Settings, User};
+use convoca::engine::{Engine, Settings};
 use convoca::reminders::{Post, Scheduler, SchedulerConfig, SendError, Sender, Senders, SystemClock};
 use convoca::store::{Store, Subscription};
 use futures_util::future::BoxFuture;

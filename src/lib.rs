@@ -7,31 +7,38 @@
 //!
 //! # Layout
 //!
+//! From the bottom up; each layer imports only layers above it in this list.
+//!
+//! - [`locale`], [`config`], [`metrics`], [`owner_only`]: the languages convoca speaks, the
+//!   one typed configuration (flags and environment), the counters `/metrics` shows, and
+//!   files only their owner can read.
+//! - [`chat`] names a person on a chat platform, for the store and the engine alike.
+//! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
+//!   changes, lead times, people-readable times.
 //! - [`content`] loads and checks the organizers' files in `commands/` (TOML, with Markdown
 //!   prose in English and Spanish) and keeps the last good version while the bot runs.
-//! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off changes,
-//!   people-readable times, and iCalendar files.
-//! - [`engine`] is the platform-neutral core: the command grammar, a [`engine::Request`] in
-//!   and a [`engine::Reply`] out, texts in both languages. It never imports a chat SDK.
-//! - [`console`] renders replies as plain text for the terminal; [`discord`] is the Discord
-//!   adapter (serenity): commands, buttons, reminders, the HTTP interactions endpoint.
-//! - [`service`] runs the long-lived bot: scheduler, content watcher, platforms, signals.
-//! - [`config`] is the one typed configuration (flags and environment).
-//! - [`cli`] holds the subcommands `main.rs` hands off to.
+//! - [`agenda`] is the group's calendar: the content's meetings plus organizers' changes from
+//!   chat, and the iCalendar files made from it.
 //! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
-//!   organizers' calendar changes.
+//!   organizers' calendar changes, reminder subscriptions and the delivery ledger.
+//! - [`engine`] is the platform-neutral core: every command declared once, a
+//!   [`engine::Request`] in and a [`engine::Reply`] out, texts in both languages. It never
+//!   imports a chat SDK.
 //! - [`reminders`] plans reminders and posts each exactly once through platform senders.
-//! - [`matrix`] is the Matrix adapter (matrix-sdk): commands, DMs, reactions, reminders.
+//! - The adapters, which only translate: [`console`] (plain text in the terminal),
+//!   [`discord`] (serenity: commands, buttons, reminders, the HTTP interactions endpoint),
+//!   [`matrix`] (matrix-sdk: commands, direct rooms, reactions, reminders).
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
 //!   health and metrics.
-//! - [`metrics`] counts what `/metrics` shows.
-//! - [`locale`] names the languages convoca speaks.
-//! - [`owner_only`] creates files and folders only their owner can read (database, Matrix
-//!   store, exported rosters).
+//! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
+//!   stops it on a signal.
+//! - [`cli`] holds the subcommands `main.rs` hands off to.
 
 #![warn(missing_docs, rust_2018_idioms)]
 
+pub mod agenda;
 pub mod calendar;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod console;

@@ -9,7 +9,8 @@ use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use convoca::engine::{Command, Engine, Platform, Request};
+use convoca::chat::Platform;
+use convoca::engine::{Command, Engine, Request};
 use convoca::http::{AppState, Platforms};
 use convoca::store::Store;
 
@@ -56,7 +57,7 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     let now = Utc::now();
     let content = engine.content().current();
     let overrides = engine.overrides().await.unwrap();
-    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
     let next: Vec<_> = agenda.upcoming(Some("monthly"), now, 3, false);
     // Cancel the second upcoming date and move the third a week later, 6 pm.
     organizer(&engine, &format!("/cancel {}", next[1].date)).await;
@@ -72,7 +73,7 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     let parsed = events(&feed);
 
     let overrides = engine.overrides().await.unwrap();
-    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
     let expected = agenda.upcoming(None, now, 12, false);
     let mut upcoming: Vec<_> =
         parsed.iter().filter(|(_, status, start)| status == "CONFIRMED" && *start > now).collect();

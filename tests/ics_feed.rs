@@ -7,7 +7,8 @@ use std::io::BufReader;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use convoca::calendar::{Agenda, Lead, Overrides, ics};
+use convoca::agenda::{Agenda, Overrides, ics};
+use convoca::calendar::Lead;
 use convoca::locale::Locale;
 
 fn parse(feed: &str) -> Vec<(String, String, DateTime<Utc>, DateTime<Utc>)> {

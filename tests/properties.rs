@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 
 use common::*;
 use convoca::calendar::Lead;
+use convoca::chat::Platform;
 use convoca::content::{parse_date, parse_local_datetime, parse_time};
-use convoca::engine::{Command, Engine, Place, Platform, Request};
+use convoca::engine::{Command, Engine, Place, Request};
 use convoca::locale::Locale;
 use proptest::prelude::*;
 

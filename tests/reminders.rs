@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use convoca::calendar::Agenda;
-use convoca::engine::{Command, Engine, Platform, Request};
+use convoca::agenda::Agenda;
+use convoca::chat::Platform;
+use convoca::engine::{Command, Engine, Request};
 use convoca::reminders::plan::plan;
 use convoca::reminders::{ManualClock, Post, Scheduler, SchedulerConfig, SendError, Sender, Senders, Status, key_of};
 use convoca::store::{LedgerState, Store};
@@ -467,7 +468,7 @@ async fn subscribe_many(engine: &Engine, n: usize, now: DateTime<Utc>) {
             meeting: "monthly".into(),
             locale: convoca::locale::Locale::En,
         };
-        let by = convoca::engine::User { platform: Platform::Discord, id: "900".into(), name: "Org".into() };
+        let by = convoca::chat::User { platform: Platform::Discord, id: "900".into(), name: "Org".into() };
         engine.store().subscribe(&sub, &by, "console", now).await.unwrap();
     }
 }

@@ -4,9 +4,11 @@
 mod common;
 
 use common::*;
-use convoca::calendar::{Agenda, Lead, ics};
+use convoca::agenda::{Agenda, ics};
+use convoca::calendar::Lead;
+use convoca::chat::Platform;
 use convoca::console::render;
-use convoca::engine::{Command, Engine, Platform, Reply, Request, Tone, Visibility};
+use convoca::engine::{Command, Engine, Reply, Request, Tone, Visibility};
 use convoca::locale::Locale;
 
 const NOW: &str = "2026-11-28T15:00:00Z";

@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use convoca::engine::{Platform, User};
+use convoca::chat::{Platform, User};
 use convoca::store::{SignUpOutcome, Store};
 use sqlx::Row;
 

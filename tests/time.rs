@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use convoca::calendar::{Agenda, Overrides, Status};
+use convoca::agenda::{Agenda, Overrides};
+use convoca::calendar::Status;
 use convoca::engine::{Block, Reply};
 use convoca::locale::Locale;
 

@@ -6,8 +6,9 @@
 mod common;
 
 use common::*;
+use convoca::chat::Platform;
 use convoca::console::render;
-use convoca::engine::{Command, Place, Platform, Request, Tone, Visibility};
+use convoca::engine::{Command, Place, Request, Tone, Visibility};
 use convoca::locale::Locale;
 
 const NOW: &str = "2026-12-01T15:00:00Z";
@@ -162,7 +163,7 @@ async fn a_stored_value_out_of_range_never_breaks_later_answers() {
     .unwrap();
     let overrides = engine.overrides().await.expect("the calendar still loads");
     let content = engine.content().current();
-    let agenda = convoca::calendar::Agenda::new(&content, &overrides);
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
     assert!(!agenda.upcoming(None, at(NOW), 5, true).is_empty());
     let meeting = render(&ask(&engine, "/meeting", Locale::En, at(NOW)).await);
     assert!(meeting.contains("Monday, December 7, 2026"), "the bad move is left out: {meeting}");

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-use crate::calendar::{Agenda, Lead, ics};
+use crate::agenda::{Agenda, ics};
+use crate::calendar::Lead;
 use crate::config::{Global, IcsArgs};
 use crate::locale::Locale;
 

@@ -12,9 +12,10 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
+use crate::chat::Platform;
 use crate::config::{AskAs, Cli, Cmd, RunArgs};
 use crate::content::ContentHandle;
-use crate::engine::{Engine, Platform, Request, Settings};
+use crate::engine::{Engine, Request, Settings};
 use crate::locale::Locale;
 use crate::store::Store;
 

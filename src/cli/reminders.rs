@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{Duration, Utc};
 
-use crate::calendar::{Agenda, format};
+use crate::agenda::Agenda;
+use crate::calendar::format;
 use crate::config::{Global, RemindersArgs};
 use crate::reminders::plan::{NOWHERE, plan};
 

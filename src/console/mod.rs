@@ -2,5 +2,7 @@
 //! reminder scheduler when no chat platform is configured.
 
 mod render;
+mod sender;
 
 pub use render::render;
+pub use sender::ConsoleSender;

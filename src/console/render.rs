@@ -1,112 +1,23 @@
-//! A [`Reply`] as plain text for a terminal.
+//! A [`Reply`] for a terminal: its plain text, marked when private so whoever runs the
+//! terminal knows what members would not see, with the title underlined.
 
-use crate::engine::{Block, Button, Reply, Visibility};
+use crate::engine::{Reply, Visibility};
 
-/// Markdown's backslash escapes (which keep names literal in Markdown) taken out again for
-/// plain text: `\*` is shown as `*`.
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\'
-            && let Some(&next) = chars.peek()
-            && next.is_ascii_punctuation()
-        {
-            out.push(next);
-            chars.next();
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Renders a reply as plain text. Markdown is left as written (it reads well as text);
-/// private replies are marked so whoever runs the terminal knows what members would not see.
+/// Renders a reply for the terminal.
 pub fn render(reply: &Reply) -> String {
     let mut out = String::new();
     if reply.visibility == Visibility::Private {
         out.push_str(if reply.title.is_some() { "[private] " } else { "[private]\n" });
     }
+    let body = reply.plain_body();
     if let Some(title) = &reply.title {
         out.push_str(title);
         out.push('\n');
         out.push_str(&"=".repeat(title.chars().count().min(72)));
-        out.push('\n');
-    }
-    let mut notes = Vec::new();
-    for block in &reply.blocks {
-        match block {
-            Block::Text(text) => para(&mut out, text),
-            Block::Field { label, value } => {
-                if value.contains('\n') || value.len() > 60 {
-                    para(&mut out, &format!("{label}:\n{value}"));
-                } else {
-                    para(&mut out, &format!("{label}: {value}"));
-                }
-            }
-            Block::List { label, items } => {
-                let mut text = if label.is_empty() { String::new() } else { format!("{label}:\n") };
-                for item in items {
-                    text.push_str(&format!("  • {}\n", unescape(item)));
-                }
-                para(&mut out, &text);
-            }
-            Block::Event(e) => {
-                let mut text = format!("{}\n  {} ({})", e.title, e.when, e.relative);
-                if let Some(yours) = &e.your_time {
-                    text.push_str(&format!("\n  = {yours}"));
-                }
-                if let Some(place) = &e.place {
-                    text.push_str(&format!("\n  @ {place}"));
-                }
-                if let Some(link) = &e.link {
-                    text.push_str(&format!("\n  {link}"));
-                }
-                if let Some(note) = &e.note {
-                    text.push_str(&format!("\n  {note}"));
-                }
-                if let Some(cal) = &e.calendar {
-                    text.push_str(&format!("\n  + {cal}"));
-                }
-                para(&mut out, &text);
-            }
-            Block::Note(note) => notes.push(note.as_str()),
+        if !body.is_empty() {
+            out.push_str("\n\n");
         }
     }
-    for note in notes {
-        para(&mut out, &format!("({note})"));
-    }
-    // Sign-up buttons have no terminal equivalent beyond the typed command the reply
-    // already explains; links are worth printing.
-    let hints: Vec<String> = reply
-        .buttons
-        .iter()
-        .filter_map(|b| match b {
-            Button::Link { label, url } => Some(format!("[{label}: {url}]")),
-            Button::SignUp { .. } | Button::Withdraw { .. } => None,
-        })
-        .collect();
-    if !hints.is_empty() {
-        para(&mut out, &hints.join(" "));
-    }
-    if let Some(file) = &reply.attachment {
-        para(&mut out, &format!("--- {} ---\n{}", file.filename, String::from_utf8_lossy(&file.data)));
-    }
+    out.push_str(&body);
     out.trim_end().to_string()
-}
-
-fn para(out: &mut String, text: &str) {
-    let text = text.trim_end();
-    if text.is_empty() {
-        return;
-    }
-    if !out.is_empty() && !out.ends_with("\n\n") && out != "[private]\n" {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push('\n');
-    }
-    out.push_str(text);
-    out.push('\n');
 }

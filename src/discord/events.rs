@@ -15,7 +15,8 @@ use serenity::all::{
     ScheduledEventType, Timestamp, UserId,
 };
 
-use crate::calendar::{Agenda, Overrides, format};
+use crate::agenda::{Agenda, Overrides};
+use crate::calendar::format;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::Engine;
 use crate::locale::Locale;

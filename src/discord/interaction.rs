@@ -15,7 +15,8 @@ use tokio::sync::Mutex;
 
 use super::commands::to_command;
 use super::render::{clip, followup, parse_custom_id, response};
-use crate::engine::{Command, Engine, Place, Platform, Reply, Request, Visibility};
+use crate::chat::Platform;
+use crate::engine::{Command, Engine, Place, Reply, Request, Visibility};
 use crate::locale::Locale;
 
 /// What to send back.
@@ -327,7 +328,7 @@ impl Bot {
                 }
                 "meeting" => {
                     let overrides = self.engine.overrides().await.unwrap_or_default();
-                    let agenda = crate::calendar::Agenda::new(&content, &overrides);
+                    let agenda = crate::agenda::Agenda::new(&content, &overrides);
                     for m in agenda.meetings() {
                         if matches(&m.slug, m.title.get(l)) {
                             choices.push((format!("{} ({})", m.title.get(l), m.slug), m.slug.clone()));

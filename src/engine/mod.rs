@@ -6,6 +6,7 @@
 pub mod answers;
 mod command;
 mod overrides;
+mod plain;
 mod reply;
 mod request;
 pub mod suggest;
@@ -13,14 +14,14 @@ pub mod texts;
 
 use std::sync::Arc;
 
-use crate::calendar::{Agenda, Overrides};
+use crate::agenda::{Agenda, Overrides};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
 pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, language_of, spelling};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
-pub use request::{Place, Platform, Request, User};
+pub use request::{Place, Request};
 
 /// Settings that change what replies say, from the configuration.
 #[derive(Clone, Debug, Default)]

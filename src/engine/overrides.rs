@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::calendar::Overrides;
+use crate::agenda::Overrides;
 use crate::store::{Count, Result, Store};
 
 /// How long changes read from the database are trusted.

@@ -195,9 +195,4 @@ impl Reply {
         self.tone = tone;
         self
     }
-
-    /// Every piece of text in the reply, for searching it in tests and checks.
-    pub fn plain_text(&self) -> String {
-        crate::console::render(self)
-    }
 }

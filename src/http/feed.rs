@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use super::AppState;
-use crate::calendar::{Agenda, Lead, ics};
+use crate::agenda::{Agenda, ics};
+use crate::calendar::Lead;
 use crate::locale::Locale;
 
 /// `?lang=es` picks the language of titles.

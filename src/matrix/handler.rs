@@ -22,7 +22,8 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::render::render;
-use crate::engine::{Button, Command, Engine, Place, Platform, Reply, Request, Visibility, language_of};
+use crate::chat::Platform;
+use crate::engine::{Button, Command, Engine, Place, Reply, Request, Visibility, language_of};
 use crate::locale::Locale;
 
 /// The custom key that marks the bot's campaign messages, so a reaction to one can be read.

@@ -37,7 +37,7 @@ fn link(url: &str, label: &str) -> String {
 
 /// The plain body and the HTML body of a reply.
 pub fn render(reply: &Reply, add_to_calendar: &str) -> (String, String) {
-    let plain = plain(reply);
+    let plain = reply.plain_text();
     let mut h = String::new();
     if let Some(title) = &reply.title {
         match &reply.url {
@@ -88,16 +88,6 @@ pub fn render(reply: &Reply, add_to_calendar: &str) -> (String, String) {
         h.push_str(&format!("<p><i>{}</i></p>", strip_p(&markdown(n))));
     }
     (plain, h)
-}
-
-/// The plain body: the terminal rendering without the heading's underline.
-fn plain(reply: &Reply) -> String {
-    let text = crate::console::render(reply);
-    let mut lines: Vec<&str> = text.lines().collect();
-    if reply.title.is_some() && lines.len() > 1 && lines[1].chars().all(|c| c == '=') {
-        lines.remove(1);
-    }
-    lines.join("\n").replace("[private] ", "").replace("[private]\n", "")
 }
 
 /// `<p>x</p>` → `x`, for Markdown inside a list item or a field.

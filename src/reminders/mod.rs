@@ -14,4 +14,4 @@ mod sender;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use plan::{Item, Plan, Subject, Target, key_of};
 pub use scheduler::{Scheduler, SchedulerConfig, Status};
-pub use sender::{ConsoleSender, Post, SendError, Sender, Senders};
+pub use sender::{Post, SendError, Sender, Senders};

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::calendar::{Agenda, Lead, Occurrence};
+use crate::agenda::Agenda;
+use crate::calendar::{Lead, Occurrence};
 use crate::content::{Audience, Content};
 use crate::locale::Locale;
 use crate::store::{ALL, Subscription};

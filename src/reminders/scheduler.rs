@@ -23,10 +23,12 @@ use tokio::task::JoinSet;
 use super::clock::Clock;
 use super::plan::{Item, Plan, Subject, Target, plan};
 use super::sender::{Post, SendError, Senders};
-use crate::calendar::{Agenda, Lead};
+use crate::agenda::Agenda;
+use crate::calendar::Lead;
+use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::answers::reminder::{Readers, deadline_reminder, meeting_reminder};
-use crate::engine::{Engine, Platform, Reply};
+use crate::engine::{Engine, Reply};
 use crate::store::{Claim, LedgerState, Store, StoreError};
 
 /// Timings of the scheduler.

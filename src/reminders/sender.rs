@@ -75,17 +75,3 @@ impl Senders {
         self.by_platform.is_empty()
     }
 }
-
-/// Prints reminders in the terminal: what `convoca run` does with `console:` channels when no
-/// chat platform is configured.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ConsoleSender;
-
-impl Sender for ConsoleSender {
-    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
-        Box::pin(async move {
-            println!("\n[reminder → console:{}]\n{}\n", post.channel, crate::console::render(&post.reply));
-            Ok(())
-        })
-    }
-}

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::people::author;
 use super::{Result, Store, StoreError, millis};
 use crate::calendar::{Change, ChangeKind};
-use crate::engine::User;
+use crate::chat::User;
 
 /// A stored change to one occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{Result, Store};
-use crate::engine::User;
+use crate::chat::User;
 
 /// What `forget` erased, to tell the member.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

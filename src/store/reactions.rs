@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{Result, Store, millis};
-use crate::engine::User;
+use crate::chat::User;
 
 impl Store {
     /// Remembers that `reaction_id` signed `user` up for `campaign`/`action`.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Any, Row, Transaction};
 
 use super::{Backend, Result, Store, instant, millis};
-use crate::engine::User;
+use crate::chat::User;
 
 /// What a sign-up did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

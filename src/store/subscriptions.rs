@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::people::author;
 use super::{Result, Store, millis};
-use crate::engine::User;
+use crate::chat::User;
 use crate::locale::Locale;
 
 /// Every meeting and campaign deadline, in a subscription.

@@ -9,8 +9,9 @@ pub mod synapse;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use convoca::chat::Platform;
 use convoca::content::{Content, ContentHandle, load};
-use convoca::engine::{Command, Engine, Platform, Reply, Request, Settings};
+use convoca::engine::{Command, Engine, Reply, Request, Settings};
 use convoca::locale::Locale;
 use convoca::store::Store;
 

@@ -24,7 +24,7 @@ pub fn help(req: &Request, content: &Content) -> Reply {
     for (cmd, what) in lines {
         body.push_str(&format!("\n- `{}` — {what}", req.cmd(&placeholders(cmd, l))));
     }
-    if req.platform() == crate::engine::Platform::Matrix {
+    if req.platform() == crate::chat::Platform::Matrix {
         body.push_str("\n\n");
         body.push_str(&fill(texts::help_reactions(l), &[("cmd", &req.cmd(&placeholders("signup <campaign>", l)))]));
     }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::calendar::{Agenda, Occurrence, Status, format};
+use crate::agenda::Agenda;
+use crate::calendar::{Occurrence, Status, format};
 use crate::content::{Audience, Meeting};
 use crate::engine::suggest::closest;
 use crate::engine::texts::{self, fill};

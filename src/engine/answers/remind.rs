@@ -1,8 +1,9 @@
 //! `remind here|off|list`: which channels get reminders, from chat.
 
+use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Platform, RemindAction, Reply, Request, Tone};
+use crate::engine::{Block, RemindAction, Reply, Request, Tone};
 use crate::locale::Locale;
 use crate::store::{ALL, Result, Store, Subscription};
 

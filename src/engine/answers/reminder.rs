@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::{Occurrence, format};
+use crate::chat::Platform;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::answers::meeting::{event_in, relative};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Platform, Reply, Settings};
+use crate::engine::{Block, Reply, Settings};
 use crate::locale::Locale;
 
 /// Who a reminder is for.

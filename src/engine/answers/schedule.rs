@@ -3,7 +3,8 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::calendar::{Agenda, Change, ChangeKind, Lead, format, resolve_local};
+use crate::agenda::Agenda;
+use crate::calendar::{Change, ChangeKind, Lead, format, resolve_local};
 use crate::content::{Meeting, parse_date, parse_local_datetime, parse_time};
 use crate::engine::texts::{self, fill};
 use crate::engine::{Command, Reply, Request, Tone};

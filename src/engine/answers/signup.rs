@@ -157,9 +157,9 @@ fn confirm_words(l: crate::locale::Locale) -> &'static str {
 
 fn platform_name(req: &Request) -> &'static str {
     match req.platform() {
-        crate::engine::Platform::Console => "this terminal",
-        crate::engine::Platform::Discord => "Discord",
-        crate::engine::Platform::Matrix => "Matrix",
+        crate::chat::Platform::Console => "this terminal",
+        crate::chat::Platform::Discord => "Discord",
+        crate::chat::Platform::Matrix => "Matrix",
     }
 }
 

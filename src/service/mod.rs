@@ -1,5 +1,15 @@
 //! The long-running bot: the engine, the reminder scheduler, the content watcher and the
 //! chat platforms, started together and stopped together on SIGTERM or Ctrl-C.
+//!
+//! - [`Running`] starts everything `convoca run` is configured for and stops it in order.
+//! - [`Service`] is the platform-free part: the scheduler and the content watcher.
+//! - [`Signals`] listens for SIGTERM and Ctrl-C from the first moment.
+
+mod running;
+mod signals;
+
+pub use running::{Running, StartError};
+pub use signals::Signals;
 
 use std::sync::Arc;
 
@@ -74,59 +84,6 @@ async fn watch_content(engine: Engine, mut stop: watch::Receiver<bool>) {
                 }
                 tracing::error!(dir = %dir.display(), "content has errors; still answering from the last good version");
             }
-        }
-    }
-}
-
-/// SIGTERM and SIGINT (Ctrl-C), listened for from the moment this is made: a signal that
-/// arrives during start-up is not lost (nor does it kill the process half-started).
-pub struct Signals {
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    int: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    /// Starts listening.
-    pub fn listen() -> Signals {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Signals { term: signal(SignalKind::terminate()).ok(), int: signal(SignalKind::interrupt()).ok() }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    /// Resolves at the next SIGTERM or SIGINT.
-    pub async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            let term = async {
-                match &mut self.term {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            let int = async {
-                match &mut self.int {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = term => {}
-                _ = int => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }

@@ -8,7 +8,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Agenda, Lead, Occurrence, Status};
+use super::Agenda;
+use crate::calendar::{Lead, Occurrence, Status};
 use crate::content::{Audience, Meeting};
 use crate::locale::Locale;
 

@@ -1,8 +1,14 @@
-//! The group's calendar as members see it: content meetings plus organizers' changes.
+//! The group's calendar as members see it: the meetings of the content files plus the
+//! organizers' changes from chat, and the iCalendar files made from it.
+//!
+//! It stands above both [`crate::calendar`] (time, which knows no meeting) and
+//! [`crate::content`] (the files, whose meetings are built from calendar rules).
+
+pub mod ics;
 
 use chrono::{DateTime, Utc};
 
-use super::occurrence::{Change, Occurrence, occurrences};
+use crate::calendar::{Change, Occurrence, occurrences};
 use crate::content::{Content, Meeting};
 
 /// What organizers changed from chat, read from the database: single dates cancelled or
