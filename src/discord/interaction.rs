@@ -13,7 +13,6 @@ use serenity::all::{
 };
 use tokio::sync::Mutex;
 
-use super::commands::to_command;
 use super::render::{clip, followup, parse_custom_id, response};
 use crate::chat::Platform;
 use crate::engine::{Command, Engine, Place, Reply, Request, Visibility};
@@ -231,16 +230,21 @@ impl Bot {
     }
 
     async fn command(&self, ci: &CommandInteraction, via: Via) -> Answer {
-        let options = ci.data.options();
-        let opt = |name: &str| {
-            options.iter().find(|o| o.name == name).and_then(|o| match &o.value {
-                ResolvedValue::String(s) => Some(s.to_string()),
-                ResolvedValue::Boolean(b) => Some(b.to_string()),
-                ResolvedValue::Integer(i) => Some(i.to_string()),
-                _ => None,
+        let values = ci
+            .data
+            .options()
+            .iter()
+            .filter_map(|o| {
+                let value = match &o.value {
+                    ResolvedValue::String(s) => s.to_string(),
+                    ResolvedValue::Boolean(b) => b.to_string(),
+                    ResolvedValue::Integer(i) => i.to_string(),
+                    _ => return None,
+                };
+                Some((o.name.to_string(), value))
             })
-        };
-        let command = to_command(&ci.data.name, opt);
+            .collect();
+        let command = Command::from_options(&ci.data.name, values);
         let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
         let req = self
             .request(&ci.user, ci.member.as_deref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)

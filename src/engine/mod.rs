@@ -18,7 +18,8 @@ use crate::agenda::{Agenda, Overrides};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
-pub use command::{Command, MAX_INPUT_BYTES, NAMES, RemindAction, language_of, spelling};
+pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
+pub use command::{Command, MAX_INPUT_BYTES, RemindAction, catalog, language_of};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Place, Request};
@@ -140,7 +141,7 @@ impl Engine {
         use answers::help;
         match req.place {
             // A place that is not the group's decides nothing and records nothing.
-            Place::Elsewhere if !is_public_command(&req.command) => return Ok(help::not_here(req, content)),
+            Place::Elsewhere if !req.command.is_public() => return Ok(help::not_here(req, content)),
             // A direct chat is no channel to post reminders in.
             Place::Direct
                 if matches!(req.command, Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }) =>
@@ -149,7 +150,7 @@ impl Engine {
             }
             _ => {}
         }
-        if is_organizer_command(&req.command) && !req.organizer {
+        if req.command.is_for_organizers() && !req.organizer {
             return Ok(help::organizers_only(req, content));
         }
         let mut reply = self.answer_command(req, content).await?;
@@ -224,34 +225,4 @@ impl Engine {
         }
         Ok(reply)
     }
-}
-
-/// Commands that only read the group's public content: the only ones answered in places that
-/// are not the group's.
-pub fn is_public_command(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Help
-            | Command::Empty
-            | Command::Mission
-            | Command::Meeting { .. }
-            | Command::Campaign { .. }
-            | Command::Briefing { .. }
-            | Command::Unknown { .. }
-            | Command::TooLong { .. }
-    )
-}
-
-/// Commands only organizers may use.
-pub fn is_organizer_command(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Roster { .. }
-            | Command::Export { .. }
-            | Command::Cancel { .. }
-            | Command::Uncancel { .. }
-            | Command::Move { .. }
-            | Command::AddMeeting { .. }
-            | Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }
-    )
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::command::Command;
+use super::command::{Command, Spec};
 use crate::chat::{Platform, User};
 use crate::locale::Locale;
 
@@ -67,13 +67,10 @@ impl Request {
         self.user.platform
     }
 
-    /// A command as the asker would type it here and in their language: `/meeting`,
-    /// `!meeting`, `/reunion`. `words` starts with the command's English name.
-    pub fn cmd(&self, words: &str) -> String {
-        let (name, rest) = words.split_once(' ').unwrap_or((words, ""));
-        let name = super::command::spelling(name, self.locale);
-        let sep = if rest.is_empty() { "" } else { " " };
-        format!("{}{name}{sep}{rest}", self.platform().prefix())
+    /// A command as the asker would type it here and in their language, with `args` after
+    /// it: `/meeting`, `!meeting`, `/reunion mensual`.
+    pub fn cmd(&self, spec: &Spec, args: &str) -> String {
+        spec.typed_on(self.platform(), self.locale, args)
     }
 
     /// Where an organizer record made by this request comes from, as stored beside it:

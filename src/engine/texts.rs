@@ -57,11 +57,6 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 texts! {
     help_intro => "What I can do:", "Lo que puedo hacer:";
-    help_meeting => "the next meetings, where, and how to add them to your calendar", "las próximas reuniones, dónde y cómo agregarlas a tu calendario";
-    help_mission => "who we are and what we work on", "quiénes somos y en qué trabajamos";
-    help_campaign => "our campaigns; add a name to see one", "nuestras campañas; agrega un nombre para ver una";
-    help_coyuntura => "the latest situation briefing", "el análisis de coyuntura más reciente";
-    help_help => "this list", "esta lista";
     help_reactions => "A ✅ reaction on a campaign message signs you up, but everyone in the room sees the reaction. The private way: send `{cmd}` in your direct room with me.", "Una reacción ✅ en el mensaje de una campaña te apunta, pero todas las personas de la sala ven la reacción. La forma privada: envía `{cmd}` en tu sala directa conmigo.";
     help_other_language => "También en español: {cmds}.", "Also in English: {cmds}.";
     unknown_command => "I don't know `{word}`.", "No conozco `{word}`.";
@@ -112,18 +107,7 @@ texts! {
     briefings => "Briefings", "Análisis de coyuntura";
     other_briefings => "Earlier briefings: {list}", "Análisis anteriores: {list}";
 
-    help_signup => "sign up to act on a campaign (only organizers see it)", "apúntate para actuar en una campaña (solo lo ve el equipo organizador)";
-    help_withdraw => "take a sign-up back", "retira tu inscripción";
-    help_mysignups => "what you signed up for", "a qué te apuntaste";
-    help_forgetme => "erase everything convoca stores about you", "borra todo lo que convoca guarda sobre ti";
     help_organizers => "For organizers:", "Para el equipo organizador:";
-    help_signups => "who signed up (answered privately)", "quién se apuntó (respuesta privada)";
-    help_export => "the roster as a CSV file (private)", "la lista como archivo CSV (privado)";
-    help_cancel => "cancel one meeting date", "cancela una fecha de reunión";
-    help_uncancel => "undo a cancellation or a move", "deshace una cancelación o un cambio";
-    help_move => "move one meeting date", "cambia una fecha de reunión";
-    help_addmeeting => "add a one-off meeting", "agrega una reunión única";
-    help_remind => "reminders in this channel: here, off, list", "recordatorios en este canal: aquí, no, lista";
 
     counts => "Signed up so far: {list}", "Inscripciones hasta ahora: {list}";
     counts_none => "Nobody has signed up yet: be the first!", "Aún no hay inscripciones: ¡sé la primera persona!";

@@ -4,7 +4,7 @@ use crate::calendar::format;
 use crate::content::{Briefing, Content};
 use crate::engine::suggest::closest;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Reply, Request, Tone};
+use crate::engine::{Block, Reply, Request, Tone, catalog};
 
 /// The newest briefing, or the one named.
 pub fn briefing(req: &Request, content: &Content, name: Option<&str>) -> Reply {
@@ -29,7 +29,7 @@ pub fn briefing(req: &Request, content: &Content, name: Option<&str>) -> Reply {
         .briefings
         .iter()
         .filter(|o| o.slug != b.slug)
-        .map(|o| format!("`{}`", req.cmd(&format!("coyuntura {}", o.slug))))
+        .map(|o| format!("`{}`", req.cmd(&catalog::BRIEFING, &o.slug)))
         .collect();
     if !others.is_empty() {
         reply = reply.block(Block::Note(fill(texts::other_briefings(l), &[("list", &others.join(", "))])));
@@ -45,7 +45,7 @@ fn missing(req: &Request, content: &Content, name: Option<&str>) -> Reply {
     let mut first = fill(texts::unknown_briefing(l), &[("name", name)]);
     if let Some(s) = closest(name, content.briefings.iter().map(|b| b.slug.as_str())) {
         first.push(' ');
-        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&format!("coyuntura {s}")))]));
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&catalog::BRIEFING, s))]));
     }
     let mut reply = Reply::public().tone(Tone::Refusal).text(first);
     if content.briefings.is_empty() {

@@ -4,7 +4,7 @@ use crate::calendar::format;
 use crate::content::{Campaign, Content};
 use crate::engine::suggest::closest;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Button, Reply, Request, Tone};
+use crate::engine::{Block, Button, Reply, Request, Tone, catalog};
 use crate::store::Count;
 
 /// Every campaign, one line each.
@@ -18,7 +18,7 @@ pub fn list(req: &Request, content: &Content) -> Reply {
         .block(Block::List { label: String::new(), items: content.campaigns.iter().map(|c| line(req, c)).collect() })
         .block(Block::Note(fill(
             texts::campaigns_hint(l),
-            &[("cmd", &req.cmd(&format!("campaign {}", texts::name_placeholder(l))))],
+            &[("cmd", &req.cmd(&catalog::CAMPAIGN, texts::name_placeholder(l)))],
         )))
 }
 
@@ -66,13 +66,13 @@ pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count
     if let Some(link) = &c.learn_more {
         reply = reply.block(Block::Field { label: texts::learn_more(l).into(), value: link.clone() });
     }
-    let example = c
-        .actions
-        .first()
-        .map_or_else(|| req.cmd(&format!("signup {}", c.slug)), |a| req.cmd(&format!("signup {} {}", c.slug, a.slug)));
+    let example = c.actions.first().map_or_else(
+        || req.cmd(&catalog::SIGN_UP, &c.slug),
+        |a| req.cmd(&catalog::SIGN_UP, &format!("{} {}", c.slug, a.slug)),
+    );
     reply = reply.block(Block::Note(fill(
         texts::how_to_sign_up(l),
-        &[("cmd", &req.cmd(&format!("signup {}", c.slug))), ("example", &example)],
+        &[("cmd", &req.cmd(&catalog::SIGN_UP, &c.slug)), ("example", &example)],
     )));
     reply.buttons = buttons(req, c);
     reply
@@ -136,7 +136,7 @@ pub fn unknown(req: &Request, content: &Content, slug: &str) -> Reply {
     let mut first = fill(texts::unknown_campaign(l), &[("name", slug)]);
     if let Some(s) = closest(slug, content.campaigns.iter().map(|c| c.slug.as_str())) {
         first.push(' ');
-        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&format!("campaign {s}")))]));
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&catalog::CAMPAIGN, s))]));
     }
     let mut reply = list(req, content);
     reply.blocks.insert(0, Block::Text(first));

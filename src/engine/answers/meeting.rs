@@ -7,7 +7,7 @@ use crate::calendar::{Occurrence, Status, format};
 use crate::content::{Audience, Meeting};
 use crate::engine::suggest::closest;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Event, Reply, Request, Settings, Tone};
+use crate::engine::{Block, Event, Reply, Request, Settings, Tone, catalog};
 use crate::locale::Locale;
 
 /// How many meetings `meeting` lists: the next one and the two after it.
@@ -177,7 +177,7 @@ fn unknown(req: &Request, agenda: &Agenda<'_>, name: &str) -> Reply {
     let mut first = fill(texts::unknown_meeting(l), &[("name", name)]);
     if let Some(s) = closest(name, agenda.meetings().map(|m| m.slug.as_str())) {
         first.push(' ');
-        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&format!("meeting {s}")))]));
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&catalog::MEETING, s))]));
     }
     Reply::public().tone(Tone::Refusal).text(first).block(Block::List {
         label: texts::meetings(l).into(),

@@ -3,7 +3,7 @@
 use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, RemindAction, Reply, Request, Tone};
+use crate::engine::{Block, RemindAction, Reply, Request, Tone, catalog};
 use crate::locale::Locale;
 use crate::store::{ALL, Result, Store, Subscription};
 
@@ -17,19 +17,15 @@ pub fn channel_of(req: &Request) -> Option<String> {
     }
 }
 
+/// `/remind here`, `/recordatorios aqui`: a sub-command as typed in the asker's language.
 fn words(req: &Request, sub: &str) -> String {
-    let (name, sub) = match req.locale {
-        Locale::En => ("remind", sub),
-        Locale::Es => (
-            "recordatorios",
-            match sub {
-                "here" => "aqui",
-                "off" => "no",
-                _ => "lista",
-            },
-        ),
+    let sub = match (req.locale, sub) {
+        (Locale::En, sub) => sub,
+        (Locale::Es, "here") => "aqui",
+        (Locale::Es, "off") => "no",
+        (Locale::Es, _) => "lista",
     };
-    req.cmd_raw(&format!("{name} {sub}"))
+    req.cmd(&catalog::REMIND, sub)
 }
 
 /// Carries out a `remind` command. `here` and `off` are for organizers (checked by the

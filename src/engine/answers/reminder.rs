@@ -8,7 +8,7 @@ use crate::chat::Platform;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::answers::meeting::{event_in, relative};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Reply, Settings};
+use crate::engine::{Block, Reply, Settings, catalog};
 use crate::locale::Locale;
 
 /// Who a reminder is for.
@@ -40,7 +40,7 @@ pub fn meeting_reminder(
         .block(Block::Event(event_in(l, due, None, m, occ, to.audience, settings)));
     for (slug, n) in counts {
         let Some(c) = content.campaign(slug) else { continue };
-        let cmd = format!("{}{} {slug}", to.platform.prefix(), crate::engine::spelling("signup", l));
+        let cmd = catalog::SIGN_UP.typed_on(to.platform, l, slug);
         let text = if *n > 0 {
             fill(texts::reminder_counts(l), &[("n", &n.to_string()), ("campaign", c.title.get(l)), ("cmd", &cmd)])
         } else {
@@ -65,7 +65,7 @@ pub fn deadline_reminder(
     let a = c.action(action)?;
     let zone = a.deadline.map_or(content.group.zone, |d| d.zone);
     let when = format::instant(at, zone, l);
-    let cmd = format!("{}{} {campaign} {action}", to.platform.prefix(), crate::engine::spelling("signup", l));
+    let cmd = catalog::SIGN_UP.typed_on(to.platform, l, &format!("{campaign} {action}"));
     let mut reply = Reply::public().titled(fill(texts::deadline_title(l), &[("action", a.title.get(l))])).text(fill(
         texts::deadline_body(l),
         &[

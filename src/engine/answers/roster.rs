@@ -6,19 +6,19 @@ use chrono::SecondsFormat;
 use crate::content::Content;
 use crate::engine::answers::campaign::{action_title, unknown};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Attachment, Block, Reply, Request, Tone, Visibility};
+use crate::engine::{Attachment, Block, Reply, Request, Spec, Tone, Visibility, catalog};
 use crate::store::{Result, RosterEntry, Store};
 
 fn find<'c>(
     req: &Request,
     content: &'c Content,
     campaign: Option<&str>,
-    verb: &str,
+    verb: &Spec,
 ) -> std::result::Result<&'c crate::content::Campaign, Reply> {
     let l = req.locale;
     let Some(slug) = campaign else {
         let example = content.campaigns.first().map_or("jilamito", |c| c.slug.as_str());
-        return Err(Reply::refusal(fill(texts::which_campaign(l), &[("cmd", &req.cmd(&format!("{verb} {example}")))])));
+        return Err(Reply::refusal(fill(texts::which_campaign(l), &[("cmd", &req.cmd(verb, example))])));
     };
     content.campaign(slug).ok_or_else(|| {
         let mut reply = unknown(req, content, slug);
@@ -29,7 +29,7 @@ fn find<'c>(
 
 /// The roster, grouped by action.
 pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: Option<&str>) -> Result<Reply> {
-    let c = match find(req, content, campaign, "signups") {
+    let c = match find(req, content, campaign, &catalog::ROSTER) {
         Ok(c) => c,
         Err(reply) => return Ok(reply),
     };
@@ -77,7 +77,7 @@ fn people(entries: &[RosterEntry]) -> usize {
 
 /// The roster as CSV, attached to a private reply.
 pub async fn export(req: &Request, content: &Content, store: &Store, campaign: Option<&str>) -> Result<Reply> {
-    let c = match find(req, content, campaign, "export") {
+    let c = match find(req, content, campaign, &catalog::EXPORT) {
         Ok(c) => c,
         Err(reply) => return Ok(reply),
     };

@@ -7,7 +7,7 @@ use crate::agenda::Agenda;
 use crate::calendar::{Change, ChangeKind, Lead, format, resolve_local};
 use crate::content::{Meeting, parse_date, parse_local_datetime, parse_time};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Command, Reply, Request, Tone};
+use crate::engine::{Command, Reply, Request, Spec, Tone, catalog};
 use crate::store::{ExtraMeeting, MAX_MINUTES, Result, Store};
 
 /// Carries out one calendar command.
@@ -15,7 +15,7 @@ pub async fn change(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[S
     match &req.command {
         Command::AddMeeting { .. } => add_meeting(req, agenda, store, args).await,
         command => {
-            let verb = command.name();
+            let Some(verb) = command.spec() else { return Ok(Reply::private()) };
             let (meeting, date, rest) = match occurrence(req, agenda, args, verb) {
                 Ok(found) => found,
                 Err(reply) => return Ok(reply),
@@ -34,13 +34,13 @@ fn occurrence<'a, 's>(
     req: &Request,
     agenda: &Agenda<'a>,
     args: &'s [String],
-    verb: &str,
+    verb: &Spec,
 ) -> std::result::Result<(&'a Meeting, NaiveDate, &'s [String]), Reply> {
     let l = req.locale;
     let example = || {
         let next = agenda.upcoming(None, req.now, 1, false);
         let date = next.first().map_or_else(|| "2026-12-07".to_string(), |o| o.date.to_string());
-        req.cmd(&format!("{verb} {date}"))
+        req.cmd(verb, &date)
     };
     let (named, args) = match args.first() {
         // A first word starting with a digit is meant as a date, even a malformed one.
@@ -88,7 +88,7 @@ fn occurrence<'a, 's>(
                     let list: Vec<String> = several.iter().map(|m| format!("`{}`", m.slug)).collect();
                     return Err(Reply::refusal(fill(
                         texts::which_meeting(l),
-                        &[("list", &list.join(", ")), ("cmd", &req.cmd(&format!("{verb} {} {date}", several[0].slug)))],
+                        &[("list", &list.join(", ")), ("cmd", &req.cmd(verb, &format!("{} {date}", several[0].slug)))],
                     )));
                 }
             }
@@ -109,7 +109,7 @@ async fn cancel(req: &Request, store: &Store, m: &Meeting, date: NaiveDate) -> R
     let l = req.locale;
     store.set_change(&m.slug, &Change { date, kind: ChangeKind::Cancel }, &req.user, &req.origin(), req.now).await?;
     tracing::info!(meeting = %m.slug, %date, "occurrence cancelled");
-    let undo = req.cmd(&format!("uncancel {} {date}", m.slug));
+    let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::cancelled(l),
         &[("meeting", m.title.get(l)), ("date", &format::date(date, l)), ("undo", &undo)],
@@ -153,7 +153,7 @@ async fn move_to(req: &Request, store: &Store, m: &Meeting, date: NaiveDate, res
         .await?;
     tracing::info!(meeting = %m.slug, %date, to = %to, "occurrence moved");
     let when = format::span(start, start + m.schedule.duration(), zone, l);
-    let undo = req.cmd(&format!("uncancel {} {date}", m.slug));
+    let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::moved(l),
         &[("meeting", m.title.get(l)), ("date", &format::date(date, l)), ("when", &when), ("undo", &undo)],
@@ -166,7 +166,7 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     let usage = || {
         Reply::refusal(fill(
             texts::addmeeting_usage(l),
-            &[("example", &req.cmd("addmeeting 2027-01-20 18:00 90m Teach-in on Honduras"))],
+            &[("example", &req.cmd(&catalog::ADD_MEETING, "2027-01-20 18:00 90m Teach-in on Honduras"))],
         ))
     };
     let (Some(date), Some(time)) = (args.first().and_then(|a| parse_date(a)), args.get(1).and_then(|a| parse_time(a)))
@@ -217,7 +217,7 @@ async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[
     let when = format::span(start, start + Duration::minutes(minutes), zone, l);
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::meeting_added(l),
-        &[("title", &title), ("slug", &slug), ("when", &when), ("cmd", &req.cmd("meeting"))],
+        &[("title", &title), ("slug", &slug), ("when", &when), ("cmd", &req.cmd(&catalog::MEETING, ""))],
     )))
 }
 

@@ -5,7 +5,7 @@ use crate::calendar::format;
 use crate::content::{Campaign, Content};
 use crate::engine::answers::campaign::{action_title, unknown};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Reply, Request, Tone};
+use crate::engine::{Block, Reply, Request, Spec, Tone, catalog};
 use crate::store::{Erased, Result, SignUpOutcome, Store};
 
 /// Finds the campaign (and action) named, or the reply explaining what exists.
@@ -14,15 +14,13 @@ fn resolve<'c>(
     content: &'c Content,
     campaign: Option<&str>,
     action: Option<&str>,
-    verb: &str,
+    verb: &Spec,
 ) -> std::result::Result<(&'c Campaign, Option<String>), Reply> {
     let l = req.locale;
     let Some(slug) = campaign else {
         let example = content.campaigns.first().map_or("jilamito", |c| c.slug.as_str());
         let mut reply = super::campaign::list(req, content);
-        reply
-            .blocks
-            .insert(0, Block::Text(fill(texts::which_campaign(l), &[("cmd", &req.cmd(&format!("{verb} {example}")))])));
+        reply.blocks.insert(0, Block::Text(fill(texts::which_campaign(l), &[("cmd", &req.cmd(verb, example))])));
         reply.visibility = crate::engine::Visibility::Private;
         reply.tone = Tone::Refusal;
         return Err(reply);
@@ -61,15 +59,17 @@ pub async fn sign_up(
     campaign: Option<&str>,
     action: Option<&str>,
 ) -> Result<Reply> {
-    let (c, action) = match resolve(req, content, campaign, action, "signup") {
+    let (c, action) = match resolve(req, content, campaign, action, &catalog::SIGN_UP) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
     let outcome = store.sign_up(&req.user, &c.slug, action.as_deref().unwrap_or(""), req.now).await?;
     let suffix = action_suffix(req, c, action.as_deref());
-    let undo =
-        req.cmd(&format!("withdraw {}{}", c.slug, action.as_deref().map(|a| format!(" {a}")).unwrap_or_default()));
+    let undo = req.cmd(
+        &catalog::WITHDRAW,
+        &format!("{}{}", c.slug, action.as_deref().map(|a| format!(" {a}")).unwrap_or_default()),
+    );
     let values = [("campaign", c.title.get(l)), ("action", suffix.as_str()), ("undo", undo.as_str())];
     let (template, tone) = match outcome {
         SignUpOutcome::New => (texts::signed_up(l), Tone::Done),
@@ -87,7 +87,7 @@ pub async fn withdraw(
     campaign: Option<&str>,
     action: Option<&str>,
 ) -> Result<Reply> {
-    let (c, action) = match resolve(req, content, campaign, action, "withdraw") {
+    let (c, action) = match resolve(req, content, campaign, action, &catalog::WITHDRAW) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
@@ -107,7 +107,7 @@ pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Rep
     let l = req.locale;
     let signups = store.signups_of(&req.user).await?;
     if signups.is_empty() {
-        return Ok(Reply::private().text(fill(texts::my_signups_none(l), &[("cmd", &req.cmd("campaign"))])));
+        return Ok(Reply::private().text(fill(texts::my_signups_none(l), &[("cmd", &req.cmd(&catalog::CAMPAIGN, ""))])));
     }
     let zone = content.group.zone;
     let items = signups
@@ -135,7 +135,7 @@ pub async fn forget_me(req: &Request, store: &Store, confirmed: bool) -> Result<
         }
         return Ok(Reply::private().text(fill(
             texts::forget_preview(l),
-            &[("platform", platform), ("what", &describe(req, &stored)), ("cmd", &req.cmd(confirm_words(l)))],
+            &[("platform", platform), ("what", &describe(req, &stored)), ("cmd", &confirm(req))],
         )));
     }
     let erased = store.forget(&req.user).await?;
@@ -148,11 +148,10 @@ pub async fn forget_me(req: &Request, store: &Store, confirmed: bool) -> Result<
         .text(fill(texts::forget_done(l), &[("what", &describe(req, &erased)), ("platform", platform)])))
 }
 
-fn confirm_words(l: crate::locale::Locale) -> &'static str {
-    match l {
-        crate::locale::Locale::En => "forgetme confirm",
-        crate::locale::Locale::Es => "forgetme confirmar",
-    }
+/// `/forgetme confirm`, `/olvidame confirmar`: the command with its option's name.
+fn confirm(req: &Request) -> String {
+    let spec = &catalog::FORGET_ME;
+    req.cmd(spec, spec.options.first().map_or("", |o| o.name.get(req.locale)))
 }
 
 fn platform_name(req: &Request) -> &'static str {

@@ -1,9 +1,17 @@
-//! The one text grammar: `/meeting`, `!campaign jilamito`, `Meeting`, `  !signup   jilamito `.
+//! What people ask for: `/meeting`, `!campaign jilamito`, `Meeting`, `  !signup   jilamito `,
+//! or Discord's named options, read into one [`Command`].
 //!
-//! Matrix and the console send text; Discord sends structured options that its adapter maps
-//! onto the same [`Command`]. An unknown command is a value, not an error.
+//! Each command is declared once in [`catalog`]; the grammar here reads typed text against
+//! those declarations, and Discord's options go through the same declarations
+//! ([`Command::from_options`]). An unknown command is a value, not an error.
+
+pub mod catalog;
+mod spec;
+
+pub use spec::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 
 use super::suggest::closest;
+use crate::locale::Locale;
 
 /// Longest message the grammar reads. Anything longer gets a short refusal before any other
 /// work is done, so a pasted novel costs nothing.
@@ -90,14 +98,14 @@ pub enum Command {
         /// Only this meeting (all meetings and deadlines when absent).
         meeting: Option<String>,
         /// The language for this channel's reminders.
-        locale: Option<crate::locale::Locale>,
+        locale: Option<Locale>,
     },
     /// A word the grammar does not know.
     Unknown {
         /// The word as typed.
         word: String,
         /// The closest real command, when one is close.
-        suggestion: Option<&'static str>,
+        suggestion: Option<&'static Spec>,
     },
     /// A bare prefix or blank text.
     Empty,
@@ -121,161 +129,16 @@ pub enum RemindAction {
     Help,
 }
 
-/// The commands' canonical names, as shown in help and suggested for typos.
-pub const NAMES: &[&str] = &[
-    "help",
-    "mission",
-    "meeting",
-    "campaign",
-    "coyuntura",
-    "signup",
-    "withdraw",
-    "mysignups",
-    "forgetme",
-    "signups",
-    "export",
-    "cancel",
-    "uncancel",
-    "move",
-    "addmeeting",
-    "remind",
-];
-
-/// Every spelling the grammar accepts, with the canonical name it stands for.
-const ALIASES: &[(&str, &str)] = &[
-    ("help", "help"),
-    ("ayuda", "help"),
-    ("start", "help"),
-    ("commands", "help"),
-    ("comandos", "help"),
-    ("mission", "mission"),
-    ("about", "mission"),
-    ("mision", "mission"),
-    ("misión", "mission"),
-    ("meeting", "meeting"),
-    ("meetings", "meeting"),
-    ("next", "meeting"),
-    ("reunion", "meeting"),
-    ("reunión", "meeting"),
-    ("reuniones", "meeting"),
-    ("campaign", "campaign"),
-    ("campaigns", "campaign"),
-    ("campaña", "campaign"),
-    ("campana", "campaign"),
-    ("campañas", "campaign"),
-    ("campanas", "campaign"),
-    ("coyuntura", "coyuntura"),
-    ("briefing", "coyuntura"),
-    ("briefings", "coyuntura"),
-    ("signup", "signup"),
-    ("join", "signup"),
-    ("apuntarme", "signup"),
-    ("inscribirme", "signup"),
-    ("sumarme", "signup"),
-    ("withdraw", "withdraw"),
-    ("leave", "withdraw"),
-    ("retirarme", "withdraw"),
-    ("baja", "withdraw"),
-    ("mysignups", "mysignups"),
-    ("mine", "mysignups"),
-    ("misinscripciones", "mysignups"),
-    ("forgetme", "forgetme"),
-    ("olvidame", "forgetme"),
-    ("olvídame", "forgetme"),
-    ("signups", "signups"),
-    ("roster", "signups"),
-    ("inscritos", "signups"),
-    ("export", "export"),
-    ("exportar", "export"),
-    ("cancel", "cancel"),
-    ("cancelar", "cancel"),
-    ("uncancel", "uncancel"),
-    ("restore", "uncancel"),
-    ("restaurar", "uncancel"),
-    ("move", "move"),
-    ("mover", "move"),
-    ("addmeeting", "addmeeting"),
-    ("nuevareunion", "addmeeting"),
-    ("nuevareunión", "addmeeting"),
-    ("remind", "remind"),
-    ("reminders", "remind"),
-    ("recordatorios", "remind"),
-    ("recordar", "remind"),
-];
-
-/// The word that confirms `forgetme`.
-const CONFIRM_WORDS: &[&str] = &["confirm", "confirmar", "yes", "sí", "si"];
-
-/// How a command is spelled for members who speak `locale`: Spanish speakers are shown
-/// `/reunion` and `/campaña`, which the grammar reads like their English names.
-pub fn spelling(name: &str, locale: crate::locale::Locale) -> &str {
-    if locale == crate::locale::Locale::En {
-        return name;
-    }
-    match name {
-        "help" => "ayuda",
-        "mission" => "mision",
-        "meeting" => "reunion",
-        "campaign" => "campaña",
-        "signup" => "apuntarme",
-        "withdraw" => "retirarme",
-        "mysignups" => "misinscripciones",
-        "forgetme" => "olvidame",
-        "signups" => "inscritos",
-        "export" => "exportar",
-        "cancel" => "cancelar",
-        "uncancel" => "restaurar",
-        "move" => "mover",
-        "addmeeting" => "nuevareunion",
-        "remind" => "recordatorios",
-        other => other,
-    }
-}
-
-/// Spanish spellings among the aliases: a member who types `!reunion` is answered in
-/// Spanish on platforms that do not say which language the member reads (Matrix).
-const SPANISH_WORDS: &[&str] = &[
-    "ayuda",
-    "comandos",
-    "mision",
-    "misión",
-    "reunion",
-    "reunión",
-    "reuniones",
-    "campaña",
-    "campana",
-    "campañas",
-    "campanas",
-    "apuntarme",
-    "inscribirme",
-    "sumarme",
-    "retirarme",
-    "baja",
-    "misinscripciones",
-    "olvidame",
-    "olvídame",
-    "inscritos",
-    "exportar",
-    "cancelar",
-    "restaurar",
-    "mover",
-    "nuevareunion",
-    "nuevareunión",
-    "recordatorios",
-    "recordar",
-];
-
 /// The language a command was typed in, when its word says: `Some(Es)` for `!reunion`,
 /// `Some(En)` for `!meeting`, `None` for words both languages share (`!coyuntura`).
-pub fn language_of(text: &str) -> Option<crate::locale::Locale> {
+pub fn language_of(text: &str) -> Option<Locale> {
     let word = text.trim().trim_start_matches(['/', '!']).split_whitespace().next()?.to_lowercase();
-    if SPANISH_WORDS.contains(&word.as_str()) {
-        Some(crate::locale::Locale::Es)
-    } else if ALIASES.iter().any(|(alias, _)| *alias == word) && word != "coyuntura" {
-        Some(crate::locale::Locale::En)
-    } else {
-        None
-    }
+    catalog::ALL.iter().flat_map(|spec| spec.spellings()).find(|(w, _)| *w == word).and_then(|(_, l)| l)
+}
+
+/// The declaration a typed word names.
+fn declared(word: &str) -> Option<&'static Spec> {
+    catalog::ALL.iter().copied().find(|spec| spec.is_spelled(word))
 }
 
 impl Command {
@@ -309,76 +172,70 @@ impl Command {
             return Command::Empty;
         };
         let word = first.to_lowercase();
-        let args: Vec<&str> = words.collect();
-        let arg = |i: usize| args.get(i).map(|a| a.to_lowercase());
-        let rest = || args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
-        let Some(&(_, name)) = ALIASES.iter().find(|(alias, _)| *alias == word) else {
-            let suggestion = closest(&word, ALIASES.iter().map(|(a, _)| *a))
-                .and_then(|alias| ALIASES.iter().find(|(a, _)| *a == alias).map(|(_, n)| *n));
-            return Command::Unknown { word: first.chars().take(40).collect(), suggestion };
-        };
-        match name {
-            "help" => Command::Help,
-            "mission" => Command::Mission,
-            "meeting" => Command::Meeting { meeting: arg(0) },
-            "campaign" => Command::Campaign { campaign: arg(0) },
-            "coyuntura" => Command::Briefing { briefing: arg(0) },
-            "signup" => Command::SignUp { campaign: arg(0), action: arg(1) },
-            "withdraw" => Command::Withdraw { campaign: arg(0), action: arg(1) },
-            "mysignups" => Command::MySignUps,
-            "forgetme" => Command::ForgetMe { confirmed: arg(0).is_some_and(|a| CONFIRM_WORDS.contains(&a.as_str())) },
-            "signups" => Command::Roster { campaign: arg(0) },
-            "export" => Command::Export { campaign: arg(0) },
-            "cancel" => Command::Cancel { args: rest() },
-            "uncancel" => Command::Uncancel { args: rest() },
-            "move" => Command::Move { args: rest() },
-            "addmeeting" => Command::AddMeeting { args: rest() },
-            "remind" => {
-                let action = match arg(0).as_deref() {
-                    Some("here" | "on" | "aqui" | "aquí" | "si" | "sí") => RemindAction::Here,
-                    Some("off" | "stop" | "no" | "parar") => RemindAction::Off,
-                    Some("list" | "lista" | "ver") => RemindAction::List,
-                    _ => RemindAction::Help,
-                };
-                let mut meeting = None;
-                let mut locale = None;
-                for word in args.iter().skip(1).map(|w| w.to_lowercase()) {
-                    match word.as_str() {
-                        "en" | "english" | "inglés" | "ingles" => locale = Some(crate::locale::Locale::En),
-                        "es" | "spanish" | "español" | "espanol" => locale = Some(crate::locale::Locale::Es),
-                        "all" | "todo" | "todas" | "*" => {}
-                        _ => meeting = Some(word),
-                    }
-                }
-                Command::Remind { action, meeting, locale }
+        let args = Args::Typed(words.map(str::to_string).collect());
+        match declared(&word) {
+            Some(spec) => (spec.build)(&args),
+            None => {
+                let spellings: Vec<String> =
+                    catalog::ALL.iter().flat_map(|spec| spec.spellings()).map(|(w, _)| w).collect();
+                let suggestion = closest(&word, spellings.iter().map(String::as_str)).and_then(declared);
+                Command::Unknown { word: first.chars().take(40).collect(), suggestion }
             }
-            _ => Command::Unknown { word: word.clone(), suggestion: None },
         }
+    }
+
+    /// A command from Discord's slash command `name` (its English name) and its options.
+    pub fn from_options(name: &str, values: Vec<(String, String)>) -> Command {
+        match catalog::ALL.iter().find(|spec| spec.name.0 == name) {
+            Some(spec) => (spec.build)(&Args::Named { values, order: spec.typed }),
+            None => Command::Unknown { word: name.chars().take(40).collect(), suggestion: None },
+        }
+    }
+
+    /// The declaration of this command; `None` for input that names none.
+    pub fn spec(&self) -> Option<&'static Spec> {
+        use catalog::*;
+        Some(match self {
+            Command::Help => &HELP,
+            Command::Mission => &MISSION,
+            Command::Meeting { .. } => &MEETING,
+            Command::Campaign { .. } => &CAMPAIGN,
+            Command::Briefing { .. } => &BRIEFING,
+            Command::SignUp { .. } => &SIGN_UP,
+            Command::Withdraw { .. } => &WITHDRAW,
+            Command::MySignUps => &MY_SIGN_UPS,
+            Command::ForgetMe { .. } => &FORGET_ME,
+            Command::Roster { .. } => &ROSTER,
+            Command::Export { .. } => &EXPORT,
+            Command::Cancel { .. } => &CANCEL,
+            Command::Uncancel { .. } => &UNCANCEL,
+            Command::Move { .. } => &MOVE,
+            Command::AddMeeting { .. } => &ADD_MEETING,
+            Command::Remind { .. } => &REMIND,
+            Command::Unknown { .. } | Command::Empty | Command::TooLong { .. } => return None,
+        })
     }
 
     /// A stable name for logs and metrics.
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Help => "help",
-            Command::Mission => "mission",
-            Command::Meeting { .. } => "meeting",
-            Command::Campaign { .. } => "campaign",
-            Command::Briefing { .. } => "coyuntura",
-            Command::SignUp { .. } => "signup",
-            Command::Withdraw { .. } => "withdraw",
-            Command::MySignUps => "mysignups",
-            Command::ForgetMe { .. } => "forgetme",
-            Command::Roster { .. } => "signups",
-            Command::Export { .. } => "export",
-            Command::Cancel { .. } => "cancel",
-            Command::Uncancel { .. } => "uncancel",
-            Command::Move { .. } => "move",
-            Command::AddMeeting { .. } => "addmeeting",
-            Command::Remind { .. } => "remind",
             Command::Unknown { .. } => "unknown",
             Command::Empty => "empty",
             Command::TooLong { .. } => "too_long",
+            known => known.spec().map_or("unknown", |spec| spec.name.0),
         }
+    }
+
+    /// Whether it only reads the group's public content: the only kind answered in places
+    /// that are not the group's. Input that names no command gets the help, which is public.
+    pub fn is_public(&self) -> bool {
+        self.spec().is_none_or(|spec| spec.audience == Audience::Public)
+    }
+
+    /// Whether only organizers may do it. Anyone may see which reminders a channel gets.
+    pub fn is_for_organizers(&self) -> bool {
+        let looking = matches!(self, Command::Remind { action: RemindAction::List | RemindAction::Help, .. });
+        self.spec().is_some_and(|spec| spec.audience == Audience::Organizer) && !looking
     }
 }
 
@@ -410,11 +267,11 @@ mod tests {
     fn unknown_words_get_a_suggestion_when_close() {
         assert_eq!(
             Command::parse("/meetign"),
-            Command::Unknown { word: "meetign".into(), suggestion: Some("meeting") }
+            Command::Unknown { word: "meetign".into(), suggestion: Some(&catalog::MEETING) }
         );
         assert_eq!(
             Command::parse("!campain jilamito"),
-            Command::Unknown { word: "campain".into(), suggestion: Some("campaign") }
+            Command::Unknown { word: "campain".into(), suggestion: Some(&catalog::CAMPAIGN) }
         );
         assert_eq!(Command::parse("/xyzzy"), Command::Unknown { word: "xyzzy".into(), suggestion: None });
     }

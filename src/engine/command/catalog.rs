@@ -1,0 +1,460 @@
+//! Every command, declared once: its names and other spellings in English and Spanish, what
+//! it says of itself on Discord and in the help, its options, who it is for, and how its
+//! arguments become a [`Command`].
+//!
+//! Adding a command is one declaration here (and its place in [`ALL`]), a variant of
+//! [`Command`] with its arm in [`Command::spec`], and the function that answers it.
+
+use super::spec::{Args, Audience, Choice, Opt, Spec, Spelling, Words};
+use super::{Command, RemindAction};
+use crate::locale::Locale;
+
+/// Every command, in the order the help lists them and Discord registers them.
+pub static ALL: &[&Spec] = &[
+    &MEETING,
+    &MISSION,
+    &CAMPAIGN,
+    &BRIEFING,
+    &SIGN_UP,
+    &WITHDRAW,
+    &MY_SIGN_UPS,
+    &FORGET_ME,
+    &HELP,
+    &ROSTER,
+    &EXPORT,
+    &CANCEL,
+    &MOVE,
+    &UNCANCEL,
+    &ADD_MEETING,
+    &REMIND,
+];
+
+const fn campaign(required: bool) -> Opt {
+    Opt::text(Words("campaign", "campaña"), Words("Which campaign", "Qué campaña"), required).completed()
+}
+
+const ACTION: Opt = Opt::text(
+    Words("action", "acción"),
+    Words(
+        "One call to action (leave empty for the campaign in general)",
+        "Una acción concreta (vacío: la campaña en general)",
+    ),
+    false,
+)
+.completed();
+
+const fn meeting(required: bool) -> Opt {
+    Opt::text(Words("meeting", "reunión"), Words("Which meeting", "Qué reunión"), required).completed()
+}
+
+const fn date(about: Words) -> Opt {
+    Opt::text(Words("date", "fecha"), about, true).exactly(10)
+}
+
+/// The group's meetings.
+pub static MEETING: Spec = Spec {
+    name: Words("meeting", "reunión"),
+    also: &[Spelling::En("meetings"), Spelling::En("next"), Spelling::Es("reuniones")],
+    about: Words(
+        "The next meetings: when (in your time zone), where, and how to add them to your calendar",
+        "Las próximas reuniones: cuándo (en tu zona horaria), dónde y cómo agregarlas a tu calendario",
+    ),
+    help: Words(
+        "the next meetings, where, and how to add them to your calendar",
+        "las próximas reuniones, dónde y cómo agregarlas a tu calendario",
+    ),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    options: &[meeting(false)],
+    typed: &["meeting"],
+    build: |a| Command::Meeting { meeting: a.value(0, "meeting") },
+};
+
+/// Who the group is.
+pub static MISSION: Spec = Spec {
+    name: Words("mission", "misión"),
+    also: &[Spelling::En("about")],
+    about: Words(
+        "Who we are, what we work on, and how to get involved",
+        "Quiénes somos, en qué trabajamos y cómo participar",
+    ),
+    help: Words("who we are and what we work on", "quiénes somos y en qué trabajamos"),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    options: &[],
+    typed: &[],
+    build: |_| Command::Mission,
+};
+
+/// The group's campaigns.
+pub static CAMPAIGN: Spec = Spec {
+    name: Words("campaign", "campaña"),
+    also: &[Spelling::En("campaigns"), Spelling::Es("campana"), Spelling::Es("campañas"), Spelling::Es("campanas")],
+    about: Words(
+        "Our campaigns, or one of them with its calls to action",
+        "Nuestras campañas, o una de ellas con sus acciones",
+    ),
+    help: Words("our campaigns; add a name to see one", "nuestras campañas; agrega un nombre para ver una"),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    options: &[campaign(false)],
+    typed: &["campaign"],
+    build: |a| Command::Campaign { campaign: a.value(0, "campaign") },
+};
+
+/// Situation briefings (a word both languages use).
+pub static BRIEFING: Spec = Spec {
+    name: Words("coyuntura", "coyuntura"),
+    also: &[Spelling::En("briefing"), Spelling::En("briefings")],
+    about: Words("The latest situation briefing", "El análisis de coyuntura más reciente"),
+    help: Words("the latest situation briefing", "el análisis de coyuntura más reciente"),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    options: &[Opt::text(
+        Words("briefing", "análisis"),
+        Words("An earlier briefing by name", "Un análisis anterior por nombre"),
+        false,
+    )
+    .completed()],
+    typed: &["briefing"],
+    build: |a| Command::Briefing { briefing: a.value(0, "briefing") },
+};
+
+/// Signing up to act.
+pub static SIGN_UP: Spec = Spec {
+    name: Words("signup", "apuntarme"),
+    also: &[Spelling::En("join"), Spelling::Es("inscribirme"), Spelling::Es("sumarme")],
+    about: Words(
+        "Sign up to act on a campaign. Only organizers see it.",
+        "Apúntate para actuar en una campaña. Solo lo ve el equipo organizador.",
+    ),
+    help: Words(
+        "sign up to act on a campaign (only organizers see it)",
+        "apúntate para actuar en una campaña (solo lo ve el equipo organizador)",
+    ),
+    usage: Words("<campaign> [action]", "<campaña> [acción]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[campaign(true), ACTION],
+    typed: &["campaign", "action"],
+    build: |a| Command::SignUp { campaign: a.value(0, "campaign"), action: a.value(1, "action") },
+};
+
+/// Taking a sign-up back.
+pub static WITHDRAW: Spec = Spec {
+    name: Words("withdraw", "retirarme"),
+    also: &[Spelling::En("leave"), Spelling::Es("baja")],
+    about: Words("Take a sign-up back", "Retira tu inscripción"),
+    help: Words("take a sign-up back", "retira tu inscripción"),
+    usage: Words("<campaign> [action]", "<campaña> [acción]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[campaign(true), ACTION],
+    typed: &["campaign", "action"],
+    build: |a| Command::Withdraw { campaign: a.value(0, "campaign"), action: a.value(1, "action") },
+};
+
+/// The asker's own sign-ups.
+pub static MY_SIGN_UPS: Spec = Spec {
+    name: Words("mysignups", "misinscripciones"),
+    also: &[Spelling::En("mine")],
+    about: Words("What you signed up for (only you see the answer)", "A qué te apuntaste (solo tú ves la respuesta)"),
+    help: Words("what you signed up for", "a qué te apuntaste"),
+    usage: Words("", ""),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[],
+    typed: &[],
+    build: |_| Command::MySignUps,
+};
+
+/// Erasing what is stored about the asker.
+pub static FORGET_ME: Spec = Spec {
+    name: Words("forgetme", "olvídame"),
+    also: &[],
+    about: Words("Erase everything convoca stores about you", "Borra todo lo que convoca guarda sobre ti"),
+    help: Words("erase everything convoca stores about you", "borra todo lo que convoca guarda sobre ti"),
+    usage: Words("", ""),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[Opt {
+        kind: super::spec::OptionKind::Flag,
+        ..Opt::text(Words("confirm", "confirmar"), Words("Yes, erase it now", "Sí, bórralo ahora"), false)
+    }],
+    typed: &["confirm"],
+    build: |a| Command::ForgetMe { confirmed: a.flag(0, "confirm") },
+};
+
+/// What the bot can do.
+pub static HELP: Spec = Spec {
+    name: Words("help", "ayuda"),
+    also: &[Spelling::En("start"), Spelling::En("commands"), Spelling::Es("comandos")],
+    about: Words("What convoca can do", "Lo que convoca puede hacer"),
+    help: Words("this list", "esta lista"),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    options: &[],
+    typed: &[],
+    build: |_| Command::Help,
+};
+
+/// Organizers: who signed up.
+pub static ROSTER: Spec = Spec {
+    name: Words("signups", "inscritos"),
+    also: &[Spelling::En("roster")],
+    about: Words("Organizers: who signed up for a campaign", "Organización: quién se apuntó a una campaña"),
+    help: Words("who signed up (answered privately)", "quién se apuntó (respuesta privada)"),
+    usage: Words("<campaign>", "<campaña>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[campaign(true)],
+    typed: &["campaign"],
+    build: |a| Command::Roster { campaign: a.value(0, "campaign") },
+};
+
+/// Organizers: the roster as a file.
+pub static EXPORT: Spec = Spec {
+    name: Words("export", "exportar"),
+    also: &[],
+    about: Words(
+        "Organizers: a campaign's sign-ups as a CSV file",
+        "Organización: las inscripciones de una campaña en CSV",
+    ),
+    help: Words("the roster as a CSV file (private)", "la lista como archivo CSV (privado)"),
+    usage: Words("<campaign>", "<campaña>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[campaign(true)],
+    typed: &["campaign"],
+    build: |a| Command::Export { campaign: a.value(0, "campaign") },
+};
+
+/// Organizers: cancelling one date.
+pub static CANCEL: Spec = Spec {
+    name: Words("cancel", "cancelar"),
+    also: &[],
+    about: Words("Organizers: cancel one meeting date", "Organización: cancela una fecha de reunión"),
+    help: Words("cancel one meeting date", "cancela una fecha de reunión"),
+    usage: Words("[meeting] <date>", "[reunión] <fecha>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[
+        date(Words("The meeting's date, like 2026-12-07", "La fecha de la reunión, como 2026-12-07")),
+        meeting(false),
+    ],
+    typed: &["meeting", "date"],
+    build: |a| Command::Cancel { args: a.words() },
+};
+
+/// Organizers: moving one date.
+pub static MOVE: Spec = Spec {
+    name: Words("move", "mover"),
+    also: &[],
+    about: Words("Organizers: move one meeting date", "Organización: cambia una fecha de reunión"),
+    help: Words("move one meeting date", "cambia una fecha de reunión"),
+    usage: Words("[meeting] <date> <new date> <time>", "[reunión] <fecha> <nueva fecha> <hora>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[
+        date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual, como 2026-12-07")),
+        Opt::text(
+            Words("to", "a"),
+            Words(
+                "New local date and time, like 2026-12-14 18:00 (or just 18:00)",
+                "Nueva fecha y hora local, como 2026-12-14 18:00 (o solo 18:00)",
+            ),
+            true,
+        ),
+        meeting(false),
+    ],
+    typed: &["meeting", "date", "to"],
+    build: |a| Command::Move { args: a.words() },
+};
+
+/// Organizers: undoing a cancellation or move.
+pub static UNCANCEL: Spec = Spec {
+    name: Words("uncancel", "restaurar"),
+    also: &[Spelling::En("restore")],
+    about: Words("Organizers: undo a cancellation or a move", "Organización: deshace una cancelación o un cambio"),
+    help: Words("undo a cancellation or a move", "deshace una cancelación o un cambio"),
+    usage: Words("[meeting] <date>", "[reunión] <fecha>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[
+        date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual de la reunión, como 2026-12-07")),
+        meeting(false),
+    ],
+    typed: &["meeting", "date"],
+    build: |a| Command::Uncancel { args: a.words() },
+};
+
+/// Organizers: a one-off meeting.
+pub static ADD_MEETING: Spec = Spec {
+    name: Words("addmeeting", "nuevareunión"),
+    also: &[],
+    about: Words("Organizers: add a one-off meeting", "Organización: agrega una reunión única"),
+    help: Words("add a one-off meeting", "agrega una reunión única"),
+    usage: Words("<date> <time> [length] [zone] <title>", "<fecha> <hora> [duración] [zona] <título>"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[
+        date(Words("Date, like 2027-01-20", "Fecha, como 2027-01-20")),
+        Opt::text(
+            Words("time", "hora"),
+            Words("Local start time, like 18:00", "Hora local de inicio, como 18:00"),
+            true,
+        )
+        .at_most(5),
+        Opt::text(Words("title", "título"), Words("What it is", "De qué se trata"), true).at_most(100),
+        Opt::text(
+            Words("length", "duración"),
+            Words("How long, like 90m or 2h (1h if empty)", "Cuánto dura, como 90m o 2h (1h si vacío)"),
+            false,
+        ),
+        Opt::text(
+            Words("zone", "zona"),
+            Words("IANA time zone (the group's if empty)", "Zona horaria IANA (la del grupo si vacío)"),
+            false,
+        ),
+    ],
+    typed: &["date", "time", "length", "zone", "title"],
+    build: |a| Command::AddMeeting { args: a.words() },
+};
+
+/// Organizers: reminders in a channel.
+pub static REMIND: Spec = Spec {
+    name: Words("remind", "recordatorios"),
+    also: &[Spelling::En("reminders"), Spelling::Es("recordar")],
+    about: Words("Organizers: reminders in this channel", "Organización: recordatorios en este canal"),
+    help: Words("reminders in this channel: here, off, list", "recordatorios en este canal: aquí, no, lista"),
+    usage: Words("here|off|list [meeting]", "here|off|list [reunión]"),
+    audience: Audience::Organizer,
+    in_direct: false,
+    options: &[
+        Opt::text(
+            Words("what", "qué"),
+            Words("Turn them on, off, or list them", "Activarlos, desactivarlos o verlos"),
+            true,
+        )
+        .choices(&[
+            Choice { label: Words("here", "aquí"), value: "here" },
+            Choice { label: Words("off", "no"), value: "off" },
+            Choice { label: Words("list", "ver"), value: "list" },
+        ]),
+        meeting(false),
+        Opt::text(
+            Words("language", "idioma"),
+            Words("Language of the reminders here", "Idioma de los recordatorios aquí"),
+            false,
+        )
+        .choices(&[
+            Choice { label: Words("English", "inglés"), value: "en" },
+            Choice { label: Words("Spanish", "español"), value: "es" },
+        ]),
+    ],
+    typed: &["what", "meeting", "language"],
+    build: remind,
+};
+
+/// `remind here|off|list [meeting] [en|es]`, in either language and any order after the
+/// first word.
+fn remind(a: &Args) -> Command {
+    let words: Vec<String> = a.words().iter().map(|w| w.to_lowercase()).collect();
+    let action = match words.first().map(String::as_str) {
+        Some("here" | "on" | "aqui" | "aquí" | "si" | "sí") => RemindAction::Here,
+        Some("off" | "stop" | "no" | "parar") => RemindAction::Off,
+        Some("list" | "lista" | "ver") => RemindAction::List,
+        _ => RemindAction::Help,
+    };
+    let mut meeting = None;
+    let mut locale = None;
+    for word in words.iter().skip(1) {
+        match word.as_str() {
+            "en" | "english" | "inglés" | "ingles" => locale = Some(Locale::En),
+            "es" | "spanish" | "español" | "espanol" => locale = Some(Locale::Es),
+            "all" | "todo" | "todas" | "*" => {}
+            _ => meeting = Some(word.clone()),
+        }
+    }
+    Command::Remind { action, meeting, locale }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::language_of;
+
+    #[test]
+    fn every_declared_command_parses_by_each_of_its_spellings_and_by_discord_name() {
+        for spec in ALL {
+            for (word, _) in spec.spellings() {
+                for typed in [format!("/{word}"), format!("!{word}"), word.to_uppercase()] {
+                    assert_eq!(Command::parse(&typed).spec(), Some(*spec), "{typed:?}");
+                }
+            }
+            assert_eq!(Command::from_options(spec.name.0, Vec::new()).spec(), Some(*spec));
+        }
+    }
+
+    #[test]
+    fn no_spelling_names_two_commands() {
+        for a in ALL {
+            for b in ALL.iter().filter(|b| b.name != a.name) {
+                for (word, _) in a.spellings() {
+                    assert!(!b.is_spelled(&word), "{word} names both {a:?} and {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_declaration_speaks_both_languages() {
+        for spec in ALL {
+            for words in [spec.name, spec.about, spec.help] {
+                assert!(!words.0.is_empty() && !words.1.is_empty(), "{spec:?}: {words:?}");
+            }
+            // Only words both languages share may read the same (coyuntura).
+            assert!(spec.help.0 != spec.help.1, "{spec:?} has no Spanish help");
+            for o in spec.options {
+                assert!(!o.name.1.is_empty() && !o.about.1.is_empty() && o.about.0 != o.about.1, "{spec:?}: {o:?}");
+            }
+            for name in spec.typed {
+                assert!(spec.options.iter().any(|o| o.name.0 == *name), "{spec:?} types an undeclared {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn spanish_names_are_shown_without_acute_accents_and_tell_the_language() {
+        assert_eq!(MEETING.spelled(Locale::Es), "reunion");
+        assert_eq!(CAMPAIGN.spelled(Locale::Es), "campaña");
+        assert_eq!(ADD_MEETING.spelled(Locale::Es), "nuevareunion");
+        assert_eq!(language_of("!nuevareunión"), Some(Locale::Es));
+        assert_eq!(language_of("!olvidame"), Some(Locale::Es));
+        assert_eq!(language_of("!roster"), Some(Locale::En));
+        assert_eq!(language_of("!coyuntura"), None);
+    }
+
+    #[test]
+    fn discord_options_read_like_typed_words() {
+        let named = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        assert_eq!(
+            Command::from_options("cancel", named(&[("date", "2026-12-07"), ("meeting", "monthly")])),
+            Command::parse("/cancel monthly 2026-12-07")
+        );
+        assert_eq!(
+            Command::from_options("forgetme", named(&[("confirm", "true")])),
+            Command::parse("/forgetme confirm")
+        );
+        assert_eq!(Command::from_options("forgetme", named(&[("confirm", "false")])), Command::parse("/forgetme"));
+        assert_eq!(
+            Command::from_options("remind", named(&[("what", "here"), ("language", "es")])),
+            Command::parse("/remind here es")
+        );
+    }
+}
