@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 
 use super::render::{clip, followup, parse_custom_id, response};
 use crate::chat::Platform;
-use crate::engine::{Command, Engine, Place, Reply, Request, Visibility};
+use crate::engine::{Command, Engine, Place, Reply, Request, Visibility, catalog, texts};
 use crate::locale::Locale;
 
 /// What to send back.
@@ -262,20 +262,13 @@ impl Bot {
     async fn component(&self, ci: &ComponentInteraction) -> Answer {
         let locale = Locale::from_tag(&ci.locale);
         let Some(pressed) = parse_custom_id(&ci.data.custom_id) else {
-            let text = match locale {
-                Locale::En => {
-                    "This button is from an older message and no longer works. Type `/campaign` for a fresh one."
-                }
-                Locale::Es => {
-                    "Este botón es de un mensaje anterior y ya no funciona. Escribe `/campaña` para ver uno nuevo."
-                }
-            };
+            let fresh = catalog::CAMPAIGN.typed_on(Platform::Discord, locale, "");
+            let text = texts::fill(texts::stale_button(locale), &[("cmd", &fresh)]);
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };
-        let command = match pressed.verb.as_str() {
-            "signup" => Command::SignUp { campaign: Some(pressed.campaign.clone()), action: pressed.action.clone() },
-            _ => Command::Withdraw { campaign: Some(pressed.campaign.clone()), action: pressed.action.clone() },
-        };
+        let mut values = vec![("campaign".to_string(), pressed.campaign.clone())];
+        values.extend(pressed.action.clone().map(|a| ("action".to_string(), a)));
+        let command = Command::from_options(&pressed.verb, values);
         let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
         let req = self
             .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)

@@ -6,7 +6,7 @@ use serenity::all::{
     CreateEmbedFooter, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
 };
 
-use crate::engine::{Block, Button, Event, Reply, Tone, Visibility};
+use crate::engine::{Block, Button, Event, Reply, Tone, Visibility, catalog};
 use crate::locale::Locale;
 
 /// Embed colors by tone: an answer, something done, a polite no, our error.
@@ -114,7 +114,7 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
         return None;
     }
     let verb = parts.next()?;
-    if verb != "signup" && verb != "withdraw" {
+    if verb != catalog::SIGN_UP.name.0 && verb != catalog::WITHDRAW.name.0 {
         return None;
     }
     let locale = Locale::from_tag(parts.next()?);
@@ -131,12 +131,12 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
         .take(25)
         .map(|b| match b {
             Button::SignUp { campaign, action, label } => {
-                CreateButton::new(custom_id("signup", l, campaign, action.as_deref()))
+                CreateButton::new(custom_id(catalog::SIGN_UP.name.0, l, campaign, action.as_deref()))
                     .label(clip(label, 80))
                     .style(ButtonStyle::Success)
             }
             Button::Withdraw { campaign, action, label } => {
-                CreateButton::new(custom_id("withdraw", l, campaign, action.as_deref()))
+                CreateButton::new(custom_id(catalog::WITHDRAW.name.0, l, campaign, action.as_deref()))
                     .label(clip(label, 80))
                     .style(ButtonStyle::Secondary)
             }

@@ -7,6 +7,7 @@ pub mod answers;
 mod command;
 mod overrides;
 mod plain;
+mod reactions;
 mod reply;
 mod request;
 pub mod suggest;

@@ -58,6 +58,9 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 texts! {
     help_intro => "What I can do:", "Lo que puedo hacer:";
     help_reactions => "A ✅ reaction on a campaign message signs you up, but everyone in the room sees the reaction. The private way: send `{cmd}` in your direct room with me.", "Una reacción ✅ en el mensaje de una campaña te apunta, pero todas las personas de la sala ven la reacción. La forma privada: envía `{cmd}` en tu sala directa conmigo.";
+    react_to_sign_up => "React with ✅ to this message to sign up; remove the reaction to withdraw.", "Reacciona con ✅ a este mensaje para apuntarte; quita la reacción para retirarte.";
+    sent_privately => "I sent you the answer in a direct message.", "Te envié la respuesta por mensaje directo.";
+    stale_button => "This button is from an older message and no longer works. Type `{cmd}` for a fresh one.", "Este botón es de un mensaje anterior y ya no funciona. Escribe `{cmd}` para ver uno nuevo.";
     help_other_language => "También en español: {cmds}.", "Also in English: {cmds}.";
     unknown_command => "I don't know `{word}`.", "No conozco `{word}`.";
     did_you_mean => "Did you mean `{cmd}`?", "¿Quisiste decir `{cmd}`?";

@@ -22,7 +22,8 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::render::render;
-use crate::chat::Platform;
+use crate::chat::{Platform, User};
+use crate::engine::texts;
 use crate::engine::{Button, Command, Engine, Place, Reply, Request, Visibility, language_of};
 use crate::locale::Locale;
 
@@ -262,10 +263,7 @@ impl MatrixBot {
     pub async fn deliver(&self, room: &Room, to: &EventId, sender: &UserId, req: &Request, mut reply: Reply) {
         let l = req.locale;
         if reply.buttons.iter().any(|b| matches!(b, Button::SignUp { .. })) {
-            reply = reply.text(match l {
-                Locale::En => "React with ✅ to this message to sign up; remove the reaction to withdraw.",
-                Locale::Es => "Reacciona con ✅ a este mensaje para apuntarte; quita la reacción para retirarte.",
-            });
+            reply = reply.text(texts::react_to_sign_up(l));
         }
         let campaign = reply.buttons.iter().find_map(|b| match b {
             Button::SignUp { campaign, .. } => Some(campaign.clone()),
@@ -284,11 +282,8 @@ impl MatrixBot {
         }
         let pointed = reply.tone != crate::engine::Tone::Info || reply.title.is_some();
         if self.deliver_privately(sender, l, &reply).await && pointed {
-            let pointer = match l {
-                Locale::En => "I sent you the answer in a direct message.",
-                Locale::Es => "Te envié la respuesta por mensaje directo.",
-            };
-            let _ = room.send_raw("m.room.message", content(&Reply::public().text(pointer), l, Some(to), None)).await;
+            let pointer = Reply::public().text(texts::sent_privately(l));
+            let _ = room.send_raw("m.room.message", content(&pointer, l, Some(to), None)).await;
         }
     }
 
@@ -332,52 +327,20 @@ impl MatrixBot {
         if req.place != Place::Home {
             return;
         }
-        let reply = self.engine.handle(&req).await;
-        if reply.tone == crate::engine::Tone::Done
-            && let Err(e) =
-                self.engine.store().remember_reaction(ev.event_id.as_str(), &req.user, &campaign, "", req.now).await
-        {
-            tracing::warn!(error = %e, "Matrix: reaction sign-up not remembered; removing it will not withdraw");
-        }
+        let reply = self.engine.sign_up_by_reaction(&req, ev.event_id.as_str()).await;
         self.deliver_privately(&ev.sender, req.locale, &reply).await;
     }
 
     /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up.
-    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent) {
         let Some(redacted) = ev.redacts.clone().or_else(|| ev.content.redacts.clone()) else { return };
-        let taken = match self.engine.store().take_reaction("matrix", redacted.as_str()).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return,
-            Err(e) => {
-                tracing::warn!(error = %e, "Matrix: cannot look up a removed reaction");
-                return;
-            }
-        };
-        let (user_id, campaign, action) = taken;
-        if user_id != ev.sender.as_str() {
-            return; // someone else (a moderator) removed it: the member did not withdraw
+        // Only who removed it matters: the engine withdraws exactly what the reaction did.
+        let user =
+            User { platform: Platform::Matrix, id: ev.sender.to_string(), name: ev.sender.localpart().to_string() };
+        let l = self.engine.content().current().group.language;
+        if let Some(reply) = self.engine.reaction_removed(&user, redacted.as_str(), l, Utc::now()).await {
+            self.deliver_privately(&ev.sender, l, &reply).await;
         }
-        // Exactly what the reaction signed up for (the campaign in general), not the
-        // member's other sign-ups for the same campaign.
-        let req = self.request(&room, &ev.sender, Command::MySignUps).await;
-        let withdrawn = match self.engine.store().withdraw(&req.user, &campaign, Some(&action), req.now).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::warn!(error = %e, "Matrix: could not withdraw after a removed reaction");
-                return;
-            }
-        };
-        if withdrawn == 0 {
-            return;
-        }
-        self.engine.signups_changed();
-        let l = req.locale;
-        let title =
-            self.engine.content().current().campaign(&campaign).map(|c| c.title.get(l).to_string()).unwrap_or(campaign);
-        let text =
-            crate::engine::texts::fill(crate::engine::texts::withdrawn(l), &[("campaign", &title), ("action", "")]);
-        let reply = Reply::private().tone(crate::engine::Tone::Done).text(text);
-        self.deliver_privately(&ev.sender, l, &reply).await;
     }
 
     /// The campaign a bot message is about, from its custom key.

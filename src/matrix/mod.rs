@@ -100,7 +100,7 @@ impl Matrix {
         let b = Arc::clone(&bot);
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_reaction(ev, room));
         let b = Arc::clone(&bot);
-        client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
+        client.add_event_handler(move |ev| Arc::clone(&b).on_redaction(ev));
 
         let state = Arc::new(MatrixState::default());
         state.connected.store(true, Ordering::Relaxed);

@@ -5,7 +5,18 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{Result, Store, millis};
-use crate::chat::User;
+use crate::chat::{Platform, User};
+
+/// What a remembered reaction signed up for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reacted {
+    /// Who reacted (their id on the platform).
+    pub user_id: String,
+    /// The campaign's slug.
+    pub campaign: String,
+    /// The action's slug; empty for the campaign in general.
+    pub action: String,
+}
 
 impl Store {
     /// Remembers that `reaction_id` signed `user` up for `campaign`/`action`.
@@ -32,17 +43,21 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets a reaction and returns what it signed up for: `(user id, campaign, action)`.
-    pub async fn take_reaction(&self, platform: &str, reaction_id: &str) -> Result<Option<(String, String, String)>> {
+    /// Forgets a reaction and returns what it signed up for.
+    pub async fn take_reaction(&self, platform: Platform, reaction_id: &str) -> Result<Option<Reacted>> {
         let row = sqlx::query(
             "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 RETURNING user_id, campaign, action",
         )
-        .bind(platform)
+        .bind(platform.as_str())
         .bind(reaction_id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(match row {
-            Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+            Some(r) => Some(Reacted {
+                user_id: r.try_get("user_id")?,
+                campaign: r.try_get("campaign")?,
+                action: r.try_get("action")?,
+            }),
             None => None,
         })
     }
