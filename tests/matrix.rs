@@ -216,7 +216,7 @@ async fn reminders_are_posted_as_text_with_the_key_as_transaction_id() {
 
     let due = at("2026-12-06T22:00:00Z");
     let clock = ManualClock::new(due - Duration::seconds(5));
-    let senders = Senders::new().with("matrix", Arc::new(w.bot.sender()));
+    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
     let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
     let mut status = scheduler.status();
     let (stop, rx) = tokio::sync::watch::channel(false);
@@ -266,7 +266,7 @@ async fn the_bot_recovers_when_synapse_restarts_and_posts_what_fell_due_meanwhil
     let clock = ManualClock::new(due - Duration::seconds(5));
     let scheduler = Scheduler::new(
         w.engine.clone(),
-        Senders::new().with("matrix", Arc::new(w.bot.sender())),
+        Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender())),
         Arc::new(clock.clone()),
         SchedulerConfig::default(),
     );

@@ -96,7 +96,7 @@ struct Running {
 }
 
 fn start(engine: &Engine, sender: &Recorder, clock: &ManualClock) -> Running {
-    let senders = Senders::new().with("discord", Arc::new(sender.clone()));
+    let senders = Senders::new().with(convoca::chat::Platform::Discord, Arc::new(sender.clone()));
     let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
     let status = scheduler.status();
     let (stop, stop_rx) = watch::channel(false);

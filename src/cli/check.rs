@@ -22,7 +22,7 @@ pub fn check(global: &Global) -> ExitCode {
                 eprintln!("error: {e}");
             }
             eprintln!("{} in {}", counted(errors.0.len(), "error"), global.content.display());
-            ExitCode::from(super::BAD_CONTENT)
+            ExitCode::from(super::CANNOT_START)
         }
     }
 }

@@ -19,10 +19,9 @@ use crate::engine::{Engine, Request, Settings};
 use crate::locale::Locale;
 use crate::store::Store;
 
-/// Exit code for content that does not load.
-const BAD_CONTENT: u8 = 1;
-/// Exit code for a database that cannot be opened or migrated.
-const BAD_DATABASE: u8 = 1;
+/// Exit code for what stops a command before it starts: content that does not load, a
+/// database that cannot be opened or migrated.
+const CANNOT_START: u8 = 1;
 
 /// Runs the subcommand the command line asked for.
 pub async fn dispatch(cli: Cli) -> ExitCode {
@@ -51,7 +50,7 @@ fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCod
     ContentHandle::open(&global.content).map_err(|errors| {
         eprintln!("convoca: the content in {} has errors:", global.content.display());
         eprintln!("{errors}");
-        ExitCode::from(BAD_CONTENT)
+        ExitCode::from(CANNOT_START)
     })
 }
 
@@ -60,7 +59,7 @@ async fn open_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
     let url = global.database_url.as_ref().map(|s| s.expose());
     Store::open(url).await.map_err(|e| {
         eprintln!("convoca: {e}");
-        ExitCode::from(BAD_DATABASE)
+        ExitCode::from(CANNOT_START)
     })
 }
 

@@ -15,6 +15,7 @@ use serenity::all::{
     ScheduledEventType, Timestamp, UserId,
 };
 
+use super::render::clip;
 use crate::agenda::{Agenda, Overrides};
 use crate::calendar::format;
 use crate::content::{Audience, Content, Meeting};
@@ -100,15 +101,6 @@ fn meeting_of(event: &ScheduledEvent, bot: UserId) -> Option<String> {
     let last = event.description.as_deref()?.lines().last()?.trim();
     let slug = last.strip_prefix("/meeting ")?.trim();
     (!slug.is_empty() && !slug.contains(char::is_whitespace)).then(|| slug.to_string())
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
 }
 
 fn to_utc(t: &Timestamp) -> Option<DateTime<Utc>> {

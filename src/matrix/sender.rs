@@ -2,6 +2,7 @@
 
 use futures_util::future::BoxFuture;
 use matrix_sdk::Client;
+use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId};
 
 use super::render::render;
@@ -44,14 +45,11 @@ impl Sender for MatrixSender {
             let txn = OwnedTransactionId::from(post.key.clone());
             match room.send_raw("m.room.message", content).with_transaction_id(&txn).await {
                 Ok(_) => Ok(()),
-                Err(e) => {
-                    let text = e.to_string();
-                    if text.contains("M_FORBIDDEN") || text.contains("M_NOT_FOUND") {
-                        Err(SendError::Permanent(text))
-                    } else {
-                        Err(SendError::Transient(text))
-                    }
-                }
+                // No permission or no such room will not change by trying again.
+                Err(e) => match e.client_api_error_kind() {
+                    Some(ErrorKind::Forbidden | ErrorKind::NotFound) => Err(SendError::Permanent(e.to_string())),
+                    _ => Err(SendError::Transient(e.to_string())),
+                },
             }
         })
     }

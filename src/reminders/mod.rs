@@ -2,6 +2,8 @@
 //!
 //! - [`plan`] works out what is due when and where (pure: content, calendar changes and
 //!   subscriptions in, a sorted list out).
+//! - `triage` sorts what a pass could post into on time, late, missed and held elsewhere
+//!   (pure: ledger states and the clock in).
 //! - [`Scheduler`] sleeps until the next one is due, claims it in the database, posts it
 //!   through a [`Sender`] with its idempotency key, and records it.
 //! - [`Clock`] is the scheduler's only source of time, so tests move time by hand.
@@ -10,6 +12,7 @@ mod clock;
 pub mod plan;
 mod scheduler;
 mod sender;
+mod triage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use plan::{Item, Plan, Subject, Target, key_of};

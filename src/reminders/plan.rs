@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::agenda::Agenda;
 use crate::calendar::{Lead, Occurrence};
+use crate::chat::Platform;
 use crate::content::{Audience, Content};
 use crate::locale::Locale;
 use crate::store::{ALL, Subscription};
@@ -91,9 +92,10 @@ pub struct Target {
 }
 
 impl Target {
-    /// The platform part of the channel reference.
-    pub fn platform(&self) -> &str {
-        self.channel.split_once(':').map_or("", |(p, _)| p)
+    /// The platform the channel is on; `None` for a reference naming no platform convoca
+    /// speaks (nothing can post there).
+    pub fn platform(&self) -> Option<Platform> {
+        self.channel.split_once(':').and_then(|(p, _)| Platform::from_name(p))
     }
 
     /// The channel id within its platform.

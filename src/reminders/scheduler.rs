@@ -23,6 +23,7 @@ use tokio::task::JoinSet;
 use super::clock::Clock;
 use super::plan::{Item, Plan, Subject, Target, plan};
 use super::sender::{Post, SendError, Senders};
+use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
 use crate::calendar::Lead;
 use crate::chat::Platform;
@@ -247,103 +248,57 @@ impl Ctx {
 
         // Reminders due by the end of this window that this process can post and has not
         // settled yet.
-        let mut candidates: Vec<(String, &Item)> = Vec::new();
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
         {
             let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
             done.retain(|_, due| *due >= from);
             for item in plan.items.iter().take_while(|i| i.due <= window_end) {
                 let Some(target) = plan.target(item) else { continue };
-                if self.senders.get(target.platform()).is_none() {
+                if self.senders.for_target(target).is_none() {
                     continue;
                 }
                 let key = plan.key(item);
                 if !done.contains_key(&key) {
-                    candidates.push((key, item));
+                    candidates.push(Candidate { key, item, starts: plan.subject(item).starts() });
                 }
             }
         }
-        let keys: Vec<&str> = candidates.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
         let states: HashMap<String, LedgerState> =
             store.ledger_states(&keys).await?.into_iter().map(|(k, s, _)| (k, s)).collect();
-
-        let mut next_check: Option<DateTime<Utc>> = None;
-        let mut on_time = Vec::new();
-        let mut late: HashMap<(u32, u32), &(String, &Item)> = HashMap::new();
-        let mut missed: Vec<(&(String, &Item), &'static str)> = Vec::new();
-        for cand in &candidates {
-            let (key, item) = cand;
-            match states.get(key) {
-                Some(state) if state.is_final() => self.settled(key, item.due),
-                Some(LedgerState::Claimed { lease_until, .. }) if *lease_until > now => {
-                    // Held elsewhere (or by our own retry wait): look again when the lease ends.
-                    next_check = Some(next_check.map_or(*lease_until, |t| t.min(*lease_until)));
-                }
-                _ => {
-                    let starts = plan.subject(item).starts();
-                    if item.due >= now - cfg.grace {
-                        on_time.push(cand);
-                    } else if starts > now {
-                        // Late but still useful: only the most recent per occurrence and channel.
-                        let slot = late.entry((item.subject, item.target)).or_insert(cand);
-                        if slot.1.due < item.due {
-                            missed.push((slot, "superseded by a more recent reminder"));
-                            *slot = cand;
-                        } else if slot.0 != *key {
-                            missed.push((cand, "superseded by a more recent reminder"));
-                        }
-                    } else {
-                        missed.push((cand, "its moment passed while the bot was down"));
-                    }
-                }
-            }
+        let sorted = triage(&candidates, &states, now, cfg.grace);
+        let mut next_check = sorted.held_until;
+        for cand in &sorted.settled {
+            self.settled(&cand.key, cand.item.due);
+        }
+        for (cand, reason) in &sorted.missed {
+            self.record_missed(&plan, cand, reason, now).await?;
         }
 
-        for ((key, item), reason) in &missed {
-            let identity = plan.identity(item);
-            let target = plan.target(item).map(|t| t.channel.to_string()).unwrap_or_default();
-            let claim = Claim { key, identity: &identity, channel: &target, due: item.due };
-            if store.mark_missed(&claim, reason, now).await? {
-                tracing::warn!(reminder = %identity, due = %item.due, reason, "reminder missed");
-                self.status.send_modify(|s| s.missed += 1);
-                self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            self.settled(key, item.due);
-        }
-
-        let to_send: Vec<(&(String, &Item), bool)> =
-            on_time.into_iter().map(|c| (c, false)).chain(late.into_values().map(|c| (c, true))).collect();
+        let to_send: Vec<(&Candidate<'_>, bool)> =
+            sorted.on_time.iter().map(|c| (*c, false)).chain(sorted.late.iter().map(|c| (*c, true))).collect();
         if !to_send.is_empty() {
-            let identities: Vec<String> = to_send.iter().map(|((_, item), _)| plan.identity(item)).collect();
-            let claims: Vec<Claim<'_>> = to_send
-                .iter()
-                .zip(&identities)
-                .map(|(((key, item), _), identity)| Claim {
-                    key,
-                    identity,
-                    channel: plan.target(item).map_or("", |t| &t.channel),
-                    due: item.due,
-                })
-                .collect();
             let lease_until = window_end.max(now) + cfg.lease;
-            let won: HashSet<String> = store.claim(&claims, &self.me, lease_until, now).await?.into_iter().collect();
+            let won = self.claim(&plan, &to_send, lease_until, now).await?;
             let mut messages = Messages::new(&content, &agenda, store, &self.engine);
-            for (((key, item), is_late), identity) in to_send.iter().zip(identities) {
-                if !won.contains(key) {
+            for (cand, is_late) in to_send {
+                if !won.contains(&cand.key) {
                     // Another process got it first.
                     next_check = Some(next_check.map_or(lease_until, |t| t.min(lease_until)));
                     continue;
                 }
-                let Some(target) = plan.target(item) else { continue };
-                let subject = plan.subject(item);
-                let reply = messages.get(&plan, item, target).await;
-                self.settled(key, item.due);
+                let Some((target, platform)) = plan.target(cand.item).and_then(|t| Some((t, t.platform()?))) else {
+                    continue;
+                };
+                let reply = messages.get(&plan, cand.item, target, platform).await;
+                self.settled(&cand.key, cand.item.due);
                 let job = Job {
-                    key: key.clone(),
-                    identity,
+                    key: cand.key.clone(),
+                    identity: plan.identity(cand.item),
                     target: target.clone(),
-                    due: item.due,
-                    starts: subject.starts(),
-                    late: *is_late,
+                    due: cand.item.due,
+                    starts: cand.starts,
+                    late: is_late,
                     reply,
                 };
                 self.status.send_modify(|s| s.in_flight += 1);
@@ -356,7 +311,7 @@ impl Ctx {
             .items
             .iter()
             .filter(|i| i.due > window_end)
-            .find(|i| plan.target(i).is_some_and(|t| self.senders.get(t.platform()).is_some()))
+            .find(|i| plan.target(i).is_some_and(|t| self.senders.for_target(t).is_some()))
             .map(|i| i.due - cfg.ahead);
         let replan = now + cfg.horizon;
         let mut wake = next_due.unwrap_or(replan).min(replan);
@@ -368,6 +323,48 @@ impl Ctx {
         }
         self.status.send_modify(|s| s.planned = plan.items.len());
         Ok(wake.max(now))
+    }
+
+    /// Records a reminder that will not be posted, once, with why.
+    async fn record_missed(
+        &self,
+        plan: &Plan,
+        cand: &Candidate<'_>,
+        reason: &'static str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let identity = plan.identity(cand.item);
+        let channel = plan.target(cand.item).map(|t| t.channel.to_string()).unwrap_or_default();
+        let claim = Claim { key: &cand.key, identity: &identity, channel: &channel, due: cand.item.due };
+        if self.engine.store().mark_missed(&claim, reason, now).await? {
+            tracing::warn!(reminder = %identity, due = %cand.item.due, reason, "reminder missed");
+            self.status.send_modify(|s| s.missed += 1);
+            self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.settled(&cand.key, cand.item.due);
+        Ok(())
+    }
+
+    /// Claims `to_send` in the ledger until `lease_until`; returns the keys this process won.
+    async fn claim(
+        &self,
+        plan: &Plan,
+        to_send: &[(&Candidate<'_>, bool)],
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<HashSet<String>, StoreError> {
+        let identities: Vec<String> = to_send.iter().map(|(c, _)| plan.identity(c.item)).collect();
+        let claims: Vec<Claim<'_>> = to_send
+            .iter()
+            .zip(&identities)
+            .map(|((c, _), identity)| Claim {
+                key: &c.key,
+                identity,
+                channel: plan.target(c.item).map_or("", |t| &t.channel),
+                due: c.item.due,
+            })
+            .collect();
+        Ok(self.engine.store().claim(&claims, &self.me, lease_until, now).await?.into_iter().collect())
     }
 
     fn settled(&self, key: &str, due: DateTime<Utc>) {
@@ -384,7 +381,7 @@ impl Ctx {
                 return Some(job.key);
             }
         }
-        let Some(sender) = self.senders.get(job.target.platform()) else { return Some(job.key) };
+        let Some(sender) = self.senders.for_target(&job.target) else { return Some(job.key) };
         let sent_at = self.clock.now();
         let post = Post {
             channel: job.target.local_id().to_string(),
@@ -457,8 +454,21 @@ struct Messages<'a> {
     agenda: &'a Agenda<'a>,
     store: &'a Store,
     engine: &'a Engine,
-    built: HashMap<(u32, Lead, crate::locale::Locale, bool, String), Arc<Reply>>,
-    counts: HashMap<String, i64>,
+    built: HashMap<SameMessage, Arc<Reply>>,
+    /// People signed up per campaign; `None` when the count could not be read (the post
+    /// goes out without it rather than waiting).
+    counts: HashMap<String, Option<i64>>,
+}
+
+/// What makes two reminder posts one message: the same subject and lead, for the same
+/// readers on the same platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct SameMessage {
+    subject: u32,
+    lead: Lead,
+    locale: crate::locale::Locale,
+    members: bool,
+    platform: Platform,
 }
 
 impl<'a> Messages<'a> {
@@ -466,35 +476,29 @@ impl<'a> Messages<'a> {
         Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new() }
     }
 
-    async fn get(&mut self, plan: &Plan, item: &Item, target: &Target) -> Arc<Reply> {
-        let k = (
-            item.subject,
-            item.lead,
-            target.locale,
-            target.audience == crate::content::Audience::Members,
-            target.platform().to_string(),
-        );
+    async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, platform: Platform) -> Arc<Reply> {
+        let k = SameMessage {
+            subject: item.subject,
+            lead: item.lead,
+            locale: target.locale,
+            members: target.audience == crate::content::Audience::Members,
+            platform,
+        };
         if let Some(reply) = self.built.get(&k) {
             return Arc::clone(reply);
         }
-        let readers = Readers {
-            locale: target.locale,
-            audience: target.audience,
-            platform: Platform::from_name(target.platform()).unwrap_or(Platform::Console),
-        };
+        let readers = Readers { locale: target.locale, audience: target.audience, platform };
         let reply = match plan.subject(item) {
             Subject::Meeting { slug, occurrence } => {
                 let meeting = self.agenda.meeting(slug);
                 let mut counts = Vec::new();
                 for campaign in meeting.map(|m| m.campaigns.as_slice()).unwrap_or_default() {
                     if !self.counts.contains_key(campaign) {
-                        // A count that cannot be read is left out rather than holding the post.
-                        let n = self.store.people_in(campaign).await.unwrap_or(-1);
+                        let n = self.store.people_in(campaign).await.ok();
                         self.counts.insert(campaign.clone(), n);
                     }
-                    let n = self.counts[campaign];
-                    if n >= 0 {
-                        counts.push((campaign.clone(), n));
+                    if let Some(Some(n)) = self.counts.get(campaign) {
+                        counts.push((campaign.clone(), *n));
                     }
                 }
                 meeting.map(|m| {

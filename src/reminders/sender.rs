@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
+use crate::chat::Platform;
 use crate::engine::Reply;
 
 /// One reminder to post.
@@ -45,12 +46,11 @@ pub trait Sender: Send + Sync + 'static {
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>>;
 }
 
-/// The senders available in this process, by platform name (`discord`, `matrix`,
-/// `console`). Reminders for a platform with no sender here are left for a process that has
-/// one.
+/// The senders available in this process, by platform. Reminders for a platform with no
+/// sender here are left for a process that has one.
 #[derive(Clone, Default)]
 pub struct Senders {
-    by_platform: HashMap<String, Arc<dyn Sender>>,
+    by_platform: HashMap<Platform, Arc<dyn Sender>>,
 }
 
 impl Senders {
@@ -60,14 +60,19 @@ impl Senders {
     }
 
     /// Adds the sender for `platform`.
-    pub fn with(mut self, platform: &str, sender: Arc<dyn Sender>) -> Senders {
-        self.by_platform.insert(platform.to_string(), sender);
+    pub fn with(mut self, platform: Platform, sender: Arc<dyn Sender>) -> Senders {
+        self.by_platform.insert(platform, sender);
         self
     }
 
     /// The sender for a platform.
-    pub fn get(&self, platform: &str) -> Option<&Arc<dyn Sender>> {
-        self.by_platform.get(platform)
+    pub fn get(&self, platform: Platform) -> Option<&Arc<dyn Sender>> {
+        self.by_platform.get(&platform)
+    }
+
+    /// The sender for a target's platform, when this process has one.
+    pub fn for_target(&self, target: &super::Target) -> Option<&Arc<dyn Sender>> {
+        target.platform().and_then(|p| self.get(p))
     }
 
     /// True when no platform can be posted to.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::Service;
+use crate::chat::Platform;
 use crate::config::RunArgs;
 use crate::console::ConsoleSender;
 use crate::discord::verify::InteractionVerifier;
@@ -51,7 +52,7 @@ impl Running {
     /// Starts each configured platform, then the scheduler (posting to every platform that
     /// started, and printing `console:` reminders), then the HTTP server.
     pub async fn start(args: &RunArgs, engine: &Engine) -> Result<Running, StartError> {
-        let mut senders = Senders::new().with("console", Arc::new(ConsoleSender));
+        let mut senders = Senders::new().with(Platform::Console, Arc::new(ConsoleSender));
         let mut status = Vec::new();
 
         let gateway = match &args.discord.token {
@@ -63,7 +64,7 @@ impl Running {
                 let g = Gateway::start(&args.discord, engine.clone()).await.map_err(StartError::Discord)?;
                 let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
-                senders = senders.with("discord", Arc::new(DiscordSender::new(Arc::clone(&g.http))));
+                senders = senders.with(Platform::Discord, Arc::new(DiscordSender::new(Arc::clone(&g.http))));
                 Some(g)
             }
         };
@@ -79,7 +80,7 @@ impl Running {
                 "Matrix: connected as {}",
                 m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
             ));
-            senders = senders.with("matrix", Arc::new(m.sender()));
+            senders = senders.with(Platform::Matrix, Arc::new(m.sender()));
             Some(m)
         };
         list_leftovers(args, engine, gateway.is_some(), matrix.as_ref()).await;

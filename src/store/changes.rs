@@ -88,10 +88,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let read = |r: &sqlx::any::AnyRow| -> Result<ChangeRow> {
-            let meeting: String = r.try_get(0)?;
-            let date: String = r.try_get(1)?;
-            let kind: String = r.try_get(2)?;
-            let moved_to: Option<String> = r.try_get(3)?;
+            let meeting: String = r.try_get("meeting")?;
+            let date: String = r.try_get("occurrence_date")?;
+            let kind: String = r.try_get("kind")?;
+            let moved_to: Option<String> = r.try_get("moved_to")?;
             let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
                 .ok()
                 .filter(|d| crate::calendar::in_sane_range(*d))
@@ -139,12 +139,12 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let read = |r: &sqlx::any::AnyRow| -> Result<ExtraMeeting> {
-            let starts: String = r.try_get(2)?;
-            let zone: String = r.try_get(4)?;
-            let duration_minutes: i64 = r.try_get(3)?;
+            let starts: String = r.try_get("starts_local")?;
+            let zone: String = r.try_get("time_zone")?;
+            let duration_minutes: i64 = r.try_get("duration_minutes")?;
             Ok(ExtraMeeting {
-                slug: r.try_get(0)?,
-                title: r.try_get(1)?,
+                slug: r.try_get("slug")?,
+                title: r.try_get("title")?,
                 starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
                     .ok()
                     .filter(|t| crate::calendar::in_sane_range(t.date()))

@@ -59,7 +59,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => Some(r.try_get(0)?),
+            Some(r) => Some(r.try_get("room_id")?),
             None => None,
         })
     }
@@ -72,18 +72,18 @@ impl Store {
         let queries: [(&'static str, &str); 3] = [
             (
                 "calendar change",
-                "SELECT meeting || ' ' || occurrence_date, origin FROM occurrence_changes ORDER BY created_at",
+                "SELECT meeting || ' ' || occurrence_date AS what, origin FROM occurrence_changes ORDER BY created_at",
             ),
-            ("one-off meeting", "SELECT slug, origin FROM extra_meetings ORDER BY created_at"),
+            ("one-off meeting", "SELECT slug AS what, origin FROM extra_meetings ORDER BY created_at"),
             (
                 "reminder subscription",
-                "SELECT channel || ' ' || meeting, origin FROM subscriptions ORDER BY created_at",
+                "SELECT channel || ' ' || meeting AS what, origin FROM subscriptions ORDER BY created_at",
             ),
         ];
         for (kind, sql) in queries {
             for row in sqlx::query(sql).fetch_all(&self.pool).await? {
-                let what: String = row.try_get(0)?;
-                let origin: Option<String> = row.try_get(1)?;
+                let what: String = row.try_get("what")?;
+                let origin: Option<String> = row.try_get("origin")?;
                 if origin.as_ref().is_some_and(|o| homes.contains(o)) {
                     continue;
                 }

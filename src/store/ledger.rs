@@ -93,7 +93,7 @@ impl Store {
                 q = q.bind(c.key).bind(c.identity).bind(c.channel).bind(millis(c.due));
             }
             for row in q.fetch_all(&mut *tx).await? {
-                won.push(row.try_get(0)?);
+                won.push(row.try_get("key")?);
             }
         }
         tx.commit().await?;
@@ -179,7 +179,7 @@ impl Store {
             .bind(me)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        rows.iter().map(|r| Ok(r.try_get("key")?)).collect()
     }
 
     /// The ledger's word on each of `keys` that it knows.
@@ -195,18 +195,18 @@ impl Store {
                 q = q.bind(*k);
             }
             for row in q.fetch_all(&self.pool).await? {
-                let key: String = row.try_get(0)?;
-                let state: String = row.try_get(1)?;
+                let key: String = row.try_get("key")?;
+                let state: String = row.try_get("state")?;
                 let state = match state.as_str() {
                     "sent" => LedgerState::Sent,
                     "missed" => LedgerState::Missed,
                     "failed" => LedgerState::Failed,
                     _ => LedgerState::Claimed {
-                        by: row.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                        lease_until: instant(row.try_get::<Option<i64>, _>(3)?.unwrap_or(0))?,
+                        by: row.try_get::<Option<String>, _>("claimed_by")?.unwrap_or_default(),
+                        lease_until: instant(row.try_get::<Option<i64>, _>("lease_until")?.unwrap_or(0))?,
                     },
                 };
-                out.push((key, state, row.try_get(4)?));
+                out.push((key, state, row.try_get("attempts")?));
             }
         }
         Ok(out)

@@ -163,14 +163,21 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok(SignUp { campaign: r.try_get(0)?, action: r.try_get(1)?, at: instant(r.try_get(2)?)? }))
+            .map(|r| {
+                Ok(SignUp {
+                    campaign: r.try_get("campaign")?,
+                    action: r.try_get("action")?,
+                    at: instant(r.try_get("signed_up_at")?)?,
+                })
+            })
             .collect()
     }
 
     /// A campaign's roster: everyone signed up, by action then time. For organizers only.
     pub async fn roster(&self, campaign: &str) -> Result<Vec<RosterEntry>> {
         let rows = sqlx::query(
-            "SELECT s.platform, s.user_id, u.display_name, s.action, s.signed_up_at
+            "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
+                    s.signed_up_at AS signed_up_at
              FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
              WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
              ORDER BY s.action, s.signed_up_at, s.platform, s.user_id",
@@ -181,11 +188,11 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(RosterEntry {
-                    platform: r.try_get(0)?,
-                    user_id: r.try_get(1)?,
-                    name: r.try_get(2)?,
-                    action: r.try_get(3)?,
-                    at: instant(r.try_get(4)?)?,
+                    platform: r.try_get("platform")?,
+                    user_id: r.try_get("user_id")?,
+                    name: r.try_get("display_name")?,
+                    action: r.try_get("action")?,
+                    at: instant(r.try_get("signed_up_at")?)?,
                 })
             })
             .collect()
@@ -195,25 +202,25 @@ impl Store {
     /// anyone).
     pub async fn counts(&self, campaign: &str) -> Result<Vec<Count>> {
         let rows = sqlx::query(
-            "SELECT action, COUNT(*) FROM signups
+            "SELECT action, COUNT(*) AS people FROM signups
              WHERE campaign = $1 AND withdrawn_at IS NULL
              GROUP BY action ORDER BY action",
         )
         .bind(campaign)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok(Count { action: r.try_get(0)?, people: r.try_get(1)? })).collect()
+        rows.iter().map(|r| Ok(Count { action: r.try_get("action")?, people: r.try_get("people")? })).collect()
     }
 
     /// How many distinct people are signed up for anything in a campaign.
     pub async fn people_in(&self, campaign: &str) -> Result<i64> {
         let row = sqlx::query(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT platform, user_id FROM signups
+            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT platform, user_id FROM signups
              WHERE campaign = $1 AND withdrawn_at IS NULL) AS people",
         )
         .bind(campaign)
         .fetch_one(&self.pool)
         .await?;
-        Ok(row.try_get(0)?)
+        Ok(row.try_get("n")?)
     }
 }

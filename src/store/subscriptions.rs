@@ -63,8 +63,12 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let locale: String = r.try_get(2)?;
-                Ok(Subscription { channel: r.try_get(0)?, meeting: r.try_get(1)?, locale: Locale::from_tag(&locale) })
+                let locale: String = r.try_get("locale")?;
+                Ok(Subscription {
+                    channel: r.try_get("channel")?,
+                    meeting: r.try_get("meeting")?,
+                    locale: Locale::from_tag(&locale),
+                })
             })
             .collect()
     }
