@@ -58,7 +58,8 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     let content = engine.content().current();
     let overrides = engine.overrides().await.unwrap();
     let agenda = convoca::agenda::Agenda::new(&content, &overrides);
-    let next: Vec<_> = agenda.upcoming(Some("monthly"), now, 3, false);
+    let next: Vec<_> =
+        agenda.upcoming(convoca::agenda::Which::Only("monthly"), now, 3, convoca::agenda::Cancelled::Skipped);
     // Cancel the second upcoming date and move the third a week later, 6 pm.
     organizer(&engine, &format!("/cancel {}", next[1].date)).await;
     let moved_to = next[2].date + chrono::Duration::days(7);
@@ -74,7 +75,7 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
 
     let overrides = engine.overrides().await.unwrap();
     let agenda = convoca::agenda::Agenda::new(&content, &overrides);
-    let expected = agenda.upcoming(None, now, 12, false);
+    let expected = agenda.upcoming(convoca::agenda::Which::All, now, 12, convoca::agenda::Cancelled::Skipped);
     let mut upcoming: Vec<_> =
         parsed.iter().filter(|(_, status, start)| status == "CONFIRMED" && *start > now).collect();
     upcoming.sort_by_key(|e| e.2);

@@ -7,7 +7,7 @@ use std::io::BufReader;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use convoca::agenda::{Agenda, Overrides, ics};
+use convoca::agenda::{Agenda, Cancelled, Overrides, Which, ics};
 use convoca::calendar::Lead;
 use convoca::locale::Locale;
 
@@ -45,7 +45,7 @@ fn feed_matches_the_engine_for_24_occurrences() {
     assert!(feed.contains("\r\n"), "iCalendar lines end in CRLF");
     let events = parse(&feed);
     let future: Vec<_> = events.iter().filter(|(_, _, s, _)| *s > now).collect();
-    let engine: Vec<_> = agenda.upcoming(None, now, 24, false);
+    let engine: Vec<_> = agenda.upcoming(Which::All, now, 24, Cancelled::Skipped);
     assert!(future.len() >= 24, "only {} future events", future.len());
     for (occ, (uid, status, start, end)) in engine.iter().zip(&future) {
         assert_eq!((occ.start, occ.end), (*start, *end), "{uid}");

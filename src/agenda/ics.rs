@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Agenda;
+use super::{Agenda, Cancelled, Which};
 use crate::calendar::{Lead, Occurrence, Status};
 use crate::content::{Audience, Meeting};
 use crate::locale::Locale;
@@ -37,11 +37,11 @@ pub struct FeedOptions<'a> {
 pub fn feed_occurrences(agenda: &Agenda<'_>, meeting: &Meeting, now: DateTime<Utc>) -> Vec<Occurrence> {
     let cap = 400;
     let past = agenda
-        .upcoming(Some(&meeting.slug), now - Duration::days(PAST_DAYS), cap, true)
+        .upcoming(Which::Only(&meeting.slug), now - Duration::days(PAST_DAYS), cap, Cancelled::Kept)
         .into_iter()
         .filter(|o| o.end <= now);
     let future = agenda
-        .upcoming(Some(&meeting.slug), now, cap, true)
+        .upcoming(Which::Only(&meeting.slug), now, cap, Cancelled::Kept)
         .into_iter()
         .enumerate()
         .take_while(|(i, o)| *i < MIN_FUTURE || o.start < now + Duration::days(AHEAD_DAYS))

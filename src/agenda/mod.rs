@@ -21,6 +21,30 @@ pub struct Overrides {
     pub meetings: Vec<Meeting>,
 }
 
+/// Which meetings [`Agenda::upcoming`] lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which<'s> {
+    /// Every meeting.
+    All,
+    /// The meeting with this slug (case-insensitive).
+    Only(&'s str),
+}
+
+impl<'s> From<Option<&'s str>> for Which<'s> {
+    fn from(slug: Option<&'s str>) -> Which<'s> {
+        slug.map_or(Which::All, Which::Only)
+    }
+}
+
+/// Whether [`Agenda::upcoming`] lists cancelled occurrences (marked) or leaves them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Listed, marked cancelled: feeds and organizers' views.
+    Kept,
+    /// Left out: what happens next.
+    Skipped,
+}
+
 /// Content and overrides together.
 #[derive(Clone, Copy)]
 pub struct Agenda<'a> {
@@ -53,19 +77,23 @@ impl<'a> Agenda<'a> {
         changes
     }
 
-    /// Occurrences of every meeting (or only `only`) that have not ended by `after`, in order
-    /// of start, at most `limit`.
+    /// Occurrences of `which` meetings that have not ended by `after`, in order of start, at
+    /// most `limit`, cancelled ones kept or left out.
     pub fn upcoming(
         &self,
-        only: Option<&str>,
+        which: Which<'_>,
         after: DateTime<Utc>,
         limit: usize,
-        include_cancelled: bool,
+        cancelled: Cancelled,
     ) -> Vec<Occurrence> {
+        let keep = cancelled == Cancelled::Kept;
         let mut all: Vec<Occurrence> = self
             .meetings()
-            .filter(|m| only.is_none_or(|o| m.slug.eq_ignore_ascii_case(o)))
-            .flat_map(|m| occurrences(&m.slug, &m.schedule, &self.changes_for(m), after, limit, include_cancelled))
+            .filter(|m| match which {
+                Which::All => true,
+                Which::Only(slug) => m.slug.eq_ignore_ascii_case(slug),
+            })
+            .flat_map(|m| occurrences(&m.slug, &m.schedule, &self.changes_for(m), after, limit, keep))
             .collect();
         all.sort_by(|a, b| (a.start, &a.meeting).cmp(&(b.start, &b.meeting)));
         all.truncate(limit);

@@ -16,7 +16,7 @@ use serenity::all::{
 };
 
 use super::render::clip;
-use crate::agenda::{Agenda, Overrides};
+use crate::agenda::{Agenda, Cancelled, Overrides, Which};
 use crate::calendar::format;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::Engine;
@@ -135,7 +135,7 @@ impl Existing {
 /// The event one meeting should have at `now`: for its first occurrence that is not cancelled
 /// and has not ended.
 fn wanted_for(meeting: &Meeting, agenda: &Agenda<'_>, language: Locale, now: DateTime<Utc>) -> Option<Wanted> {
-    let next = agenda.upcoming(Some(&meeting.slug), now, 1, false).into_iter().next()?;
+    let next = agenda.upcoming(Which::Only(&meeting.slug), now, 1, Cancelled::Skipped).into_iter().next()?;
     let name = clip(meeting.title.get(language), NAME_MAX);
     let place = &meeting.place;
     let location = match place.link_for(Audience::Everyone) {

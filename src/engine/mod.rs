@@ -5,6 +5,7 @@
 
 pub mod answers;
 mod command;
+mod counts;
 mod overrides;
 mod plain;
 mod reactions;
@@ -43,7 +44,7 @@ struct Inner {
     store: Store,
     settings: Settings,
     overrides: overrides::OverridesCache,
-    counts: overrides::CountsCache,
+    counts: counts::CountsCache,
     calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
 }

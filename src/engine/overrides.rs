@@ -5,12 +5,11 @@
 //! when this process writes a change, so an organizer sees their own change immediately and
 //! other processes (sharing PostgreSQL) see it within [`FRESH_FOR`].
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::agenda::Overrides;
-use crate::store::{Count, Result, Store};
+use crate::store::{Result, Store};
 
 /// How long changes read from the database are trusted.
 pub const FRESH_FOR: Duration = Duration::from_secs(3);
@@ -42,42 +41,6 @@ impl OverridesCache {
     pub fn invalidate(&self) {
         if let Ok(mut slot) = self.slot.lock() {
             *slot = None;
-        }
-    }
-}
-
-/// Sign-up counts per campaign, kept for [`FRESH_FOR`] and dropped when this process records
-/// or withdraws a sign-up: `campaign` is asked far more often than people sign up, and a
-/// count over thousands of rows would dominate its answer time.
-#[derive(Default)]
-pub struct CountsCache {
-    // A std Mutex: held only to look up or replace an entry, never across an await.
-    slots: Mutex<HashMap<String, Cached<Vec<Count>>>>,
-}
-
-/// A value and when it was read.
-type Cached<T> = (Instant, Arc<T>);
-
-impl CountsCache {
-    /// The counts for a campaign, from the cache when fresh.
-    pub async fn get(&self, store: &Store, campaign: &str) -> Result<Arc<Vec<Count>>> {
-        if let Ok(slots) = self.slots.lock()
-            && let Some((at, counts)) = slots.get(campaign)
-            && at.elapsed() < FRESH_FOR
-        {
-            return Ok(Arc::clone(counts));
-        }
-        let fresh = Arc::new(store.counts(campaign).await?);
-        if let Ok(mut slots) = self.slots.lock() {
-            slots.insert(campaign.to_string(), (Instant::now(), Arc::clone(&fresh)));
-        }
-        Ok(fresh)
-    }
-
-    /// Forgets every cached count.
-    pub fn invalidate(&self) {
-        if let Ok(mut slots) = self.slots.lock() {
-            slots.clear();
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::agenda::Agenda;
+use crate::agenda::{Agenda, Cancelled, Which};
 use crate::calendar::{Lead, Occurrence};
 use crate::chat::Platform;
 use crate::content::{Audience, Content};
@@ -283,7 +283,7 @@ fn lead_span(lead: Lead) -> Duration {
 fn occurrences_until(agenda: &Agenda<'_>, slug: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Occurrence> {
     let mut limit = 16;
     loop {
-        let found = agenda.upcoming(Some(slug), from, limit, false);
+        let found = agenda.upcoming(Which::Only(slug), from, limit, Cancelled::Skipped);
         let complete = found.len() < limit || found.last().is_some_and(|o| o.start >= until);
         if complete || limit >= 100_000 {
             return found.into_iter().filter(|o| o.start < until).collect();

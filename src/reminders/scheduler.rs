@@ -28,7 +28,7 @@ use crate::agenda::Agenda;
 use crate::calendar::Lead;
 use crate::chat::Platform;
 use crate::content::Content;
-use crate::engine::answers::reminder::{Readers, deadline_reminder, meeting_reminder};
+use crate::engine::answers::reminder_post::{Readers, deadline_reminder, meeting_reminder};
 use crate::engine::{Engine, Reply};
 use crate::store::{Claim, LedgerState, Store, StoreError};
 

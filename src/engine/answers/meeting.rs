@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::agenda::Agenda;
+use crate::agenda::{Agenda, Cancelled, Which};
 use crate::calendar::{Occurrence, Status, format};
 use crate::content::{Audience, Meeting};
 use crate::engine::suggest::closest;
@@ -22,7 +22,7 @@ pub fn meeting(req: &Request, agenda: &Agenda<'_>, name: Option<&str>, settings:
         return unknown(req, agenda, name);
     }
     // Cancelled dates are fetched too, to say so when one falls before the next meetings.
-    let upcoming = agenda.upcoming(name, req.now, SHOWN * 3, true);
+    let upcoming = agenda.upcoming(Which::from(name), req.now, SHOWN * 3, Cancelled::Kept);
     let audience = audience(req);
     let mut reply = Reply::public();
     let mut shown = 0;

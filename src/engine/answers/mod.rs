@@ -7,7 +7,7 @@ pub mod help;
 pub mod meeting;
 pub mod mission;
 pub mod remind;
-pub mod reminder;
+pub mod reminder_post;
 pub mod roster;
 pub mod schedule;
 pub mod signup;

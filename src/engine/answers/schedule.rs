@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::agenda::Agenda;
+use crate::agenda::{Agenda, Cancelled, Which};
 use crate::calendar::{Change, ChangeKind, Lead, format, resolve_local};
 use crate::content::{Meeting, parse_date, parse_local_datetime, parse_time};
 use crate::engine::texts::{self, fill};
@@ -38,7 +38,7 @@ fn occurrence<'a, 's>(
 ) -> std::result::Result<(&'a Meeting, NaiveDate, &'s [String]), Reply> {
     let l = req.locale;
     let example = || {
-        let next = agenda.upcoming(None, req.now, 1, false);
+        let next = agenda.upcoming(Which::All, req.now, 1, Cancelled::Skipped);
         let date = next.first().map_or_else(|| "2026-12-07".to_string(), |o| o.date.to_string());
         req.cmd(verb, &date)
     };
@@ -75,7 +75,7 @@ fn occurrence<'a, 's>(
                 [m] => *m,
                 [] => {
                     let next: Vec<String> = agenda
-                        .upcoming(None, req.now, 3, false)
+                        .upcoming(Which::All, req.now, 3, Cancelled::Skipped)
                         .iter()
                         .map(|o| format!("{} (`{}`)", o.date, o.meeting))
                         .collect();
@@ -95,8 +95,11 @@ fn occurrence<'a, 's>(
         }
     };
     if !meets_on(meeting) {
-        let next: Vec<String> =
-            agenda.upcoming(Some(&meeting.slug), req.now, 3, true).iter().map(|o| o.date.to_string()).collect();
+        let next: Vec<String> = agenda
+            .upcoming(Which::Only(&meeting.slug), req.now, 3, Cancelled::Kept)
+            .iter()
+            .map(|o| o.date.to_string())
+            .collect();
         return Err(Reply::refusal(fill(
             texts::not_a_meeting_date(l),
             &[("meeting", meeting.title.get(l)), ("date", &date.to_string()), ("list", &next.join(", "))],
