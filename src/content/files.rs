@@ -297,10 +297,12 @@ pub fn valid_channel(s: &str) -> bool {
 }
 
 impl MeetingFile {
+    /// The meeting, or `None` (with every problem reported to `src`) when it cannot be
+    /// scheduled. Each part is checked on its own so one mistake does not hide the others.
     pub fn check(self, src: &mut Source<'_>, stem: &str, group: &Group, now: DateTime<Utc>) -> Option<Meeting> {
-        let slug = src.slug(self.slug, stem);
-        let title = src.required(self.title, "the meeting's title", group.language);
-        let zone = src.zone(self.time_zone, group.zone);
+        let slug = src.slug(self.slug.clone(), stem);
+        let title = src.required(self.title.clone(), "the meeting's title", group.language);
+        let zone = src.zone(self.time_zone.clone(), group.zone);
         let start_time = match &self.start {
             Some(v) => src.parsed(v, "a start time like 17:00", parse_time),
             None => {
@@ -308,7 +310,38 @@ impl MeetingFile {
                 None
             }
         };
-        let duration = match (&self.end, &self.duration) {
+        let duration = self.duration(src, start_time);
+        let schedule = self.schedule(src, start_time, duration, zone, now);
+        let place = self.place.map_or_else(
+            || Place { name: Text::default(), link: None, audience: Audience::Everyone, note: None },
+            |p| p.check(src, group),
+        );
+        let reminders = self.reminders.map_or_else(
+            || ReminderPlan { before: vec![Lead::DAY, Lead::HOUR], channels: Vec::new(), members_channels: false },
+            |r| r.check(src),
+        );
+        let schedule = schedule?;
+        let changes = self.exceptions.into_iter().filter_map(|ex| ex.check(src, &schedule, zone)).collect();
+        Some(Meeting {
+            slug,
+            title,
+            summary: self.summary.map(|t| t.resolve(group.language)),
+            schedule,
+            changes,
+            place,
+            reminders,
+            campaigns: self.campaigns.into_iter().map(|c| c.into_inner()).collect(),
+        })
+    }
+
+    /// Spans of the campaigns this meeting names, for checking them once all are loaded.
+    pub fn campaign_refs(&self) -> Vec<(Range<usize>, String)> {
+        self.campaigns.iter().map(|c| (c.span(), c.get_ref().clone())).collect()
+    }
+
+    /// How long it lasts: `end` or `duration`, an hour when neither is given.
+    fn duration(&self, src: &mut Source<'_>, start_time: Option<NaiveTime>) -> Option<Duration> {
+        match (&self.end, &self.duration) {
             (Some(_), Some(d)) => {
                 src.at(d.span(), "give either `end` or `duration`, not both");
                 None
@@ -324,8 +357,19 @@ impl MeetingFile {
             }
             (None, Some(d)) => src.parsed(d, "a duration like 90m or 1h30m", parse_duration),
             (None, None) => Some(Duration::hours(1)),
-        };
-        let schedule = match (&self.repeat, &self.date) {
+        }
+    }
+
+    /// When it meets: a `repeat` rule from `first_date`, or one `date`.
+    fn schedule(
+        &self,
+        src: &mut Source<'_>,
+        start_time: Option<NaiveTime>,
+        duration: Option<Duration>,
+        zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Option<Schedule> {
+        match (&self.repeat, &self.date) {
             (Some(_), Some(d)) => {
                 src.at(d.span(), "give either `repeat` (a regular meeting) or `date` (a single one), not both");
                 None
@@ -365,117 +409,103 @@ impl MeetingFile {
                     _ => None,
                 }
             }
-        };
-        let place = self.place.map_or_else(
-            || Place { name: Text::default(), link: None, audience: Audience::Everyone, note: None },
-            |p| {
-                let audience = match &p.link_for {
-                    None => Audience::Everyone,
-                    Some(a) => match a.get_ref().trim() {
-                        "everyone" => Audience::Everyone,
-                        "members" => Audience::Members,
-                        other => {
-                            src.at(a.span(), format!("`link_for = \"{other}\"`: use \"everyone\" or \"members\""));
-                            Audience::Members
-                        }
-                    },
-                };
-                Place {
-                    name: p.name.map(|t| t.resolve(group.language)).unwrap_or_default(),
-                    link: src.link(p.link),
-                    audience,
-                    note: p.note.map(|t| t.resolve(group.language)),
-                }
-            },
-        );
-        let reminders = self.reminders.map_or_else(
-            || ReminderPlan { before: vec![Lead::DAY, Lead::HOUR], channels: Vec::new(), members_channels: false },
-            |r| {
-                let mut before: Vec<Lead> = match r.before {
-                    None => vec![Lead::DAY, Lead::HOUR],
-                    Some(list) => list
-                        .iter()
-                        .filter_map(|l| match Lead::parse(l.get_ref()) {
-                            Ok(lead) => Some(lead),
-                            Err(e) => {
-                                src.at(l.span(), e);
-                                None
-                            }
-                        })
-                        .collect(),
-                };
-                before.sort_by(|a, b| b.cmp(a));
-                before.dedup();
-                let channels = r
-                    .channels
-                    .iter()
-                    .filter_map(|c| {
-                        let name = c.get_ref().trim();
-                        if valid_channel(name) {
-                            Some(name.to_string())
-                        } else {
-                            src.at(
-                                c.span(),
-                                format!(
-                                    "`{name}` is not a channel: write discord:<channel id> or matrix:!room:server (a room id; aliases are not accepted)"
-                                ),
-                            );
-                            None
-                        }
-                    })
-                    .collect();
-                ReminderPlan { before, channels, members_channels: r.members_channels }
-            },
-        );
-        let campaigns = self.campaigns.into_iter().map(|c| (c.span(), c.into_inner())).collect::<Vec<_>>();
-        let schedule = schedule?;
-        let mut changes = Vec::new();
-        for ex in self.exceptions {
-            let Some(date) = src.parsed(&ex.date, "a date like 2027-07-05 (years 2000–2100)", parse_date) else {
-                continue;
-            };
-            if schedule.start_on(date).is_none() {
-                src.at(ex.date.span(), format!("the meeting does not regularly meet on {date}"));
-                continue;
-            }
-            let kind = match (ex.cancel, &ex.move_to) {
-                (true, None) => ChangeKind::Cancel,
-                (false, Some(to)) => {
-                    let Some(to) = src.parsed(
-                        to,
-                        "a local date and time like 2027-07-12T17:00 (years 2000–2100)",
-                        parse_local_datetime,
-                    ) else {
-                        continue;
-                    };
-                    if resolve_local(zone, to).is_none() {
-                        src.at(ex.date.span(), format!("{to} does not exist in {zone} (clocks jump forward then)"));
-                        continue;
-                    }
-                    ChangeKind::Move { to }
-                }
-                _ => {
-                    src.at(ex.date.span(), "an exception needs either `cancel = true` or `move_to = \"…\"`");
-                    continue;
-                }
-            };
-            changes.push(Change { date, kind });
         }
-        Some(Meeting {
-            slug,
-            title,
-            summary: self.summary.map(|t| t.resolve(group.language)),
-            schedule,
-            changes,
-            place,
-            reminders,
-            campaigns: campaigns.into_iter().map(|(_, c)| c).collect(),
-        })
     }
+}
 
-    /// Spans of the campaigns this meeting names, for checking them once all are loaded.
-    pub fn campaign_refs(&self) -> Vec<(Range<usize>, String)> {
-        self.campaigns.iter().map(|c| (c.span(), c.get_ref().clone())).collect()
+impl PlaceFile {
+    /// Where it meets, and who may see the link.
+    fn check(self, src: &mut Source<'_>, group: &Group) -> Place {
+        let audience = match &self.link_for {
+            None => Audience::Everyone,
+            Some(a) => match a.get_ref().trim() {
+                "everyone" => Audience::Everyone,
+                "members" => Audience::Members,
+                other => {
+                    src.at(a.span(), format!("`link_for = \"{other}\"`: use \"everyone\" or \"members\""));
+                    Audience::Members
+                }
+            },
+        };
+        Place {
+            name: self.name.map(|t| t.resolve(group.language)).unwrap_or_default(),
+            link: src.link(self.link),
+            audience,
+            note: self.note.map(|t| t.resolve(group.language)),
+        }
+    }
+}
+
+impl RemindersFile {
+    /// When and where the meeting's reminders go.
+    fn check(self, src: &mut Source<'_>) -> ReminderPlan {
+        let mut before: Vec<Lead> = match self.before {
+            None => vec![Lead::DAY, Lead::HOUR],
+            Some(list) => list
+                .iter()
+                .filter_map(|l| match Lead::parse(l.get_ref()) {
+                    Ok(lead) => Some(lead),
+                    Err(e) => {
+                        src.at(l.span(), e);
+                        None
+                    }
+                })
+                .collect(),
+        };
+        before.sort_by(|a, b| b.cmp(a));
+        before.dedup();
+        let channels = self
+            .channels
+            .iter()
+            .filter_map(|c| {
+                let name = c.get_ref().trim();
+                if valid_channel(name) {
+                    Some(name.to_string())
+                } else {
+                    src.at(
+                        c.span(),
+                        format!(
+                            "`{name}` is not a channel: write discord:<channel id> or matrix:!room:server (a room id; aliases are not accepted)"
+                        ),
+                    );
+                    None
+                }
+            })
+            .collect();
+        ReminderPlan { before, channels, members_channels: self.members_channels }
+    }
+}
+
+impl ExceptionFile {
+    /// One date cancelled or moved in the file; `None` (reported) when it makes no sense.
+    fn check(self, src: &mut Source<'_>, schedule: &Schedule, zone: Tz) -> Option<Change> {
+        let ex = self;
+
+        let date = src.parsed(&ex.date, "a date like 2027-07-05 (years 2000–2100)", parse_date)?;
+        if schedule.start_on(date).is_none() {
+            src.at(ex.date.span(), format!("the meeting does not regularly meet on {date}"));
+            return None;
+        }
+        let kind = match (ex.cancel, &ex.move_to) {
+            (true, None) => ChangeKind::Cancel,
+            (false, Some(to)) => {
+                let to = src.parsed(
+                    to,
+                    "a local date and time like 2027-07-12T17:00 (years 2000–2100)",
+                    parse_local_datetime,
+                )?;
+                if resolve_local(zone, to).is_none() {
+                    src.at(ex.date.span(), format!("{to} does not exist in {zone} (clocks jump forward then)"));
+                    return None;
+                }
+                ChangeKind::Move { to }
+            }
+            _ => {
+                src.at(ex.date.span(), "an exception needs either `cancel = true` or `move_to = \"…\"`");
+                return None;
+            }
+        };
+        Some(Change { date, kind })
     }
 }
 
