@@ -11,7 +11,7 @@ use common::*;
 use convoca::calendar::Lead;
 use convoca::chat::Platform;
 use convoca::content::{parse_date, parse_local_datetime, parse_time};
-use convoca::engine::{Command, Engine, Place, Request};
+use convoca::engine::{Command, Engine, Place, Request, catalog};
 use convoca::locale::Locale;
 use proptest::prelude::*;
 
@@ -33,27 +33,10 @@ fn tricky_text(max: usize) -> impl Strategy<Value = String> {
     .prop_map(|cs| cs.into_iter().collect())
 }
 
-/// Command-like input: a prefix and a known word, then anything.
+/// Command-like input: a prefix and any spelling of a declared command, then anything.
 fn commandish() -> impl Strategy<Value = String> {
-    let words = prop::sample::select(vec![
-        "meeting",
-        "campaign",
-        "signup",
-        "withdraw",
-        "signups",
-        "export",
-        "cancel",
-        "move",
-        "uncancel",
-        "addmeeting",
-        "remind",
-        "forgetme",
-        "reunión",
-        "campaña",
-        "help",
-        "coyuntura",
-    ]);
-    (prop::sample::select(vec!["/", "!", "", "  !"]), words, tricky_text(40))
+    let words: Vec<String> = catalog::ALL.iter().flat_map(|spec| spec.spellings()).map(|(w, _)| w).collect();
+    (prop::sample::select(vec!["/", "!", "", "  !"]), prop::sample::select(words), tricky_text(40))
         .prop_map(|(p, w, rest)| format!("{p}{w} {rest}"))
 }
 

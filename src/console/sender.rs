@@ -5,8 +5,7 @@ use futures_util::future::BoxFuture;
 
 use crate::reminders::{Post, SendError, Sender};
 
-/// Prints reminders in the terminal: what `convoca run` does with `console:` channels when no
-/// chat platform is configured.
+/// Prints each reminder with the channel it was for.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ConsoleSender;
 

@@ -1,5 +1,4 @@
-//! Sign-up counts per campaign, kept for a moment: `campaign` is asked far more often than
-//! people sign up.
+//! Sign-up counts per campaign, kept for a moment.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

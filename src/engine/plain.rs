@@ -37,72 +37,68 @@ impl Reply {
     /// The body without the title: paragraphs separated by a blank line, notes after the
     /// text, then links and the attached file.
     pub fn plain_body(&self) -> String {
-        body(self)
-    }
-}
-
-fn body(reply: &Reply) -> String {
-    let mut out = String::new();
-    let mut notes = Vec::new();
-    for block in &reply.blocks {
-        match block {
-            Block::Text(text) => para(&mut out, text),
-            Block::Field { label, value } => {
-                if value.contains('\n') || value.len() > 60 {
-                    para(&mut out, &format!("{label}:\n{value}"));
-                } else {
-                    para(&mut out, &format!("{label}: {value}"));
+        let mut out = String::new();
+        let mut notes = Vec::new();
+        for block in &self.blocks {
+            match block {
+                Block::Text(text) => para(&mut out, text),
+                Block::Field { label, value } => {
+                    if value.contains('\n') || value.len() > 60 {
+                        para(&mut out, &format!("{label}:\n{value}"));
+                    } else {
+                        para(&mut out, &format!("{label}: {value}"));
+                    }
                 }
+                Block::List { label, items } => {
+                    let mut text = if label.is_empty() { String::new() } else { format!("{label}:\n") };
+                    for item in items {
+                        text.push_str(&format!("  • {}\n", unescape(item)));
+                    }
+                    para(&mut out, &text);
+                }
+                Block::Event(e) => {
+                    let mut text = format!("{}\n  {} ({})", e.title, e.when, e.relative);
+                    if let Some(yours) = &e.your_time {
+                        text.push_str(&format!("\n  = {yours}"));
+                    }
+                    if let Some(place) = &e.place {
+                        text.push_str(&format!("\n  @ {place}"));
+                    }
+                    if let Some(link) = &e.link {
+                        text.push_str(&format!("\n  {link}"));
+                    }
+                    if let Some(note) = &e.note {
+                        text.push_str(&format!("\n  {note}"));
+                    }
+                    if let Some(cal) = &e.calendar {
+                        text.push_str(&format!("\n  + {cal}"));
+                    }
+                    para(&mut out, &text);
+                }
+                Block::Note(note) => notes.push(note.as_str()),
             }
-            Block::List { label, items } => {
-                let mut text = if label.is_empty() { String::new() } else { format!("{label}:\n") };
-                for item in items {
-                    text.push_str(&format!("  • {}\n", unescape(item)));
-                }
-                para(&mut out, &text);
-            }
-            Block::Event(e) => {
-                let mut text = format!("{}\n  {} ({})", e.title, e.when, e.relative);
-                if let Some(yours) = &e.your_time {
-                    text.push_str(&format!("\n  = {yours}"));
-                }
-                if let Some(place) = &e.place {
-                    text.push_str(&format!("\n  @ {place}"));
-                }
-                if let Some(link) = &e.link {
-                    text.push_str(&format!("\n  {link}"));
-                }
-                if let Some(note) = &e.note {
-                    text.push_str(&format!("\n  {note}"));
-                }
-                if let Some(cal) = &e.calendar {
-                    text.push_str(&format!("\n  + {cal}"));
-                }
-                para(&mut out, &text);
-            }
-            Block::Note(note) => notes.push(note.as_str()),
         }
+        for note in notes {
+            para(&mut out, &format!("({note})"));
+        }
+        // Sign-up buttons have no terminal equivalent beyond the typed command the reply
+        // already explains; links are worth printing.
+        let hints: Vec<String> = self
+            .buttons
+            .iter()
+            .filter_map(|b| match b {
+                Button::Link { label, url } => Some(format!("[{label}: {url}]")),
+                Button::SignUp { .. } | Button::Withdraw { .. } => None,
+            })
+            .collect();
+        if !hints.is_empty() {
+            para(&mut out, &hints.join(" "));
+        }
+        if let Some(file) = &self.attachment {
+            para(&mut out, &format!("--- {} ---\n{}", file.filename, String::from_utf8_lossy(&file.data)));
+        }
+        out.trim_end().to_string()
     }
-    for note in notes {
-        para(&mut out, &format!("({note})"));
-    }
-    // Sign-up buttons have no terminal equivalent beyond the typed command the reply
-    // already explains; links are worth printing.
-    let hints: Vec<String> = reply
-        .buttons
-        .iter()
-        .filter_map(|b| match b {
-            Button::Link { label, url } => Some(format!("[{label}: {url}]")),
-            Button::SignUp { .. } | Button::Withdraw { .. } => None,
-        })
-        .collect();
-    if !hints.is_empty() {
-        para(&mut out, &hints.join(" "));
-    }
-    if let Some(file) = &reply.attachment {
-        para(&mut out, &format!("--- {} ---\n{}", file.filename, String::from_utf8_lossy(&file.data)));
-    }
-    out.trim_end().to_string()
 }
 
 fn para(out: &mut String, text: &str) {

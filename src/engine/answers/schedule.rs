@@ -12,20 +12,20 @@ use crate::store::{ExtraMeeting, MAX_MINUTES, Result, Store};
 
 /// Carries out one calendar command.
 pub async fn change(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[String]) -> Result<Reply> {
+    let verb = match &req.command {
+        Command::AddMeeting { .. } => return add_meeting(req, agenda, store, args).await,
+        Command::Cancel { .. } => &catalog::CANCEL,
+        Command::Uncancel { .. } => &catalog::UNCANCEL,
+        _ => &catalog::MOVE,
+    };
+    let (meeting, date, rest) = match occurrence(req, agenda, args, verb) {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
     match &req.command {
-        Command::AddMeeting { .. } => add_meeting(req, agenda, store, args).await,
-        command => {
-            let Some(verb) = command.spec() else { return Ok(Reply::private()) };
-            let (meeting, date, rest) = match occurrence(req, agenda, args, verb) {
-                Ok(found) => found,
-                Err(reply) => return Ok(reply),
-            };
-            match command {
-                Command::Cancel { .. } => cancel(req, store, meeting, date).await,
-                Command::Uncancel { .. } => uncancel(req, store, meeting, date).await,
-                _ => move_to(req, store, meeting, date, rest).await,
-            }
-        }
+        Command::Cancel { .. } => cancel(req, store, meeting, date).await,
+        Command::Uncancel { .. } => uncancel(req, store, meeting, date).await,
+        _ => move_to(req, store, meeting, date, rest).await,
     }
 }
 

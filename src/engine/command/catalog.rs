@@ -392,7 +392,8 @@ mod tests {
     #[test]
     fn every_declared_command_parses_by_each_of_its_spellings_and_by_discord_name() {
         for spec in ALL {
-            for (word, _) in spec.spellings() {
+            for (word, language) in spec.spellings() {
+                assert_eq!(super::super::spelling_of(&word), Some((*spec, language)), "{word}");
                 for typed in [format!("/{word}"), format!("!{word}"), word.to_uppercase()] {
                     assert_eq!(Command::parse(&typed).spec(), Some(*spec), "{typed:?}");
                 }
@@ -406,7 +407,7 @@ mod tests {
         for a in ALL {
             for b in ALL.iter().filter(|b| b.name != a.name) {
                 for (word, _) in a.spellings() {
-                    assert!(!b.is_spelled(&word), "{word} names both {a:?} and {b:?}");
+                    assert!(b.spellings().all(|(w, _)| w != word), "{word} names both {a:?} and {b:?}");
                 }
             }
         }

@@ -10,6 +10,8 @@ mod spec;
 
 pub use spec::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 
+use std::sync::LazyLock;
+
 use super::suggest::closest;
 use crate::locale::Locale;
 
@@ -133,12 +135,25 @@ pub enum RemindAction {
 /// `Some(En)` for `!meeting`, `None` for words both languages share (`!coyuntura`).
 pub fn language_of(text: &str) -> Option<Locale> {
     let word = text.trim().trim_start_matches(['/', '!']).split_whitespace().next()?.to_lowercase();
-    catalog::ALL.iter().flat_map(|spec| spec.spellings()).find(|(w, _)| *w == word).and_then(|(_, l)| l)
+    spelling_of(&word).and_then(|(_, language)| language)
 }
 
-/// The declaration a typed word names.
-fn declared(word: &str) -> Option<&'static Spec> {
-    catalog::ALL.iter().copied().find(|spec| spec.is_spelled(word))
+/// One spelling of a declared command: the word, the command, the language it tells.
+type Spelled = (String, &'static Spec, Option<Locale>);
+
+/// Every spelling of every declared command, derived once from the declarations: the
+/// grammar reads a typed word against it for every message.
+static SPELLINGS: LazyLock<Vec<Spelled>> = LazyLock::new(|| {
+    let mut all: Vec<Spelled> =
+        catalog::ALL.iter().flat_map(|spec| spec.spellings().map(move |(word, l)| (word, *spec, l))).collect();
+    // A name with nothing to drop (`campaña`, `coyuntura`) is listed once.
+    all.dedup_by(|a, b| a.0 == b.0);
+    all
+});
+
+/// The command a typed word (lowercase) names, and the language the word tells.
+pub fn spelling_of(word: &str) -> Option<(&'static Spec, Option<Locale>)> {
+    SPELLINGS.iter().find(|(w, ..)| w == word).map(|(_, spec, l)| (*spec, *l))
 }
 
 impl Command {
@@ -173,12 +188,12 @@ impl Command {
         };
         let word = first.to_lowercase();
         let args = Args::Typed(words.map(str::to_string).collect());
-        match declared(&word) {
-            Some(spec) => (spec.build)(&args),
+        match spelling_of(&word) {
+            Some((spec, _)) => (spec.build)(&args),
             None => {
-                let spellings: Vec<String> =
-                    catalog::ALL.iter().flat_map(|spec| spec.spellings()).map(|(w, _)| w).collect();
-                let suggestion = closest(&word, spellings.iter().map(String::as_str)).and_then(declared);
+                let suggestion = closest(&word, SPELLINGS.iter().map(|(w, ..)| w.as_str()))
+                    .and_then(spelling_of)
+                    .map(|(spec, _)| spec);
                 Command::Unknown { word: first.chars().take(40).collect(), suggestion }
             }
         }
@@ -218,11 +233,11 @@ impl Command {
 
     /// A stable name for logs and metrics.
     pub fn name(&self) -> &'static str {
-        match self {
-            Command::Unknown { .. } => "unknown",
-            Command::Empty => "empty",
-            Command::TooLong { .. } => "too_long",
-            known => known.spec().map_or("unknown", |spec| spec.name.0),
+        match (self.spec(), self) {
+            (Some(spec), _) => spec.name.0,
+            (None, Command::Empty) => "empty",
+            (None, Command::TooLong { .. }) => "too_long",
+            (None, _) => "unknown",
         }
     }
 

@@ -168,7 +168,8 @@ impl Spec {
     }
 
     /// Every spelling the grammar accepts, each with the language it tells (`None` for a
-    /// word both languages share, such as `coyuntura`).
+    /// word both languages share, such as `coyuntura`). The grammar reads them from a table
+    /// made once ([`super::spelling_of`]), not from here on every message.
     pub fn spellings(&self) -> impl Iterator<Item = (String, Option<Locale>)> + '_ {
         let shared = self.name.0 == self.name.1;
         let names = [
@@ -181,11 +182,6 @@ impl Spec {
             Spelling::Es(w) => (w.to_string(), Some(Locale::Es)),
         });
         names.into_iter().chain(also)
-    }
-
-    /// Whether `word` (lowercase) is one of its spellings.
-    pub fn is_spelled(&self, word: &str) -> bool {
-        self.spellings().any(|(w, _)| w == word)
     }
 
     /// How someone types it on `platform` in `locale`, with `args` after it:
