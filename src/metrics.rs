@@ -37,6 +37,8 @@ pub struct Metrics {
     pub reminders_missed: AtomicU64,
     /// Reminders the platform refused for good.
     pub reminders_failed: AtomicU64,
+    /// Reminders an earlier attempt had posted, found in the channel and not posted again.
+    pub reminders_found: AtomicU64,
     lateness: [AtomicU64; LATENESS_BUCKETS.len()],
     lateness_count: AtomicU64,
     lateness_sum_us: AtomicU64,
@@ -104,6 +106,7 @@ impl Metrics {
             ("late", load(&self.reminders_late)),
             ("missed", load(&self.reminders_missed)),
             ("failed", load(&self.reminders_failed)),
+            ("found", load(&self.reminders_found)),
         ] {
             let _ = writeln!(out, "convoca_reminders_total{{outcome=\"{outcome}\"}} {n}");
         }

@@ -303,6 +303,80 @@ async fn the_gateway_closing_is_followed_by_a_reconnect() {
     gateway.stop().await;
 }
 
+/// Posts through Discord, then never answers: a process killed after Discord took its post.
+struct DiesAfterPosting(convoca::discord::DiscordSender);
+
+impl convoca::reminders::Sender for DiesAfterPosting {
+    fn send<'a>(
+        &'a self,
+        post: &'a convoca::reminders::Post,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), convoca::reminders::SendError>> {
+        Box::pin(async move {
+            let _ = self.0.send(post).await;
+            std::future::pending().await
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_posted_by_a_process_that_died_is_found_in_the_channel_after_the_nonce_is_forgotten() {
+    use convoca::reminders::{ManualClock, SchedulerConfig};
+    let dir = common::scheduler::content_with(&[&format!("discord:{CHANNEL_ID}")], "");
+    let store = sqlite_store().await;
+    let engine = engine_with(dir.path(), store.clone());
+    let (fake, gateway, _) = connect(&engine).await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let sender = || convoca::discord::DiscordSender::new(Arc::clone(&gateway.http));
+    let mut first = common::scheduler::start_with(
+        &engine,
+        Arc::new(DiesAfterPosting(sender())),
+        Arc::new(clock.clone()),
+        SchedulerConfig::default(),
+    );
+    first.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(due - Duration::seconds(2));
+    first.status.wait_for(|s| s.in_flight == 1).await.unwrap();
+    clock.set(due);
+    let posted = fake
+        .wait_call(0, "the reminder", |c| c.method == "POST" && c.path.ends_with("/messages"))
+        .await;
+    let footer = posted.body["embeds"][0]["footer"]["text"].as_str().unwrap_or_default().to_string();
+    assert!(footer.ends_with(&format!("ref {}", posted.body["nonce"].as_str().unwrap())), "{footer}");
+    first.handle.abort();
+    let _ = first.handle.await;
+    // Long after: Discord no longer knows the nonce, so only the look saves a second post.
+    fake.forget_nonces().await;
+    let mut second =
+        common::scheduler::start_with(&engine, Arc::new(sender()), Arc::new(clock.clone()), SchedulerConfig::default());
+    let s = second.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap().clone();
+    clock.set(s.sleeping_until.unwrap());
+    second.status.wait_for(|s| s.found == 1).await.unwrap();
+    assert_eq!(fake.created().await.len(), 1, "one message in the channel");
+    let looked = fake.calls().await.iter().filter(|c| c.method == "GET" && c.path.ends_with("/messages")).count();
+    assert_eq!(looked, 1, "one page of history read");
+    // Without the look, the same post now makes a second message: the look is what saved it.
+    let again = convoca::reminders::Post {
+        channel: CHANNEL_ID.into(),
+        key: posted.body["nonce"].as_str().unwrap().into(),
+        reply: Arc::new(convoca::engine::Reply::public().text("again")),
+        due,
+        late: true,
+        locale: convoca::locale::Locale::En,
+    };
+    convoca::reminders::Sender::send(&sender(), &again).await.unwrap();
+    assert_eq!(fake.created().await.len(), 2);
+    // And a reminder never posted is not found.
+    let other = convoca::reminders::Post { key: "another-key".into(), ..again };
+    assert_eq!(
+        convoca::reminders::Sender::find(&sender(), &other).await.unwrap(),
+        convoca::reminders::Found::NotPosted
+    );
+    second.stop.send(true).unwrap();
+    second.handle.await.unwrap();
+    gateway.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_are_posted_at_their_instant_with_the_key_as_nonce() {
     use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders, key_of};

@@ -206,6 +206,35 @@ async fn an_encrypted_room_round_trip() {
     w.bot.stop().await;
 }
 
+/// In an encrypted room the key travels encrypted: the device that posted finds it, and a
+/// second process's device either reads it (when the room key was shared with it) or cannot
+/// tell, and then the reminder is taken as posted; it is never reported missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_an_encrypted_room_a_post_is_found_or_cannot_be_ruled_out_never_missed() {
+    use convoca::reminders::{Found, Post, Sender};
+    let Some(w) = world_with(true).await else { return };
+    let room = w.room(true).await;
+    let post = Post {
+        channel: room.to_string(),
+        key: "encrypted-key".into(),
+        reply: Arc::new(convoca::engine::Reply::public().titled("Reminder: encrypted").text("hello")),
+        due: chrono::Utc::now(),
+        late: false,
+        locale: convoca::locale::Locale::En,
+    };
+    w.bot.sender().send(&post).await.unwrap();
+    let seen = w.alice.wait("the post", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("Reminder: encrypted")).await;
+    assert!(seen.encrypted);
+    assert_eq!(w.bot.sender().find(&post).await.unwrap(), Found::Posted);
+    // Another process: another device of the bot's account, with its own store.
+    let other = Matrix::start(&bot_config(&w.hs, &tempfile::tempdir().unwrap().keep()), w.engine.clone()).await.unwrap();
+    let verdict = other.sender().find(&post).await.unwrap();
+    assert_ne!(verdict, Found::NotPosted, "an unreadable post of the bot's is never taken for no post");
+    println!("second device: {verdict:?}");
+    other.stop().await;
+    w.bot.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_are_posted_as_text_with_the_key_as_transaction_id() {
     use convoca::reminders::{ManualClock, Post, Scheduler, SchedulerConfig, Sender, Senders, key_of};
@@ -250,6 +279,12 @@ async fn reminders_are_posted_as_text_with_the_key_as_transaction_id() {
         1,
         "one reminder, not two"
     );
+    // The key is inside the event: a later attempt finds the post, and no other. (It looks
+    // back to shortly before the due instant, by the homeserver's clock: the real one here.)
+    let looked_for = Post { due: chrono::Utc::now(), ..again };
+    assert_eq!(w.bot.sender().find(&looked_for).await.unwrap(), convoca::reminders::Found::Posted);
+    let other = Post { key: "never-posted".into(), ..looked_for };
+    assert_eq!(w.bot.sender().find(&other).await.unwrap(), convoca::reminders::Found::NotPosted);
     stop.send(true).unwrap();
     task.await.unwrap();
     w.bot.stop().await;

@@ -6,115 +6,14 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
+use common::scheduler::*;
 use common::*;
 use convoca::agenda::Agenda;
 use convoca::chat::Platform;
 use convoca::engine::{Command, Engine, Request};
 use convoca::reminders::plan::plan;
-use convoca::reminders::{ManualClock, Post, Scheduler, SchedulerConfig, SendError, Sender, Senders, Status, key_of};
+use convoca::reminders::{ManualClock, Post, Status, key_of};
 use convoca::store::{LedgerState, Store};
-use futures_util::future::BoxFuture;
-use tokio::sync::{Notify, watch};
-
-/// A post and the (manual) time the scheduler asked for it.
-type Sent = (DateTime<Utc>, Post);
-
-/// A sender that records every post with the (manual) time it was asked to send it.
-#[derive(Clone, Default)]
-struct Recorder {
-    posts: Arc<Mutex<Vec<Sent>>>,
-    arrived: Arc<Notify>,
-    clock: Option<ManualClock>,
-    /// Never answer: a process that dies while sending.
-    hang: bool,
-    /// Fail this many first attempts with a passing error.
-    fail_first: Arc<Mutex<u32>>,
-    /// Finish a send only when a permit is added here (a slow platform).
-    gate: Option<Arc<tokio::sync::Semaphore>>,
-}
-
-impl Recorder {
-    fn new(clock: &ManualClock) -> Recorder {
-        Recorder { clock: Some(clock.clone()), ..Default::default() }
-    }
-    fn posts(&self) -> Vec<(DateTime<Utc>, Post)> {
-        self.posts.lock().unwrap().clone()
-    }
-    async fn wait_for(&self, n: usize) -> Vec<(DateTime<Utc>, Post)> {
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let arrived = self.arrived.notified();
-            if self.posts.lock().unwrap().len() >= n {
-                return self.posts();
-            }
-            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                panic!("expected {n} posts, got {}", self.posts.lock().unwrap().len());
-            }
-        }
-    }
-}
-
-impl Sender for Recorder {
-    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
-        Box::pin(async move {
-            let now = self.clock.as_ref().map(convoca::reminders::Clock::now).unwrap_or_else(Utc::now);
-            {
-                let mut fail = self.fail_first.lock().unwrap();
-                if *fail > 0 {
-                    *fail -= 1;
-                    return Err(SendError::Transient("rate limited".into()));
-                }
-            }
-            self.posts.lock().unwrap().push((now, post.clone()));
-            self.arrived.notify_waiters();
-            if self.hang {
-                std::future::pending::<()>().await;
-            }
-            if let Some(gate) = &self.gate {
-                gate.acquire().await.unwrap().forget();
-            }
-            Ok(())
-        })
-    }
-}
-
-/// Shipped content with the monthly meeting's reminders going to `channels`, plus `extra`
-/// appended to the meeting file.
-fn content_with(channels: &[&str], extra: &str) -> tempfile::TempDir {
-    let dir = copy_of_shipped();
-    let path = dir.path().join("meetings/monthly.toml");
-    let list = channels.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-    let text = std::fs::read_to_string(&path).unwrap().replace("channels = []", &format!("channels = [{list}]"));
-    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
-    dir
-}
-
-struct Running {
-    status: watch::Receiver<Status>,
-    stop: watch::Sender<bool>,
-    handle: tokio::task::JoinHandle<()>,
-}
-
-fn start(engine: &Engine, sender: &Recorder, clock: &ManualClock) -> Running {
-    let senders = Senders::new().with(convoca::chat::Platform::Discord, Arc::new(sender.clone()));
-    let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
-    let status = scheduler.status();
-    let (stop, stop_rx) = watch::channel(false);
-    let handle = tokio::spawn(scheduler.run(stop_rx));
-    Running { status, stop, handle }
-}
-
-async fn wait_status(rx: &mut watch::Receiver<Status>, what: &str, f: impl Fn(&Status) -> bool) -> Status {
-    let found = match tokio::time::timeout(std::time::Duration::from_secs(20), rx.wait_for(|s| f(s))).await {
-        Ok(Ok(s)) => Some(s.clone()),
-        _ => None,
-    };
-    found.unwrap_or_else(|| panic!("scheduler never reached: {what}; last status {:?}", *rx.borrow()))
-}
-
-async fn ledger(store: &Store, key: &str) -> Option<LedgerState> {
-    store.ledger_states(&[key]).await.unwrap().into_iter().next().map(|(_, s, _)| s)
-}
 
 fn identity(meeting_date: &str, start: &str, lead: &str, channel: &str) -> String {
     format!("meeting:monthly:{meeting_date}:{start}:{lead}:{channel}")

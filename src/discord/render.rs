@@ -52,6 +52,17 @@ fn event(e: &Event, l: Locale) -> String {
 
 /// The embed for a reply.
 pub fn embed(reply: &Reply, l: Locale) -> CreateEmbed {
+    embed_with(reply, l, None)
+}
+
+/// The footer line that carries a reminder's key: Discord keeps a nonce only for minutes and
+/// returns none when messages are fetched, so a later attempt looks for this line instead.
+pub fn reference_line(key: &str) -> String {
+    format!("ref {key}")
+}
+
+/// The embed, with `reference` as the footer's last line when given.
+fn embed_with(reply: &Reply, l: Locale, reference: Option<&str>) -> CreateEmbed {
     let mut description = Vec::new();
     let mut fields = Vec::new();
     let mut notes = Vec::new();
@@ -71,6 +82,15 @@ pub fn embed(reply: &Reply, l: Locale) -> CreateEmbed {
             Block::Note(n) => notes.push(n.clone()),
         }
     }
+    let reference = reference.map(reference_line);
+    let footer_room = 2048 - reference.as_ref().map_or(0, |r| r.chars().count() + 1);
+    let mut footer = clip(&notes.join("\n"), footer_room);
+    if let Some(r) = reference {
+        if !footer.is_empty() {
+            footer.push('\n');
+        }
+        footer.push_str(&r);
+    }
     let mut embed = CreateEmbed::new().color(color(reply.tone)).description(clip(&description.join("\n\n"), 4000));
     if let Some(title) = &reply.title {
         embed = embed.title(clip(title, 256));
@@ -81,8 +101,8 @@ pub fn embed(reply: &Reply, l: Locale) -> CreateEmbed {
     for (label, value) in fields.into_iter().take(25) {
         embed = embed.field(clip(&label, 256), clip(&value, 1024), false);
     }
-    if !notes.is_empty() {
-        embed = embed.footer(CreateEmbedFooter::new(clip(&notes.join("\n"), 2048)));
+    if !footer.is_empty() {
+        embed = embed.footer(CreateEmbedFooter::new(footer));
     }
     embed
 }
@@ -175,9 +195,12 @@ pub fn followup(reply: &Reply, l: Locale) -> CreateInteractionResponseFollowup {
         .ephemeral(reply.visibility == Visibility::Private)
 }
 
-/// A channel message (a reminder).
-pub fn message(reply: &Reply, l: Locale) -> CreateMessage {
-    CreateMessage::new().allowed_mentions(no_pings()).embed(embed(reply, l)).components(components(reply, l))
+/// A channel message (a reminder), carrying its key in the footer.
+pub fn message(reply: &Reply, l: Locale, key: &str) -> CreateMessage {
+    CreateMessage::new()
+        .allowed_mentions(no_pings())
+        .embed(embed_with(reply, l, Some(key)))
+        .components(components(reply, l))
 }
 
 #[cfg(test)]

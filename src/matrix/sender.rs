@@ -2,15 +2,30 @@
 
 use futures_util::future::BoxFuture;
 use matrix_sdk::Client;
+use matrix_sdk::deserialized_responses::TimelineEventKind;
+use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
-use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId, UInt};
 
 use super::render::render;
-use crate::reminders::{Post, SendError, Sender};
+use crate::reminders::{Found, Post, SendError, Sender};
+
+/// The event content field that carries a reminder's key, for [`MatrixSender::find`]: a
+/// transaction id is visible only to the device that sent it.
+pub const KEY_FIELD: &str = "org.convoca.reminder";
+
+/// How many of the bot's events, at most, a look for an earlier attempt reads.
+const LOOK_BACK: usize = 500;
 
 /// Posts reminders as `m.text` (so that they notify: default push rules mute `m.notice`),
-/// with the reminder's idempotency key as the transaction id: a retry after a crash reuses it
-/// and the homeserver returns the first event instead of posting a second.
+/// with the reminder's idempotency key as the transaction id (a retry from the same device
+/// within Synapse's memory of it returns the first event) and inside the content, where a
+/// later attempt, from any device that can read the room, finds it.
+///
+/// In an encrypted room another process's device reads the bot's earlier posts only if the
+/// sending device shared its room key with it. When it cannot, an unreadable event of the
+/// bot's since the reminder was due is taken to be the post ([`Found::CannotTell`]): the
+/// reminder is recorded as sent (with that note) rather than risk a second post.
 pub struct MatrixSender {
     client: Client,
 }
@@ -25,32 +40,94 @@ impl MatrixSender {
 impl Sender for MatrixSender {
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
-            let room_id: OwnedRoomId = post
-                .channel
-                .parse()
-                .map_err(|_| SendError::Permanent(format!("`{}` is not a Matrix room id", post.channel)))?;
-            let Some(room) = self.client.get_room(&room_id) else {
-                return Err(SendError::Permanent(format!("the bot is not in {room_id}")));
-            };
-            if room.state() != matrix_sdk::RoomState::Joined {
-                return Err(SendError::Permanent(format!("the bot is not in {room_id}")));
-            }
+            let room = self.joined(post)?;
             let (body, html) = render(&post.reply, crate::engine::texts::add_to_calendar(post.locale));
             let content = serde_json::json!({
                 "msgtype": "m.text",
                 "body": body,
                 "format": "org.matrix.custom.html",
                 "formatted_body": html,
+                KEY_FIELD: post.key,
             });
             let txn = OwnedTransactionId::from(post.key.clone());
             match room.send_raw("m.room.message", content).with_transaction_id(&txn).await {
                 Ok(_) => Ok(()),
-                // No permission or no such room will not change by trying again.
-                Err(e) => match e.client_api_error_kind() {
-                    Some(ErrorKind::Forbidden | ErrorKind::NotFound) => Err(SendError::Permanent(e.to_string())),
-                    _ => Err(SendError::Transient(e.to_string())),
-                },
+                Err(e) => Err(classify(e)),
             }
         })
+    }
+
+    fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
+        Box::pin(async move {
+            let room = self.joined(post)?;
+            let me = self.client.user_id().map(ToOwned::to_owned);
+            // The claim is taken a moment before the instant; a minute covers it.
+            let since = (post.due - chrono::Duration::minutes(1)).timestamp_millis();
+            let mut from: Option<String> = None;
+            let mut unreadable = 0;
+            let mut read = 0;
+            loop {
+                let mut options = MessagesOptions::backward().from(from.as_deref());
+                options.limit = UInt::from(100u32);
+                options.filter.senders = me.clone().map(|m| vec![m]);
+                let page = room.messages(options).await.map_err(classify)?;
+                for event in &page.chunk {
+                    read += 1;
+                    let raw = event.kind.raw();
+                    let sender: Option<String> = raw.get_field("sender").ok().flatten();
+                    if me.as_ref().is_some_and(|m| sender.as_deref() != Some(m.as_str())) {
+                        continue;
+                    }
+                    let ts: Option<i64> = raw.get_field("origin_server_ts").ok().flatten();
+                    if ts.is_some_and(|t| t < since) {
+                        return Ok(settle(unreadable));
+                    }
+                    if let TimelineEventKind::UnableToDecrypt { .. } = event.kind {
+                        unreadable += 1;
+                        continue;
+                    }
+                    let content: Option<serde_json::Value> = raw.get_field("content").ok().flatten();
+                    if content.as_ref().and_then(|c| c.get(KEY_FIELD)).and_then(|k| k.as_str()) == Some(&post.key) {
+                        return Ok(Found::Posted);
+                    }
+                }
+                match page.end {
+                    Some(end) if !page.chunk.is_empty() && read < LOOK_BACK => from = Some(end),
+                    _ => return Ok(settle(unreadable)),
+                }
+            }
+        })
+    }
+}
+
+impl MatrixSender {
+    /// The post's room, when the bot is in it.
+    fn joined(&self, post: &Post) -> Result<matrix_sdk::Room, SendError> {
+        let room_id: OwnedRoomId = post
+            .channel
+            .parse()
+            .map_err(|_| SendError::Permanent(format!("`{}` is not a Matrix room id", post.channel)))?;
+        match self.client.get_room(&room_id) {
+            Some(room) if room.state() == matrix_sdk::RoomState::Joined => Ok(room),
+            _ => Err(SendError::Permanent(format!("the bot is not in {room_id}"))),
+        }
+    }
+}
+
+/// The verdict once the bot's events since the reminder was due are read: not there, unless
+/// some could not be decrypted.
+fn settle(unreadable: usize) -> Found {
+    if unreadable == 0 {
+        Found::NotPosted
+    } else {
+        Found::CannotTell(format!("{unreadable} encrypted event(s) of the bot's that this device cannot read"))
+    }
+}
+
+/// No permission or no such room will not change by trying again; anything else may.
+fn classify(e: matrix_sdk::Error) -> SendError {
+    match e.client_api_error_kind() {
+        Some(ErrorKind::Forbidden | ErrorKind::NotFound) => SendError::Permanent(e.to_string()),
+        _ => SendError::Transient(e.to_string()),
     }
 }

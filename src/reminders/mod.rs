@@ -14,7 +14,7 @@ mod scheduler;
 mod sender;
 mod triage;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{CHECK_EVERY, Clock, DatabaseTime, ManualClock, SteppedClock, SystemClock};
 pub use plan::{Item, Plan, Subject, Target, key_of};
 pub use scheduler::{Scheduler, SchedulerConfig, Status};
-pub use sender::{Post, SendError, Sender, Senders};
+pub use sender::{Found, Post, SendError, Sender, Senders};

@@ -8,10 +8,17 @@
 //! thousand reminders due in the same second go out within milliseconds of it.
 //!
 //! Exactly once: a reminder is claimed with a lease before it is sent; a process that dies
-//! between claim and send leaves the lease to expire, and the next claimant sends it with the
-//! same key, which the platforms use to drop a duplicate. After downtime, a reminder whose
-//! moment passed is still posted if its meeting has not started (and only the most recent of
-//! several for the same occurrence and channel), and recorded as missed otherwise.
+//! between claim and send leaves the lease to expire, and the next claimant first looks for
+//! the post among the channel's recent messages (the key is inside each post) and sends it,
+//! with the same key, only when it is not there. After downtime, a reminder whose moment
+//! passed is still posted if its meeting has not started (and only the most recent of several
+//! for the same occurrence and channel), and recorded as missed otherwise.
+//!
+//! Time: every instant the scheduler writes or compares (claims, leases, due instants) is read
+//! from this machine's clock corrected to the database server's ([`DatabaseTime`]), measured
+//! at every pass, so processes whose clocks disagree still agree on who holds what and none
+//! posts early. Every send ends within [`SchedulerConfig::send_within`], well inside the
+//! lease, and never runs past the start of the meeting it announces.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -20,9 +27,9 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::clock::Clock;
+use super::clock::{Clock, DatabaseTime};
 use super::plan::{Item, Plan, Subject, Target, plan};
-use super::sender::{Post, SendError, Senders};
+use super::sender::{Found, Post, SendError, Senders};
 use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
 use crate::calendar::Lead;
@@ -50,6 +57,12 @@ pub struct SchedulerConfig {
     /// Plan again at least this often even when nothing changed here (for changes made by
     /// other processes sharing a PostgreSQL database); `None` to wake only when needed.
     pub refresh: Option<Duration>,
+    /// The longest a send may take, the look for an earlier attempt's post included. Well
+    /// inside the lease, so no other process can take the reminder over while it is sent.
+    pub send_within: Duration,
+    /// At shutdown, how long posts under way get to finish. Those that do not are left to
+    /// their lease (not released: one may have gone out) and looked for by the next claimant.
+    pub finish_within: Duration,
 }
 
 impl Default for SchedulerConfig {
@@ -62,6 +75,8 @@ impl Default for SchedulerConfig {
             grace: Duration::seconds(5),
             retry: Duration::seconds(30),
             refresh: None,
+            send_within: Duration::seconds(10),
+            finish_within: Duration::seconds(5),
         }
     }
 }
@@ -83,6 +98,9 @@ pub struct Status {
     pub missed: u64,
     /// Reminders the platform refused for good.
     pub failed: u64,
+    /// Reminders an earlier attempt had posted, found among the channel's messages and not
+    /// posted again.
+    pub found: u64,
     /// Reminders claimed and waiting for their instant or being posted.
     pub in_flight: u64,
     /// Lateness of each post, in milliseconds, most recent last (bounded).
@@ -102,7 +120,7 @@ pub struct Scheduler {
 struct Ctx {
     engine: Engine,
     senders: Senders,
-    clock: Arc<dyn Clock>,
+    clock: Arc<DatabaseTime>,
     me: String,
     config: SchedulerConfig,
     status: watch::Sender<Status>,
@@ -110,6 +128,8 @@ struct Ctx {
     done: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Wakes the loop to plan a retry after a post failed for a passing reason.
     retry: tokio::sync::Notify,
+    /// Keys whose send has begun and not been recorded: never released at shutdown.
+    sending: Mutex<HashSet<String>>,
 }
 
 /// One reminder ready to go out.
@@ -121,10 +141,15 @@ struct Job {
     starts: DateTime<Utc>,
     late: bool,
     reply: Arc<Reply>,
+    /// When this process's claim ends.
+    lease_until: DateTime<Utc>,
+    /// 1 for a first attempt; more when an earlier one may have posted it.
+    attempt: i64,
 }
 
 impl Scheduler {
-    /// A scheduler posting through `senders`, timed by `clock`.
+    /// A scheduler posting through `senders`, timed by `clock` (corrected to the database's
+    /// clock when it is the machine's).
     pub fn new(engine: Engine, senders: Senders, clock: Arc<dyn Clock>, config: SchedulerConfig) -> Scheduler {
         let me = format!(
             "{}-{}",
@@ -136,12 +161,13 @@ impl Scheduler {
             ctx: Arc::new(Ctx {
                 engine,
                 senders,
-                clock,
+                clock: Arc::new(DatabaseTime::new(clock)),
                 me,
                 config,
                 status: watch::Sender::new(Status::default()),
                 done: Mutex::new(HashMap::new()),
                 retry: tokio::sync::Notify::new(),
+                sending: Mutex::new(HashSet::new()),
             }),
         }
     }
@@ -156,9 +182,10 @@ impl Scheduler {
         &self.ctx.me
     }
 
-    /// Runs until `shutdown` turns true. Then stops claiming, lets posts under way finish,
-    /// and releases reminders it claimed but had not posted yet, so another process (or the
-    /// next start) posts them without waiting for the lease.
+    /// Runs until `shutdown` turns true. Then stops claiming, gives posts under way
+    /// [`SchedulerConfig::finish_within`] to finish and be recorded, leaves those that do not
+    /// to their lease, and releases reminders it claimed but had not begun to send, so
+    /// another process (or the next start) posts them without waiting for the lease.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let ctx = self.ctx;
         let mut changes = ctx.engine.calendar_changes();
@@ -189,9 +216,10 @@ impl Scheduler {
             }
             ctx.status.send_modify(|s| s.sleeping_until = None);
         }
-        // Shutdown: tasks waiting for their instant return their key; posts under way finish.
+        // Shutdown: tasks waiting for their instant return their key; posts under way get a
+        // moment to finish.
         let mut release = Vec::new();
-        let deadline = tokio::time::sleep(std::time::Duration::from_secs(5));
+        let deadline = ctx.clock.sleep_until(ctx.clock.now() + ctx.config.finish_within);
         tokio::pin!(deadline);
         loop {
             tokio::select! {
@@ -201,7 +229,10 @@ impl Scheduler {
                     None => break,
                 },
                 _ = &mut deadline => {
-                    tracing::warn!("posts still under way after 5 seconds; leaving them to their lease");
+                    tracing::warn!(
+                        posts = tasks.len(),
+                        "posts still under way at shutdown; leaving them to their lease (the next claimant looks for them before posting)"
+                    );
                     tasks.abort_all();
                     break;
                 }
@@ -212,6 +243,10 @@ impl Scheduler {
         if let Ok(held) = store.held_by(&ctx.me).await {
             release.extend(held);
         }
+        // A send that began may have reached the platform: releasing it would invite a second
+        // post from a process that does not look first.
+        let sending = ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        release.retain(|k| !sending.contains(k));
         release.sort();
         release.dedup();
         match store.release(&release, &ctx.me, now, now).await {
@@ -236,6 +271,7 @@ impl Ctx {
         watermark: &mut DateTime<Utc>,
     ) -> Result<DateTime<Utc>, StoreError> {
         let store = self.engine.store();
+        self.measure_clock().await?;
         let now = self.clock.now();
         let cfg = self.config;
         let content = self.engine.content().current();
@@ -282,7 +318,7 @@ impl Ctx {
             let won = self.claim(&plan, &to_send, lease_until, now).await?;
             let mut messages = Messages::new(&content, &agenda, store, &self.engine);
             for (cand, is_late) in to_send {
-                if !won.contains(&cand.key) {
+                if !won.contains_key(&cand.key) {
                     // Another process got it first.
                     next_check = Some(next_check.map_or(lease_until, |t| t.min(lease_until)));
                     continue;
@@ -290,6 +326,7 @@ impl Ctx {
                 let Some((target, platform)) = plan.target(cand.item).and_then(|t| Some((t, t.platform()?))) else {
                     continue;
                 };
+                let attempt = won[&cand.key];
                 let reply = messages.get(&plan, cand.item, target, platform).await;
                 self.settled(&cand.key, cand.item.due);
                 let job = Job {
@@ -300,6 +337,8 @@ impl Ctx {
                     starts: cand.starts,
                     late: is_late,
                     reply,
+                    lease_until,
+                    attempt,
                 };
                 self.status.send_modify(|s| s.in_flight += 1);
                 tasks.spawn(Arc::clone(self).deliver(job, shutdown.clone()));
@@ -345,14 +384,28 @@ impl Ctx {
         Ok(())
     }
 
-    /// Claims `to_send` in the ledger until `lease_until`; returns the keys this process won.
+    /// Reads the database's clock and corrects this process's by the difference (nothing to
+    /// do for a hand-moved test clock, which is the database's time too).
+    async fn measure_clock(&self) -> Result<(), StoreError> {
+        let local = self.clock.local();
+        if !local.may_drift() {
+            return Ok(());
+        }
+        let before = local.now();
+        let db = self.engine.store().database_now().await?;
+        self.clock.measured(before, db, local.now());
+        Ok(())
+    }
+
+    /// Claims `to_send` in the ledger until `lease_until`; returns the keys this process won,
+    /// each with its attempt number.
     async fn claim(
         &self,
         plan: &Plan,
         to_send: &[(&Candidate<'_>, bool)],
         lease_until: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<HashSet<String>, StoreError> {
+    ) -> Result<HashMap<String, i64>, StoreError> {
         let identities: Vec<String> = to_send.iter().map(|(c, _)| plan.identity(c.item)).collect();
         let claims: Vec<Claim<'_>> = to_send
             .iter()
@@ -382,7 +435,31 @@ impl Ctx {
             }
         }
         let Some(sender) = self.senders.for_target(&job.target) else { return Some(job.key) };
-        let sent_at = self.clock.now();
+        let now = self.clock.now();
+        let keys = [job.key.clone()];
+        let store = self.engine.store();
+        if now >= job.starts {
+            // A reminder of a meeting that has begun is noise: never posted.
+            tracing::warn!(reminder = %job.identity, "reminder missed: its meeting started before it could go out");
+            if let Err(e) = store.mark_missed_held(&keys, &self.me, super::triage::STARTED, now).await {
+                tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");
+            }
+            self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.finished(&job.key, |s| s.missed += 1);
+            return None;
+        }
+        if now + self.config.send_within > job.lease_until {
+            // Too little lease left to send safely (this task was held up): let it go, to be
+            // claimed again at once.
+            tracing::warn!(reminder = %job.identity, "lease nearly over before sending; claiming it again");
+            self.retry_later(&job, now, now).await;
+            return None;
+        }
+        // From here the post may reach the platform: never released, only recorded.
+        self.sending.lock().unwrap_or_else(|p| p.into_inner()).insert(job.key.clone());
+        // Bounded by the scheduler's clock: well inside the lease, and never past the start.
+        let bound = self.config.send_within.min(job.starts - now);
+        let sent_at = now;
         let post = Post {
             channel: job.target.local_id().to_string(),
             key: job.key.clone(),
@@ -391,12 +468,39 @@ impl Ctx {
             late: job.late,
             locale: job.target.locale,
         };
-        let result = sender.send(&post).await;
-        let store = self.engine.store();
+        let attempt = async {
+            if job.attempt > 1 {
+                // An earlier attempt may have posted it, longer ago than the platform
+                // remembers its idempotency token.
+                match sender.find(&post).await? {
+                    Found::NotPosted => {}
+                    other => return Ok(Some(other)),
+                }
+            }
+            sender.send(&post).await.map(|()| None)
+        };
+        let result = tokio::select! {
+            result = attempt => result,
+            _ = self.clock.sleep_until(now + bound) => Err(SendError::Transient(format!(
+                "no answer within {} s; it may have gone out, so the next attempt looks first",
+                bound.num_seconds()
+            ))),
+        };
         let now = self.clock.now();
-        let keys = [job.key.clone()];
         match result {
-            Ok(()) => {
+            Ok(Some(found)) => {
+                let note = match &found {
+                    Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
+                    _ => "posted by an earlier attempt, found in the channel".to_string(),
+                };
+                tracing::info!(reminder = %job.identity, %note, "reminder not posted again");
+                if let Err(e) = store.mark_found(&keys, &self.me, &note, now).await {
+                    tracing::error!(error = %e, reminder = %job.identity, "could not record the reminder found");
+                }
+                self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.finished(&job.key, |s| s.found += 1);
+            }
+            Ok(None) => {
                 let lateness = (sent_at - job.due).num_milliseconds();
                 if job.late {
                     tracing::warn!(reminder = %job.identity, late_by_s = lateness / 1000, "reminder posted late");
@@ -408,12 +512,11 @@ impl Ctx {
                 counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 metrics.lateness(lateness as f64 / 1000.0);
                 if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
-                    tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will reuse its key");
+                    tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will look for it first");
                 }
-                self.status.send_modify(|s| {
+                self.finished(&job.key, |s| {
                     s.sent += 1;
                     s.late += u64::from(job.late);
-                    s.in_flight = s.in_flight.saturating_sub(1);
                     if s.lateness_ms.len() == LATENESS_SAMPLES {
                         s.lateness_ms.remove(0);
                     }
@@ -423,13 +526,7 @@ impl Ctx {
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
-                let retry_at = now + self.config.retry;
-                if let Err(e) = store.release(&keys, &self.me, retry_at, now).await {
-                    tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
-                }
-                self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
-                self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
-                self.retry.notify_one();
+                self.retry_later(&job, now + self.config.retry, now).await;
             }
             Err(e) => {
                 tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
@@ -437,13 +534,29 @@ impl Ctx {
                 if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
                     tracing::error!(error = %e, "could not record the failure");
                 }
-                self.status.send_modify(|s| {
-                    s.failed += 1;
-                    s.in_flight = s.in_flight.saturating_sub(1);
-                });
+                self.finished(&job.key, |s| s.failed += 1);
             }
         }
         None
+    }
+
+    /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
+    async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>) {
+        if let Err(e) = self.engine.store().release(std::slice::from_ref(&job.key), &self.me, retry_at, now).await {
+            tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
+        }
+        self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
+        self.finished(&job.key, |_| {});
+        self.retry.notify_one();
+    }
+
+    /// A delivery is over: no longer sending, no longer in flight, and `count` it.
+    fn finished(&self, key: &str, count: impl FnOnce(&mut Status)) {
+        self.sending.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.status.send_modify(|s| {
+            s.in_flight = s.in_flight.saturating_sub(1);
+            count(s);
+        });
     }
 }
 

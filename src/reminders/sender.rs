@@ -40,10 +40,36 @@ pub enum SendError {
     Permanent(String),
 }
 
+/// What a look through the channel's recent messages found about an earlier attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A message of the bot's carries the post's key: it went out.
+    Posted,
+    /// None does: post it.
+    NotPosted,
+    /// The bot's recent messages could not all be read (an encrypted room whose keys this
+    /// device lacks): one of them may be the post. Said why.
+    CannotTell(String),
+}
+
 /// Posts reminders on one platform.
+///
+/// The key goes inside each post (an embed footer, an event content field), because a
+/// platform remembers its own idempotency token only for a while (Discord's nonce for
+/// minutes, Synapse's transaction id for its sending device only): a reminder whose earlier
+/// attempt may have posted it is first looked for with [`Sender::find`].
 pub trait Sender: Send + Sync + 'static {
-    /// Posts one reminder. Must be idempotent for a given `post.key`.
+    /// Posts one reminder. Must be idempotent for a given `post.key`, and must carry the key
+    /// inside the message where [`Sender::find`] can see it.
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>>;
+
+    /// Looks for `post` among the bot's messages in its channel since shortly before it was
+    /// due. A platform whose messages cannot be looked at again (the terminal) says
+    /// `NotPosted`.
+    fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
+        let _ = post;
+        Box::pin(async { Ok(Found::NotPosted) })
+    }
 }
 
 /// The senders available in this process, by platform. Reminders for a platform with no

@@ -25,6 +25,8 @@ pub struct Candidate<'p> {
 pub const SUPERSEDED: &str = "superseded by a more recent reminder";
 /// Why a reminder was not posted.
 pub const TOO_LATE: &str = "its moment passed while the bot was down";
+/// Why a reminder was not posted.
+pub const STARTED: &str = "its meeting started before it could go out";
 
 /// The candidates, sorted.
 #[derive(Debug, Default)]

@@ -59,16 +59,28 @@ pub struct Claim<'a> {
 const CHUNK: usize = 200;
 
 impl Store {
+    /// The database server's clock. Every process sharing the database corrects its own
+    /// clock to it, so they agree on leases and due instants (SQLite's is this machine's).
+    pub async fn database_now(&self) -> Result<DateTime<Utc>> {
+        let sql = match self.backend {
+            super::Backend::Postgres => "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS ms",
+            super::Backend::Sqlite => "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) AS ms",
+        };
+        let row = sqlx::query(sql).fetch_one(&self.pool).await?;
+        instant(row.try_get("ms")?)
+    }
+
     /// Claims every reminder in `claims` that nobody holds: new ones, and ones whose holder's
-    /// lease ended (a crash between claim and send). Returns the keys this call claimed; a
-    /// key held by a live lease elsewhere, or already final, is not returned.
+    /// lease ended (a crash between claim and send). Returns the keys this call claimed, each
+    /// with its attempt number: above 1, an earlier attempt may have posted it. A key held by
+    /// a live lease elsewhere, or already final, is not returned.
     pub async fn claim(
         &self,
         claims: &[Claim<'_>],
         me: &str,
         lease_until: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<(String, i64)>> {
         let mut won = Vec::new();
         let mut tx = self.begin_write().await?;
         for chunk in claims.chunks(CHUNK) {
@@ -86,14 +98,14 @@ impl Store {
                 " ON CONFLICT (key) DO UPDATE SET claimed_by = excluded.claimed_by, lease_until = excluded.lease_until,
                    attempts = reminder_ledger.attempts + 1, updated_at = excluded.updated_at
                  WHERE reminder_ledger.state = 'claimed' AND reminder_ledger.lease_until <= $3
-                 RETURNING key",
+                 RETURNING key, attempts",
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(me).bind(millis(lease_until)).bind(millis(now));
             for c in chunk {
                 q = q.bind(c.key).bind(c.identity).bind(c.channel).bind(millis(c.due));
             }
             for row in q.fetch_all(&mut *tx).await? {
-                won.push(row.try_get("key")?);
+                won.push((row.try_get("key")?, row.try_get("attempts")?));
             }
         }
         tx.commit().await?;
@@ -132,6 +144,18 @@ impl Store {
             n += q.execute(&self.pool).await?.rows_affected();
         }
         Ok(n)
+    }
+
+    /// Records reminders this process holds as not posted, with why (their meeting started
+    /// before they could go out).
+    pub async fn mark_missed_held(&self, keys: &[String], me: &str, reason: &str, now: DateTime<Utc>) -> Result<u64> {
+        self.settle(keys, me, "missed", Some(reason), now).await
+    }
+
+    /// Records reminders as sent without posting them again: an earlier attempt's post was
+    /// found among the channel's messages (`note` says how it was settled).
+    pub async fn mark_found(&self, keys: &[String], me: &str, note: &str, now: DateTime<Utc>) -> Result<u64> {
+        self.settle(keys, me, "sent", Some(note), now).await
     }
 
     /// Records a reminder as missed without sending it (nobody may hold it).

@@ -133,6 +133,12 @@ impl Store {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         // 1 MB of page cache per connection is plenty for a bot's tables.
                         conn.execute("PRAGMA cache_size = -1024").await?;
+                    } else {
+                        // A statement that runs away (a lock held elsewhere, a stalled disk)
+                        // ends on the server instead of holding a connection; the client's own
+                        // deadline (QUERY_DEADLINE) covers a network that stops answering.
+                        conn.execute("SET statement_timeout = 10000").await?;
+                        conn.execute("SET idle_in_transaction_session_timeout = 30000").await?;
                     }
                     Ok(())
                 })

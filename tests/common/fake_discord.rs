@@ -105,6 +105,12 @@ impl FakeDiscord {
         self.shared.created.lock().await.clone()
     }
 
+    /// Forgets every nonce, as Discord does a few minutes after a message: a second post
+    /// with the same nonce is then a second message.
+    pub async fn forget_nonces(&self) {
+        self.shared.nonces.lock().await.clear();
+    }
+
     pub fn identifies(&self) -> u64 {
         self.shared.identifies.load(Ordering::SeqCst)
     }
@@ -279,13 +285,27 @@ async fn rest_call(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, 
             .unwrap_or(Value::Null)
     };
     let call = Call { method: method.to_string(), path: path.clone(), body: json_body.clone(), raw: body.to_vec() };
-    let response = answer(&shared, &method, &path, &json_body).await;
+    let response = answer(&shared, &method, &path, uri.query().unwrap_or(""), &json_body).await;
     shared.calls.lock().await.push(call);
     shared.arrived.notify_waiters();
     response
 }
 
-async fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Response {
+/// `limit` (default 50, at most 100) and `before` of a message history request.
+fn page_query(query: &str) -> (usize, Option<u64>) {
+    let mut limit = 50;
+    let mut before = None;
+    for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+        match k {
+            "limit" => limit = v.parse::<usize>().unwrap_or(50).clamp(1, 100),
+            "before" => before = v.parse().ok(),
+            _ => {}
+        }
+    }
+    (limit, before)
+}
+
+async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body: &Value) -> Response {
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let json = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
     match (method.as_str(), segments.as_slice()) {
@@ -333,6 +353,20 @@ async fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> R
             }
             shared.created.lock().await.push(msg.clone());
             json(msg)
+        }
+        ("GET", ["channels", channel, "messages"]) => {
+            // Newest first, at most `limit`, older than `before` when given.
+            let (limit, before) = page_query(query);
+            let created = shared.created.lock().await;
+            let page: Vec<Value> = created
+                .iter()
+                .rev()
+                .filter(|m| m["channel_id"] == *channel)
+                .filter(|m| before.is_none_or(|b| m["id"].as_str().and_then(|i| i.parse::<u64>().ok()) < Some(b)))
+                .take(limit)
+                .cloned()
+                .collect();
+            json(Value::Array(page))
         }
         ("GET", ["guilds", _, "scheduled-events"]) => json(Value::Array(shared.events.lock().await.clone())),
         ("POST", ["guilds", guild, "scheduled-events"]) => {

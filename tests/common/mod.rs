@@ -4,6 +4,7 @@
 pub mod fake_discord;
 pub mod member;
 pub mod proxy;
+pub mod scheduler;
 pub mod synapse;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,253 @@
+//! Reminders under faults: sends that hang, attempts whose fate is unknown, meetings that
+//! start while a post waits, shutdown in the middle of a send, clocks stepped back, and
+//! processes whose clocks disagree with the database's.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use common::scheduler::*;
+use common::*;
+use convoca::reminders::{Clock, SchedulerConfig, SteppedClock};
+use convoca::store::{LedgerState, Store};
+
+/// The one-day reminder of the meeting of Monday, December 7, 2026 (5 pm New York).
+const DUE: &str = "2026-12-06T22:00:00Z";
+/// That meeting's start.
+const STARTS: &str = "2026-12-07T22:00:00Z";
+
+/// A scheduler with one reminder claimed and its send begun at `DUE`.
+async fn sending(rec: &Recorder, clock: &convoca::reminders::ManualClock, store: &Store) -> (Running, String) {
+    let dir = content_with(&["discord:111"], "");
+    let mut run = start(&engine_with(dir.path(), store.clone()), rec, clock);
+    std::mem::forget(dir);
+    let due = at(DUE);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "claimed", |s| s.in_flight == 1).await;
+    clock.set(due);
+    let key = rec.wait_for(1).await[0].1.key.clone();
+    (run, key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_that_hangs_is_cut_off_inside_its_lease_and_looked_for_before_the_retry() {
+    let store = sqlite_store().await;
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    // The platform takes the post and never answers.
+    let rec = Recorder { hang: true, ..Recorder::new(&clock) };
+    let (mut run, key) = sending(&rec, &clock, &store).await;
+    // Ten seconds on (the send bound, a third of the lease) the send is given up...
+    clock.set(due + Duration::seconds(10));
+    let retry_at = due + Duration::seconds(40);
+    wait_status(&mut run.status, "given up, retry planned", |s| s.in_flight == 0 && s.sleeping_until == Some(retry_at))
+        .await;
+    assert!(
+        matches!(ledger(&store, &key).await, Some(LedgerState::Claimed { lease_until, .. }) if lease_until == retry_at)
+    );
+    // ...and the retry looks first, finds the post, and does not post again.
+    clock.set(retry_at);
+    wait_status(&mut run.status, "found", |s| s.found == 1).await;
+    assert_eq!(rec.posts().len(), 1, "posted once");
+    assert_eq!(*rec.finds.lock().unwrap(), 1);
+    assert_eq!(ledger(&store, &key).await, Some(LedgerState::Sent));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_posted_before_its_process_died_is_found_not_posted_again() {
+    let store = sqlite_store().await;
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let dying = Recorder { hang: true, ..Recorder::new(&clock) };
+    let (run, key) = sending(&dying, &clock, &store).await;
+    // Killed after the platform took the post, before it was recorded: long enough ago that
+    // the platform no longer knows the idempotency token.
+    run.handle.abort();
+    let _ = run.handle.await;
+    // The same channel, seen from a new process.
+    let survivor = Recorder { posts: Arc::clone(&dying.posts), ..Recorder::new(&clock) };
+    let dir = content_with(&["discord:111"], "");
+    let mut run2 = start(&engine_with(dir.path(), store.clone()), &survivor, &clock);
+    let s = wait_status(&mut run2.status, "waiting for the lease", |s| s.sleeping_until.is_some()).await;
+    clock.set(s.sleeping_until.unwrap());
+    wait_status(&mut run2.status, "found", |s| s.found == 1).await;
+    assert_eq!(survivor.posts().len(), 1, "not posted a second time");
+    assert_eq!(*survivor.finds.lock().unwrap(), 1);
+    assert_eq!(ledger(&store, &key).await, Some(LedgerState::Sent));
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_whose_meeting_starts_before_it_goes_out_is_never_posted() {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine_with(dir.path(), store.clone()), &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(1));
+    wait_status(&mut run.status, "claimed", |s| s.in_flight == 1).await;
+    // The host is suspended with the post claimed and wakes after the meeting began.
+    clock.set(at(STARTS) + Duration::minutes(1));
+    // Both its reminders: the one-day one claimed before, the one-hour one now past too.
+    wait_status(&mut run.status, "recorded missed", |s| s.in_flight == 0 && s.missed == 2).await;
+    assert!(rec.posts().is_empty(), "nothing posted about a meeting under way");
+    let key = convoca::reminders::key_of("meeting:monthly:2026-12-07:2026-12-07T22:00Z:1d:discord:111");
+    assert_eq!(ledger(&store, &key).await, Some(LedgerState::Missed));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_leaves_a_send_under_way_to_its_lease_and_the_next_process_looks_first() {
+    let store = sqlite_store().await;
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder { hang: true, ..Recorder::new(&clock) };
+    let (run, key) = sending(&rec, &clock, &store).await;
+    // SIGTERM while the platform is still answering; it does not within five seconds.
+    run.stop.send(true).unwrap();
+    let mut status = run.status.clone();
+    // Time passes until it stops: it waits five seconds (of its clock) for the send.
+    let stopping = clock.now();
+    for _ in 0..200 {
+        if run.handle.is_finished() {
+            break;
+        }
+        clock.advance(Duration::milliseconds(500));
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(run.handle.is_finished(), "stopped");
+    let waited = clock.now() - stopping;
+    assert!(waited >= Duration::seconds(5) && waited < Duration::seconds(7), "gave the send 5 s: {waited}");
+    assert!(status.borrow_and_update().stopped);
+    match ledger(&store, &key).await {
+        Some(LedgerState::Claimed { lease_until, .. }) => {
+            assert!(lease_until > due + Duration::seconds(5), "left to its lease, not released: {lease_until}")
+        }
+        other => panic!("expected the claim to stand, got {other:?}"),
+    }
+    // The next process waits for the lease, then finds the post instead of repeating it.
+    let next = Recorder { posts: Arc::clone(&rec.posts), ..Recorder::new(&clock) };
+    let dir = content_with(&["discord:111"], "");
+    let mut run2 = start(&engine_with(dir.path(), store.clone()), &next, &clock);
+    let s = wait_status(&mut run2.status, "waiting for the lease", |s| s.sleeping_until.is_some()).await;
+    assert!(s.sleeping_until.unwrap() > due + Duration::seconds(5));
+    clock.set(s.sleeping_until.unwrap());
+    wait_status(&mut run2.status, "found", |s| s.found == 1).await;
+    assert_eq!(next.posts().len(), 1);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_stepped_back_an_hour_and_forward_again_posts_each_reminder_once() {
+    let dir = content_with(&["discord:111"], "");
+    let store = sqlite_store().await;
+    let engine = engine_with(dir.path(), store.clone());
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due);
+    rec.wait_for(1).await;
+    wait_status(&mut run.status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+    // NTP steps the clock back an hour; something wakes the scheduler meanwhile.
+    clock.set(due - Duration::hours(1));
+    let passes = run.status.borrow().passes;
+    engine.notify_changed();
+    wait_status(&mut run.status, "planned again", |s| s.passes > passes && s.sleeping_until.is_some()).await;
+    clock.set(due + Duration::seconds(1));
+    // A new process, whose memory is only the ledger, on the stepped-back clock too.
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    clock.set(due - Duration::hours(1));
+    let mut run2 = start(&engine_with(dir.path(), store.clone()), &rec, &clock);
+    wait_status(&mut run2.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(due + Duration::seconds(1));
+    // Forward again to the one-hour reminder: that one, and only it, goes out.
+    let next = at(STARTS) - Duration::hours(1);
+    clock.set(next - Duration::seconds(2));
+    clock.set(next);
+    let posts = rec.wait_for(2).await;
+    wait_status(&mut run2.status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(posts.len(), 2, "{:?}", posts.iter().map(|(t, _)| t).collect::<Vec<_>>());
+    assert_eq!(posts[1].0, next);
+    assert_ne!(posts[0].1.key, posts[1].1.key);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}
+
+/// Two stores on one database: a file for SQLite, a server database for PostgreSQL.
+async fn shared_databases() -> Vec<(&'static str, Store, Store)> {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let url = format!("sqlite://{}", dir.join("convoca.db").display());
+    let mut all = vec![("sqlite", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap())];
+    if let Some(url) = postgres_url() {
+        all.push(("postgres", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
+    }
+    all
+}
+
+/// Shipped content plus a meeting three hours from now (UTC, to the minute), reminded three
+/// hours before (due now) and two hours before (due in an hour), in channel 111.
+fn content_with_meeting_in_three_hours(now: DateTime<Utc>) -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let starts = now.duration_trunc(Duration::minutes(1)).unwrap() + Duration::hours(3);
+    let file = format!(
+        "title = {{ en = \"Skew\", es = \"Desfase\" }}\ndate = \"{}\"\nstart = \"{}\"\nduration = \"30m\"\n\
+         time_zone = \"UTC\"\n[reminders]\nbefore = [\"3h\", \"2h\"]\nchannels = [\"discord:111\"]\n",
+        starts.format("%Y-%m-%d"),
+        starts.format("%H:%M"),
+    );
+    std::fs::write(dir.path().join("meetings/skew.toml"), file).unwrap();
+    dir
+}
+
+/// Process A (a correct clock) posts the reminder due now and is slow to hear back. Process
+/// B, whose clock runs an hour ahead, must neither take A's lease (live in database time)
+/// nor post the reminder due in an hour (due now by its own clock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_whose_clock_runs_an_hour_ahead_takes_no_live_lease_and_posts_nothing_early() {
+    for (name, store_a, store_b) in shared_databases().await {
+        let dir = content_with_meeting_in_three_hours(Utc::now());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let rec_a = Recorder { gate: Some(Arc::clone(&gate)), ..Recorder::default() };
+        let rec_b = Recorder::default();
+        let config = SchedulerConfig::default();
+        let mut a = start_with(
+            &engine_with(dir.path(), store_a.clone()),
+            Arc::new(rec_a.clone()),
+            Arc::new(SteppedClock::new(Duration::zero())),
+            config,
+        );
+        rec_a.wait_for(1).await;
+        let ahead = Arc::new(SteppedClock::new(Duration::hours(1)));
+        let mut b = start_with(&engine_with(dir.path(), store_b.clone()), Arc::new(rec_b.clone()), ahead, config);
+        let s = wait_status(&mut b.status, "b planned", |s| s.passes >= 1 && s.sleeping_until.is_some()).await;
+        assert!(
+            rec_b.posts().is_empty(),
+            "{name}: b posted {:?}",
+            rec_b.posts().iter().map(|(t, _)| t).collect::<Vec<_>>()
+        );
+        let wake = s.sleeping_until.unwrap();
+        assert!(
+            wake <= Utc::now() + config.lease + config.ahead && wake > Utc::now() - Duration::minutes(5),
+            "{name}: b looks again when a's lease ends, in database time: {wake}"
+        );
+        gate.add_permits(1);
+        wait_status(&mut a.status, "a recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+        assert!(rec_b.posts().is_empty(), "{name}");
+        for run in [a, b] {
+            run.stop.send(true).unwrap();
+            run.handle.await.unwrap();
+        }
+    }
+}
