@@ -9,9 +9,10 @@
 //!
 //! From the bottom up; each layer imports only layers above it in this list.
 //!
-//! - [`locale`], [`config`], [`metrics`], [`owner_only`]: the languages convoca speaks, the
-//!   one typed configuration (flags and environment), the counters `/metrics` shows, and
-//!   files only their owner can read.
+//! - [`locale`], [`config`], [`metrics`], [`owner_only`], [`supervisor`]: the languages
+//!   convoca speaks, the one typed configuration (flags and environment), the counters
+//!   `/metrics` shows, files only their owner can read, and the watch that restarts a
+//!   long-running task that dies.
 //! - [`chat`] names a person on a chat platform, for the store and the engine alike.
 //! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
 //!   changes, lead times, people-readable times.
@@ -53,3 +54,4 @@ pub mod owner_only;
 pub mod reminders;
 pub mod service;
 pub mod store;
+pub mod supervisor;

@@ -9,14 +9,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Upper bounds (seconds) of the reminder lateness histogram's buckets.
 pub const LATENESS_BUCKETS: [f64; 10] = [0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1.0, 5.0, 60.0, 3600.0];
 
-/// A per-platform value read at exposition time (connected, reconnects).
+/// A value read at exposition time (platform connections, task restarts), with one label.
 pub struct Gauge {
     /// Metric name.
     pub name: &'static str,
     /// What it means.
     pub help: &'static str,
-    /// `discord` or `matrix`.
-    pub platform: &'static str,
+    /// The label's name and value: `("platform", "matrix")`, `("task", "scheduler")`.
+    pub label: (&'static str, &'static str),
     /// The value.
     pub value: f64,
 }
@@ -125,7 +125,7 @@ impl Metrics {
                 let _ = writeln!(out, "# HELP {} {}\n# TYPE {} {kind}", g.name, g.help, g.name);
                 seen.push(g.name);
             }
-            let _ = writeln!(out, "{}{{platform=\"{}\"}} {}", g.name, g.platform, g.value);
+            let _ = writeln!(out, "{}{{{}=\"{}\"}} {}", g.name, g.label.0, g.label.1, g.value);
         }
         out
     }
@@ -145,7 +145,7 @@ mod tests {
         let text = m.render(&[Gauge {
             name: "convoca_platform_connected",
             help: "1 when connected.",
-            platform: "matrix",
+            label: ("platform", "matrix"),
             value: 1.0,
         }]);
         assert!(text.contains("convoca_commands_total{command=\"meeting\",platform=\"discord\"} 2"), "{text}");

@@ -338,9 +338,7 @@ async fn a_reminder_posted_by_a_process_that_died_is_found_in_the_channel_after_
     clock.set(due - Duration::seconds(2));
     first.status.wait_for(|s| s.in_flight == 1).await.unwrap();
     clock.set(due);
-    let posted = fake
-        .wait_call(0, "the reminder", |c| c.method == "POST" && c.path.ends_with("/messages"))
-        .await;
+    let posted = fake.wait_call(0, "the reminder", |c| c.method == "POST" && c.path.ends_with("/messages")).await;
     let footer = posted.body["embeds"][0]["footer"]["text"].as_str().unwrap_or_default().to_string();
     assert!(footer.ends_with(&format!("ref {}", posted.body["nonce"].as_str().unwrap())), "{footer}");
     first.handle.abort();

@@ -251,3 +251,73 @@ async fn a_process_whose_clock_runs_an_hour_ahead_takes_no_live_lease_and_posts_
         }
     }
 }
+
+/// The fault hook kills the scheduler while it sleeps: `/healthz` names it and answers 503,
+/// `/metrics` counts the restart, and once it is back it posts the next reminder, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
+    use convoca::http::{AppState, Platforms};
+    use convoca::reminders::{ManualClock, Senders};
+    let dir = content_with(&["discord:111"], "");
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let due = at(DUE);
+    let clock = ManualClock::new(due - Duration::minutes(10));
+    let rec = Recorder::new(&clock);
+    let supervisor = convoca::supervisor::Tasks::new();
+    let senders = Senders::new().with(convoca::chat::Platform::Discord, Arc::new(rec.clone()));
+    let service = convoca::service::Service::start(&engine, senders, Arc::new(clock.clone()), &supervisor);
+    let mut status = service.scheduler.clone();
+    let platforms = Platforms { tasks: supervisor.clone(), ..Default::default() };
+    let state = AppState { engine: engine.clone(), discord: None, platforms };
+    let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, service.stopping()).await.unwrap();
+    let health = || async move {
+        let r = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    wait_status(&mut status, "asleep", |s| s.sleeping_until.is_some()).await;
+    let (code, body) = health().await;
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("task scheduler: running"), "{body}");
+
+    let mut changes = supervisor.changes();
+    assert!(supervisor.kill("scheduler"));
+    let down = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if supervisor.states().get("scheduler").is_some_and(|s| !s.up) {
+                break;
+            }
+            changes.changed().await.unwrap();
+        }
+    });
+    assert!(down.await.is_ok(), "seen down");
+    let (code, body) = health().await;
+    assert_eq!(code, 503, "{body}");
+    assert!(body.contains("task scheduler: down (it was stopped; restarting, 1 restarts so far)"), "{body}");
+    let killed_at = std::time::Instant::now();
+    let back = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if supervisor.states().get("scheduler").is_some_and(|s| s.up) {
+                break;
+            }
+            changes.changed().await.unwrap();
+        }
+    });
+    assert!(back.await.is_ok(), "restarted");
+    println!("killed task back after {} ms", killed_at.elapsed().as_millis());
+    let (code, body) = health().await;
+    assert_eq!(code, 200, "{body}");
+    let metrics = reqwest::get(format!("http://{addr}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("convoca_task_restarts_total{task=\"scheduler\"} 1"), "{metrics}");
+    assert!(metrics.contains("convoca_task_up{task=\"scheduler\"} 1"), "{metrics}");
+
+    // The restarted scheduler plans again and posts the reminder at its instant, once.
+    let passes = status.borrow().passes;
+    wait_status(&mut status, "planned again", |s| s.passes > passes && s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    clock.set(due);
+    let posts = rec.wait_for(1).await;
+    assert_eq!(posts[0].0, due);
+    wait_status(&mut status, "recorded", |s| s.sent == 1).await;
+    service.stop().await;
+    assert_eq!(rec.posts().len(), 1);
+}

@@ -147,8 +147,11 @@ async fn health_says_which_platform_is_down() {
     let discord = Arc::new(convoca::discord::GatewayState::default());
     let matrix = Arc::new(convoca::matrix::MatrixState::default());
     discord.connected.store(true, Ordering::Relaxed);
-    let server =
-        serve(&engine, Platforms { discord: Some(Arc::clone(&discord)), matrix: Some(Arc::clone(&matrix)) }).await;
+    let server = serve(
+        &engine,
+        Platforms { discord: Some(Arc::clone(&discord)), matrix: Some(Arc::clone(&matrix)), ..Default::default() },
+    )
+    .await;
     let (status, _, body) = get(&format!("{}/healthz", server.base)).await;
     assert_eq!(status, 503);
     assert!(body.contains("discord: connected") && body.contains("matrix: disconnected"), "{body}");

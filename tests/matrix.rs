@@ -223,11 +223,13 @@ async fn in_an_encrypted_room_a_post_is_found_or_cannot_be_ruled_out_never_misse
         locale: convoca::locale::Locale::En,
     };
     w.bot.sender().send(&post).await.unwrap();
-    let seen = w.alice.wait("the post", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("Reminder: encrypted")).await;
+    let seen =
+        w.alice.wait("the post", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("Reminder: encrypted")).await;
     assert!(seen.encrypted);
     assert_eq!(w.bot.sender().find(&post).await.unwrap(), Found::Posted);
     // Another process: another device of the bot's account, with its own store.
-    let other = Matrix::start(&bot_config(&w.hs, &tempfile::tempdir().unwrap().keep()), w.engine.clone()).await.unwrap();
+    let other =
+        Matrix::start(&bot_config(&w.hs, &tempfile::tempdir().unwrap().keep()), w.engine.clone()).await.unwrap();
     let verdict = other.sender().find(&post).await.unwrap();
     assert_ne!(verdict, Found::NotPosted, "an unreadable post of the bot's is never taken for no post");
     println!("second device: {verdict:?}");

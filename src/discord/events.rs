@@ -22,6 +22,7 @@ use crate::content::{Audience, Content, Meeting};
 use crate::engine::Engine;
 use crate::locale::Locale;
 use crate::reminders::Clock;
+use crate::supervisor::Tasks;
 
 /// Discord's limits on an event's fields.
 const NAME_MAX: usize = 100;
@@ -206,28 +207,41 @@ pub fn plan(existing: &[Existing], wanted: &[Wanted]) -> Vec<Step> {
 /// Keeps the events of some servers in step, in the background.
 pub struct EventSync {
     task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+    supervisor: Tasks,
 }
 
+/// The event sync's name among the supervised tasks.
+const TASK: &str = "discord events";
+
 impl EventSync {
-    /// Starts keeping the events of `guilds` in step with `engine`'s calendar.
+    /// Starts keeping the events of `guilds` in step with `engine`'s calendar, watched by
+    /// `supervisor` (restarted if it dies).
     pub fn start(
         engine: Engine,
         http: Arc<Http>,
         guilds: Vec<GuildId>,
         bot: UserId,
         clock: Arc<dyn Clock>,
+        supervisor: &Tasks,
     ) -> EventSync {
-        EventSync { task: tokio::spawn(run(engine, http, guilds, bot, clock)) }
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let task = supervisor.supervise(TASK, stop_rx, move || {
+            run(engine.clone(), Arc::clone(&http), guilds.clone(), bot, Arc::clone(&clock))
+        });
+        EventSync { task, stop, supervisor: supervisor.clone() }
     }
 
     /// Stops (between two requests or during one: every step stands on its own).
     pub fn stop(&self) {
-        self.task.abort();
+        let _ = self.stop.send(true);
+        self.supervisor.kill(TASK);
     }
 }
 
 impl Drop for EventSync {
     fn drop(&mut self) {
+        self.stop();
         self.task.abort();
     }
 }

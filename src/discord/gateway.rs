@@ -16,6 +16,7 @@ use super::interaction::{Answer, Bot, Via};
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
 use crate::reminders::{Clock, SystemClock};
+use crate::supervisor::Tasks;
 
 /// Counters and flags shared with health checks, metrics and tests.
 #[derive(Default, Debug)]
@@ -43,6 +44,7 @@ pub struct Gateway {
     /// Connection state.
     pub state: Arc<GatewayState>,
     shards: Arc<ShardManager>,
+    stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     events: Option<Arc<OnceLock<EventSync>>>,
 }
@@ -87,6 +89,7 @@ struct Events {
     engine: Engine,
     clock: Arc<dyn Clock>,
     sync: Arc<OnceLock<EventSync>>,
+    supervisor: Tasks,
 }
 
 #[async_trait]
@@ -140,6 +143,7 @@ impl EventHandler for Handler {
                 self.homes.clone(),
                 ready.user.id,
                 Arc::clone(&events.clock),
+                &events.supervisor,
             );
             let _ = events.sync.set(sync);
         }
@@ -211,6 +215,17 @@ impl Gateway {
         engine: Engine,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Gateway> {
+        Gateway::start_supervised(config, engine, clock, &Tasks::new()).await
+    }
+
+    /// As [`Gateway::start_with_clock`], with the gateway connection and the scheduled-event
+    /// sync watched by `supervisor`: restarted if they end or panic.
+    pub async fn start_supervised(
+        config: &DiscordConfig,
+        engine: Engine,
+        clock: Arc<dyn Clock>,
+        supervisor: &Tasks,
+    ) -> anyhow::Result<Gateway> {
         config.validate().map_err(|e| anyhow::anyhow!(e))?;
         let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
         let homes = home_guilds(config);
@@ -220,7 +235,12 @@ impl Gateway {
         // The handler needs the bot, and the bot the client's REST client: it is filled in
         // once the client exists, before it connects.
         let cell = Arc::new(OnceLock::new());
-        let events = config.scheduled_events.then(|| Events { engine: engine.clone(), clock, sync: Arc::default() });
+        let events = config.scheduled_events.then(|| Events {
+            engine: engine.clone(),
+            clock,
+            sync: Arc::default(),
+            supervisor: supervisor.clone(),
+        });
         let handler =
             Handler { bot: Arc::clone(&cell), homes: homes.clone(), state: Arc::clone(&state), events: events.clone() };
         let client = ClientBuilder::new_with_http(http_client(config, &token), GatewayIntents::GUILDS)
@@ -231,18 +251,23 @@ impl Gateway {
         let http = Arc::clone(&client.http);
         let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone(), homes));
         let _ = cell.set(Arc::clone(&bot));
-        let mut client = client;
         let shards = Arc::clone(&client.shard_manager);
-        let task = tokio::spawn(async move {
-            if let Err(e) = client.start().await {
-                tracing::error!(error = %e, "Discord: the gateway connection ended");
+        let client = Arc::new(tokio::sync::Mutex::new(client));
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let task = supervisor.supervise("discord gateway", stop_rx, move || {
+            let client = Arc::clone(&client);
+            async move {
+                if let Err(e) = client.lock().await.start().await {
+                    tracing::error!(error = %e, "Discord: the gateway connection ended");
+                }
             }
         });
-        Ok(Gateway { http, bot, state, shards, task, events: events.map(|e| e.sync) })
+        Ok(Gateway { http, bot, state, shards, stop, task, events: events.map(|e| e.sync) })
     }
 
     /// Closes the connection.
     pub async fn stop(self) {
+        let _ = self.stop.send(true);
         if let Some(sync) = self.events.as_ref().and_then(|e| e.get()) {
             sync.stop();
         }

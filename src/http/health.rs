@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::metrics::Gauge;
 
-/// 200 only when the database answers and every configured platform is connected; the body
-/// says which part is not.
+/// 200 only when the database answers, every configured platform is connected and every
+/// long-running task runs; the body says which part is not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let mut ok = true;
     let mut lines = Vec::new();
@@ -30,6 +30,15 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         ok &= connected;
         lines.push(format!("{name}: {}", if connected { "connected" } else { "disconnected" }));
     }
+    for (task, s) in state.platforms.tasks.states() {
+        ok &= s.up;
+        if s.up {
+            lines.push(format!("task {task}: running"));
+        } else {
+            let why = s.last_failure.as_deref().unwrap_or("not running");
+            lines.push(format!("task {task}: down ({why}; restarting, {} restarts so far)", s.restarts));
+        }
+    }
     let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = format!("{}\n{}\n", if ok { "ok" } else { "unhealthy" }, lines.join("\n"));
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
@@ -42,7 +51,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         gauges.push(Gauge {
             name: "convoca_platform_connected",
             help: "1 while the platform is connected.",
-            platform,
+            label: ("platform", platform),
             value: f64::from(u8::from(connected)),
         });
     }
@@ -55,10 +64,24 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             gauges.push(Gauge {
                 name: "convoca_platform_reconnects_total",
                 help: "Reconnections after a lost connection.",
-                platform,
+                label: ("platform", platform),
                 value: n as f64,
             });
         }
+    }
+    for (task, s) in state.platforms.tasks.states() {
+        gauges.push(Gauge {
+            name: "convoca_task_up",
+            help: "1 while the long-running task runs.",
+            label: ("task", task),
+            value: f64::from(u8::from(s.up)),
+        });
+        gauges.push(Gauge {
+            name: "convoca_task_restarts_total",
+            help: "Times the long-running task died and was restarted.",
+            label: ("task", task),
+            value: s.restarts as f64,
+        });
     }
     let body = state.engine.metrics().render(&gauges);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()

@@ -34,6 +34,8 @@ pub struct Platforms {
     pub discord: Option<Arc<crate::discord::GatewayState>>,
     /// Matrix's sync loop, when configured.
     pub matrix: Option<Arc<crate::matrix::MatrixState>>,
+    /// The long-running tasks: any that is down makes the bot unhealthy.
+    pub tasks: crate::supervisor::Tasks,
 }
 
 impl Platforms {

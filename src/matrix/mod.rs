@@ -26,6 +26,7 @@ pub use sender::MatrixSender;
 
 use crate::config::MatrixConfig;
 use crate::engine::Engine;
+use crate::supervisor::Tasks;
 
 /// How long a sync waits for news before returning empty.
 const LONG_POLL: Duration = Duration::from_secs(30);
@@ -57,6 +58,12 @@ impl Matrix {
     /// Logs in (or restores the saved session), syncs once without answering anything (so
     /// history is never answered), then handles events in a sync loop of its own.
     pub async fn start(config: &MatrixConfig, engine: Engine) -> anyhow::Result<Matrix> {
+        Matrix::start_supervised(config, engine, &Tasks::new()).await
+    }
+
+    /// As [`Matrix::start`], with the sync loop watched by `supervisor` (restarted if it
+    /// dies, from the last sync token).
+    pub async fn start_supervised(config: &MatrixConfig, engine: Engine, supervisor: &Tasks) -> anyhow::Result<Matrix> {
         config.validate().map_err(|e| anyhow::anyhow!(e))?;
         let homes = config.homes().map_err(|e| anyhow::anyhow!(e))?;
         let client = session::connect(config).await?;
@@ -106,7 +113,11 @@ impl Matrix {
         state.connected.store(true, Ordering::Relaxed);
         let (stop, stop_rx) = watch::channel(false);
         let filter = sync_filter(&client).await;
-        let task = tokio::spawn(sync_loop(client.clone(), first.next_batch, filter, Arc::clone(&state), stop_rx));
+        let token = Arc::new(std::sync::Mutex::new(first.next_batch));
+        let (c, s, rx) = (client.clone(), Arc::clone(&state), stop_rx.clone());
+        let task = supervisor.supervise("matrix sync", stop_rx, move || {
+            sync_loop(c.clone(), Arc::clone(&token), filter.clone(), Arc::clone(&s), rx.clone())
+        });
         tracing::info!(user = %bot.me, "Matrix: connected");
         Ok(Matrix { client, state, stop, task, homes: bot.homes.clone() })
     }
@@ -152,17 +163,19 @@ async fn sync_filter(client: &Client) -> Option<Filter> {
     }
 }
 
-/// Syncs until stopped, retrying with backoff when the homeserver is away.
+/// Syncs until stopped, retrying with backoff when the homeserver is away. The sync token
+/// is kept in `token`, so a run restarted after a panic goes on where the last one stopped.
 async fn sync_loop(
     client: Client,
-    mut token: String,
+    token: Arc<std::sync::Mutex<String>>,
     filter: Option<Filter>,
     state: Arc<MatrixState>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut backoff = Duration::from_millis(250);
     loop {
-        let mut settings = SyncSettings::default().token(token.clone()).timeout(LONG_POLL);
+        let since = token.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut settings = SyncSettings::default().token(since).timeout(LONG_POLL);
         if let Some(f) = &filter {
             settings = settings.filter(f.clone());
         }
@@ -172,7 +185,7 @@ async fn sync_loop(
         };
         match result {
             Ok(response) => {
-                token = response.next_batch;
+                *token.lock().unwrap_or_else(|p| p.into_inner()) = response.next_batch;
                 state.syncs.fetch_add(1, Ordering::Relaxed);
                 if !state.connected.swap(true, Ordering::Relaxed) {
                     state.reconnects.fetch_add(1, Ordering::Relaxed);

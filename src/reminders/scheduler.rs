@@ -113,6 +113,8 @@ pub struct Status {
 const LATENESS_SAMPLES: usize = 4096;
 
 /// The scheduler. Build it, take a [`Scheduler::status`] receiver if wanted, then `run` it.
+/// A clone shares everything: a supervisor runs a clone again if a run dies.
+#[derive(Clone)]
 pub struct Scheduler {
     ctx: Arc<Ctx>,
 }
@@ -188,6 +190,11 @@ impl Scheduler {
     /// another process (or the next start) posts them without waiting for the lease.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let ctx = self.ctx;
+        // A run after one that died: what that run held in tasks was dropped with it. Its
+        // claims stand until their leases end, and are then looked for before posting.
+        ctx.done.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        ctx.status.send_modify(|s| s.in_flight = 0);
         let mut changes = ctx.engine.calendar_changes();
         let mut tasks: JoinSet<Option<String>> = JoinSet::new();
         let mut watermark = ctx.clock.now() - ctx.config.lookback;

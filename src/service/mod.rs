@@ -19,6 +19,7 @@ use crate::content::watch::{EVERY, fingerprint};
 use crate::engine::Engine;
 use crate::reminders::{Clock, Scheduler, SchedulerConfig, Senders};
 use crate::store::Backend;
+use crate::supervisor::Tasks;
 
 /// The parts of a running bot, for whoever started it to stop them.
 pub struct Service {
@@ -29,8 +30,9 @@ pub struct Service {
 }
 
 impl Service {
-    /// Starts the scheduler (posting through `senders`) and the content watcher.
-    pub fn start(engine: &Engine, senders: Senders, clock: Arc<dyn Clock>) -> Service {
+    /// Starts the scheduler (posting through `senders`) and the content watcher, each
+    /// watched by `supervisor`: restarted if it dies.
+    pub fn start(engine: &Engine, senders: Senders, clock: Arc<dyn Clock>, supervisor: &Tasks) -> Service {
         let (stop, stop_rx) = watch::channel(false);
         let mut config = SchedulerConfig::default();
         if engine.store().backend() == Backend::Postgres {
@@ -40,8 +42,16 @@ impl Service {
         let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
         let status = scheduler.status();
         let mut tasks = tokio::task::JoinSet::new();
-        tasks.spawn(scheduler.run(stop_rx.clone()));
-        tasks.spawn(watch_content(engine.clone(), stop_rx));
+        let rx = stop_rx.clone();
+        let run = supervisor.supervise("scheduler", stop_rx.clone(), move || scheduler.clone().run(rx.clone()));
+        tasks.spawn(async move {
+            let _ = run.await;
+        });
+        let (e, rx) = (engine.clone(), stop_rx.clone());
+        let watcher = supervisor.supervise("content watcher", stop_rx, move || watch_content(e.clone(), rx.clone()));
+        tasks.spawn(async move {
+            let _ = watcher.await;
+        });
         Service { stop, tasks, scheduler: status }
     }
 

@@ -15,6 +15,7 @@ use crate::engine::Engine;
 use crate::http::AppState;
 use crate::matrix::Matrix;
 use crate::reminders::{Senders, SystemClock};
+use crate::supervisor::Tasks;
 
 /// Why the bot could not start. Each says what to look at; `convoca run` prints it and exits.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,8 @@ pub struct Running {
     http: Option<tokio::task::JoinHandle<()>>,
     /// One line per platform: on, off and why, or where it listens.
     pub status: Vec<String>,
+    /// The long-running tasks, each restarted if it dies; `/healthz` names any that is down.
+    pub supervisor: Tasks,
 }
 
 impl Running {
@@ -54,6 +57,7 @@ impl Running {
     pub async fn start(args: &RunArgs, engine: &Engine) -> Result<Running, StartError> {
         let mut senders = Senders::new().with(Platform::Console, Arc::new(ConsoleSender));
         let mut status = Vec::new();
+        let supervisor = Tasks::new();
 
         let gateway = match &args.discord.token {
             None => {
@@ -61,7 +65,9 @@ impl Running {
                 None
             }
             Some(_) => {
-                let g = Gateway::start(&args.discord, engine.clone()).await.map_err(StartError::Discord)?;
+                let g = Gateway::start_supervised(&args.discord, engine.clone(), Arc::new(SystemClock), &supervisor)
+                    .await
+                    .map_err(StartError::Discord)?;
                 let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
                 senders = senders.with(Platform::Discord, Arc::new(DiscordSender::new(Arc::clone(&g.http))));
@@ -75,7 +81,9 @@ impl Running {
             status.push("Matrix: off (set MATRIX_USER and MATRIX_PASSWORD, or MATRIX_ACCESS_TOKEN)".to_string());
             None
         } else {
-            let m = Matrix::start(&args.matrix, engine.clone()).await.map_err(StartError::Matrix)?;
+            let m = Matrix::start_supervised(&args.matrix, engine.clone(), &supervisor)
+                .await
+                .map_err(StartError::Matrix)?;
             status.push(format!(
                 "Matrix: connected as {}",
                 m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
@@ -85,8 +93,8 @@ impl Running {
         };
         list_leftovers(args, engine, gateway.is_some(), matrix.as_ref()).await;
 
-        let service = Service::start(engine, senders, Arc::new(SystemClock));
-        let mut running = Running { service, gateway, matrix, http: None, status };
+        let service = Service::start(engine, senders, Arc::new(SystemClock), &supervisor);
+        let mut running = Running { service, gateway, matrix, http: None, status, supervisor };
         if let Some(bind) = args.http.bind {
             let state = running.http_state(args, engine)?;
             let (addr, task) = crate::http::serve(bind, state, running.service.stopping())
@@ -121,6 +129,7 @@ impl Running {
         let platforms = crate::http::Platforms {
             discord: self.gateway.as_ref().map(|g| Arc::clone(&g.state)),
             matrix: self.matrix.as_ref().map(|m| Arc::clone(&m.state)),
+            tasks: self.supervisor.clone(),
         };
         Ok(AppState { engine: engine.clone(), discord, platforms })
     }
