@@ -321,3 +321,109 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
     service.stop().await;
     assert_eq!(rec.posts().len(), 1);
 }
+
+/// The test PostgreSQL server behind a proxy that can cut or stall it (None without one).
+async fn postgres_through_proxy() -> Option<(common::proxy::Proxy, String)> {
+    let url = postgres_url()?;
+    let (head, tail) = url.split_once('@').unwrap();
+    let (server, db) = tail.split_once('/').unwrap();
+    let proxy = common::proxy::Proxy::start(server.to_string()).await;
+    let through = format!("{head}@127.0.0.1:{}/{db}", proxy.port);
+    Some((proxy, through))
+}
+
+/// An engine on `store` whose commands give up after half a second.
+fn impatient_engine(dir: &std::path::Path, store: Store) -> convoca::engine::Engine {
+    let settings =
+        convoca::engine::Settings { command_deadline: std::time::Duration::from_millis(500), ..Default::default() };
+    convoca::engine::Engine::new(convoca::content::ContentHandle::open(dir).unwrap(), store, settings)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_database_gets_an_apology_within_the_deadline_and_the_scheduler_recovers() {
+    use convoca::locale::Locale;
+    let Some((proxy, url)) = postgres_through_proxy().await else { return };
+    let store = Store::open(Some(&url)).await.unwrap().with_deadline(std::time::Duration::from_secs(1));
+    let dir = content_with(&["discord:111"], "");
+    let engine = impatient_engine(dir.path(), store.clone());
+    let due = at(DUE);
+    let said = convoca::console::render(&ask(&engine, "/signup jilamito", Locale::En, due).await);
+    assert!(!said.contains("slow to answer"), "{said}");
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until == Some(due - Duration::seconds(2))).await;
+
+    // The network to the database hangs: connections stay open, nothing comes back.
+    proxy.stall();
+    let asked = std::time::Instant::now();
+    let said = convoca::console::render(&ask(&engine, "/withdraw jilamito", Locale::En, due).await);
+    let took = asked.elapsed();
+    assert!(said.contains("slow to answer") && said.contains("asking twice never counts twice"), "{said}");
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "answered at its deadline, not when the network returned: {took:?}"
+    );
+    let said = convoca::console::render(&ask(&engine, "/retirarme jilamito", Locale::Es, due).await);
+    assert!(said.contains("tarda en responder"), "{said}");
+
+    // The scheduler's pass at the claim instant gives up at the store's deadline and plans to
+    // look again five seconds later.
+    let passes = run.status.borrow().passes;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "failed pass, retry planned", |s| {
+        s.passes > passes && s.sleeping_until == Some(due + Duration::seconds(3))
+    })
+    .await;
+    assert!(rec.posts().is_empty());
+    proxy.resume();
+    clock.set(due + Duration::seconds(3));
+    let posts = rec.wait_for(1).await;
+    wait_status(&mut run.status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(posts.len(), 1);
+    // Commands work again too.
+    let said = convoca::console::render(&ask(&engine, "/signup jilamito", Locale::En, due).await);
+    assert!(!said.contains("slow to answer"), "{said}");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_due_while_the_database_is_down_are_each_posted_once_when_it_returns() {
+    let Some((proxy, url)) = postgres_through_proxy().await else { return };
+    let store = Store::open(Some(&url)).await.unwrap().with_deadline(std::time::Duration::from_secs(1));
+    let dir = content_with(&["discord:111", "discord:222", "discord:333"], "");
+    let engine = impatient_engine(dir.path(), store.clone());
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until == Some(due - Duration::seconds(2))).await;
+    // PostgreSQL goes away for 30 seconds around the instant three reminders are due.
+    proxy.down().await;
+    for t in [-2, 3, 8, 13, 18, 23, 28] {
+        let passes = run.status.borrow().passes;
+        let now = due + Duration::seconds(t);
+        clock.set(now);
+        wait_status(&mut run.status, "a failed pass", |s| {
+            s.passes > passes && s.sleeping_until == Some(now + Duration::seconds(5))
+        })
+        .await;
+    }
+    assert!(rec.posts().is_empty(), "nothing can be claimed while the database is away");
+    proxy.up();
+    clock.set(due + Duration::seconds(33));
+    let posts = rec.wait_for(3).await;
+    wait_status(&mut run.status, "recorded", |s| s.sent == 3 && s.in_flight == 0).await;
+    let mut channels: Vec<&str> = posts.iter().map(|(_, p)| p.channel.as_str()).collect();
+    channels.sort();
+    assert_eq!(channels, ["111", "222", "333"], "each once");
+    assert!(posts.iter().all(|(t, p)| p.late && *t == due + Duration::seconds(33)), "posted at recovery, said late");
+    // And never again.
+    clock.set(due + Duration::hours(2));
+    wait_status(&mut run.status, "asleep after", |s| s.sleeping_until.is_some_and(|t| t > due + Duration::hours(2)))
+        .await;
+    assert_eq!(rec.posts().len(), 3);
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}

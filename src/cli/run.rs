@@ -20,7 +20,7 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut signals = Signals::listen();
-    let settings = crate::engine::Settings { public_url: args.http.public_url.clone() };
+    let settings = crate::engine::Settings { public_url: args.http.public_url.clone(), ..Default::default() };
     let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
         Err(code) => return code,

@@ -27,10 +27,22 @@ pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Place, Request};
 
 /// Settings that change what replies say, from the configuration.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Where the bot's HTTP server is reachable from outside, for calendar feed links.
     pub public_url: Option<String>,
+    /// How long a command may take before its asker gets an apology instead: Discord drops
+    /// an interaction not answered within 3 seconds.
+    pub command_deadline: std::time::Duration,
+}
+
+/// The default [`Settings::command_deadline`].
+pub const COMMAND_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { public_url: None, command_deadline: COMMAND_DEADLINE }
+    }
 }
 
 /// Answers requests from the current content and the database.
@@ -124,7 +136,9 @@ impl Engine {
         let content = self.inner.content.current();
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
-        match self.answer(req, &content).await {
+        let answered = tokio::time::timeout(self.inner.settings.command_deadline, self.answer(req, &content)).await;
+        let answered = answered.unwrap_or(Err(StoreError::Timeout(self.inner.settings.command_deadline)));
+        match answered {
             Ok(reply) => {
                 if matches!(req.command, Command::SignUp { .. }) && reply.tone == Tone::Done {
                     metrics.signups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -134,7 +148,13 @@ impl Engine {
             Err(e) => {
                 tracing::error!(command = req.command.name(), platform = req.platform().as_str(), error = %e, "database error");
                 metrics.error("database");
-                Reply::private().tone(Tone::Error).text(texts::store_error(req.locale))
+                // A change that timed out may have been made; asking again is safe (every
+                // command that changes something is idempotent), so say that instead.
+                let text = match e {
+                    StoreError::Timeout(_) => texts::store_slow(req.locale),
+                    _ => texts::store_error(req.locale),
+                };
+                Reply::private().tone(Tone::Error).text(text)
             }
         }
     }

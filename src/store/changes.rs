@@ -45,117 +45,132 @@ impl Store {
         origin: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (kind, moved_to) = match &change.kind {
-            ChangeKind::Cancel => ("cancel", None),
-            ChangeKind::Move { to } => ("move", Some(to.format(LOCAL_FORMAT).to_string())),
-        };
-        sqlx::query(
-            "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at, origin)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (meeting, occurrence_date) DO UPDATE
-             SET kind = excluded.kind, moved_to = excluded.moved_to,
-                 created_by = excluded.created_by, created_at = excluded.created_at, origin = excluded.origin",
-        )
-        .bind(meeting)
-        .bind(change.date.to_string())
-        .bind(kind)
-        .bind(moved_to)
-        .bind(author(by))
-        .bind(millis(now))
-        .bind(origin)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.within(async move {
+            let (kind, moved_to) = match &change.kind {
+                ChangeKind::Cancel => ("cancel", None),
+                ChangeKind::Move { to } => ("move", Some(to.format(LOCAL_FORMAT).to_string())),
+            };
+            sqlx::query(
+                "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (meeting, occurrence_date) DO UPDATE
+                 SET kind = excluded.kind, moved_to = excluded.moved_to,
+                     created_by = excluded.created_by, created_at = excluded.created_at, origin = excluded.origin",
+            )
+            .bind(meeting)
+            .bind(change.date.to_string())
+            .bind(kind)
+            .bind(moved_to)
+            .bind(author(by))
+            .bind(millis(now))
+            .bind(origin)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Removes the change to one occurrence, restoring the regular schedule. Returns whether
     /// there was one.
     pub async fn clear_change(&self, meeting: &str, date: NaiveDate) -> Result<bool> {
-        let n = sqlx::query("DELETE FROM occurrence_changes WHERE meeting = $1 AND occurrence_date = $2")
-            .bind(meeting)
-            .bind(date.to_string())
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(n > 0)
+        self.within(async move {
+            let n = sqlx::query("DELETE FROM occurrence_changes WHERE meeting = $1 AND occurrence_date = $2")
+                .bind(meeting)
+                .bind(date.to_string())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            Ok(n > 0)
+        })
+        .await
     }
 
     /// Every stored change, oldest first.
     pub async fn changes(&self) -> Result<Vec<ChangeRow>> {
-        let rows = sqlx::query(
-            "SELECT meeting, occurrence_date, kind, moved_to FROM occurrence_changes ORDER BY created_at, meeting",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let read = |r: &sqlx::any::AnyRow| -> Result<ChangeRow> {
-            let meeting: String = r.try_get("meeting")?;
-            let date: String = r.try_get("occurrence_date")?;
-            let kind: String = r.try_get("kind")?;
-            let moved_to: Option<String> = r.try_get("moved_to")?;
-            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .ok()
-                .filter(|d| crate::calendar::in_sane_range(*d))
-                .ok_or_else(|| StoreError::Corrupt(format!("occurrence date {date}")))?;
-            let kind = match (kind.as_str(), moved_to) {
-                ("cancel", _) => ChangeKind::Cancel,
-                ("move", Some(to)) => ChangeKind::Move {
-                    to: NaiveDateTime::parse_from_str(&to, LOCAL_FORMAT)
-                        .ok()
-                        .filter(|t| crate::calendar::in_sane_range(t.date()))
-                        .ok_or_else(|| StoreError::Corrupt(format!("moved_to {to}")))?,
-                },
-                (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT meeting, occurrence_date, kind, moved_to FROM occurrence_changes ORDER BY created_at, meeting",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let read = |r: &sqlx::any::AnyRow| -> Result<ChangeRow> {
+                let meeting: String = r.try_get("meeting")?;
+                let date: String = r.try_get("occurrence_date")?;
+                let kind: String = r.try_get("kind")?;
+                let moved_to: Option<String> = r.try_get("moved_to")?;
+                let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| crate::calendar::in_sane_range(*d))
+                    .ok_or_else(|| StoreError::Corrupt(format!("occurrence date {date}")))?;
+                let kind = match (kind.as_str(), moved_to) {
+                    ("cancel", _) => ChangeKind::Cancel,
+                    ("move", Some(to)) => ChangeKind::Move {
+                        to: NaiveDateTime::parse_from_str(&to, LOCAL_FORMAT)
+                            .ok()
+                            .filter(|t| crate::calendar::in_sane_range(t.date()))
+                            .ok_or_else(|| StoreError::Corrupt(format!("moved_to {to}")))?,
+                    },
+                    (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
+                };
+                Ok(ChangeRow { meeting, change: Change { date, kind } })
             };
-            Ok(ChangeRow { meeting, change: Change { date, kind } })
-        };
-        Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "calendar change")).collect())
+            Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "calendar change")).collect())
+        })
+        .await
     }
 
     /// Adds a one-off meeting. Returns false when the slug is taken.
     pub async fn add_meeting(&self, m: &ExtraMeeting, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query(
-            "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at, origin)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO NOTHING",
-        )
-        .bind(&m.slug)
-        .bind(&m.title)
-        .bind(m.starts_local.format(LOCAL_FORMAT).to_string())
-        .bind(m.duration_minutes)
-        .bind(m.zone.name())
-        .bind(author(by))
-        .bind(millis(now))
-        .bind(origin)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n == 1)
+        self.within(async move {
+            let n = sqlx::query(
+                "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO NOTHING",
+            )
+            .bind(&m.slug)
+            .bind(&m.title)
+            .bind(m.starts_local.format(LOCAL_FORMAT).to_string())
+            .bind(m.duration_minutes)
+            .bind(m.zone.name())
+            .bind(author(by))
+            .bind(millis(now))
+            .bind(origin)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(n == 1)
+        })
+        .await
     }
 
     /// Every one-off meeting added in chat.
     pub async fn extra_meetings(&self) -> Result<Vec<ExtraMeeting>> {
-        let rows = sqlx::query(
-            "SELECT slug, title, starts_local, duration_minutes, time_zone FROM extra_meetings ORDER BY starts_local, slug",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let read = |r: &sqlx::any::AnyRow| -> Result<ExtraMeeting> {
-            let starts: String = r.try_get("starts_local")?;
-            let zone: String = r.try_get("time_zone")?;
-            let duration_minutes: i64 = r.try_get("duration_minutes")?;
-            Ok(ExtraMeeting {
-                slug: r.try_get("slug")?,
-                title: r.try_get("title")?,
-                starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
-                    .ok()
-                    .filter(|t| crate::calendar::in_sane_range(t.date()))
-                    .ok_or_else(|| StoreError::Corrupt(format!("meeting start {starts}")))?,
-                duration_minutes: Some(duration_minutes)
-                    .filter(|m| (1..=MAX_MINUTES).contains(m))
-                    .ok_or_else(|| StoreError::Corrupt(format!("meeting length {duration_minutes} minutes")))?,
-                zone: zone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {zone}")))?,
-            })
-        };
-        Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "one-off meeting")).collect())
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT slug, title, starts_local, duration_minutes, time_zone FROM extra_meetings ORDER BY starts_local, slug",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let read = |r: &sqlx::any::AnyRow| -> Result<ExtraMeeting> {
+                let starts: String = r.try_get("starts_local")?;
+                let zone: String = r.try_get("time_zone")?;
+                let duration_minutes: i64 = r.try_get("duration_minutes")?;
+                Ok(ExtraMeeting {
+                    slug: r.try_get("slug")?,
+                    title: r.try_get("title")?,
+                    starts_local: NaiveDateTime::parse_from_str(&starts, LOCAL_FORMAT)
+                        .ok()
+                        .filter(|t| crate::calendar::in_sane_range(t.date()))
+                        .ok_or_else(|| StoreError::Corrupt(format!("meeting start {starts}")))?,
+                    duration_minutes: Some(duration_minutes)
+                        .filter(|m| (1..=MAX_MINUTES).contains(m))
+                        .ok_or_else(|| StoreError::Corrupt(format!("meeting length {duration_minutes} minutes")))?,
+                    zone: zone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {zone}")))?,
+                })
+            };
+            Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "one-off meeting")).collect())
+        })
+        .await
     }
 }
 

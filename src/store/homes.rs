@@ -34,62 +34,71 @@ pub struct Leftover {
 impl Store {
     /// Pins `alias` to `room_id` if it is not pinned yet; says what was pinned before.
     pub async fn pin_alias(&self, alias: &str, room_id: &str, now: DateTime<Utc>) -> Result<Pin> {
-        let inserted = sqlx::query(
-            "INSERT INTO pinned_aliases (alias, room_id, pinned_at) VALUES ($1, $2, $3) ON CONFLICT (alias) DO NOTHING",
-        )
-        .bind(alias)
-        .bind(room_id)
-        .bind(millis(now))
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(Pin::New);
-        }
-        Ok(match self.pinned_alias(alias).await? {
-            Some(pinned) if pinned != room_id => Pin::Changed { pinned },
-            _ => Pin::Same,
+        self.within(async move {
+            let inserted = sqlx::query(
+                "INSERT INTO pinned_aliases (alias, room_id, pinned_at) VALUES ($1, $2, $3) ON CONFLICT (alias) DO NOTHING",
+            )
+            .bind(alias)
+            .bind(room_id)
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                return Ok(Pin::New);
+            }
+            Ok(match self.pinned_alias(alias).await? {
+                Some(pinned) if pinned != room_id => Pin::Changed { pinned },
+                _ => Pin::Same,
+            })
         })
+        .await
     }
 
     /// The room an alias was pinned to, if it was.
     pub async fn pinned_alias(&self, alias: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT room_id FROM pinned_aliases WHERE alias = $1")
-            .bind(alias)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => Some(r.try_get("room_id")?),
-            None => None,
+        self.within(async move {
+            let row = sqlx::query("SELECT room_id FROM pinned_aliases WHERE alias = $1")
+                .bind(alias)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(match row {
+                Some(r) => Some(r.try_get("room_id")?),
+                None => None,
+            })
         })
+        .await
     }
 
     /// Calendar changes, one-off meetings and subscriptions whose origin is not in `homes`
     /// (origins as the engine writes them: `discord:<server>`, `matrix:<room>`, `…:dm`,
     /// `console`), including those made before origins were recorded.
     pub async fn leftovers(&self, homes: &[String]) -> Result<Vec<Leftover>> {
-        let mut out = Vec::new();
-        let queries: [(&'static str, &str); 3] = [
-            (
-                "calendar change",
-                "SELECT meeting || ' ' || occurrence_date AS what, origin FROM occurrence_changes ORDER BY created_at",
-            ),
-            ("one-off meeting", "SELECT slug AS what, origin FROM extra_meetings ORDER BY created_at"),
-            (
-                "reminder subscription",
-                "SELECT channel || ' ' || meeting AS what, origin FROM subscriptions ORDER BY created_at",
-            ),
-        ];
-        for (kind, sql) in queries {
-            for row in sqlx::query(sql).fetch_all(&self.pool).await? {
-                let what: String = row.try_get("what")?;
-                let origin: Option<String> = row.try_get("origin")?;
-                if origin.as_ref().is_some_and(|o| homes.contains(o)) {
-                    continue;
+        self.within(async move {
+            let mut out = Vec::new();
+            let queries: [(&'static str, &str); 3] = [
+                (
+                    "calendar change",
+                    "SELECT meeting || ' ' || occurrence_date AS what, origin FROM occurrence_changes ORDER BY created_at",
+                ),
+                ("one-off meeting", "SELECT slug AS what, origin FROM extra_meetings ORDER BY created_at"),
+                (
+                    "reminder subscription",
+                    "SELECT channel || ' ' || meeting AS what, origin FROM subscriptions ORDER BY created_at",
+                ),
+            ];
+            for (kind, sql) in queries {
+                for row in sqlx::query(sql).fetch_all(&self.pool).await? {
+                    let what: String = row.try_get("what")?;
+                    let origin: Option<String> = row.try_get("origin")?;
+                    if origin.as_ref().is_some_and(|o| homes.contains(o)) {
+                        continue;
+                    }
+                    out.push(Leftover { kind, what, origin: origin.unwrap_or_else(|| "unknown".into()) });
                 }
-                out.push(Leftover { kind, what, origin: origin.unwrap_or_else(|| "unknown".into()) });
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
+        .await
     }
 }

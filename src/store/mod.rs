@@ -71,7 +71,15 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// The database did not answer within the deadline (a stalled network or server).
+    #[error("the database did not answer within {} s", .0.as_secs_f32())]
+    Timeout(Duration),
 }
+
+/// How long one call to the store may take, whatever the network does: a server that stops
+/// answering mid-query would otherwise hold its caller forever. Above PostgreSQL's
+/// `statement_timeout` (10 s), so a slow statement ends on the server first.
+pub const QUERY_DEADLINE: Duration = Duration::from_secs(12);
 
 /// Shorthand for store results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -82,6 +90,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: String,
+    deadline: Duration,
 }
 
 impl Store {
@@ -146,7 +155,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
-        let store = Store { pool, backend, url: masked };
+        let store = Store { pool, backend, url: masked, deadline: QUERY_DEADLINE };
         store.migrate().await?;
         Ok(store)
     }
@@ -176,8 +185,25 @@ impl Store {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.within(async move {
+            sqlx::query("SELECT 1").execute(&self.pool).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// This store with another deadline per call (tests of stalled databases use a short one).
+    pub fn with_deadline(mut self, deadline: Duration) -> Store {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Runs one call to the database within the deadline.
+    async fn within<T>(&self, call: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        match tokio::time::timeout(self.deadline, call).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Timeout(self.deadline)),
+        }
     }
 
     /// Closes every connection, waiting for queries under way.

@@ -27,58 +27,64 @@ impl Erased {
 impl Store {
     /// What is stored about a user, counted as `forget` would erase it.
     pub async fn stored_about(&self, user: &User) -> Result<Erased> {
-        let author = author(user);
-        let row = sqlx::query(
-            "SELECT
-               (SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2),
-               (SELECT COUNT(*) FROM signups WHERE platform = $1 AND user_id = $2),
-               (SELECT COUNT(*) FROM occurrence_changes WHERE created_by = $3)
-             + (SELECT COUNT(*) FROM extra_meetings WHERE created_by = $3)
-             + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3)",
-        )
-        .bind(user.platform.as_str())
-        .bind(&user.id)
-        .bind(&author)
-        .fetch_one(&self.pool)
-        .await?;
-        let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
-        Ok(Erased { profile: count(0)? > 0, signups: count(1)?, authored: count(2)? })
+        self.within(async move {
+            let author = author(user);
+            let row = sqlx::query(
+                "SELECT
+                   (SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2),
+                   (SELECT COUNT(*) FROM signups WHERE platform = $1 AND user_id = $2),
+                   (SELECT COUNT(*) FROM occurrence_changes WHERE created_by = $3)
+                 + (SELECT COUNT(*) FROM extra_meetings WHERE created_by = $3)
+                 + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3)",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(&author)
+            .fetch_one(&self.pool)
+            .await?;
+            let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
+            Ok(Erased { profile: count(0)? > 0, signups: count(1)?, authored: count(2)? })
+        })
+        .await
     }
 
     /// Erases everything stored about a user on their platform, in one transaction: their
     /// sign-ups and name are deleted; records they authored as an organizer stay but no
     /// longer say who.
     pub async fn forget(&self, user: &User) -> Result<Erased> {
-        let author = author(user);
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM reaction_signups WHERE platform = $1 AND user_id = $2")
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?;
-        let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let profile = sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            > 0;
-        let mut authored = 0;
-        for sql in [
-            "UPDATE occurrence_changes SET created_by = NULL WHERE created_by = $1",
-            "UPDATE extra_meetings SET created_by = NULL WHERE created_by = $1",
-            "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1",
-        ] {
-            authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
-        }
-        tx.commit().await?;
-        Ok(Erased { profile, signups, authored })
+        self.within(async move {
+            let author = author(user);
+            let mut tx = self.begin_write().await?;
+            sqlx::query("DELETE FROM reaction_signups WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?;
+            let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let profile = sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+            let mut authored = 0;
+            for sql in [
+                "UPDATE occurrence_changes SET created_by = NULL WHERE created_by = $1",
+                "UPDATE extra_meetings SET created_by = NULL WHERE created_by = $1",
+                "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1",
+            ] {
+                authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+            Ok(Erased { profile, signups, authored })
+        })
+        .await
     }
 }
 

@@ -28,37 +28,43 @@ impl Store {
         action: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, reaction_id) DO NOTHING",
-        )
-        .bind(user.platform.as_str())
-        .bind(reaction_id)
-        .bind(&user.id)
-        .bind(campaign)
-        .bind(action)
-        .bind(millis(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.within(async move {
+            sqlx::query(
+                "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, reaction_id) DO NOTHING",
+            )
+            .bind(user.platform.as_str())
+            .bind(reaction_id)
+            .bind(&user.id)
+            .bind(campaign)
+            .bind(action)
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Forgets a reaction and returns what it signed up for.
     pub async fn take_reaction(&self, platform: Platform, reaction_id: &str) -> Result<Option<Reacted>> {
-        let row = sqlx::query(
-            "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 RETURNING user_id, campaign, action",
-        )
-        .bind(platform.as_str())
-        .bind(reaction_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => Some(Reacted {
-                user_id: r.try_get("user_id")?,
-                campaign: r.try_get("campaign")?,
-                action: r.try_get("action")?,
-            }),
-            None => None,
+        self.within(async move {
+            let row = sqlx::query(
+                "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 RETURNING user_id, campaign, action",
+            )
+            .bind(platform.as_str())
+            .bind(reaction_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(match row {
+                Some(r) => Some(Reacted {
+                    user_id: r.try_get("user_id")?,
+                    campaign: r.try_get("campaign")?,
+                    action: r.try_get("action")?,
+                }),
+                None => None,
+            })
         })
+        .await
     }
 }

@@ -92,28 +92,13 @@ impl Store {
         action: &str,
         now: DateTime<Utc>,
     ) -> Result<SignUpOutcome> {
-        let mut tx = self.begin_write().await?;
-        Self::upsert_user(&mut tx, user, now).await?;
-        let inserted = sqlx::query(
-            "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (platform, user_id, campaign, action) DO NOTHING",
-        )
-        .bind(user.platform.as_str())
-        .bind(&user.id)
-        .bind(campaign)
-        .bind(action)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let outcome = if inserted == 1 {
-            SignUpOutcome::New
-        } else {
-            let renewed = sqlx::query(
-                "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
-                   AND withdrawn_at IS NOT NULL",
+        self.within(async move {
+            let mut tx = self.begin_write().await?;
+            Self::upsert_user(&mut tx, user, now).await?;
+            let inserted = sqlx::query(
+                "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (platform, user_id, campaign, action) DO NOTHING",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
@@ -123,104 +108,137 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if renewed == 1 { SignUpOutcome::Renewed } else { SignUpOutcome::Already }
-        };
-        tx.commit().await?;
-        Ok(outcome)
+            let outcome = if inserted == 1 {
+                SignUpOutcome::New
+            } else {
+                let renewed = sqlx::query(
+                    "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5
+                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                       AND withdrawn_at IS NOT NULL",
+                )
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .bind(campaign)
+                .bind(action)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if renewed == 1 { SignUpOutcome::Renewed } else { SignUpOutcome::Already }
+            };
+            tx.commit().await?;
+            Ok(outcome)
+        })
+        .await
     }
 
     /// Withdraws `user` from `campaign`: from one action, or from all of it when `action` is
     /// `None`. Returns how many sign-ups were withdrawn (0 when there were none).
     pub async fn withdraw(&self, user: &User, campaign: &str, action: Option<&str>, now: DateTime<Utc>) -> Result<u64> {
-        let query = match action {
-            Some(_) => sqlx::query(
-                "UPDATE signups SET withdrawn_at = $4
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5
-                   AND withdrawn_at IS NULL",
-            ),
-            None => sqlx::query(
-                "UPDATE signups SET withdrawn_at = $4
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND withdrawn_at IS NULL",
-            ),
-        };
-        let query = query.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
-        let query = match action {
-            Some(a) => query.bind(a),
-            None => query,
-        };
-        Ok(query.execute(&self.pool).await?.rows_affected())
+        self.within(async move {
+            let query = match action {
+                Some(_) => sqlx::query(
+                    "UPDATE signups SET withdrawn_at = $4
+                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5
+                       AND withdrawn_at IS NULL",
+                ),
+                None => sqlx::query(
+                    "UPDATE signups SET withdrawn_at = $4
+                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND withdrawn_at IS NULL",
+                ),
+            };
+            let query = query.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
+            let query = match action {
+                Some(a) => query.bind(a),
+                None => query,
+            };
+            Ok(query.execute(&self.pool).await?.rows_affected())
+        })
+        .await
     }
 
     /// A member's own active sign-ups, newest first.
     pub async fn signups_of(&self, user: &User) -> Result<Vec<SignUp>> {
-        let rows = sqlx::query(
-            "SELECT campaign, action, signed_up_at FROM signups
-             WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL
-             ORDER BY signed_up_at DESC, campaign, action",
-        )
-        .bind(user.platform.as_str())
-        .bind(&user.id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SignUp {
-                    campaign: r.try_get("campaign")?,
-                    action: r.try_get("action")?,
-                    at: instant(r.try_get("signed_up_at")?)?,
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT campaign, action, signed_up_at FROM signups
+                 WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL
+                 ORDER BY signed_up_at DESC, campaign, action",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(SignUp {
+                        campaign: r.try_get("campaign")?,
+                        action: r.try_get("action")?,
+                        at: instant(r.try_get("signed_up_at")?)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 
     /// A campaign's roster: everyone signed up, by action then time. For organizers only.
     pub async fn roster(&self, campaign: &str) -> Result<Vec<RosterEntry>> {
-        let rows = sqlx::query(
-            "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
-                    s.signed_up_at AS signed_up_at
-             FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
-             WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
-             ORDER BY s.action, s.signed_up_at, s.platform, s.user_id",
-        )
-        .bind(campaign)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RosterEntry {
-                    platform: r.try_get("platform")?,
-                    user_id: r.try_get("user_id")?,
-                    name: r.try_get("display_name")?,
-                    action: r.try_get("action")?,
-                    at: instant(r.try_get("signed_up_at")?)?,
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
+                        s.signed_up_at AS signed_up_at
+                 FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
+                 WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
+                 ORDER BY s.action, s.signed_up_at, s.platform, s.user_id",
+            )
+            .bind(campaign)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(RosterEntry {
+                        platform: r.try_get("platform")?,
+                        user_id: r.try_get("user_id")?,
+                        name: r.try_get("display_name")?,
+                        action: r.try_get("action")?,
+                        at: instant(r.try_get("signed_up_at")?)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 
     /// How many people are signed up per action of a campaign (numbers only: safe to show
     /// anyone).
     pub async fn counts(&self, campaign: &str) -> Result<Vec<Count>> {
-        let rows = sqlx::query(
-            "SELECT action, COUNT(*) AS people FROM signups
-             WHERE campaign = $1 AND withdrawn_at IS NULL
-             GROUP BY action ORDER BY action",
-        )
-        .bind(campaign)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(Count { action: r.try_get("action")?, people: r.try_get("people")? })).collect()
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT action, COUNT(*) AS people FROM signups
+                 WHERE campaign = $1 AND withdrawn_at IS NULL
+                 GROUP BY action ORDER BY action",
+            )
+            .bind(campaign)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(|r| Ok(Count { action: r.try_get("action")?, people: r.try_get("people")? })).collect()
+        })
+        .await
     }
 
     /// How many distinct people are signed up for anything in a campaign.
     pub async fn people_in(&self, campaign: &str) -> Result<i64> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT platform, user_id FROM signups
-             WHERE campaign = $1 AND withdrawn_at IS NULL) AS people",
-        )
-        .bind(campaign)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("n")?)
+        self.within(async move {
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS n FROM (SELECT DISTINCT platform, user_id FROM signups
+                 WHERE campaign = $1 AND withdrawn_at IS NULL) AS people",
+            )
+            .bind(campaign)
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(row.try_get("n")?)
+        })
+        .await
     }
 }

@@ -26,50 +26,59 @@ impl Store {
     /// Subscribes a channel (again, updating its language). Returns false when it already
     /// was, in the same language.
     pub async fn subscribe(&self, sub: &Subscription, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query(
-            "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at, origin)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (channel, meeting) DO UPDATE SET locale = excluded.locale
-             WHERE subscriptions.locale <> excluded.locale",
-        )
-        .bind(&sub.channel)
-        .bind(&sub.meeting)
-        .bind(sub.locale.tag())
-        .bind(author(by))
-        .bind(millis(now))
-        .bind(origin)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n > 0)
+        self.within(async move {
+            let n = sqlx::query(
+                "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (channel, meeting) DO UPDATE SET locale = excluded.locale
+                 WHERE subscriptions.locale <> excluded.locale",
+            )
+            .bind(&sub.channel)
+            .bind(&sub.meeting)
+            .bind(sub.locale.tag())
+            .bind(author(by))
+            .bind(millis(now))
+            .bind(origin)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            Ok(n > 0)
+        })
+        .await
     }
 
     /// Ends a channel's subscription to a meeting (or, with `None`, every subscription of the
     /// channel). Returns how many ended.
     pub async fn unsubscribe(&self, channel: &str, meeting: Option<&str>) -> Result<u64> {
-        let q = match meeting {
-            Some(m) => {
-                sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND meeting = $2").bind(channel).bind(m)
-            }
-            None => sqlx::query("DELETE FROM subscriptions WHERE channel = $1").bind(channel),
-        };
-        Ok(q.execute(&self.pool).await?.rows_affected())
+        self.within(async move {
+            let q = match meeting {
+                Some(m) => {
+                    sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND meeting = $2").bind(channel).bind(m)
+                }
+                None => sqlx::query("DELETE FROM subscriptions WHERE channel = $1").bind(channel),
+            };
+            Ok(q.execute(&self.pool).await?.rows_affected())
+        })
+        .await
     }
 
     /// Every subscription, by channel then meeting.
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>> {
-        let rows = sqlx::query("SELECT channel, meeting, locale FROM subscriptions ORDER BY channel, meeting")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let locale: String = r.try_get("locale")?;
-                Ok(Subscription {
-                    channel: r.try_get("channel")?,
-                    meeting: r.try_get("meeting")?,
-                    locale: Locale::from_tag(&locale),
+        self.within(async move {
+            let rows = sqlx::query("SELECT channel, meeting, locale FROM subscriptions ORDER BY channel, meeting")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let locale: String = r.try_get("locale")?;
+                    Ok(Subscription {
+                        channel: r.try_get("channel")?,
+                        meeting: r.try_get("meeting")?,
+                        locale: Locale::from_tag(&locale),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 }
