@@ -195,6 +195,10 @@ pub struct HttpConfig {
     /// "Add to calendar" links.
     #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// A second address, e.g. 127.0.0.1:9090, that serves /healthz and /metrics instead of
+    /// the public one: the public bind then serves only the feed and Discord's endpoint.
+    #[arg(long = "metrics-bind", env = "CONVOCA_METRICS_BIND")]
+    pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
 /// Matrix settings.

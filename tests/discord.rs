@@ -860,3 +860,27 @@ async fn messages_never_ping_and_names_stay_text() {
     assert!(embed_text(&r).contains(r"\@everyone \*\*x\*\*"), "{}", embed_text(&r));
     gateway.stop().await;
 }
+
+/// A Discord that accepts connections and never answers: each request ends at the client's
+/// timeout instead of holding its caller forever. (Paused time: the timeout passes at once.)
+#[tokio::test(start_paused = true)]
+async fn a_discord_that_never_answers_is_given_up_at_the_request_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let config = DiscordConfig { api_base: Some(format!("http://{addr}")), ..Default::default() };
+    let http = convoca::discord::http_client(&config, "token");
+    let started = tokio::time::Instant::now();
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(600), http.get_current_user()).await;
+    let waited = started.elapsed();
+    assert!(matches!(answer, Ok(Err(_))), "gave up with an error, not after ten minutes");
+    assert!(
+        waited >= convoca::discord::REQUEST_TIMEOUT && waited < convoca::discord::REQUEST_TIMEOUT * 2,
+        "{waited:?}"
+    );
+}

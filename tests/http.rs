@@ -187,3 +187,93 @@ async fn metrics_move_when_commands_are_answered() {
     assert_eq!(metric(&after, "convoca_signups_total"), 1, "{after}");
     assert!(after.contains("# TYPE convoca_reminder_lateness_seconds histogram"));
 }
+
+/// An HTTP server with `limits` in front of the usual routes plus `/slow` (answers after a
+/// minute), and its address.
+async fn limited(limits: convoca::http::Limits) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
+    let engine = engine_on(&shipped()).await;
+    let state = AppState { engine, discord: None, platforms: Platforms::default() };
+    let app = convoca::http::router(state).route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            "late"
+        }),
+    );
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let (addr, _) = convoca::http::serve_app("127.0.0.1:0".parse().unwrap(), app, rx, limits).await.unwrap();
+    (addr, stop)
+}
+
+/// Reads until the server closes the connection (or 10 s pass); what it sent.
+async fn read_to_close(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut got)).await;
+    read.ok().map(|_| String::from_utf8_lossy(&got).into_owned())
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let limits = convoca::http::Limits { header_read: std::time::Duration::from_millis(300), ..Default::default() };
+    let (addr, _stop) = limited(limits).await;
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nX-Slow: ").await.unwrap();
+    let said = read_to_close(&mut slow).await.expect("the server closed the connection, it did not wait forever");
+    assert!(said.is_empty() || said.starts_with("HTTP/1.1 408"), "{said}");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_are_closed_at_once_and_a_freed_place_is_reused() {
+    use tokio::io::AsyncWriteExt;
+    let limits = convoca::http::Limits { connections: 2, ..Default::default() };
+    let (addr, _stop) = limited(limits).await;
+    let first = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _ = third.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n").await;
+    let said = read_to_close(&mut third).await.expect("closed at once");
+    assert!(said.is_empty(), "no answer beyond the limit: {said}");
+    drop(first);
+    // The freed place is taken by the next connection (once the server notices the close).
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut next = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let _ = next.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n").await;
+        let said = read_to_close(&mut next).await.unwrap_or_default();
+        if said.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the freed place was never reused: {said}");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn a_request_not_answered_in_time_gets_503() {
+    let limits = convoca::http::Limits { request: std::time::Duration::from_millis(200), ..Default::default() };
+    let (addr, _stop) = limited(limits).await;
+    let (code, _, body) = get(&format!("http://{addr}/slow")).await;
+    assert_eq!(code, 503, "{body}");
+    let (code, _, _) = get(&format!("http://{addr}/healthz")).await;
+    assert_eq!(code, 200);
+}
+
+#[tokio::test]
+async fn health_and_metrics_can_be_served_apart_from_the_public_routes() {
+    let engine = engine_on(&shipped()).await;
+    let state = AppState { engine, discord: None, platforms: Platforms::default() };
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    let limits = convoca::http::Limits::default();
+    let any = "127.0.0.1:0".parse().unwrap();
+    let (public, _) =
+        convoca::http::serve_app(any, convoca::http::public_router(state.clone()), rx.clone(), limits).await.unwrap();
+    let (private, _) = convoca::http::serve_app(any, convoca::http::health_router(state), rx, limits).await.unwrap();
+    assert_eq!(get(&format!("http://{public}/healthz")).await.0, 404);
+    assert_eq!(get(&format!("http://{public}/metrics")).await.0, 404);
+    assert_eq!(get(&format!("http://{public}/calendar.ics")).await.0, 200);
+    assert_eq!(get(&format!("http://{private}/healthz")).await.0, 200);
+    assert_eq!(get(&format!("http://{private}/metrics")).await.0, 200);
+    assert_eq!(get(&format!("http://{private}/calendar.ics")).await.0, 404);
+}

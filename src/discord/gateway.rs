@@ -49,10 +49,27 @@ pub struct Gateway {
     events: Option<Arc<OnceLock<EventSync>>>,
 }
 
-/// The REST client: to Discord, or to `DISCORD_API_BASE` when set. serenity only honours a
-/// proxy with its rate limiter off, so a proxy is trusted to rate-limit.
+/// How long one request to Discord's REST API may take, connecting included: serenity builds
+/// its HTTP client with no timeout, so a Discord that stops answering would hold a reply or a
+/// reminder forever.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The REST client: to Discord, or to `DISCORD_API_BASE` when set, with request timeouts.
+/// serenity only honours a proxy with its rate limiter off, so a proxy is trusted to
+/// rate-limit.
 pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
-    let builder = HttpBuilder::new(token);
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(REQUEST_TIMEOUT)
+        .build();
+    let builder = match client {
+        Ok(client) => HttpBuilder::new(token).client(client),
+        Err(e) => {
+            tracing::warn!(error = %e, "Discord: cannot build an HTTP client with timeouts; using serenity's");
+            HttpBuilder::new(token)
+        }
+    };
     match &config.api_base {
         Some(base) => builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true).build(),
         None => builder.build(),

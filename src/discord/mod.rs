@@ -10,6 +10,6 @@ pub mod render;
 mod sender;
 pub mod verify;
 
-pub use gateway::{Gateway, GatewayState, home_guilds, http_client};
+pub use gateway::{Gateway, GatewayState, REQUEST_TIMEOUT, home_guilds, http_client};
 pub use interaction::{Answer, Bot, Via};
 pub use sender::DiscordSender;

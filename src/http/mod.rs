@@ -7,10 +7,14 @@ mod interactions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use tokio::sync::watch;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
 
 use crate::discord::Bot;
 use crate::discord::verify::InteractionVerifier;
@@ -53,34 +57,125 @@ impl Platforms {
     }
 }
 
-/// The routes.
+/// Every route on one address.
 pub fn router(state: AppState) -> Router {
+    public_router(state.clone()).merge(health_router(state))
+}
+
+/// What the public needs: the calendar feed and Discord's interactions endpoint.
+pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/calendar.ics", get(feed::all))
         .route("/calendar/{file}", get(feed::one))
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(health::metrics))
         .route("/discord/interactions", post(interactions::handle))
         .with_state(state)
 }
 
-/// Serves until `stop` turns true. Returns the address actually bound (port 0 picks one).
+/// What whoever hosts the bot needs: health and metrics.
+pub fn health_router(state: AppState) -> Router {
+    Router::new().route("/healthz", get(health::healthz)).route("/metrics", get(health::metrics)).with_state(state)
+}
+
+/// How much the server lets any one peer hold.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// A connection must send a request's headers within this (a slow sender holds nothing
+    /// for longer), also between requests on a kept-alive connection.
+    pub header_read: Duration,
+    /// A request is answered within this, or with 503.
+    pub request: Duration,
+    /// Connections open at once; more are closed at once.
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { header_read: Duration::from_secs(10), request: Duration::from_secs(30), connections: 256 }
+    }
+}
+
+/// Serves every route until `stop` turns true. Returns the address actually bound (port 0
+/// picks one).
 pub async fn serve(
     bind: SocketAddr,
     state: AppState,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    serve_app(bind, router(state), stop, Limits::default()).await
+}
+
+/// Serves `app` on `bind` within `limits` until `stop` turns true, then lets requests under
+/// way finish (for five seconds at most).
+pub async fn serve_app(
+    bind: SocketAddr,
+    app: Router,
+    stop: watch::Receiver<bool>,
+    limits: Limits,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
-    let app = router(state);
+    let app = app.layer(axum::middleware::from_fn(move |req, next| within(limits.request, req, next)));
+    let permits = Arc::new(Semaphore::new(limits.connections));
     let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stop.wait_for(|s| *s).await;
-        };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-            tracing::error!(error = %e, "HTTP server stopped");
+        let mut conns = JoinSet::new();
+        loop {
+            let stream = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, usually: wait a moment rather than spin.
+                        tracing::warn!(error = %e, "HTTP: cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                _ = stopped(stop.clone()) => break,
+            };
+            let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                tracing::warn!(limit = limits.connections, "HTTP: too many connections; closing a new one");
+                continue;
+            };
+            let service = TowerToHyperService::new(app.clone());
+            let stop = stop.clone();
+            conns.spawn(async move {
+                let _permit = permit;
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(limits.header_read)
+                    .serve_connection(TokioIo::new(stream), service);
+                tokio::pin!(conn);
+                let stopping = tokio::select! {
+                    _ = conn.as_mut() => false,
+                    _ = stopped(stop) => true,
+                };
+                if stopping {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            });
+            while conns.try_join_next().is_some() {}
         }
+        let _ =
+            tokio::time::timeout(Duration::from_secs(5), async { while conns.join_next().await.is_some() {} }).await;
     });
     tracing::info!(%addr, "HTTP server listening");
     Ok((addr, task))
+}
+
+/// Resolves once `stop` turns true (or its sender is gone).
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Answers 503 for a request not answered within `limit`.
+async fn within(
+    limit: Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "not answered in time; try again\n").into_response(),
+    }
 }

@@ -85,9 +85,19 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
 
 /// The SDK's stores, sized for a bot: the default pool (four connections per core, each with
 /// its own page cache, for three databases) is built for busy clients and costs tens of MB.
+///
+/// Requests time out after 20 seconds (a sync's long poll is added to that by the SDK), and a
+/// request the homeserver answers with 5xx or 429 is retried for 30 seconds at most: by
+/// default the SDK retries without bound.
 fn builder(homeserver: &str, dir: &Path) -> matrix_sdk::ClientBuilder {
     let config = SqliteStoreConfig::with_low_memory_config(dir.join("sdk")).pool_max_size(2);
-    Client::builder().homeserver_url(homeserver).sqlite_store_with_config_and_cache_path(config, None::<&Path>)
+    let requests = matrix_sdk::config::RequestConfig::new()
+        .timeout(std::time::Duration::from_secs(20))
+        .max_retry_time(std::time::Duration::from_secs(30));
+    Client::builder()
+        .homeserver_url(homeserver)
+        .request_config(requests)
+        .sqlite_store_with_config_and_cache_path(config, None::<&Path>)
 }
 
 fn same_user(saved: &matrix_sdk::ruma::UserId, configured: &str) -> bool {

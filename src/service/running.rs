@@ -44,7 +44,7 @@ pub struct Running {
     service: Service,
     gateway: Option<Gateway>,
     matrix: Option<Matrix>,
-    http: Option<tokio::task::JoinHandle<()>>,
+    http: Vec<tokio::task::JoinHandle<()>>,
     /// One line per platform: on, off and why, or where it listens.
     pub status: Vec<String>,
     /// The long-running tasks, each restarted if it dies; `/healthz` names any that is down.
@@ -94,16 +94,39 @@ impl Running {
         list_leftovers(args, engine, gateway.is_some(), matrix.as_ref()).await;
 
         let service = Service::start(engine, senders, Arc::new(SystemClock), &supervisor);
-        let mut running = Running { service, gateway, matrix, http: None, status, supervisor };
-        if let Some(bind) = args.http.bind {
-            let state = running.http_state(args, engine)?;
-            let (addr, task) = crate::http::serve(bind, state, running.service.stopping())
+        let mut running = Running { service, gateway, matrix, http: Vec::new(), status, supervisor };
+        running.serve_http(args, engine).await?;
+        Ok(running)
+    }
+
+    /// The HTTP server: every route on `CONVOCA_HTTP_BIND`, or, with `CONVOCA_METRICS_BIND`,
+    /// health and metrics there and only the public routes on the other.
+    async fn serve_http(&mut self, args: &RunArgs, engine: &Engine) -> Result<(), StartError> {
+        use crate::http::{Limits, health_router, public_router, router, serve_app};
+        let (public, private) = (args.http.bind, args.http.metrics_bind);
+        if public.is_none() && private.is_none() {
+            return Ok(());
+        }
+        let state = self.http_state(args, engine)?;
+        let mut listen = Vec::new();
+        match (public, private) {
+            (Some(bind), None) => listen.push((bind, router(state), "HTTP")),
+            (public, Some(metrics)) => {
+                if let Some(bind) = public {
+                    listen.push((bind, public_router(state.clone()), "HTTP"));
+                }
+                listen.push((metrics, health_router(state), "HTTP (health and metrics)"));
+            }
+            (None, None) => {}
+        }
+        for (bind, app, name) in listen {
+            let (addr, task) = serve_app(bind, app, self.service.stopping(), Limits::default())
                 .await
                 .map_err(|source| StartError::Bind { bind, source })?;
-            running.status.push(format!("HTTP: listening on {addr}"));
-            running.http = Some(task);
+            self.status.push(format!("{name}: listening on {addr}"));
+            self.http.push(task);
         }
-        Ok(running)
+        Ok(())
     }
 
     /// What the HTTP server serves: Discord's interactions endpoint when a public key is set
@@ -142,7 +165,7 @@ impl Running {
     /// Stops the scheduler and watcher, then the HTTP server, then the platforms.
     pub async fn stop(self) {
         self.service.stop().await;
-        if let Some(task) = self.http {
+        for task in self.http {
             let _ = task.await;
         }
         if let Some(g) = self.gateway {
