@@ -49,6 +49,8 @@ fn main() {
             .arg("--content")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"))
             .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("bot.db").display()))
+            // Back-to-back questions from one person are the measurement here, not a flood.
+            .env("CONVOCA_COMMAND_BURST", "0")
             .env("DISCORD_TOKEN", "fake-token")
             .env("DISCORD_API_BASE", &fake.base)
             .env("DISCORD_HOME_GUILDS", fake_discord::GUILD_ID)

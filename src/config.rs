@@ -90,6 +90,12 @@ pub struct RunArgs {
     /// HTTP server settings.
     #[command(flatten)]
     pub http: HttpConfig,
+    /// Commands one person may send in a burst before "slow down" (0: no limit).
+    #[arg(long = "command-burst", env = "CONVOCA_COMMAND_BURST", default_value_t = 8)]
+    pub command_burst: u32,
+    /// After a burst, one more command every this many seconds.
+    #[arg(long = "command-every", env = "CONVOCA_COMMAND_EVERY", default_value_t = 3)]
+    pub command_every: u64,
 }
 
 impl RunArgs {

@@ -769,8 +769,10 @@ async fn an_administrator_of_another_server_gets_no_roster_no_csv_and_no_calenda
         ("withdraw", campaign_option()),
         ("forgetme", json!([{"name": "confirm", "type": 5, "value": true}])),
     ];
-    for (name, options) in attacks {
-        let i = fake.command_in_foreign_server(name, options, ("666", "Mallory"), "8");
+    // Each from another of her accounts, so that no answer is just "slow down".
+    let accounts = ["660", "661", "662", "663", "664", "665", "666", "667", "668", "669"];
+    for ((name, options), account) in attacks.into_iter().zip(accounts) {
+        let i = fake.command_in_foreign_server(name, options, (account, "Mallory"), "8");
         let r = interact(&fake, i.clone()).await;
         assert!(ephemeral(&r), "{name}");
         assert!(embed_text(&r).contains("I'm the bot of"), "{name}: {}", embed_text(&r));
@@ -883,4 +885,26 @@ async fn a_discord_that_never_answers_is_given_up_at_the_request_timeout() {
         waited >= convoca::discord::REQUEST_TIMEOUT && waited < convoca::discord::REQUEST_TIMEOUT * 2,
         "{waited:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_who_floods_gets_a_short_private_slow_down_and_others_are_unaffected() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    let ask = |user: (&'static str, &'static str), locale: &'static str| {
+        fake.command("mission", json!([]), user, locale, "0")
+    };
+    let mut answers = Vec::new();
+    for _ in 0..12 {
+        answers.push(interact(&fake, ask(("777", "Flood"), "en-US")).await);
+    }
+    let slowed: Vec<bool> = answers.iter().map(|r| embed_text(r).contains("faster than I can answer")).collect();
+    assert!(slowed[..8].iter().all(|s| !s), "a burst of eight is answered");
+    assert!(slowed[8..].iter().all(|s| *s), "each one over the limit gets the short answer");
+    assert!(answers[8..].iter().all(ephemeral), "privately");
+    let other = interact(&fake, ask(("778", "Calm"), "es-ES")).await;
+    assert!(embed_text(&other).contains("Grupo de Trabajo"), "{}", embed_text(&other));
+    let spanish = interact(&fake, ask(("777", "Flood"), "es-ES")).await;
+    assert!(embed_text(&spanish).contains("más rápido de lo que puedo responder"), "{}", embed_text(&spanish));
+    gateway.stop().await;
 }

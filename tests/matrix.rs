@@ -469,3 +469,24 @@ async fn the_direct_room_gives_no_authority_and_rooms_that_are_not_home_get_publ
     assert_eq!(store.roster("jilamito").await.unwrap().len(), 1);
     w.bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_member_gets_one_slow_down_then_silence() {
+    let Some(w) = world().await else { return };
+    let bot_id = UserId::parse(&w.bot_id).unwrap();
+    let room = w.home.clone();
+    let mut asked = Vec::new();
+    for _ in 0..14 {
+        asked.push(w.bob.say(&room, "!help").await);
+    }
+    // Alice's question is queued after all of Bob's: once it is answered, all of his are.
+    let marker = w.alice.say(&room, "!mission").await;
+    w.alice.wait("Alice's answer", |m| m.in_reply_to.as_ref() == Some(&marker)).await;
+    let answered = asked
+        .iter()
+        .filter(|q| w.alice.count(|m| m.sender == bot_id && m.in_reply_to.as_ref() == Some(*q)) > 0)
+        .count();
+    let slow = w.alice.count(|m| m.sender == bot_id && m.body.contains("faster than I can answer"));
+    assert_eq!((answered, slow), (9, 1), "eight answers, one slow down, then nothing");
+    w.bot.stop().await;
+}

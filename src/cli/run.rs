@@ -20,7 +20,14 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut signals = Signals::listen();
-    let settings = crate::engine::Settings { public_url: args.http.public_url.clone(), ..Default::default() };
+    let settings = crate::engine::Settings {
+        public_url: args.http.public_url.clone(),
+        flood: crate::engine::FloodLimit {
+            burst: args.command_burst,
+            every: std::time::Duration::from_secs(args.command_every.max(1)),
+        },
+        ..Default::default()
+    };
     let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
         Err(code) => return code,

@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 
 use super::render::{clip, followup, parse_custom_id, response};
 use crate::chat::Platform;
-use crate::engine::{Command, Engine, Place, Reply, Request, Visibility, catalog, texts};
+use crate::engine::{Admission, Command, Engine, Place, Reply, Request, Visibility, catalog, texts};
 use crate::locale::Locale;
 
 /// What to send back.
@@ -81,11 +81,30 @@ impl Bot {
     pub async fn answer(&self, interaction: &Interaction, via: Via) -> Option<Answer> {
         match interaction {
             Interaction::Ping(_) => Some(Answer::Respond(CreateInteractionResponse::Pong)),
-            Interaction::Command(ci) => Some(self.command(ci, via).await),
+            Interaction::Command(ci) => Some(match self.too_fast(&ci.user, &ci.locale) {
+                Some(slow_down) => slow_down,
+                None => self.command(ci, via).await,
+            }),
+            // Suggestions come with every keystroke: they are not counted.
             Interaction::Autocomplete(ci) => Some(self.autocomplete(ci).await),
-            Interaction::Component(ci) => Some(self.component(ci).await),
+            Interaction::Component(ci) => Some(match self.too_fast(&ci.user, &ci.locale) {
+                Some(slow_down) => slow_down,
+                None => self.component(ci).await,
+            }),
             _ => None,
         }
+    }
+
+    /// A short private "slow down" for someone asking faster than the bot answers: every
+    /// interaction must be answered, so each one over the limit gets it.
+    fn too_fast(&self, user: &User, locale: &str) -> Option<Answer> {
+        let who = crate::chat::User { platform: Platform::Discord, id: user.id.to_string(), name: String::new() };
+        if self.engine.admit(&who) == Admission::Go {
+            return None;
+        }
+        let l = Locale::from_tag(locale);
+        let reply = Reply::refusal(texts::slow_down(l));
+        Some(Answer::Respond(CreateInteractionResponse::Message(response(&reply, l))))
     }
 
     /// Where an interaction comes from: a home server, the bot's own DM with the person, or

@@ -6,6 +6,7 @@
 pub mod answers;
 mod command;
 mod counts;
+mod flood;
 mod overrides;
 mod plain;
 mod reactions;
@@ -22,6 +23,7 @@ use crate::store::{Store, StoreError};
 
 pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 pub use command::{Command, MAX_INPUT_BYTES, RemindAction, catalog, language_of};
+pub use flood::{Admission, FloodLimit};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Place, Request};
@@ -34,6 +36,8 @@ pub struct Settings {
     /// How long a command may take before its asker gets an apology instead: Discord drops
     /// an interaction not answered within 3 seconds.
     pub command_deadline: std::time::Duration,
+    /// How fast one person may ask.
+    pub flood: FloodLimit,
 }
 
 /// The default [`Settings::command_deadline`].
@@ -41,7 +45,7 @@ pub const COMMAND_DEADLINE: std::time::Duration = std::time::Duration::from_mill
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { public_url: None, command_deadline: COMMAND_DEADLINE }
+        Settings { public_url: None, command_deadline: COMMAND_DEADLINE, flood: FloodLimit::default() }
     }
 }
 
@@ -59,11 +63,13 @@ struct Inner {
     counts: counts::CountsCache,
     calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
+    flood: flood::Flood,
 }
 
 impl Engine {
     /// An engine answering from `content`, remembering in `store`.
     pub fn new(content: ContentHandle, store: Store, settings: Settings) -> Engine {
+        let flood = flood::Flood::new(settings.flood);
         Engine {
             inner: Arc::new(Inner {
                 content,
@@ -73,8 +79,19 @@ impl Engine {
                 counts: Default::default(),
                 calendar: tokio::sync::watch::Sender::new(0),
                 metrics: Arc::default(),
+                flood,
             }),
         }
+    }
+
+    /// Whether to answer one more command from `user` now, by how fast they have been
+    /// asking (see [`Admission`]). Adapters ask before queueing a command.
+    pub fn admit(&self, user: &crate::chat::User) -> Admission {
+        let admission = self.inner.flood.admit(user.platform, &user.id);
+        if admission != Admission::Go {
+            self.inner.metrics.error("flood");
+        }
+        admission
     }
 
     /// The content this engine answers from.

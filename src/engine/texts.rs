@@ -179,6 +179,7 @@ texts! {
     remind_from_content => "(set in the content files)", "(definido en los archivos de contenido)";
     remind_no_channel => "Reminders go to channels: type this in the channel or room that should get them.", "Los recordatorios van a canales: escribe esto en el canal o sala que debe recibirlos.";
     store_error => "Sorry, I couldn't reach our database just now. Nothing was changed; please try again in a minute.", "Lo siento, no pude acceder a nuestra base de datos. No se cambió nada; inténtalo de nuevo en un minuto.";
+    slow_down => "You're sending commands faster than I can answer: please wait a minute before the next one.", "Me estás enviando comandos más rápido de lo que puedo responder: espera un minuto antes del siguiente.";
     store_slow => "Sorry, our database is slow to answer just now. Please try again in a minute: asking twice never counts twice.", "Lo siento, nuestra base de datos tarda en responder. Inténtalo de nuevo en un minuto: pedirlo dos veces nunca cuenta doble.";
 }
 

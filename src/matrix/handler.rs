@@ -7,7 +7,6 @@
 //! person gives that person power 100 there (the `trusted_private_chat` preset), and anyone
 //! can create a room and be its admin, so neither decides anything.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -16,15 +15,15 @@ use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMember
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
-use matrix_sdk::ruma::{EventId, OwnedRoomId, OwnedUserId, UserId};
+use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, OwnedUserId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
+use super::queues::Queues;
 use super::render::render;
 use crate::chat::{Platform, User};
 use crate::engine::texts;
-use crate::engine::{Button, Command, Engine, Place, Reply, Request, Visibility, language_of};
+use crate::engine::{Admission, Button, Command, Engine, Place, Reply, Request, Visibility, language_of};
 use crate::locale::Locale;
 
 /// The custom key that marks the bot's campaign messages, so a reaction to one can be read.
@@ -46,16 +45,33 @@ pub struct MatrixBot {
     pub homes: Vec<OwnedRoomId>,
     /// Power level in a home room from which a member is an organizer.
     pub organizer_power: i64,
-    /// Commands waiting for their answer, one queue per room (see [`MatrixBot::on_message`]).
-    pub(crate) queues: std::sync::Mutex<HashMap<OwnedRoomId, mpsc::UnboundedSender<Asked>>>,
+    /// Work waiting, one bounded queue per room (see [`MatrixBot::on_message`]).
+    pub(crate) queues: Queues<Work>,
 }
 
-/// A command someone asked in a room, waiting in that room's queue.
+/// What a room's queue holds, in the order it happened there.
+pub(crate) enum Work {
+    /// A command to answer.
+    Command(Box<Asked>),
+    /// A flood: say "slow down", once, in reply to this message.
+    SlowDown { room: Room, to: OwnedEventId, locale: Locale },
+    /// A reaction that may sign someone up.
+    Reaction { ev: OriginalSyncReactionEvent, room: Room },
+    /// A redaction that may withdraw a reaction's sign-up.
+    Redaction { ev: OriginalSyncRoomRedactionEvent },
+}
+
+/// A command someone asked in a room.
 pub(crate) struct Asked {
     ev: OriginalSyncRoomMessageEvent,
     room: Room,
     command: Command,
     locale: Option<Locale>,
+}
+
+/// Who sent an event, as the engine names people.
+fn user_of(sender: &UserId) -> User {
+    User { platform: Platform::Matrix, id: sender.to_string(), name: sender.localpart().to_string() }
 }
 
 /// A person's standing in the group's home rooms.
@@ -171,37 +187,56 @@ impl MatrixBot {
     /// the sync loop, one after the other: answering here would hold up the next sync, and
     /// every other room, for as long as the answer takes to send (30–40 ms on a local Synapse,
     /// far more when a direct room must be created first). Each room's queue keeps its
-    /// answers in the order they were asked.
+    /// answers in the order they were asked. Someone asking too fast gets one "slow down"
+    /// and then silence until they slow down.
     pub async fn on_message(self: Arc<Self>, ev: OriginalSyncRoomMessageEvent, room: Room) {
         if ev.sender == self.me || room.state() != RoomState::Joined {
             return;
         }
         let MessageType::Text(text) = &ev.content.msgtype else { return };
         let Some((command, locale)) = self.addressed(&text.body) else { return };
-        self.enqueue(Asked { ev, room, command, locale });
+        match self.engine.admit(&user_of(&ev.sender)) {
+            Admission::Go => self.enqueue(&room.clone(), Work::Command(Box::new(Asked { ev, room, command, locale }))),
+            Admission::SlowDown => {
+                let locale = locale.unwrap_or(self.engine.content().current().group.language);
+                self.enqueue(&room.clone(), Work::SlowDown { room, to: ev.event_id, locale });
+            }
+            Admission::Quiet => tracing::debug!(sender = %ev.sender, "Matrix: a command dropped: too many too fast"),
+        }
     }
 
-    fn enqueue(self: &Arc<Self>, asked: Asked) {
-        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
-        let room_id = asked.room.room_id().to_owned();
-        let asked = match queues.get(&room_id) {
-            Some(queue) => match queue.send(asked) {
-                Ok(()) => return,
-                Err(mpsc::error::SendError(asked)) => asked,
-            },
-            None => asked,
-        };
-        let (queue, mut waiting) = mpsc::unbounded_channel();
-        let _ = queue.send(asked);
-        queues.insert(room_id, queue);
+    /// Queues `work` for `room`'s worker; drops it (and says so in the log) when the room's
+    /// queue is full.
+    fn enqueue(self: &Arc<Self>, room: &Room, work: Work) {
         // The worker holds the bot weakly: when the bot goes, its workers end.
         let bot = Arc::downgrade(self);
-        tokio::spawn(async move {
-            while let Some(asked) = waiting.recv().await {
-                let Some(bot) = bot.upgrade() else { return };
-                bot.answer(asked).await;
+        let queued = self.queues.push(room.room_id().as_str(), work, move |work| {
+            let bot = bot.upgrade();
+            async move {
+                if let Some(bot) = bot {
+                    bot.work(work).await;
+                }
             }
         });
+        if !queued {
+            tracing::warn!(room = %room.room_id(), "Matrix: a room's queue is full; an event was dropped");
+            self.engine.metrics().error("queue_full");
+        }
+    }
+
+    /// Does one piece of queued work.
+    async fn work(&self, work: Work) {
+        match work {
+            Work::Command(asked) => self.answer(*asked).await,
+            Work::SlowDown { room, to, locale } => {
+                let reply = Reply::public().tone(crate::engine::Tone::Refusal).text(texts::slow_down(locale));
+                if let Err(e) = room.send_raw("m.room.message", content(&reply, locale, Some(&to), None)).await {
+                    tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not say slow down");
+                }
+            }
+            Work::Reaction { ev, room } => self.react(ev, room).await,
+            Work::Redaction { ev } => self.unreact(ev).await,
+        }
     }
 
     /// Answers one queued command.
@@ -315,11 +350,20 @@ impl MatrixBot {
         self.client.create_dm(user).await
     }
 
-    /// ✅ on the bot's campaign message signs up for that campaign.
+    /// ✅ on the bot's campaign message signs up for that campaign: queued for the room, like
+    /// commands, and limited like them.
     pub async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
         if ev.sender == self.me || !YES.contains(&ev.content.relates_to.key.as_str()) {
             return;
         }
+        if self.engine.admit(&user_of(&ev.sender)) != Admission::Go {
+            tracing::debug!(sender = %ev.sender, "Matrix: a reaction dropped: too many too fast");
+            return;
+        }
+        self.enqueue(&room.clone(), Work::Reaction { ev, room });
+    }
+
+    async fn react(&self, ev: OriginalSyncReactionEvent, room: Room) {
         let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else { return };
         let req =
             self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
@@ -331,12 +375,19 @@ impl MatrixBot {
         self.deliver_privately(&ev.sender, req.locale, &reply).await;
     }
 
-    /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up.
-    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent) {
+    /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up: queued for the
+    /// room, in order after the reaction.
+    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+        if ev.sender == self.me {
+            return;
+        }
+        self.enqueue(&room, Work::Redaction { ev });
+    }
+
+    async fn unreact(&self, ev: OriginalSyncRoomRedactionEvent) {
         let Some(redacted) = ev.redacts.clone().or_else(|| ev.content.redacts.clone()) else { return };
         // Only who removed it matters: the engine withdraws exactly what the reaction did.
-        let user =
-            User { platform: Platform::Matrix, id: ev.sender.to_string(), name: ev.sender.localpart().to_string() };
+        let user = user_of(&ev.sender);
         let l = self.engine.content().current().group.language;
         if let Some(reply) = self.engine.reaction_removed(&user, redacted.as_str(), l, Utc::now()).await {
             self.deliver_privately(&ev.sender, l, &reply).await;

@@ -7,6 +7,7 @@
 
 mod handler;
 mod home;
+mod queues;
 pub mod render;
 mod sender;
 mod session;
@@ -82,7 +83,7 @@ impl Matrix {
             me,
             homes,
             organizer_power: config.organizer_power,
-            queues: Default::default(),
+            queues: queues::Queues::new(queues::CAPACITY, queues::IDLE),
         });
         // Invitations that arrived while the bot was away are still pending: the same rule.
         for room in client.invited_rooms() {
@@ -107,7 +108,7 @@ impl Matrix {
         let b = Arc::clone(&bot);
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_reaction(ev, room));
         let b = Arc::clone(&bot);
-        client.add_event_handler(move |ev| Arc::clone(&b).on_redaction(ev));
+        client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
 
         let state = Arc::new(MatrixState::default());
         state.connected.store(true, Ordering::Relaxed);
