@@ -490,3 +490,73 @@ async fn a_flood_from_one_member_gets_one_slow_down_then_silence() {
     assert_eq!((answered, slow), (9, 1), "eight answers, one slow down, then nothing");
     w.bot.stop().await;
 }
+
+/// Waits (30 s at most) until the campaign's general roster is exactly `who`.
+async fn wait_roster(engine: &Engine, who: &[&str]) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let mut now: Vec<String> = engine
+            .store()
+            .roster("jilamito")
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.is_empty())
+            .map(|e| e.user_id)
+            .collect();
+        now.sort();
+        if now == who {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "roster {now:?}, expected {who:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_added_and_removed_while_the_bot_was_away_are_applied_when_it_returns() {
+    let Some(w) = world().await else { return };
+    let room = w.home.clone();
+    let asked = w.bob.say(&room, "!campaign jilamito").await;
+    let campaign = w
+        .bob
+        .wait("the campaign message", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked))
+        .await;
+    let react = |member: &Member, key: &str| {
+        let r = member.client.get_room(&room).unwrap();
+        let content = ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), key.into()));
+        async move { r.send(content).await.unwrap().response.event_id }
+    };
+    let bobs = react(&w.bob, "✅").await;
+    wait_roster(&w.engine, &["@bob:localhost"]).await;
+
+    // The bot goes away. Bob takes his ✅ back, Alice adds one, and a 👍 is only applause.
+    w.bot.stop().await;
+    w.bob.client.get_room(&room).unwrap().redact(&bobs, None, None).await.unwrap();
+    react(&w.alice, "✅").await;
+    react(&w.alice, "👍").await;
+    assert_eq!(w.engine.store().roster("jilamito").await.unwrap().len(), 1, "nothing applied while away");
+
+    // Back: the roster matches the room, and each is told privately.
+    let bot = Matrix::start(&w.config, w.engine.clone()).await.unwrap();
+    wait_roster(&w.engine, &["@alice:localhost"]).await;
+    w.alice
+        .wait("Alice's private confirmation", |m| {
+            m.sender.as_str() == w.bot_id && m.room != room && m.body.contains("You're signed up")
+        })
+        .await;
+    w.bob
+        .wait("Bob's private confirmation", |m| {
+            m.sender.as_str() == w.bot_id && m.room != room && m.body.contains("no longer signed up")
+        })
+        .await;
+    // A second start changes nothing more.
+    bot.stop().await;
+    let again = Matrix::start(&w.config, w.engine.clone()).await.unwrap();
+    wait_roster(&w.engine, &["@alice:localhost"]).await;
+    assert_eq!(
+        w.alice.count(|m| m.sender.as_str() == w.bot_id && m.room != room && m.body.contains("You're signed up")),
+        1
+    );
+    again.stop().await;
+}

@@ -9,7 +9,7 @@ mod counts;
 mod flood;
 mod overrides;
 mod plain;
-mod reactions;
+pub mod reactions;
 mod reply;
 mod request;
 pub mod suggest;

@@ -31,7 +31,7 @@ pub const CAMPAIGN_KEY: &str = "org.convoca.campaign";
 
 /// Reactions that mean "sign me up": check marks only (with or without the emoji variation
 /// selector). A thumbs-up is applause, not a commitment.
-const YES: &[&str] = &["✅", "✔️", "✔", "☑️", "☑"];
+pub(crate) const YES: &[&str] = &["✅", "✔️", "✔", "☑️", "☑"];
 
 /// The Matrix side of the bot.
 pub struct MatrixBot {
@@ -70,7 +70,7 @@ pub(crate) struct Asked {
 }
 
 /// Who sent an event, as the engine names people.
-fn user_of(sender: &UserId) -> User {
+pub(crate) fn user_of(sender: &UserId) -> User {
     User { platform: Platform::Matrix, id: sender.to_string(), name: sender.localpart().to_string() }
 }
 
@@ -274,7 +274,7 @@ impl MatrixBot {
         Command::parse_addressed(body).map(|c| (c, language_of(body)))
     }
 
-    async fn request(&self, room: &Room, sender: &UserId, command: Command) -> Request {
+    pub(crate) async fn request(&self, room: &Room, sender: &UserId, command: Command) -> Request {
         let member = room.get_member(sender).await.ok().flatten();
         let name = member
             .as_ref()
@@ -325,7 +325,7 @@ impl MatrixBot {
     /// Sends a reply to `user`'s direct room only. True when it was sent. Reactions use it
     /// alone, saying nothing in the room where they acted: what a reaction did is nobody
     /// else's business.
-    async fn deliver_privately(&self, user: &UserId, l: Locale, reply: &Reply) -> bool {
+    pub(crate) async fn deliver_privately(&self, user: &UserId, l: Locale, reply: &Reply) -> bool {
         let dm = match self.direct_room(user).await {
             Ok(dm) => dm,
             Err(e) => {
@@ -371,7 +371,8 @@ impl MatrixBot {
         if req.place != Place::Home {
             return;
         }
-        let reply = self.engine.sign_up_by_reaction(&req, ev.event_id.as_str()).await;
+        let reply =
+            self.engine.sign_up_by_reaction(&req, ev.event_id.as_str(), ev.content.relates_to.event_id.as_str()).await;
         self.deliver_privately(&ev.sender, req.locale, &reply).await;
     }
 

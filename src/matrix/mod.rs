@@ -5,6 +5,7 @@
 //! backoff), because `Client::sync` returns at the first connection error and pauses a
 //! second between quick syncs.
 
+mod away;
 mod handler;
 mod home;
 mod queues;
@@ -101,6 +102,8 @@ impl Matrix {
                 }
             }
         }
+        // What members did with ✅ while the bot was away, before handling what comes next.
+        bot.catch_up_reactions().await;
         let b = Arc::clone(&bot);
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_message(ev, room));
         let b = Arc::clone(&bot);
@@ -115,9 +118,9 @@ impl Matrix {
         let (stop, stop_rx) = watch::channel(false);
         let filter = sync_filter(&client).await;
         let token = Arc::new(std::sync::Mutex::new(first.next_batch));
-        let (c, s, rx) = (client.clone(), Arc::clone(&state), stop_rx.clone());
+        let (c, s, rx, e) = (client.clone(), Arc::clone(&state), stop_rx.clone(), bot.engine.clone());
         let task = supervisor.supervise("matrix sync", stop_rx, move || {
-            sync_loop(c.clone(), Arc::clone(&token), filter.clone(), Arc::clone(&s), rx.clone())
+            sync_loop(c.clone(), Arc::clone(&token), filter.clone(), Arc::clone(&s), e.clone(), rx.clone())
         });
         tracing::info!(user = %bot.me, "Matrix: connected");
         Ok(Matrix { client, state, stop, task, homes: bot.homes.clone() })
@@ -171,9 +174,13 @@ async fn sync_loop(
     token: Arc<std::sync::Mutex<String>>,
     filter: Option<Filter>,
     state: Arc<MatrixState>,
+    engine: Engine,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut backoff = Duration::from_millis(250);
+    // When the bot last recorded that it runs: reactions newer than that, found at the next
+    // start, were made while it was away.
+    let mut marked = tokio::time::Instant::now();
     loop {
         let since = token.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut settings = SyncSettings::default().token(since).timeout(LONG_POLL);
@@ -188,6 +195,10 @@ async fn sync_loop(
             Ok(response) => {
                 *token.lock().unwrap_or_else(|p| p.into_inner()) = response.next_batch;
                 state.syncs.fetch_add(1, Ordering::Relaxed);
+                if marked.elapsed() >= Duration::from_secs(60) {
+                    marked = tokio::time::Instant::now();
+                    engine.mark_seen(crate::chat::Platform::Matrix, chrono::Utc::now()).await;
+                }
                 if !state.connected.swap(true, Ordering::Relaxed) {
                     state.reconnects.fetch_add(1, Ordering::Relaxed);
                     tracing::info!("Matrix: reconnected");

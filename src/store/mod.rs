@@ -24,7 +24,7 @@ pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
 pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
-pub use reactions::Reacted;
+pub use reactions::{KnownReaction, Reacted};
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
 pub use subscriptions::{ALL, Subscription};
 

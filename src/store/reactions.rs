@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{Result, Store, millis};
+use super::{Result, Store, instant, millis};
 use crate::chat::{Platform, User};
 
 /// What a remembered reaction signed up for.
@@ -18,11 +18,24 @@ pub struct Reacted {
     pub action: String,
 }
 
+/// A remembered sign-up reaction on one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownReaction {
+    /// The reaction's event id.
+    pub reaction_id: String,
+    /// The message it was on.
+    pub message_id: String,
+    /// Who reacted.
+    pub user_id: String,
+}
+
 impl Store {
-    /// Remembers that `reaction_id` signed `user` up for `campaign`/`action`.
+    /// Remembers that `reaction_id`, on `message_id`, signed `user` up for
+    /// `campaign`/`action`.
     pub async fn remember_reaction(
         &self,
         reaction_id: &str,
+        message_id: &str,
         user: &User,
         campaign: &str,
         action: &str,
@@ -30,8 +43,8 @@ impl Store {
     ) -> Result<()> {
         self.within(async move {
             sqlx::query(
-                "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, reaction_id) DO NOTHING",
+                "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at, message_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, reaction_id) DO NOTHING",
             )
             .bind(user.platform.as_str())
             .bind(reaction_id)
@@ -39,9 +52,75 @@ impl Store {
             .bind(campaign)
             .bind(action)
             .bind(millis(now))
+            .bind(message_id)
             .execute(&self.pool)
             .await?;
             Ok(())
+        })
+        .await
+    }
+
+    /// The remembered sign-up reactions on `message_id`.
+    pub async fn reactions_on(&self, platform: Platform, message_id: &str) -> Result<Vec<KnownReaction>> {
+        self.within(async move {
+            let rows = sqlx::query(
+                "SELECT reaction_id, message_id, user_id FROM reaction_signups
+                 WHERE platform = $1 AND message_id = $2 ORDER BY reaction_id",
+            )
+            .bind(platform.as_str())
+            .bind(message_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(KnownReaction {
+                        reaction_id: r.try_get("reaction_id")?,
+                        message_id: r.try_get("message_id")?,
+                        user_id: r.try_get("user_id")?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Whether `reaction_id` is remembered (on any message).
+    pub async fn knows_reaction(&self, platform: Platform, reaction_id: &str) -> Result<bool> {
+        self.within(async move {
+            let row = sqlx::query("SELECT 1 AS one FROM reaction_signups WHERE platform = $1 AND reaction_id = $2")
+                .bind(platform.as_str())
+                .bind(reaction_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(row.is_some())
+        })
+        .await
+    }
+
+    /// Records that `platform`'s adapter is running at `now`.
+    pub async fn mark_seen(&self, platform: Platform, now: DateTime<Utc>) -> Result<()> {
+        self.within(async move {
+            sqlx::query(
+                "INSERT INTO platform_seen (platform, seen_at) VALUES ($1, $2)
+                 ON CONFLICT (platform) DO UPDATE SET seen_at = excluded.seen_at",
+            )
+            .bind(platform.as_str())
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// When `platform`'s adapter was last seen running, if ever.
+    pub async fn last_seen(&self, platform: Platform) -> Result<Option<DateTime<Utc>>> {
+        self.within(async move {
+            let row = sqlx::query("SELECT seen_at FROM platform_seen WHERE platform = $1")
+                .bind(platform.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|r| instant(r.try_get("seen_at")?)).transpose()
         })
         .await
     }
