@@ -908,3 +908,101 @@ async fn a_member_who_floods_gets_a_short_private_slow_down_and_others_are_unaff
     assert!(embed_text(&spanish).contains("más rápido de lo que puedo responder"), "{}", embed_text(&spanish));
     gateway.stop().await;
 }
+
+/// A scheduler posting Discord reminders to `channels` (the monthly meeting's, in the
+/// content) through a real sender, on a hand-moved clock standing five seconds before the
+/// one-day reminder of December 7.
+async fn scheduler_for(
+    channels: &[String],
+) -> (FakeDiscord, Gateway, common::scheduler::Running, convoca::reminders::ManualClock) {
+    let list: Vec<&str> = channels.iter().map(String::as_str).collect();
+    let dir = common::scheduler::content_with(&list, "");
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    std::mem::forget(dir);
+    let (fake, gateway, _) = connect(&engine).await;
+    let clock = convoca::reminders::ManualClock::new(at("2026-12-06T21:59:55Z"));
+    let sender = Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)));
+    let run = common::scheduler::start_with(
+        &engine,
+        sender,
+        Arc::new(clock.clone()),
+        convoca::reminders::SchedulerConfig::default(),
+    );
+    (fake, gateway, run, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_reminders_at_once_keep_discords_global_limit_and_each_is_posted_once() {
+    let channels: Vec<String> = (0..60).map(|i| format!("discord:{}", 710_000_000_000_000_000u64 + i)).collect();
+    let (fake, gateway, mut run, clock) = scheduler_for(&channels).await;
+    fake.set_limits(5, std::time::Duration::from_secs(5), 20);
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(at("2026-12-06T22:00:00Z"));
+    let s = common::scheduler::wait_status(&mut run.status, "all posted", |s| s.sent == 60 && s.in_flight == 0).await;
+    let mut posted: Vec<String> =
+        fake.created().await.iter().map(|m| m["channel_id"].as_str().unwrap().to_string()).collect();
+    posted.sort();
+    posted.dedup();
+    assert_eq!((fake.created().await.len(), posted.len()), (60, 60), "each channel once");
+    assert!(fake.rate_limited() > 0, "the limit was reached (20 a second)");
+    assert_eq!(fake.violations(), 0, "and never sent into after a 429");
+    println!("429s: {}; lateness max {} ms", fake.rate_limited(), s.lateness_ms.iter().max().unwrap());
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_to_one_channel_wait_for_its_bucket_instead_of_being_refused() {
+    use convoca::reminders::{Post, Sender};
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    fake.set_limits(3, std::time::Duration::from_millis(500), 50);
+    let sender = Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)));
+    let mut posts = Vec::new();
+    for i in 0..8 {
+        let sender = Arc::clone(&sender);
+        posts.push(tokio::spawn(async move {
+            let post = Post {
+                channel: CHANNEL_ID.into(),
+                key: format!("key-{i}"),
+                reply: Arc::new(convoca::engine::Reply::public().text(format!("post {i}"))),
+                due: chrono::Utc::now(),
+                late: false,
+                locale: convoca::locale::Locale::En,
+            };
+            sender.send(&post).await
+        }));
+    }
+    let started = std::time::Instant::now();
+    for p in posts {
+        p.await.unwrap().unwrap();
+    }
+    assert_eq!(fake.created().await.len(), 8);
+    assert_eq!(fake.rate_limited(), 0, "one at a time, paced by the headers: never refused");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "three a window: paced over two windows");
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_refused_with_server_errors_are_retried_and_posted_once() {
+    let channels = vec![format!("discord:{CHANNEL_ID}"), "discord:700000000000000003".to_string()];
+    let (fake, gateway, mut run, clock) = scheduler_for(&channels).await;
+    fake.fail_posts(&[500, 502]).await;
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    let due = at("2026-12-06T22:00:00Z");
+    clock.set(due);
+    common::scheduler::wait_status(&mut run.status, "both refused, retry planned", |s| {
+        s.in_flight == 0 && s.sleeping_until == Some(due + Duration::seconds(30))
+    })
+    .await;
+    assert!(fake.created().await.is_empty());
+    clock.set(due + Duration::seconds(30));
+    common::scheduler::wait_status(&mut run.status, "both posted", |s| s.sent == 2 && s.in_flight == 0).await;
+    let created = fake.created().await;
+    assert_eq!(created.len(), 2, "once each");
+    assert_ne!(created[0]["channel_id"], created[1]["channel_id"]);
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}

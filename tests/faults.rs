@@ -280,6 +280,7 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
     assert!(body.contains("task scheduler: running"), "{body}");
 
     let mut changes = supervisor.changes();
+    let passes = status.borrow().passes;
     assert!(supervisor.kill("scheduler"));
     let down = tokio::time::timeout(std::time::Duration::from_secs(10), async {
         loop {
@@ -311,7 +312,6 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
     assert!(metrics.contains("convoca_task_up{task=\"scheduler\"} 1"), "{metrics}");
 
     // The restarted scheduler plans again and posts the reminder at its instant, once.
-    let passes = status.borrow().passes;
     wait_status(&mut status, "planned again", |s| s.passes > passes && s.sleeping_until.is_some()).await;
     clock.set(due - Duration::seconds(2));
     clock.set(due);

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod events;
 mod gateway;
 pub mod interaction;
+mod limits;
 pub mod render;
 mod sender;
 pub mod verify;

@@ -6,6 +6,8 @@ use futures_util::future::BoxFuture;
 use serenity::all::{ChannelId, GetMessages, Http, HttpError, MessageId, Nonce, UserId};
 use tokio::sync::OnceCell;
 
+use super::gateway::REQUEST_TIMEOUT;
+use super::limits::{RateLimits, WAIT_AT_MOST, seconds};
 use super::render::{message, reference_line};
 use crate::reminders::{Found, Post, SendError, Sender};
 
@@ -15,16 +17,89 @@ const PAGES: usize = 5;
 /// Posts reminders with the reminder's idempotency key as the message nonce and
 /// `enforce_nonce`, so Discord itself drops a second post with the same key for a few
 /// minutes, and in the embed footer, where a later attempt finds it (which needs the Read
-/// Message History permission).
+/// Message History permission). Posts keep Discord's rate limits ([`RateLimits`]).
 pub struct DiscordSender {
     http: Arc<Http>,
+    /// Posts go through this client, to read the rate-limit headers serenity keeps to itself.
+    client: reqwest::Client,
+    /// `https://discord.com`, or the proxy serenity was given.
+    base: String,
+    limits: RateLimits,
     me: OnceCell<UserId>,
 }
 
 impl DiscordSender {
-    /// A sender using this REST client.
+    /// A sender using this REST client (its token and proxy).
     pub fn new(http: Arc<Http>) -> DiscordSender {
-        DiscordSender { http, me: OnceCell::new() }
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .unwrap_or_default();
+        let base = http.proxy.clone().unwrap_or_else(|| "https://discord.com".to_string());
+        DiscordSender {
+            http,
+            client,
+            base: base.trim_end_matches('/').to_string(),
+            limits: RateLimits::default(),
+            me: OnceCell::new(),
+        }
+    }
+
+    /// One POST of `body` to `channel`, waiting for its bucket; a 429 is waited out and the
+    /// post tried again, unless the wait is longer than [`WAIT_AT_MOST`].
+    async fn post(&self, channel: ChannelId, body: &serde_json::Value) -> Result<(), SendError> {
+        let id = channel.get();
+        let url = format!("{}/api/v10/channels/{id}/messages", self.base);
+        let turn = self.limits.turn(id);
+        let _turn = turn.lock().await;
+        loop {
+            let wait = self.limits.wait_for(id);
+            if wait > WAIT_AT_MOST {
+                return Err(SendError::RateLimited(wait));
+            }
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            self.limits.take(id);
+            let response = self
+                .client
+                .post(&url)
+                .header(reqwest::header::AUTHORIZATION, self.http.token())
+                .header(reqwest::header::USER_AGENT, serenity::constants::USER_AGENT)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .map_err(|e| SendError::Transient(format!("Discord: {e}")))?;
+            self.limits.update(id, response.headers());
+            let status = response.status().as_u16();
+            if response.status().is_success() {
+                return Ok(());
+            }
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let (retry_header, global_header) = (header("retry-after"), header("x-ratelimit-global"));
+            let bytes = response.bytes().await.unwrap_or_default();
+            let text: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            if status == 429 {
+                let after = text["retry_after"]
+                    .as_f64()
+                    .or_else(|| retry_header.and_then(|h| h.parse().ok()))
+                    .map_or(std::time::Duration::from_secs(1), seconds);
+                let global = text["global"].as_bool().unwrap_or(false) || global_header.as_deref() == Some("true");
+                tracing::warn!(channel = id, after_s = after.as_secs_f32(), global, "Discord: rate limited");
+                self.limits.limited(id, after, global);
+                continue;
+            }
+            let why = format!("Discord answered {status}: {}", text["message"].as_str().unwrap_or(""));
+            return Err(if matches!(status, 400 | 401 | 403 | 404) {
+                SendError::Permanent(why)
+            } else {
+                SendError::Transient(why)
+            });
+        }
     }
 
     fn channel(post: &Post) -> Result<ChannelId, SendError> {
@@ -56,7 +131,8 @@ impl Sender for DiscordSender {
             let channel = Self::channel(post)?;
             let msg =
                 message(&post.reply, post.locale, &post.key).nonce(Nonce::String(post.key.clone())).enforce_nonce(true);
-            channel.send_message(&self.http, msg).await.map(|_| ()).map_err(classify)
+            let body = serde_json::to_value(&msg).map_err(|e| SendError::Permanent(e.to_string()))?;
+            self.post(channel, &body).await
         })
     }
 

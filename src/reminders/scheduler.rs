@@ -530,6 +530,12 @@ impl Ctx {
                     s.lateness_ms.push(lateness);
                 });
             }
+            Err(SendError::RateLimited(after)) if job.starts > now => {
+                tracing::warn!(reminder = %job.identity, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
+                self.engine.metrics().error("rate_limited");
+                let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
+                self.retry_later(&job, now + after, now).await;
+            }
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");

@@ -38,6 +38,9 @@ pub enum SendError {
     /// Not worth retrying (channel gone, no permission).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The platform's rate limit: retry after this long, not before.
+    #[error("rate limited for {} s", .0.as_secs_f32())]
+    RateLimited(std::time::Duration),
 }
 
 /// What a look through the channel's recent messages found about an earlier attempt.

@@ -1,7 +1,9 @@
 //! A fake Discord on loopback: REST under `/api/v10` and a gateway speaking the real wire
 //! format (text-frame JSON: HELLO, IDENTIFY, READY, heartbeats, dispatches). It records every
 //! REST call for tests to inspect and drops a second message with the same nonce, as Discord
-//! does with `enforce_nonce`.
+//! does with `enforce_nonce`. Posting messages keeps Discord's rate limits (5 per channel
+//! per 5 seconds, 50 a second in all, by default): headers on every answer, 429 with
+//! `retry_after` beyond them, and a count of requests sent into a limit after a 429.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -58,6 +60,81 @@ struct Shared {
     events: Mutex<Vec<Value>>,
     /// Members of the home server by user id, with their role ids.
     members: Mutex<HashMap<String, Vec<String>>>,
+    limits: std::sync::Mutex<RateLimits>,
+    /// Statuses to answer the next message posts with, instead of posting.
+    failures: Mutex<std::collections::VecDeque<u16>>,
+    /// 429s answered.
+    pub rate_limited: AtomicU64,
+    /// Requests sent to a bucket before the `retry_after` of its 429 had passed.
+    pub violations: AtomicU64,
+}
+
+/// Discord's limits on posting messages, and where each bucket stands.
+pub struct RateLimits {
+    pub per_channel: u32,
+    pub window: std::time::Duration,
+    pub global_per_second: u32,
+    channels: HashMap<String, (u32, std::time::Instant)>,
+    global: (u32, std::time::Instant),
+    /// Buckets answered 429: since when, until when.
+    blocked: HashMap<String, (std::time::Instant, std::time::Instant)>,
+}
+
+impl Default for RateLimits {
+    fn default() -> RateLimits {
+        RateLimits {
+            per_channel: 5,
+            window: std::time::Duration::from_secs(5),
+            global_per_second: 50,
+            channels: HashMap::new(),
+            global: (0, std::time::Instant::now()),
+            blocked: HashMap::new(),
+        }
+    }
+}
+
+/// What the limits say about one more post to a channel.
+enum Verdict {
+    Go { remaining: u32, reset_after: f64 },
+    Limited { retry_after: f64, global: bool, violation: bool },
+}
+
+impl RateLimits {
+    fn post(&mut self, channel: &str) -> Verdict {
+        let now = std::time::Instant::now();
+        // Sent into a limit after its 429 could have arrived (requests already on their way
+        // when it was given are not counted).
+        let learned = std::time::Duration::from_millis(100);
+        let violation = |at: Option<&(std::time::Instant, std::time::Instant)>| {
+            at.is_some_and(|(since, until)| now > *since + learned && now < *until)
+        };
+        let violation = violation(self.blocked.get(channel)) || violation(self.blocked.get("global"));
+        if now.duration_since(self.global.1) >= std::time::Duration::from_secs(1) {
+            self.global = (0, now);
+        }
+        if self.global.0 >= self.global_per_second {
+            let retry_after = (std::time::Duration::from_secs(1) - now.duration_since(self.global.1)).as_secs_f64();
+            let until = now + std::time::Duration::from_secs_f64(retry_after);
+            let since = self.blocked.get("global").filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
+            self.blocked.insert("global".into(), (since, until));
+            return Verdict::Limited { retry_after, global: true, violation };
+        }
+        let window = self.window;
+        let entry = self.channels.entry(channel.to_string()).or_insert((0, now));
+        if now.duration_since(entry.1) >= window {
+            *entry = (0, now);
+        }
+        let reset_after = (window - now.duration_since(entry.1)).as_secs_f64();
+        if entry.0 >= self.per_channel {
+            let until = now + std::time::Duration::from_secs_f64(reset_after);
+            let since = self.blocked.get(channel).filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
+            self.blocked.insert(channel.to_string(), (since, until));
+            return Verdict::Limited { retry_after: reset_after, global: false, violation };
+        }
+        entry.0 += 1;
+        self.global.0 += 1;
+        Verdict::Go { remaining: self.per_channel - entry.0, reset_after }
+    }
 }
 
 /// The fake server.
@@ -103,6 +180,29 @@ impl FakeDiscord {
     /// Messages actually created in channels (after nonce de-duplication).
     pub async fn created(&self) -> Vec<Value> {
         self.shared.created.lock().await.clone()
+    }
+
+    /// Sets the message-posting limits.
+    pub fn set_limits(&self, per_channel: u32, window: std::time::Duration, global_per_second: u32) {
+        let mut l = self.shared.limits.lock().unwrap();
+        l.per_channel = per_channel;
+        l.window = window;
+        l.global_per_second = global_per_second;
+    }
+
+    /// The next message posts are answered with these statuses (500, 502…), not posted.
+    pub async fn fail_posts(&self, statuses: &[u16]) {
+        self.shared.failures.lock().await.extend(statuses);
+    }
+
+    /// 429s answered so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.rate_limited.load(Ordering::SeqCst)
+    }
+
+    /// Requests sent into a limit after its 429 said to wait.
+    pub fn violations(&self) -> u64 {
+        self.shared.violations.load(Ordering::SeqCst)
     }
 
     /// Forgets every nonce, as Discord does a few minutes after a message: a second post
@@ -340,19 +440,54 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
             json(message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), CHANNEL_ID, body))
         }
         ("POST", ["channels", channel, "messages"]) => {
+            if let Some(status) = shared.failures.lock().await.pop_front() {
+                let status = StatusCode::from_u16(status).unwrap();
+                return (status, axum::Json(json!({"message": "Discord is having a bad day", "code": 0})))
+                    .into_response();
+            }
+            let verdict = shared.limits.lock().unwrap().post(channel);
+            let (remaining, reset_after) = match verdict {
+                Verdict::Go { remaining, reset_after } => (remaining, reset_after),
+                Verdict::Limited { retry_after, global, violation } => {
+                    shared.rate_limited.fetch_add(1, Ordering::SeqCst);
+                    if violation {
+                        shared.violations.fetch_add(1, Ordering::SeqCst);
+                    }
+                    let body =
+                        json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": global});
+                    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                    let headers = response.headers_mut();
+                    headers.insert("retry-after", format!("{}", retry_after.ceil() as u64).parse().unwrap());
+                    if global {
+                        headers.insert("x-ratelimit-global", "true".parse().unwrap());
+                    } else {
+                        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+                        headers.insert("x-ratelimit-reset-after", format!("{retry_after:.3}").parse().unwrap());
+                    }
+                    return response;
+                }
+            };
+            let limited = |mut response: Response| {
+                let headers = response.headers_mut();
+                headers.insert("x-ratelimit-limit", "5".parse().unwrap());
+                headers.insert("x-ratelimit-remaining", remaining.to_string().parse().unwrap());
+                headers.insert("x-ratelimit-reset-after", format!("{reset_after:.3}").parse().unwrap());
+                headers.insert("x-ratelimit-bucket", format!("messages-{channel}").parse().unwrap());
+                response
+            };
             let nonce = body.get("nonce").and_then(|n| n.as_str()).map(str::to_string);
             let enforce = body.get("enforce_nonce").and_then(|e| e.as_bool()).unwrap_or(false);
             if let (Some(n), true) = (&nonce, enforce)
                 && let Some(existing) = shared.nonces.lock().await.get(n)
             {
-                return json(existing.clone());
+                return limited(json(existing.clone()));
             }
             let msg = message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), channel, body);
             if let (Some(n), true) = (nonce, enforce) {
                 shared.nonces.lock().await.insert(n, msg.clone());
             }
             shared.created.lock().await.push(msg.clone());
-            json(msg)
+            limited(json(msg))
         }
         ("GET", ["channels", channel, "messages"]) => {
             // Newest first, at most `limit`, older than `before` when given.
