@@ -48,6 +48,11 @@ async fn world() -> Option<World> {
 }
 
 async fn world_with(encrypted: bool) -> Option<World> {
+    world_via(encrypted, None).await
+}
+
+/// A world whose bot reaches the homeserver through `proxy` (members go direct).
+async fn world_via(encrypted: bool, proxy: Option<&common::http_proxy::HttpProxy>) -> Option<World> {
     let hs = Synapse::start().await?;
     hs.register("convoca", "bot-password", false);
     hs.register("alice", "alice-password", false);
@@ -60,7 +65,11 @@ async fn world_with(encrypted: bool) -> Option<World> {
     let home = home.room_id().to_owned();
     alice.wait_joined(&home, &bob.user_id()).await;
     let engine = engine_on(&shipped()).await;
-    let config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
+    let mut config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
+    if let Some(p) = proxy {
+        p.aim(&hs.url);
+        config.homeserver = Some(p.url.clone());
+    }
     let bot = Matrix::start(&config, engine.clone()).await.unwrap();
     assert_eq!(bot.homes, vec![home.clone()], "the alias is resolved to the home room");
     alice.wait_joined(&home, &bot_user).await;
@@ -559,4 +568,70 @@ async fn reactions_added_and_removed_while_the_bot_was_away_are_applied_when_it_
         1
     );
     again.stop().await;
+}
+
+/// The homeserver fails in every way a reminder can meet: 500s, 429s, and sends that reach it
+/// but whose answer is lost. Each attempt ends within its bound, the next one looks before
+/// posting, and the room sees the reminder exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_homeserver_gets_each_reminder_exactly_once() {
+    use common::http_proxy::{HttpProxy, Mode};
+    use convoca::reminders::{ManualClock, SchedulerConfig};
+    let proxy = HttpProxy::start().await;
+    let Some(w) = world_via(false, Some(&proxy)).await else { return };
+    let room = w.room(false).await;
+    w.alice.say(&room, "!remind here").await;
+    w.alice.wait("the subscription", |m| m.sender.as_str() == w.bot_id && m.body.contains("now gets reminders")).await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let mut run = common::scheduler::start_on(
+        &w.engine,
+        convoca::chat::Platform::Matrix,
+        Arc::new(w.bot.sender()),
+        Arc::new(clock.clone()),
+        SchedulerConfig::default(),
+    );
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    let mut attempt_at = due;
+    // Each phase: the homeserver misbehaves, the attempt is cut off at its 10-second bound,
+    // and the retry comes 30 seconds later.
+    for mode in [Mode::Fail500, Mode::Fail429, Mode::LoseSendAnswers] {
+        proxy.set(mode);
+        let passes = run.status.borrow().passes;
+        clock.set(attempt_at);
+        // The attempt is under way: it reached the homeserver (the send itself, when the
+        // point is that its answer is lost).
+        let reached = || match mode {
+            Mode::LoseSendAnswers => proxy.count(mode, "PUT", "/send/"),
+            _ => proxy.requests(mode),
+        };
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        while reached() == 0 {
+            assert!(tokio::time::Instant::now() < deadline, "no attempt in {mode:?}: {:?}", *run.status.borrow());
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        clock.set(attempt_at + Duration::seconds(10));
+        let retry = attempt_at + Duration::seconds(40);
+        common::scheduler::wait_status(&mut run.status, "attempt given up, retry planned", |s| {
+            s.passes > passes && s.in_flight == 0 && s.sleeping_until == Some(retry)
+        })
+        .await;
+        attempt_at = retry;
+    }
+    // The lost answer's send reached the homeserver: the room has the reminder already.
+    proxy.set(Mode::Pass);
+    clock.set(attempt_at);
+    common::scheduler::wait_status(&mut run.status, "found, not posted again", |s| s.found == 1 && s.in_flight == 0)
+        .await;
+    let marker = w.alice.say(&room, "!help").await;
+    w.alice.wait("a later answer", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&marker)).await;
+    assert_eq!(
+        w.alice.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("Reminder: LA/CWG monthly meeting")),
+        1,
+        "exactly once"
+    );
+    assert_eq!(run.status.borrow().sent, 0, "every attempt after the first was a look, and the look found it");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    w.bot.stop().await;
 }

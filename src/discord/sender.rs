@@ -146,7 +146,7 @@ impl Sender for DiscordSender {
                 .map_err(classify)?;
             let line = reference_line(&post.key);
             // The claim is taken a moment before the instant; a minute covers it.
-            let since = (post.due - chrono::Duration::minutes(1)).timestamp();
+            let since = (post.due.min(chrono::Utc::now()) - chrono::Duration::minutes(1)).timestamp();
             let mut before: Option<MessageId> = None;
             for _ in 0..PAGES {
                 let mut ask = GetMessages::new().limit(100);

@@ -61,8 +61,9 @@ impl Sender for MatrixSender {
         Box::pin(async move {
             let room = self.joined(post)?;
             let me = self.client.user_id().map(ToOwned::to_owned);
-            // The claim is taken a moment before the instant; a minute covers it.
-            let since = (post.due - chrono::Duration::minutes(1)).timestamp_millis();
+            // The claim is taken a moment before the instant; a minute covers it. (Never after
+            // now: a due instant ahead of the homeserver's clock would hide every event.)
+            let since = (post.due.min(chrono::Utc::now()) - chrono::Duration::minutes(1)).timestamp_millis();
             let mut from: Option<String> = None;
             let mut unreadable = 0;
             let mut read = 0;

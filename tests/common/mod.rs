@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_discord;
+pub mod http_proxy;
 pub mod member;
 pub mod proxy;
 pub mod scheduler;

@@ -111,7 +111,18 @@ pub fn start(engine: &Engine, sender: &Recorder, clock: &ManualClock) -> Running
 
 /// A scheduler posting Discord reminders through `sender`, on `clock`, configured.
 pub fn start_with(engine: &Engine, sender: Arc<dyn Sender>, clock: Arc<dyn Clock>, config: SchedulerConfig) -> Running {
-    let senders = Senders::new().with(convoca::chat::Platform::Discord, sender);
+    start_on(engine, convoca::chat::Platform::Discord, sender, clock, config)
+}
+
+/// A scheduler posting `platform`'s reminders through `sender`, on `clock`, configured.
+pub fn start_on(
+    engine: &Engine,
+    platform: convoca::chat::Platform,
+    sender: Arc<dyn Sender>,
+    clock: Arc<dyn Clock>,
+    config: SchedulerConfig,
+) -> Running {
+    let senders = Senders::new().with(platform, sender);
     let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
     let status = scheduler.status();
     let (stop, stop_rx) = watch::channel(false);
