@@ -1006,3 +1006,27 @@ async fn reminders_refused_with_server_errors_are_retried_and_posted_once() {
     run.handle.await.unwrap();
     gateway.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_read_message_history_a_retried_reminder_is_still_posted() {
+    let channels = vec![format!("discord:{CHANNEL_ID}")];
+    let (fake, gateway, mut run, clock) = scheduler_for(&channels).await;
+    fake.deny_history();
+    fake.fail_posts(&[500]).await;
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    let due = at("2026-12-06T22:00:00Z");
+    clock.set(due);
+    common::scheduler::wait_status(&mut run.status, "refused, retry planned", |s| {
+        s.in_flight == 0 && s.sleeping_until == Some(due + Duration::seconds(30))
+    })
+    .await;
+    clock.set(due + Duration::seconds(30));
+    common::scheduler::wait_status(&mut run.status, "posted", |s| s.sent == 1 && s.in_flight == 0).await;
+    let looked = fake.calls().await.iter().filter(|c| c.method == "GET" && c.path.ends_with("/messages")).count();
+    assert_eq!(looked, 1, "it tried to look first");
+    assert_eq!(fake.created().await.len(), 1);
+    assert_eq!(run.status.borrow().failed, 0, "a refused look is not a failed reminder");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}

@@ -65,18 +65,25 @@ impl Clock for SystemClock {
     }
 }
 
-/// The machine's clock off by an amount that can change at any moment without waking
-/// anyone, as a real wall clock does when it is stepped: for tests of skewed and stepped
-/// clocks that still sleep the way [`SystemClock`] does.
-#[derive(Clone, Debug, Default)]
+/// A wall clock that can be stepped, as NTP or a resumed host steps a real one: the machine's
+/// time when it was made, moving on with the runtime's monotonic clock, plus an offset that
+/// can change at any moment without waking anyone. For tests of skewed and stepped clocks
+/// that sleep the way [`SystemClock`] does (and, under tokio's paused time, move with it).
+#[derive(Clone, Debug)]
 pub struct SteppedClock {
+    start: DateTime<Utc>,
+    since: tokio::time::Instant,
     offset_ms: Arc<AtomicI64>,
 }
 
 impl SteppedClock {
     /// The machine's clock, `offset` ahead (behind when negative).
     pub fn new(offset: Duration) -> SteppedClock {
-        SteppedClock { offset_ms: Arc::new(AtomicI64::new(offset.num_milliseconds())) }
+        SteppedClock {
+            start: Utc::now(),
+            since: tokio::time::Instant::now(),
+            offset_ms: Arc::new(AtomicI64::new(offset.num_milliseconds())),
+        }
     }
 
     /// Steps the clock by `d` (back when negative); sleepers notice within [`CHECK_EVERY`].
@@ -84,19 +91,20 @@ impl SteppedClock {
         self.offset_ms.fetch_add(d.num_milliseconds(), Ordering::SeqCst);
     }
 
-    fn read(offset: &AtomicI64) -> DateTime<Utc> {
-        Utc::now() + Duration::milliseconds(offset.load(Ordering::SeqCst))
+    fn read(start: DateTime<Utc>, since: tokio::time::Instant, offset: &AtomicI64) -> DateTime<Utc> {
+        let elapsed = Duration::from_std(since.elapsed()).unwrap_or_default();
+        start + elapsed + Duration::milliseconds(offset.load(Ordering::SeqCst))
     }
 }
 
 impl Clock for SteppedClock {
     fn now(&self) -> DateTime<Utc> {
-        Self::read(&self.offset_ms)
+        Self::read(self.start, self.since, &self.offset_ms)
     }
 
     fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
-        let offset = Arc::clone(&self.offset_ms);
-        sleep_on_wall(move || Self::read(&offset), t)
+        let (start, since, offset) = (self.start, self.since, Arc::clone(&self.offset_ms));
+        sleep_on_wall(move || Self::read(start, since, &offset), t)
     }
 }
 

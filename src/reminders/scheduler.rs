@@ -479,9 +479,16 @@ impl Ctx {
             if job.attempt > 1 {
                 // An earlier attempt may have posted it, longer ago than the platform
                 // remembers its idempotency token.
-                match sender.find(&post).await? {
-                    Found::NotPosted => {}
-                    other => return Ok(Some(other)),
+                match sender.find(&post).await {
+                    Ok(Found::NotPosted) => {}
+                    Ok(other) => return Ok(Some(other)),
+                    // The bot may not read the channel's history (a missing permission): the
+                    // key the platform remembers for a while is all there is to go on.
+                    Err(SendError::Permanent(why)) => tracing::warn!(
+                        reminder = %job.identity, %why,
+                        "cannot look for an earlier attempt's post; posting with the same key"
+                    ),
+                    Err(e) => return Err(e),
                 }
             }
             sender.send(&post).await.map(|()| None)

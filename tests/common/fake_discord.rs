@@ -67,6 +67,8 @@ struct Shared {
     pub rate_limited: AtomicU64,
     /// Requests sent to a bucket before the `retry_after` of its 429 had passed.
     pub violations: AtomicU64,
+    /// The bot lacks Read Message History: fetching messages is refused.
+    history_denied: std::sync::atomic::AtomicBool,
 }
 
 /// Discord's limits on posting messages, and where each bucket stands.
@@ -193,6 +195,11 @@ impl FakeDiscord {
     /// The next message posts are answered with these statuses (500, 502…), not posted.
     pub async fn fail_posts(&self, statuses: &[u16]) {
         self.shared.failures.lock().await.extend(statuses);
+    }
+
+    /// Takes the bot's Read Message History permission away.
+    pub fn deny_history(&self) {
+        self.shared.history_denied.store(true, Ordering::SeqCst);
     }
 
     /// 429s answered so far.
@@ -488,6 +495,9 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
             }
             shared.created.lock().await.push(msg.clone());
             limited(json(msg))
+        }
+        ("GET", ["channels", _, "messages"]) if shared.history_denied.load(Ordering::SeqCst) => {
+            (StatusCode::FORBIDDEN, axum::Json(json!({"message": "Missing Access", "code": 50001}))).into_response()
         }
         ("GET", ["channels", channel, "messages"]) => {
             // Newest first, at most `limit`, older than `before` when given.
