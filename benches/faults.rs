@@ -24,9 +24,12 @@ const CHANNELS: usize = 100;
 const OUTAGE: Duration = Duration::from_secs(60);
 const DUE_INTO_OUTAGE: Duration = Duration::from_secs(20);
 
+/// A post and the real time it was asked for.
+type Sent = (DateTime<Utc>, Post);
+
 /// Records each post with the real time it was asked for.
 #[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<(DateTime<Utc>, Post)>>>);
+struct Recorder(Arc<Mutex<Vec<Sent>>>);
 
 impl Sender for Recorder {
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
