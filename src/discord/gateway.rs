@@ -54,21 +54,36 @@ pub struct Gateway {
 /// reminder forever.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// The one HTTP client to Discord's REST API, with its timeouts: serenity's requests and the
+/// reminder posts share its connections and TLS setup (each client holds its own copy of the
+/// root certificates). `None` when it cannot be built; serenity then builds its own.
+pub fn rest_client() -> Option<reqwest::Client> {
+    static CLIENT: OnceLock<Option<reqwest::Client>> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let built = reqwest::Client::builder()
+                .use_rustls_tls()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+            match built {
+                Ok(client) => Some(client),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Discord: cannot build an HTTP client with timeouts; using serenity's");
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
 /// The REST client: to Discord, or to `DISCORD_API_BASE` when set, with request timeouts.
 /// serenity only honours a proxy with its rate limiter off, so a proxy is trusted to
 /// rate-limit.
 pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
-    let client = reqwest::Client::builder()
-        .use_rustls_tls()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .timeout(REQUEST_TIMEOUT)
-        .build();
-    let builder = match client {
-        Ok(client) => HttpBuilder::new(token).client(client),
-        Err(e) => {
-            tracing::warn!(error = %e, "Discord: cannot build an HTTP client with timeouts; using serenity's");
-            HttpBuilder::new(token)
-        }
+    let builder = match rest_client() {
+        Some(client) => HttpBuilder::new(token).client(client),
+        None => HttpBuilder::new(token),
     };
     match &config.api_base {
         Some(base) => builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true).build(),

@@ -6,7 +6,6 @@ use futures_util::future::BoxFuture;
 use serenity::all::{ChannelId, GetMessages, Http, HttpError, MessageId, Nonce, UserId};
 use tokio::sync::OnceCell;
 
-use super::gateway::REQUEST_TIMEOUT;
 use super::limits::{RateLimits, WAIT_AT_MOST, seconds};
 use super::render::{message, reference_line};
 use crate::reminders::{Found, Post, SendError, Sender};
@@ -31,12 +30,7 @@ pub struct DiscordSender {
 impl DiscordSender {
     /// A sender using this REST client (its token and proxy).
     pub fn new(http: Arc<Http>) -> DiscordSender {
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .unwrap_or_default();
+        let client = super::gateway::rest_client().unwrap_or_default();
         let base = http.proxy.clone().unwrap_or_else(|| "https://discord.com".to_string());
         DiscordSender {
             http,

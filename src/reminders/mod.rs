@@ -6,9 +6,12 @@
 //!   (pure: ledger states and the clock in).
 //! - [`Scheduler`] sleeps until the next one is due, claims it in the database, posts it
 //!   through a [`Sender`] with its idempotency key, and records it.
-//! - [`Clock`] is the scheduler's only source of time, so tests move time by hand.
+//! - [`Clock`] is the scheduler's only source of time (corrected to the database's), so tests
+//!   move time by hand.
 
 mod clock;
+mod delivery;
+mod messages;
 pub mod plan;
 mod scheduler;
 mod sender;

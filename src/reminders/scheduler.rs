@@ -28,16 +28,14 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::clock::{Clock, DatabaseTime};
-use super::plan::{Item, Plan, Subject, Target, plan};
-use super::sender::{Found, Post, SendError, Senders};
+use super::delivery::Job;
+use super::messages::Messages;
+use super::plan::{Plan, plan};
+use super::sender::Senders;
 use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
-use crate::calendar::Lead;
-use crate::chat::Platform;
-use crate::content::Content;
-use crate::engine::answers::reminder_post::{Readers, deadline_reminder, meeting_reminder};
-use crate::engine::{Engine, Reply};
-use crate::store::{Claim, LedgerState, Store, StoreError};
+use crate::engine::Engine;
+use crate::store::{Claim, LedgerState, StoreError};
 
 /// Timings of the scheduler.
 #[derive(Clone, Copy, Debug)]
@@ -110,7 +108,7 @@ pub struct Status {
 }
 
 /// How many lateness samples [`Status`] keeps.
-const LATENESS_SAMPLES: usize = 4096;
+pub(super) const LATENESS_SAMPLES: usize = 4096;
 
 /// The scheduler. Build it, take a [`Scheduler::status`] receiver if wanted, then `run` it.
 /// A clone shares everything: a supervisor runs a clone again if a run dies.
@@ -119,34 +117,19 @@ pub struct Scheduler {
     ctx: Arc<Ctx>,
 }
 
-struct Ctx {
-    engine: Engine,
-    senders: Senders,
-    clock: Arc<DatabaseTime>,
-    me: String,
-    config: SchedulerConfig,
-    status: watch::Sender<Status>,
+pub(super) struct Ctx {
+    pub(super) engine: Engine,
+    pub(super) senders: Senders,
+    pub(super) clock: Arc<DatabaseTime>,
+    pub(super) me: String,
+    pub(super) config: SchedulerConfig,
+    pub(super) status: watch::Sender<Status>,
     /// Keys this process has settled or holds in a task: not looked up again.
-    done: Mutex<HashMap<String, DateTime<Utc>>>,
+    pub(super) done: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Wakes the loop to plan a retry after a post failed for a passing reason.
-    retry: tokio::sync::Notify,
+    pub(super) retry: tokio::sync::Notify,
     /// Keys whose send has begun and not been recorded: never released at shutdown.
-    sending: Mutex<HashSet<String>>,
-}
-
-/// One reminder ready to go out.
-struct Job {
-    key: String,
-    identity: String,
-    target: Target,
-    due: DateTime<Utc>,
-    starts: DateTime<Utc>,
-    late: bool,
-    reply: Arc<Reply>,
-    /// When this process's claim ends.
-    lease_until: DateTime<Utc>,
-    /// 1 for a first attempt; more when an earlier one may have posted it.
-    attempt: i64,
+    pub(super) sending: Mutex<HashSet<String>>,
 }
 
 impl Scheduler {
@@ -429,221 +412,5 @@ impl Ctx {
 
     fn settled(&self, key: &str, due: DateTime<Utc>) {
         self.done.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), due);
-    }
-
-    /// Waits for the reminder's instant and posts it. Returns the key when shutdown came
-    /// first, for the scheduler to release.
-    async fn deliver(self: Arc<Self>, job: Job, mut shutdown: watch::Receiver<bool>) -> Option<String> {
-        tokio::select! {
-            _ = self.clock.sleep_until(job.due) => {}
-            _ = shutdown.wait_for(|stop| *stop) => {
-                self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
-                return Some(job.key);
-            }
-        }
-        let Some(sender) = self.senders.for_target(&job.target) else { return Some(job.key) };
-        let now = self.clock.now();
-        let keys = [job.key.clone()];
-        let store = self.engine.store();
-        if now >= job.starts {
-            // A reminder of a meeting that has begun is noise: never posted.
-            tracing::warn!(reminder = %job.identity, "reminder missed: its meeting started before it could go out");
-            if let Err(e) = store.mark_missed_held(&keys, &self.me, super::triage::STARTED, now).await {
-                tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");
-            }
-            self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.finished(&job.key, |s| s.missed += 1);
-            return None;
-        }
-        if now + self.config.send_within > job.lease_until {
-            // Too little lease left to send safely (this task was held up): let it go, to be
-            // claimed again at once.
-            tracing::warn!(reminder = %job.identity, "lease nearly over before sending; claiming it again");
-            self.retry_later(&job, now, now).await;
-            return None;
-        }
-        // From here the post may reach the platform: never released, only recorded.
-        self.sending.lock().unwrap_or_else(|p| p.into_inner()).insert(job.key.clone());
-        // Bounded by the scheduler's clock: well inside the lease, and never past the start.
-        let bound = self.config.send_within.min(job.starts - now);
-        let sent_at = now;
-        let post = Post {
-            channel: job.target.local_id().to_string(),
-            key: job.key.clone(),
-            reply: Arc::clone(&job.reply),
-            due: job.due,
-            late: job.late,
-            locale: job.target.locale,
-        };
-        let attempt = async {
-            if job.attempt > 1 {
-                // An earlier attempt may have posted it, longer ago than the platform
-                // remembers its idempotency token.
-                match sender.find(&post).await {
-                    Ok(Found::NotPosted) => {}
-                    Ok(other) => return Ok(Some(other)),
-                    // The bot may not read the channel's history (a missing permission): the
-                    // key the platform remembers for a while is all there is to go on.
-                    Err(SendError::Permanent(why)) => tracing::warn!(
-                        reminder = %job.identity, %why,
-                        "cannot look for an earlier attempt's post; posting with the same key"
-                    ),
-                    Err(e) => return Err(e),
-                }
-            }
-            sender.send(&post).await.map(|()| None)
-        };
-        let result = tokio::select! {
-            result = attempt => result,
-            _ = self.clock.sleep_until(now + bound) => Err(SendError::Transient(format!(
-                "no answer within {} s; it may have gone out, so the next attempt looks first",
-                bound.num_seconds()
-            ))),
-        };
-        let now = self.clock.now();
-        match result {
-            Ok(Some(found)) => {
-                let note = match &found {
-                    Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
-                    _ => "posted by an earlier attempt, found in the channel".to_string(),
-                };
-                tracing::info!(reminder = %job.identity, %note, "reminder not posted again");
-                if let Err(e) = store.mark_found(&keys, &self.me, &note, now).await {
-                    tracing::error!(error = %e, reminder = %job.identity, "could not record the reminder found");
-                }
-                self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                self.finished(&job.key, |s| s.found += 1);
-            }
-            Ok(None) => {
-                let lateness = (sent_at - job.due).num_milliseconds();
-                if job.late {
-                    tracing::warn!(reminder = %job.identity, late_by_s = lateness / 1000, "reminder posted late");
-                } else {
-                    tracing::info!(reminder = %job.identity, "reminder posted");
-                }
-                let metrics = self.engine.metrics();
-                let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
-                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                metrics.lateness(lateness as f64 / 1000.0);
-                if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
-                    tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will look for it first");
-                }
-                self.finished(&job.key, |s| {
-                    s.sent += 1;
-                    s.late += u64::from(job.late);
-                    if s.lateness_ms.len() == LATENESS_SAMPLES {
-                        s.lateness_ms.remove(0);
-                    }
-                    s.lateness_ms.push(lateness);
-                });
-            }
-            Err(SendError::RateLimited(after)) if job.starts > now => {
-                tracing::warn!(reminder = %job.identity, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
-                self.engine.metrics().error("rate_limited");
-                let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
-                self.retry_later(&job, now + after, now).await;
-            }
-            Err(SendError::Transient(reason)) if job.starts > now => {
-                tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
-                self.engine.metrics().error("send");
-                self.retry_later(&job, now + self.config.retry, now).await;
-            }
-            Err(e) => {
-                tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
-                self.engine.metrics().reminders_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
-                    tracing::error!(error = %e, "could not record the failure");
-                }
-                self.finished(&job.key, |s| s.failed += 1);
-            }
-        }
-        None
-    }
-
-    /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
-    async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>) {
-        if let Err(e) = self.engine.store().release(std::slice::from_ref(&job.key), &self.me, retry_at, now).await {
-            tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
-        }
-        self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
-        self.finished(&job.key, |_| {});
-        self.retry.notify_one();
-    }
-
-    /// A delivery is over: no longer sending, no longer in flight, and `count` it.
-    fn finished(&self, key: &str, count: impl FnOnce(&mut Status)) {
-        self.sending.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-        self.status.send_modify(|s| {
-            s.in_flight = s.in_flight.saturating_sub(1);
-            count(s);
-        });
-    }
-}
-
-/// Reminder posts built once per pass for each distinct (subject, lead, language, audience,
-/// platform): a thousand channels getting the same reminder share one post.
-struct Messages<'a> {
-    content: &'a Content,
-    agenda: &'a Agenda<'a>,
-    store: &'a Store,
-    engine: &'a Engine,
-    built: HashMap<SameMessage, Arc<Reply>>,
-    /// People signed up per campaign; `None` when the count could not be read (the post
-    /// goes out without it rather than waiting).
-    counts: HashMap<String, Option<i64>>,
-}
-
-/// What makes two reminder posts one message: the same subject and lead, for the same
-/// readers on the same platform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct SameMessage {
-    subject: u32,
-    lead: Lead,
-    locale: crate::locale::Locale,
-    members: bool,
-    platform: Platform,
-}
-
-impl<'a> Messages<'a> {
-    fn new(content: &'a Content, agenda: &'a Agenda<'a>, store: &'a Store, engine: &'a Engine) -> Self {
-        Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new() }
-    }
-
-    async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, platform: Platform) -> Arc<Reply> {
-        let k = SameMessage {
-            subject: item.subject,
-            lead: item.lead,
-            locale: target.locale,
-            members: target.audience == crate::content::Audience::Members,
-            platform,
-        };
-        if let Some(reply) = self.built.get(&k) {
-            return Arc::clone(reply);
-        }
-        let readers = Readers { locale: target.locale, audience: target.audience, platform };
-        let reply = match plan.subject(item) {
-            Subject::Meeting { slug, occurrence } => {
-                let meeting = self.agenda.meeting(slug);
-                let mut counts = Vec::new();
-                for campaign in meeting.map(|m| m.campaigns.as_slice()).unwrap_or_default() {
-                    if !self.counts.contains_key(campaign) {
-                        let n = self.store.people_in(campaign).await.ok();
-                        self.counts.insert(campaign.clone(), n);
-                    }
-                    if let Some(Some(n)) = self.counts.get(campaign) {
-                        counts.push((campaign.clone(), *n));
-                    }
-                }
-                meeting.map(|m| {
-                    meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due)
-                })
-            }
-            Subject::Deadline { campaign, action, at } => {
-                deadline_reminder(self.content, campaign, action, *at, readers, item.due)
-            }
-        };
-        let reply = Arc::new(reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name())));
-        self.built.insert(k, Arc::clone(&reply));
-        reply
     }
 }

@@ -1,0 +1,82 @@
+//! The posts a scheduler pass sends, built once for each distinct message: a thousand
+//! channels getting the same reminder share one post.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::plan::{Item, Plan, Subject, Target};
+use crate::agenda::Agenda;
+use crate::calendar::Lead;
+use crate::chat::Platform;
+use crate::content::Content;
+use crate::engine::answers::reminder_post::{Readers, deadline_reminder, meeting_reminder};
+use crate::engine::{Engine, Reply};
+use crate::store::Store;
+
+/// Reminder posts built once per pass for each distinct (subject, lead, language, audience,
+/// platform): a thousand channels getting the same reminder share one post.
+pub(super) struct Messages<'a> {
+    content: &'a Content,
+    agenda: &'a Agenda<'a>,
+    store: &'a Store,
+    engine: &'a Engine,
+    built: HashMap<SameMessage, Arc<Reply>>,
+    /// People signed up per campaign; `None` when the count could not be read (the post
+    /// goes out without it rather than waiting).
+    counts: HashMap<String, Option<i64>>,
+}
+
+/// What makes two reminder posts one message: the same subject and lead, for the same
+/// readers on the same platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct SameMessage {
+    subject: u32,
+    lead: Lead,
+    locale: crate::locale::Locale,
+    members: bool,
+    platform: Platform,
+}
+
+impl<'a> Messages<'a> {
+    pub(super) fn new(content: &'a Content, agenda: &'a Agenda<'a>, store: &'a Store, engine: &'a Engine) -> Self {
+        Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new() }
+    }
+
+    pub(super) async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, platform: Platform) -> Arc<Reply> {
+        let k = SameMessage {
+            subject: item.subject,
+            lead: item.lead,
+            locale: target.locale,
+            members: target.audience == crate::content::Audience::Members,
+            platform,
+        };
+        if let Some(reply) = self.built.get(&k) {
+            return Arc::clone(reply);
+        }
+        let readers = Readers { locale: target.locale, audience: target.audience, platform };
+        let reply = match plan.subject(item) {
+            Subject::Meeting { slug, occurrence } => {
+                let meeting = self.agenda.meeting(slug);
+                let mut counts = Vec::new();
+                for campaign in meeting.map(|m| m.campaigns.as_slice()).unwrap_or_default() {
+                    if !self.counts.contains_key(campaign) {
+                        let n = self.store.people_in(campaign).await.ok();
+                        self.counts.insert(campaign.clone(), n);
+                    }
+                    if let Some(Some(n)) = self.counts.get(campaign) {
+                        counts.push((campaign.clone(), *n));
+                    }
+                }
+                meeting.map(|m| {
+                    meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due)
+                })
+            }
+            Subject::Deadline { campaign, action, at } => {
+                deadline_reminder(self.content, campaign, action, *at, readers, item.due)
+            }
+        };
+        let reply = Arc::new(reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name())));
+        self.built.insert(k, Arc::clone(&reply));
+        reply
+    }
+}
