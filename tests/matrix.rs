@@ -635,3 +635,34 @@ async fn a_failing_homeserver_gets_each_reminder_exactly_once() {
     run.handle.await.unwrap();
     w.bot.stop().await;
 }
+
+/// The Matrix sync loop killed by the fault hook comes back where it stopped: a question
+/// asked while it was down is answered once it is back, and none twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_sync_loop_is_restarted_and_answers_what_came_meanwhile() {
+    let Some(w) = world().await else { return };
+    let room = w.home.clone();
+    w.bot.stop().await;
+    let supervisor = convoca::supervisor::Tasks::new();
+    let bot = Matrix::start_supervised(&w.config, w.engine.clone(), &supervisor).await.unwrap();
+    let mut changes = supervisor.changes();
+    let up = |s: &convoca::supervisor::Tasks| s.states().get("matrix sync").is_some_and(|t| t.up);
+    while !up(&supervisor) {
+        changes.changed().await.unwrap();
+    }
+    assert!(supervisor.kill("matrix sync"));
+    while up(&supervisor) {
+        changes.changed().await.unwrap();
+    }
+    let asked = w.alice.say(&room, "!mission").await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !up(&supervisor) {
+        assert!(tokio::time::timeout_at(deadline, changes.changed()).await.is_ok(), "never restarted");
+    }
+    assert_eq!(supervisor.states()["matrix sync"].restarts, 1);
+    w.alice.wait("the answer after the restart", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    let marker = w.alice.say(&room, "!help").await;
+    w.alice.wait("a later answer", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&marker)).await;
+    assert_eq!(w.alice.count(|m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)), 1);
+    bot.stop().await;
+}
