@@ -660,7 +660,11 @@ async fn a_killed_sync_loop_is_restarted_and_answers_what_came_meanwhile() {
         assert!(tokio::time::timeout_at(deadline, changes.changed()).await.is_ok(), "never restarted");
     }
     assert_eq!(supervisor.states()["matrix sync"].restarts, 1);
-    w.alice.wait("the answer after the restart", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    w.alice
+        .wait("the answer after the restart", |m| {
+            from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)
+        })
+        .await;
     let marker = w.alice.say(&room, "!help").await;
     w.alice.wait("a later answer", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&marker)).await;
     assert_eq!(w.alice.count(|m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)), 1);
