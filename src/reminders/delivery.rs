@@ -9,25 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
 use super::clock::Clock;
-use super::plan::Target;
-use super::scheduler::{Ctx, LATENESS_SAMPLES, Status};
+use super::scheduler::{Ctx, Job, LATENESS_SAMPLES, Status};
 use super::sender::{Found, Post, SendError};
-use crate::engine::Reply;
-
-/// One reminder ready to go out.
-pub(super) struct Job {
-    pub(super) key: String,
-    pub(super) identity: String,
-    pub(super) target: Target,
-    pub(super) due: DateTime<Utc>,
-    pub(super) starts: DateTime<Utc>,
-    pub(super) late: bool,
-    pub(super) reply: Arc<Reply>,
-    /// When this process's claim ends.
-    pub(super) lease_until: DateTime<Utc>,
-    /// 1 for a first attempt; more when an earlier one may have posted it.
-    pub(super) attempt: i64,
-}
 
 impl Ctx {
     /// Waits for the reminder's instant and posts it. Returns the key when shutdown came

@@ -28,13 +28,12 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::clock::{Clock, DatabaseTime};
-use super::delivery::Job;
 use super::messages::Messages;
-use super::plan::{Plan, plan};
+use super::plan::{Plan, Target, plan};
 use super::sender::Senders;
 use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
-use crate::engine::Engine;
+use crate::engine::{Engine, Reply};
 use crate::store::{Claim, LedgerState, StoreError};
 
 /// Timings of the scheduler.
@@ -130,6 +129,21 @@ pub(super) struct Ctx {
     pub(super) retry: tokio::sync::Notify,
     /// Keys whose send has begun and not been recorded: never released at shutdown.
     pub(super) sending: Mutex<HashSet<String>>,
+}
+
+/// One reminder ready to go out.
+pub(super) struct Job {
+    pub(super) key: String,
+    pub(super) identity: String,
+    pub(super) target: Target,
+    pub(super) due: DateTime<Utc>,
+    pub(super) starts: DateTime<Utc>,
+    pub(super) late: bool,
+    pub(super) reply: Arc<Reply>,
+    /// When this process's claim ends.
+    pub(super) lease_until: DateTime<Utc>,
+    /// 1 for a first attempt; more when an earlier one may have posted it.
+    pub(super) attempt: i64,
 }
 
 impl Scheduler {
