@@ -602,7 +602,7 @@ async fn a_failing_homeserver_gets_each_reminder_exactly_once() {
         // The attempt is under way: it reached the homeserver (the send itself, when the
         // point is that its answer is lost).
         let reached = || match mode {
-            Mode::LoseSendAnswers => proxy.count(mode, "PUT", "/send/"),
+            Mode::LoseSendAnswers => proxy.lost_sends(),
             _ => proxy.requests(mode),
         };
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);

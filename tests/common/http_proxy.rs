@@ -28,6 +28,8 @@ struct Shared {
     target: Mutex<String>,
     mode: Mutex<Mode>,
     seen: Mutex<Vec<(Mode, String, String)>>,
+    /// Sends the homeserver took whose answer was then lost.
+    lost: std::sync::atomic::AtomicUsize,
     client: reqwest::Client,
 }
 
@@ -43,6 +45,7 @@ impl HttpProxy {
             target: Mutex::default(),
             mode: Mutex::new(Mode::Pass),
             seen: Mutex::default(),
+            lost: Default::default(),
             client: reqwest::Client::new(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -58,6 +61,11 @@ impl HttpProxy {
 
     pub fn set(&self, mode: Mode) {
         *self.shared.mode.lock().unwrap() = mode;
+    }
+
+    /// Sends the homeserver took (and answered) whose answer the proxy then lost.
+    pub fn lost_sends(&self) -> usize {
+        self.shared.lost.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Requests other than syncs answered in `mode`.
@@ -118,6 +126,9 @@ async fn forward(
         answer.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("application/json").to_string();
     let bytes = answer.bytes().await.unwrap_or_default();
     if mode == Mode::LoseSendAnswers && method == Method::PUT && path.contains("/send/") {
+        if status.is_success() {
+            shared.lost.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         return error(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({"errcode": "M_UNKNOWN", "error": "lost"}));
     }
     (status, [("content-type", kind)], bytes.to_vec()).into_response()
