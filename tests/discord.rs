@@ -1030,3 +1030,33 @@ async fn without_read_message_history_a_retried_reminder_is_still_posted() {
     run.handle.await.unwrap();
     gateway.stop().await;
 }
+
+/// The gateway killed by the fault hook: its shards are closed, a new client connects (a new
+/// IDENTIFY), and commands are answered again, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_gateway_connects_again_and_answers() {
+    let engine = engine_on(&shipped()).await;
+    let fake = FakeDiscord::start().await;
+    let config = config_for(&fake);
+    let supervisor = convoca::supervisor::Tasks::new();
+    let clock = Arc::new(convoca::reminders::SystemClock);
+    let gateway = Gateway::start_supervised(&config, engine.clone(), clock, &supervisor).await.unwrap();
+    fake.wait_identified(1).await;
+    let r = interact(&fake, fake.command("mission", json!([]), ("111", "Ana"), "en-US", "0")).await;
+    assert!(embed_text(&r).contains("Working Group"), "{}", embed_text(&r));
+    assert!(supervisor.kill("discord gateway"));
+    fake.wait_identified(2).await;
+    let states = supervisor.states();
+    assert_eq!(states["discord gateway"].restarts, 1);
+    let i = fake.command("mission", json!([]), ("111", "Ana"), "en-US", "0");
+    let r = interact(&fake, i.clone()).await;
+    assert!(embed_text(&r).contains("Working Group"), "{}", embed_text(&r));
+    let answers = fake.calls().await.iter().filter(|c| callback_for(c, &i)).count();
+    assert_eq!(answers, 1, "answered once");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while fake.open_gateways() != 1 {
+        assert!(tokio::time::Instant::now() < deadline, "{} gateway connections open", fake.open_gateways());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    gateway.stop().await;
+}

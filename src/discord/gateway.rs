@@ -43,7 +43,8 @@ pub struct Gateway {
     pub bot: Arc<Bot>,
     /// Connection state.
     pub state: Arc<GatewayState>,
-    shards: Arc<ShardManager>,
+    /// The current run's shards.
+    shards: Arc<std::sync::Mutex<Option<Arc<ShardManager>>>>,
     stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     events: Option<Arc<OnceLock<EventSync>>>,
@@ -107,6 +108,7 @@ fn foreign(guild: GuildId, name: Option<&str>) {
     );
 }
 
+#[derive(Clone)]
 struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
     homes: Vec<GuildId>,
@@ -223,7 +225,34 @@ impl EventHandler for Handler {
     }
 }
 
+#[derive(Clone)]
 struct Unknowns(Arc<GatewayState>);
+
+/// The gateway client a run connects with.
+async fn client(
+    config: &DiscordConfig,
+    token: &str,
+    handler: Handler,
+    unknowns: Unknowns,
+) -> anyhow::Result<serenity::Client> {
+    ClientBuilder::new_with_http(http_client(config, token), GatewayIntents::GUILDS)
+        .raw_event_handler(unknowns)
+        .event_handler(handler)
+        .await
+        .map_err(|e| anyhow::anyhow!("Discord: cannot set up the client: {e}"))
+}
+
+/// Shuts a run's shards down when the run ends, however it ends: a run aborted by the
+/// supervisor's fault hook (or dropped) would otherwise leave serenity's shard tasks
+/// connected beside the next run's.
+struct ShardsOfRun(Arc<ShardManager>);
+
+impl Drop for ShardsOfRun {
+    fn drop(&mut self) {
+        let shards = Arc::clone(&self.0);
+        tokio::spawn(async move { shards.shutdown_all().await });
+    }
+}
 
 #[async_trait]
 impl RawEventHandler for Unknowns {
@@ -275,21 +304,37 @@ impl Gateway {
         });
         let handler =
             Handler { bot: Arc::clone(&cell), homes: homes.clone(), state: Arc::clone(&state), events: events.clone() };
-        let client = ClientBuilder::new_with_http(http_client(config, &token), GatewayIntents::GUILDS)
-            .raw_event_handler(Unknowns(Arc::clone(&state)))
-            .event_handler(handler)
-            .await
-            .map_err(|e| anyhow::anyhow!("Discord: cannot set up the client: {e}"))?;
-        let http = Arc::clone(&client.http);
+        let unknowns = Unknowns(Arc::clone(&state));
+        // The first client is built here, so that a configuration it refuses stops the start.
+        let first = client(config, &token, handler.clone(), unknowns.clone()).await?;
+        let http = Arc::clone(&first.http);
         let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone(), homes));
         let _ = cell.set(Arc::clone(&bot));
-        let shards = Arc::clone(&client.shard_manager);
-        let client = Arc::new(tokio::sync::Mutex::new(client));
+        // A client cannot start twice (its shard queue ends with its first run): a run after
+        // one that died builds a new one, with the same handler and state.
+        let first = Arc::new(std::sync::Mutex::new(Some(first)));
+        let shards: Arc<std::sync::Mutex<Option<Arc<ShardManager>>>> = Arc::default();
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let (config, current) = (config.clone(), Arc::clone(&shards));
         let task = supervisor.supervise("discord gateway", stop_rx, move || {
-            let client = Arc::clone(&client);
+            let (first, current, config, token) =
+                (Arc::clone(&first), Arc::clone(&current), config.clone(), token.clone());
+            let (handler, unknowns) = (handler.clone(), unknowns.clone());
             async move {
-                if let Err(e) = client.lock().await.start().await {
+                let taken = first.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let mut client = match taken {
+                    Some(c) => c,
+                    None => match client(&config, &token, handler, unknowns).await {
+                        Ok(c) => c,
+                        Err(e) => {
+                            tracing::error!(error = %e, "Discord: cannot rebuild the gateway client");
+                            return;
+                        }
+                    },
+                };
+                *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&client.shard_manager));
+                let _shards = ShardsOfRun(Arc::clone(&client.shard_manager));
+                if let Err(e) = client.start().await {
                     tracing::error!(error = %e, "Discord: the gateway connection ended");
                 }
             }
@@ -303,7 +348,10 @@ impl Gateway {
         if let Some(sync) = self.events.as_ref().and_then(|e| e.get()) {
             sync.stop();
         }
-        self.shards.shutdown_all().await;
+        let shards = self.shards.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(shards) = shards {
+            shards.shutdown_all().await;
+        }
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.task).await;
     }
 }

@@ -67,6 +67,8 @@ struct Shared {
     pub rate_limited: AtomicU64,
     /// Requests sent to a bucket before the `retry_after` of its 429 had passed.
     pub violations: AtomicU64,
+    /// Gateway connections open now.
+    open_gateways: AtomicU64,
     /// The bot lacks Read Message History: fetching messages is refused.
     history_denied: std::sync::atomic::AtomicBool,
 }
@@ -195,6 +197,11 @@ impl FakeDiscord {
     /// The next message posts are answered with these statuses (500, 502…), not posted.
     pub async fn fail_posts(&self, statuses: &[u16]) {
         self.shared.failures.lock().await.extend(statuses);
+    }
+
+    /// Gateway connections open now.
+    pub fn open_gateways(&self) -> u64 {
+        self.shared.open_gateways.load(Ordering::SeqCst)
     }
 
     /// Takes the bot's Read Message History permission away.
@@ -590,6 +597,7 @@ async fn gateway(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
             let Ok(ws) = tokio_tungstenite::accept_async(stream).await else { return };
+            shared.open_gateways.fetch_add(1, Ordering::SeqCst);
             let (mut sink, mut stream) = ws.split();
             let (tx, mut rx) = mpsc::unbounded_channel::<Ws>();
             *shared.gateway.lock().await = Some(tx.clone());
@@ -631,6 +639,7 @@ async fn gateway(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                 }
             }
             writer.abort();
+            shared.open_gateways.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
