@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use super::clock::Clock;
 use super::scheduler::{Ctx, Job, LATENESS_SAMPLES, Status};
-use super::sender::{Found, Post, SendError};
+use super::sender::{Found, Post, SendError, Sender};
 
 impl Ctx {
     /// Waits for the reminder's instant and posts it. Returns the key when shutdown came
@@ -25,16 +25,8 @@ impl Ctx {
         }
         let Some(sender) = self.senders.for_target(&job.target) else { return Some(job.key) };
         let now = self.clock.now();
-        let keys = [job.key.clone()];
-        let store = self.engine.store();
         if now >= job.starts {
-            // A reminder of a meeting that has begun is noise: never posted.
-            tracing::warn!(reminder = %job.identity, "reminder missed: its meeting started before it could go out");
-            if let Err(e) = store.mark_missed_held(&keys, &self.me, super::triage::STARTED, now).await {
-                tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");
-            }
-            self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.finished(&job.key, |s| s.missed += 1);
+            self.too_late(&job, now).await;
             return None;
         }
         if now + self.config.send_within > job.lease_until {
@@ -57,24 +49,7 @@ impl Ctx {
             late: job.late,
             locale: job.target.locale,
         };
-        let attempt = async {
-            if job.attempt > 1 {
-                // An earlier attempt may have posted it, longer ago than the platform
-                // remembers its idempotency token.
-                match sender.find(&post).await {
-                    Ok(Found::NotPosted) => {}
-                    Ok(other) => return Ok(Some(other)),
-                    // The bot may not read the channel's history (a missing permission): the
-                    // key the platform remembers for a while is all there is to go on.
-                    Err(SendError::Permanent(why)) => tracing::warn!(
-                        reminder = %job.identity, %why,
-                        "cannot look for an earlier attempt's post; posting with the same key"
-                    ),
-                    Err(e) => return Err(e),
-                }
-            }
-            sender.send(&post).await.map(|()| None)
-        };
+        let attempt = self.attempt(sender.as_ref(), &job, &post);
         let result = tokio::select! {
             result = attempt => result,
             _ = self.clock.sleep_until(now + bound) => Err(SendError::Transient(format!(
@@ -82,7 +57,36 @@ impl Ctx {
                 bound.num_seconds()
             ))),
         };
+        self.record(&job, result, sent_at).await;
+        None
+    }
+
+    /// One attempt: a look for an earlier attempt's post when there may have been one, then
+    /// the post. `Some` when the look found it (or cannot rule it out).
+    async fn attempt(&self, sender: &dyn Sender, job: &Job, post: &Post) -> Result<Option<Found>, SendError> {
+        if job.attempt > 1 {
+            // An earlier attempt may have posted it, longer ago than the platform remembers
+            // its idempotency token.
+            match sender.find(post).await {
+                Ok(Found::NotPosted) => {}
+                Ok(other) => return Ok(Some(other)),
+                // The bot may not read the channel's history (a missing permission): the key
+                // the platform remembers for a while is all there is to go on.
+                Err(SendError::Permanent(why)) => tracing::warn!(
+                    reminder = %job.identity, %why,
+                    "cannot look for an earlier attempt's post; posting with the same key"
+                ),
+                Err(e) => return Err(e),
+            }
+        }
+        sender.send(post).await.map(|()| None)
+    }
+
+    /// Records what an attempt came to: sent, found, failed for good, or to be retried.
+    async fn record(&self, job: &Job, result: Result<Option<Found>, SendError>, sent_at: DateTime<Utc>) {
         let now = self.clock.now();
+        let keys = [job.key.clone()];
+        let store = self.engine.store();
         match result {
             Ok(Some(found)) => {
                 let note = match &found {
@@ -123,12 +127,12 @@ impl Ctx {
                 tracing::warn!(reminder = %job.identity, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
                 self.engine.metrics().error("rate_limited");
                 let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
-                self.retry_later(&job, now + after, now).await;
+                self.retry_later(job, now + after, now).await;
             }
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
-                self.retry_later(&job, now + self.config.retry, now).await;
+                self.retry_later(job, now + self.config.retry, now).await;
             }
             Err(e) => {
                 tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
@@ -139,7 +143,17 @@ impl Ctx {
                 self.finished(&job.key, |s| s.failed += 1);
             }
         }
-        None
+    }
+
+    /// A reminder of a meeting that has begun is noise: recorded missed, never posted.
+    async fn too_late(&self, job: &Job, now: DateTime<Utc>) {
+        tracing::warn!(reminder = %job.identity, "reminder missed: its meeting started before it could go out");
+        let keys = [job.key.clone()];
+        if let Err(e) = self.engine.store().mark_missed_held(&keys, &self.me, super::triage::STARTED, now).await {
+            tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");
+        }
+        self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.finished(&job.key, |s| s.missed += 1);
     }
 
     /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
