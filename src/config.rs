@@ -52,6 +52,15 @@ pub enum Cmd {
     Export(ExportArgs),
     /// List the reminders planned in a window, with where they go and their state.
     Reminders(RemindersArgs),
+    /// Write a consistent copy of the SQLite database to a new file, while the bot runs.
+    Backup(BackupArgs),
+}
+
+/// `convoca backup`.
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    /// The new file to write (it must not exist); it is created readable by its owner only.
+    pub file: PathBuf,
 }
 
 /// `convoca reminders`.

@@ -2,6 +2,7 @@
 //! process's exit code.
 
 mod ask;
+mod backup;
 mod check;
 mod export;
 mod ics;
@@ -42,6 +43,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Ics(args)) => ics::ics(&global, args).await,
         Some(Cmd::Export(args)) => export::export(&global, args).await,
         Some(Cmd::Reminders(args)) => reminders::reminders(&global, args).await,
+        Some(Cmd::Backup(args)) => backup::backup(&global, args).await,
     }
 }
 

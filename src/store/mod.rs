@@ -6,6 +6,7 @@
 //! share one state. The SQL is written to run unchanged on both (`$1` placeholders,
 //! `ON CONFLICT`, BIGINT milliseconds for instants), and every test runs on both.
 
+mod backup;
 mod changes;
 mod homes;
 mod ledger;
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use backup::BackupError;
 pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
 pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
