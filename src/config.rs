@@ -54,6 +54,18 @@ pub enum Cmd {
     Reminders(RemindersArgs),
     /// Write a consistent copy of the SQLite database to a new file, while the bot runs.
     Backup(BackupArgs),
+    /// Copy every table to another, empty database (SQLite to PostgreSQL, or back), with the
+    /// bot stopped.
+    Migrate(MigrateArgs),
+}
+
+/// `convoca migrate`.
+#[derive(Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// The empty database to copy into, e.g. postgres://convoca:…@localhost/convoca. Its
+    /// schema is brought up to date first.
+    #[arg(long = "to")]
+    pub to: crate::config::Secret,
 }
 
 /// `convoca backup`.

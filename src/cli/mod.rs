@@ -6,6 +6,7 @@ mod backup;
 mod check;
 mod export;
 mod ics;
+mod migrate;
 mod reminders;
 mod run;
 
@@ -44,6 +45,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Export(args)) => export::export(&global, args).await,
         Some(Cmd::Reminders(args)) => reminders::reminders(&global, args).await,
         Some(Cmd::Backup(args)) => backup::backup(&global, args).await,
+        Some(Cmd::Migrate(args)) => migrate::migrate(&global, args).await,
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod backup;
 mod changes;
+mod copy;
 mod homes;
 mod ledger;
 mod people;
@@ -23,6 +24,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use backup::BackupError;
 pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
+pub use copy::{Copied, CopyError, Kind, TABLES};
 pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
