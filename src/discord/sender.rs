@@ -16,7 +16,7 @@ const PAGES: usize = 5;
 /// Posts reminders with the reminder's idempotency key as the message nonce and
 /// `enforce_nonce`, so Discord itself drops a second post with the same key for a few
 /// minutes, and in the embed footer, where a later attempt finds it (which needs the Read
-/// Message History permission). Posts keep Discord's rate limits ([`RateLimits`]).
+/// Message History permission). Posts keep Discord's rate limits (see `discord::limits`).
 pub struct DiscordSender {
     http: Arc<Http>,
     /// Posts go through this client, to read the rate-limit headers serenity keeps to itself.

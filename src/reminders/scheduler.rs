@@ -1,8 +1,9 @@
 //! The reminder scheduler: a task that sleeps until the next reminder is due, claims it in
 //! the database, posts it with its idempotency key, and records it sent.
 //!
-//! No polling: each pass plans what is due, computes the next instant anything will be, and
-//! sleeps until then, or until content, calendar changes or subscriptions change (the
+//! No database polling: each pass plans what is due, computes the next instant anything will
+//! be, and sleeps until then (rereading the wall clock at least once a minute, see
+//! [`super::clock`]), or until content, calendar changes or subscriptions change (the
 //! engine's `calendar_changes`), a post is to be retried, or shutdown. Reminders are claimed
 //! a moment ahead of their instant so that posting them is not delayed by the database: a
 //! thousand reminders due in the same second go out within milliseconds of it.

@@ -60,8 +60,9 @@ impl Service {
         self.stop.subscribe()
     }
 
-    /// Stops everything and waits for it: the scheduler finishes posts under way and releases
-    /// what it claimed.
+    /// Stops everything and waits for it: the scheduler gives posts under way five seconds to
+    /// finish, leaves those that do not to their lease, and releases what it claimed but had
+    /// not begun to send.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         while self.tasks.join_next().await.is_some() {}
