@@ -182,6 +182,13 @@ pub(crate) struct GroupFile {
     mission: Option<RawText>,
     history: Option<RawText>,
     get_involved: Option<RawText>,
+    retention: Option<RetentionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionFile {
+    signups_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -211,10 +218,22 @@ impl GroupFile {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| name.get(language).to_string());
+        let retention = Retention {
+            signups_after: self.retention.and_then(|r| r.signups_days).and_then(|d| {
+                let days = *d.get_ref();
+                if (1..=36_500).contains(&days) {
+                    Some(chrono::Duration::days(days))
+                } else {
+                    src.at(d.span(), format!("`signups_days = {days}` must be a number of days from 1 to 36500"));
+                    None
+                }
+            }),
+        };
         Group {
             short_name,
             zone,
             language,
+            retention,
             website: src.link(self.website),
             contact: self.contact.map(|c| Contact { name: c.name, email: c.email }),
             mission: src.required(self.mission, "the group's mission", language),
@@ -521,6 +540,7 @@ pub(crate) struct CampaignFile {
     #[serde(default)]
     partners: Vec<String>,
     learn_more: Option<Spanned<String>>,
+    ends: Option<Spanned<Value>>,
     #[serde(default)]
     actions: Vec<ActionFile>,
 }
@@ -580,7 +600,12 @@ impl CampaignFile {
                 deadline,
             });
         }
-        Campaign { slug, title, summary, partners: self.partners, learn_more: src.link(self.learn_more), actions }
+        // The campaign ends at the end of that day, in the group's zone.
+        let ends = self.ends.as_ref().and_then(|e| {
+            let day = src.parsed(e, "a date like 2027-06-30 (years 2000–2100)", parse_date)?;
+            resolve_local(group.zone, day.succ_opt()?.and_hms_opt(0, 0, 0)?)
+        });
+        Campaign { slug, title, summary, partners: self.partners, learn_more: src.link(self.learn_more), actions, ends }
     }
 }
 

@@ -58,6 +58,17 @@ pub struct Group {
     pub history: Option<Text>,
     /// How to get involved, in Markdown.
     pub get_involved: Option<Text>,
+    /// How long personal data is kept once it stops being useful.
+    pub retention: Retention,
+}
+
+/// How long the group keeps personal data once it stops being useful (`[retention]` in
+/// `group.toml`). Unset, it is kept until people erase it themselves (`/forgetme`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Sign-ups are erased this long after their campaign's `ends`, or their action's
+    /// `deadline`.
+    pub signups_after: Option<chrono::Duration>,
 }
 
 /// A person to contact.
@@ -149,6 +160,8 @@ pub struct Campaign {
     pub learn_more: Option<String>,
     /// What members can do.
     pub actions: Vec<Action>,
+    /// When the campaign is over (the end of its `ends` day in the group's zone), if it says.
+    pub ends: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Campaign {

@@ -12,6 +12,7 @@ mod plain;
 pub mod reactions;
 mod reply;
 mod request;
+pub mod retention;
 pub mod suggest;
 pub mod texts;
 

@@ -2,9 +2,11 @@
 //! chat platforms, started together and stopped together on SIGTERM or Ctrl-C.
 //!
 //! - [`Running`] starts everything `convoca run` is configured for and stops it in order.
-//! - [`Service`] is the platform-free part: the scheduler and the content watcher.
+//! - [`Service`] is the platform-free part: the scheduler, the content watcher and the daily
+//!   erasure of personal data past its time ([`retention`]).
 //! - [`Signals`] listens for SIGTERM and Ctrl-C from the first moment.
 
+pub mod retention;
 mod running;
 mod signals;
 
@@ -48,9 +50,15 @@ impl Service {
             let _ = run.await;
         });
         let (e, rx) = (engine.clone(), stop_rx.clone());
-        let watcher = supervisor.supervise("content watcher", stop_rx, move || watch_content(e.clone(), rx.clone()));
+        let watcher =
+            supervisor.supervise("content watcher", stop_rx.clone(), move || watch_content(e.clone(), rx.clone()));
         tasks.spawn(async move {
             let _ = watcher.await;
+        });
+        let (e, rx) = (engine.clone(), stop_rx.clone());
+        let erasure = supervisor.supervise("retention", stop_rx, move || retention::daily(e.clone(), rx.clone()));
+        tasks.spawn(async move {
+            let _ = erasure.await;
         });
         Service { stop, tasks, scheduler: status }
     }

@@ -13,6 +13,7 @@ mod homes;
 mod ledger;
 mod people;
 mod reactions;
+mod retention;
 mod signups;
 mod subscriptions;
 
@@ -29,6 +30,7 @@ pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
 pub use reactions::{KnownReaction, Reacted};
+pub use retention::{Expired, Purged};
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
 pub use subscriptions::{ALL, Subscription};
 

@@ -1,0 +1,53 @@
+//! The daily erasure of personal data past its time (`[retention]` in `group.toml`), exactly
+//! once a day across every process sharing the database: the day's run is claimed in the
+//! reminder ledger, like a reminder, and only the process that wins it erases. Counts only
+//! are logged.
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::watch;
+
+use crate::engine::Engine;
+use crate::reminders::key_of;
+use crate::store::{Claim, Purged, StoreError};
+
+/// How often the job looks whether today's run is done.
+const EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Runs today's erasure unless it ran (here or elsewhere), then looks again every hour
+/// until `stop`.
+pub async fn daily(engine: Engine, mut stop: watch::Receiver<bool>) {
+    let me = format!("retention-{}", std::process::id());
+    loop {
+        if let Err(e) = run_once(&engine, &me, Utc::now()).await {
+            tracing::warn!(error = %e, "retention: could not erase what is past its time; trying again in an hour");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+/// Today's run, if no process has done it: what it erased, or `None` when there was nothing
+/// to do (no `[retention]`) or another run has it.
+pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<Option<Purged>, StoreError> {
+    if engine.content().current().group.retention.signups_after.is_none() {
+        return Ok(None);
+    }
+    let identity = format!("retention:{}", now.date_naive());
+    let key = key_of(&identity);
+    let claim = Claim { key: &key, identity: &identity, channel: "", due: now };
+    let store = engine.store();
+    if store.claim(&[claim], me, now + Duration::minutes(10), now).await?.is_empty() {
+        return Ok(None);
+    }
+    let purged = engine.erase_expired(now).await?;
+    store.mark_sent(std::slice::from_ref(&key), me, now).await?;
+    tracing::info!(
+        signups = purged.signups,
+        reactions = purged.reactions,
+        people = purged.people,
+        "retention: personal data past its time erased"
+    );
+    Ok(Some(purged))
+}

@@ -1,0 +1,66 @@
+//! Erasing personal data past its time: the sign-ups the content's `[retention]` says are no
+//! longer useful, the reactions that made them, and the people left with nothing stored.
+
+use super::{Result, Store};
+
+/// Sign-ups to erase: a whole campaign's, or one action's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expired {
+    /// The campaign.
+    pub campaign: String,
+    /// One action's (`""` for the campaign in general), or `None` for all of the campaign's.
+    pub action: Option<String>,
+}
+
+/// What one erasure removed (counts only: what is logged).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Sign-ups, active or withdrawn.
+    pub signups: u64,
+    /// Remembered reactions whose sign-up is gone.
+    pub reactions: u64,
+    /// People with nothing stored about them any more (name and account id).
+    pub people: u64,
+}
+
+impl Store {
+    /// Erases the sign-ups in `expired`, then the reactions and people they leave behind,
+    /// in one transaction.
+    pub async fn erase_expired(&self, expired: &[Expired]) -> Result<Purged> {
+        self.within(async move {
+            let mut purged = Purged::default();
+            let mut tx = self.begin_write().await?;
+            for e in expired {
+                let done = match &e.action {
+                    None => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
+                    Some(action) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
+                        .bind(&e.campaign)
+                        .bind(action),
+                }
+                .execute(&mut *tx)
+                .await?;
+                purged.signups += done.rows_affected();
+            }
+            purged.reactions = sqlx::query(
+                "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
+                     AND s.campaign = reaction_signups.campaign AND s.action = reaction_signups.action)",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            purged.people = sqlx::query(
+                "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM reaction_signups r
+                   WHERE r.platform = users.platform AND r.user_id = users.user_id)",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok(purged)
+        })
+        .await
+    }
+}

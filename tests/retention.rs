@@ -1,0 +1,128 @@
+//! Retention: sign-ups erased a set time after their campaign ends or their action's
+//! deadline, with the reactions and people they leave behind; once a day across processes;
+//! the content's mistakes reported with file and line.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use common::*;
+use convoca::chat::{Platform, User};
+use convoca::content::load;
+use convoca::engine::retention::expired;
+use convoca::service::retention::run_once;
+use convoca::store::{Expired, Purged, Store};
+
+/// Shipped content kept 180 days, plus `campaigns/old.toml`: ended on 2026-06-30, with an
+/// action; and a deadline of 2026-01-15 on jilamito's petition.
+fn content_kept_180_days() -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[retention]\nsignups_days = 180\n")).unwrap();
+    std::fs::write(
+        dir.path().join("campaigns/old.toml"),
+        "title = \"Old\"\nsummary = \"Over.\"\nends = \"2026-06-30\"\n[[actions]]\nslug = \"letter\"\ntitle = \"Letter\"\n",
+    )
+    .unwrap();
+    let jilamito = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&jilamito).unwrap();
+    let text = text.replacen("slug = \"petition\"", "slug = \"petition\"\ndeadline = \"2026-01-15T17:00\"", 1);
+    std::fs::write(&jilamito, text).unwrap();
+    dir
+}
+
+fn user(id: &str) -> User {
+    User { platform: Platform::Discord, id: id.into(), name: format!("Name {id}") }
+}
+
+#[test]
+fn what_is_past_its_time_follows_campaign_ends_and_action_deadlines() {
+    let dir = content_kept_180_days();
+    let content = |now| load(dir.path(), now).unwrap();
+    // 2026-06-30 ends at midnight New York time: 04:00Z on July 1; plus 180 days.
+    let ends = at("2026-07-01T04:00:00Z") + Duration::days(180);
+    let petition = at("2026-01-15T22:00:00Z") + Duration::days(180);
+    assert!(expired(&content(petition - Duration::seconds(1)), petition - Duration::seconds(1)).is_empty());
+    let at_petition = expired(&content(petition), petition);
+    assert_eq!(at_petition, [Expired { campaign: "jilamito".into(), action: Some("petition".into()) }]);
+    let later = expired(&content(ends), ends);
+    assert!(later.contains(&Expired { campaign: "old".into(), action: None }), "{later:?}");
+    assert_eq!(later.len(), 2, "the old campaign whole, and the petition; nothing else: {later:?}");
+    // Without [retention], nothing is ever erased.
+    let shipped = load(&shipped(), ends).unwrap();
+    assert!(expired(&shipped, ends + Duration::days(10_000)).is_empty());
+}
+
+#[tokio::test]
+async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_nothing() {
+    for (name, store) in stores().await {
+        let now = Utc::now();
+        store.sign_up(&user("1"), "old", "letter", now).await.unwrap();
+        store.sign_up(&user("1"), "jilamito", "", now).await.unwrap();
+        store.sign_up(&user("2"), "old", "", now).await.unwrap();
+        store.remember_reaction("$r2", "$m", &user("2"), "old", "", now).await.unwrap();
+        store.remember_reaction("$r1", "$m", &user("1"), "jilamito", "", now).await.unwrap();
+        let purged = store.erase_expired(&[Expired { campaign: "old".into(), action: None }]).await.unwrap();
+        assert_eq!(purged, Purged { signups: 2, reactions: 1, people: 1 }, "{name}");
+        assert_eq!(store.roster("old").await.unwrap().len(), 0, "{name}");
+        assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: other campaigns kept");
+        assert!(store.stored_about(&user("2")).await.unwrap().is_empty(), "{name}: nothing left about person 2");
+        assert!(store.knows_reaction(Platform::Discord, "$r1").await.unwrap(), "{name}");
+        // One action only.
+        store.sign_up(&user("3"), "jilamito", "petition", now).await.unwrap();
+        let one = Expired { campaign: "jilamito".into(), action: Some("petition".into()) };
+        assert_eq!(store.erase_expired(&[one]).await.unwrap().signups, 1, "{name}");
+        assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: the general sign-up stays");
+    }
+}
+
+/// Two processes sharing one database: the day's erasure runs in one of them only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_erasure_runs_once_a_day_across_processes() {
+    let dir = content_kept_180_days();
+    let mut shared: Vec<(&str, Store, Store)> = Vec::new();
+    let file = tempfile::tempdir().unwrap().keep().join("r.db");
+    let url = format!("sqlite://{}", file.display());
+    shared.push(("sqlite", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
+    if let Some(url) = postgres_url() {
+        shared.push(("postgres", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
+    }
+    for (name, a, b) in shared {
+        let (a, b) = (engine_with(dir.path(), a), engine_with(dir.path(), b));
+        let day = at("2027-03-01T12:00:00Z");
+        a.store().sign_up(&user("9"), "old", "letter", day).await.unwrap();
+        let first = run_once(&a, "process-a", day).await.unwrap();
+        let second = run_once(&b, "process-b", day + Duration::hours(1)).await.unwrap();
+        assert_eq!(first, Some(Purged { signups: 1, reactions: 0, people: 1 }), "{name}");
+        assert_eq!(second, None, "{name}: the day's run is done");
+        let next = run_once(&b, "process-b", day + Duration::days(1)).await.unwrap();
+        assert_eq!(next, Some(Purged::default()), "{name}: the next day runs again, with nothing left");
+    }
+}
+
+fn errors_after(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = copy_of_shipped();
+    edit(dir.path());
+    load(dir.path(), at("2026-11-28T12:00:00Z")).expect_err("rejected").0.iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn retention_mistakes_are_reported_with_file_and_line() {
+    let errs = errors_after(|d| {
+        let group = d.join("group.toml");
+        let text = std::fs::read_to_string(&group).unwrap();
+        std::fs::write(&group, format!("{text}\n[retention]\nsignups_days = 0\n")).unwrap();
+    });
+    assert!(
+        errs.iter().any(|e| e.contains("group.toml") && e.contains("signups_days = 0") && e.contains("1 to 36500")),
+        "{errs:?}"
+    );
+    let errs = errors_after(|d| {
+        let file = d.join("campaigns/jilamito.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("ends = \"soon\"\n{text}")).unwrap();
+    });
+    assert!(errs.iter().any(|e| e.contains("jilamito.toml:1") && e.contains("`soon` is not a date")), "{errs:?}");
+}
