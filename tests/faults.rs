@@ -185,17 +185,6 @@ async fn a_clock_stepped_back_an_hour_and_forward_again_posts_each_reminder_once
     run2.handle.await.unwrap();
 }
 
-/// Two stores on one database: a file for SQLite, a server database for PostgreSQL.
-async fn shared_databases() -> Vec<(&'static str, Store, Store)> {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let url = format!("sqlite://{}", dir.join("convoca.db").display());
-    let mut all = vec![("sqlite", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap())];
-    if let Some(url) = postgres_url() {
-        all.push(("postgres", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
-    }
-    all
-}
-
 /// Shipped content plus a meeting three hours from now (UTC, to the minute), reminded three
 /// hours before (due now) and two hours before (due in an hour), in channel 111.
 fn content_with_meeting_in_three_hours(now: DateTime<Utc>) -> tempfile::TempDir {
@@ -426,4 +415,20 @@ async fn reminders_due_while_the_database_is_down_are_each_posted_once_when_it_r
     assert_eq!(rec.posts().len(), 3);
     run.stop.send(true).unwrap();
     run.handle.await.unwrap();
+}
+
+/// Every PostgreSQL connection carries the server-side limits: a statement that runs away
+/// ends at 10 s on the server, and a transaction left idle at 30 s.
+#[tokio::test]
+async fn postgres_connections_carry_a_statement_timeout() {
+    let Some(store) = postgres_store().await else { return };
+    let row = sqlx::query(
+        "SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    use sqlx::Row;
+    assert_eq!(row.get::<String, _>("statement"), "10s");
+    assert_eq!(row.get::<String, _>("idle"), "30s");
 }

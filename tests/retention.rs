@@ -12,7 +12,7 @@ use convoca::chat::{Platform, User};
 use convoca::content::load;
 use convoca::engine::retention::expired;
 use convoca::service::retention::run_once;
-use convoca::store::{Expired, Purged, Store};
+use convoca::store::{Expired, Purged};
 
 /// Shipped content kept 180 days, plus `campaigns/old.toml`: ended on 2026-06-30, with an
 /// action; and a deadline of 2026-01-15 on jilamito's petition.
@@ -82,14 +82,7 @@ async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_not
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_erasure_runs_once_a_day_across_processes() {
     let dir = content_kept_180_days();
-    let mut shared: Vec<(&str, Store, Store)> = Vec::new();
-    let file = tempfile::tempdir().unwrap().keep().join("r.db");
-    let url = format!("sqlite://{}", file.display());
-    shared.push(("sqlite", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
-    if let Some(url) = postgres_url() {
-        shared.push(("postgres", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
-    }
-    for (name, a, b) in shared {
+    for (name, a, b) in shared_databases().await {
         let (a, b) = (engine_with(dir.path(), a), engine_with(dir.path(), b));
         let day = at("2027-03-01T12:00:00Z");
         a.store().sign_up(&user("9"), "old", "letter", day).await.unwrap();

@@ -36,6 +36,7 @@ impl MatrixBot {
             }
         };
         let (mut added, mut removed) = (0, 0);
+        let l = self.engine.content().current().group.language;
         for home in &self.homes {
             let Some(room) = self.client.get_room(home) else { continue };
             for (message, campaign) in self.campaign_messages(&room).await {
@@ -54,7 +55,6 @@ impl MatrixBot {
                     }
                 };
                 let away = while_away(&present, &known, seen);
-                let l = self.engine.content().current().group.language;
                 for gone in away.removed {
                     let Ok(user) = UserId::parse(&gone.user_id) else { continue };
                     if let Some(reply) = self.engine.reaction_removed(&user_of(&user), &gone.reaction_id, l, now).await

@@ -220,8 +220,8 @@ impl Store {
         Ok(copied)
     }
 
-    /// How many rows `table` holds.
-    pub async fn rows(&self, table: &str) -> Result<i64> {
+    /// How many rows `table` (one of [`TABLES`]) holds.
+    async fn rows(&self, table: &str) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) AS n FROM {table}");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&self.pool).await?;
         Ok(row.try_get("n")?)

@@ -105,6 +105,18 @@ pub async fn stores() -> Vec<(&'static str, Store)> {
     all
 }
 
+/// Two stores on one database, as two processes have them: a file for SQLite, and a server
+/// database for PostgreSQL when one is configured.
+pub async fn shared_databases() -> Vec<(&'static str, Store, Store)> {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let url = format!("sqlite://{}", dir.join("convoca.db").display());
+    let mut all = vec![("sqlite", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap())];
+    if let Some(url) = postgres_url() {
+        all.push(("postgres", Store::open(Some(&url)).await.unwrap(), Store::open(Some(&url)).await.unwrap()));
+    }
+    all
+}
+
 /// A copy of the shipped content in a temporary folder, to break or extend.
 pub fn copy_of_shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
