@@ -52,3 +52,18 @@ pub struct User {
     /// The name they go by there, kept for rosters.
     pub name: String,
 }
+
+impl User {
+    /// Where personal messages to this person are addressed in the reminder ledger and plan:
+    /// `discord:@<id>`, `matrix:@alice:example.org`, `console:@<name>`.
+    pub fn direct_target(&self) -> String {
+        direct_target(self.platform, &self.id)
+    }
+}
+
+/// The address of personal messages to `id` on `platform` (see [`User::direct_target`]).
+/// Channels and rooms never start with `@`, so a target names a person exactly when its id
+/// does.
+pub fn direct_target(platform: Platform, id: &str) -> String {
+    format!("{}:@{}", platform.as_str(), id.trim_start_matches('@'))
+}

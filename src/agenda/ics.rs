@@ -51,36 +51,100 @@ pub fn feed_occurrences(agenda: &Agenda<'_>, meeting: &Meeting, now: DateTime<Ut
 
 /// Writes the calendar.
 pub fn write(agenda: &Agenda<'_>, opts: FeedOptions<'_>) -> String {
-    let l = opts.locale;
     let group = &agenda.content.group;
     let domain = format!("{}.convoca", slugify(&group.short_name));
-    let mut out = Lines::default();
-    out.line("BEGIN:VCALENDAR");
-    out.line("VERSION:2.0");
-    out.line("PRODID:-//convoca//convoca//EN");
-    out.line("CALSCALE:GREGORIAN");
-    out.line("METHOD:PUBLISH");
-    out.prop("X-WR-CALNAME", &escape(group.name.get(l)));
-    out.prop("X-WR-TIMEZONE", group.zone.name());
-    out.line("REFRESH-INTERVAL;VALUE=DURATION:PT6H");
-    out.line("X-PUBLISHED-TTL:PT6H");
+    let mut out = begin(agenda, &escape(group.name.get(opts.locale)), "PT6H");
     let stamp = stamp(opts.now);
     for meeting in agenda.meetings() {
         if opts.only.is_some_and(|o| !meeting.slug.eq_ignore_ascii_case(o)) {
             continue;
         }
         for occ in feed_occurrences(agenda, meeting, opts.now) {
-            event(&mut out, meeting, &occ, &domain, &stamp, opts);
+            event(&mut out, meeting, &occ, &format!("{}-", meeting.slug), &domain, &stamp, opts);
         }
     }
     out.line("END:VCALENDAR");
     out.0
 }
 
-fn event(out: &mut Lines, m: &Meeting, occ: &Occurrence, domain: &str, now: &str, opts: FeedOptions<'_>) {
+/// Writes one person's private calendar: the occurrences they said they are going to (as
+/// they now stand: moved, or marked cancelled) and the deadlines of the actions they signed
+/// up for, each with an alarm. UIDs differ from the group feed's, so both can be subscribed.
+/// Members-only links stay out: a feed URL is easier to pass on than a direct message.
+pub fn write_personal(
+    agenda: &Agenda<'_>,
+    going: &[crate::store::OccurrenceRef],
+    actions: &[(String, String)],
+    opts: FeedOptions<'_>,
+) -> String {
+    let l = opts.locale;
+    let group = &agenda.content.group;
+    let domain = format!("{}.convoca", slugify(&group.short_name));
+    let mut out = begin(agenda, &escape(&format!("{} (me)", group.short_name)), "PT1H");
+    let stamp = stamp(opts.now);
+    for at in going {
+        let (Some(meeting), Some(occ)) = (agenda.meeting(&at.meeting), agenda.occurrence(&at.meeting, at.date)) else {
+            continue;
+        };
+        if occ.end < opts.now - Duration::days(PAST_DAYS) {
+            continue;
+        }
+        event(&mut out, meeting, &occ, &format!("me-{}-", meeting.slug), &domain, &stamp, opts);
+    }
+    for (campaign, action) in actions {
+        let Some(c) = agenda.content.campaign(campaign) else { continue };
+        let Some(a) = c.action(action) else { continue };
+        let Some(deadline) = a.deadline else { continue };
+        out.line("BEGIN:VEVENT");
+        out.prop("UID", &format!("me-{campaign}-{action}-{}@{domain}", deadline.at.format("%Y%m%d")));
+        out.prop("DTSTAMP", &stamp);
+        out.prop("DTSTART", &self::stamp(deadline.at));
+        out.prop("DTEND", &self::stamp(deadline.at));
+        out.prop("SUMMARY", &escape(&format!("{} ({})", a.title.get(l), c.title.get(l))));
+        if let Some(d) = &a.description {
+            out.prop("DESCRIPTION", &escape(d.get(l)));
+        }
+        if let Some(link) = &a.link {
+            out.prop("URL", link);
+        }
+        out.line("BEGIN:VALARM");
+        out.line("ACTION:DISPLAY");
+        out.prop("TRIGGER", &trigger(Lead::DAY));
+        out.prop("DESCRIPTION", &escape(a.title.get(l)));
+        out.line("END:VALARM");
+        out.line("END:VEVENT");
+    }
+    out.line("END:VCALENDAR");
+    out.0
+}
+
+/// The calendar's opening lines.
+fn begin(agenda: &Agenda<'_>, name: &str, refresh: &str) -> Lines {
+    let mut out = Lines::default();
+    out.line("BEGIN:VCALENDAR");
+    out.line("VERSION:2.0");
+    out.line("PRODID:-//convoca//convoca//EN");
+    out.line("CALSCALE:GREGORIAN");
+    out.line("METHOD:PUBLISH");
+    out.prop("X-WR-CALNAME", name);
+    out.prop("X-WR-TIMEZONE", agenda.content.group.zone.name());
+    out.line(&format!("REFRESH-INTERVAL;VALUE=DURATION:{refresh}"));
+    out.line(&format!("X-PUBLISHED-TTL:{refresh}"));
+    out
+}
+
+fn event(
+    out: &mut Lines,
+    m: &Meeting,
+    occ: &Occurrence,
+    uid: &str,
+    domain: &str,
+    now: &str,
+    opts: FeedOptions<'_>,
+) {
     let l = opts.locale;
     out.line("BEGIN:VEVENT");
-    out.prop("UID", &format!("{}-{}@{domain}", m.slug, occ.date.format("%Y%m%d")));
+    out.prop("UID", &format!("{uid}{}@{domain}", occ.date.format("%Y%m%d")));
     out.prop("DTSTAMP", now);
     out.prop("DTSTART", &stamp(occ.start));
     out.prop("DTEND", &stamp(occ.end));

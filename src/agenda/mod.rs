@@ -19,6 +19,9 @@ pub struct Overrides {
     pub changes: Vec<(String, Change)>,
     /// One-off meetings added in chat.
     pub meetings: Vec<Meeting>,
+    /// When each chat change was made, by meeting and regular date: the people going are
+    /// told of it from then on.
+    pub made: std::collections::HashMap<(String, chrono::NaiveDate), DateTime<Utc>>,
 }
 
 /// Which meetings [`Agenda::upcoming`] lists.
@@ -75,6 +78,13 @@ impl<'a> Agenda<'a> {
         let mut changes = meeting.changes.clone();
         changes.extend(self.overrides.changes.iter().filter(|(slug, _)| *slug == meeting.slug).map(|(_, c)| c.clone()));
         changes
+    }
+
+    /// The occurrence of meeting `slug` whose regular local date is `date`, as it now
+    /// stands (moved or cancelled); `None` when the meeting has none that day.
+    pub fn occurrence(&self, slug: &str, date: chrono::NaiveDate) -> Option<Occurrence> {
+        let m = self.meeting(slug)?;
+        crate::calendar::occurrence_on(&m.slug, &m.schedule, &self.changes_for(m), date)
     }
 
     /// Occurrences of `which` meetings that have not ended by `after`, in order of start, at

@@ -25,6 +25,8 @@ impl Lead {
     pub const DAY: Lead = Lead { days: 1, minutes: 0 };
     /// One hour before: the default last reminder.
     pub const HOUR: Lead = Lead { days: 0, minutes: 60 };
+    /// No time before: a message due the moment something happened (a cancellation notice).
+    pub const NONE: Lead = Lead { days: 0, minutes: 0 };
 
     /// Parses `1d`, `2h`, `30m`, `1w`, `1d12h`. Rejects zero and anything over 60 days.
     pub fn parse(text: &str) -> Result<Lead, String> {

@@ -12,7 +12,7 @@ mod occurrence;
 mod schedule;
 
 pub use lead::Lead;
-pub use occurrence::{Change, ChangeKind, Occurrence, Status, occurrences};
+pub use occurrence::{Change, ChangeKind, Occurrence, Status, occurrence_on, occurrences};
 pub use schedule::{Schedule, resolve_local};
 
 use chrono::{Datelike, NaiveDate};

@@ -65,6 +65,20 @@ impl Occurrence {
     }
 }
 
+/// The occurrence of a meeting whose regular local date is `date`, after `changes` (moved
+/// or cancelled, and then marked so); `None` when the schedule has none that day.
+pub fn occurrence_on(meeting: &str, schedule: &Schedule, changes: &[Change], date: NaiveDate) -> Option<Occurrence> {
+    let zone = schedule.zone();
+    let duration = schedule.duration();
+    let regular = schedule.start_on(date)?;
+    let (start, status) = match changes.iter().rev().find(|c| c.date == date).map(|c| &c.kind) {
+        None => (regular, Status::Scheduled),
+        Some(ChangeKind::Cancel) => (regular, Status::Cancelled),
+        Some(ChangeKind::Move { to }) => (resolve_local(zone, *to)?, Status::Moved { from: regular }),
+    };
+    Some(Occurrence { meeting: meeting.to_string(), date, start, end: start + duration, zone, status })
+}
+
 /// The occurrences of a meeting that have not ended by `after`, in order of start, at most
 /// `limit`, after applying `changes`. Cancelled ones are listed (marked) only when
 /// `include_cancelled`, and then count toward the limit.

@@ -29,7 +29,8 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
         let overrides = crate::engine::load_overrides(store).await?;
         let subscriptions = store.subscriptions().await?;
         let agenda = Agenda::new(&content, &overrides);
-        let plan = plan(&content, &agenda, &subscriptions, from, until, true);
+        let people = crate::reminders::People::load(store, from).await?;
+        let plan = plan(&content, &agenda, &subscriptions, &people, from, until, true);
         let keys: Vec<String> = plan.items.iter().map(|i| plan.key(i)).collect();
         let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
         let states: std::collections::HashMap<String, String> =
@@ -42,7 +43,9 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
                 continue;
             }
             if let Some(t) = plan.target(item) {
-                line.0.push(t.channel.to_string());
+                // People are counted, not named: this listing is for whoever runs the bot.
+                let shown = if t.person().is_some() { "@person".to_string() } else { t.channel.to_string() };
+                line.0.push(shown);
             }
             let state = states.get(key).cloned().unwrap_or_else(|| "planned".into());
             *line.1.entry(state).or_default() += 1;
@@ -61,10 +64,16 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
     for ((due, subject, lead), (channels, states)) in &lines {
         let subject = &plan.subjects[*subject as usize];
         let zone = match subject {
-            crate::reminders::Subject::Meeting { occurrence, .. } => occurrence.zone,
+            crate::reminders::Subject::Meeting { occurrence, .. }
+            | crate::reminders::Subject::Changed { occurrence, .. } => occurrence.zone,
             crate::reminders::Subject::Deadline { .. } => content.group.zone,
         };
-        let channels = if channels.is_empty() { "(none)".to_string() } else { channels.join(",") };
+        let people = channels.iter().filter(|c| *c == "@person").count();
+        let mut shown: Vec<String> = channels.iter().filter(|c| *c != "@person").cloned().collect();
+        if people > 0 {
+            shown.push(format!("{people} {}", if people == 1 { "person" } else { "people" }));
+        }
+        let channels = if shown.is_empty() { "(none)".to_string() } else { shown.join(",") };
         let state = if states.is_empty() {
             "no channel".to_string()
         } else if states.len() == 1 {

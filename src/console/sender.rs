@@ -3,7 +3,7 @@
 
 use futures_util::future::BoxFuture;
 
-use crate::reminders::{Post, SendError, Sender};
+use crate::reminders::{Post, SendError, Sender, To};
 
 /// Prints each reminder with the channel it was for.
 #[derive(Clone, Copy, Debug, Default)]
@@ -12,8 +12,16 @@ pub struct ConsoleSender;
 impl Sender for ConsoleSender {
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
-            println!("\n[reminder → console:{}]\n{}\n", post.channel, super::render(&post.reply));
+            match &post.to {
+                To::Channel(channel) => println!("\n[reminder → console:{channel}]\n{}\n", super::render(&post.reply)),
+                To::Person { user, .. } => println!("\n[private message → {user}]\n{}\n", super::render(&post.reply)),
+            }
             Ok(())
         })
+    }
+
+    /// The terminal is everyone's direct channel.
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        Box::pin(async move { Ok(user.to_string()) })
     }
 }

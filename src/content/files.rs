@@ -281,6 +281,7 @@ struct PlaceFile {
 #[serde(deny_unknown_fields)]
 struct RemindersFile {
     before: Option<Vec<Spanned<String>>>,
+    personal_before: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     channels: Vec<Spanned<String>>,
     #[serde(default)]
@@ -336,7 +337,12 @@ impl MeetingFile {
             |p| p.check(src, group),
         );
         let reminders = self.reminders.map_or_else(
-            || ReminderPlan { before: vec![Lead::DAY, Lead::HOUR], channels: Vec::new(), members_channels: false },
+            || ReminderPlan {
+                before: vec![Lead::DAY, Lead::HOUR],
+                personal_before: vec![Lead::HOUR],
+                channels: Vec::new(),
+                members_channels: false,
+            },
             |r| r.check(src),
         );
         let schedule = schedule?;
@@ -458,21 +464,8 @@ impl PlaceFile {
 impl RemindersFile {
     /// When and where the meeting's reminders go.
     fn check(self, src: &mut Source<'_>) -> ReminderPlan {
-        let mut before: Vec<Lead> = match self.before {
-            None => vec![Lead::DAY, Lead::HOUR],
-            Some(list) => list
-                .iter()
-                .filter_map(|l| match Lead::parse(l.get_ref()) {
-                    Ok(lead) => Some(lead),
-                    Err(e) => {
-                        src.at(l.span(), e);
-                        None
-                    }
-                })
-                .collect(),
-        };
-        before.sort_by(|a, b| b.cmp(a));
-        before.dedup();
+        let before = leads(self.before, vec![Lead::DAY, Lead::HOUR], src);
+        let personal_before = leads(self.personal_before, vec![Lead::HOUR], src);
         let channels = self
             .channels
             .iter()
@@ -491,8 +484,28 @@ impl RemindersFile {
                 }
             })
             .collect();
-        ReminderPlan { before, channels, members_channels: self.members_channels }
+        ReminderPlan { before, personal_before, channels, members_channels: self.members_channels }
     }
+}
+
+/// Lead times as written (`["1d", "1h"]`), longest first; `default` when absent.
+fn leads(written: Option<Vec<Spanned<String>>>, default: Vec<Lead>, src: &mut Source<'_>) -> Vec<Lead> {
+    let mut leads: Vec<Lead> = match written {
+        None => default,
+        Some(list) => list
+            .iter()
+            .filter_map(|l| match Lead::parse(l.get_ref()) {
+                Ok(lead) => Some(lead),
+                Err(e) => {
+                    src.at(l.span(), e);
+                    None
+                }
+            })
+            .collect(),
+    };
+    leads.sort_by(|a, b| b.cmp(a));
+    leads.dedup();
+    leads
 }
 
 impl ExceptionFile {

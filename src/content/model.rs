@@ -139,6 +139,9 @@ pub enum Audience {
 pub struct ReminderPlan {
     /// Lead times, longest first.
     pub before: Vec<Lead>,
+    /// Lead times of the direct messages to each person going, longest first (one hour
+    /// before by default).
+    pub personal_before: Vec<Lead>,
     /// Channels and rooms that always get them: `discord:<channel id>`, `matrix:<room id>`.
     pub channels: Vec<String>,
     /// Whether those channels are members-only, so a members-only link may be posted there.

@@ -13,7 +13,7 @@ use serenity::all::{
 };
 use tokio::sync::Mutex;
 
-use super::render::{clip, followup, parse_custom_id, response};
+use super::render::{Pressed, clip, followup, parse_custom_id, response};
 use crate::chat::Platform;
 use crate::engine::{Admission, Command, Engine, Place, Reply, Request, Visibility, catalog, texts};
 use crate::locale::Locale;
@@ -40,6 +40,15 @@ pub enum Via {
 /// within this time, and a busy member does not cost two REST calls per command.
 const STANDING_FRESH_FOR: Duration = Duration::from_secs(60);
 
+/// A person's standing in the group's home servers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// A member of a home server.
+    pub member: bool,
+    /// An organizer there.
+    pub organizer: bool,
+}
+
 /// Answers Discord interactions from the engine.
 pub struct Bot {
     engine: Engine,
@@ -50,7 +59,7 @@ pub struct Bot {
     /// Role names resolved to ids, per server.
     roles: Mutex<HashMap<GuildId, Option<RoleId>>>,
     /// Standing in the home read for direct messages, per person, with when it was read.
-    standing: Mutex<HashMap<UserId, (Instant, bool)>>,
+    standing: Mutex<HashMap<UserId, (Instant, Standing)>>,
 }
 
 impl Bot {
@@ -150,14 +159,17 @@ impl Bot {
         req.place = place;
         // Outside a server (a direct message) there is no channel to subscribe.
         req.channel = guild.map(|_| channel);
-        req.organizer = match (place, guild, member) {
-            // Signed by Discord in the interaction itself.
-            (Place::Home, Some(g), Some(m)) => {
-                self.organizes(g, m.permissions.unwrap_or_else(Permissions::empty), &m.roles).await
-            }
+        let standing = match (place, guild, member) {
+            // Signed by Discord in the interaction itself: asked in a home server, a member.
+            (Place::Home, Some(g), Some(m)) => Standing {
+                member: true,
+                organizer: self.organizes(g, m.permissions.unwrap_or_else(Permissions::empty), &m.roles).await,
+            },
             (Place::Direct, _, _) => self.standing_in_home(user.id).await,
-            _ => false,
+            _ => Standing::default(),
         };
+        req.organizer = standing.organizer;
+        req.member = standing.member;
         req
     }
 
@@ -196,23 +208,25 @@ impl Bot {
         found
     }
 
-    /// Whether `user` organizes in any home server, asked of Discord (for a DM, where the
-    /// interaction carries no standing), cached for [`STANDING_FRESH_FOR`]. Any failure to
-    /// read it counts as no standing.
-    pub async fn standing_in_home(&self, user: UserId) -> bool {
-        if let Some((at, organizer)) = self.standing.lock().await.get(&user).copied()
+    /// Whether `user` belongs to, and organizes in, any home server, asked of Discord (for a
+    /// DM, where the interaction carries no standing), cached for [`STANDING_FRESH_FOR`]. Any
+    /// failure to read it counts as no standing.
+    pub async fn standing_in_home(&self, user: UserId) -> Standing {
+        if let Some((at, standing)) = self.standing.lock().await.get(&user).copied()
             && at.elapsed() < STANDING_FRESH_FOR
         {
-            return organizer;
+            return standing;
         }
-        let mut organizer = false;
+        let mut standing = Standing::default();
         for &guild in &self.homes {
             match self.standing_in(guild, user).await {
-                Ok(true) => {
-                    organizer = true;
-                    break;
+                Ok(found) => {
+                    standing.member |= found.member;
+                    standing.organizer |= found.organizer;
+                    if standing.organizer {
+                        break;
+                    }
                 }
-                Ok(false) => {}
                 Err(e) => {
                     tracing::warn!(guild = %guild, error = %e, "Discord: cannot read a member's standing in the home server")
                 }
@@ -220,21 +234,27 @@ impl Bot {
         }
         let mut cache = self.standing.lock().await;
         cache.retain(|_, (at, _)| at.elapsed() < STANDING_FRESH_FOR);
-        cache.insert(user, (Instant::now(), organizer));
-        organizer
+        cache.insert(user, (Instant::now(), standing));
+        standing
     }
 
     /// One home server's answer: the owner, Administrator or Manage Events through the
     /// member's roles (and @everyone), or the organizer role.
-    async fn standing_in(&self, guild: GuildId, user: UserId) -> serenity::Result<bool> {
+    async fn standing_in(&self, guild: GuildId, user: UserId) -> serenity::Result<Standing> {
         let member = match self.http.get_member(guild, user).await {
             Ok(m) => m,
             // Not a member of this server: no standing there.
             Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => {
-                return Ok(false);
+                return Ok(Standing::default());
             }
             Err(e) => return Err(e),
         };
+        Ok(Standing { member: true, organizer: self.organizes_as(guild, user, &member).await? })
+    }
+
+    /// Whether a member of a home server organizes there: its owner, Administrator or Manage
+    /// Events through their roles (and @everyone), or the organizer role.
+    async fn organizes_as(&self, guild: GuildId, user: UserId, member: &Member) -> serenity::Result<bool> {
         let server = self.http.get_guild(guild).await?;
         if server.owner_id == user {
             return Ok(true);
@@ -285,28 +305,41 @@ impl Bot {
             let text = texts::fill(texts::stale_button(locale), &[("cmd", &fresh)]);
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };
-        let mut values = vec![("campaign".to_string(), pressed.campaign.clone())];
-        values.extend(pressed.action.clone().map(|a| ("action".to_string(), a)));
-        let command = Command::from_options(&pressed.verb, values);
         let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
+        let (pressed_campaign, pressed_locale, command) = match pressed {
+            Pressed::SignUp { verb, locale, campaign, action } => {
+                let mut values = vec![("campaign".to_string(), campaign.clone())];
+                values.extend(action.map(|a| ("action".to_string(), a)));
+                (campaign, locale, Command::from_options(&verb, values))
+            }
+            Pressed::Rsvp { going, meeting, date } => {
+                // The answer is private; the public message keeps its count until asked again.
+                let command = Command::Rsvp { going, args: vec![meeting, date] };
+                let req = self
+                    .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
+                    .await;
+                let reply = self.engine.handle(&req).await.into_private();
+                return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
+            }
+        };
         let req = self
             .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
         let mut reply = self.engine.handle(&req).await;
         reply.visibility = Visibility::Private;
-        if place == Place::Elsewhere || self.engine.content().current().campaign(&pressed.campaign).is_none() {
+        if place == Place::Elsewhere || self.engine.content().current().campaign(&pressed_campaign).is_none() {
             // Nothing was recorded (a server that is not the group's), or the campaign was
             // removed from the content since the message was posted: say so, privately.
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
         }
         // The public message again, with the new count, in the language it was written in.
         let mut again = req.clone();
-        again.command = Command::Campaign { campaign: Some(pressed.campaign) };
-        again.locale = pressed.locale;
+        again.command = Command::Campaign { campaign: Some(pressed_campaign) };
+        again.locale = pressed_locale;
         again.organizer = false;
         let refreshed = self.engine.handle(&again).await;
         Answer::Follow(
-            CreateInteractionResponse::UpdateMessage(response(&refreshed, pressed.locale)),
+            CreateInteractionResponse::UpdateMessage(response(&refreshed, pressed_locale)),
             Box::new(followup(&reply, req.locale)),
         )
     }

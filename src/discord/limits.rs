@@ -5,7 +5,9 @@
 //! Discord bans clients that keep sending into a limit.
 //!
 //! Posts to one channel go one at a time (the previous answer's headers say whether the next
-//! may go), and no more than 50 a second go in all, Discord's global limit.
+//! may go), and no more than 50 a second go in all, Discord's global limit: each request
+//! reserves its own moment, a fiftieth of a second (and a little) after the one before, so a
+//! burst of thousands is spread evenly instead of crowding the start of each second.
 //!
 //! serenity's own rate limiter does this for its requests, but it cannot talk to a proxy
 //! (`DISCORD_API_BASE`), so reminder posts keep their own, and behave the same either way.
@@ -23,6 +25,10 @@ pub const WAIT_AT_MOST: Duration = Duration::from_secs(5);
 /// Requests a second in all, Discord's global limit for a bot.
 pub const GLOBAL_PER_SECOND: u32 = 50;
 
+/// The time between two requests: a fiftieth of a second and 2 % more, so that no window of
+/// one second Discord may count holds more than 50 even when requests arrive unevenly.
+pub const SPACING: Duration = Duration::from_micros(1_000_000 / GLOBAL_PER_SECOND as u64 * 102 / 100);
+
 #[derive(Clone, Copy, Debug)]
 struct Window {
     remaining: u32,
@@ -34,8 +40,8 @@ struct Window {
 pub struct RateLimits {
     buckets: Mutex<HashMap<u64, Window>>,
     global_until: Mutex<Option<Instant>>,
-    /// Requests sent in the current second, and when it began.
-    second: Mutex<Option<(u32, Instant)>>,
+    /// The moment the next request may go, by the global limit.
+    next_slot: Mutex<Option<Instant>>,
     /// One request at a time per channel.
     turns: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -46,15 +52,10 @@ impl RateLimits {
         Arc::clone(self.turns.lock().unwrap_or_else(|p| p.into_inner()).entry(channel).or_default())
     }
 
-    /// How long a post to `channel` must wait now (zero when it may go).
+    /// How long a request to `channel` must wait for its bucket or a global 429 (zero when it
+    /// may take its turn).
     pub fn wait_for(&self, channel: u64) -> Duration {
         let now = Instant::now();
-        let second = match *self.second.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some((sent, start)) if sent >= GLOBAL_PER_SECOND => {
-                (start + Duration::from_secs(1)).saturating_duration_since(now)
-            }
-            _ => Duration::ZERO,
-        };
         let global =
             self.global_until.lock().unwrap_or_else(|p| p.into_inner()).map(|t| t.saturating_duration_since(now));
         let bucket = self
@@ -64,24 +65,25 @@ impl RateLimits {
             .get(&channel)
             .filter(|w| w.remaining == 0)
             .map(|w| w.reset.saturating_duration_since(now));
-        global.unwrap_or_default().max(bucket.unwrap_or_default()).max(second)
+        global.unwrap_or_default().max(bucket.unwrap_or_default())
     }
 
-    /// Takes one request from `channel`'s bucket, as far as this process knows it, and one
-    /// from the global second.
-    pub fn take(&self, channel: u64) {
+    /// Takes one request from `channel`'s bucket, as far as this process knows it, and
+    /// reserves the next global moment: the request goes after the returned wait.
+    pub fn take(&self, channel: u64) -> Duration {
         let now = Instant::now();
-        let mut second = self.second.lock().unwrap_or_else(|p| p.into_inner());
-        *second = match *second {
-            Some((sent, start)) if now < start + Duration::from_secs(1) => Some((sent + 1, start)),
-            _ => Some((1, now)),
+        let wait = {
+            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let slot = next.map_or(now, |t| t.max(now));
+            *next = Some(slot + SPACING);
+            slot - now
         };
-        drop(second);
         if let Some(w) = self.buckets.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&channel)
             && w.reset > Instant::now()
         {
             w.remaining = w.remaining.saturating_sub(1);
         }
+        wait
     }
 
     /// Records what a response's headers say about `channel`'s bucket.
@@ -130,7 +132,7 @@ mod tests {
         assert_eq!(limits.wait_for(1), Duration::ZERO, "unknown buckets may go");
         limits.update(1, &headers("1", "2.5"));
         assert_eq!(limits.wait_for(1), Duration::ZERO);
-        limits.take(1);
+        assert_eq!(limits.take(1), Duration::ZERO, "the first request goes at once");
         assert_eq!(limits.wait_for(1), Duration::from_millis(2500), "the last one taken: wait for the reset");
         assert_eq!(limits.wait_for(2), Duration::ZERO, "other channels are not affected");
         tokio::time::advance(Duration::from_secs(3)).await;
@@ -139,5 +141,16 @@ mod tests {
         assert_eq!(limits.wait_for(2), Duration::from_secs(1));
         limits.limited(9, Duration::from_secs(4), true);
         assert_eq!(limits.wait_for(1), Duration::from_secs(4), "a global limit holds every channel");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_are_spread_at_fifty_a_second() {
+        let limits = RateLimits::default();
+        let waits: Vec<Duration> = (0..100).map(|i| limits.take(i)).collect();
+        assert_eq!(waits[0], Duration::ZERO);
+        assert_eq!(waits[1], SPACING);
+        // No second holds more than 50: the 51st goes a second or more after the first.
+        assert!(waits[50] >= Duration::from_secs(1), "{:?}", waits[50]);
+        assert!(waits[99] < Duration::from_millis(2100), "{:?}", waits[99]);
     }
 }

@@ -107,23 +107,37 @@ fn embed_with(reply: &Reply, l: Locale, reference: Option<&str>) -> CreateEmbed 
     embed
 }
 
-/// A button's custom id: what it does, in which language the message was written, for which
-/// campaign and action. At most 100 characters, as Discord requires.
-pub fn custom_id(verb: &str, l: Locale, campaign: &str, action: Option<&str>) -> String {
-    clip(&format!("cv:{verb}:{}:{campaign}:{}", l.tag(), action.unwrap_or("")), 100)
+/// A button's custom id: the command it runs (by its English name), in which language the
+/// message was written, and the command's two arguments (campaign and action, or meeting and
+/// date). At most 100 characters, as Discord requires. Buttons already posted keep working:
+/// the form is the one sign-up buttons always had.
+pub fn custom_id(verb: &str, l: Locale, first: &str, second: Option<&str>) -> String {
+    clip(&format!("cv:{verb}:{}:{first}:{}", l.tag(), second.unwrap_or("")), 100)
 }
 
-/// A parsed custom id.
+/// What a pressed button asks for.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Pressed {
-    /// `signup` or `withdraw`.
-    pub verb: String,
-    /// The language of the message the button is on.
-    pub locale: Locale,
-    /// The campaign.
-    pub campaign: String,
-    /// The action, if any.
-    pub action: Option<String>,
+pub enum Pressed {
+    /// Sign up for, or withdraw from, a campaign (`signup`, `withdraw`).
+    SignUp {
+        /// `signup` or `withdraw`.
+        verb: String,
+        /// The language of the message the button is on.
+        locale: Locale,
+        /// The campaign.
+        campaign: String,
+        /// The action, if any.
+        action: Option<String>,
+    },
+    /// Going, or not, to one occurrence (`going`, `notgoing`).
+    Rsvp {
+        /// Going, or not.
+        going: bool,
+        /// The meeting.
+        meeting: String,
+        /// The occurrence's regular date, as typed (`2026-12-07`).
+        date: String,
+    },
 }
 
 /// Reads a custom id made by [`custom_id`]; `None` for anything else (an old message from
@@ -134,13 +148,18 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
         return None;
     }
     let verb = parts.next()?;
-    if verb != catalog::SIGN_UP.name.0 && verb != catalog::WITHDRAW.name.0 {
-        return None;
-    }
     let locale = Locale::from_tag(parts.next()?);
-    let campaign = parts.next()?.to_string();
-    let action = parts.next().filter(|a| !a.is_empty()).map(str::to_string);
-    Some(Pressed { verb: verb.to_string(), locale, campaign, action })
+    let first = parts.next()?.to_string();
+    let second = parts.next().filter(|a| !a.is_empty()).map(str::to_string);
+    if verb == catalog::SIGN_UP.name.0 || verb == catalog::WITHDRAW.name.0 {
+        return Some(Pressed::SignUp { verb: verb.to_string(), locale, campaign: first, action: second });
+    }
+    let going = match verb {
+        v if v == catalog::GOING.name.0 => true,
+        v if v == catalog::NOT_GOING.name.0 => false,
+        _ => return None,
+    };
+    Some(Pressed::Rsvp { going, meeting: first, date: second? })
 }
 
 /// Rows of buttons, five to a row, a sign-up and its withdraw side by side.
@@ -159,6 +178,12 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
                 CreateButton::new(custom_id(catalog::WITHDRAW.name.0, l, campaign, action.as_deref()))
                     .label(clip(label, 80))
                     .style(ButtonStyle::Secondary)
+            }
+            Button::Rsvp { at, going, label } => {
+                let verb = if *going { catalog::GOING.name.0 } else { catalog::NOT_GOING.name.0 };
+                CreateButton::new(custom_id(verb, l, &at.meeting, Some(&at.date.to_string())))
+                    .label(clip(label, 80))
+                    .style(if *going { ButtonStyle::Success } else { ButtonStyle::Secondary })
             }
             Button::Link { label, url } => CreateButton::new_link(url).label(clip(label, 80)),
         })
@@ -213,7 +238,7 @@ mod tests {
         assert_eq!(id, "cv:signup:es:jilamito:petition");
         assert_eq!(
             parse_custom_id(&id),
-            Some(Pressed {
+            Some(Pressed::SignUp {
                 verb: "signup".into(),
                 locale: Locale::Es,
                 campaign: "jilamito".into(),
@@ -221,9 +246,15 @@ mod tests {
             })
         );
         let general = parse_custom_id(&custom_id("withdraw", Locale::En, "cuba-sst", None)).unwrap();
-        assert_eq!(general.action, None);
+        assert!(matches!(general, Pressed::SignUp { action: None, .. }));
         assert_eq!(parse_custom_id("other-bot:thing"), None);
         assert_eq!(parse_custom_id("cv:delete:en:x:"), None);
+        assert_eq!(
+            parse_custom_id(&custom_id("notgoing", Locale::En, "monthly", Some("2026-12-07"))),
+            Some(Pressed::Rsvp { going: false, meeting: "monthly".into(), date: "2026-12-07".into() })
+        );
+        // An RSVP button names its date.
+        assert_eq!(parse_custom_id("cv:going:en:monthly:"), None);
     }
 
     #[test]

@@ -41,15 +41,22 @@ impl DiscordSender {
         }
     }
 
-    /// One POST of `body` to `channel`, waiting for its bucket; a 429 is waited out and the
-    /// post tried again, unless the wait is longer than [`WAIT_AT_MOST`].
+    /// One POST of `body` to `channel`'s messages, waiting for its bucket.
     async fn post(&self, channel: ChannelId, body: &serde_json::Value) -> Result<(), SendError> {
         let id = channel.get();
         let url = format!("{}/api/v10/channels/{id}/messages", self.base);
-        let turn = self.limits.turn(id);
+        self.request(id, &url, body).await.map(|_| ())
+    }
+
+    /// One POST of `body` to `url`, in `bucket` (a channel id; [`DM_BUCKET`] for opening DM
+    /// channels), waiting for it and for a global moment; a 429 is waited out and the request
+    /// tried again, unless the wait is longer than [`WAIT_AT_MOST`]. Returns the answer's
+    /// JSON.
+    async fn request(&self, bucket: u64, url: &str, body: &serde_json::Value) -> Result<serde_json::Value, SendError> {
+        let turn = self.limits.turn(bucket);
         let _turn = turn.lock().await;
         loop {
-            let wait = self.limits.wait_for(id);
+            let wait = self.limits.wait_for(bucket);
             if wait > WAIT_AT_MOST {
                 return Err(SendError::RateLimited(wait));
             }
@@ -57,10 +64,13 @@ impl DiscordSender {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            self.limits.take(id);
+            let slot = self.limits.take(bucket);
+            if !slot.is_zero() {
+                tokio::time::sleep(slot).await;
+            }
             let response = self
                 .client
-                .post(&url)
+                .post(url)
                 .header(reqwest::header::AUTHORIZATION, self.http.token())
                 .header(reqwest::header::USER_AGENT, serenity::constants::USER_AGENT)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -68,43 +78,53 @@ impl DiscordSender {
                 .send()
                 .await
                 .map_err(|e| SendError::Transient(format!("Discord: {e}")))?;
-            self.limits.update(id, response.headers());
+            self.limits.update(bucket, response.headers());
             let status = response.status().as_u16();
-            if response.status().is_success() {
-                return Ok(());
-            }
+            let success = response.status().is_success();
             let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
             let (retry_header, global_header) = (header("retry-after"), header("x-ratelimit-global"));
             let bytes = response.bytes().await.unwrap_or_default();
             let text: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            if success {
+                return Ok(text);
+            }
             if status == 429 {
                 let after = text["retry_after"]
                     .as_f64()
                     .or_else(|| retry_header.and_then(|h| h.parse().ok()))
                     .map_or(std::time::Duration::from_secs(1), seconds);
                 let global = text["global"].as_bool().unwrap_or(false) || global_header.as_deref() == Some("true");
-                tracing::warn!(channel = id, after_s = after.as_secs_f32(), global, "Discord: rate limited");
-                self.limits.limited(id, after, global);
+                tracing::warn!(bucket, after_s = after.as_secs_f32(), global, "Discord: rate limited");
+                self.limits.limited(bucket, after, global);
                 continue;
             }
             let why = format!("Discord answered {status}: {}", text["message"].as_str().unwrap_or(""));
-            return Err(if matches!(status, 400 | 401 | 403 | 404) {
-                SendError::Permanent(why)
-            } else {
-                SendError::Transient(why)
+            return Err(match (status, text["code"].as_u64()) {
+                // Cannot send messages to this user: their DMs are closed to the bot.
+                (_, Some(CANNOT_MESSAGE_USER)) => SendError::Unreachable(why),
+                (_, Some(UNKNOWN_CHANNEL)) if bucket != DM_BUCKET => SendError::Gone(why),
+                (400 | 401 | 403 | 404, _) => SendError::Permanent(why),
+                _ => SendError::Transient(why),
             });
         }
     }
 
     fn channel(post: &Post) -> Result<ChannelId, SendError> {
-        post.channel
-            .parse::<u64>()
+        let id = post.to.channel();
+        id.parse::<u64>()
             .ok()
             .filter(|id| *id != 0)
             .map(ChannelId::new)
-            .ok_or_else(|| SendError::Permanent(format!("`{}` is not a Discord channel id", post.channel)))
+            .ok_or_else(|| SendError::Permanent(format!("`{id}` is not a Discord channel id")))
     }
 }
+
+/// Discord's error code for a user who does not accept direct messages from the bot.
+const CANNOT_MESSAGE_USER: u64 = 50007;
+/// Discord's error code for a channel that does not exist (a DM channel gone).
+const UNKNOWN_CHANNEL: u64 = 10003;
+/// The bucket requests that open DM channels wait in (no channel has id 0).
+const DM_BUCKET: u64 = 0;
 
 /// Missing access, unknown channel, bad request: retrying will not help. Rate limits and
 /// server errors pass.
@@ -120,6 +140,24 @@ fn classify(e: serenity::Error) -> SendError {
 }
 
 impl Sender for DiscordSender {
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        Box::pin(async move {
+            let url = format!("{}/api/v10/users/@me/channels", self.base);
+            let body = serde_json::json!({ "recipient_id": user });
+            let channel = self.request(DM_BUCKET, &url, &body).await?;
+            channel["id"]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| SendError::Transient("Discord opened a DM channel without an id".into()))
+        })
+    }
+
+    /// Two seconds of the global limit: a slice of a fan-out (with a DM channel to open for
+    /// each) goes out within about four seconds, well inside its lease.
+    fn at_once(&self) -> usize {
+        100
+    }
+
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
             let channel = Self::channel(post)?;

@@ -145,8 +145,8 @@ impl Engine {
         // Standing counts only where the group's authority reaches: elsewhere everyone is a
         // member of the public, whatever an adapter said.
         let demoted;
-        let req = if req.place == Place::Elsewhere && req.organizer {
-            demoted = Request { organizer: false, ..req.clone() };
+        let req = if req.place == Place::Elsewhere && (req.organizer || req.member) {
+            demoted = Request { organizer: false, member: false, ..req.clone() };
             &demoted
         } else {
             req
@@ -212,7 +212,12 @@ impl Engine {
             Command::Mission => mission::mission(req, content),
             Command::Meeting { meeting } => {
                 let overrides = self.overrides().await?;
-                meeting::meeting(req, &Agenda::new(content, &overrides), meeting.as_deref(), settings)
+                let agenda = Agenda::new(content, &overrides);
+                let mut reply = meeting::meeting(req, &agenda, meeting.as_deref(), settings);
+                if reply.tone == Tone::Info {
+                    self.invite(req, &agenda, meeting.as_deref(), &mut reply).await;
+                }
+                reply
             }
             Command::Campaign { campaign: None } => campaign::list(req, content),
             Command::Campaign { campaign: Some(slug) } => {
@@ -237,6 +242,16 @@ impl Engine {
                 signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
             }
             Command::MySignUps => signup::mine(req, content, store).await?,
+            Command::Rsvp { going, args } => {
+                let overrides = self.overrides().await?;
+                rsvp::rsvp(req, &Agenda::new(content, &overrides), store, *going, args).await?
+            }
+            Command::MyReminders { on } => personal::my_reminders(req, store, *on).await?,
+            Command::MyCalendar { reset } => personal::my_calendar(req, store, settings, *reset).await?,
+            Command::Attendees { args, csv } => {
+                let overrides = self.overrides().await?;
+                attendees::attendees(req, &Agenda::new(content, &overrides), store, args, *csv).await?
+            }
             Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
             Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
             Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
@@ -263,6 +278,45 @@ impl Engine {
         if matches!(req.command, Command::SignUp { .. } | Command::Withdraw { .. } | Command::ForgetMe { .. }) {
             self.signups_changed();
         }
+        if matches!(
+            req.command,
+            Command::Rsvp { .. } | Command::MyReminders { .. } | Command::ForgetMe { confirmed: true } | Command::SignUp { .. }
+        ) {
+            // Who gets personal messages changed: the scheduler plans again.
+            self.notify_changed();
+        }
         Ok(reply)
     }
+
+    /// The next occurrence's RSVP count ("12 going") and the way to answer: buttons on
+    /// Discord, a hint elsewhere. Counts only, never names; left out when they cannot be read.
+    async fn invite(&self, req: &Request, agenda: &Agenda<'_>, name: Option<&str>, reply: &mut Reply) {
+        use crate::agenda::{Cancelled, Which};
+        let Some(next) = agenda.upcoming(Which::from(name), req.now, 1, Cancelled::Skipped).pop() else { return };
+        let at = crate::store::OccurrenceRef { meeting: next.meeting.clone(), date: next.date };
+        let l = req.locale;
+        match self.inner.store.rsvp_counts(&at).await {
+            Ok((going, _)) if going > 0 => {
+                let text = texts::count(going as usize, texts::one_going, texts::n_going, l);
+                reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "RSVP counts unavailable"),
+        }
+        if req.place == Place::Elsewhere {
+            return;
+        }
+        let args = format!("{} {}", at.meeting, at.date);
+        if req.platform() == crate::chat::Platform::Discord {
+            reply.buttons.insert(0, Button::Rsvp { at: at.clone(), going: true, label: texts::going_button(l).into() });
+            reply.buttons.insert(1, Button::Rsvp { at, going: false, label: texts::not_going_button(l).into() });
+        } else {
+            let cmd = req.cmd(&catalog::GOING, if name.is_some() { &args } else { "" });
+            reply.blocks.push(Block::Note(fill_hint(l, &cmd)));
+        }
+    }
+}
+
+fn fill_hint(l: crate::locale::Locale, cmd: &str) -> String {
+    texts::fill(texts::going_hint(l), &[("cmd", cmd)])
 }

@@ -47,7 +47,9 @@ impl OverridesCache {
 
 /// Reads every change and one-off meeting from the database.
 pub async fn load(store: &Store) -> Result<Overrides> {
-    let changes = store.changes().await?.into_iter().map(|row| (row.meeting, row.change)).collect();
+    let rows = store.changes().await?;
+    let made = rows.iter().map(|row| ((row.meeting.clone(), row.change.date), row.made_at)).collect();
+    let changes = rows.into_iter().map(|row| (row.meeting, row.change)).collect();
     let meetings = store.extra_meetings().await?.iter().filter_map(|m| m.to_meeting()).collect();
-    Ok(Overrides { changes, meetings })
+    Ok(Overrides { changes, meetings, made })
 }

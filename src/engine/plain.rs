@@ -88,7 +88,7 @@ impl Reply {
             .iter()
             .filter_map(|b| match b {
                 Button::Link { label, url } => Some(format!("[{label}: {url}]")),
-                Button::SignUp { .. } | Button::Withdraw { .. } => None,
+                Button::SignUp { .. } | Button::Withdraw { .. } | Button::Rsvp { .. } => None,
             })
             .collect();
         if !hints.is_empty() {

@@ -133,6 +133,15 @@ pub enum Button {
         /// The label.
         label: String,
     },
+    /// Going, or not going, to one occurrence.
+    Rsvp {
+        /// The occurrence.
+        at: crate::store::OccurrenceRef,
+        /// Going, or not.
+        going: bool,
+        /// The label.
+        label: String,
+    },
     /// Open a link.
     Link {
         /// The label.

@@ -38,6 +38,10 @@ pub struct Request {
     /// Whether this person organizes the group, by their standing in the group's home (never
     /// by their standing in the place they asked from).
     pub organizer: bool,
+    /// Whether this person belongs to the group's home (joined to a home room, a member of a
+    /// home server): members-only links may go to them privately. Recorded with their RSVPs
+    /// and sign-ups, so a personal reminder knows it without asking the platform again.
+    pub member: bool,
     /// The asker's own time zone, when known, to show times in it too.
     pub zone: Option<Tz>,
     /// "Now", injected so answers about time can be tested and reproduced.
@@ -56,6 +60,7 @@ impl Request {
             locale: Locale::En,
             place: Place::Home,
             organizer: false,
+            member: true,
             zone: None,
             now,
             command,

@@ -181,6 +181,57 @@ texts! {
     store_error => "Sorry, I couldn't reach our database just now. Nothing was changed; please try again in a minute.", "Lo siento, no pude acceder a nuestra base de datos. No se cambió nada; inténtalo de nuevo en un minuto.";
     slow_down => "You're sending commands faster than I can answer: please wait a minute before the next one.", "Me estás enviando comandos más rápido de lo que puedo responder: espera un minuto antes del siguiente.";
     store_slow => "Sorry, our database is slow to answer just now. Please try again in a minute: asking twice never counts twice.", "Lo siento, nuestra base de datos tarda en responder. Inténtalo de nuevo en un minuto: pedirlo dos veces nunca cuenta doble.";
+    // RSVPs and the messages that go to one person.
+    not_a_date => "`{date}` is not a date: write it like 2026-12-07.", "`{date}` no es una fecha: escríbela como 2026-12-07.";
+    no_meeting_that_day => "**{title}** has no meeting on {date}. Next dates: {next}.", "**{title}** no tiene reunión el {date}. Próximas fechas: {next}.";
+    date_cancelled => "**{title}** on {date} is cancelled.", "**{title}** del {date} está cancelada.";
+    date_over => "**{title}** on {date} is over.", "**{title}** del {date} ya terminó.";
+    rsvp_going => "You're going to {what}. Only the organizers see who is going.", "Vas a {what}. Solo el equipo organizador ve quién va.";
+    rsvp_going_already => "You already said you're going to {what}.", "Ya dijiste que vas a {what}.";
+    rsvp_reminder_coming => "I'll send you a private message {lead} before.", "Te enviaré un mensaje privado {lead} antes.";
+    rsvp_reminders_off => "Your private reminders are off, so none will come (`{cmd}` turns them on).", "Tus avisos privados están desactivados, así que no llegará ninguno (`{cmd}` los activa).";
+    rsvp_undo => "Can't make it after all? `{cmd}`", "¿Al final no puedes? `{cmd}`";
+    rsvp_not_going => "Thanks for letting us know: you're not going to {what}.", "Gracias por avisar: no vas a {what}.";
+    rsvp_not_going_already => "You already said you can't make {what}.", "Ya dijiste que no puedes ir a {what}.";
+    rsvp_redo => "Can make it after all? `{cmd}`", "¿Al final sí puedes? `{cmd}`";
+    one_going => "1 going", "1 persona va";
+    n_going => "{n} going", "{n} personas van";
+    going_button => "Going", "Voy";
+    not_going_button => "Can't make it", "No puedo ir";
+    going_hint => "Going? Send `{cmd}`: a private reminder comes before it, and only the organizers see who is going.", "¿Vas? Envía `{cmd}`: recibirás un aviso privado antes, y solo el equipo organizador ve quién va.";
+    one_day => "1 day", "1 día";
+    n_days => "{n} days", "{n} días";
+    one_hour => "1 hour", "1 hora";
+    n_hours => "{n} hours", "{n} horas";
+    n_minutes => "{n} minutes", "{n} minutos";
+    my_reminders_are_on => "Your private reminders are on: a direct message before the meetings you're going to and the deadlines you signed up for. `{cmd}` turns them off.", "Tus avisos privados están activados: un mensaje directo antes de las reuniones a las que vas y de los plazos de tus acciones. `{cmd}` los desactiva.";
+    my_reminders_are_off => "Your private reminders are off. `{cmd}` turns them on.", "Tus avisos privados están desactivados. `{cmd}` los activa.";
+    my_reminders_turned_on => "Private reminders are on again: a direct message before the meetings you're going to and the deadlines you signed up for. `{cmd}` turns them off.", "Los avisos privados están activados de nuevo: un mensaje directo antes de las reuniones a las que vas y de los plazos de tus acciones. `{cmd}` los desactiva.";
+    my_reminders_turned_off => "Private reminders are off: no more direct messages before meetings or deadlines. `{cmd}` turns them back on.", "Los avisos privados están desactivados: no más mensajes directos antes de reuniones o plazos. `{cmd}` los vuelve a activar.";
+    my_reminders_notices_still => "If a meeting you said you're going to is cancelled or moved, you'll still be told.", "Si una reunión a la que dijiste que vas se cancela o cambia de fecha, igual te avisaré.";
+    my_calendar => "Your private calendar: {url}\nAdd it to your calendar app by URL (\"subscribe\"): it holds the meetings you're going to and the deadlines you signed up for, and updates by itself.", "Tu calendario privado: {url}\nAgrégalo a tu aplicación de calendario por URL (\"suscribirse\"): tiene las reuniones a las que vas y los plazos de tus acciones, y se actualiza solo.";
+    my_calendar_reset => "Your new private calendar: {url}\nThe old link no longer works; subscribe to this one instead.", "Tu nuevo calendario privado: {url}\nEl enlace anterior ya no funciona; suscríbete a este.";
+    my_calendar_private => "Anyone with this link sees what's in it: keep it to yourself. `{cmd}` makes a new one and stops the old.", "Quien tenga este enlace ve lo que contiene: guárdalo para ti. `{cmd}` crea uno nuevo y anula el anterior.";
+    my_calendar_no_url => "Private calendar links need the bot's public address, which isn't set: whoever runs the bot sets CONVOCA_PUBLIC_URL (see the README).", "Los enlaces de calendario privado necesitan la dirección pública del bot, que no está configurada: quien administra el bot define CONVOCA_PUBLIC_URL (ver el README).";
+    attendees_title => "Who is going", "Quién va";
+    attendees_none => "Nobody has answered yet.", "Nadie ha respondido todavía.";
+    attendees_going => "Going ({n})", "Van ({n})";
+    attendees_not => "Can't make it ({n})", "No pueden ({n})";
+    attendees_per_account => "Counted per chat account: one person on Discord and Matrix counts twice.", "Contado por cuenta de chat: una persona en Discord y en Matrix cuenta dos veces.";
+    attendees_export => "{rows} for {what}, attached.", "{rows} de {what}, adjuntas.";
+    one_rsvp => "1 answer to a meeting", "1 respuesta a una reunión";
+    n_rsvps => "{n} answers to meetings", "{n} respuestas a reuniones";
+    one_personal => "1 private message or calendar link on record", "1 mensaje privado o enlace de calendario registrado";
+    n_personal => "{n} private messages or calendar links on record", "{n} mensajes privados o enlaces de calendario registrados";
+    personal_going => "You said you're going. Can't make it after all? `{cmd}`", "Dijiste que vas. ¿Al final no puedes? `{cmd}`";
+    personal_signed_up => "You signed up for this.", "Te apuntaste a esto.";
+    personal_stop => "Private reminders from convoca: `{cmd}` stops them.", "Avisos privados de convoca: `{cmd}` los detiene.";
+    notice_cancelled_title => "Cancelled: {title}", "Cancelada: {title}";
+    notice_cancelled => "**{title}** on {date} is cancelled. You had said you're going: nothing else to do.", "**{title}** del {date} está cancelada. Habías dicho que ibas: no hace falta hacer nada más.";
+    notice_moved_title => "Moved: {title}", "Cambio de fecha: {title}";
+    notice_moved => "**{title}** has moved to {when} (it was {was}). You're still down as going.", "**{title}** cambió a {when} (era {was}). Sigues anotado como que vas.";
+    notice_moved_undo => "Can't make the new time? `{cmd}`", "¿No puedes a la nueva hora? `{cmd}`";
+
 }
 
 #[cfg(test)]

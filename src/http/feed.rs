@@ -30,6 +30,42 @@ pub async fn one(State(state): State<AppState>, Path(file): Path<String>, Query(
     feed(&state, Some(slug), q.lang.as_deref()).await
 }
 
+/// One person's calendar: `/me/<token>.ics` (see `mycalendar`). An unknown token is a 404
+/// that says nothing about why (never issued, reset, or erased).
+pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<Lang>) -> Response {
+    let gone = || (StatusCode::NOT_FOUND, "no such calendar").into_response();
+    let Some(token) = file.strip_suffix(".ics").filter(|t| crate::engine::answers::personal::is_token(t)) else {
+        return gone();
+    };
+    let unavailable = |e: crate::store::StoreError| {
+        tracing::error!(error = %e, "personal calendar: database unavailable");
+        (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute").into_response()
+    };
+    let mine = match state.engine.store().feed(token).await {
+        Ok(Some(mine)) => mine,
+        Ok(None) => return gone(),
+        Err(e) => return unavailable(e),
+    };
+    let overrides = match state.engine.overrides().await {
+        Ok(o) => o,
+        Err(e) => return unavailable(e),
+    };
+    let content = state.engine.content().current();
+    let agenda = Agenda::new(&content, &overrides);
+    let locale = q.lang.as_deref().map_or(content.group.language, Locale::from_tag);
+    let opts = ics::FeedOptions { only: None, locale, now: Utc::now(), alarm: Some(Lead::HOUR) };
+    let body = ics::write_personal(&agenda, &mine.going, &mine.actions, opts);
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            // Private: no shared cache keeps it, and a reset link stops working at once.
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Response {
     let content = state.engine.content().current();
     let overrides = match state.engine.overrides().await {

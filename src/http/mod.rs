@@ -67,6 +67,7 @@ pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/calendar.ics", get(feed::all))
         .route("/calendar/{file}", get(feed::one))
+        .route("/me/{file}", get(feed::mine))
         .route("/discord/interactions", post(interactions::handle))
         .with_state(state)
 }

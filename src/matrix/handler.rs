@@ -284,10 +284,12 @@ impl MatrixBot {
         req.locale = self.engine.content().current().group.language;
         req.place = self.place(room, sender).await;
         req.space = Some(room.room_id().to_string());
-        req.organizer = match req.place {
-            Place::Home | Place::Direct => self.standing(sender).await.organizer,
-            Place::Elsewhere => false,
+        let standing = match req.place {
+            Place::Home | Place::Direct => self.standing(sender).await,
+            Place::Elsewhere => Standing::default(),
         };
+        req.organizer = standing.organizer;
+        req.member = standing.member;
         // In a direct room with the bot there is no channel to subscribe to reminders.
         req.channel = if req.place == Place::Direct { None } else { Some(room.room_id().to_string()) };
         req
@@ -342,12 +344,10 @@ impl MatrixBot {
         }
     }
 
-    /// The direct room with `user`: the one already shared, or a new one.
+    /// The direct room with `user`: the one already shared (that they have not left), or a
+    /// new one.
     async fn direct_room(&self, user: &UserId) -> matrix_sdk::Result<Room> {
-        if let Some(room) = self.client.get_dm_rooms(user).find(|r| r.state() == RoomState::Joined) {
-            return Ok(room);
-        }
-        self.client.create_dm(user).await
+        super::direct::direct_room(&self.client, user).await
     }
 
     /// ✅ on the bot's campaign message signs up for that campaign: queued for the room, like

@@ -6,6 +6,7 @@
 //! second between quick syncs.
 
 mod away;
+mod direct;
 mod handler;
 mod home;
 mod queues;

@@ -5,10 +5,10 @@ use matrix_sdk::Client;
 use matrix_sdk::deserialized_responses::TimelineEventKind;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
-use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId, UInt};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId, OwnedUserId, UInt};
 
 use super::render::render;
-use crate::reminders::{Found, Post, SendError, Sender};
+use crate::reminders::{Found, Post, SendError, Sender, To};
 
 /// The event content field that carries a reminder's key, for [`MatrixSender::find`]: a
 /// transaction id is visible only to the device that sent it.
@@ -38,9 +38,29 @@ impl MatrixSender {
 }
 
 impl Sender for MatrixSender {
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        Box::pin(async move {
+            let user: OwnedUserId =
+                user.parse().map_err(|_| SendError::Unreachable(format!("`{user}` is not a Matrix user id")))?;
+            match super::direct::direct_room(&self.client, &user).await {
+                Ok(room) => Ok(room.room_id().to_string()),
+                // No such user, or their homeserver refuses the invitation.
+                Err(e) if matches!(e.client_api_error_kind(), Some(ErrorKind::Forbidden | ErrorKind::NotFound)) => {
+                    Err(SendError::Unreachable(e.to_string()))
+                }
+                Err(e) => Err(classify(e)),
+            }
+        })
+    }
+
+    /// Synapse takes many at once; fifty keeps a fan-out's claims well inside their lease.
+    fn at_once(&self) -> usize {
+        50
+    }
+
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
-            let room = self.joined(post)?;
+            let room = self.joined(post).await?;
             let (body, html) = render(&post.reply, crate::engine::texts::add_to_calendar(post.locale));
             let content = serde_json::json!({
                 "msgtype": "m.text",
@@ -59,7 +79,7 @@ impl Sender for MatrixSender {
 
     fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
         Box::pin(async move {
-            let room = self.joined(post)?;
+            let room = self.joined(post).await?;
             let me = self.client.user_id().map(ToOwned::to_owned);
             // The claim is taken a moment before the instant; a minute covers it. (Never after
             // now: a due instant ahead of the homeserver's clock would hide every event.)
@@ -102,16 +122,27 @@ impl Sender for MatrixSender {
 }
 
 impl MatrixSender {
-    /// The post's room, when the bot is in it.
-    fn joined(&self, post: &Post) -> Result<matrix_sdk::Room, SendError> {
-        let room_id: OwnedRoomId = post
-            .channel
-            .parse()
-            .map_err(|_| SendError::Permanent(format!("`{}` is not a Matrix room id", post.channel)))?;
-        match self.client.get_room(&room_id) {
-            Some(room) if room.state() == matrix_sdk::RoomState::Joined => Ok(room),
-            _ => Err(SendError::Permanent(format!("the bot is not in {room_id}"))),
+    /// The post's room, when the bot is in it (and, for a person, they are too).
+    async fn joined(&self, post: &Post) -> Result<matrix_sdk::Room, SendError> {
+        let id = post.to.channel();
+        let room_id: OwnedRoomId =
+            id.parse().map_err(|_| SendError::Permanent(format!("`{id}` is not a Matrix room id")))?;
+        let room = match self.client.get_room(&room_id) {
+            Some(room) if room.state() == matrix_sdk::RoomState::Joined => room,
+            // A direct room the bot is no longer in: open another.
+            _ if matches!(post.to, To::Person { .. }) => {
+                return Err(SendError::Gone(format!("the bot is not in {room_id}")));
+            }
+            _ => return Err(SendError::Permanent(format!("the bot is not in {room_id}"))),
+        };
+        if let To::Person { user, .. } = &post.to {
+            let user: OwnedUserId =
+                user.parse().map_err(|_| SendError::Permanent(format!("`{user}` is not a Matrix user id")))?;
+            if !super::direct::still_there(&room, &user).await {
+                return Err(SendError::Gone(format!("{user} left {room_id}")));
+            }
         }
+        Ok(room)
     }
 }
 

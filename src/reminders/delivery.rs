@@ -10,7 +10,8 @@ use tokio::sync::watch;
 
 use super::clock::Clock;
 use super::scheduler::{Ctx, Job, LATENESS_SAMPLES, Status};
-use super::sender::{Found, Post, SendError, Sender};
+use super::plan::Target;
+use super::sender::{Found, Post, SendError, Sender, To};
 
 impl Ctx {
     /// Waits for the reminder's instant and posts it. Returns the key when shutdown came
@@ -19,11 +20,14 @@ impl Ctx {
         tokio::select! {
             _ = self.clock.sleep_until(job.due) => {}
             _ = shutdown.wait_for(|stop| *stop) => {
-                self.status.send_modify(|s| s.in_flight = s.in_flight.saturating_sub(1));
+                self.finished(&job, |_| {});
                 return Some(job.key);
             }
         }
-        let Some(sender) = self.senders.for_target(&job.target) else { return Some(job.key) };
+        let Some(sender) = self.senders.for_target(&job.target) else {
+            self.finished(&job, |_| {});
+            return Some(job.key);
+        };
         let now = self.clock.now();
         if now >= job.starts {
             self.too_late(&job, now).await;
@@ -41,15 +45,7 @@ impl Ctx {
         // Bounded by the scheduler's clock: well inside the lease, and never past the start.
         let bound = self.config.send_within.min(job.starts - now);
         let sent_at = now;
-        let post = Post {
-            channel: job.target.local_id().to_string(),
-            key: job.key.clone(),
-            reply: Arc::clone(&job.reply),
-            due: job.due,
-            late: job.late,
-            locale: job.target.locale,
-        };
-        let attempt = self.attempt(sender.as_ref(), &job, &post);
+        let attempt = self.attempt(sender.as_ref(), &job);
         let result = tokio::select! {
             result = attempt => result,
             _ = self.clock.sleep_until(now + bound) => Err(SendError::Transient(format!(
@@ -61,9 +57,19 @@ impl Ctx {
         None
     }
 
-    /// One attempt: a look for an earlier attempt's post when there may have been one, then
-    /// the post. `Some` when the look found it (or cannot rule it out).
-    async fn attempt(&self, sender: &dyn Sender, job: &Job, post: &Post) -> Result<Option<Found>, SendError> {
+    /// One attempt: the person's direct channel when the post is for one, a look for an
+    /// earlier attempt's post when there may have been one, then the post. `Some` when the
+    /// look found it (or cannot rule it out).
+    async fn attempt(&self, sender: &dyn Sender, job: &Job) -> Result<Option<Found>, SendError> {
+        let post = Post {
+            to: self.recipient(sender, &job.target).await?,
+            key: job.key.clone(),
+            reply: Arc::clone(&job.reply),
+            due: job.due,
+            late: job.late,
+            locale: job.target.locale,
+        };
+        let post = &post;
         if job.attempt > 1 {
             // An earlier attempt may have posted it, longer ago than the platform remembers
             // its idempotency token.
@@ -82,6 +88,27 @@ impl Ctx {
         sender.send(post).await.map(|()| None)
     }
 
+    /// Where a post goes: its channel, or the person's direct channel, opened once and kept.
+    async fn recipient(&self, sender: &dyn Sender, target: &Target) -> Result<To, SendError> {
+        let (Some(user), Some(platform)) = (target.person(), target.platform()) else {
+            return Ok(To::Channel(target.local_id().to_string()));
+        };
+        let store = self.engine.store();
+        let known = store.direct_channel(platform, user).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        let channel = match known {
+            Some(channel) => channel,
+            None => {
+                let channel = sender.open_direct(user).await?;
+                if let Err(e) = store.set_direct_channel(platform, user, Some(&channel)).await {
+                    // Opened again next time: harmless, only slower.
+                    tracing::warn!(error = %e, "could not keep a direct channel's id");
+                }
+                channel
+            }
+        };
+        Ok(To::Person { user: user.to_string(), channel })
+    }
+
     /// Records what an attempt came to: sent, found, failed for good, or to be retried.
     async fn record(&self, job: &Job, result: Result<Option<Found>, SendError>, sent_at: DateTime<Utc>) {
         let now = self.clock.now();
@@ -98,7 +125,7 @@ impl Ctx {
                     tracing::error!(error = %e, reminder = %job.identity, "could not record the reminder found");
                 }
                 self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                self.finished(&job.key, |s| s.found += 1);
+                self.finished(job, |s| s.found += 1);
             }
             Ok(None) => {
                 let lateness = (sent_at - job.due).num_milliseconds();
@@ -114,7 +141,7 @@ impl Ctx {
                 if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
                     tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will look for it first");
                 }
-                self.finished(&job.key, |s| {
+                self.finished(job, |s| {
                     s.sent += 1;
                     s.late += u64::from(job.late);
                     if s.lateness_ms.len() == LATENESS_SAMPLES {
@@ -129,6 +156,31 @@ impl Ctx {
                 let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
                 self.retry_later(job, now + after, now).await;
             }
+            Err(SendError::Gone(reason)) if job.starts > now => {
+                // The person left the direct room: a new one is opened on the next attempt.
+                tracing::warn!(reminder = %job.identity, %reason, "direct channel gone; opening a new one");
+                if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform())
+                    && let Err(e) = store.set_direct_channel(platform, user, None).await
+                {
+                    tracing::error!(error = %e, "could not forget a direct channel");
+                }
+                self.retry_later(job, now, now).await;
+            }
+            Err(SendError::Unreachable(reason)) => {
+                // Not retried: nothing planned for this person until they talk to the bot.
+                tracing::warn!(reminder = %job.identity, %reason, "person unreachable; no more personal messages until they write");
+                self.engine.metrics().error("unreachable");
+                if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform())
+                    && let Err(e) = store.mark_unreachable(platform, user, now).await
+                {
+                    tracing::error!(error = %e, "could not record the person unreachable");
+                }
+                if let Err(e) = store.mark_failed(&keys, &self.me, &format!("unreachable: {reason}"), now).await {
+                    tracing::error!(error = %e, "could not record the failure");
+                }
+                self.finished(job, |s| s.failed += 1);
+                self.engine.notify_changed();
+            }
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
@@ -140,7 +192,7 @@ impl Ctx {
                 if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
                     tracing::error!(error = %e, "could not record the failure");
                 }
-                self.finished(&job.key, |s| s.failed += 1);
+                self.finished(job, |s| s.failed += 1);
             }
         }
     }
@@ -153,7 +205,7 @@ impl Ctx {
             tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");
         }
         self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.finished(&job.key, |s| s.missed += 1);
+        self.finished(job, |s| s.missed += 1);
     }
 
     /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
@@ -162,16 +214,30 @@ impl Ctx {
             tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
         }
         self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
-        self.finished(&job.key, |_| {});
+        self.finished(job, |_| {});
         self.retry.notify_one();
     }
 
-    /// A delivery is over: no longer sending, no longer in flight, and `count` it.
-    fn finished(&self, key: &str, count: impl FnOnce(&mut Status)) {
-        self.sending.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    /// A delivery is over: no longer sending, no longer in flight, and `count` it. When a
+    /// pass left reminders unclaimed for want of room on this platform and half its room is
+    /// free again, the scheduler passes again to claim the next slice.
+    fn finished(&self, job: &Job, count: impl FnOnce(&mut Status)) {
+        self.sending.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
         self.status.send_modify(|s| {
             s.in_flight = s.in_flight.saturating_sub(1);
             count(s);
         });
+        if let Some(platform) = job.target.platform() {
+            let left = {
+                let mut flying = self.flying.lock().unwrap_or_else(|p| p.into_inner());
+                let n = flying.entry(platform).or_default();
+                *n = n.saturating_sub(1);
+                *n
+            };
+            let room = self.senders.get(platform).map_or(usize::MAX, |s| s.at_once());
+            if left <= room / 2 && self.backlog.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                self.retry.notify_one();
+            }
+        }
     }
 }

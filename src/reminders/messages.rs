@@ -9,7 +9,9 @@ use crate::agenda::Agenda;
 use crate::calendar::Lead;
 use crate::chat::Platform;
 use crate::content::Content;
-use crate::engine::answers::reminder_post::{Readers, deadline_reminder, meeting_reminder};
+use crate::engine::answers::reminder_post::{
+    Readers, change_notice, deadline_reminder, meeting_reminder, personal_deadline_reminder, personal_meeting_reminder,
+};
 use crate::engine::{Engine, Reply};
 use crate::store::Store;
 
@@ -35,6 +37,8 @@ struct SameMessage {
     locale: crate::locale::Locale,
     members: bool,
     platform: Platform,
+    /// To one person rather than a channel.
+    personal: bool,
 }
 
 impl<'a> Messages<'a> {
@@ -49,6 +53,7 @@ impl<'a> Messages<'a> {
             locale: target.locale,
             members: target.audience == crate::content::Audience::Members,
             platform,
+            personal: target.person().is_some(),
         };
         if let Some(reply) = self.built.get(&k) {
             return Arc::clone(reply);
@@ -58,7 +63,9 @@ impl<'a> Messages<'a> {
             Subject::Meeting { slug, occurrence } => {
                 let meeting = self.agenda.meeting(slug);
                 let mut counts = Vec::new();
-                for campaign in meeting.map(|m| m.campaigns.as_slice()).unwrap_or_default() {
+                // Sign-up counts are for channels; a person going gets what concerns them.
+                let related = meeting.filter(|_| !k.personal).map(|m| m.campaigns.as_slice());
+                for campaign in related.unwrap_or_default() {
                     if !self.counts.contains_key(campaign) {
                         let n = self.store.people_in(campaign).await.ok();
                         self.counts.insert(campaign.clone(), n);
@@ -68,11 +75,18 @@ impl<'a> Messages<'a> {
                     }
                 }
                 meeting.map(|m| {
-                    meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due)
+                    let reply =
+                        meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due);
+                    if k.personal { personal_meeting_reminder(reply, m, occurrence, readers) } else { reply }
                 })
             }
+            Subject::Changed { slug, occurrence } => self
+                .agenda
+                .meeting(slug)
+                .map(|m| change_notice(m, occurrence, readers, self.engine.settings(), item.due)),
             Subject::Deadline { campaign, action, at } => {
                 deadline_reminder(self.content, campaign, action, *at, readers, item.due)
+                    .map(|reply| if k.personal { personal_deadline_reminder(reply, readers) } else { reply })
             }
         };
         let reply = Arc::new(reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name())));

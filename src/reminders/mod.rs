@@ -18,6 +18,6 @@ mod sender;
 mod triage;
 
 pub use clock::{CHECK_EVERY, Clock, DatabaseTime, ManualClock, SteppedClock, SystemClock};
-pub use plan::{Item, Plan, Subject, Target, key_of};
+pub use plan::{Item, People, Plan, Subject, Target, key_of};
 pub use scheduler::{Scheduler, SchedulerConfig, Status};
-pub use sender::{Found, Post, SendError, Sender, Senders};
+pub use sender::{Found, Post, SendError, Sender, Senders, To};

@@ -8,11 +8,11 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::agenda::{Agenda, Cancelled, Which};
-use crate::calendar::{Lead, Occurrence};
-use crate::chat::Platform;
+use crate::calendar::{Lead, Occurrence, Status};
+use crate::chat::{Platform, direct_target};
 use crate::content::{Audience, Content};
 use crate::locale::Locale;
-use crate::store::{ALL, Subscription};
+use crate::store::{ALL, Committed, Going, Recipient, Subscription};
 
 /// Lead times for campaign deadlines.
 pub const DEADLINE_LEADS: [Lead; 1] = [Lead::DAY];
@@ -28,6 +28,13 @@ pub enum Subject {
         /// The meeting's slug.
         slug: Arc<str>,
         /// The occurrence (regular date, current start and end).
+        occurrence: Occurrence,
+    },
+    /// An organizer cancelled or moved an occurrence: told to the people going, once.
+    Changed {
+        /// The meeting's slug.
+        slug: Arc<str>,
+        /// The occurrence as it now stands (cancelled, or moved with where from).
         occurrence: Occurrence,
     },
     /// A campaign's call to action with a deadline.
@@ -46,6 +53,11 @@ impl Subject {
     pub fn starts(&self) -> DateTime<Utc> {
         match self {
             Subject::Meeting { occurrence, .. } => occurrence.start,
+            // Worth telling until the earlier of the old and the new start.
+            Subject::Changed { occurrence, .. } => match occurrence.status {
+                Status::Moved { from } => from.min(occurrence.start),
+                _ => occurrence.start,
+            },
             Subject::Deadline { at, .. } => *at,
         }
     }
@@ -57,6 +69,12 @@ impl Subject {
             Subject::Meeting { slug, occurrence } => {
                 format!("meeting:{slug}:{}:{}", occurrence.date, occurrence.start.format("%Y-%m-%dT%H:%MZ"))
             }
+            Subject::Changed { slug, occurrence } => match occurrence.status {
+                Status::Moved { .. } => {
+                    format!("moved:{slug}:{}:{}", occurrence.date, occurrence.start.format("%Y-%m-%dT%H:%MZ"))
+                }
+                _ => format!("cancelled:{slug}:{}", occurrence.date),
+            },
             Subject::Deadline { campaign, action, at } => {
                 format!("deadline:{campaign}:{action}:{}", at.format("%Y-%m-%dT%H:%MZ"))
             }
@@ -67,6 +85,7 @@ impl Subject {
     pub fn name(&self) -> String {
         match self {
             Subject::Meeting { slug, occurrence } => format!("{slug} ({})", occurrence.date),
+            Subject::Changed { slug, occurrence } => format!("{slug} ({}) changed", occurrence.date),
             Subject::Deadline { campaign, action, .. } => format!("{campaign}/{action} deadline"),
         }
     }
@@ -74,7 +93,7 @@ impl Subject {
     /// The meeting slug, if it is one.
     pub fn meeting(&self) -> Option<&str> {
         match self {
-            Subject::Meeting { slug, .. } => Some(slug),
+            Subject::Meeting { slug, .. } | Subject::Changed { slug, .. } => Some(slug),
             Subject::Deadline { .. } => None,
         }
     }
@@ -98,9 +117,37 @@ impl Target {
         self.channel.split_once(':').and_then(|(p, _)| Platform::from_name(p))
     }
 
-    /// The channel id within its platform.
+    /// The channel id within its platform (`@<user id>` for a person).
     pub fn local_id(&self) -> &str {
         self.channel.split_once(':').map_or(&self.channel, |(_, id)| id)
+    }
+
+    /// The person this target is, for personal messages: their id on the platform (Matrix
+    /// ids keep their `@`); `None` for a channel.
+    pub fn person(&self) -> Option<&str> {
+        let id = self.local_id();
+        if !id.starts_with('@') {
+            return None;
+        }
+        Some(if self.platform() == Some(Platform::Matrix) { id } else { &id[1..] })
+    }
+}
+
+/// The people personal messages may go to, read from the store once per pass.
+#[derive(Clone, Debug, Default)]
+pub struct People {
+    /// Who is going to which occurrence.
+    pub going: Vec<Going>,
+    /// Who signed up for which action.
+    pub committed: Vec<Committed>,
+}
+
+impl People {
+    /// Everyone a personal message planned from `from` on may go to. RSVPs are read from a
+    /// month before, for occurrences moved from their regular date to a later one.
+    pub async fn load(store: &crate::store::Store, from: DateTime<Utc>) -> crate::store::Result<People> {
+        let since = (from - Duration::days(31)).date_naive();
+        Ok(People { going: store.going_from(since).await?, committed: store.committed().await? })
     }
 }
 
@@ -170,6 +217,7 @@ pub fn plan(
     content: &Content,
     agenda: &Agenda<'_>,
     subscriptions: &[Subscription],
+    people: &People,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     with_nowhere: bool,
@@ -185,6 +233,28 @@ pub fn plan(
         })
     };
     let group_locale = content.group.language;
+    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
+        let audience = if who.member { Audience::Members } else { Audience::Everyone };
+        intern(out, &direct_target(who.platform, &who.user_id), who.locale.unwrap_or(group_locale), audience)
+    };
+    // Personal targets by occurrence: `reminded` get reminders, everyone going is `told` of
+    // a change (made after they answered).
+    let mut reminded: HashMap<(&str, chrono::NaiveDate), Vec<u32>> = HashMap::new();
+    let mut told: HashMap<(&str, chrono::NaiveDate), Vec<(u32, DateTime<Utc>)>> = HashMap::new();
+    for g in &people.going {
+        let t = person(&mut out, &g.who);
+        let at = (g.occurrence.meeting.as_str(), g.occurrence.date);
+        if !g.who.reminders_off {
+            reminded.entry(at).or_default().push(t);
+        }
+        told.entry(at).or_default().push((t, g.since));
+    }
+    let mut committed: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
+    for c in people.committed.iter().filter(|c| !c.who.reminders_off) {
+        let t = person(&mut out, &c.who);
+        committed.entry((c.campaign.as_str(), c.action.as_str())).or_default().push(t);
+    }
+    let personal_for = |slug: &str| reminded.keys().any(|(m, _)| *m == slug);
 
     for meeting in agenda.meetings() {
         let mut targets: Vec<u32> = Vec::new();
@@ -200,26 +270,54 @@ pub fn plan(
                 targets.push(intern(&mut out, &sub.channel, sub.locale, Audience::Everyone));
             }
         }
-        if targets.is_empty() && !with_nowhere {
+        let personal = personal_for(&meeting.slug);
+        if targets.is_empty() && !with_nowhere && !personal {
             continue;
         }
         let leads = &meeting.reminders.before;
-        let longest = leads.iter().map(|l| lead_span(*l)).max().unwrap_or_default();
+        let personal_leads: &[Lead] = if personal { &meeting.reminders.personal_before } else { &[] };
+        let longest = leads.iter().chain(personal_leads).map(|l| lead_span(*l)).max().unwrap_or_default();
         let slug: Arc<str> = Arc::from(meeting.slug.as_str());
+        let channels = !targets.is_empty() || with_nowhere;
         for occ in occurrences_until(agenda, &meeting.slug, from, to + longest) {
             let mut subject = None;
-            for lead in leads {
-                let due = lead.before(occ.start, occ.zone);
-                if due < from || due >= to {
-                    continue;
+            let people = reminded.get(&(meeting.slug.as_str(), occ.date)).map(Vec::as_slice).unwrap_or_default();
+            let both = [(leads.as_slice(), targets.as_slice(), channels), (personal_leads, people, !people.is_empty())];
+            for (leads, to_whom, wanted) in both {
+                for lead in leads.iter().filter(|_| wanted) {
+                    let due = lead.before(occ.start, occ.zone);
+                    if due < from || due >= to {
+                        continue;
+                    }
+                    let s = *subject.get_or_insert_with(|| {
+                        out.subjects.push(Subject::Meeting { slug: Arc::clone(&slug), occurrence: occ.clone() });
+                        (out.subjects.len() - 1) as u32
+                    });
+                    push_items(&mut out, due, s, *lead, to_whom);
                 }
-                let s = *subject.get_or_insert_with(|| {
-                    out.subjects.push(Subject::Meeting { slug: Arc::clone(&slug), occurrence: occ.clone() });
-                    (out.subjects.len() - 1) as u32
-                });
-                push_items(&mut out, due, s, *lead, &targets);
             }
         }
+    }
+
+    // Cancellations and moves made in chat, told at once to the people going.
+    for (slug, change) in &agenda.overrides.changes {
+        let Some(made) = agenda.overrides.made.get(&(slug.clone(), change.date)).copied() else { continue };
+        if made < from || made >= to {
+            continue;
+        }
+        let Some(list) = told.get(&(slug.as_str(), change.date)) else { continue };
+        let Some(occurrence) = agenda.occurrence(slug, change.date) else { continue };
+        if occurrence.status == Status::Scheduled {
+            continue;
+        }
+        // Those who answered after the change knew of it.
+        let to_whom: Vec<u32> = list.iter().filter(|(_, since)| *since < made).map(|(t, _)| *t).collect();
+        if to_whom.is_empty() {
+            continue;
+        }
+        out.subjects.push(Subject::Changed { slug: Arc::from(slug.as_str()), occurrence });
+        let subject = (out.subjects.len() - 1) as u32;
+        push_items(&mut out, made, subject, Lead::NONE, &to_whom);
     }
 
     for campaign in &content.campaigns {
@@ -237,11 +335,14 @@ pub fn plan(
                 targets.push(intern(&mut out, &sub.channel, sub.locale, Audience::Everyone));
             }
         }
-        if targets.is_empty() && !with_nowhere {
-            continue;
-        }
+        let channels = !targets.is_empty() || with_nowhere;
         for action in &campaign.actions {
             let Some(deadline) = action.deadline else { continue };
+            let people = committed.get(&(campaign.slug.as_str(), action.slug.as_str())).map(Vec::as_slice);
+            let people = people.unwrap_or_default();
+            if !channels && people.is_empty() {
+                continue;
+            }
             let subject = Subject::Deadline {
                 campaign: Arc::from(campaign.slug.as_str()),
                 action: Arc::from(action.slug.as_str()),
@@ -257,7 +358,12 @@ pub fn plan(
                     out.subjects.push(subject.clone());
                     (out.subjects.len() - 1) as u32
                 });
-                push_items(&mut out, due, s, lead, &targets);
+                if channels {
+                    push_items(&mut out, due, s, lead, &targets);
+                }
+                if !people.is_empty() {
+                    push_items(&mut out, due, s, lead, people);
+                }
             }
         }
     }

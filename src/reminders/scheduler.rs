@@ -30,7 +30,7 @@ use tokio::task::JoinSet;
 
 use super::clock::{Clock, DatabaseTime};
 use super::messages::Messages;
-use super::plan::{Plan, Target, plan};
+use super::plan::{People, Plan, Target, plan};
 use super::sender::Senders;
 use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
@@ -130,6 +130,10 @@ pub(super) struct Ctx {
     pub(super) retry: tokio::sync::Notify,
     /// Keys whose send has begun and not been recorded: never released at shutdown.
     pub(super) sending: Mutex<HashSet<String>>,
+    /// Deliveries under way per platform, against each sender's [`super::Sender::at_once`].
+    pub(super) flying: Mutex<HashMap<crate::chat::Platform, usize>>,
+    /// A pass left due reminders unclaimed for want of room: pass again when room frees.
+    pub(super) backlog: std::sync::atomic::AtomicBool,
 }
 
 /// One reminder ready to go out.
@@ -168,6 +172,8 @@ impl Scheduler {
                 done: Mutex::new(HashMap::new()),
                 retry: tokio::sync::Notify::new(),
                 sending: Mutex::new(HashSet::new()),
+                flying: Mutex::new(HashMap::new()),
+                backlog: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }
@@ -192,6 +198,7 @@ impl Scheduler {
         // claims stand until their leases end, and are then looked for before posting.
         ctx.done.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        ctx.flying.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.status.send_modify(|s| s.in_flight = 0);
         let mut changes = ctx.engine.calendar_changes();
         let mut tasks: JoinSet<Option<String>> = JoinSet::new();
@@ -284,7 +291,8 @@ impl Ctx {
         let agenda = Agenda::new(&content, &overrides);
         let subscriptions = store.subscriptions().await?;
         let from = (*watermark).min(now - cfg.lookback);
-        let plan = plan(&content, &agenda, &subscriptions, from, now + cfg.horizon, false);
+        let people = People::load(store, from).await?;
+        let plan = plan(&content, &agenda, &subscriptions, &people, from, now + cfg.horizon, false);
         let window_end = now + cfg.ahead;
 
         // Reminders due by the end of this window that this process can post and has not
@@ -316,8 +324,30 @@ impl Ctx {
             self.record_missed(&plan, cand, reason, now).await?;
         }
 
-        let to_send: Vec<(&Candidate<'_>, bool)> =
+        let mut to_send: Vec<(&Candidate<'_>, bool)> =
             sorted.on_time.iter().map(|c| (*c, false)).chain(sorted.late.iter().map(|c| (*c, true))).collect();
+        // No more claims per platform than its sender takes at once: a fan-out of thousands
+        // is claimed slice by slice, each sent well inside its lease.
+        {
+            let flying = self.flying.lock().unwrap_or_else(|p| p.into_inner());
+            let mut room: HashMap<crate::chat::Platform, usize> = HashMap::new();
+            let before = to_send.len();
+            to_send.retain(|(cand, _)| {
+                let Some(platform) = plan.target(cand.item).and_then(|t| t.platform()) else { return true };
+                let left = room.entry(platform).or_insert_with(|| {
+                    let at_once = self.senders.get(platform).map_or(usize::MAX, |s| s.at_once());
+                    at_once.saturating_sub(flying.get(&platform).copied().unwrap_or(0))
+                });
+                if *left == 0 {
+                    return false;
+                }
+                *left -= 1;
+                true
+            });
+            if to_send.len() < before {
+                self.backlog.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         if !to_send.is_empty() {
             let lease_until = window_end.max(now) + cfg.lease;
             let won = self.claim(&plan, &to_send, lease_until, now).await?;
@@ -346,6 +376,7 @@ impl Ctx {
                     attempt,
                 };
                 self.status.send_modify(|s| s.in_flight += 1);
+                *self.flying.lock().unwrap_or_else(|p| p.into_inner()).entry(platform).or_default() += 1;
                 tasks.spawn(Arc::clone(self).deliver(job, shutdown.clone()));
             }
         }

@@ -9,11 +9,35 @@ use futures_util::future::BoxFuture;
 use crate::chat::Platform;
 use crate::engine::Reply;
 
+/// Where a post goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum To {
+    /// A channel or room, by its id within the platform.
+    Channel(String),
+    /// One person, through the direct channel (Discord DM channel, Matrix direct room)
+    /// opened with them by [`Sender::open_direct`].
+    Person {
+        /// Their id on the platform.
+        user: String,
+        /// The direct channel's id.
+        channel: String,
+    },
+}
+
+impl To {
+    /// The channel or room the post goes to.
+    pub fn channel(&self) -> &str {
+        match self {
+            To::Channel(id) | To::Person { channel: id, .. } => id,
+        }
+    }
+}
+
 /// One reminder to post.
 #[derive(Clone, Debug)]
 pub struct Post {
-    /// The channel or room id within the platform.
-    pub channel: String,
+    /// Where it goes.
+    pub to: To,
     /// The idempotency key: the same for every attempt at this reminder. Matrix uses it as
     /// the transaction id, Discord as the message nonce with `enforce_nonce`, so a retry
     /// after a crash cannot post twice.
@@ -41,6 +65,15 @@ pub enum SendError {
     /// The platform's rate limit: retry after this long, not before.
     #[error("rate limited for {} s", .0.as_secs_f32())]
     RateLimited(std::time::Duration),
+    /// The person does not accept direct messages from the bot (Discord's 50007, a Matrix
+    /// user who refuses the invitation): recorded, and not tried again until they next talk
+    /// to the bot.
+    #[error("cannot reach this person: {0}")]
+    Unreachable(String),
+    /// The direct channel no longer reaches the person (they left the direct room): a new
+    /// one is opened for the next attempt.
+    #[error("the direct channel is gone: {0}")]
+    Gone(String),
 }
 
 /// What a look through the channel's recent messages found about an earlier attempt.
@@ -72,6 +105,20 @@ pub trait Sender: Send + Sync + 'static {
     fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
         let _ = post;
         Box::pin(async { Ok(Found::NotPosted) })
+    }
+
+    /// Opens the direct channel with a person (or finds the one they share with the bot) and
+    /// returns its id, which the scheduler keeps so that it is opened once.
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        let _ = user;
+        Box::pin(async { Err(SendError::Permanent("this platform has no direct messages".into())) })
+    }
+
+    /// How many posts may be under way at once on this platform: the scheduler claims no
+    /// more than that, so that a large fan-out is claimed in slices that each go out well
+    /// inside their lease, paced by the platform's rate limit.
+    fn at_once(&self) -> usize {
+        usize::MAX
     }
 }
 

@@ -16,6 +16,8 @@ pub struct ChangeRow {
     pub meeting: String,
     /// The change.
     pub change: Change,
+    /// When an organizer made it.
+    pub made_at: DateTime<Utc>,
 }
 
 /// A one-off meeting added in chat.
@@ -90,7 +92,7 @@ impl Store {
     pub async fn changes(&self) -> Result<Vec<ChangeRow>> {
         self.within(async move {
             let rows = sqlx::query(
-                "SELECT meeting, occurrence_date, kind, moved_to FROM occurrence_changes ORDER BY created_at, meeting",
+                "SELECT meeting, occurrence_date, kind, moved_to, created_at FROM occurrence_changes ORDER BY created_at, meeting",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -113,7 +115,8 @@ impl Store {
                     },
                     (other, _) => return Err(StoreError::Corrupt(format!("change kind {other}"))),
                 };
-                Ok(ChangeRow { meeting, change: Change { date, kind } })
+                let made_at = super::instant(r.try_get("created_at")?)?;
+                Ok(ChangeRow { meeting, change: Change { date, kind }, made_at })
             };
             Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "calendar change")).collect())
         })
@@ -211,6 +214,7 @@ impl ExtraMeeting {
             place: Place { name: Text::default(), link: None, audience: Audience::Everyone, note: None },
             reminders: ReminderPlan {
                 before: vec![Lead::DAY, Lead::HOUR],
+                personal_before: vec![Lead::HOUR],
                 channels: Vec::new(),
                 members_channels: false,
             },

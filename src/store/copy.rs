@@ -32,6 +32,11 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("person_id", Text),
             ("created_at", Int),
             ("updated_at", Int),
+            ("locale", Text),
+            ("member", Int),
+            ("reminders_off", Int),
+            ("direct_channel", Text),
+            ("unreachable_at", Int),
         ],
     ),
     (
@@ -110,6 +115,18 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     ("pinned_aliases", &[("alias", Text), ("room_id", Text), ("pinned_at", Int)]),
     ("platform_seen", &[("platform", Text), ("seen_at", Int)]),
+    (
+        "rsvps",
+        &[
+            ("platform", Text),
+            ("user_id", Text),
+            ("meeting", Text),
+            ("occurrence_date", Text),
+            ("going", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    ("feed_tokens", &[("token", Text), ("platform", Text), ("user_id", Text), ("created_at", Int)]),
 ];
 
 /// Rows per multi-row insert: well under both databases' parameter limits.

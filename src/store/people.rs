@@ -12,6 +12,10 @@ pub struct Erased {
     pub profile: bool,
     /// Sign-ups, active or withdrawn.
     pub signups: u64,
+    /// Answers to meetings (going or not).
+    pub rsvps: u64,
+    /// Personal messages on record (reminders, notices) and private calendar feeds.
+    pub personal: u64,
     /// Organizer records that named them as author (calendar changes, subscriptions), now
     /// anonymous.
     pub authored: u64,
@@ -20,7 +24,7 @@ pub struct Erased {
 impl Erased {
     /// True when nothing was stored.
     pub fn is_empty(&self) -> bool {
-        !self.profile && self.signups == 0 && self.authored == 0
+        !self.profile && self.signups == 0 && self.rsvps == 0 && self.personal == 0 && self.authored == 0
     }
 }
 
@@ -35,21 +39,32 @@ impl Store {
                    (SELECT COUNT(*) FROM signups WHERE platform = $1 AND user_id = $2),
                    (SELECT COUNT(*) FROM occurrence_changes WHERE created_by = $3)
                  + (SELECT COUNT(*) FROM extra_meetings WHERE created_by = $3)
-                 + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3)",
+                 + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3),
+                   (SELECT COUNT(*) FROM rsvps WHERE platform = $1 AND user_id = $2),
+                   (SELECT COUNT(*) FROM feed_tokens WHERE platform = $1 AND user_id = $2)
+                 + (SELECT COUNT(*) FROM reminder_ledger WHERE channel = $4)",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
             .bind(&author)
+            .bind(user.direct_target())
             .fetch_one(&self.pool)
             .await?;
             let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)?.max(0) as u64) };
-            Ok(Erased { profile: count(0)? > 0, signups: count(1)?, authored: count(2)? })
+            Ok(Erased {
+                profile: count(0)? > 0,
+                signups: count(1)?,
+                authored: count(2)?,
+                rsvps: count(3)?,
+                personal: count(4)?,
+            })
         })
         .await
     }
 
     /// Erases everything stored about a user on their platform, in one transaction: their
-    /// sign-ups and name are deleted; records they authored as an organizer stay but no
+    /// sign-ups, RSVPs, calendar feed, the record of personal messages sent to them, their
+    /// choices and name are deleted; records they authored as an organizer stay but no
     /// longer say who.
     pub async fn forget(&self, user: &User) -> Result<Erased> {
         self.within(async move {
@@ -63,6 +78,23 @@ impl Store {
             let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
                 .bind(user.platform.as_str())
                 .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let rsvps = sqlx::query("DELETE FROM rsvps WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let mut personal = sqlx::query("DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            personal += sqlx::query("DELETE FROM reminder_ledger WHERE channel = $1")
+                .bind(user.direct_target())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -82,7 +114,7 @@ impl Store {
                 authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
             }
             tx.commit().await?;
-            Ok(Erased { profile, signups, authored })
+            Ok(Erased { profile, signups, rsvps, personal, authored })
         })
         .await
     }

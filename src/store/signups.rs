@@ -92,9 +92,25 @@ impl Store {
         action: &str,
         now: DateTime<Utc>,
     ) -> Result<SignUpOutcome> {
+        self.sign_up_seen(user, campaign, action, None, now).await
+    }
+
+    /// [`Store::sign_up`], keeping the language and home membership the person showed, for
+    /// the personal reminder before the action's deadline.
+    pub async fn sign_up_seen(
+        &self,
+        user: &User,
+        campaign: &str,
+        action: &str,
+        seen: Option<super::Seen>,
+        now: DateTime<Utc>,
+    ) -> Result<SignUpOutcome> {
         self.within(async move {
             let mut tx = self.begin_write().await?;
             Self::upsert_user(&mut tx, user, now).await?;
+            if let Some(seen) = seen {
+                Self::record_seen(&mut tx, user, seen).await?;
+            }
             let inserted = sqlx::query(
                 "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
                  VALUES ($1, $2, $3, $4, $5)

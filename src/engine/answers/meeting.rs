@@ -172,7 +172,8 @@ pub fn encode(s: &str) -> String {
     out
 }
 
-fn unknown(req: &Request, agenda: &Agenda<'_>, name: &str) -> Reply {
+/// An unknown meeting: say so, suggest the closest, list the real ones.
+pub fn unknown(req: &Request, agenda: &Agenda<'_>, name: &str) -> Reply {
     let l = req.locale;
     let mut first = fill(texts::unknown_meeting(l), &[("name", name)]);
     if let Some(s) = closest(name, agenda.meetings().map(|m| m.slug.as_str())) {

@@ -8,7 +8,8 @@ use crate::chat::Platform;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::answers::meeting::{event_in, relative};
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Reply, Settings, catalog};
+use crate::engine::{Block, Button, Reply, Settings, catalog};
+use crate::store::OccurrenceRef;
 use crate::locale::Locale;
 
 /// Who a reminder is for.
@@ -49,6 +50,72 @@ pub fn meeting_reminder(
         reply = reply.text(text);
     }
     reply
+}
+
+/// The same reminder for one person who said they are going: why it comes to them, how to
+/// answer "can't make it" (a button on Discord), and how to stop such messages.
+pub fn personal_meeting_reminder(mut reply: Reply, m: &Meeting, occ: &Occurrence, to: Readers) -> Reply {
+    let l = to.locale;
+    let args = format!("{} {}", m.slug, occ.date);
+    let cmd = catalog::NOT_GOING.typed_on(to.platform, l, &args);
+    reply = reply.text(fill(texts::personal_going(l), &[("cmd", &cmd)]));
+    if to.platform == Platform::Discord {
+        reply.buttons.push(Button::Rsvp {
+            at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
+            going: false,
+            label: texts::not_going_button(l).into(),
+        });
+    }
+    with_stop(reply, to)
+}
+
+/// The same deadline reminder for one person signed up for the action.
+pub fn personal_deadline_reminder(mut reply: Reply, to: Readers) -> Reply {
+    let l = to.locale;
+    // The "sign up" hint is for channels: this person did.
+    reply.blocks.retain(|b| !matches!(b, Block::Note(_)));
+    with_stop(reply.text(texts::personal_signed_up(l)), to)
+}
+
+/// Tells one person going that an organizer cancelled or moved the occurrence.
+pub fn change_notice(m: &Meeting, occ: &Occurrence, to: Readers, settings: &Settings, now: DateTime<Utc>) -> Reply {
+    let l = to.locale;
+    let title = m.title.get(l);
+    match occ.status {
+        crate::calendar::Status::Moved { from } => {
+            let args = format!("{} {}", m.slug, occ.date);
+            let cmd = catalog::NOT_GOING.typed_on(to.platform, l, &args);
+            let was = format::instant(from, occ.zone, l);
+            let when = format::span(occ.start, occ.end, occ.zone, l);
+            let mut reply = Reply::private()
+                .titled(fill(texts::notice_moved_title(l), &[("title", title)]))
+                .text(fill(texts::notice_moved(l), &[("title", title), ("when", &when), ("was", &was)]))
+                .block(Block::Event(event_in(l, now, None, m, occ, to.audience, settings)))
+                .block(Block::Note(fill(texts::notice_moved_undo(l), &[("cmd", &cmd)])));
+            if to.platform == Platform::Discord {
+                reply.buttons.push(Button::Rsvp {
+                    at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
+                    going: false,
+                    label: texts::not_going_button(l).into(),
+                });
+            }
+            reply
+        }
+        _ => {
+            let date = format::date(occ.date, l);
+            Reply::private()
+                .titled(fill(texts::notice_cancelled_title(l), &[("title", title)]))
+                .text(fill(texts::notice_cancelled(l), &[("title", title), ("date", &date)]))
+        }
+    }
+}
+
+/// Every personal reminder says how to stop them.
+fn with_stop(reply: Reply, to: Readers) -> Reply {
+    let l = to.locale;
+    let off = catalog::MY_REMINDERS.options[0].choices[0].label.get(l);
+    let cmd = catalog::MY_REMINDERS.typed_on(to.platform, l, off);
+    reply.block(Block::Note(fill(texts::personal_stop(l), &[("cmd", &cmd)])))
 }
 
 /// A reminder for a campaign's call to action with a deadline.

@@ -64,7 +64,8 @@ pub async fn sign_up(
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
-    let outcome = store.sign_up(&req.user, &c.slug, action.as_deref().unwrap_or(""), req.now).await?;
+    let seen = crate::store::Seen { locale: req.locale, member: req.member };
+    let outcome = store.sign_up_seen(&req.user, &c.slug, action.as_deref().unwrap_or(""), Some(seen), req.now).await?;
     let suffix = action_suffix(req, c, action.as_deref());
     let undo = req.cmd(
         &catalog::WITHDRAW,
@@ -170,6 +171,12 @@ fn describe(req: &Request, e: &Erased) -> String {
     }
     if e.signups > 0 {
         parts.push(texts::count(e.signups as usize, texts::one_signup, texts::n_signups, l));
+    }
+    if e.rsvps > 0 {
+        parts.push(texts::count(e.rsvps as usize, texts::one_rsvp, texts::n_rsvps, l));
+    }
+    if e.personal > 0 {
+        parts.push(texts::count(e.personal as usize, texts::one_personal, texts::n_personal, l));
     }
     if e.authored > 0 {
         parts.push(texts::count(e.authored as usize, texts::one_authored, texts::n_authored, l));

@@ -18,10 +18,15 @@ pub static ALL: &[&Spec] = &[
     &SIGN_UP,
     &WITHDRAW,
     &MY_SIGN_UPS,
+    &GOING,
+    &NOT_GOING,
+    &MY_REMINDERS,
+    &MY_CALENDAR,
     &FORGET_ME,
     &HELP,
     &ROSTER,
     &EXPORT,
+    &ATTENDEES,
     &CANCEL,
     &MOVE,
     &UNCANCEL,
@@ -172,6 +177,105 @@ pub static MY_SIGN_UPS: Spec = Spec {
     build: |_| Command::MySignUps,
 };
 
+const fn occurrence_date(required: bool) -> Opt {
+    Opt::text(
+        Words("date", "fecha"),
+        Words("The meeting's date, like 2026-12-07 (the next one if empty)", "La fecha, como 2026-12-07 (la próxima si vacío)"),
+        required,
+    )
+    .exactly(10)
+}
+
+/// Saying one is going to a meeting.
+pub static GOING: Spec = Spec {
+    name: Words("going", "voy"),
+    also: &[Spelling::En("rsvp"), Spelling::Es("asistiré"), Spelling::Es("asistire")],
+    about: Words(
+        "Say you're going to the next meeting: you get a private reminder before it",
+        "Di que vas a la próxima reunión: recibes un aviso privado antes",
+    ),
+    help: Words(
+        "say you're going to a meeting (a private reminder comes before it)",
+        "di que vas a una reunión (recibes un aviso privado antes)",
+    ),
+    usage: Words("[meeting] [date]", "[reunión] [fecha]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[meeting(false), occurrence_date(false)],
+    typed: &["meeting", "date"],
+    build: |a| Command::Rsvp { going: true, args: a.words() },
+};
+
+/// Saying one cannot make a meeting.
+pub static NOT_GOING: Spec = Spec {
+    name: Words("notgoing", "novoy"),
+    also: &[Spelling::En("cantgo"), Spelling::En("cantmakeit")],
+    about: Words("Say you can't make a meeting", "Di que no puedes ir a una reunión"),
+    help: Words("say you can't make a meeting", "di que no puedes ir a una reunión"),
+    usage: Words("[meeting] [date]", "[reunión] [fecha]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[meeting(false), occurrence_date(false)],
+    typed: &["meeting", "date"],
+    build: |a| Command::Rsvp { going: false, args: a.words() },
+};
+
+/// Turning one's own personal reminders off or on.
+pub static MY_REMINDERS: Spec = Spec {
+    name: Words("myreminders", "misavisos"),
+    also: &[],
+    about: Words(
+        "Your private reminders (before meetings you're going to, deadlines you signed up for): off or on",
+        "Tus avisos privados (antes de reuniones a las que vas, plazos de tus acciones): no o sí",
+    ),
+    help: Words("turn your private reminders off or on", "desactiva o activa tus avisos privados"),
+    usage: Words("off|on", "no|sí"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[Opt::text(Words("turn", "poner"), Words("Off or on", "No o sí"), false).choices(&[
+        Choice { label: Words("off", "no"), value: "off" },
+        Choice { label: Words("on", "sí"), value: "on" },
+    ])],
+    typed: &["turn"],
+    build: |a| Command::MyReminders {
+        on: match a.value(0, "turn").as_deref() {
+            Some("on" | "si" | "sí" | "yes" | "activar") => Some(true),
+            Some("off" | "no" | "stop" | "desactivar") => Some(false),
+            _ => None,
+        },
+    },
+};
+
+/// One's own calendar feed.
+pub static MY_CALENDAR: Spec = Spec {
+    name: Words("mycalendar", "micalendario"),
+    also: &[],
+    about: Words(
+        "A private calendar link with the meetings you're going to and your deadlines",
+        "Un enlace privado de calendario con tus reuniones y los plazos de tus acciones",
+    ),
+    help: Words(
+        "your private calendar link (add reset for a new one)",
+        "tu enlace privado de calendario (agrega renovar para uno nuevo)",
+    ),
+    usage: Words("[reset]", "[renovar]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[Opt {
+        kind: super::spec::OptionKind::Flag,
+        ..Opt::text(
+            Words("reset", "renovar"),
+            Words("A new link; the old one stops working", "Un enlace nuevo; el anterior deja de funcionar"),
+            false,
+        )
+    }],
+    typed: &["reset"],
+    build: |a| Command::MyCalendar {
+        reset: a.flag(0, "reset")
+            || matches!(a.value(0, "reset").as_deref(), Some("reset" | "renovar" | "new" | "nuevo")),
+    },
+};
+
 /// Erasing what is stored about the asker.
 pub static FORGET_ME: Spec = Spec {
     name: Words("forgetme", "olvídame"),
@@ -233,6 +337,44 @@ pub static EXPORT: Spec = Spec {
     typed: &["campaign"],
     build: |a| Command::Export { campaign: a.value(0, "campaign") },
 };
+
+/// Organizers: who is going to a meeting.
+pub static ATTENDEES: Spec = Spec {
+    name: Words("attendees", "asistentes"),
+    also: &[Spelling::En("rsvps")],
+    about: Words(
+        "Organizers: who is going to a meeting and who can't (csv: as a file)",
+        "Organización: quién va a una reunión y quién no (csv: como archivo)",
+    ),
+    help: Words(
+        "who is going to a meeting (private; add csv for a file)",
+        "quién va a una reunión (privado; agrega csv para un archivo)",
+    ),
+    usage: Words("[meeting] [date] [csv]", "[reunión] [fecha] [csv]"),
+    audience: Audience::Organizer,
+    in_direct: true,
+    options: &[
+        meeting(false),
+        occurrence_date(false),
+        Opt {
+            kind: super::spec::OptionKind::Flag,
+            ..Opt::text(Words("csv", "csv"), Words("As a CSV file", "Como archivo CSV"), false)
+        },
+    ],
+    typed: &["meeting", "date", "csv"],
+    build: attendees,
+};
+
+/// `attendees [meeting] [date] [csv]`: the word `csv` anywhere asks for the file.
+fn attendees(a: &Args) -> Command {
+    let csv = match a {
+        Args::Typed(words) => words.iter().any(|w| w.eq_ignore_ascii_case("csv")),
+        Args::Named { .. } => a.flag(2, "csv"),
+    };
+    let mut args = a.words();
+    args.retain(|w| !matches!(w.to_lowercase().as_str(), "csv" | "true" | "false"));
+    Command::Attendees { args, csv }
+}
 
 /// Organizers: cancelling one date.
 pub static CANCEL: Spec = Spec {

@@ -57,6 +57,30 @@ pub enum Command {
     },
     /// The asker's own sign-ups.
     MySignUps,
+    /// Going (or not) to one occurrence of a meeting: `going [meeting] [date]`.
+    Rsvp {
+        /// Going, or not going.
+        going: bool,
+        /// The words after the command: a meeting's name and a date, both optional.
+        args: Vec<String>,
+    },
+    /// The asker's personal reminders: off, on, or (`None`) how they stand.
+    MyReminders {
+        /// On or off; `None` to ask.
+        on: Option<bool>,
+    },
+    /// The asker's private calendar feed.
+    MyCalendar {
+        /// A new link, revoking the old one.
+        reset: bool,
+    },
+    /// Organizers: who is going to an occurrence.
+    Attendees {
+        /// A meeting's name and a date, both optional.
+        args: Vec<String>,
+        /// As a CSV file.
+        csv: bool,
+    },
     /// Erase everything stored about the asker (after confirmation).
     ForgetMe {
         /// The second step: "forgetme confirm".
@@ -219,6 +243,11 @@ impl Command {
             Command::SignUp { .. } => &SIGN_UP,
             Command::Withdraw { .. } => &WITHDRAW,
             Command::MySignUps => &MY_SIGN_UPS,
+            Command::Rsvp { going: true, .. } => &GOING,
+            Command::Rsvp { going: false, .. } => &NOT_GOING,
+            Command::MyReminders { .. } => &MY_REMINDERS,
+            Command::MyCalendar { .. } => &MY_CALENDAR,
+            Command::Attendees { .. } => &ATTENDEES,
             Command::ForgetMe { .. } => &FORGET_ME,
             Command::Roster { .. } => &ROSTER,
             Command::Export { .. } => &EXPORT,
