@@ -355,7 +355,7 @@ async fn a_reminder_posted_by_a_process_that_died_is_found_in_the_channel_after_
     assert_eq!(looked, 1, "one page of history read");
     // Without the look, the same post now makes a second message: the look is what saved it.
     let again = convoca::reminders::Post {
-        channel: CHANNEL_ID.into(),
+        to: convoca::reminders::To::Channel(CHANNEL_ID.into()),
         key: posted.body["nonce"].as_str().unwrap().into(),
         reply: Arc::new(convoca::engine::Reply::public().text("again")),
         due,
@@ -422,7 +422,7 @@ async fn reminders_are_posted_at_their_instant_with_the_key_as_nonce() {
     status.wait_for(|s| s.sent == 1).await.unwrap();
     // The same key again (a retry after a crash) makes no second message.
     let again = convoca::reminders::Post {
-        channel: CHANNEL_ID.into(),
+        to: convoca::reminders::To::Channel(CHANNEL_ID.into()),
         key: key.clone(),
         reply: Arc::new(convoca::engine::Reply::public().text("again")),
         due,
@@ -964,7 +964,7 @@ async fn posts_to_one_channel_wait_for_its_bucket_instead_of_being_refused() {
         let sender = Arc::clone(&sender);
         posts.push(tokio::spawn(async move {
             let post = Post {
-                channel: CHANNEL_ID.into(),
+                to: convoca::reminders::To::Channel(CHANNEL_ID.into()),
                 key: format!("key-{i}"),
                 reply: Arc::new(convoca::engine::Reply::public().text(format!("post {i}"))),
                 due: chrono::Utc::now(),

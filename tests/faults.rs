@@ -404,7 +404,7 @@ async fn reminders_due_while_the_database_is_down_are_each_posted_once_when_it_r
     clock.set(due + Duration::seconds(33));
     let posts = rec.wait_for(3).await;
     wait_status(&mut run.status, "recorded", |s| s.sent == 3 && s.in_flight == 0).await;
-    let mut channels: Vec<&str> = posts.iter().map(|(_, p)| p.channel.as_str()).collect();
+    let mut channels: Vec<&str> = posts.iter().map(|(_, p)| p.to.channel()).collect();
     channels.sort();
     assert_eq!(channels, ["111", "222", "333"], "each once");
     assert!(posts.iter().all(|(t, p)| p.late && *t == due + Duration::seconds(33)), "posted at recovery, said late");

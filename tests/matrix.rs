@@ -224,7 +224,7 @@ async fn in_an_encrypted_room_a_post_is_found_or_cannot_be_ruled_out_never_misse
     let Some(w) = world_with(true).await else { return };
     let room = w.room(true).await;
     let post = Post {
-        channel: room.to_string(),
+        to: convoca::reminders::To::Channel(room.to_string()),
         key: "encrypted-key".into(),
         reply: Arc::new(convoca::engine::Reply::public().titled("Reminder: encrypted").text("hello")),
         due: chrono::Utc::now(),
@@ -275,7 +275,7 @@ async fn reminders_are_posted_as_text_with_the_key_as_transaction_id() {
     // The same key again (a retry after a crash): the homeserver keeps the first event.
     let key = key_of(&format!("meeting:monthly:2026-12-07:2026-12-07T22:00Z:1d:matrix:{room}"));
     let again = Post {
-        channel: room.to_string(),
+        to: convoca::reminders::To::Channel(room.to_string()),
         key,
         reply: Arc::new(convoca::engine::Reply::public().titled("Reminder: LA/CWG monthly meeting").text("again")),
         due,

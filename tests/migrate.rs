@@ -10,8 +10,8 @@ use sqlx::Row;
 
 /// One row of every kind in every table, NULLs included, written as SQL.
 const ROWS: &[&str] = &[
-    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2)",
-    "INSERT INTO users VALUES ('matrix', '@bo:x', 'Bo ✊', 'p-1', 3, 4)",
+    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL)",
+    "INSERT INTO users VALUES ('matrix', '@bo:x', 'Bo ✊', 'p-1', 3, 4, NULL, 0, 5, NULL, 6)",
     "INSERT INTO signups VALUES ('discord', '111', 'jilamito', 'petition', 10, NULL)",
     "INSERT INTO signups VALUES ('matrix', '@bo:x', 'jilamito', '', 11, 12)",
     "INSERT INTO occurrence_changes VALUES ('monthly', '2026-12-07', 'cancelled', NULL, 'discord:111', 20, 'discord:7')",
@@ -24,6 +24,9 @@ const ROWS: &[&str] = &[
     "INSERT INTO reaction_signups VALUES ('matrix', '$r0', '@bo:x', 'jilamito', '', 69, NULL)",
     "INSERT INTO pinned_aliases VALUES ('#lacwg:x', '!r:x', 80)",
     "INSERT INTO platform_seen VALUES ('matrix', 90)",
+    "INSERT INTO rsvps VALUES ('discord', '111', 'monthly', '2026-12-07', 1, 100)",
+    "INSERT INTO rsvps VALUES ('matrix', '@bo:x', 'monthly', '2026-12-07', 0, 101)",
+    "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110)",
 ];
 
 /// Every table's rows, each as text, in a stable order.

@@ -43,7 +43,7 @@ async fn a_reminder_fires_at_its_exact_instant_and_never_before() {
     let posts = rec.wait_for(1).await;
     assert_eq!(posts[0].0, due, "sent at the instant, not a millisecond before");
     let post = &posts[0].1;
-    assert_eq!(post.channel, "111");
+    assert_eq!(post.to.channel(), "111");
     assert!(!post.late);
     let key = key_of(&identity("2026-12-07", "2026-12-07T22:00Z", "1d", "discord:111"));
     assert_eq!(post.key, key);
@@ -73,7 +73,7 @@ async fn dst_weeks_keep_local_times() {
     let content = convoca::content::load(dir.path(), at("2026-11-28T00:00:00Z")).unwrap();
     let overrides = Default::default();
     let agenda = Agenda::new(&content, &overrides);
-    let p = plan(&content, &agenda, &[], at("2027-02-26T00:00:00Z"), at("2027-04-06T00:00:00Z"), false);
+    let p = plan(&content, &agenda, &[], &Default::default(), at("2027-02-26T00:00:00Z"), at("2027-04-06T00:00:00Z"), false);
     let dues = |channel: &str| -> Vec<String> {
         p.items
             .iter()
@@ -150,7 +150,7 @@ async fn a_subscription_added_while_the_scheduler_sleeps_wakes_it() {
     .await;
     clock.set(at("2026-12-06T22:00:00Z"));
     let posts = rec.wait_for(1).await;
-    assert_eq!(posts[0].1.channel, "333");
+    assert_eq!(posts[0].1.to.channel(), "333");
     let text = convoca::console::render(&posts[0].1.reply);
     assert!(text.contains("Recordatorio: Reunión mensual del GT-ALC"), "in the channel's language: {text}");
     // The post is counted once it is recorded sent, a moment after the sender saw it.

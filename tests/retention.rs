@@ -65,7 +65,7 @@ async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_not
         store.remember_reaction("$r2", "$m", &user("2"), "old", "", now).await.unwrap();
         store.remember_reaction("$r1", "$m", &user("1"), "jilamito", "", now).await.unwrap();
         let purged = store.erase_expired(&[Expired { campaign: "old".into(), action: None }]).await.unwrap();
-        assert_eq!(purged, Purged { signups: 2, reactions: 1, people: 1 }, "{name}");
+        assert_eq!(purged, Purged { signups: 2, reactions: 1, people: 1, ..Purged::default() }, "{name}");
         assert_eq!(store.roster("old").await.unwrap().len(), 0, "{name}");
         assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: other campaigns kept");
         assert!(store.stored_about(&user("2")).await.unwrap().is_empty(), "{name}: nothing left about person 2");
@@ -88,7 +88,7 @@ async fn the_daily_erasure_runs_once_a_day_across_processes() {
         a.store().sign_up(&user("9"), "old", "letter", day).await.unwrap();
         let first = run_once(&a, "process-a", day).await.unwrap();
         let second = run_once(&b, "process-b", day + Duration::hours(1)).await.unwrap();
-        assert_eq!(first, Some(Purged { signups: 1, reactions: 0, people: 1 }), "{name}");
+        assert_eq!(first, Some(Purged { signups: 1, reactions: 0, people: 1, ..Purged::default() }), "{name}");
         assert_eq!(second, None, "{name}: the day's run is done");
         let next = run_once(&b, "process-b", day + Duration::days(1)).await.unwrap();
         assert_eq!(next, Some(Purged::default()), "{name}: the next day runs again, with nothing left");

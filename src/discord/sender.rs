@@ -67,6 +67,10 @@ impl DiscordSender {
             let slot = self.limits.take(bucket);
             if !slot.is_zero() {
                 tokio::time::sleep(slot).await;
+                // A 429 may have come while this waited for its moment: never send into it.
+                if !self.limits.wait_for(bucket).is_zero() {
+                    continue;
+                }
             }
             let response = self
                 .client

@@ -7,6 +7,7 @@ pub mod answers;
 mod command;
 mod counts;
 mod flood;
+mod heard;
 mod overrides;
 mod plain;
 pub mod reactions;
@@ -65,6 +66,7 @@ struct Inner {
     calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
     flood: flood::Flood,
+    heard: heard::Heard,
 }
 
 impl Engine {
@@ -81,6 +83,7 @@ impl Engine {
                 calendar: tokio::sync::watch::Sender::new(0),
                 metrics: Arc::default(),
                 flood,
+                heard: heard::Heard::default(),
             }),
         }
     }
@@ -134,6 +137,39 @@ impl Engine {
         self.inner.calendar.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// Someone talked to the bot: if the platform had refused to deliver to them, personal
+    /// messages may go again; and their messages are written in the language they used.
+    /// Asked of the database once per person and language while this process runs.
+    async fn heard_from(&self, req: &Request) {
+        if self.inner.heard.known(&req.user, req.locale) {
+            return;
+        }
+        let store = &self.inner.store;
+        let result = async {
+            if let Some((unreachable, locale)) = store.standing_of(&req.user).await? {
+                if unreachable || locale != Some(req.locale) {
+                    store.heard_from(&req.user, req.locale).await?;
+                }
+                if unreachable {
+                    tracing::info!(platform = req.platform().as_str(), "a person recorded unreachable wrote again");
+                    self.notify_changed();
+                }
+            }
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => self.inner.heard.remember(&req.user, req.locale),
+            Err(e) => tracing::warn!(error = %e, "could not record that a person wrote"),
+        }
+    }
+
+    /// The platform refused to deliver to this person: the next time they write, that is
+    /// recorded undone.
+    pub fn unreachable(&self, platform: crate::chat::Platform, user_id: &str) {
+        self.inner.heard.forget(platform, user_id);
+    }
+
     /// The organizers' calendar changes, cached for [`FRESH_FOR`].
     pub async fn overrides(&self) -> Result<Arc<Overrides>, StoreError> {
         self.inner.overrides.get(&self.inner.store).await
@@ -154,6 +190,9 @@ impl Engine {
         let content = self.inner.content.current();
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
+        if req.place != Place::Elsewhere && req.platform() != crate::chat::Platform::Console {
+            self.heard_from(req).await;
+        }
         let answered = tokio::time::timeout(self.inner.settings.command_deadline, self.answer(req, &content)).await;
         let answered = answered.unwrap_or(Err(StoreError::Timeout(self.inner.settings.command_deadline)));
         match answered {

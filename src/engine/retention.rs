@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Engine;
 use crate::content::Content;
-use crate::store::{Expired, Purged, StoreError};
+use crate::store::{Expired, Older, Purged, StoreError};
 
 /// The sign-ups past their time at `now`: a whole campaign's once `ends` plus the retention
 /// has passed, otherwise one action's once its `deadline` plus the retention has. Nothing
@@ -31,11 +31,13 @@ pub fn expired(content: &Content, now: DateTime<Utc>) -> Vec<Expired> {
 impl Engine {
     /// Erases the personal data past its time at `now`; counts only come back.
     pub async fn erase_expired(&self, now: DateTime<Utc>) -> Result<Purged, StoreError> {
-        let expired = expired(&self.content().current(), now);
-        if expired.is_empty() {
-            return Ok(Purged::default());
-        }
-        let purged = self.store().erase_expired(&expired).await?;
+        let content = self.content().current();
+        let Some(keep) = content.group.retention.signups_after else { return Ok(Purged::default()) };
+        let expired = expired(&content, now);
+        // Answers to meetings and records of personal messages are kept as long as sign-ups
+        // are after their deadline.
+        let older = Older { rsvps_before: Some((now - keep).date_naive()), messages_before: Some(now - keep) };
+        let purged = self.store().erase_older(&expired, older).await?;
         if purged.signups > 0 {
             self.signups_changed();
         }

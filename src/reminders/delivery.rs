@@ -170,10 +170,11 @@ impl Ctx {
                 // Not retried: nothing planned for this person until they talk to the bot.
                 tracing::warn!(reminder = %job.identity, %reason, "person unreachable; no more personal messages until they write");
                 self.engine.metrics().error("unreachable");
-                if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform())
-                    && let Err(e) = store.mark_unreachable(platform, user, now).await
-                {
-                    tracing::error!(error = %e, "could not record the person unreachable");
+                if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform()) {
+                    if let Err(e) = store.mark_unreachable(platform, user, now).await {
+                        tracing::error!(error = %e, "could not record the person unreachable");
+                    }
+                    self.engine.unreachable(platform, user);
                 }
                 if let Err(e) = store.mark_failed(&keys, &self.me, &format!("unreachable: {reason}"), now).await {
                     tracing::error!(error = %e, "could not record the failure");

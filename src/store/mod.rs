@@ -32,7 +32,7 @@ pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
 pub use personal::{Attendee, Committed, Going, MyAgenda, OccurrenceRef, Recipient, RsvpOutcome, Seen};
 pub use reactions::{KnownReaction, Reacted};
-pub use retention::{Expired, Purged};
+pub use retention::{Expired, Older, Purged};
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
 pub use subscriptions::{ALL, Subscription};
 

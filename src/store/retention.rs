@@ -1,7 +1,10 @@
 //! Erasing personal data past its time: the sign-ups the content's `[retention]` says are no
-//! longer useful, the reactions that made them, and the people left with nothing stored.
+//! longer useful, the reactions that made them, answers to meetings long over, the record of
+//! personal messages sent long ago, and the people left with nothing stored.
 
-use super::{Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Result, Store, millis};
 
 /// Sign-ups to erase: a whole campaign's, or one action's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,14 +22,34 @@ pub struct Purged {
     pub signups: u64,
     /// Remembered reactions whose sign-up is gone.
     pub reactions: u64,
+    /// Answers to meetings (going or not) whose date is past.
+    pub rsvps: u64,
+    /// Records of personal messages (reminders, notices) sent long ago.
+    pub messages: u64,
     /// People with nothing stored about them any more (name and account id).
     pub people: u64,
+}
+
+/// Personal data past its time besides sign-ups.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Older {
+    /// Answers for occurrences whose regular date is before this.
+    pub rsvps_before: Option<NaiveDate>,
+    /// Records of personal messages due before this.
+    pub messages_before: Option<DateTime<Utc>>,
 }
 
 impl Store {
     /// Erases the sign-ups in `expired`, then the reactions and people they leave behind,
     /// in one transaction.
     pub async fn erase_expired(&self, expired: &[Expired]) -> Result<Purged> {
+        self.erase_older(expired, Older::default()).await
+    }
+
+    /// [`Store::erase_expired`], and the answers and message records `older` names. People
+    /// who turned personal reminders off or hold a calendar link are kept: that is their
+    /// choice, undone by `forgetme`.
+    pub async fn erase_older(&self, expired: &[Expired], older: Older) -> Result<Purged> {
         self.within(async move {
             let mut purged = Purged::default();
             let mut tx = self.begin_write().await?;
@@ -49,11 +72,31 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            if let Some(before) = older.rsvps_before {
+                purged.rsvps = sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
+                    .bind(before.to_string())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            if let Some(before) = older.messages_before {
+                // Personal messages go to `platform:@user`; channels never start with @.
+                purged.messages = sqlx::query("DELETE FROM reminder_ledger WHERE channel LIKE '%:@%' AND due_at < $1")
+                    .bind(millis(before))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
             purged.people = sqlx::query(
                 "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
                    WHERE s.platform = users.platform AND s.user_id = users.user_id)
                  AND NOT EXISTS (SELECT 1 FROM reaction_signups r
-                   WHERE r.platform = users.platform AND r.user_id = users.user_id)",
+                   WHERE r.platform = users.platform AND r.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM rsvps v
+                   WHERE v.platform = users.platform AND v.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM feed_tokens f
+                   WHERE f.platform = users.platform AND f.user_id = users.user_id)
+                 AND users.reminders_off IS NULL",
             )
             .execute(&mut *tx)
             .await?
