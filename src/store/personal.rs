@@ -195,7 +195,7 @@ impl Store {
     pub async fn rsvp_counts(&self, at: &OccurrenceRef) -> Result<(i64, i64)> {
         self.within(async move {
             let row = sqlx::query(
-                "SELECT COALESCE(SUM(going), 0) AS going, COUNT(*) - COALESCE(SUM(going), 0) AS not_going
+                "SELECT COUNT(CASE WHEN going = 1 THEN 1 END) AS going, COUNT(CASE WHEN going = 0 THEN 1 END) AS not_going
                  FROM rsvps WHERE meeting = $1 AND occurrence_date = $2",
             )
             .bind(&at.meeting)

@@ -32,6 +32,10 @@ pub struct Recorder {
     pub fail_first: Arc<Mutex<u32>>,
     /// Finish a send only when a permit is added here (a slow platform).
     pub gate: Option<Arc<tokio::sync::Semaphore>>,
+    /// The people a direct channel was opened for, in order.
+    pub opened: Arc<Mutex<Vec<String>>>,
+    /// People whose direct messages are closed: sends to them are refused as unreachable.
+    pub closed: Arc<Mutex<Vec<String>>>,
 }
 
 impl Recorder {
@@ -66,6 +70,11 @@ impl Sender for Recorder {
                     return Err(SendError::Transient("rate limited".into()));
                 }
             }
+            if let convoca::reminders::To::Person { user, .. } = &post.to
+                && self.closed.lock().unwrap().contains(user)
+            {
+                return Err(SendError::Unreachable("Cannot send messages to this user (50007)".into()));
+            }
             self.posts.lock().unwrap().push((now, post.clone()));
             self.arrived.notify_waiters();
             if self.hang {
@@ -75,6 +84,13 @@ impl Sender for Recorder {
                 gate.acquire().await.unwrap().forget();
             }
             Ok(())
+        })
+    }
+
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        Box::pin(async move {
+            self.opened.lock().unwrap().push(user.to_string());
+            Ok(format!("dm-{user}"))
         })
     }
 
