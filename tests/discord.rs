@@ -1060,3 +1060,100 @@ async fn a_killed_gateway_connects_again_and_answers() {
     }
     gateway.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn going_by_button_then_a_reminder_by_dm_opened_once_and_closed_dms_recorded() {
+    let engine = engine_on(&shipped()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    let store = engine.store().clone();
+    // /meeting carries "Going" and "Can't make it" for the next date.
+    let r = interact(&fake, fake.command("meeting", json!([]), ("111", "Ana"), "es-419", "0")).await;
+    let ids: Vec<String> = r["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect();
+    let going = ids.iter().find(|i| i.starts_with("cv:going:es:monthly:")).expect("a Going button").clone();
+    assert!(ids.iter().any(|i| i.starts_with("cv:notgoing:es:monthly:")), "{ids:?}");
+    let date = going.rsplit(':').next().unwrap().to_string();
+    let posted = message_json("556", CHANNEL_ID, &r["data"]);
+    let answer = interact(&fake, fake.click(&going, posted.clone(), ("111", "Ana"), "es-419")).await;
+    assert!(ephemeral(&answer), "the answer is private");
+    assert!(embed_text(&answer).contains("Vas a **Reunión mensual del GT-ALC**"), "{}", embed_text(&answer));
+    interact(&fake, fake.click(&going, posted, ("222", "Bo"), "en-US")).await;
+    fake.close_dms("222").await;
+    let at_date = convoca::store::OccurrenceRef { meeting: "monthly".into(), date: date.parse().unwrap() };
+    assert_eq!(store.rsvp_counts(&at_date).await.unwrap(), (2, 0));
+
+    // An hour before: a DM to Ana, in Spanish, with its key; Bo's DMs are closed.
+    let start = engine
+        .overrides()
+        .await
+        .map(|o| {
+            let content = engine.content().current();
+            convoca::agenda::Agenda::new(&content, &o).occurrence("monthly", at_date.date).unwrap().start
+        })
+        .unwrap();
+    let clock = convoca::reminders::ManualClock::new(start - Duration::hours(1) - Duration::seconds(5));
+    let sender = Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)));
+    let mut run = common::scheduler::start_with(
+        &engine,
+        sender.clone(),
+        Arc::new(clock.clone()),
+        convoca::reminders::SchedulerConfig::default(),
+    );
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(start - Duration::hours(1));
+    common::scheduler::wait_status(&mut run.status, "one sent, one refused", |s| s.sent == 1 && s.failed == 1).await;
+    let dm = fake.dm_channel("111").await.expect("a DM channel with Ana");
+    let created = fake.created().await;
+    let to_ana: Vec<&Value> = created.iter().filter(|m| m["channel_id"] == dm.as_str()).collect();
+    assert_eq!(to_ana.len(), 1);
+    let embed = &to_ana[0]["embeds"][0];
+    assert!(embed["title"].as_str().unwrap().contains("Recordatorio"), "{embed}");
+    assert!(embed["footer"]["text"].as_str().unwrap().contains("ref "), "the key travels in the footer");
+    let buttons = to_ana[0]["components"].to_string();
+    assert!(buttons.contains(&format!("cv:notgoing:es:monthly:{date}")), "{buttons}");
+    assert_eq!(fake.dm_opens(), 2, "one DM channel opened per person");
+    let bo = convoca::chat::User { platform: convoca::chat::Platform::Discord, id: "222".into(), name: "Bo".into() };
+    assert!(store.standing_of(&bo).await.unwrap().unwrap().0, "Bo recorded unreachable (50007)");
+
+    // The next personal message to Ana goes to the stored channel: no second open.
+    let after = engine
+        .overrides()
+        .await
+        .map(|o| {
+            let content = engine.content().current();
+            let agenda = convoca::agenda::Agenda::new(&content, &o);
+            let next = agenda.upcoming(convoca::agenda::Which::All, start + Duration::hours(3), 1, convoca::agenda::Cancelled::Skipped);
+            (next[0].date, next[0].start)
+        })
+        .unwrap();
+    let next = interact(
+        &fake,
+        fake.command(
+            "going",
+            json!([{"name": "date", "type": 3, "value": after.0.to_string()}]),
+            ("111", "Ana"),
+            "es-419",
+            "0",
+        ),
+    )
+    .await;
+    assert!(embed_text(&next).contains("Vas a"), "{}", embed_text(&next));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    let next_start = after.1;
+    clock.set(next_start - Duration::hours(1) - Duration::seconds(5));
+    let mut run = common::scheduler::start_with(&engine, sender, Arc::new(clock.clone()), Default::default());
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(next_start - Duration::hours(1));
+    common::scheduler::wait_status(&mut run.status, "sent", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(fake.created().await.iter().filter(|m| m["channel_id"] == dm.as_str()).count(), 2);
+    assert_eq!(fake.dm_opens(), 2, "the stored DM channel was used");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}

@@ -2,8 +2,10 @@
 //! format (text-frame JSON: HELLO, IDENTIFY, READY, heartbeats, dispatches). It records every
 //! REST call for tests to inspect and drops a second message with the same nonce, as Discord
 //! does with `enforce_nonce`. Posting messages keeps Discord's rate limits (5 per channel
-//! per 5 seconds, 50 a second in all, by default): headers on every answer, 429 with
-//! `retry_after` beyond them, and a count of requests sent into a limit after a 429.
+//! per 5 seconds, 50 a second in all, by default; opening a DM channel counts against the
+//! global limit too): headers on every answer, 429 with `retry_after` beyond them, and a
+//! count of requests sent into a limit after a 429. DM channels are opened once per person
+//! (the same channel comes back), and a person can close their DMs (50007).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -71,6 +73,12 @@ struct Shared {
     open_gateways: AtomicU64,
     /// The bot lacks Read Message History: fetching messages is refused.
     history_denied: std::sync::atomic::AtomicBool,
+    /// DM channels opened, by user id: each open of an existing one returns the same channel.
+    dms: Mutex<HashMap<String, String>>,
+    /// Users whose DMs are closed to the bot: posts to their DM channel get 50007.
+    closed_dms: Mutex<std::collections::HashSet<String>>,
+    /// `POST /users/@me/channels` calls answered.
+    pub dm_opens: AtomicU64,
 }
 
 /// Discord's limits on posting messages, and where each bucket stands.
@@ -104,6 +112,25 @@ enum Verdict {
 }
 
 impl RateLimits {
+    /// One more request that only counts against the global limit (opening a DM channel).
+    fn global_only(&mut self) -> Option<Verdict> {
+        let now = std::time::Instant::now();
+        let learned = std::time::Duration::from_millis(100);
+        let violation = self.blocked.get("global").is_some_and(|(since, until)| now > *since + learned && now < *until);
+        if now.duration_since(self.global.1) >= std::time::Duration::from_secs(1) {
+            self.global = (0, now);
+        }
+        if self.global.0 >= self.global_per_second {
+            let retry_after = (std::time::Duration::from_secs(1) - now.duration_since(self.global.1)).as_secs_f64();
+            let until = now + std::time::Duration::from_secs_f64(retry_after);
+            let since = self.blocked.get("global").filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
+            self.blocked.insert("global".into(), (since, until));
+            return Some(Verdict::Limited { retry_after, global: true, violation });
+        }
+        self.global.0 += 1;
+        None
+    }
+
     fn post(&mut self, channel: &str) -> Verdict {
         let now = std::time::Instant::now();
         // Sent into a limit after its 429 could have arrived (requests already on their way
@@ -202,6 +229,21 @@ impl FakeDiscord {
     /// Gateway connections open now.
     pub fn open_gateways(&self) -> u64 {
         self.shared.open_gateways.load(Ordering::SeqCst)
+    }
+
+    /// Closes `user`'s DMs to the bot: a message to them gets Discord's 50007.
+    pub async fn close_dms(&self, user: &str) {
+        self.shared.closed_dms.lock().await.insert(user.to_string());
+    }
+
+    /// DM channels opened so far (`POST /users/@me/channels` answered).
+    pub fn dm_opens(&self) -> u64 {
+        self.shared.dm_opens.load(Ordering::SeqCst)
+    }
+
+    /// The DM channel opened with `user`, if any.
+    pub async fn dm_channel(&self, user: &str) -> Option<String> {
+        self.shared.dms.lock().await.get(user).cloned()
     }
 
     /// Takes the bot's Read Message History permission away.
@@ -453,7 +495,35 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
         ("POST", ["webhooks", _, _]) => {
             json(message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), CHANNEL_ID, body))
         }
+        ("POST", ["users", "@me", "channels"]) => {
+            if let Some(Verdict::Limited { retry_after, global, violation }) = shared.limits.lock().unwrap().global_only() {
+                return limited_429(shared, retry_after, global, violation);
+            }
+            let Some(user) = body["recipient_id"].as_str().map(str::to_string) else {
+                return (StatusCode::BAD_REQUEST, axum::Json(json!({"message": "Invalid Form Body", "code": 50035})))
+                    .into_response();
+            };
+            shared.dm_opens.fetch_add(1, Ordering::SeqCst);
+            let mut dms = shared.dms.lock().await;
+            let id = dms.entry(user.clone()).or_insert_with(|| shared.ids.fetch_add(1, Ordering::SeqCst).to_string()).clone();
+            json(json!({
+                "id": id, "type": 1, "last_message_id": null, "flags": 0,
+                "recipients": [{"id": user, "username": "someone", "discriminator": "0", "avatar": null}]
+            }))
+        }
         ("POST", ["channels", channel, "messages"]) => {
+            let closed = {
+                let dms = shared.dms.lock().await;
+                let closed = shared.closed_dms.lock().await;
+                dms.iter().any(|(user, dm)| dm == channel && closed.contains(user))
+            };
+            if closed {
+                return (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(json!({"message": "Cannot send messages to this user", "code": 50007})),
+                )
+                    .into_response();
+            }
             if let Some(status) = shared.failures.lock().await.pop_front() {
                 let status = StatusCode::from_u16(status).unwrap();
                 return (status, axum::Json(json!({"message": "Discord is having a bad day", "code": 0})))
@@ -463,22 +533,7 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
             let (remaining, reset_after) = match verdict {
                 Verdict::Go { remaining, reset_after } => (remaining, reset_after),
                 Verdict::Limited { retry_after, global, violation } => {
-                    shared.rate_limited.fetch_add(1, Ordering::SeqCst);
-                    if violation {
-                        shared.violations.fetch_add(1, Ordering::SeqCst);
-                    }
-                    let body =
-                        json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": global});
-                    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-                    let headers = response.headers_mut();
-                    headers.insert("retry-after", format!("{}", retry_after.ceil() as u64).parse().unwrap());
-                    if global {
-                        headers.insert("x-ratelimit-global", "true".parse().unwrap());
-                    } else {
-                        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
-                        headers.insert("x-ratelimit-reset-after", format!("{retry_after:.3}").parse().unwrap());
-                    }
-                    return response;
+                    return limited_429(shared, retry_after, global, violation);
                 }
             };
             let limited = |mut response: Response| {
@@ -589,6 +644,26 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
         ])),
         _ => (StatusCode::NOT_FOUND, axum::Json(json!({"message": "Unknown", "code": 0}))).into_response(),
     }
+}
+
+/// A 429 as Discord sends it, counted (and counted as a violation when sent into a limit
+/// whose 429 had already been given).
+fn limited_429(shared: &Shared, retry_after: f64, global: bool, violation: bool) -> Response {
+    shared.rate_limited.fetch_add(1, Ordering::SeqCst);
+    if violation {
+        shared.violations.fetch_add(1, Ordering::SeqCst);
+    }
+    let body = json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": global});
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert("retry-after", format!("{}", retry_after.ceil() as u64).parse().unwrap());
+    if global {
+        headers.insert("x-ratelimit-global", "true".parse().unwrap());
+    } else {
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        headers.insert("x-ratelimit-reset-after", format!("{retry_after:.3}").parse().unwrap());
+    }
+    response
 }
 
 async fn gateway(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
