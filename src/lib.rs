@@ -20,12 +20,14 @@
 //!   prose in English and Spanish) and keeps the last good version while the bot runs.
 //! - [`agenda`] is the group's calendar: the content's meetings plus organizers' changes from
 //!   chat, and the iCalendar files made from it.
-//! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups,
-//!   organizers' calendar changes, reminder subscriptions and the delivery ledger.
+//! - [`store`] is the database (SQLite or PostgreSQL through one code path): sign-ups, RSVPs
+//!   and what personal messages need, organizers' calendar changes, reminder subscriptions
+//!   and the delivery ledger.
 //! - [`engine`] is the platform-neutral core: every command declared once, a
 //!   [`engine::Request`] in and a [`engine::Reply`] out, texts in both languages. It never
 //!   imports a chat SDK.
-//! - [`reminders`] plans reminders and posts each exactly once through platform senders.
+//! - [`reminders`] plans reminders (to channels, and by direct message to each person going
+//!   or signed up) and posts each exactly once through platform senders.
 //! - The adapters, which only translate: [`console`] (plain text in the terminal),
 //!   [`discord`] (serenity: commands, buttons, reminders, the HTTP interactions endpoint),
 //!   [`matrix`] (matrix-sdk: commands, direct rooms, reactions, reminders).

@@ -1127,7 +1127,12 @@ async fn going_by_button_then_a_reminder_by_dm_opened_once_and_closed_dms_record
         .map(|o| {
             let content = engine.content().current();
             let agenda = convoca::agenda::Agenda::new(&content, &o);
-            let next = agenda.upcoming(convoca::agenda::Which::All, start + Duration::hours(3), 1, convoca::agenda::Cancelled::Skipped);
+            let next = agenda.upcoming(
+                convoca::agenda::Which::All,
+                start + Duration::hours(3),
+                1,
+                convoca::agenda::Cancelled::Skipped,
+            );
             (next[0].date, next[0].start)
         })
         .unwrap();

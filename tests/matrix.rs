@@ -669,3 +669,75 @@ async fn a_killed_sync_loop_is_restarted_and_answers_what_came_meanwhile() {
     assert_eq!(w.alice.count(|m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)), 1);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn going_brings_a_private_reminder_in_the_encrypted_direct_room_and_a_new_room_when_left() {
+    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
+    let Some(w) = world().await else { return };
+    let room = w.room(false).await;
+    // Bob answers in Spanish, in the home room: the answer goes to his direct room.
+    w.bob.say(&room, "!voy").await;
+    let answer = w
+        .bob
+        .wait("the private answer", |m| m.sender.as_str() == w.bot_id && m.room != room && m.body.contains("Vas a"))
+        .await;
+    let first_dm = answer.room.clone();
+    assert_eq!(w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("Vas a")), 0, "nothing in the room");
+    // !meeting in the room: a count and the hint, no name.
+    let asked = w.alice.say(&room, "!meeting").await;
+    let meeting = w
+        .alice
+        .wait("the meeting reply", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked))
+        .await;
+    assert!(meeting.body.contains("1 going") && meeting.body.contains("!going"), "{}", meeting.body);
+    assert!(!meeting.body.contains("bob"), "{}", meeting.body);
+
+    let content = w.engine.content().current();
+    let overrides = w.engine.overrides().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), 2, convoca::agenda::Cancelled::Skipped);
+    let due = next[0].start - Duration::hours(1);
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
+    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let mut status = scheduler.status();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
+    clock.set(due);
+    let reminder =
+        w.bob.wait("the personal reminder", |m| m.sender.as_str() == w.bot_id && m.body.contains("Recordatorio")).await;
+    assert_eq!(reminder.room, first_dm, "the direct room he already shares with the bot");
+    assert!(reminder.encrypted, "direct rooms are encrypted");
+    assert!(reminder.body.contains("!misavisos no") && reminder.body.contains("!novoy monthly"), "{}", reminder.body);
+    assert_eq!(w.alice.count(|m| m.sender.as_str() == w.bot_id && m.body.contains("Recordatorio")), 0, "Bob's alone");
+    status.wait_for(|s| s.sent == 1 && s.in_flight == 0).await.unwrap();
+
+    // Bob leaves the direct room; his next answer comes in a new one (opened once he asks,
+    // after the bot has seen him leave), and so does the next reminder.
+    w.bob.client.get_room(&first_dm).unwrap().leave().await.unwrap();
+    w.bob.say(&room, &format!("!voy monthly {}", next[1].date)).await;
+    let second_answer = w
+        .bob
+        .wait("the second answer", |m| {
+            m.sender.as_str() == w.bot_id && m.body.contains("Vas a") && m.body.contains("enero") && m.room != room
+        })
+        .await;
+    assert_ne!(second_answer.room, first_dm, "a new direct room");
+    let due = next[1].start - Duration::hours(1);
+    clock.set(due - Duration::minutes(5));
+    status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
+    clock.set(due);
+    common::scheduler::wait_status(&mut status, "the second sent", |s| s.sent == 2 && s.in_flight == 0).await;
+    let second = w
+        .bob
+        .wait("the next reminder", |m| {
+            m.sender.as_str() == w.bot_id && m.body.contains("Recordatorio") && m.room != first_dm
+        })
+        .await;
+    assert_eq!(second.room, second_answer.room, "the direct room he is in now");
+    assert!(second.encrypted);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    w.bot.stop().await;
+}

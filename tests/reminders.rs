@@ -73,7 +73,15 @@ async fn dst_weeks_keep_local_times() {
     let content = convoca::content::load(dir.path(), at("2026-11-28T00:00:00Z")).unwrap();
     let overrides = Default::default();
     let agenda = Agenda::new(&content, &overrides);
-    let p = plan(&content, &agenda, &[], &Default::default(), at("2027-02-26T00:00:00Z"), at("2027-04-06T00:00:00Z"), false);
+    let p = plan(
+        &content,
+        &agenda,
+        &[],
+        &Default::default(),
+        at("2027-02-26T00:00:00Z"),
+        at("2027-04-06T00:00:00Z"),
+        false,
+    );
     let dues = |channel: &str| -> Vec<String> {
         p.items
             .iter()

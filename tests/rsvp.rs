@@ -104,10 +104,15 @@ async fn going_is_private_said_once_and_shown_publicly_as_a_count() {
         assert!(render(&changed).contains("you're not going"), "{db}");
         assert!(render(&ask_as(&engine, "3", "Cy", "/meeting", now).await).contains("1 going"), "{db}");
 
-        // Organizers: names, privately; members: a polite refusal.
+        // Organizers: names, privately; members, and the admin of a server that is not the
+        // group's, a polite refusal.
         let refused = ask_as(&engine, "3", "Cy", "/attendees", now).await;
         assert_eq!(refused.tone, Tone::Refusal, "{db}");
         assert!(!render(&refused).contains("Bo"), "{db}");
+        let mut stranger = on_discord("666", "Admin", "/attendees", Locale::En, now);
+        (stranger.place, stranger.organizer) = (Place::Elsewhere, true);
+        let refused = engine.handle(&stranger).await;
+        assert!(!render(&refused).contains("Bo") && !render(&refused).contains("Ana"), "{db}: {}", render(&refused));
         let list = organizer(&engine, "/attendees", now).await;
         let text = render(&list);
         assert_eq!(list.visibility, Visibility::Private);
@@ -253,11 +258,12 @@ async fn a_person_whose_messages_are_closed_is_not_retried_until_they_write_agai
     clock.set(at("2026-12-07T21:30:00Z"));
     wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some() && s.in_flight == 0).await;
     assert_eq!(rec.posts().len(), 1);
-    let failed = sqlx::query("SELECT COUNT(*) AS n FROM reminder_ledger WHERE channel = 'discord:@2' AND state = 'failed'")
-        .fetch_one(engine.store().pool())
-        .await
-        .unwrap()
-        .get::<i64, _>("n");
+    let failed =
+        sqlx::query("SELECT COUNT(*) AS n FROM reminder_ledger WHERE channel = 'discord:@2' AND state = 'failed'")
+            .fetch_one(engine.store().pool())
+            .await
+            .unwrap()
+            .get::<i64, _>("n");
     assert_eq!(failed, 1);
     // Bo writes to the bot (any command): reachable again, and January's reminder is planned.
     ask_as(&engine, "2", "Bo", "/mission", at("2026-12-08T12:00:00Z")).await;
@@ -399,7 +405,10 @@ async fn my_calendar_is_a_private_feed_that_follows_my_answers_and_a_reset_revok
         })
         .unwrap();
     assert!(mine.contains(&("LA/CWG monthly meeting".into(), next)), "{mine:?}");
-    assert!(mine.iter().any(|(s, t)| s.starts_with("Write to your members of Congress") && *t == at("2026-12-20T22:00:00Z")));
+    assert!(
+        mine.iter()
+            .any(|(s, t)| s.starts_with("Write to your members of Congress") && *t == at("2026-12-20T22:00:00Z"))
+    );
     assert_eq!(mine.len(), 2, "Ana's only: {mine:?}");
     // It follows her answers.
     ask_as(&engine, "1", "Ana", "/notgoing", now).await;
@@ -439,12 +448,13 @@ async fn forget_me_leaves_nothing_of_rsvps_personal_messages_or_calendars() {
             ("feed_tokens", "user_id", "1"),
             ("reminder_ledger", "channel", "discord:@1"),
         ] {
-            let n: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1")))
-                .bind(value)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-                .get("n");
+            let n: i64 =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1")))
+                    .bind(value)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap()
+                    .get("n");
             assert_eq!(n, 0, "{db}: {table} still holds Ana");
         }
         let bo: i64 = sqlx::query("SELECT COUNT(*) AS n FROM reminder_ledger WHERE channel = 'discord:@2'")

@@ -133,15 +133,7 @@ fn begin(agenda: &Agenda<'_>, name: &str, refresh: &str) -> Lines {
     out
 }
 
-fn event(
-    out: &mut Lines,
-    m: &Meeting,
-    occ: &Occurrence,
-    uid: &str,
-    domain: &str,
-    now: &str,
-    opts: FeedOptions<'_>,
-) {
+fn event(out: &mut Lines, m: &Meeting, occ: &Occurrence, uid: &str, domain: &str, now: &str, opts: FeedOptions<'_>) {
     let l = opts.locale;
     out.line("BEGIN:VEVENT");
     out.prop("UID", &format!("{uid}{}@{domain}", occ.date.format("%Y%m%d")));

@@ -316,7 +316,15 @@ impl Bot {
                 // The answer is private; the public message keeps its count until asked again.
                 let command = Command::Rsvp { going, args: vec![meeting, date] };
                 let req = self
-                    .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
+                    .request(
+                        &ci.user,
+                        ci.member.as_ref(),
+                        ci.guild_id,
+                        place,
+                        ci.channel_id.to_string(),
+                        &ci.locale,
+                        command,
+                    )
                     .await;
                 let reply = self.engine.handle(&req).await.into_private();
                 return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));

@@ -319,7 +319,10 @@ impl Engine {
         }
         if matches!(
             req.command,
-            Command::Rsvp { .. } | Command::MyReminders { .. } | Command::ForgetMe { confirmed: true } | Command::SignUp { .. }
+            Command::Rsvp { .. }
+                | Command::MyReminders { .. }
+                | Command::ForgetMe { confirmed: true }
+                | Command::SignUp { .. }
         ) {
             // Who gets personal messages changed: the scheduler plans again.
             self.notify_changed();

@@ -39,7 +39,8 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
     };
     let unavailable = |e: crate::store::StoreError| {
         tracing::error!(error = %e, "personal calendar: database unavailable");
-        (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute").into_response()
+        (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute")
+            .into_response()
     };
     let mine = match state.engine.store().feed(token).await {
         Ok(Some(mine)) => mine,

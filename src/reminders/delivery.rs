@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
 use super::clock::Clock;
-use super::scheduler::{Ctx, Job, LATENESS_SAMPLES, Status};
 use super::plan::Target;
+use super::scheduler::{Ctx, Job, LATENESS_SAMPLES, Status};
 use super::sender::{Found, Post, SendError, Sender, To};
 
 impl Ctx {

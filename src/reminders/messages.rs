@@ -75,8 +75,15 @@ impl<'a> Messages<'a> {
                     }
                 }
                 meeting.map(|m| {
-                    let reply =
-                        meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), item.due);
+                    let reply = meeting_reminder(
+                        m,
+                        occurrence,
+                        readers,
+                        self.content,
+                        &counts,
+                        self.engine.settings(),
+                        item.due,
+                    );
                     if k.personal { personal_meeting_reminder(reply, m, occurrence, readers) } else { reply }
                 })
             }

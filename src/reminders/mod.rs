@@ -1,7 +1,9 @@
-//! Reminders posted to channels before meetings and campaign deadlines, each exactly once.
+//! Reminders posted to channels before meetings and campaign deadlines, and sent by direct
+//! message to each person going or signed up (with a notice when their meeting is cancelled
+//! or moved), each exactly once.
 //!
-//! - [`plan`] works out what is due when and where (pure: content, calendar changes and
-//!   subscriptions in, a sorted list out).
+//! - [`plan`] works out what is due when and where (pure: content, calendar changes,
+//!   subscriptions and the people to reach in, a sorted list out).
 //! - `triage` sorts what a pass could post into on time, late, missed and held elsewhere
 //!   (pure: ledger states and the clock in).
 //! - [`Scheduler`] sleeps until the next one is due, claims it in the database, posts it

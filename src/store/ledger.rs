@@ -55,7 +55,10 @@ pub struct Claim<'a> {
     pub due: DateTime<Utc>,
 }
 
-/// Rows per multi-row statement: well under both databases' parameter limits.
+/// Rows per multi-row statement: well under both databases' parameter limits. These
+/// statements have as many placeholders as rows, so each size is another statement: they are
+/// not kept prepared (`persistent(false)`), or a fan-out of thousands would fill every
+/// connection's statement cache with large ones (several MiB of resident memory).
 const CHUNK: usize = 200;
 
 impl Store {
@@ -104,7 +107,11 @@ impl Store {
                      WHERE reminder_ledger.state = 'claimed' AND reminder_ledger.lease_until <= $3
                      RETURNING key, attempts",
                 );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(me).bind(millis(lease_until)).bind(millis(now));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .persistent(false)
+                    .bind(me)
+                    .bind(millis(lease_until))
+                    .bind(millis(now));
                 for c in chunk {
                     q = q.bind(c.key).bind(c.identity).bind(c.channel).bind(millis(c.due));
                 }
@@ -143,7 +150,12 @@ impl Store {
                 "UPDATE reminder_ledger SET state = $1, note = $2, updated_at = $3
                  WHERE state = 'claimed' AND claimed_by = $4 AND key IN ({list})"
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(state).bind(note).bind(millis(now)).bind(me);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .persistent(false)
+                .bind(state)
+                .bind(note)
+                .bind(millis(now))
+                .bind(me);
             for k in chunk {
                 q = q.bind(k);
             }
@@ -198,7 +210,11 @@ impl Store {
                     "UPDATE reminder_ledger SET lease_until = $1, updated_at = $2
                      WHERE state = 'claimed' AND claimed_by = $3 AND key IN ({list})"
                 );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(millis(retry_at)).bind(millis(now)).bind(me);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .persistent(false)
+                    .bind(millis(retry_at))
+                    .bind(millis(now))
+                    .bind(me);
                 for k in chunk {
                     q = q.bind(k);
                 }
@@ -230,7 +246,7 @@ impl Store {
                 let sql = format!(
                     "SELECT key, state, claimed_by, lease_until, attempts FROM reminder_ledger WHERE key IN ({list})"
                 );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
                 for k in chunk {
                     q = q.bind(*k);
                 }

@@ -279,7 +279,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
-                .map(|r| Ok(Committed { campaign: r.try_get("campaign")?, action: r.try_get("action")?, who: recipient(r)? }))
+                .map(|r| {
+                    Ok(Committed { campaign: r.try_get("campaign")?, action: r.try_get("action")?, who: recipient(r)? })
+                })
                 .collect()
         })
         .await

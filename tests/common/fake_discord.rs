@@ -45,6 +45,10 @@ pub struct Call {
     pub path: String,
     pub body: Value,
     pub raw: Vec<u8>,
+    /// When it arrived.
+    pub at: std::time::SystemTime,
+    /// Its answer's status.
+    pub status: u16,
 }
 
 #[derive(Default)]
@@ -440,8 +444,16 @@ async fn rest_call(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, 
             .and_then(|i| serde_json::from_str::<Value>(text[i..].split("\r\n").next().unwrap_or("")).ok())
             .unwrap_or(Value::Null)
     };
-    let call = Call { method: method.to_string(), path: path.clone(), body: json_body.clone(), raw: body.to_vec() };
+    let at = std::time::SystemTime::now();
     let response = answer(&shared, &method, &path, uri.query().unwrap_or(""), &json_body).await;
+    let call = Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: json_body,
+        raw: body.to_vec(),
+        at,
+        status: response.status().as_u16(),
+    };
     shared.calls.lock().await.push(call);
     shared.arrived.notify_waiters();
     response
@@ -496,7 +508,9 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
             json(message_json(&shared.ids.fetch_add(1, Ordering::SeqCst).to_string(), CHANNEL_ID, body))
         }
         ("POST", ["users", "@me", "channels"]) => {
-            if let Some(Verdict::Limited { retry_after, global, violation }) = shared.limits.lock().unwrap().global_only() {
+            if let Some(Verdict::Limited { retry_after, global, violation }) =
+                shared.limits.lock().unwrap().global_only()
+            {
                 return limited_429(shared, retry_after, global, violation);
             }
             let Some(user) = body["recipient_id"].as_str().map(str::to_string) else {
@@ -505,7 +519,10 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
             };
             shared.dm_opens.fetch_add(1, Ordering::SeqCst);
             let mut dms = shared.dms.lock().await;
-            let id = dms.entry(user.clone()).or_insert_with(|| shared.ids.fetch_add(1, Ordering::SeqCst).to_string()).clone();
+            let id = dms
+                .entry(user.clone())
+                .or_insert_with(|| shared.ids.fetch_add(1, Ordering::SeqCst).to_string())
+                .clone();
             json(json!({
                 "id": id, "type": 1, "last_message_id": null, "flags": 0,
                 "recipients": [{"id": user, "username": "someone", "discriminator": "0", "avatar": null}]

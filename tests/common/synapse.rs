@@ -28,7 +28,7 @@ pub struct Synapse {
     python: PathBuf,
 }
 
-const SECRET: &str = "convoca-test-secret";
+pub const SECRET: &str = "convoca-test-secret";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

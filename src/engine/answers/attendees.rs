@@ -30,8 +30,9 @@ pub async fn attendees(req: &Request, agenda: &Agenda<'_>, store: &Store, args: 
             }
         };
         let rows = texts::count(list.len(), texts::one_row, texts::n_rows, l);
-        let mut reply =
-            Reply::private().tone(Tone::Done).text(fill(texts::attendees_export(l), &[("what", &what), ("rows", &rows)]));
+        let mut reply = Reply::private()
+            .tone(Tone::Done)
+            .text(fill(texts::attendees_export(l), &[("what", &what), ("rows", &rows)]));
         reply.attachment = Some(Attachment {
             filename: format!("{}-{}-attendees.csv", reference.meeting, reference.date),
             media_type: "text/csv".into(),
@@ -57,7 +58,8 @@ pub async fn attendees(req: &Request, agenda: &Agenda<'_>, store: &Store, args: 
     let going: Vec<String> = list.iter().filter(|a| a.going).map(line).collect();
     let not: Vec<String> = list.iter().filter(|a| !a.going).map(line).collect();
     let n = |v: usize| v.to_string();
-    reply = reply.block(Block::List { label: fill(texts::attendees_going(l), &[("n", &n(going.len()))]), items: going });
+    reply =
+        reply.block(Block::List { label: fill(texts::attendees_going(l), &[("n", &n(going.len()))]), items: going });
     if !not.is_empty() {
         reply = reply.block(Block::List { label: fill(texts::attendees_not(l), &[("n", &n(not.len()))]), items: not });
     }

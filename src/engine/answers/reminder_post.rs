@@ -9,8 +9,8 @@ use crate::content::{Audience, Content, Meeting};
 use crate::engine::answers::meeting::{event_in, relative};
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Button, Reply, Settings, catalog};
-use crate::store::OccurrenceRef;
 use crate::locale::Locale;
+use crate::store::OccurrenceRef;
 
 /// Who a reminder is for.
 #[derive(Clone, Copy, Debug)]

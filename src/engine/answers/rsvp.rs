@@ -181,6 +181,8 @@ pub fn lead(lead: Lead, l: crate::locale::Locale) -> String {
         (0, 60) => texts::one_hour(l).to_string(),
         (0, m) if m % 60 == 0 => fill(texts::n_hours(l), &[("n", &n(m / 60))]),
         (0, m) => fill(texts::n_minutes(l), &[("n", &n(m))]),
-        (d, m) => format!("{} + {}", fill(texts::n_days(l), &[("n", &n(d))]), fill(texts::n_minutes(l), &[("n", &n(m))])),
+        (d, m) => {
+            format!("{} + {}", fill(texts::n_days(l), &[("n", &n(d))]), fill(texts::n_minutes(l), &[("n", &n(m))]))
+        }
     }
 }

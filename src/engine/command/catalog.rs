@@ -180,7 +180,10 @@ pub static MY_SIGN_UPS: Spec = Spec {
 const fn occurrence_date(required: bool) -> Opt {
     Opt::text(
         Words("date", "fecha"),
-        Words("The meeting's date, like 2026-12-07 (the next one if empty)", "La fecha, como 2026-12-07 (la próxima si vacío)"),
+        Words(
+            "The meeting's date, like 2026-12-07 (the next one if empty)",
+            "La fecha, como 2026-12-07 (la próxima si vacío)",
+        ),
         required,
     )
     .exactly(10)
