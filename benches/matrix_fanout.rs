@@ -1,12 +1,16 @@
 //! Personal reminders on Matrix against a local Synapse: 500 members going to one meeting,
-//! every one-hour reminder due at the same instant, each sent in a new encrypted direct room
-//! (the bot opens it: the worst case, a first contact). Reports how many arrived and whether
-//! any twice, and their lateness from the due instant to the homeserver's acknowledgement
-//! (p50/p99/max).
+//! every reminder due at the same instant. The first round (an hour before) goes to people
+//! the bot never wrote to: each needs a new encrypted direct room (the worst case). The
+//! second (three minutes later, `personal_before = ["1h", "57m"]`) goes to the same people in
+//! the rooms the first opened, as for members who answered `!going` in their direct room.
+//! Reports how many arrived, whether any twice, and their lateness from the due instant to
+//! the homeserver's acknowledgement (p50/p99/max), per round.
 //!
 //! Run: `cargo bench --bench matrix_fanout` (needs Synapse in target/synapse-venv:
 //! `scripts/test` installs it). `MATRIX_FANOUT_PEOPLE` sets how many.
 
+#[path = "../tests/common/member.rs"]
+mod member;
 #[path = "../tests/common/synapse.rs"]
 mod synapse;
 
@@ -21,10 +25,13 @@ use convoca::reminders::{Post, Scheduler, SchedulerConfig, SendError, Sender, Se
 use convoca::store::Store;
 use futures_util::future::BoxFuture;
 
+/// When a send was acknowledged, and its room.
+type Acknowledged = (DateTime<Utc>, String);
+
 /// The Matrix sender, with the moment each send was acknowledged.
 struct Timed {
     inner: convoca::matrix::MatrixSender,
-    done: Arc<Mutex<Vec<(DateTime<Utc>, String)>>>,
+    done: Arc<Mutex<Vec<Acknowledged>>>,
 }
 
 impl Sender for Timed {
@@ -82,6 +89,11 @@ fn main() {
             return;
         };
         hs.register("convoca", "bot-password", false);
+        hs.register("alice", "alice-password", false);
+        // The group's home room, made before the bot starts (it joins it at start).
+        let alice = member::Member::login(&hs, "alice", "alice-password").await;
+        let bot_id = matrix_sdk::ruma::UserId::parse(hs.user_id("convoca")).unwrap();
+        alice.create_room_with(&[&bot_id], false, Some("lacwg"), false).await;
         let started = std::time::Instant::now();
         register_many(&hs, people);
         println!("{people} members registered in {:.1} s", started.elapsed().as_secs_f64());
@@ -97,7 +109,7 @@ fn main() {
         std::fs::write(
             content.join("meetings/fanout.toml"),
             format!(
-                "title = {{ en = \"Fan-out\", es = \"Fan-out\" }}\ndate = \"{}\"\nstart = \"{}\"\nend = \"{}\"\ntime_zone = \"UTC\"\n[place]\nname = \"Zoom\"\n",
+                "title = {{ en = \"Fan-out\", es = \"Fan-out\" }}\ndate = \"{}\"\nstart = \"{}\"\nend = \"{}\"\ntime_zone = \"UTC\"\n[place]\nname = \"Zoom\"\n[reminders]\npersonal_before = [\"1h\", \"57m\"]\n",
                 start.format("%Y-%m-%d"),
                 start.format("%H:%M"),
                 (start + chrono::Duration::hours(1)).format("%H:%M"),
@@ -133,7 +145,7 @@ fn main() {
             password: Some("bot-password".parse().unwrap()),
             access_token: None,
             store_path: dir.path().join("matrix"),
-            home: Vec::new(),
+            home: vec!["#lacwg:localhost".into()],
             organizer_power: 50,
         };
         let bot = convoca::matrix::Matrix::start(&config, engine.clone()).await.unwrap();
@@ -145,41 +157,45 @@ fn main() {
         let (stop, rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(scheduler.run(rx));
         println!("reminders due at {due} ({:.0} s from now)", (due - Utc::now()).num_milliseconds() as f64 / 1000.0);
-        let all = tokio::time::timeout(
-            Duration::from_secs(600),
-            status.wait_for(|s| (s.sent + s.failed + s.missed) as usize >= people && s.in_flight == 0),
-        )
-        .await
-        .map(|waited| waited.is_ok())
-        .unwrap_or(false);
-        let s = status.borrow().clone();
-        let mut late: Vec<i64> =
-            done.lock().unwrap().iter().map(|(at, _)| (*at - due).num_milliseconds()).collect();
-        late.sort_unstable();
-        let mut rooms: Vec<String> = done.lock().unwrap().iter().map(|(_, r)| r.clone()).collect();
-        rooms.sort();
-        let distinct = {
-            let mut r = rooms.clone();
-            r.dedup();
-            r.len()
-        };
-        println!(
-            "delivered: {} of {people} (sent {}, failed {}, missed {}){}; direct rooms: {distinct} distinct of {}",
-            late.len(),
-            s.sent,
-            s.failed,
-            s.missed,
-            if all { "" } else { " — timed out" },
-            rooms.len()
-        );
-        let pct = |p: f64| late.get(((late.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0);
-        println!(
-            "lateness, due → acknowledged by the homeserver: min {} ms, p50 {} ms, p99 {} ms, max {} ms",
-            late.first().copied().unwrap_or(0),
-            pct(0.5),
-            pct(0.99),
-            late.last().copied().unwrap_or(0)
-        );
+        for (round, due, rooms_before) in [("new direct rooms", due, 0), ("existing rooms", due + chrono::Duration::minutes(3), people)] {
+            let target = rooms_before + people;
+            let all = tokio::time::timeout(
+                Duration::from_secs(600),
+                status.wait_for(|s| (s.sent + s.failed + s.missed) as usize >= target && s.in_flight == 0),
+            )
+            .await
+            .map(|waited| waited.is_ok())
+            .unwrap_or(false);
+            let s = status.borrow().clone();
+            let this: Vec<Acknowledged> = done.lock().unwrap().iter().skip(rooms_before).cloned().collect();
+            let mut late: Vec<i64> = this.iter().map(|(at, _)| (*at - due).num_milliseconds()).collect();
+            late.sort_unstable();
+            let mut rooms: Vec<&String> = this.iter().map(|(_, r)| r).collect();
+            rooms.sort();
+            rooms.dedup();
+            println!(
+                "{round}: delivered {} of {people} (in all: sent {}, failed {}, missed {}){}; {} distinct rooms",
+                late.len(),
+                s.sent,
+                s.failed,
+                s.missed,
+                if all { "" } else { " — timed out" },
+                rooms.len()
+            );
+            let pct = |p: f64| late.get(((late.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0);
+            println!(
+                "{round}: lateness, due → acknowledged by the homeserver: min {} ms, p50 {} ms, p99 {} ms, max {} ms",
+                late.first().copied().unwrap_or(0),
+                pct(0.5),
+                pct(0.99),
+                late.last().copied().unwrap_or(0)
+            );
+        }
+        let all: Vec<String> = done.lock().unwrap().iter().map(|(_, r)| r.clone()).collect();
+        let mut distinct = all.clone();
+        distinct.sort();
+        distinct.dedup();
+        println!("both rounds: {} messages in {} direct rooms (one per person)", all.len(), distinct.len());
         stop.send(true).unwrap();
         let _ = task.await;
         bot.stop().await;

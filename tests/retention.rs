@@ -119,3 +119,50 @@ fn retention_mistakes_are_reported_with_file_and_line() {
     });
     assert!(errs.iter().any(|e| e.contains("jilamito.toml:1") && e.contains("`soon` is not a date")), "{errs:?}");
 }
+
+/// Answers to meetings and the record of personal messages go the same number of days after
+/// the meeting (or the message); a person's choice to stop reminders stays until forgetme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_to_past_meetings_and_old_personal_messages_are_erased_too() {
+    use convoca::store::{OccurrenceRef, Seen};
+    let dir = content_kept_180_days();
+    for (name, store) in stores().await {
+        let engine = engine_with(dir.path(), store);
+        let store = engine.store();
+        let seen = Seen { locale: convoca::locale::Locale::En, member: true };
+        let old = OccurrenceRef { meeting: "monthly".into(), date: "2026-01-05".parse().unwrap() };
+        let recent = OccurrenceRef { meeting: "monthly".into(), date: "2026-12-07".parse().unwrap() };
+        let t = at("2026-01-01T12:00:00Z");
+        store.rsvp(&user("1"), &old, true, seen, t).await.unwrap();
+        store.rsvp(&user("2"), &old, true, seen, t).await.unwrap();
+        store.rsvp(&user("2"), &recent, true, seen, t).await.unwrap();
+        store.rsvp(&user("3"), &old, false, seen, t).await.unwrap();
+        store.set_personal_reminders(&user("3"), false, seen, t).await.unwrap();
+        for (key, channel, due) in [
+            ("p-old", "discord:@1", "2026-01-05T21:00:00Z"),
+            ("p-new", "discord:@2", "2026-12-07T21:00:00Z"),
+            ("c-old", "discord:555", "2026-01-05T21:00:00Z"),
+        ] {
+            let claim = convoca::store::Claim { key, identity: key, channel, due: at(due) };
+            store.claim(&[claim], "me", at(due), at(due)).await.unwrap();
+            store.mark_sent(&[key.to_string()], "me", at(due)).await.unwrap();
+        }
+        let day = at("2026-07-10T12:00:00Z");
+        let purged = run_once(&engine, "p", day).await.unwrap().unwrap();
+        assert_eq!((purged.rsvps, purged.messages), (3, 1), "{name}: {purged:?}");
+        assert_eq!(purged.people, 1, "{name}: Ana had nothing else; Bo is going in December; Cy chose no reminders");
+        let pool = engine.store().pool().clone();
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM rsvps").await, 1, "{name}");
+        assert_eq!(count("SELECT COUNT(*) FROM reminder_ledger WHERE key LIKE 'p-%'").await, 1, "{name}");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM reminder_ledger WHERE key = 'c-old'").await,
+            1,
+            "{name}: channels' stay"
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM users WHERE user_id = '3'").await, 1, "{name}");
+    }
+}

@@ -230,6 +230,7 @@ texts! {
     notice_cancelled => "**{title}** on {date} is cancelled. You had said you're going: nothing else to do.", "**{title}** del {date} está cancelada. Habías dicho que ibas: no hace falta hacer nada más.";
     notice_moved_title => "Moved: {title}", "Cambio de fecha: {title}";
     notice_moved => "**{title}** has moved to {when} (it was {was}). You're still down as going.", "**{title}** cambió a {when} (era {was}). Sigues anotado como que vas.";
+    remindme_which => "Your own private reminders: `{mine}`. This channel's reminders (organizers): `{channel}`.", "Tus propios avisos privados: `{mine}`. Los recordatorios de este canal (organización): `{channel}`.";
     notice_moved_undo => "Can't make the new time? `{cmd}`", "¿No puedes a la nueva hora? `{cmd}`";
 
 }

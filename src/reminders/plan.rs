@@ -211,6 +211,9 @@ pub fn key_of(identity: &str) -> String {
     key
 }
 
+/// An occurrence as RSVPs name it: the meeting's slug and the regular date.
+type Occ<'a> = (&'a str, chrono::NaiveDate);
+
 /// Plans every reminder due in `[from, to)`. With `with_nowhere`, reminders that have no
 /// channel are kept (for listings); the scheduler leaves them out.
 pub fn plan(
@@ -239,8 +242,8 @@ pub fn plan(
     };
     // Personal targets by occurrence: `reminded` get reminders, everyone going is `told` of
     // a change (made after they answered).
-    let mut reminded: HashMap<(&str, chrono::NaiveDate), Vec<u32>> = HashMap::new();
-    let mut told: HashMap<(&str, chrono::NaiveDate), Vec<(u32, DateTime<Utc>)>> = HashMap::new();
+    let mut reminded: HashMap<Occ<'_>, Vec<u32>> = HashMap::new();
+    let mut told: HashMap<Occ<'_>, Vec<(u32, DateTime<Utc>)>> = HashMap::new();
     for g in &people.going {
         let t = person(&mut out, &g.who);
         let at = (g.occurrence.meeting.as_str(), g.occurrence.date);

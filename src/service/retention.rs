@@ -46,6 +46,8 @@ pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<O
     tracing::info!(
         signups = purged.signups,
         reactions = purged.reactions,
+        rsvps = purged.rsvps,
+        personal_messages = purged.messages,
         people = purged.people,
         "retention: personal data past its time erased"
     );

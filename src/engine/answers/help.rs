@@ -68,7 +68,14 @@ fn other_language(req: &Request) -> String {
 pub fn unknown(req: &Request, content: &Content, word: &str, suggestion: Option<&Spec>) -> Reply {
     let l = req.locale;
     let mut first = fill(texts::unknown_command(l), &[("word", &req.cmd_raw(word))]);
-    if let Some(s) = suggestion {
+    if matches!(word.to_lowercase().as_str(), "remindme" | "recuérdame" | "recuerdame") {
+        // One slip from the organizers' `remind off`, which stops a whole channel's
+        // reminders: never guessed, both offered.
+        let mine = req.cmd(&catalog::MY_REMINDERS, catalog::MY_REMINDERS.options[0].choices[0].label.get(l));
+        let channel = req.cmd(&catalog::REMIND, "off");
+        first.push(' ');
+        first.push_str(&fill(texts::remindme_which(l), &[("mine", &mine), ("channel", &channel)]));
+    } else if let Some(s) = suggestion {
         first.push(' ');
         first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(s, ""))]));
     }
