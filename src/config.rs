@@ -57,6 +57,9 @@ pub enum Cmd {
     /// Copy every table to another, empty database (SQLite to PostgreSQL, or back), with the
     /// bot stopped.
     Migrate(MigrateArgs),
+    /// Check everything configured (content, database, Discord, Matrix, HTTP): one line per
+    /// check, each failure with its fix; exits non-zero when any failed.
+    Doctor(RunArgs),
 }
 
 /// `convoca migrate`.

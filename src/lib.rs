@@ -35,6 +35,7 @@
 //!   health and metrics.
 //! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
 //!   stops it on a signal.
+//! - [`doctor`] checks a deployment from outside: content, database, Discord, Matrix, HTTP.
 //! - [`cli`] holds the subcommands `main.rs` hands off to.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -47,6 +48,7 @@ pub mod config;
 pub mod console;
 pub mod content;
 pub mod discord;
+pub mod doctor;
 pub mod engine;
 pub mod http;
 pub mod locale;

@@ -122,7 +122,8 @@ async fn health_follows_the_database_going_away_and_coming_back() {
     let server = serve(&engine, Platforms::default()).await;
     let health = format!("{}/healthz", server.base);
     let (status, _, body) = get(&health).await;
-    assert_eq!((status, body.as_str()), (200, "ok\ndatabase: ok\n"));
+    let healthy = format!("ok\ndatabase: ok\ninstance: {}\n", engine.instance());
+    assert_eq!((status, body), (200, healthy));
 
     proxy.down().await;
     let (status, _, body) = get(&health).await;
@@ -267,13 +268,20 @@ async fn health_and_metrics_can_be_served_apart_from_the_public_routes() {
     let (_stop, rx) = tokio::sync::watch::channel(false);
     let limits = convoca::http::Limits::default();
     let any = "127.0.0.1:0".parse().unwrap();
+    let instance = state.engine.instance().to_string();
     let (public, _) =
-        convoca::http::serve_app(any, convoca::http::public_router(state.clone()), rx.clone(), limits).await.unwrap();
+        convoca::http::serve_app(any, convoca::http::public_router_with_status(state.clone()), rx.clone(), limits)
+            .await
+            .unwrap();
     let (private, _) = convoca::http::serve_app(any, convoca::http::health_router(state), rx, limits).await.unwrap();
-    assert_eq!(get(&format!("http://{public}/healthz")).await.0, 404);
+    // The public address says only whether it is healthy, and which bot answers.
+    let (code, _, body) = get(&format!("http://{public}/healthz")).await;
+    assert_eq!((code, body), (200, format!("ok\ninstance: {instance}\n")));
     assert_eq!(get(&format!("http://{public}/metrics")).await.0, 404);
     assert_eq!(get(&format!("http://{public}/calendar.ics")).await.0, 200);
-    assert_eq!(get(&format!("http://{private}/healthz")).await.0, 200);
+    let (code, _, body) = get(&format!("http://{private}/healthz")).await;
+    assert_eq!(code, 200);
+    assert!(body.contains("database: ok") && body.contains(&format!("instance: {instance}")), "{body}");
     assert_eq!(get(&format!("http://{private}/metrics")).await.0, 200);
     assert_eq!(get(&format!("http://{private}/calendar.ics")).await.0, 404);
 }

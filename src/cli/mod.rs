@@ -4,6 +4,7 @@
 mod ask;
 mod backup;
 mod check;
+mod doctor;
 mod export;
 mod ics;
 mod migrate;
@@ -46,6 +47,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Reminders(args)) => reminders::reminders(&global, args).await,
         Some(Cmd::Backup(args)) => backup::backup(&global, args).await,
         Some(Cmd::Migrate(args)) => migrate::migrate(&global, args).await,
+        Some(Cmd::Doctor(args)) => doctor::doctor(&global, args).await,
     }
 }
 

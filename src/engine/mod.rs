@@ -67,6 +67,7 @@ struct Inner {
     metrics: Arc<crate::metrics::Metrics>,
     flood: flood::Flood,
     heard: heard::Heard,
+    instance: String,
 }
 
 impl Engine {
@@ -84,6 +85,11 @@ impl Engine {
                 metrics: Arc::default(),
                 flood,
                 heard: heard::Heard::default(),
+                instance: {
+                    let mut bytes = [0u8; 8];
+                    let _ = getrandom::fill(&mut bytes);
+                    hex::encode(bytes)
+                },
             }),
         }
     }
@@ -96,6 +102,13 @@ impl Engine {
             self.inner.metrics.error("flood");
         }
         admission
+    }
+
+    /// This running bot, as its `/healthz` names it: `convoca doctor` compares the one behind
+    /// the public URL with the one on the local address. Random, so it says nothing about the
+    /// machine.
+    pub fn instance(&self) -> &str {
+        &self.inner.instance
     }
 
     /// The content this engine answers from.

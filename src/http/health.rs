@@ -40,7 +40,19 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         }
     }
     let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    lines.push(format!("instance: {}", state.engine.instance()));
     let body = format!("{}\n{}\n", if ok { "ok" } else { "unhealthy" }, lines.join("\n"));
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// The same verdict as [`healthz`] without the details: "ok" or "unhealthy", and the
+/// instance.
+pub async fn brief(state: State<AppState>) -> Response {
+    let instance = state.engine.instance().to_string();
+    let full = healthz(state).await;
+    let status = full.status();
+    let verdict = if status == StatusCode::OK { "ok" } else { "unhealthy" };
+    let body = format!("{verdict}\ninstance: {instance}\n");
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 

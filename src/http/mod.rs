@@ -72,6 +72,14 @@ pub fn public_router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The public routes, and `/healthz` saying only "ok" or "unhealthy" and which process
+/// answers (its details stay on the metrics address): served on the public address when
+/// health and metrics have their own, so `convoca doctor` can tell the public URL reaches
+/// this bot.
+pub fn public_router_with_status(state: AppState) -> Router {
+    public_router(state.clone()).merge(Router::new().route("/healthz", get(health::brief)).with_state(state))
+}
+
 /// What whoever hosts the bot needs: health and metrics.
 pub fn health_router(state: AppState) -> Router {
     Router::new().route("/healthz", get(health::healthz)).route("/metrics", get(health::metrics)).with_state(state)

@@ -12,7 +12,7 @@ mod home;
 mod queues;
 pub mod render;
 mod sender;
-mod session;
+pub mod session;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

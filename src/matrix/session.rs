@@ -105,7 +105,8 @@ fn same_user(saved: &matrix_sdk::ruma::UserId, configured: &str) -> bool {
     saved.as_str().trim_start_matches('@') == configured || saved.localpart() == configured
 }
 
-fn read(dir: &Path) -> Option<MatrixSession> {
+/// The session saved in the store folder `dir`, if any (`doctor` checks it).
+pub fn read(dir: &Path) -> Option<MatrixSession> {
     let text = std::fs::read_to_string(dir.join(SESSION_FILE)).ok()?;
     serde_json::from_str(&text).ok()
 }

@@ -103,7 +103,7 @@ impl Running {
     /// The HTTP server: every route on `CONVOCA_HTTP_BIND`, or, with `CONVOCA_METRICS_BIND`,
     /// health and metrics there and only the public routes on the other.
     async fn serve_http(&mut self, args: &RunArgs, engine: &Engine) -> Result<(), StartError> {
-        use crate::http::{Limits, health_router, public_router, router, serve_app};
+        use crate::http::{Limits, health_router, public_router_with_status, router, serve_app};
         let (public, private) = (args.http.bind, args.http.metrics_bind);
         if public.is_none() && private.is_none() {
             return Ok(());
@@ -114,7 +114,7 @@ impl Running {
             (Some(bind), None) => listen.push((bind, router(state), "HTTP")),
             (public, Some(metrics)) => {
                 if let Some(bind) = public {
-                    listen.push((bind, public_router(state.clone()), "HTTP"));
+                    listen.push((bind, public_router_with_status(state.clone()), "HTTP"));
                 }
                 listen.push((metrics, health_router(state), "HTTP (health and metrics)"));
             }

@@ -105,6 +105,45 @@ impl Store {
     /// Opens (creating it if needed, for SQLite) the database at `url`, or the default file
     /// when `None`, and brings its schema up to date.
     pub async fn open(url: Option<&str>) -> Result<Store> {
+        let store = Store::connect(url, true).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens the database at `url` as it is: an SQLite file that does not exist is an error,
+    /// and the schema is left alone (`doctor` looks without changing anything).
+    pub async fn open_existing(url: Option<&str>) -> Result<Store> {
+        Store::connect(url, false).await
+    }
+
+    /// The migrations this database has not had yet (version and description), in order.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>> {
+        self.within(async move {
+            let applied: Vec<i64> =
+                match sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                    .fetch_all(&self.pool)
+                    .await
+                {
+                    Ok(v) => v,
+                    // No table yet: nothing was ever applied.
+                    Err(sqlx::Error::Database(_)) => Vec::new(),
+                    Err(e) => return Err(e.into()),
+                };
+            Ok(sqlx::migrate!("./migrations")
+                .iter()
+                .filter(|m| !applied.contains(&m.version))
+                .map(|m| format!("{} {}", m.version, m.description))
+                .collect())
+        })
+        .await
+    }
+
+    /// The SQLite file behind this store, when it is one.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        (self.backend == Backend::Sqlite).then(|| sqlite_path(&self.url).map(std::path::PathBuf::from)).flatten()
+    }
+
+    async fn connect(url: Option<&str>, create: bool) -> Result<Store> {
         let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_URL);
         let masked = mask_password(url);
         sqlx::any::install_default_drivers();
@@ -112,10 +151,15 @@ impl Store {
             // Created owner-only before SQLite opens it (its -wal and -shm files take the
             // same permissions).
             if let Some(path) = sqlite_path(url) {
-                crate::owner_only::create_file(std::path::Path::new(path))
-                    .map_err(|e| StoreError::Open { url: masked.clone(), source: sqlx::Error::Io(e) })?;
+                if create {
+                    crate::owner_only::create_file(std::path::Path::new(path))
+                        .map_err(|e| StoreError::Open { url: masked.clone(), source: sqlx::Error::Io(e) })?;
+                } else if !std::path::Path::new(path).exists() {
+                    let missing = std::io::Error::new(std::io::ErrorKind::NotFound, format!("{path} does not exist"));
+                    return Err(StoreError::Open { url: masked, source: sqlx::Error::Io(missing) });
+                }
             }
-            (Backend::Sqlite, sqlite_url(url))
+            (Backend::Sqlite, if create { sqlite_url(url) } else { url.to_string() })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_string())
         } else {
@@ -163,9 +207,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
-        let store = Store { pool, backend, url: masked, deadline: QUERY_DEADLINE };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, backend, url: masked, deadline: QUERY_DEADLINE })
     }
 
     /// Applies pending migrations. Safe to run at every start and from several processes.

@@ -34,6 +34,13 @@ pub const ADMIN_ROLE: &str = "700000000000000010";
 pub const EVENTS_ROLE: &str = "700000000000000011";
 /// The home server's owner.
 pub const OWNER_ID: &str = "700000000000000099";
+/// The bot's own role in the home server (View Channel, Send Messages, Embed Links, Read
+/// Message History).
+pub const BOT_ROLE: &str = "700000000000000012";
+/// The application's verify key (a valid Ed25519 public key).
+pub const VERIFY_KEY: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+/// The token the fake accepts.
+pub const TOKEN: &str = "fake-token";
 /// Another server, whose admin is nobody in the group.
 pub const FOREIGN_GUILD_ID: &str = "600000000000000001";
 pub const FOREIGN_CHANNEL_ID: &str = "600000000000000002";
@@ -83,6 +90,12 @@ struct Shared {
     closed_dms: Mutex<std::collections::HashSet<String>>,
     /// `POST /users/@me/channels` calls answered.
     pub dm_opens: AtomicU64,
+    /// Commands registered, by the path they were put to.
+    commands: Mutex<HashMap<String, Value>>,
+    /// Channels' permission overwrites, by channel id.
+    overwrites: Mutex<HashMap<String, Value>>,
+    /// Whether anyone may add the bot ("Public Bot").
+    bot_public: std::sync::atomic::AtomicBool,
 }
 
 /// Discord's limits on posting messages, and where each bucket stands.
@@ -184,6 +197,7 @@ impl FakeDiscord {
     pub async fn start() -> FakeDiscord {
         let shared = Arc::new(Shared::default());
         shared.ids.store(800_000_000_000_000_000, Ordering::SeqCst);
+        shared.members.lock().await.insert(BOT_ID.to_string(), vec![BOT_ROLE.to_string()]);
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         *shared.ws_url.lock().await = format!("ws://{}", ws.local_addr().unwrap());
         tokio::spawn(gateway(ws, Arc::clone(&shared)));
@@ -233,6 +247,16 @@ impl FakeDiscord {
     /// Gateway connections open now.
     pub fn open_gateways(&self) -> u64 {
         self.shared.open_gateways.load(Ordering::SeqCst)
+    }
+
+    /// Sets a channel's permission overwrites (a JSON array, as Discord lists them).
+    pub async fn set_overwrites(&self, channel: &str, overwrites: Value) {
+        self.shared.overwrites.lock().await.insert(channel.to_string(), overwrites);
+    }
+
+    /// Turns "Public Bot" on or off.
+    pub fn set_bot_public(&self, public: bool) {
+        self.shared.bot_public.store(public, Ordering::SeqCst);
     }
 
     /// Closes `user`'s DMs to the bot: a message to them gets Discord's 50007.
@@ -431,7 +455,13 @@ pub fn message_json(id: &str, channel: &str, body: &Value) -> Value {
     })
 }
 
-async fn rest_call(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn rest_call(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_string();
     let json_body: Value = if body.is_empty() {
         Value::Null
@@ -445,7 +475,8 @@ async fn rest_call(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, 
             .unwrap_or(Value::Null)
     };
     let at = std::time::SystemTime::now();
-    let response = answer(&shared, &method, &path, uri.query().unwrap_or(""), &json_body).await;
+    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let response = answer(&shared, &method, &path, uri.query().unwrap_or(""), &json_body, authorization).await;
     let call = Call {
         method: method.to_string(),
         path: path.clone(),
@@ -473,10 +504,34 @@ fn page_query(query: &str) -> (usize, Option<u64>) {
     (limit, before)
 }
 
-async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body: &Value) -> Response {
+async fn answer(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: &Value,
+    authorization: Option<&str>,
+) -> Response {
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let json = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
+    // Interaction callbacks and webhooks are authorized by their token in the path.
+    let by_path = matches!(segments.first(), Some(&"interactions" | &"webhooks" | &"gateway"));
+    if !by_path && authorization.is_some_and(|a| a != format!("Bot {TOKEN}")) {
+        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "401: Unauthorized", "code": 0})))
+            .into_response();
+    }
     match (method.as_str(), segments.as_slice()) {
+        ("GET", ["applications", "@me"]) => json(json!({
+            "id": APP_ID, "name": "convoca", "icon": null, "description": "", "verify_key": VERIFY_KEY,
+            "bot_public": shared.bot_public.load(Ordering::SeqCst), "bot_require_code_grant": false, "flags": 0
+        })),
+        ("GET", ["applications", _, "guilds", _, "commands"]) => {
+            json(shared.commands.lock().await.get(path).cloned().unwrap_or_else(|| json!([])))
+        }
+        ("GET", ["channels", channel]) => json(json!({
+            "id": channel, "type": 0, "guild_id": GUILD_ID, "name": "general", "position": 0,
+            "permission_overwrites": shared.overwrites.lock().await.get(*channel).cloned().unwrap_or_else(|| json!([]))
+        })),
         ("GET", ["gateway"]) => json(json!({"url": *shared.ws_url.lock().await})),
         ("GET", ["gateway", "bot"]) => json(json!({
             "url": *shared.ws_url.lock().await, "shards": 1,
@@ -501,6 +556,7 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
                     c
                 })
                 .collect();
+            shared.commands.lock().await.insert(path.to_string(), Value::Array(registered.clone()));
             json(Value::Array(registered))
         }
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
@@ -644,6 +700,7 @@ async fn answer(shared: &Shared, method: &Method, path: &str, query: &str, body:
                 role(ORGANIZER_ROLE, "Organizers", "0"),
                 role(ADMIN_ROLE, "Admins", "8"),
                 role(EVENTS_ROLE, "Event hosts", "8589934592"),
+                role(BOT_ROLE, "convoca", "84992"),
             ],
             "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
             "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,

@@ -1,0 +1,314 @@
+//! Discord, asked over its REST API: the token, the application, the home servers, the bot's
+//! permissions where it posts, the registered commands, and the invite URL.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::Line;
+use crate::config::{DiscordConfig, Global};
+use crate::content::Content;
+
+/// View Channel, Send Messages, Embed Links, Read Message History: what posting reminders
+/// (and looking for an earlier attempt's post) needs in a channel.
+const IN_CHANNEL: &[(u64, &str)] = &[
+    (1 << 10, "View Channel"),
+    (1 << 11, "Send Messages"),
+    (1 << 14, "Embed Links"),
+    (1 << 16, "Read Message History"),
+];
+/// Manage Events: keeping scheduled events.
+const MANAGE_EVENTS: u64 = 1 << 33;
+const ADMINISTRATOR: u64 = 1 << 3;
+
+/// The permission integer an invite asks for with this configuration.
+pub fn invite_permissions(config: &DiscordConfig) -> u64 {
+    let channel: u64 = IN_CHANNEL.iter().map(|(bit, _)| bit).sum();
+    if config.scheduled_events { channel | MANAGE_EVENTS } else { channel }
+}
+
+/// The invite URL for application `app`: the bot and its commands, with the permissions the
+/// configuration needs.
+pub fn invite_url(app: &str, config: &DiscordConfig) -> String {
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={app}&scope=bot%20applications.commands&permissions={}",
+        invite_permissions(config)
+    )
+}
+
+struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+/// An answer: its status and body.
+type Answer = Result<(u16, Value), String>;
+
+impl Api {
+    async fn get(&self, path: &str) -> Answer {
+        let response = self
+            .client
+            .get(format!("{}/api/v10{path}", self.base))
+            .header(reqwest::header::AUTHORIZATION, &self.token)
+            .send()
+            .await
+            .map_err(|e| format!("Discord did not answer: {e}"))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap_or_default();
+        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    }
+}
+
+/// Every Discord check.
+pub async fn check(config: &DiscordConfig, content: Option<&Content>, global: &Global, lines: &mut Vec<Line>) {
+    let Some(token) = &config.token else { return };
+    let token = token.expose().trim();
+    let api = Api {
+        client: super::client(),
+        base: config.api_base.clone().unwrap_or_else(|| "https://discord.com".into()).trim_end_matches('/').to_string(),
+        token: if token.starts_with("Bot ") { token.to_string() } else { format!("Bot {token}") },
+    };
+    let me = match api.get("/users/@me").await {
+        Ok((200, me)) => {
+            let name = me["username"].as_str().unwrap_or("?");
+            lines.push(Line::ok("discord token", format!("valid: the bot is {name}")));
+            me["id"].as_str().unwrap_or_default().to_string()
+        }
+        Ok((401, _)) => {
+            lines.push(Line::fail(
+                "discord token",
+                "refused by Discord (401)",
+                "reset the token in the developer portal (Bot → Reset Token) and set DISCORD_TOKEN to it",
+            ));
+            return;
+        }
+        Ok((status, _)) => {
+            lines.push(Line::fail("discord token", format!("Discord answered {status}"), "try again later"));
+            return;
+        }
+        Err(e) => {
+            lines.push(Line::fail("discord", e, "check the network (or DISCORD_API_BASE)"));
+            return;
+        }
+    };
+    let app = match api.get("/applications/@me").await {
+        Ok((200, app)) => app,
+        other => {
+            lines.push(Line::fail("discord application", describe(other), "check the token's application"));
+            return;
+        }
+    };
+    let app_id = app["id"].as_str().unwrap_or_default().to_string();
+    match (&config.public_key, app["verify_key"].as_str()) {
+        (Some(ours), Some(theirs)) if ours.trim().eq_ignore_ascii_case(theirs) => {
+            lines.push(Line::ok("discord public key", "matches the application's"))
+        }
+        (Some(_), theirs) => lines.push(Line::fail(
+            "discord public key",
+            format!("DISCORD_PUBLIC_KEY is not this application's ({})", theirs.unwrap_or("none given")),
+            "copy the Public Key from the developer portal (General Information) into DISCORD_PUBLIC_KEY",
+        )),
+        (None, _) => {}
+    }
+    if app["bot_public"].as_bool() == Some(true) {
+        lines.push(Line::warn(
+            "discord public bot",
+            "\"Public Bot\" is on: anyone can add the bot to a server",
+            "switch it off in the developer portal (Bot → Public Bot)",
+        ));
+    } else {
+        lines.push(Line::ok("discord public bot", "off: only the application's owner can add the bot"));
+    }
+    let invite = invite_url(&app_id, config);
+
+    // The home servers: the bot in each, with what it may do there.
+    let mut guilds: HashMap<String, Value> = HashMap::new();
+    let mut members: HashMap<String, Value> = HashMap::new();
+    for home in config.homes() {
+        let id = home.to_string();
+        match api.get(&format!("/guilds/{id}")).await {
+            Ok((200, guild)) => {
+                let member = match api.get(&format!("/guilds/{id}/members/{me}")).await {
+                    Ok((200, m)) => m,
+                    _ => Value::Null,
+                };
+                let name = guild["name"].as_str().unwrap_or("?").to_string();
+                lines.push(Line::ok(format!("discord home {id}"), format!("the bot is in {name}")));
+                if config.scheduled_events && base_permissions(&guild, &member, &me) & MANAGE_EVENTS == 0 {
+                    lines.push(Line::fail(
+                        format!("discord home {id}"),
+                        "scheduled events are on, but the bot lacks Manage Events",
+                        "give the bot's role Manage Events (Server Settings → Roles)",
+                    ));
+                }
+                guilds.insert(id.clone(), guild);
+                members.insert(id, member);
+            }
+            other => lines.push(Line::fail(
+                format!("discord home {id}"),
+                format!("the bot is not in this server ({})", describe(other)),
+                format!("invite it: {invite}"),
+            )),
+        }
+    }
+
+    // Every channel reminders go to.
+    for channel in super::reminder_channels(global, content, crate::chat::Platform::Discord).await {
+        let what = format!("discord channel {channel}");
+        let ch = match api.get(&format!("/channels/{channel}")).await {
+            Ok((200, ch)) => ch,
+            other => {
+                lines.push(Line::fail(
+                    what,
+                    format!("cannot be seen ({})", describe(other)),
+                    "check the id, and that the bot can view the channel",
+                ));
+                continue;
+            }
+        };
+        let guild_id = ch["guild_id"].as_str().unwrap_or_default().to_string();
+        let (Some(guild), Some(member)) = (guilds.get(&guild_id), members.get(&guild_id)) else {
+            lines.push(Line::fail(what, "is not in a home server", "post reminders in the group's own server"));
+            continue;
+        };
+        let allowed = channel_permissions(guild, member, &me, &ch);
+        let missing: Vec<&str> = IN_CHANNEL.iter().filter(|(bit, _)| allowed & bit == 0).map(|(_, n)| *n).collect();
+        let name = ch["name"].as_str().unwrap_or("?");
+        if missing.is_empty() {
+            lines.push(Line::ok(what, format!("#{name}: the bot may view, post, embed and read history")));
+        } else {
+            lines.push(Line::fail(
+                what,
+                format!("#{name}: the bot lacks {}", missing.join(", ")),
+                "allow them for the bot's role in the channel's permissions",
+            ));
+        }
+    }
+
+    // The commands, registered in each home server at start.
+    let wanted: Vec<&str> = crate::engine::catalog::ALL.iter().map(|s| s.name.0).collect();
+    for id in guilds.keys() {
+        match api.get(&format!("/applications/{app_id}/guilds/{id}/commands")).await {
+            Ok((200, Value::Array(registered))) => {
+                let names: Vec<&str> = registered.iter().filter_map(|c| c["name"].as_str()).collect();
+                let missing: Vec<&str> = wanted.iter().filter(|w| !names.contains(w)).copied().collect();
+                if missing.is_empty() {
+                    lines.push(Line::ok(format!("discord commands {id}"), format!("all {} registered", wanted.len())));
+                } else {
+                    lines.push(Line::fail(
+                        format!("discord commands {id}"),
+                        format!("not registered: /{}", missing.join(", /")),
+                        "start the bot: it registers them in the home servers at start",
+                    ));
+                }
+            }
+            other => lines.push(Line::fail(
+                format!("discord commands {id}"),
+                describe(other),
+                "invite the bot with the applications.commands scope",
+            )),
+        }
+    }
+    lines.push(Line::ok("discord invite url", invite));
+}
+
+fn describe(answer: Answer) -> String {
+    match answer {
+        Ok((status, body)) => {
+            format!(
+                "Discord answered {status}{}",
+                body["message"].as_str().map(|m| format!(": {m}")).unwrap_or_default()
+            )
+        }
+        Err(e) => e,
+    }
+}
+
+fn bits(v: &Value) -> u64 {
+    v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_u64()).unwrap_or(0)
+}
+
+/// The bot's permissions in the server: @everyone's and its roles', everything for the owner
+/// or an administrator.
+fn base_permissions(guild: &Value, member: &Value, me: &str) -> u64 {
+    if guild["owner_id"].as_str() == Some(me) {
+        return u64::MAX;
+    }
+    let guild_id = guild["id"].as_str().unwrap_or_default();
+    let mine: Vec<&str> =
+        member["roles"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let mut perms = 0;
+    for role in guild["roles"].as_array().into_iter().flatten() {
+        let id = role["id"].as_str().unwrap_or_default();
+        if id == guild_id || mine.contains(&id) {
+            perms |= bits(&role["permissions"]);
+        }
+    }
+    if perms & ADMINISTRATOR != 0 { u64::MAX } else { perms }
+}
+
+/// The bot's permissions in one channel: the server's, then the channel's overwrites for
+/// @everyone, its roles, and itself, as Discord computes them.
+fn channel_permissions(guild: &Value, member: &Value, me: &str, channel: &Value) -> u64 {
+    let mut perms = base_permissions(guild, member, me);
+    if perms == u64::MAX {
+        return perms;
+    }
+    let guild_id = guild["id"].as_str().unwrap_or_default();
+    let mine: Vec<&str> =
+        member["roles"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let overwrites: Vec<&Value> =
+        channel["permission_overwrites"].as_array().map(|o| o.iter().collect()).unwrap_or_default();
+    let apply = |perms: u64, o: &Value| (perms & !bits(&o["deny"])) | bits(&o["allow"]);
+    if let Some(everyone) = overwrites.iter().find(|o| o["id"].as_str() == Some(guild_id)) {
+        perms = apply(perms, everyone);
+    }
+    let (mut deny, mut allow) = (0, 0);
+    for o in overwrites
+        .iter()
+        .filter(|o| o["type"].as_u64() == Some(0) && o["id"].as_str().is_some_and(|id| mine.contains(&id)))
+    {
+        deny |= bits(&o["deny"]);
+        allow |= bits(&o["allow"]);
+    }
+    perms = (perms & !deny) | allow;
+    if let Some(own) = overwrites.iter().find(|o| o["type"].as_u64() == Some(1) && o["id"].as_str() == Some(me)) {
+        perms = apply(perms, own);
+    }
+    perms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_invite_asks_for_what_the_configuration_needs() {
+        let mut config = DiscordConfig::default();
+        assert_eq!(invite_permissions(&config), 84992);
+        config.scheduled_events = true;
+        assert_eq!(invite_permissions(&config), 8590019584);
+    }
+
+    #[test]
+    fn channel_overwrites_apply_in_discords_order() {
+        let guild = json!({"id": "1", "owner_id": "9", "roles": [
+            {"id": "1", "permissions": (1u64 << 10 | 1 << 11).to_string()},
+            {"id": "5", "permissions": (1u64 << 14).to_string()},
+        ]});
+        let member = json!({"roles": ["5"]});
+        let open = json!({"permission_overwrites": []});
+        assert_eq!(channel_permissions(&guild, &member, "2", &open), 1 << 10 | 1 << 11 | 1 << 14);
+        // @everyone denied sending; the bot's role allowed it again; the bot itself denied embeds.
+        let closed = json!({"permission_overwrites": [
+            {"id": "1", "type": 0, "allow": "0", "deny": (1u64 << 11).to_string()},
+            {"id": "5", "type": 0, "allow": (1u64 << 11).to_string(), "deny": "0"},
+            {"id": "2", "type": 1, "allow": "0", "deny": (1u64 << 14).to_string()},
+        ]});
+        assert_eq!(channel_permissions(&guild, &member, "2", &closed), 1 << 10 | 1 << 11);
+        let admin = json!({"id": "1", "owner_id": "9", "roles": [{"id": "1", "permissions": "8"}]});
+        assert_eq!(channel_permissions(&admin, &member, "2", &closed), u64::MAX);
+    }
+}

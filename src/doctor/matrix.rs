@@ -1,0 +1,201 @@
+//! Matrix, asked over the client-server API with the bot's saved session (never through the
+//! SDK, whose store the running bot holds): the session, the home and reminder rooms, the
+//! device's verification and the key backup.
+
+use serde_json::{Value, json};
+
+use super::Line;
+use crate::config::{Global, HomeRoom, MatrixConfig};
+use crate::content::Content;
+
+struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+type Answer = Result<(u16, Value), String>;
+
+impl Api {
+    async fn call(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request
+            .header(reqwest::header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .send()
+            .await
+            .map_err(|e| format!("the homeserver did not answer: {e}"))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap_or_default();
+        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.call(self.client.get(format!("{}/_matrix/client/v3{path}", self.base))).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Answer {
+        let request = self
+            .client
+            .post(format!("{}/_matrix/client/v3{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        self.call(request).await
+    }
+}
+
+/// `%`-encodes a room id or alias for a path.
+fn encode(s: &str) -> String {
+    crate::engine::answers::meeting::encode(s)
+}
+
+/// Every Matrix check.
+pub async fn check(config: &MatrixConfig, content: Option<&Content>, global: &Global, lines: &mut Vec<Line>) {
+    let Some(homeserver) = &config.homeserver else { return };
+    let saved = crate::matrix::session::read(&config.store_path);
+    let token = match (&config.access_token, &saved) {
+        (Some(token), _) => token.expose().to_string(),
+        (None, Some(session)) => session.tokens.access_token.clone(),
+        (None, None) => {
+            lines.push(Line::fail(
+                "matrix session",
+                format!("no saved session in {}", config.store_path.display()),
+                "start the bot once: it logs in with MATRIX_PASSWORD and keeps the session there",
+            ));
+            return;
+        }
+    };
+    let api = Api { client: super::client(), base: homeserver.trim_end_matches('/').to_string(), token };
+    let (me, device) = match api.get("/account/whoami").await {
+        Ok((200, who)) => {
+            let me = who["user_id"].as_str().unwrap_or_default().to_string();
+            let device = who["device_id"].as_str().unwrap_or_default().to_string();
+            lines.push(Line::ok("matrix session", format!("valid: {me}, device {device}")));
+            (me, device)
+        }
+        Ok((401, _)) => {
+            let fix = if config.access_token.is_some() {
+                "set MATRIX_ACCESS_TOKEN to a valid token (or use MATRIX_PASSWORD)"
+            } else {
+                "start the bot: it logs in again with MATRIX_PASSWORD on the same device"
+            };
+            lines.push(Line::fail("matrix session", "the homeserver refused the access token (401)", fix));
+            return;
+        }
+        other => {
+            lines.push(Line::fail("matrix session", describe(other), "check MATRIX_HOMESERVER"));
+            return;
+        }
+    };
+    let joined: Vec<String> = match api.get("/joined_rooms").await {
+        Ok((200, v)) => {
+            v["joined_rooms"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+        }
+        _ => Vec::new(),
+    };
+
+    // The home rooms: joined.
+    let mut rooms: Vec<(String, String)> = Vec::new();
+    for home in config.homes().unwrap_or_default() {
+        let (shown, id) = match home {
+            HomeRoom::Id(id) => (id.clone(), Some(id)),
+            HomeRoom::Alias(alias) => match api.get(&format!("/directory/room/{}", encode(&alias))).await {
+                Ok((200, v)) => (alias, v["room_id"].as_str().map(str::to_string)),
+                other => {
+                    lines.push(Line::fail(
+                        format!("matrix home {alias}"),
+                        format!("the alias does not resolve ({})", describe(other)),
+                        "check MATRIX_HOME_ROOMS",
+                    ));
+                    continue;
+                }
+            },
+        };
+        let Some(id) = id else { continue };
+        if joined.contains(&id) {
+            lines.push(Line::ok(format!("matrix home {shown}"), "joined"));
+            rooms.push((shown, id));
+        } else {
+            lines.push(Line::fail(
+                format!("matrix home {shown}"),
+                "the bot is not in this room",
+                format!("invite {me} to it (the bot joins home rooms it is invited to)"),
+            ));
+        }
+    }
+    // Every room reminders go to: joined, and allowed to post.
+    for id in super::reminder_channels(global, content, crate::chat::Platform::Matrix).await {
+        if !joined.contains(&id) {
+            lines.push(Line::fail(
+                format!("matrix room {id}"),
+                "reminders go here, but the bot is not in it",
+                format!("invite {me}"),
+            ));
+        } else if !rooms.iter().any(|(_, r)| *r == id) {
+            rooms.push((id.clone(), id));
+        }
+    }
+    for (shown, id) in &rooms {
+        match api.get(&format!("/rooms/{}/state/m.room.power_levels/", encode(id))).await {
+            Ok((200, levels)) => {
+                let mine = levels["users"][me.as_str()].as_i64().or(levels["users_default"].as_i64()).unwrap_or(0);
+                let needed =
+                    levels["events"]["m.room.message"].as_i64().or(levels["events_default"].as_i64()).unwrap_or(0);
+                if mine >= needed {
+                    lines.push(Line::ok(format!("matrix room {shown}"), "the bot may post"));
+                } else {
+                    lines.push(Line::fail(
+                        format!("matrix room {shown}"),
+                        format!("the bot's power is {mine}, posting needs {needed}"),
+                        "raise the bot's power level in the room's settings",
+                    ));
+                }
+            }
+            // Room version 12 creators have no power level listed and may do everything.
+            other => lines.push(Line::ok(
+                format!("matrix room {shown}"),
+                format!("no power levels to read ({})", describe(other)),
+            )),
+        }
+    }
+
+    // The device: cross-signed by the account, and keys backed up.
+    match api.post("/keys/query", &json!({ "device_keys": { me.as_str(): [] } })).await {
+        Ok((200, keys)) => {
+            let signer =
+                keys["self_signing_keys"][me.as_str()]["keys"].as_object().and_then(|k| k.keys().next().cloned());
+            let signed = signer.as_ref().is_some_and(|key| {
+                keys["device_keys"][me.as_str()][device.as_str()]["signatures"][me.as_str()].get(key).is_some()
+            });
+            if signed {
+                lines.push(Line::ok("matrix device", format!("{device} is verified (cross-signed)")));
+            } else {
+                lines.push(Line::warn(
+                    "matrix device",
+                    format!("{device} is not verified: members' apps mark its messages as from an unverified session"),
+                    "verify it from another session of the bot's account (Element: Settings → Sessions)",
+                ));
+            }
+        }
+        other => lines.push(Line::warn("matrix device", describe(other), "check again later")),
+    }
+    match api.get("/room_keys/version").await {
+        Ok((200, v)) => lines.push(Line::ok("matrix key backup", format!("version {}", v["version"].as_str().unwrap_or("?")))),
+        _ => lines.push(Line::warn(
+            "matrix key backup",
+            format!(
+                "none: the keys of encrypted rooms live only in {}; lose that folder and the bot can no longer read what was sent before",
+                config.store_path.display()
+            ),
+            "back that folder up with the bot stopped, or set up key backup from another session of the account",
+        )),
+    }
+}
+
+fn describe(answer: Answer) -> String {
+    match answer {
+        Ok((status, body)) => format!(
+            "the homeserver answered {status}{}",
+            body["error"].as_str().map(|m| format!(": {m}")).unwrap_or_default()
+        ),
+        Err(e) => e,
+    }
+}

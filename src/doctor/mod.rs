@@ -1,0 +1,127 @@
+//! `convoca doctor`: everything that is configured, checked from outside the running bot,
+//! one line per check with what to do about each failure.
+//!
+//! - [`local`]: the content, the database (reachable, migrations current, owner-only files),
+//!   the HTTP bind and public URL, the Discord public key's form.
+//! - [`discord`]: the token, the application (its verify key, "Public Bot"), the home
+//!   servers, the bot's permissions in every channel it posts to, the registered commands, and
+//!   the invite URL the configuration needs.
+//! - [`matrix`]: the session, the home rooms and reminder rooms (joined, allowed to post), the
+//!   device's verification and the key backup.
+//!
+//! Each talks to the platform's HTTP API directly (never through the SDKs, whose stores the
+//! running bot holds), so a doctor can run beside the bot.
+
+pub mod discord;
+pub mod local;
+pub mod matrix;
+
+use crate::config::{Global, RunArgs};
+
+/// How one check came out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// As it should be; what was found.
+    Ok(String),
+    /// Works, but something is worth doing; what, and how.
+    Warn {
+        /// What was found.
+        found: String,
+        /// What to do.
+        fix: String,
+    },
+    /// Broken; what, and how to fix it.
+    Fail {
+        /// What was found.
+        found: String,
+        /// What to do.
+        fix: String,
+    },
+}
+
+/// One check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// What was checked: `content`, `discord token`, `matrix room !abc:x`…
+    pub what: String,
+    /// How it came out.
+    pub outcome: Outcome,
+}
+
+impl Line {
+    /// A passed check.
+    pub fn ok(what: impl Into<String>, found: impl Into<String>) -> Line {
+        Line { what: what.into(), outcome: Outcome::Ok(found.into()) }
+    }
+
+    /// A warning.
+    pub fn warn(what: impl Into<String>, found: impl Into<String>, fix: impl Into<String>) -> Line {
+        Line { what: what.into(), outcome: Outcome::Warn { found: found.into(), fix: fix.into() } }
+    }
+
+    /// A failure.
+    pub fn fail(what: impl Into<String>, found: impl Into<String>, fix: impl Into<String>) -> Line {
+        Line { what: what.into(), outcome: Outcome::Fail { found: found.into(), fix: fix.into() } }
+    }
+
+    /// Whether it failed.
+    pub fn failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Fail { .. })
+    }
+
+    /// `✓ what: found`, `! what: found — fix`, `✗ what: found — fix`.
+    pub fn render(&self) -> String {
+        match &self.outcome {
+            Outcome::Ok(found) => format!("✓ {}: {found}", self.what),
+            Outcome::Warn { found, fix } => format!("! {}: {found} — {fix}", self.what),
+            Outcome::Fail { found, fix } => format!("✗ {}: {found} — {fix}", self.what),
+        }
+    }
+}
+
+/// Every check the configuration calls for, in order: local things first, then each
+/// configured platform.
+pub async fn run(global: &Global, args: &RunArgs) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let content = local::content(global, &mut lines);
+    local::database(global, &mut lines).await;
+    local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
+    if args.discord.token.is_some() {
+        discord::check(&args.discord, content.as_ref(), global, &mut lines).await;
+    } else {
+        lines.push(Line::ok("discord", "off (no DISCORD_TOKEN)"));
+    }
+    if args.matrix.homeserver.is_some() {
+        matrix::check(&args.matrix, content.as_ref(), global, &mut lines).await;
+    } else {
+        lines.push(Line::ok("matrix", "off (no MATRIX_HOMESERVER)"));
+    }
+    lines
+}
+
+/// The reminder channels on `platform` the bot posts to: the content's and the organizers'
+/// subscriptions (read from the database when it answers).
+pub async fn reminder_channels(
+    global: &Global,
+    content: Option<&crate::content::Content>,
+    platform: crate::chat::Platform,
+) -> Vec<String> {
+    let mut channels: Vec<String> =
+        content.map(|c| c.meetings.iter().flat_map(|m| m.reminders.channels.clone()).collect()).unwrap_or_default();
+    if let Ok(store) = crate::store::Store::open_existing(global.database_url.as_ref().map(|s| s.expose())).await {
+        if let Ok(subs) = store.subscriptions().await {
+            channels.extend(subs.into_iter().map(|s| s.channel));
+        }
+        store.close().await;
+    }
+    let prefix = format!("{}:", platform.as_str());
+    let mut ids: Vec<String> = channels.iter().filter_map(|c| c.strip_prefix(&prefix)).map(str::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A reqwest client for the checks: loopback and the platforms' APIs, ten seconds at most.
+pub(crate) fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default()
+}
