@@ -32,6 +32,20 @@ pub struct Global {
     /// Log filter, e.g. `info`, `convoca=debug` (RUST_LOG overrides it).
     #[arg(long, env = "CONVOCA_LOG", global = true)]
     pub log: Option<String>,
+    /// How log lines are written: `text` for people, `json` (one object per line) for log
+    /// shippers.
+    #[arg(long, env = "CONVOCA_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line: time, level, target, message and fields.
+    Json,
 }
 
 /// The subcommands.

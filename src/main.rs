@@ -13,11 +13,12 @@ fn main() -> ExitCode {
     // A long-running bot logs what it does; one-shot commands keep the terminal for answers.
     let quiet = !matches!(cli.command, None | Some(convoca::config::Cmd::Run(_)));
     let default = cli.global.log.clone().unwrap_or_else(|| if quiet { "warn" } else { "warn,convoca=info" }.into());
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.global.log_format {
+        convoca::config::LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+        convoca::config::LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -261,3 +261,63 @@ fn run_serves_http_without_any_chat_platform_and_stops_cleanly_on_sigterm() {
     assert!(status.success());
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "stopped in {:?}", started.elapsed());
 }
+
+#[test]
+fn json_logs_are_one_object_per_line_without_tokens_or_names() {
+    use std::io::BufRead;
+    let mut child = convoca()
+        .arg("run")
+        .env("CONVOCA_LOG_FORMAT", "json")
+        .env("CONVOCA_LOG", "debug,convoca=debug")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut logged = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let ready = line.contains("convoca: ready");
+        logged.push(line);
+        if ready {
+            break;
+        }
+    }
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    logged.extend(lines.map(Result::unwrap));
+    assert!(child.wait().unwrap().success());
+    // Every line, start-up status included, is a JSON object.
+    let events: Vec<serde_json::Value> =
+        logged.iter().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    assert!(events.iter().any(|e| e["message"] == "Discord: off (DISCORD_TOKEN is not set)"), "{logged:#?}");
+    assert!(events.iter().any(|e| e["message"] == "reminder scheduler started"), "{logged:#?}");
+    assert!(events.iter().all(|e| e["level"].is_string() && e["timestamp"].is_string()), "{logged:#?}");
+}
+
+#[test]
+fn a_token_never_appears_in_the_log_even_when_discord_cannot_be_reached() {
+    let token = "MTIzNDU2Nzg5.secret-token-for-the-log-test";
+    let child = convoca()
+        .arg("run")
+        .env("DISCORD_TOKEN", token)
+        .env("DISCORD_HOME_GUILDS", "700000000000000001")
+        .env("DISCORD_API_BASE", "http://127.0.0.1:9")
+        .env("CONVOCA_LOG", "debug")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Whether it gives up or keeps retrying, ten seconds of its log are enough.
+    let pid = child.id().to_string();
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+    });
+    let out = child.wait_with_output().unwrap();
+    let (out, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    drop(killer);
+    assert!(err.to_lowercase().contains("discord"), "it said why Discord failed: {err}");
+    assert!(!err.contains("secret-token") && !out.contains("secret-token"), "{err}");
+}

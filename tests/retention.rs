@@ -113,6 +113,12 @@ fn retention_mistakes_are_reported_with_file_and_line() {
         "{errs:?}"
     );
     let errs = errors_after(|d| {
+        let group = d.join("group.toml");
+        let text = std::fs::read_to_string(&group).unwrap();
+        std::fs::write(&group, format!("{text}\n[retention]\nrsvps_days = 99999\n")).unwrap();
+    });
+    assert!(errs.iter().any(|e| e.contains("group.toml") && e.contains("rsvps_days = 99999")), "{errs:?}");
+    let errs = errors_after(|d| {
         let file = d.join("campaigns/jilamito.toml");
         let text = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, format!("ends = \"soon\"\n{text}")).unwrap();
@@ -125,7 +131,12 @@ fn retention_mistakes_are_reported_with_file_and_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_to_past_meetings_and_old_personal_messages_are_erased_too() {
     use convoca::store::{OccurrenceRef, Seen};
+    // Sign-ups 180 days, answers to meetings 30.
     let dir = content_kept_180_days();
+    let group = dir.path().join("group.toml");
+    let text =
+        std::fs::read_to_string(&group).unwrap().replace("signups_days = 180", "signups_days = 180\nrsvps_days = 30");
+    std::fs::write(&group, text).unwrap();
     for (name, store) in stores().await {
         let engine = engine_with(dir.path(), store);
         let store = engine.store();
@@ -147,7 +158,8 @@ async fn answers_to_past_meetings_and_old_personal_messages_are_erased_too() {
             store.claim(&[claim], "me", at(due), at(due)).await.unwrap();
             store.mark_sent(&[key.to_string()], "me", at(due)).await.unwrap();
         }
-        let day = at("2026-07-10T12:00:00Z");
+        // 30 days after the January meeting; 180 would keep it until July.
+        let day = at("2026-02-10T12:00:00Z");
         let purged = run_once(&engine, "p", day).await.unwrap().unwrap();
         assert_eq!((purged.rsvps, purged.messages), (3, 1), "{name}: {purged:?}");
         assert_eq!(purged.people, 1, "{name}: Ana had nothing else; Bo is going in December; Cy chose no reminders");

@@ -189,6 +189,7 @@ pub(crate) struct GroupFile {
 #[serde(deny_unknown_fields)]
 struct RetentionFile {
     signups_days: Option<Spanned<i64>>,
+    rsvps_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -218,17 +219,20 @@ impl GroupFile {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| name.get(language).to_string());
-        let retention = Retention {
-            signups_after: self.retention.and_then(|r| r.signups_days).and_then(|d| {
+        let mut days = |key: &str, value: Option<Spanned<i64>>| {
+            value.and_then(|d| {
                 let days = *d.get_ref();
                 if (1..=36_500).contains(&days) {
                     Some(chrono::Duration::days(days))
                 } else {
-                    src.at(d.span(), format!("`signups_days = {days}` must be a number of days from 1 to 36500"));
+                    src.at(d.span(), format!("`{key} = {days}` must be a number of days from 1 to 36500"));
                     None
                 }
-            }),
+            })
         };
+        let (signups, rsvps) = self.retention.map(|r| (r.signups_days, r.rsvps_days)).unwrap_or_default();
+        let retention =
+            Retention { signups_after: days("signups_days", signups), rsvps_after: days("rsvps_days", rsvps) };
         Group {
             short_name,
             zone,

@@ -69,6 +69,9 @@ pub struct Retention {
     /// Sign-ups are erased this long after their campaign's `ends`, or their action's
     /// `deadline`.
     pub signups_after: Option<chrono::Duration>,
+    /// Answers to meetings (`going`) are erased this long after the meeting's date, and the
+    /// record of personal messages this long after they were due; `signups_after` when unset.
+    pub rsvps_after: Option<chrono::Duration>,
 }
 
 /// A person to contact.

@@ -1,7 +1,7 @@
 //! Checks of what is on this machine: the content, the database, the HTTP server's address
 //! and public URL, and the form of the Discord public key.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 
 use super::Line;
 use crate::config::{Global, HttpConfig};
@@ -69,7 +69,7 @@ pub async fn database(global: &Global, lines: &mut Vec<Line>) {
         let mut open_to_others = Vec::new();
         for path in [file.clone(), with_suffix(&file, "-wal"), with_suffix(&file, "-shm")] {
             let Ok(meta) = std::fs::metadata(&path) else { continue };
-            if meta.permissions().mode() & 0o077 != 0 || meta.uid() != unsafe_uid() {
+            if meta.permissions().mode() & 0o077 != 0 {
                 open_to_others.push(format!("{} ({:o})", path.display(), meta.permissions().mode() & 0o777));
             }
         }
@@ -90,12 +90,6 @@ fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     name.into()
-}
-
-/// This process's user id.
-fn unsafe_uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
 }
 
 /// The HTTP bind is free or held by a running convoca, the public URL reaches that same

@@ -32,10 +32,9 @@ impl Engine {
     /// Erases the personal data past its time at `now`; counts only come back.
     pub async fn erase_expired(&self, now: DateTime<Utc>) -> Result<Purged, StoreError> {
         let content = self.content().current();
-        let Some(keep) = content.group.retention.signups_after else { return Ok(Purged::default()) };
+        let retention = &content.group.retention;
+        let Some(keep) = retention.rsvps_after.or(retention.signups_after) else { return Ok(Purged::default()) };
         let expired = expired(&content, now);
-        // Answers to meetings and records of personal messages are kept as long as sign-ups
-        // are after their deadline.
         let older = Older { rsvps_before: Some((now - keep).date_naive()), messages_before: Some(now - keep) };
         let purged = self.store().erase_older(&expired, older).await?;
         if purged.signups > 0 {

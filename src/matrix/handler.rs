@@ -156,9 +156,10 @@ impl MatrixBot {
         let is_direct = ev.content.is_direct.unwrap_or(false);
         if !self.may_accept(&room, &ev.sender, is_direct).await {
             tracing::warn!(
-                inviter = %ev.sender, room = %room.room_id(), direct = is_direct,
+                room = %room.room_id(), direct = is_direct,
                 "Matrix: invitation declined (only home rooms, and direct chats from members of a home room, are joined)"
             );
+            tracing::debug!(inviter = %ev.sender, "Matrix: the declined invitation's sender");
             if let Err(e) = room.leave().await {
                 tracing::warn!(room = %room.room_id(), error = %e, "Matrix: could not decline an invitation");
             }
@@ -169,7 +170,8 @@ impl MatrixBot {
             for attempt in 1..=6 {
                 match self.client.join_room_by_id(room.room_id()).await {
                     Ok(_) => {
-                        tracing::info!(room = %room.room_id(), inviter = %ev.sender, "Matrix: joined");
+                        tracing::info!(room = %room.room_id(), "Matrix: joined");
+                        tracing::debug!(inviter = %ev.sender, "Matrix: invited by");
                         return;
                     }
                     Err(e) => {

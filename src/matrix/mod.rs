@@ -98,7 +98,8 @@ impl Matrix {
                     let _ = client.join_room_by_id(room.room_id()).await;
                 }
                 _ => {
-                    tracing::warn!(room = %room.room_id(), inviter = ?inviter, "Matrix: pending invitation declined");
+                    tracing::warn!(room = %room.room_id(), "Matrix: pending invitation declined");
+                    tracing::debug!(inviter = ?inviter, "Matrix: the declined invitation's sender");
                     let _ = room.leave().await;
                 }
             }

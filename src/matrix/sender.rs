@@ -139,7 +139,7 @@ impl MatrixSender {
             let user: OwnedUserId =
                 user.parse().map_err(|_| SendError::Permanent(format!("`{user}` is not a Matrix user id")))?;
             if !super::direct::still_there(&room, &user).await {
-                return Err(SendError::Gone(format!("{user} left {room_id}")));
+                return Err(SendError::Gone(format!("the person left {room_id}")));
             }
         }
         Ok(room)

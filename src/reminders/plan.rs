@@ -196,6 +196,17 @@ impl Plan {
         format!("{}:{}:{channel}", self.subject(item).identity(), item.lead)
     }
 
+    /// The identity as logs show it: a personal message's person is not named (`…:discord:@`).
+    pub fn logged(&self, item: &Item) -> String {
+        match self.target(item) {
+            Some(t) if t.person().is_some() => {
+                let platform = t.platform().map_or("?", |p| p.as_str());
+                format!("{}:{}:{platform}:@", self.subject(item).identity(), item.lead)
+            }
+            _ => self.identity(item),
+        }
+    }
+
     /// The idempotency key derived from the identity, passed to platforms as a Matrix
     /// transaction id or a Discord nonce: the same reminder always has the same key.
     pub fn key(&self, item: &Item) -> String {

@@ -139,6 +139,7 @@ pub(super) struct Ctx {
 /// One reminder ready to go out.
 pub(super) struct Job {
     pub(super) key: String,
+    /// Its identity as logs show it (no person named).
     pub(super) identity: String,
     pub(super) target: Target,
     pub(super) due: DateTime<Utc>,
@@ -366,7 +367,7 @@ impl Ctx {
                 self.settled(&cand.key, cand.item.due);
                 let job = Job {
                     key: cand.key.clone(),
-                    identity: plan.identity(cand.item),
+                    identity: plan.logged(cand.item),
                     target: target.clone(),
                     due: cand.item.due,
                     starts: cand.starts,
@@ -412,7 +413,7 @@ impl Ctx {
         let channel = plan.target(cand.item).map(|t| t.channel.to_string()).unwrap_or_default();
         let claim = Claim { key: &cand.key, identity: &identity, channel: &channel, due: cand.item.due };
         if self.engine.store().mark_missed(&claim, reason, now).await? {
-            tracing::warn!(reminder = %identity, due = %cand.item.due, reason, "reminder missed");
+            tracing::warn!(reminder = %plan.logged(cand.item), due = %cand.item.due, reason, "reminder missed");
             self.status.send_modify(|s| s.missed += 1);
             self.engine.metrics().reminders_missed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }

@@ -24,7 +24,8 @@ pub struct Purged {
     pub reactions: u64,
     /// Answers to meetings (going or not) whose date is past.
     pub rsvps: u64,
-    /// Records of personal messages (reminders, notices) sent long ago.
+    /// Records of personal messages (reminders, notices) sent long ago, and calendar links of
+    /// people with nothing left.
     pub messages: u64,
     /// People with nothing stored about them any more (name and account id).
     pub people: u64,
@@ -47,8 +48,8 @@ impl Store {
     }
 
     /// [`Store::erase_expired`], and the answers and message records `older` names. People
-    /// who turned personal reminders off or hold a calendar link are kept: that is their
-    /// choice, undone by `forgetme`.
+    /// left with nothing go, with their calendar link (it would be empty); people who turned
+    /// personal reminders off are kept, to keep honoring that choice (`forgetme` erases it).
     pub async fn erase_older(&self, expired: &[Expired], older: Older) -> Result<Purged> {
         self.within(async move {
             let mut purged = Purged::default();
@@ -94,9 +95,14 @@ impl Store {
                    WHERE r.platform = users.platform AND r.user_id = users.user_id)
                  AND NOT EXISTS (SELECT 1 FROM rsvps v
                    WHERE v.platform = users.platform AND v.user_id = users.user_id)
-                 AND NOT EXISTS (SELECT 1 FROM feed_tokens f
-                   WHERE f.platform = users.platform AND f.user_id = users.user_id)
                  AND users.reminders_off IS NULL",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            purged.messages += sqlx::query(
+                "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
+                   WHERE u.platform = feed_tokens.platform AND u.user_id = feed_tokens.user_id)",
             )
             .execute(&mut *tx)
             .await?
