@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo bench --bench fanout` (about five minutes). `FANOUT_PEOPLE` sets how many.
 
+#[path = "../tests/common/copy.rs"]
+mod copy;
 #[path = "../tests/common/fake_discord.rs"]
 mod fake_discord;
 
@@ -25,19 +27,6 @@ fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn main() {
     let people: usize = std::env::var("FANOUT_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -45,7 +34,7 @@ fn main() {
         let fake = fake_discord::FakeDiscord::start().await;
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("commands");
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"), &content);
+        copy::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"), &content);
         // A one-off meeting whose one-hour personal reminder falls on a minute boundary at
         // least a minute and a half away (set-up and start-up come first).
         let due = (Utc::now() + chrono::Duration::seconds(90)).duration_trunc(chrono::Duration::minutes(1)).unwrap()

@@ -9,6 +9,8 @@
 //! Run: `cargo bench --bench matrix_fanout` (needs Synapse in target/synapse-venv:
 //! `scripts/test` installs it). `MATRIX_FANOUT_PEOPLE` sets how many.
 
+#[path = "../tests/common/copy.rs"]
+mod copy;
 #[path = "../tests/common/member.rs"]
 mod member;
 #[path = "../tests/common/synapse.rs"]
@@ -99,7 +101,7 @@ fn main() {
         println!("{people} members registered in {:.1} s", started.elapsed().as_secs_f64());
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("commands");
-        copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"), &content);
+        copy::copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"), &content);
         // A one-off meeting starting on a minute, its reminder due within about a minute.
         let start = (Utc::now() + chrono::Duration::hours(1) + chrono::Duration::seconds(40))
             .duration_trunc(chrono::Duration::minutes(1))
@@ -200,17 +202,4 @@ fn main() {
         let _ = task.await;
         bot.stop().await;
     });
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::Line;
+use super::{Answer, Line};
 use crate::config::{DiscordConfig, Global};
 use crate::content::Content;
 
@@ -42,21 +42,10 @@ struct Api {
     token: String,
 }
 
-/// An answer: its status and body.
-type Answer = Result<(u16, Value), String>;
-
 impl Api {
     async fn get(&self, path: &str) -> Answer {
-        let response = self
-            .client
-            .get(format!("{}/api/v10{path}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.token)
-            .send()
-            .await
-            .map_err(|e| format!("Discord did not answer: {e}"))?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap_or_default();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        let request = self.client.get(format!("{}/api/v10{path}", self.base));
+        super::fetch(request.header(reqwest::header::AUTHORIZATION, &self.token), "Discord").await
     }
 }
 

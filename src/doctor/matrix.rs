@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::Line;
+use super::{Answer, Line};
 use crate::config::{Global, HomeRoom, MatrixConfig};
 use crate::content::Content;
 
@@ -14,18 +14,10 @@ struct Api {
     token: String,
 }
 
-type Answer = Result<(u16, Value), String>;
-
 impl Api {
     async fn call(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request
-            .header(reqwest::header::AUTHORIZATION, format!("Bearer {}", self.token))
-            .send()
-            .await
-            .map_err(|e| format!("the homeserver did not answer: {e}"))?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap_or_default();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        let request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {}", self.token));
+        super::fetch(request, "the homeserver").await
     }
 
     async fn get(&self, path: &str) -> Answer {

@@ -121,6 +121,17 @@ pub async fn reminder_channels(
     ids
 }
 
+/// An API's answer: its status and its JSON body (null when it has none).
+pub(crate) type Answer = Result<(u16, serde_json::Value), String>;
+
+/// Sends `request` to `who` (for the message when nothing answers) and reads the answer.
+pub(crate) async fn fetch(request: reqwest::RequestBuilder, who: &str) -> Answer {
+    let response = request.send().await.map_err(|e| format!("{who} did not answer: {e}"))?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap_or_default();
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)))
+}
+
 /// A reqwest client for the checks: loopback and the platforms' APIs, ten seconds at most.
 pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default()

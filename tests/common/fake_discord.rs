@@ -132,40 +132,41 @@ impl RateLimits {
     /// One more request that only counts against the global limit (opening a DM channel).
     fn global_only(&mut self) -> Option<Verdict> {
         let now = std::time::Instant::now();
+        let violation = self.sent_into("global", now);
+        let limited = self.global_second(now, violation);
+        if limited.is_none() {
+            self.global.0 += 1;
+        }
+        limited
+    }
+
+    /// Whether a request now goes into `bucket` after its 429 could have arrived (requests
+    /// already on their way when it was given are not counted).
+    fn sent_into(&self, bucket: &str, now: std::time::Instant) -> bool {
         let learned = std::time::Duration::from_millis(100);
-        let violation = self.blocked.get("global").is_some_and(|(since, until)| now > *since + learned && now < *until);
+        self.blocked.get(bucket).is_some_and(|(since, until)| now > *since + learned && now < *until)
+    }
+
+    /// The global second: `Some` 429 when it is full.
+    fn global_second(&mut self, now: std::time::Instant, violation: bool) -> Option<Verdict> {
         if now.duration_since(self.global.1) >= std::time::Duration::from_secs(1) {
             self.global = (0, now);
         }
-        if self.global.0 >= self.global_per_second {
-            let retry_after = (std::time::Duration::from_secs(1) - now.duration_since(self.global.1)).as_secs_f64();
-            let until = now + std::time::Duration::from_secs_f64(retry_after);
-            let since = self.blocked.get("global").filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
-            self.blocked.insert("global".into(), (since, until));
-            return Some(Verdict::Limited { retry_after, global: true, violation });
+        if self.global.0 < self.global_per_second {
+            return None;
         }
-        self.global.0 += 1;
-        None
+        let retry_after = (std::time::Duration::from_secs(1) - now.duration_since(self.global.1)).as_secs_f64();
+        let until = now + std::time::Duration::from_secs_f64(retry_after);
+        let since = self.blocked.get("global").filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
+        self.blocked.insert("global".into(), (since, until));
+        Some(Verdict::Limited { retry_after, global: true, violation })
     }
 
     fn post(&mut self, channel: &str) -> Verdict {
         let now = std::time::Instant::now();
-        // Sent into a limit after its 429 could have arrived (requests already on their way
-        // when it was given are not counted).
-        let learned = std::time::Duration::from_millis(100);
-        let violation = |at: Option<&(std::time::Instant, std::time::Instant)>| {
-            at.is_some_and(|(since, until)| now > *since + learned && now < *until)
-        };
-        let violation = violation(self.blocked.get(channel)) || violation(self.blocked.get("global"));
-        if now.duration_since(self.global.1) >= std::time::Duration::from_secs(1) {
-            self.global = (0, now);
-        }
-        if self.global.0 >= self.global_per_second {
-            let retry_after = (std::time::Duration::from_secs(1) - now.duration_since(self.global.1)).as_secs_f64();
-            let until = now + std::time::Duration::from_secs_f64(retry_after);
-            let since = self.blocked.get("global").filter(|(_, u)| now < *u).map_or(now, |(s, _)| *s);
-            self.blocked.insert("global".into(), (since, until));
-            return Verdict::Limited { retry_after, global: true, violation };
+        let violation = self.sent_into(channel, now) || self.sent_into("global", now);
+        if let Some(limited) = self.global_second(now, violation) {
+            return limited;
         }
         let window = self.window;
         let entry = self.channels.entry(channel.to_string()).or_insert((0, now));

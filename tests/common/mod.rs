@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod copy;
 pub mod fake_discord;
 pub mod http_proxy;
 pub mod member;
@@ -124,18 +125,7 @@ pub fn copy_of_shipped() -> tempfile::TempDir {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+pub use copy::copy_dir;
 
 /// A member's request from the console.
 pub fn request(text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
