@@ -62,7 +62,8 @@ struct Inner {
     store: Store,
     settings: Settings,
     overrides: overrides::OverridesCache,
-    counts: counts::CountsCache,
+    counts: counts::Kept<String, Vec<crate::store::Count>>,
+    going: counts::Kept<crate::store::OccurrenceRef, (i64, i64)>,
     calendar: tokio::sync::watch::Sender<u64>,
     metrics: Arc<crate::metrics::Metrics>,
     flood: flood::Flood,
@@ -81,6 +82,7 @@ impl Engine {
                 settings,
                 overrides: Default::default(),
                 counts: Default::default(),
+                going: Default::default(),
                 calendar: tokio::sync::watch::Sender::new(0),
                 metrics: Arc::default(),
                 flood,
@@ -275,7 +277,7 @@ impl Engine {
             Command::Campaign { campaign: Some(slug) } => {
                 let counts = match content.campaign(slug) {
                     // Counts are a nicety: a database hiccup shows the campaign without them.
-                    Some(c) => match self.inner.counts.get(store, &c.slug).await {
+                    Some(c) => match self.inner.counts.get(&c.slug, store.counts(&c.slug)).await {
                         Ok(counts) => Some(counts),
                         Err(e) => {
                             tracing::warn!(error = %e, "sign-up counts unavailable");
@@ -330,6 +332,9 @@ impl Engine {
         if matches!(req.command, Command::SignUp { .. } | Command::Withdraw { .. } | Command::ForgetMe { .. }) {
             self.signups_changed();
         }
+        if matches!(req.command, Command::Rsvp { .. } | Command::ForgetMe { confirmed: true }) {
+            self.inner.going.invalidate();
+        }
         if matches!(
             req.command,
             Command::Rsvp { .. }
@@ -350,7 +355,7 @@ impl Engine {
         let Some(next) = agenda.upcoming(Which::from(name), req.now, 1, Cancelled::Skipped).pop() else { return };
         let at = crate::store::OccurrenceRef { meeting: next.meeting.clone(), date: next.date };
         let l = req.locale;
-        match self.inner.store.rsvp_counts(&at).await {
+        match self.inner.going.get(&at, self.inner.store.rsvp_counts(&at)).await.map(|c| *c) {
             Ok((going, _)) if going > 0 => {
                 let text = texts::count(going as usize, texts::one_going, texts::n_going, l);
                 reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
