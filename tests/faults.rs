@@ -355,6 +355,20 @@ async fn a_stalled_database_gets_an_apology_within_the_deadline_and_the_schedule
     );
     let said = convoca::console::render(&ask(&engine, "/retirarme jilamito", Locale::Es, due).await);
     assert!(said.contains("tarda en responder"), "{said}");
+    // From a chat platform, the note that the person wrote (which clears "unreachable") is
+    // bounded too: it does not take the answer's time.
+    let discord = convoca::engine::Request::new(
+        convoca::chat::Platform::Discord,
+        "4242",
+        "Ana",
+        convoca::engine::Command::parse("/withdraw jilamito"),
+        due,
+    );
+    let asked = std::time::Instant::now();
+    let said = convoca::console::render(&engine.handle(&discord).await);
+    let took = asked.elapsed();
+    assert!(said.contains("slow to answer"), "{said}");
+    assert!(took < std::time::Duration::from_millis(900), "within the command's own deadline: {took:?}");
 
     // The scheduler's pass at the claim instant gives up at the store's deadline and plans to
     // look again five seconds later.

@@ -206,7 +206,12 @@ impl Engine {
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
         if req.place != Place::Elsewhere && req.platform() != crate::chat::Platform::Console {
-            self.heard_from(req).await;
+            // Bounded: a slow database must not eat the answer's own time (it is tried again
+            // at the person's next command).
+            let bound = self.inner.settings.command_deadline / 5;
+            if tokio::time::timeout(bound, self.heard_from(req)).await.is_err() {
+                tracing::warn!("could not record that a person wrote in time; trying again at their next command");
+            }
         }
         let answered = tokio::time::timeout(self.inner.settings.command_deadline, self.answer(req, &content)).await;
         let answered = answered.unwrap_or(Err(StoreError::Timeout(self.inner.settings.command_deadline)));
