@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{Answer, Line};
-use crate::config::{DiscordConfig, Global};
-use crate::content::Content;
+use crate::config::DiscordConfig;
 
 /// View Channel, Send Messages, Embed Links, Read Message History: what posting reminders
 /// (and looking for an earlier attempt's post) needs in a channel.
@@ -49,8 +48,8 @@ impl Api {
     }
 }
 
-/// Every Discord check.
-pub async fn check(config: &DiscordConfig, content: Option<&Content>, global: &Global, lines: &mut Vec<Line>) {
+/// Every Discord check; `channels` are the reminder channels, all platforms'.
+pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<Line>) {
     let Some(token) = &config.token else { return };
     let token = token.expose().trim();
     let api = Api {
@@ -143,7 +142,7 @@ pub async fn check(config: &DiscordConfig, content: Option<&Content>, global: &G
     }
 
     // Every channel reminders go to.
-    for channel in super::reminder_channels(global, content, crate::chat::Platform::Discord).await {
+    for channel in super::on(channels, crate::chat::Platform::Discord) {
         let what = format!("discord channel {channel}");
         let ch = match api.get(&format!("/channels/{channel}")).await {
             Ok((200, ch)) => ch,

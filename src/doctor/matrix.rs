@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{Answer, Line};
-use crate::config::{Global, HomeRoom, MatrixConfig};
-use crate::content::Content;
+use crate::config::{HomeRoom, MatrixConfig};
 
 struct Api {
     client: reqwest::Client,
@@ -40,7 +39,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Every Matrix check.
-pub async fn check(config: &MatrixConfig, content: Option<&Content>, global: &Global, lines: &mut Vec<Line>) {
+pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<Line>) {
     let Some(homeserver) = &config.homeserver else { return };
     let saved = crate::matrix::session::read(&config.store_path);
     let token = match (&config.access_token, &saved) {
@@ -114,7 +113,8 @@ pub async fn check(config: &MatrixConfig, content: Option<&Content>, global: &Gl
         }
     }
     // Every room reminders go to: joined, and allowed to post.
-    for id in super::reminder_channels(global, content, crate::chat::Platform::Matrix).await {
+    for id in super::on(channels, crate::chat::Platform::Matrix) {
+        let id = id.to_string();
         if !joined.contains(&id) {
             lines.push(Line::fail(
                 format!("matrix room {id}"),

@@ -86,26 +86,23 @@ pub async fn run(global: &Global, args: &RunArgs) -> Vec<Line> {
     let content = local::content(global, &mut lines);
     local::database(global, &mut lines).await;
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
+    let channels = reminder_channels(global, content.as_ref()).await;
     if args.discord.token.is_some() {
-        discord::check(&args.discord, content.as_ref(), global, &mut lines).await;
+        discord::check(&args.discord, &channels, &mut lines).await;
     } else {
         lines.push(Line::ok("discord", "off (no DISCORD_TOKEN)"));
     }
     if args.matrix.homeserver.is_some() {
-        matrix::check(&args.matrix, content.as_ref(), global, &mut lines).await;
+        matrix::check(&args.matrix, &channels, &mut lines).await;
     } else {
         lines.push(Line::ok("matrix", "off (no MATRIX_HOMESERVER)"));
     }
     lines
 }
 
-/// The reminder channels on `platform` the bot posts to: the content's and the organizers'
-/// subscriptions (read from the database when it answers).
-pub async fn reminder_channels(
-    global: &Global,
-    content: Option<&crate::content::Content>,
-    platform: crate::chat::Platform,
-) -> Vec<String> {
+/// Every reminder channel the bot posts to (`platform:id`): the content's and the
+/// organizers' subscriptions (read from the database when it answers).
+pub async fn reminder_channels(global: &Global, content: Option<&crate::content::Content>) -> Vec<String> {
     let mut channels: Vec<String> =
         content.map(|c| c.meetings.iter().flat_map(|m| m.reminders.channels.clone()).collect()).unwrap_or_default();
     if let Ok(store) = crate::store::Store::open_existing(global.database_url.as_ref().map(|s| s.expose())).await {
@@ -114,11 +111,15 @@ pub async fn reminder_channels(
         }
         store.close().await;
     }
+    channels.sort();
+    channels.dedup();
+    channels
+}
+
+/// The ids of `channels` on `platform`.
+pub fn on(channels: &[String], platform: crate::chat::Platform) -> Vec<&str> {
     let prefix = format!("{}:", platform.as_str());
-    let mut ids: Vec<String> = channels.iter().filter_map(|c| c.strip_prefix(&prefix)).map(str::to_string).collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    channels.iter().filter_map(|c| c.strip_prefix(&prefix)).collect()
 }
 
 /// An API's answer: its status and its JSON body (null when it has none).

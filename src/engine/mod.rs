@@ -87,11 +87,7 @@ impl Engine {
                 metrics: Arc::default(),
                 flood,
                 heard: heard::Heard::default(),
-                instance: {
-                    let mut bytes = [0u8; 8];
-                    let _ = getrandom::fill(&mut bytes);
-                    hex::encode(bytes)
-                },
+                instance: answers::personal::new_token()[..16].to_string(),
             }),
         }
     }
@@ -273,8 +269,18 @@ impl Engine {
                 let overrides = self.overrides().await?;
                 let agenda = Agenda::new(content, &overrides);
                 let mut reply = meeting::meeting(req, &agenda, meeting.as_deref(), settings);
-                if reply.tone == Tone::Info {
-                    self.invite(req, &agenda, meeting.as_deref(), &mut reply).await;
+                if reply.tone == Tone::Info
+                    && let Some(next) = rsvp::next(req, &agenda, meeting.as_deref())
+                {
+                    // Counts are a nicety: a database hiccup shows the meeting without them.
+                    let going = match self.inner.going.get(&next, store.rsvp_counts(&next)).await {
+                        Ok(counts) => Some(counts.0),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "RSVP counts unavailable");
+                            None
+                        }
+                    };
+                    rsvp::invite(req, next, meeting.is_some(), going, &mut reply);
                 }
                 reply
             }
@@ -352,36 +358,4 @@ impl Engine {
         }
         Ok(reply)
     }
-
-    /// The next occurrence's RSVP count ("12 going") and the way to answer: buttons on
-    /// Discord, a hint elsewhere. Counts only, never names; left out when they cannot be read.
-    async fn invite(&self, req: &Request, agenda: &Agenda<'_>, name: Option<&str>, reply: &mut Reply) {
-        use crate::agenda::{Cancelled, Which};
-        let Some(next) = agenda.upcoming(Which::from(name), req.now, 1, Cancelled::Skipped).pop() else { return };
-        let at = crate::store::OccurrenceRef { meeting: next.meeting.clone(), date: next.date };
-        let l = req.locale;
-        match self.inner.going.get(&at, self.inner.store.rsvp_counts(&at)).await.map(|c| *c) {
-            Ok((going, _)) if going > 0 => {
-                let text = texts::count(going as usize, texts::one_going, texts::n_going, l);
-                reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "RSVP counts unavailable"),
-        }
-        if req.place == Place::Elsewhere {
-            return;
-        }
-        let args = format!("{} {}", at.meeting, at.date);
-        if req.platform() == crate::chat::Platform::Discord {
-            reply.buttons.insert(0, Button::Rsvp { at: at.clone(), going: true, label: texts::going_button(l).into() });
-            reply.buttons.insert(1, Button::Rsvp { at, going: false, label: texts::not_going_button(l).into() });
-        } else {
-            let cmd = req.cmd(&catalog::GOING, if name.is_some() { &args } else { "" });
-            reply.blocks.push(Block::Note(fill_hint(l, &cmd)));
-        }
-    }
-}
-
-fn fill_hint(l: crate::locale::Locale, cmd: &str) -> String {
-    texts::fill(texts::going_hint(l), &[("cmd", cmd)])
 }

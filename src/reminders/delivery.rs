@@ -36,7 +36,7 @@ impl Ctx {
         if now + self.config.send_within > job.lease_until {
             // Too little lease left to send safely (this task was held up): let it go, to be
             // claimed again at once.
-            tracing::warn!(reminder = %job.identity, "lease nearly over before sending; claiming it again");
+            tracing::warn!(reminder = %job.logged, "lease nearly over before sending; claiming it again");
             self.retry_later(&job, now, now).await;
             return None;
         }
@@ -79,7 +79,7 @@ impl Ctx {
                 // The bot may not read the channel's history (a missing permission): the key
                 // the platform remembers for a while is all there is to go on.
                 Err(SendError::Permanent(why)) => tracing::warn!(
-                    reminder = %job.identity, %why,
+                    reminder = %job.logged, %why,
                     "cannot look for an earlier attempt's post; posting with the same key"
                 ),
                 Err(e) => return Err(e),
@@ -120,9 +120,9 @@ impl Ctx {
                     Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
                     _ => "posted by an earlier attempt, found in the channel".to_string(),
                 };
-                tracing::info!(reminder = %job.identity, %note, "reminder not posted again");
+                tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
                 if let Err(e) = store.mark_found(&keys, &self.me, &note, now).await {
-                    tracing::error!(error = %e, reminder = %job.identity, "could not record the reminder found");
+                    tracing::error!(error = %e, reminder = %job.logged, "could not record the reminder found");
                 }
                 self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.finished(job, |s| s.found += 1);
@@ -130,16 +130,16 @@ impl Ctx {
             Ok(None) => {
                 let lateness = (sent_at - job.due).num_milliseconds();
                 if job.late {
-                    tracing::warn!(reminder = %job.identity, late_by_s = lateness / 1000, "reminder posted late");
+                    tracing::warn!(reminder = %job.logged, late_by_s = lateness / 1000, "reminder posted late");
                 } else {
-                    tracing::info!(reminder = %job.identity, "reminder posted");
+                    tracing::info!(reminder = %job.logged, "reminder posted");
                 }
                 let metrics = self.engine.metrics();
                 let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
                 counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 metrics.lateness(lateness as f64 / 1000.0);
                 if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
-                    tracing::error!(error = %e, reminder = %job.identity, "posted but not recorded; a retry will look for it first");
+                    tracing::error!(error = %e, reminder = %job.logged, "posted but not recorded; a retry will look for it first");
                 }
                 self.finished(job, |s| {
                     s.sent += 1;
@@ -151,14 +151,14 @@ impl Ctx {
                 });
             }
             Err(SendError::RateLimited(after)) if job.starts > now => {
-                tracing::warn!(reminder = %job.identity, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
+                tracing::warn!(reminder = %job.logged, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
                 self.engine.metrics().error("rate_limited");
                 let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
                 self.retry_later(job, now + after, now).await;
             }
             Err(SendError::Gone(reason)) if job.starts > now => {
                 // The person left the direct room: a new one is opened on the next attempt.
-                tracing::warn!(reminder = %job.identity, %reason, "direct channel gone; opening a new one");
+                tracing::warn!(reminder = %job.logged, %reason, "direct channel gone; opening a new one");
                 if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform())
                     && let Err(e) = store.set_direct_channel(platform, user, None).await
                 {
@@ -168,7 +168,7 @@ impl Ctx {
             }
             Err(SendError::Unreachable(reason)) => {
                 // Not retried: nothing planned for this person until they talk to the bot.
-                tracing::warn!(reminder = %job.identity, %reason, "person unreachable; no more personal messages until they write");
+                tracing::warn!(reminder = %job.logged, %reason, "person unreachable; no more personal messages until they write");
                 self.engine.metrics().error("unreachable");
                 if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform()) {
                     if let Err(e) = store.mark_unreachable(platform, user, now).await {
@@ -183,12 +183,12 @@ impl Ctx {
                 self.engine.notify_changed();
             }
             Err(SendError::Transient(reason)) if job.starts > now => {
-                tracing::warn!(reminder = %job.identity, %reason, "reminder not posted; will retry");
+                tracing::warn!(reminder = %job.logged, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
                 self.retry_later(job, now + self.config.retry, now).await;
             }
             Err(e) => {
-                tracing::error!(reminder = %job.identity, error = %e, "reminder could not be posted");
+                tracing::error!(reminder = %job.logged, error = %e, "reminder could not be posted");
                 self.engine.metrics().reminders_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
                     tracing::error!(error = %e, "could not record the failure");
@@ -200,7 +200,7 @@ impl Ctx {
 
     /// A reminder of a meeting that has begun is noise: recorded missed, never posted.
     async fn too_late(&self, job: &Job, now: DateTime<Utc>) {
-        tracing::warn!(reminder = %job.identity, "reminder missed: its meeting started before it could go out");
+        tracing::warn!(reminder = %job.logged, "reminder missed: its meeting started before it could go out");
         let keys = [job.key.clone()];
         if let Err(e) = self.engine.store().mark_missed_held(&keys, &self.me, super::triage::STARTED, now).await {
             tracing::error!(error = %e, "could not record the missed reminder; its lease will expire");

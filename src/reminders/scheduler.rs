@@ -140,7 +140,7 @@ pub(super) struct Ctx {
 pub(super) struct Job {
     pub(super) key: String,
     /// Its identity as logs show it (no person named).
-    pub(super) identity: String,
+    pub(super) logged: String,
     pub(super) target: Target,
     pub(super) due: DateTime<Utc>,
     pub(super) starts: DateTime<Utc>,
@@ -367,7 +367,7 @@ impl Ctx {
                 self.settled(&cand.key, cand.item.due);
                 let job = Job {
                     key: cand.key.clone(),
-                    identity: plan.logged(cand.item),
+                    logged: plan.logged(cand.item),
                     target: target.clone(),
                     due: cand.item.due,
                     starts: cand.starts,

@@ -71,7 +71,7 @@ pub fn unknown(req: &Request, content: &Content, word: &str, suggestion: Option<
     if matches!(word.to_lowercase().as_str(), "remindme" | "recuérdame" | "recuerdame") {
         // One slip from the organizers' `remind off`, which stops a whole channel's
         // reminders: never guessed, both offered.
-        let mine = req.cmd(&catalog::MY_REMINDERS, catalog::MY_REMINDERS.options[0].choices[0].label.get(l));
+        let mine = req.cmd(&catalog::MY_REMINDERS, catalog::my_reminders_word(false, l));
         let channel = req.cmd(&catalog::REMIND, "off");
         first.push(' ');
         first.push_str(&fill(texts::remindme_which(l), &[("mine", &mine), ("channel", &channel)]));

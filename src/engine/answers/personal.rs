@@ -1,6 +1,5 @@
 //! A person's own settings: `myreminders off|on` and `mycalendar [reset]`. Private answers.
 
-use crate::engine::answers::rsvp::{off_word, on_word};
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Reply, Request, Settings, Tone, catalog};
 use crate::store::{Result, Seen, Store};
@@ -8,8 +7,8 @@ use crate::store::{Result, Seen, Store};
 /// `myreminders off|on`, or how they stand.
 pub async fn my_reminders(req: &Request, store: &Store, on: Option<bool>) -> Result<Reply> {
     let l = req.locale;
-    let off_cmd = req.cmd(&catalog::MY_REMINDERS, off_word(l));
-    let on_cmd = req.cmd(&catalog::MY_REMINDERS, on_word(l));
+    let off_cmd = req.cmd(&catalog::MY_REMINDERS, catalog::my_reminders_word(false, l));
+    let on_cmd = req.cmd(&catalog::MY_REMINDERS, catalog::my_reminders_word(true, l));
     let Some(on) = on else {
         let off = store.personal_reminders_off(&req.user).await?;
         let text = if off {

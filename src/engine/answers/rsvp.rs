@@ -8,7 +8,7 @@ use crate::calendar::{Lead, Occurrence, format};
 use crate::content::Meeting;
 use crate::engine::answers::meeting::unknown as unknown_meeting;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Reply, Request, Tone, catalog};
+use crate::engine::{Block, Button, Reply, Request, Tone, catalog};
 use crate::store::{OccurrenceRef, Result, RsvpOutcome, Seen, Store};
 
 /// An occurrence someone named, with its meeting.
@@ -140,7 +140,10 @@ pub async fn rsvp(req: &Request, agenda: &Agenda<'_>, store: &Store, going: bool
         }
         let off = store.personal_reminders_off(&req.user).await?;
         let note = if off {
-            fill(texts::rsvp_reminders_off(l), &[("cmd", &req.cmd(&catalog::MY_REMINDERS, on_word(l)))])
+            fill(
+                texts::rsvp_reminders_off(l),
+                &[("cmd", &req.cmd(&catalog::MY_REMINDERS, catalog::my_reminders_word(true, l)))],
+            )
         } else {
             let leads: Vec<String> = named.meeting.reminders.personal_before.iter().map(|d| lead(*d, l)).collect();
             if leads.is_empty() {
@@ -162,14 +165,32 @@ pub async fn rsvp(req: &Request, agenda: &Agenda<'_>, store: &Store, going: bool
     Ok(reply)
 }
 
-/// The word that turns personal reminders on, in `l`.
-pub fn on_word(l: crate::locale::Locale) -> &'static str {
-    catalog::MY_REMINDERS.options[0].choices[1].label.get(l)
+/// The next occurrence `meeting` (or any meeting) has, as RSVPs name it.
+pub fn next(req: &Request, agenda: &Agenda<'_>, meeting: Option<&str>) -> Option<OccurrenceRef> {
+    let next = agenda.upcoming(Which::from(meeting), req.now, 1, Cancelled::Skipped).pop()?;
+    Some(OccurrenceRef { meeting: next.meeting, date: next.date })
 }
 
-/// The word that turns personal reminders off, in `l`.
-pub fn off_word(l: crate::locale::Locale) -> &'static str {
-    catalog::MY_REMINDERS.options[0].choices[0].label.get(l)
+/// Adds to the `meeting` reply how many are `going` to the next occurrence ("12 going"),
+/// counts only, never names, and the way to answer: buttons on Discord, a hint elsewhere
+/// (naming the date when the reply was for one `named` meeting).
+pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64>, reply: &mut Reply) {
+    let l = req.locale;
+    if let Some(n) = going.filter(|n| *n > 0) {
+        let text = texts::count(n as usize, texts::one_going, texts::n_going, l);
+        reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
+    }
+    if req.place == crate::engine::Place::Elsewhere {
+        return;
+    }
+    if req.platform() == crate::chat::Platform::Discord {
+        let button = |going: bool, label: &str| Button::Rsvp { at: next.clone(), going, label: label.into() };
+        reply.buttons.splice(0..0, [button(true, texts::going_button(l)), button(false, texts::not_going_button(l))]);
+    } else {
+        let args = if named { format!("{} {}", next.meeting, next.date) } else { String::new() };
+        let cmd = req.cmd(&catalog::GOING, &args);
+        reply.blocks.push(Block::Note(fill(texts::going_hint(l), &[("cmd", &cmd)])));
+    }
 }
 
 /// "1 hour", "1 day", "30 minutes": a lead time in words.

@@ -249,6 +249,12 @@ pub static MY_REMINDERS: Spec = Spec {
     },
 };
 
+/// The word of `myreminders` that turns them on (`true`) or off, in `l`: read from its
+/// declaration, wherever a reply shows the command.
+pub fn my_reminders_word(on: bool, l: Locale) -> &'static str {
+    MY_REMINDERS.options[0].choices[usize::from(on)].label.get(l)
+}
+
 /// One's own calendar feed.
 pub static MY_CALENDAR: Spec = Spec {
     name: Words("mycalendar", "micalendario"),
