@@ -472,3 +472,24 @@ async fn forget_me_leaves_nothing_of_rsvps_personal_messages_or_calendars() {
         run.handle.await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_the_console_going_brings_the_personal_reminder_with_the_members_link() {
+    let dir = content();
+    let engine = engine(&dir, sqlite_store().await, None);
+    // Whoever runs the bot answers from the terminal: a member of the group's home.
+    let going = engine.handle(&request("/going", Locale::En, at(NOW))).await;
+    assert_eq!(going.tone, Tone::Done, "{}", render(&going));
+    let clock = ManualClock::new(at("2026-12-07T20:59:00Z"));
+    let rec = Recorder::new(&clock);
+    let mut run =
+        start_on(&engine, Platform::Console, Arc::new(rec.clone()), Arc::new(clock.clone()), Default::default());
+    wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
+    clock.set(at("2026-12-07T21:00:00Z"));
+    let posts = rec.wait_for(1).await;
+    assert_eq!(person(&posts[0].1), ("member-1", "dm-member-1"));
+    let text = render(&posts[0].1.reply);
+    assert!(text.contains(LINK) && text.contains("/myreminders off"), "{text}");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+}
