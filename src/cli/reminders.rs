@@ -66,7 +66,9 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
         let zone = match subject {
             crate::reminders::Subject::Meeting { occurrence, .. }
             | crate::reminders::Subject::Changed { occurrence, .. } => occurrence.zone,
-            crate::reminders::Subject::Deadline { .. } => content.group.zone,
+            crate::reminders::Subject::Deadline { .. }
+            | crate::reminders::Subject::FollowUp { .. }
+            | crate::reminders::Subject::Offer { .. } => content.group.zone,
         };
         let people = channels.iter().filter(|c| *c == "@person").count();
         let mut shown: Vec<String> = channels.iter().filter(|c| *c != "@person").cloned().collect();

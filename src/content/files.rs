@@ -110,6 +110,15 @@ impl Source<'_> {
         }
     }
 
+    /// A string read by `parse`, or an error at its line saying what it should be.
+    fn spelled<T>(&mut self, value: &Spanned<String>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let parsed = parse(value.get_ref().trim());
+        if parsed.is_none() {
+            self.at(value.span(), format!("`{}` is not {what}", value.get_ref().trim()));
+        }
+        parsed
+    }
+
     fn parsed<T>(&mut self, value: &Spanned<Value>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
         let text = value_text(value.get_ref());
         let parsed = text.as_deref().and_then(parse);
@@ -571,9 +580,27 @@ struct ActionFile {
     link: Option<Spanned<String>>,
     deadline: Option<Spanned<Value>>,
     time_zone: Option<Spanned<String>>,
+    follow_up: Option<Spanned<String>>,
+    capacity: Option<Spanned<i64>>,
+    offer_valid: Option<Spanned<String>>,
+    next: Option<Spanned<String>>,
+}
+
+/// `next = "rally"` (this campaign) or `"campaign/action"`.
+fn next_step(written: &str, campaign: &str) -> NextStep {
+    match written.trim().split_once('/') {
+        Some((c, a)) => NextStep { campaign: c.trim().to_string(), action: a.trim().to_string() },
+        None => NextStep { campaign: campaign.to_string(), action: written.trim().to_string() },
+    }
 }
 
 impl CampaignFile {
+    /// The next steps its actions name, with where, for checking once every campaign is read.
+    pub fn next_refs(&self, stem: &str) -> Vec<(Range<usize>, NextStep)> {
+        let slug = self.slug.as_ref().map_or(stem, |s| s.get_ref().trim());
+        self.actions.iter().filter_map(|a| a.next.as_ref().map(|n| (n.span(), next_step(n.get_ref(), slug)))).collect()
+    }
+
     pub fn check(self, src: &mut Source<'_>, stem: &str, group: &Group) -> Campaign {
         let slug = src.slug(self.slug, stem);
         let title = src.required(self.title, "the campaign's title", group.language);
@@ -609,12 +636,44 @@ impl CampaignFile {
                     Text::default()
                 }
             };
+            let follow_up =
+                a.follow_up.as_ref().and_then(|f| src.spelled(f, "a delay like 7d, 2d12h or 30m", parse_duration));
+            let capacity = a.capacity.as_ref().and_then(|c| match u32::try_from(*c.get_ref()) {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    src.at(
+                        c.span(),
+                        format!("capacity must be a whole number of places, 1 or more (not {})", c.get_ref()),
+                    );
+                    None
+                }
+            });
+            let offer_valid = match &a.offer_valid {
+                Some(v) => {
+                    if capacity.is_none() && a.capacity.is_none() {
+                        src.at(v.span(), "`offer_valid` only means something with a `capacity`");
+                    }
+                    src.spelled(v, "a duration like 24h, 2d or 90m", parse_duration).unwrap_or(OFFER_VALID)
+                }
+                None => OFFER_VALID,
+            };
+            let next = a.next.as_ref().map(|n| next_step(n.get_ref(), &slug));
+            if next.as_ref().is_some_and(|n| n.campaign == slug && n.action == action_slug) {
+                src.at(
+                    a.next.as_ref().map_or(0..0, |n| n.span()),
+                    format!("the action `{action_slug}` names itself as its next step"),
+                );
+            }
             actions.push(Action {
                 slug: action_slug,
                 title,
                 description: a.description.map(|t| t.resolve(group.language)),
                 link: src.link(a.link),
                 deadline,
+                follow_up,
+                capacity,
+                offer_valid,
+                next,
             });
         }
         // The campaign ends at the end of that day, in the group's zone.

@@ -52,12 +52,14 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
     // A campaign file that does not parse would make every meeting naming it look wrong too;
     // its own error is the one worth reading.
     let mut unreadable_campaigns = Vec::new();
+    let mut next_refs = Vec::new();
     for (path, stem, text) in files_in(&dir.join("campaigns"), &mut errors) {
         let mut src = Source { path: &path, text: &text, errors: &mut errors };
         let Some(file) = src.parse::<CampaignFile>() else {
             unreadable_campaigns.push(stem);
             continue;
         };
+        next_refs.push((path.clone(), text.clone(), file.next_refs(&stem)));
         campaigns.push((path.clone(), file.check(&mut src, &stem, &group)));
     }
 
@@ -78,6 +80,29 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
             if !campaigns.iter().any(|(_, c)| c.slug == slug) && !unreadable_campaigns.contains(&slug) {
                 errors.push(ContentError::at(&path, &text, span.start, format!("no campaign is named `{slug}`")));
             }
+        }
+    }
+
+    for (path, text, refs) in next_refs {
+        for (span, next) in refs {
+            let message = match campaigns.iter().find(|(_, c)| c.slug == next.campaign) {
+                Some((_, c)) if c.action(&next.action).is_some() => continue,
+                Some((_, c)) => {
+                    let list: Vec<&str> = c.actions.iter().map(|a| a.slug.as_str()).collect();
+                    format!(
+                        "`next` names `{}`, but the campaign `{}` has no such action (it has: {})",
+                        next.action,
+                        c.slug,
+                        if list.is_empty() { "none".to_string() } else { list.join(", ") }
+                    )
+                }
+                None if unreadable_campaigns.contains(&next.campaign) => continue,
+                None => format!(
+                    "`next` names the campaign `{}`, which does not exist (write `campaign/action`)",
+                    next.campaign
+                ),
+            };
+            errors.push(ContentError::at(&path, &text, span.start, message));
         }
     }
 

@@ -190,6 +190,39 @@ pub struct Action {
     pub link: Option<String>,
     /// When it must be done by, if ever.
     pub deadline: Option<Deadline>,
+    /// When to ask each person signed up whether they did it: this long after the deadline,
+    /// or after their sign-up when there is none. `None` without a deadline: never asked.
+    pub follow_up: Option<chrono::Duration>,
+    /// How many places there are (a rally with shared rides); sign-ups beyond it wait.
+    pub capacity: Option<u32>,
+    /// How long a place offered to the next person waiting stays theirs to accept.
+    pub offer_valid: chrono::Duration,
+    /// The step the thank-you for "done" offers next.
+    pub next: Option<NextStep>,
+}
+
+impl Action {
+    /// When a person who signed up at `signed_up` is asked whether they did it, if ever:
+    /// after the deadline (and `follow_up` more, when set), or `follow_up` after their sign-up.
+    pub fn follow_up_at(&self, signed_up: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match (self.deadline, self.follow_up) {
+            (Some(d), after) => Some((d.at + after.unwrap_or_default()).max(signed_up)),
+            (None, Some(after)) => Some(signed_up + after),
+            (None, None) => None,
+        }
+    }
+}
+
+/// How long an offered place stays open when the content does not say.
+pub const OFFER_VALID: chrono::Duration = chrono::Duration::hours(24);
+
+/// Another call to action, offered after one is done: in the same campaign or another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStep {
+    /// The campaign's slug.
+    pub campaign: String,
+    /// The action's slug.
+    pub action: String,
 }
 
 /// A moment something must be done by.

@@ -312,9 +312,22 @@ impl Bot {
                 values.extend(action.map(|a| ("action".to_string(), a)));
                 (campaign, locale, Command::from_options(&verb, values))
             }
-            Pressed::Rsvp { going, meeting, date } => {
-                // The answer is private; the public message keeps its count until asked again.
-                let command = Command::Rsvp { going, args: vec![meeting, date] };
+            answered => {
+                // The answer is private; a public message keeps its count until asked again.
+                let command = match answered {
+                    Pressed::Answer { outcome, campaign, action } => {
+                        Command::Done { campaign: Some(campaign), action: Some(action), outcome }
+                    }
+                    Pressed::Offer { accept, campaign, action } => {
+                        Command::Place { accept: Some(accept), campaign: Some(campaign), action: Some(action) }
+                    }
+                    Pressed::Rsvp { going, meeting, date } => Command::Rsvp { going, args: vec![meeting, date] },
+                    Pressed::SignUp { verb, campaign, action, .. } => {
+                        let mut values = vec![("campaign".to_string(), campaign)];
+                        values.extend(action.map(|a| ("action".to_string(), a)));
+                        Command::from_options(&verb, values)
+                    }
+                };
                 let req = self
                     .request(
                         &ci.user,
@@ -335,9 +348,10 @@ impl Bot {
             .await;
         let mut reply = self.engine.handle(&req).await;
         reply.visibility = Visibility::Private;
-        if place == Place::Elsewhere || self.engine.content().current().campaign(&pressed_campaign).is_none() {
-            // Nothing was recorded (a server that is not the group's), or the campaign was
-            // removed from the content since the message was posted: say so, privately.
+        if place != Place::Home || self.engine.content().current().campaign(&pressed_campaign).is_none() {
+            // Nothing was recorded (a server that is not the group's), the button is on a
+            // personal message (the next step offered in a direct message), or the campaign
+            // was removed from the content since the message was posted: answer privately.
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
         }
         // The public message again, with the new count, in the language it was written in.

@@ -8,6 +8,7 @@ use serenity::all::{
 
 use crate::engine::{Block, Button, Event, Reply, Tone, Visibility, catalog};
 use crate::locale::Locale;
+use crate::store::Outcome;
 
 /// Embed colors by tone: an answer, something done, a polite no, our error.
 fn color(tone: Tone) -> u32 {
@@ -115,6 +116,19 @@ pub fn custom_id(verb: &str, l: Locale, first: &str, second: Option<&str>) -> St
     clip(&format!("cv:{verb}:{}:{first}:{}", l.tag(), second.unwrap_or("")), 100)
 }
 
+/// The custom id's verb of an answer button.
+fn answer_verb(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Done => "done",
+        Outcome::NotYet => "notyet",
+        Outcome::Couldnt => "couldnt",
+    }
+}
+
+/// The custom id's verbs of the offer buttons.
+const ACCEPT: &str = "accept";
+const DECLINE: &str = "decline";
+
 /// What a pressed button asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Pressed {
@@ -128,6 +142,24 @@ pub enum Pressed {
         campaign: String,
         /// The action, if any.
         action: Option<String>,
+    },
+    /// An answer to "did you do it?" (`done`, `notyet`, `couldnt`).
+    Answer {
+        /// What they say.
+        outcome: Outcome,
+        /// The campaign.
+        campaign: String,
+        /// The action.
+        action: String,
+    },
+    /// Accepting or declining an offered place (`accept`, `decline`).
+    Offer {
+        /// Accept, or decline.
+        accept: bool,
+        /// The campaign.
+        campaign: String,
+        /// The action.
+        action: String,
     },
     /// Going, or not, to one occurrence (`going`, `notgoing`).
     Rsvp {
@@ -153,6 +185,12 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
     let second = parts.next().filter(|a| !a.is_empty()).map(str::to_string);
     if verb == catalog::SIGN_UP.name.0 || verb == catalog::WITHDRAW.name.0 {
         return Some(Pressed::SignUp { verb: verb.to_string(), locale, campaign: first, action: second });
+    }
+    if let Some(outcome) = Outcome::ALL.into_iter().find(|o| answer_verb(*o) == verb) {
+        return Some(Pressed::Answer { outcome, campaign: first, action: second? });
+    }
+    if verb == ACCEPT || verb == DECLINE {
+        return Some(Pressed::Offer { accept: verb == ACCEPT, campaign: first, action: second? });
     }
     let going = match verb {
         v if v == catalog::GOING.name.0 => true,
@@ -184,6 +222,20 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
                 CreateButton::new(custom_id(verb, l, &at.meeting, Some(&at.date.to_string())))
                     .label(clip(label, 80))
                     .style(if *going { ButtonStyle::Success } else { ButtonStyle::Secondary })
+            }
+            Button::Answer { campaign, action, outcome, label } => {
+                CreateButton::new(custom_id(answer_verb(*outcome), l, campaign, Some(action)))
+                    .label(clip(label, 80))
+                    .style(match outcome {
+                        Outcome::Done => ButtonStyle::Success,
+                        Outcome::NotYet => ButtonStyle::Primary,
+                        Outcome::Couldnt => ButtonStyle::Secondary,
+                    })
+            }
+            Button::Offer { campaign, action, accept, label } => {
+                CreateButton::new(custom_id(if *accept { ACCEPT } else { DECLINE }, l, campaign, Some(action)))
+                    .label(clip(label, 80))
+                    .style(if *accept { ButtonStyle::Success } else { ButtonStyle::Secondary })
             }
             Button::Link { label, url } => CreateButton::new_link(url).label(clip(label, 80)),
         })

@@ -24,7 +24,7 @@ use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
 pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
-pub use command::{Command, MAX_INPUT_BYTES, RemindAction, catalog, language_of};
+pub use command::{Command, MAX_INPUT_BYTES, RemindAction, bare_answer, catalog, language_of, outcome_word};
 pub use flood::{Admission, FloodLimit};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
@@ -307,6 +307,12 @@ impl Engine {
                 signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
             }
             Command::MySignUps => signup::mine(req, content, store).await?,
+            Command::Done { campaign, action, outcome } => {
+                progress::done(req, content, store, campaign.as_deref(), action.as_deref(), *outcome).await?
+            }
+            Command::Place { accept, campaign, action } => {
+                progress::place(req, content, store, *accept, campaign.as_deref(), action.as_deref()).await?
+            }
             Command::Rsvp { going, args } => {
                 let overrides = self.overrides().await?;
                 rsvp::rsvp(req, &Agenda::new(content, &overrides), store, *going, args).await?
@@ -340,7 +346,14 @@ impl Engine {
             Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
             Command::TooLong { bytes } => help::too_long(req, *bytes),
         };
-        if matches!(req.command, Command::SignUp { .. } | Command::Withdraw { .. } | Command::ForgetMe { .. }) {
+        if matches!(
+            req.command,
+            Command::SignUp { .. }
+                | Command::Withdraw { .. }
+                | Command::ForgetMe { .. }
+                | Command::Done { .. }
+                | Command::Place { .. }
+        ) {
             self.signups_changed();
         }
         if matches!(req.command, Command::Rsvp { .. } | Command::ForgetMe { confirmed: true }) {
@@ -352,8 +365,11 @@ impl Engine {
                 | Command::MyReminders { .. }
                 | Command::ForgetMe { confirmed: true }
                 | Command::SignUp { .. }
+                | Command::Withdraw { .. }
+                | Command::Done { .. }
+                | Command::Place { .. }
         ) {
-            // Who gets personal messages changed: the scheduler plans again.
+            // Who gets personal messages changed, or a place freed: the scheduler plans again.
             self.notify_changed();
         }
         Ok(reply)

@@ -88,7 +88,11 @@ impl Reply {
             .iter()
             .filter_map(|b| match b {
                 Button::Link { label, url } => Some(format!("[{label}: {url}]")),
-                Button::SignUp { .. } | Button::Withdraw { .. } | Button::Rsvp { .. } => None,
+                Button::SignUp { .. }
+                | Button::Withdraw { .. }
+                | Button::Rsvp { .. }
+                | Button::Answer { .. }
+                | Button::Offer { .. } => None,
             })
             .collect();
         if !hints.is_empty() {

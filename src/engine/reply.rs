@@ -142,6 +142,28 @@ pub enum Button {
         /// The label.
         label: String,
     },
+    /// Answer "did you do it?" about one action.
+    Answer {
+        /// The campaign's slug.
+        campaign: String,
+        /// The action's slug.
+        action: String,
+        /// Done, not yet, couldn't.
+        outcome: crate::store::Outcome,
+        /// The label.
+        label: String,
+    },
+    /// Accept or decline a place offered from a waitlist.
+    Offer {
+        /// The campaign's slug.
+        campaign: String,
+        /// The action's slug.
+        action: String,
+        /// Accept, or decline.
+        accept: bool,
+        /// The label.
+        label: String,
+    },
     /// Open a link.
     Link {
         /// The label.

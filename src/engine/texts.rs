@@ -233,6 +233,51 @@ texts! {
     remindme_which => "Your own private reminders: `{mine}`. This channel's reminders (organizers): `{channel}`.", "Tus propios avisos privados: `{mine}`. Los recordatorios de este canal (organización): `{channel}`.";
     notice_moved_undo => "Can't make the new time? `{cmd}`", "¿No puedes a la nueva hora? `{cmd}`";
 
+    // Follow-ups: did you do it?
+    follow_up_title => "Did you do it?", "¿Lo hiciste?";
+    follow_up => "You signed up for **{action}** ({campaign}). Did you do it? Your answer helps organizers plan; only they see it.", "Te apuntaste a **{action}** ({campaign}). ¿Lo hiciste? Tu respuesta ayuda al equipo organizador a planificar; solo lo ve el equipo.";
+    follow_up_words => "Answer here with **done**, **not yet** or **couldn't** (or react ✅, ⏳ or ❌ to this message).", "Responde aquí con **hecho**, **todavía no** o **no pude** (o reacciona ✅, ⏳ o ❌ a este mensaje).";
+    follow_up_typed => "Answer with `{done}`, `{not_yet}` or `{couldnt}`.", "Responde con `{done}`, `{not_yet}` o `{couldnt}`.";
+    outcome_done => "Done", "Hecho";
+    outcome_not_yet => "Not yet", "Todavía no";
+    outcome_couldnt => "Couldn't", "No pude";
+    done_thanks => "Thank you! Noted: you did **{action}** ({campaign}).", "¡Gracias! Anotado: hiciste **{action}** ({campaign}).";
+    done_next => "Ready for the next step? **{next}** ({campaign}): `{cmd}`", "¿Lista/o para el siguiente paso? **{next}** ({campaign}): `{cmd}`";
+    not_yet_noted => "Noted: not yet, for **{action}** ({campaign}). When it's done, tell me: `{cmd}`", "Anotado: todavía no, para **{action}** ({campaign}). Cuando esté hecho, avísame: `{cmd}`";
+    couldnt_noted => "Thanks for telling us: noted that you couldn't do **{action}** ({campaign}). That's fine; there will be other ways to help.", "Gracias por avisar: anotado que no pudiste hacer **{action}** ({campaign}). Está bien; habrá otras formas de ayudar.";
+    report_same => "Already noted for **{action}** ({campaign}): {state}.", "Ya estaba anotado para **{action}** ({campaign}): {state}.";
+    report_waitlisted => "You're on the waitlist for **{action}** ({campaign}): nothing to report until you have a place.", "Estás en la lista de espera de **{action}** ({campaign}): nada que contar hasta que tengas un lugar.";
+    report_no_place => "**{action}** ({campaign}) has a limited number of places, and you don't have one. Sign up first: `{cmd}`", "**{action}** ({campaign}) tiene lugares limitados y no tienes uno. Apúntate primero: `{cmd}`";
+    report_which => "Which action do you mean? Say `{cmd}`.", "¿Qué acción? Escribe `{cmd}`.";
+    report_yours => "Yours: {list}", "Las tuyas: {list}";
+
+    // Places and waitlists.
+    waitlisted => "All {capacity} places for **{campaign}**{action} are taken: you're on the waitlist, number **{position}**. If a place frees up, I'll offer it to you in a private message. `{undo}` takes you off the list.", "Los {capacity} lugares de **{campaign}**{action} están ocupados: estás en la lista de espera, número **{position}**. Si se libera un lugar, te lo ofreceré en un mensaje privado. `{undo}` te saca de la lista.";
+    still_waitlisted => "You're already on the waitlist for **{campaign}**{action}, number **{position}**.", "Ya estás en la lista de espera de **{campaign}**{action}, número **{position}**.";
+    offer_title => "A place is free for you", "Hay un lugar para ti";
+    offer => "A place opened up in **{action}** ({campaign}), and you're first on the waitlist. It's yours if you accept by {until}; after that it goes to the next person.", "Se liberó un lugar en **{action}** ({campaign}) y eres la primera persona en la lista de espera. Es tuyo si lo aceptas antes de {until}; después pasa a la siguiente persona.";
+    offer_words => "Answer here with **accept** or **decline**.", "Responde aquí con **acepto** o **rechazo**.";
+    offer_typed => "Answer with `{accept}` or `{decline}`.", "Responde con `{accept}` o `{decline}`.";
+    accept_button => "Accept", "Acepto";
+    decline_button => "Decline", "Rechazo";
+    offer_accepted => "The place is yours: you're signed up for **{action}** ({campaign}). Thank you!", "El lugar es tuyo: estás en **{action}** ({campaign}). ¡Gracias!";
+    offer_declined => "Thanks for telling us: the place goes to the next person waiting, and you're off the waitlist for **{action}** ({campaign}).", "Gracias por avisar: el lugar pasa a la siguiente persona y sales de la lista de espera de **{action}** ({campaign}).";
+    offer_expired => "Sorry: this offer for **{action}** ({campaign}) expired and the place went to the next person. `{cmd}` puts you back on the waitlist.", "Lo siento: esta oferta para **{action}** ({campaign}) venció y el lugar pasó a la siguiente persona. `{cmd}` te vuelve a poner en la lista de espera.";
+    offer_taken_already => "You accepted this place already: you're signed up for **{action}** ({campaign}).", "Ya aceptaste este lugar: estás en **{action}** ({campaign}).";
+    offer_declined_already => "You declined this place already.", "Ya rechazaste este lugar.";
+    offer_none => "No place is offered to you right now.", "Ahora no tienes ningún lugar ofrecido.";
+    offer_which => "Accept or decline? Say `{accept}` or `{decline}`.", "¿Aceptas o rechazas? Escribe `{accept}` o `{decline}`.";
+
+    // Progress, for organizers and (counts only) for everyone.
+    state_signed_up => "signed up", "inscrita/o";
+    state_no_answer => "no answer", "sin respuesta";
+    state_waitlisted => "waitlisted", "en espera";
+    progress_summary => "{signed_up} signed up · {done} done · {not_yet} not yet · {couldnt} couldn't · {none} no answer", "{signed_up} inscritas/os · {done} hecho · {not_yet} todavía no · {couldnt} no pudieron · {none} sin respuesta";
+    progress_waiting => " · {n} waitlisted", " · {n} en espera";
+    done_counts => "Done so far: {list}", "Hecho hasta ahora: {list}";
+    places_taken => "{taken} of {capacity} places", "{taken} de {capacity} lugares";
+    places_waiting => "{n} waiting", "{n} en espera";
+
 }
 
 #[cfg(test)]

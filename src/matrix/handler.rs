@@ -23,8 +23,9 @@ use super::queues::Queues;
 use super::render::render;
 use crate::chat::{Platform, User};
 use crate::engine::texts;
-use crate::engine::{Admission, Button, Command, Engine, Place, Reply, Request, Visibility, language_of};
+use crate::engine::{Admission, Button, Command, Engine, Place, Reply, Request, Visibility, bare_answer, language_of};
 use crate::locale::Locale;
+use crate::store::Outcome;
 
 /// The custom key that marks the bot's campaign messages, so a reaction to one can be read.
 pub const CAMPAIGN_KEY: &str = "org.convoca.campaign";
@@ -67,7 +68,13 @@ pub(crate) struct Asked {
     room: Room,
     command: Command,
     locale: Option<Locale>,
+    /// A bare answer ("done", "acepto") with no prefix: a command only in the direct room.
+    bare: bool,
 }
+
+/// Reactions to a "did you do it?" message in the direct room, read as answers.
+const ANSWER_REACTIONS: &[(&str, Outcome)] =
+    &[("⏳", Outcome::NotYet), ("⌛", Outcome::NotYet), ("❌", Outcome::Couldnt), ("✖️", Outcome::Couldnt)];
 
 /// Who sent an event, as the engine names people.
 pub(crate) fn user_of(sender: &UserId) -> User {
@@ -196,9 +203,19 @@ impl MatrixBot {
             return;
         }
         let MessageType::Text(text) = &ev.content.msgtype else { return };
-        let Some((command, locale)) = self.addressed(&text.body) else { return };
+        let (command, locale, bare) = match self.addressed(&text.body) {
+            Some((command, locale)) => (command, locale, false),
+            // "done", "no pude", "accept": an answer, if it is said in the direct room.
+            None => match bare_answer(&text.body) {
+                Some((command, locale)) if room.is_direct().await.unwrap_or(false) => (command, Some(locale), true),
+                _ => return,
+            },
+        };
         match self.engine.admit(&user_of(&ev.sender)) {
-            Admission::Go => self.enqueue(&room.clone(), Work::Command(Box::new(Asked { ev, room, command, locale }))),
+            Admission::Go => {
+                let asked = Asked { ev, room: room.clone(), command, locale, bare };
+                self.enqueue(&room, Work::Command(Box::new(asked)))
+            }
             Admission::SlowDown => {
                 let locale = locale.unwrap_or(self.engine.content().current().group.language);
                 self.enqueue(&room.clone(), Work::SlowDown { room, to: ev.event_id, locale });
@@ -243,10 +260,14 @@ impl MatrixBot {
 
     /// Answers one queued command.
     async fn answer(&self, asked: Asked) {
-        let Asked { ev, room, command, locale } = asked;
+        let Asked { ev, room, command, locale, bare } = asked;
         let t0 = std::time::Instant::now();
         let since_sent = chrono::Utc::now().timestamp_millis() - i64::from(ev.origin_server_ts.0);
         let mut req = self.request(&room, &ev.sender, command).await;
+        if bare && req.place != Place::Direct {
+            // Conversation in a room shared with others, not an answer to the bot.
+            return;
+        }
         if let Some(l) = locale {
             req.locale = l;
         }
@@ -355,7 +376,8 @@ impl MatrixBot {
     /// ✅ on the bot's campaign message signs up for that campaign: queued for the room, like
     /// commands, and limited like them.
     pub async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
-        if ev.sender == self.me || !YES.contains(&ev.content.relates_to.key.as_str()) {
+        let key = ev.content.relates_to.key.as_str();
+        if ev.sender == self.me || !(YES.contains(&key) || ANSWER_REACTIONS.iter().any(|(k, _)| *k == key)) {
             return;
         }
         if self.engine.admit(&user_of(&ev.sender)) != Admission::Go {
@@ -366,7 +388,26 @@ impl MatrixBot {
     }
 
     async fn react(&self, ev: OriginalSyncReactionEvent, room: Room) {
-        let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else { return };
+        let key = ev.content.relates_to.key.as_str();
+        let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else {
+            // In the direct room, a reaction to the bot's "did you do it?" answers it.
+            let outcome = if YES.contains(&key) {
+                Some(Outcome::Done)
+            } else {
+                ANSWER_REACTIONS.iter().find(|(k, _)| *k == key).map(|(_, o)| *o)
+            };
+            let Some(outcome) = outcome else { return };
+            let command = Command::Done { campaign: None, action: None, outcome };
+            let req = self.request(&room, &ev.sender, command).await;
+            if req.place == Place::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
+                let reply = self.engine.handle(&req).await;
+                self.deliver_privately(&ev.sender, req.locale, &reply).await;
+            }
+            return;
+        };
+        if !YES.contains(&key) {
+            return;
+        }
         let req =
             self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
         // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
@@ -398,6 +439,13 @@ impl MatrixBot {
     }
 
     /// The campaign a bot message is about, from its custom key.
+    /// Whether an event of `room` is the bot's own.
+    async fn is_mine(&self, room: &Room, event_id: &EventId) -> bool {
+        let Ok(event) = room.load_or_fetch_event(event_id, None).await else { return false };
+        let raw: Option<Value> = event.raw().deserialize_as().ok();
+        raw.and_then(|r| r.get("sender").and_then(Value::as_str).map(|s| s == self.me.as_str())).unwrap_or(false)
+    }
+
     async fn campaign_of(&self, room: &Room, event_id: &EventId) -> Option<String> {
         let event = room.load_or_fetch_event(event_id, None).await.ok()?;
         let raw: Value = event.raw().deserialize_as().ok()?;

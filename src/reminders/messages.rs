@@ -9,8 +9,10 @@ use crate::agenda::Agenda;
 use crate::calendar::Lead;
 use crate::chat::Platform;
 use crate::content::Content;
+use crate::engine::answers::follow_up::{follow_up_message, offer_message};
 use crate::engine::answers::reminder_post::{
     Readers, change_notice, deadline_reminder, meeting_reminder, personal_deadline_reminder, personal_meeting_reminder,
+    with_stop,
 };
 use crate::engine::{Engine, Reply};
 use crate::store::Store;
@@ -91,6 +93,13 @@ impl<'a> Messages<'a> {
                 .agenda
                 .meeting(slug)
                 .map(|m| change_notice(m, occurrence, readers, self.engine.settings(), item.due)),
+            Subject::FollowUp { campaign, action, .. } => {
+                follow_up_message(self.content, campaign, action, readers).map(|r| with_stop(r, readers))
+            }
+            // Asked for by joining the waitlist: no "stop" line, it comes whatever that says.
+            Subject::Offer { campaign, action, expires_at, .. } => {
+                offer_message(self.content, campaign, action, *expires_at, readers)
+            }
             Subject::Deadline { campaign, action, at } => {
                 deadline_reminder(self.content, campaign, action, *at, readers, item.due)
                     .map(|reply| if k.personal { personal_deadline_reminder(reply, readers) } else { reply })

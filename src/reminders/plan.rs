@@ -12,7 +12,7 @@ use crate::calendar::{Lead, Occurrence, Status};
 use crate::chat::{Platform, direct_target};
 use crate::content::{Audience, Content};
 use crate::locale::Locale;
-use crate::store::{ALL, Committed, Going, Recipient, Subscription};
+use crate::store::{ALL, Committed, Going, Offer, Recipient, Subscription};
 
 /// Lead times for campaign deadlines.
 pub const DEADLINE_LEADS: [Lead; 1] = [Lead::DAY];
@@ -37,6 +37,26 @@ pub enum Subject {
         /// The occurrence as it now stands (cancelled, or moved with where from).
         occurrence: Occurrence,
     },
+    /// "Did you do it?" about one action, to the people signed up for it, once each.
+    FollowUp {
+        /// The campaign's slug.
+        campaign: Arc<str>,
+        /// The action's slug.
+        action: Arc<str>,
+        /// When it is asked (after the deadline, or a set time after a sign-up).
+        due: DateTime<Utc>,
+    },
+    /// A place freed on a waitlist, offered to the first person waiting.
+    Offer {
+        /// The campaign's slug.
+        campaign: Arc<str>,
+        /// The action's slug.
+        action: Arc<str>,
+        /// When it was offered (with the person, the offer's identity).
+        offered_at: DateTime<Utc>,
+        /// Until when it may be accepted.
+        expires_at: DateTime<Utc>,
+    },
     /// A campaign's call to action with a deadline.
     Deadline {
         /// The campaign's slug.
@@ -49,9 +69,12 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// The moment after which a reminder is useless: the meeting's start, the deadline.
+    /// The moment after which a message is useless, and catch-up after downtime gives up on
+    /// it: a meeting's start, a deadline, an offer's expiry, a follow-up's days of use.
     pub fn starts(&self) -> DateTime<Utc> {
         match self {
+            Subject::FollowUp { due, .. } => *due + FOLLOW_UP_USEFUL,
+            Subject::Offer { expires_at, .. } => *expires_at,
             Subject::Meeting { occurrence, .. } => occurrence.start,
             // Worth telling until the earlier of the old and the new start.
             Subject::Changed { occurrence, .. } => match occurrence.status {
@@ -78,6 +101,11 @@ impl Subject {
             Subject::Deadline { campaign, action, at } => {
                 format!("deadline:{campaign}:{action}:{}", at.format("%Y-%m-%dT%H:%MZ"))
             }
+            // Asked once per person and action, whenever it falls due.
+            Subject::FollowUp { campaign, action, .. } => format!("followup:{campaign}:{action}"),
+            Subject::Offer { campaign, action, offered_at, .. } => {
+                format!("offer:{campaign}:{action}:{}", offered_at.timestamp_millis())
+            }
         }
     }
 
@@ -87,6 +115,8 @@ impl Subject {
             Subject::Meeting { slug, occurrence } => format!("{slug} ({})", occurrence.date),
             Subject::Changed { slug, occurrence } => format!("{slug} ({}) changed", occurrence.date),
             Subject::Deadline { campaign, action, .. } => format!("{campaign}/{action} deadline"),
+            Subject::FollowUp { campaign, action, .. } => format!("{campaign}/{action} follow-up"),
+            Subject::Offer { campaign, action, .. } => format!("{campaign}/{action} place offered"),
         }
     }
 
@@ -94,7 +124,7 @@ impl Subject {
     pub fn meeting(&self) -> Option<&str> {
         match self {
             Subject::Meeting { slug, .. } | Subject::Changed { slug, .. } => Some(slug),
-            Subject::Deadline { .. } => None,
+            Subject::Deadline { .. } | Subject::FollowUp { .. } | Subject::Offer { .. } => None,
         }
     }
 }
@@ -133,21 +163,48 @@ impl Target {
     }
 }
 
+/// How long "did you do it?" stays worth asking after its moment: catch-up after downtime
+/// still asks within it.
+pub const FOLLOW_UP_USEFUL: Duration = Duration::days(7);
+
+/// The feature whose start [`People::asking_since`] reads: follow-ups.
+pub const FOLLOW_UPS: &str = "follow_ups";
+
 /// The people personal messages may go to, read from the store once per pass.
 #[derive(Clone, Debug, Default)]
 pub struct People {
     /// Who is going to which occurrence.
     pub going: Vec<Going>,
-    /// Who signed up for which action.
+    /// Who signed up for which action (with a place).
     pub committed: Vec<Committed>,
+    /// Places offered and not yet answered.
+    pub offers: Vec<Offer>,
+    /// Follow-ups due from this instant on are asked: when this database first ran them, so
+    /// deploying them asks nobody about deadlines already past. `None`: none are asked.
+    pub asking_since: Option<DateTime<Utc>>,
 }
 
 impl People {
     /// Everyone a personal message planned from `from` on may go to. RSVPs are read from a
     /// month before, for occurrences moved from their regular date to a later one.
     pub async fn load(store: &crate::store::Store, from: DateTime<Utc>) -> crate::store::Result<People> {
+        People::load_at(store, from, Utc::now()).await
+    }
+
+    /// [`People::load`], with `now` the time on the scheduler's clock (the first time
+    /// follow-ups are planned on this database, it becomes [`People::asking_since`]).
+    pub async fn load_at(
+        store: &crate::store::Store,
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> crate::store::Result<People> {
         let since = (from - Duration::days(31)).date_naive();
-        Ok(People { going: store.going_from(since).await?, committed: store.committed().await? })
+        Ok(People {
+            going: store.going_from(since).await?,
+            committed: store.committed().await?,
+            offers: store.open_offers().await?,
+            asking_since: Some(store.feature_since(FOLLOW_UPS, now).await?),
+        })
     }
 }
 
@@ -247,9 +304,13 @@ pub fn plan(
         })
     };
     let group_locale = content.group.language;
-    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
+    let person_target = |who: &Recipient| {
         let audience = if who.member { Audience::Members } else { Audience::Everyone };
-        intern(out, &direct_target(who.platform, &who.user_id), who.locale.unwrap_or(group_locale), audience)
+        (direct_target(who.platform, &who.user_id), who.locale.unwrap_or(group_locale), audience)
+    };
+    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
+        let (channel, locale, audience) = person_target(who);
+        intern(out, &channel, locale, audience)
     };
     // Personal targets by occurrence: `reminded` get reminders, everyone going is `told` of
     // a change (made after they answered).
@@ -381,8 +442,59 @@ pub fn plan(
             }
         }
     }
+    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
+        let (channel, locale, audience) = person_target(who);
+        intern(out, &channel, locale, audience)
+    };
+    follow_ups(&mut out, content, people, from, to, &mut person);
+    for offer in &people.offers {
+        if offer.offered_at < from || offer.offered_at >= to {
+            continue;
+        }
+        let t = person(&mut out, &offer.who);
+        out.subjects.push(Subject::Offer {
+            campaign: Arc::from(offer.campaign.as_str()),
+            action: Arc::from(offer.action.as_str()),
+            offered_at: offer.offered_at,
+            expires_at: offer.expires_at,
+        });
+        let subject = (out.subjects.len() - 1) as u32;
+        push_items(&mut out, offer.offered_at, subject, Lead::NONE, &[t]);
+    }
     out.items.sort_by_key(|i| (i.due, i.subject, i.target));
     out
+}
+
+/// "Did you do it?" to each person with a place on an action, once its time comes: after
+/// the deadline, or a set time after their sign-up. Not to people who answered already or
+/// turned personal messages off, and nothing due before follow-ups began on this database.
+fn follow_ups(
+    out: &mut Plan,
+    content: &Content,
+    people: &People,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    person: &mut impl FnMut(&mut Plan, &Recipient) -> u32,
+) {
+    let Some(since) = people.asking_since else { return };
+    let mut subjects: HashMap<(&str, &str, DateTime<Utc>), u32> = HashMap::new();
+    for c in people.committed.iter().filter(|c| !c.who.reminders_off && !c.answered) {
+        let Some(action) = content.campaign(&c.campaign).and_then(|k| k.action(&c.action)) else { continue };
+        let Some(due) = action.follow_up_at(c.since) else { continue };
+        if due < since || due < from || due >= to {
+            continue;
+        }
+        let t = person(out, &c.who);
+        let subject = *subjects.entry((c.campaign.as_str(), c.action.as_str(), due)).or_insert_with(|| {
+            out.subjects.push(Subject::FollowUp {
+                campaign: Arc::from(c.campaign.as_str()),
+                action: Arc::from(c.action.as_str()),
+                due,
+            });
+            (out.subjects.len() - 1) as u32
+        });
+        push_items(out, due, subject, Lead::NONE, &[t]);
+    }
 }
 
 fn push_items(out: &mut Plan, due: DateTime<Utc>, subject: u32, lead: Lead, targets: &[u32]) {

@@ -292,7 +292,8 @@ impl Ctx {
         let agenda = Agenda::new(&content, &overrides);
         let subscriptions = store.subscriptions().await?;
         let from = (*watermark).min(now - cfg.lookback);
-        let people = People::load(store, from).await?;
+        self.offer_places(&content, now).await;
+        let people = People::load_at(store, from, now).await?;
         let plan = plan(&content, &agenda, &subscriptions, &people, from, now + cfg.horizon, false);
         let window_end = now + cfg.ahead;
 
@@ -397,8 +398,34 @@ impl Ctx {
         if let Some(refresh) = cfg.refresh {
             wake = wake.min(now + refresh);
         }
+        // An offer that expires moves its place on to the next person waiting.
+        if let Some(expiry) = people.offers.iter().map(|o| o.expires_at).filter(|t| *t > now).min() {
+            wake = wake.min(expiry);
+        }
         self.status.send_modify(|s| s.planned = plan.items.len());
         Ok(wake.max(now))
+    }
+
+    /// Moves freed places down each waitlist (see [`crate::store::Store::offer_places`]): a
+    /// place given back, an offer declined or expired, a capacity raised. A failure is logged
+    /// and tried again at the next pass; the offers already made still go out.
+    async fn offer_places(&self, content: &crate::content::Content, now: DateTime<Utc>) {
+        let store = self.engine.store();
+        for c in &content.campaigns {
+            for a in &c.actions {
+                let Some(capacity) = a.capacity else { continue };
+                match store.offer_places(&c.slug, &a.slug, capacity, a.offer_valid, now).await {
+                    Ok(made) if !made.is_empty() => {
+                        tracing::info!(campaign = %c.slug, action = %a.slug, offers = made.len(), "places offered to people waiting");
+                        self.engine.signups_changed();
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, campaign = %c.slug, action = %a.slug, "could not offer freed places")
+                    }
+                }
+            }
+        }
     }
 
     /// Records a reminder that will not be posted, once, with why.

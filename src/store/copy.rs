@@ -48,6 +48,10 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("action", Text),
             ("signed_up_at", Int),
             ("withdrawn_at", Int),
+            ("outcome", Text),
+            ("outcome_at", Int),
+            ("waitlisted", Int),
+            ("arrival", Int),
         ],
     ),
     (
@@ -127,6 +131,21 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     ("feed_tokens", &[("token", Text), ("platform", Text), ("user_id", Text), ("created_at", Int)]),
+    ("action_places", &[("campaign", Text), ("action", Text), ("arrivals", Int)]),
+    (
+        "place_offers",
+        &[
+            ("campaign", Text),
+            ("action", Text),
+            ("platform", Text),
+            ("user_id", Text),
+            ("offered_at", Int),
+            ("expires_at", Int),
+            ("state", Text),
+            ("answered_at", Int),
+        ],
+    ),
+    ("features", &[("name", Text), ("since", Int)]),
 ];
 
 /// Rows per multi-row insert: well under both databases' parameter limits.

@@ -75,6 +75,11 @@ impl Store {
                 .bind(&user.id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM place_offers WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?;
             let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
                 .bind(user.platform.as_str())
                 .bind(&user.id)

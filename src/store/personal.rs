@@ -81,6 +81,10 @@ pub struct Committed {
     pub action: String,
     /// Who.
     pub who: Recipient,
+    /// When they signed up (a follow-up without a deadline is asked a set time after).
+    pub since: DateTime<Utc>,
+    /// Whether they already said how it went (no need to ask).
+    pub answered: bool,
 }
 
 /// What a private calendar feed holds: the occurrences its owner is going to and the actions
@@ -102,7 +106,7 @@ pub struct Seen {
     pub member: bool,
 }
 
-fn recipient(r: &sqlx::any::AnyRow) -> Result<Recipient> {
+pub(crate) fn recipient(r: &sqlx::any::AnyRow) -> Result<Recipient> {
     let platform: String = r.try_get("platform")?;
     let locale: Option<String> = r.try_get("locale")?;
     Ok(Recipient {
@@ -271,16 +275,23 @@ impl Store {
         self.within(async move {
             let rows = sqlx::query(
                 "SELECT s.platform AS platform, s.user_id AS user_id, s.campaign AS campaign, s.action AS action,
+                        s.signed_up_at AS signed_up_at, s.outcome AS outcome,
                         u.locale AS locale, u.member AS member, u.reminders_off AS reminders_off
                  FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
-                 WHERE s.withdrawn_at IS NULL AND s.action <> '' AND u.unreachable_at IS NULL
+                 WHERE s.withdrawn_at IS NULL AND s.waitlisted = 0 AND s.action <> '' AND u.unreachable_at IS NULL
                  ORDER BY s.campaign, s.action, s.platform, s.user_id",
             )
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
                 .map(|r| {
-                    Ok(Committed { campaign: r.try_get("campaign")?, action: r.try_get("action")?, who: recipient(r)? })
+                    Ok(Committed {
+                        campaign: r.try_get("campaign")?,
+                        action: r.try_get("action")?,
+                        who: recipient(r)?,
+                        since: instant(r.try_get("signed_up_at")?)?,
+                        answered: r.try_get::<Option<String>, _>("outcome")?.is_some(),
+                    })
                 })
                 .collect()
         })

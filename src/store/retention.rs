@@ -73,6 +73,14 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            // Offers of places whose sign-up is gone.
+            sqlx::query(
+                "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = place_offers.platform AND s.user_id = place_offers.user_id
+                     AND s.campaign = place_offers.campaign AND s.action = place_offers.action)",
+            )
+            .execute(&mut *tx)
+            .await?;
             if let Some(before) = older.rsvps_before {
                 purged.rsvps = sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
                     .bind(before.to_string())

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Row, Transaction};
 
-use super::{Backend, Result, Store, instant, millis};
+use super::{Backend, Outcome, Result, Store, instant, millis};
 use crate::chat::User;
 
 /// What a sign-up did.
@@ -27,6 +27,10 @@ pub struct SignUp {
     pub action: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// What they said they did, if they said.
+    pub outcome: Option<Outcome>,
+    /// Whether they wait for a place.
+    pub waitlisted: bool,
 }
 
 /// A line of a campaign's roster, for organizers.
@@ -42,6 +46,10 @@ pub struct RosterEntry {
     pub action: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// What they said they did, if they said.
+    pub outcome: Option<Outcome>,
+    /// Whether they wait for a place (the roster lists them after those with one, in order).
+    pub waitlisted: bool,
 }
 
 /// How many are signed up for one action of a campaign.
@@ -49,8 +57,12 @@ pub struct RosterEntry {
 pub struct Count {
     /// The action, or empty for the campaign in general.
     pub action: String,
-    /// How many people.
+    /// How many people have a place (everyone signed up, for an action without a capacity).
     pub people: i64,
+    /// Of those, how many said they did it.
+    pub done: i64,
+    /// How many wait for a place.
+    pub waiting: i64,
 }
 
 impl Store {
@@ -128,7 +140,7 @@ impl Store {
                 SignUpOutcome::New
             } else {
                 let renewed = sqlx::query(
-                    "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5
+                    "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5, outcome = NULL, outcome_at = NULL
                      WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
                        AND withdrawn_at IS NOT NULL",
                 )
@@ -168,7 +180,28 @@ impl Store {
                 Some(a) => query.bind(a),
                 None => query,
             };
-            Ok(query.execute(&self.pool).await?.rows_affected())
+            let mut tx = self.begin_write().await?;
+            let n = query.execute(&mut *tx).await?.rows_affected();
+            // A place offered to them goes to the next person waiting.
+            let offers = match action {
+                Some(_) => sqlx::query(
+                    "UPDATE place_offers SET state = 'withdrawn', answered_at = $4
+                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5 AND state = 'open'",
+                ),
+                None => sqlx::query(
+                    "UPDATE place_offers SET state = 'withdrawn', answered_at = $4
+                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND state = 'open'",
+                ),
+            };
+            let offers = offers.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
+            match action {
+                Some(a) => offers.bind(a),
+                None => offers,
+            }
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(n)
         })
         .await
     }
@@ -177,7 +210,7 @@ impl Store {
     pub async fn signups_of(&self, user: &User) -> Result<Vec<SignUp>> {
         self.within(async move {
             let rows = sqlx::query(
-                "SELECT campaign, action, signed_up_at FROM signups
+                "SELECT campaign, action, signed_up_at, outcome, waitlisted FROM signups
                  WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL
                  ORDER BY signed_up_at DESC, campaign, action",
             )
@@ -191,6 +224,8 @@ impl Store {
                         campaign: r.try_get("campaign")?,
                         action: r.try_get("action")?,
                         at: instant(r.try_get("signed_up_at")?)?,
+                        outcome: outcome(r)?,
+                        waitlisted: r.try_get::<i64, _>("waitlisted")? != 0,
                     })
                 })
                 .collect()
@@ -203,10 +238,10 @@ impl Store {
         self.within(async move {
             let rows = sqlx::query(
                 "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
-                        s.signed_up_at AS signed_up_at
+                        s.signed_up_at AS signed_up_at, s.outcome AS outcome, s.waitlisted AS waitlisted
                  FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
                  WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
-                 ORDER BY s.action, s.signed_up_at, s.platform, s.user_id",
+                 ORDER BY s.action, s.waitlisted, s.arrival, s.signed_up_at, s.platform, s.user_id",
             )
             .bind(campaign)
             .fetch_all(&self.pool)
@@ -219,6 +254,8 @@ impl Store {
                         name: r.try_get("display_name")?,
                         action: r.try_get("action")?,
                         at: instant(r.try_get("signed_up_at")?)?,
+                        outcome: outcome(r)?,
+                        waitlisted: r.try_get::<i64, _>("waitlisted")? != 0,
                     })
                 })
                 .collect()
@@ -231,14 +268,25 @@ impl Store {
     pub async fn counts(&self, campaign: &str) -> Result<Vec<Count>> {
         self.within(async move {
             let rows = sqlx::query(
-                "SELECT action, COUNT(*) AS people FROM signups
-                 WHERE campaign = $1 AND withdrawn_at IS NULL
+                "SELECT action, COUNT(CASE WHEN waitlisted = 0 THEN 1 END) AS people,
+                        COUNT(CASE WHEN waitlisted = 0 AND outcome = 'done' THEN 1 END) AS done,
+                        COUNT(CASE WHEN waitlisted <> 0 THEN 1 END) AS waiting
+                 FROM signups WHERE campaign = $1 AND withdrawn_at IS NULL
                  GROUP BY action ORDER BY action",
             )
             .bind(campaign)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(|r| Ok(Count { action: r.try_get("action")?, people: r.try_get("people")? })).collect()
+            rows.iter()
+                .map(|r| {
+                    Ok(Count {
+                        action: r.try_get("action")?,
+                        people: r.try_get("people")?,
+                        done: r.try_get("done")?,
+                        waiting: r.try_get("waiting")?,
+                    })
+                })
+                .collect()
         })
         .await
     }
@@ -248,7 +296,7 @@ impl Store {
         self.within(async move {
             let row = sqlx::query(
                 "SELECT COUNT(*) AS n FROM (SELECT DISTINCT platform, user_id FROM signups
-                 WHERE campaign = $1 AND withdrawn_at IS NULL) AS people",
+                 WHERE campaign = $1 AND withdrawn_at IS NULL AND waitlisted = 0) AS people",
             )
             .bind(campaign)
             .fetch_one(&self.pool)
@@ -257,4 +305,9 @@ impl Store {
         })
         .await
     }
+}
+
+/// The `outcome` column of a row.
+fn outcome(r: &sqlx::any::AnyRow) -> Result<Option<Outcome>> {
+    r.try_get::<Option<String>, _>("outcome")?.as_deref().map(Outcome::from_stored).transpose()
 }

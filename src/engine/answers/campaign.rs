@@ -86,15 +86,43 @@ pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count]) -> String {
     let mut ordered: Vec<&Count> = counts.iter().collect();
     ordered.sort_by_key(|n| position(&n.action));
     let parts: Vec<String> = ordered
-        .into_iter()
-        .filter(|n| n.people > 0)
-        .map(|n| format!("{} **{}**", action_title(req, c, &n.action), n.people))
+        .iter()
+        .filter(|n| n.people > 0 || n.waiting > 0)
+        .map(|n| {
+            let title = action_title(req, c, &n.action);
+            match c.action(&n.action).and_then(|a| a.capacity) {
+                Some(capacity) => {
+                    let taken = fill(
+                        texts::places_taken(l),
+                        &[("taken", &n.people.to_string()), ("capacity", &capacity.to_string())],
+                    );
+                    let waiting = if n.waiting > 0 {
+                        format!(", {}", fill(texts::places_waiting(l), &[("n", &n.waiting.to_string())]))
+                    } else {
+                        String::new()
+                    };
+                    format!("{title} **{taken}**{waiting}")
+                }
+                None => format!("{title} **{}**", n.people),
+            }
+        })
         .collect();
-    if parts.is_empty() {
+    let mut line = if parts.is_empty() {
         texts::counts_none(l).to_string()
     } else {
         fill(texts::counts(l), &[("list", &parts.join(" · "))])
+    };
+    // How many did it: numbers only, never names.
+    let done: Vec<String> = ordered
+        .iter()
+        .filter(|n| n.done > 0)
+        .map(|n| format!("{} **{}**", action_title(req, c, &n.action), n.done))
+        .collect();
+    if !done.is_empty() {
+        line.push('\n');
+        line.push_str(&fill(texts::done_counts(l), &[("list", &done.join(" · "))]));
     }
+    line
 }
 
 /// An action's title in the asker's language, "in general" for the campaign as a whole, or

@@ -4,10 +4,12 @@
 pub mod attendees;
 pub mod briefing;
 pub mod campaign;
+pub mod follow_up;
 pub mod help;
 pub mod meeting;
 pub mod mission;
 pub mod personal;
+pub mod progress;
 pub mod remind;
 pub mod reminder_post;
 pub mod roster;

@@ -111,7 +111,8 @@ pub fn change_notice(m: &Meeting, occ: &Occurrence, to: Readers, settings: &Sett
 }
 
 /// Every personal reminder says how to stop them.
-fn with_stop(reply: Reply, to: Readers) -> Reply {
+/// Ends a personal message with how to stop them.
+pub fn with_stop(reply: Reply, to: Readers) -> Reply {
     let l = to.locale;
     let cmd = catalog::MY_REMINDERS.typed_on(to.platform, l, catalog::my_reminders_word(false, l));
     reply.block(Block::Note(fill(texts::personal_stop(l), &[("cmd", &cmd)])))

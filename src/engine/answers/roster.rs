@@ -5,9 +5,10 @@ use chrono::SecondsFormat;
 
 use crate::content::Content;
 use crate::engine::answers::campaign::{action_title, unknown};
+use crate::engine::answers::follow_up::outcome_label;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Attachment, Block, Reply, Request, Spec, Tone, Visibility, catalog};
-use crate::store::{Result, RosterEntry, Store};
+use crate::store::{Outcome, Result, RosterEntry, Store};
 
 fn find<'c>(
     req: &Request,
@@ -39,6 +40,7 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
     if entries.is_empty() {
         return Ok(reply.text(texts::roster_empty(l)));
     }
+    reply = reply.text(summary(req, &entries));
     let zone = content.group.zone;
     let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     actions.dedup();
@@ -49,11 +51,12 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
             .map(|e| {
                 let when = e.at.with_timezone(&zone);
                 format!(
-                    "{} ({}, {} {})",
+                    "{} ({}, {} {}) · {}",
                     texts::literal(&e.name),
                     e.platform,
                     when.format("%Y-%m-%d %H:%M"),
-                    crate::calendar::format::abbreviation(e.at, zone)
+                    crate::calendar::format::abbreviation(e.at, zone),
+                    state_label(e, l)
                 )
             })
             .collect::<Vec<_>>();
@@ -66,6 +69,47 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
     let signups = texts::count(entries.len(), texts::one_signup, texts::n_signups, l);
     let people = texts::count(people, texts::one_person, texts::n_people, l);
     Ok(reply.block(Block::Note(fill(texts::roster_total(l), &[("signups", &signups), ("people", &people)]))))
+}
+
+/// Where one sign-up stands, for organizers.
+fn state_label(e: &RosterEntry, l: crate::locale::Locale) -> String {
+    match (e.waitlisted, e.outcome) {
+        (true, _) => texts::state_waitlisted(l).to_string(),
+        (false, Some(o)) => outcome_label(o, l).to_lowercase(),
+        (false, None) => texts::state_no_answer(l).to_string(),
+    }
+}
+
+/// Where one sign-up stands, as the export's `state` column says it.
+fn state_word(e: &RosterEntry) -> &'static str {
+    match (e.waitlisted, e.outcome) {
+        (true, _) => "waitlisted",
+        (false, Some(o)) => o.as_str(),
+        (false, None) => "no_answer",
+    }
+}
+
+/// "40 signed up · 25 done · 5 not yet · 0 couldn't · 10 no answer · 3 waitlisted".
+pub fn summary(req: &Request, entries: &[RosterEntry]) -> String {
+    let l = req.locale;
+    let placed = entries.iter().filter(|e| !e.waitlisted);
+    let count = |o: Option<Outcome>| placed.clone().filter(|e| e.outcome == o).count().to_string();
+    let line = fill(
+        texts::progress_summary(l),
+        &[
+            ("signed_up", &placed.clone().count().to_string()),
+            ("done", &count(Some(Outcome::Done))),
+            ("not_yet", &count(Some(Outcome::NotYet))),
+            ("couldnt", &count(Some(Outcome::Couldnt))),
+            ("none", &count(None)),
+        ],
+    );
+    let waiting = entries.iter().filter(|e| e.waitlisted).count();
+    if waiting == 0 {
+        line
+    } else {
+        format!("{line}{}", fill(texts::progress_waiting(l), &[("n", &waiting.to_string())]))
+    }
 }
 
 fn people(entries: &[RosterEntry]) -> usize {
@@ -89,7 +133,7 @@ pub async fn export(req: &Request, content: &Content, store: &Store, campaign: O
             return Ok(Reply::private().tone(Tone::Error).text(texts::store_error(req.locale)));
         }
     };
-    let mut reply = Reply::private().tone(Tone::Done).text(fill(
+    let mut reply = Reply::private().tone(Tone::Done).text(summary(req, &entries)).text(fill(
         texts::export_ready(req.locale),
         &[
             ("campaign", c.title.get(req.locale)),
@@ -118,7 +162,7 @@ pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
 /// The CSV file: one row per sign-up, instants in UTC (RFC 3339).
 pub fn csv(campaign: &str, entries: &[RosterEntry]) -> std::result::Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["campaign", "action", "name", "platform", "user_id", "signed_up_at"])?;
+    w.write_record(["campaign", "action", "name", "platform", "user_id", "signed_up_at", "state"])?;
     for e in entries {
         w.write_record([
             cell(campaign).as_bytes(),
@@ -127,6 +171,7 @@ pub fn csv(campaign: &str, entries: &[RosterEntry]) -> std::result::Result<Vec<u
             cell(&e.platform).as_bytes(),
             cell(&e.user_id).as_bytes(),
             e.at.to_rfc3339_opts(SecondsFormat::Secs, true).as_bytes(),
+            state_word(e).as_bytes(),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

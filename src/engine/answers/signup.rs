@@ -6,7 +6,7 @@ use crate::content::{Campaign, Content};
 use crate::engine::answers::campaign::{action_title, unknown};
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Reply, Request, Spec, Tone, catalog};
-use crate::store::{Erased, Result, SignUpOutcome, Store};
+use crate::store::{Erased, Placed, Result, SignUpOutcome, Store};
 
 /// Finds the campaign (and action) named, or the reply explaining what exists.
 fn resolve<'c>(
@@ -33,15 +33,16 @@ fn resolve<'c>(
     match action {
         None => Ok((c, None)),
         Some(a) if c.action(a).is_some() => Ok((c, Some(a.to_lowercase()))),
-        Some(a) => {
-            let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
-            let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
-            Err(Reply::refusal(fill(
-                texts::unknown_action(l),
-                &[("campaign", c.title.get(l)), ("action", a), ("list", &list)],
-            )))
-        }
+        Some(a) => Err(unknown_action(req, c, a)),
     }
+}
+
+/// An action the campaign does not have: say so, with the ones it has.
+pub fn unknown_action(req: &Request, c: &Campaign, a: &str) -> Reply {
+    let l = req.locale;
+    let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
+    let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
+    Reply::refusal(fill(texts::unknown_action(l), &[("campaign", c.title.get(l)), ("action", a), ("list", &list)]))
 }
 
 fn action_suffix(req: &Request, c: &Campaign, action: Option<&str>) -> String {
@@ -65,13 +66,34 @@ pub async fn sign_up(
     };
     let l = req.locale;
     let seen = crate::store::Seen { locale: req.locale, member: req.member };
-    let outcome = store.sign_up_seen(&req.user, &c.slug, action.as_deref().unwrap_or(""), Some(seen), req.now).await?;
+    let slug = action.as_deref().unwrap_or("");
+    let capacity = c.action(slug).and_then(|a| a.capacity);
+    let (outcome, placed) = match capacity {
+        Some(capacity) => store.take_place(&req.user, &c.slug, slug, capacity, seen, req.now).await?,
+        None => (store.sign_up_seen(&req.user, &c.slug, slug, Some(seen), req.now).await?, Placed::Confirmed),
+    };
     let suffix = action_suffix(req, c, action.as_deref());
     let undo = req.cmd(
         &catalog::WITHDRAW,
         &format!("{}{}", c.slug, action.as_deref().map(|a| format!(" {a}")).unwrap_or_default()),
     );
     let values = [("campaign", c.title.get(l)), ("action", suffix.as_str()), ("undo", undo.as_str())];
+    if let Placed::Waitlisted { position } = placed {
+        if outcome == SignUpOutcome::Already {
+            // Signing up again while a place is offered to them is taking it.
+            if store.open_offer_of(&req.user).await?.is_some_and(|o| o.campaign == c.slug && o.action == slug) {
+                return super::progress::place(req, content, store, Some(true), Some(&c.slug), Some(slug)).await;
+            }
+            let position = position.to_string();
+            return Ok(Reply::private()
+                .text(fill(texts::still_waitlisted(l), &[values[0], values[1], ("position", &position)])));
+        }
+        let (position, capacity) = (position.to_string(), capacity.unwrap_or_default().to_string());
+        return Ok(Reply::private().tone(Tone::Done).text(fill(
+            texts::waitlisted(l),
+            &[values[0], values[1], values[2], ("position", &position), ("capacity", &capacity)],
+        )));
+    }
     let (template, tone) = match outcome {
         SignUpOutcome::New => (texts::signed_up(l), Tone::Done),
         SignUpOutcome::Renewed => (texts::signed_up_again(l), Tone::Done),
@@ -115,10 +137,15 @@ pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Rep
         .iter()
         .map(|s| {
             let date = format::day_month_year(s.at.with_timezone(&zone).date_naive(), l);
+            let state = match (s.waitlisted, s.outcome) {
+                (true, _) => format!(" · {}", texts::state_waitlisted(l)),
+                (false, Some(o)) => format!(" · {}", super::follow_up::outcome_label(o, l).to_lowercase()),
+                (false, None) => String::new(),
+            };
             match content.campaign(&s.campaign) {
-                Some(c) => format!("**{}** — {} ({date})", c.title.get(l), action_title(req, c, &s.action)),
+                Some(c) => format!("**{}** — {} ({date}){state}", c.title.get(l), action_title(req, c, &s.action)),
                 // A campaign removed from the content since: still theirs to see.
-                None => format!("**{}** — {} ({date})", s.campaign, s.action),
+                None => format!("**{}** — {} ({date}){state}", s.campaign, s.action),
             }
         })
         .collect();

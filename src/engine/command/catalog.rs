@@ -8,6 +8,7 @@
 use super::spec::{Args, Audience, Choice, Opt, Spec, Spelling, Words};
 use super::{Command, RemindAction};
 use crate::locale::Locale;
+use crate::store::Outcome;
 
 /// Every command, in the order the help lists them and Discord registers them.
 pub static ALL: &[&Spec] = &[
@@ -18,6 +19,8 @@ pub static ALL: &[&Spec] = &[
     &SIGN_UP,
     &WITHDRAW,
     &MY_SIGN_UPS,
+    &DONE,
+    &PLACE,
     &GOING,
     &NOT_GOING,
     &MY_REMINDERS,
@@ -176,6 +179,81 @@ pub static MY_SIGN_UPS: Spec = Spec {
     typed: &[],
     build: |_| Command::MySignUps,
 };
+
+/// Saying how an action went: done (by default), not yet, couldn't.
+pub static DONE: Spec = Spec {
+    name: Words("done", "hecho"),
+    also: &[Spelling::En("did"), Spelling::Es("listo")],
+    about: Words(
+        "Tell organizers you did what you signed up for (or not yet, or couldn't)",
+        "Cuéntale al equipo organizador que hiciste la acción (o todavía no, o no pudiste)",
+    ),
+    help: Words(
+        "say you did an action (alone: answers my last question)",
+        "di que hiciste una acción (solo: responde mi última pregunta)",
+    ),
+    usage: Words("[campaign] [action] [done|notyet|couldnt]", "[campaña] [acción] [hecho|todavia|nopude]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[
+        campaign(false),
+        ACTION,
+        Opt::text(Words("how", "cómo"), Words("How it went (done if empty)", "Cómo fue (hecho si vacío)"), false)
+            .choices(&[
+                Choice { label: Words("done", "hecho"), value: "done" },
+                Choice { label: Words("not yet", "todavía no"), value: "notyet" },
+                Choice { label: Words("couldn't", "no pude"), value: "couldnt" },
+            ]),
+    ],
+    typed: &["campaign", "action", "how"],
+    build: done,
+};
+
+/// `done [campaign] [action] [how]`: a word saying how, wherever it is typed.
+fn done(a: &Args) -> Command {
+    let mut words = a.words();
+    let mut outcome = Outcome::Done;
+    words.retain(|w| match super::outcome_word(w) {
+        Some(o) => {
+            outcome = o;
+            false
+        }
+        None => true,
+    });
+    let mut words = words.into_iter();
+    Command::Done { campaign: words.next(), action: words.next(), outcome }
+}
+
+/// Accepting or declining a place offered from a waitlist.
+pub static PLACE: Spec = Spec {
+    name: Words("place", "plaza"),
+    also: &[Spelling::En("offer"), Spelling::Es("lugar")],
+    about: Words(
+        "Accept or decline a place offered to you from a waitlist",
+        "Acepta o rechaza un lugar que se te ofrece desde la lista de espera",
+    ),
+    help: Words("accept or decline a place offered to you", "acepta o rechaza un lugar que se te ofrece"),
+    usage: Words("accept|decline [campaign] [action]", "acepto|rechazo [campaña] [acción]"),
+    audience: Audience::Member,
+    in_direct: true,
+    options: &[
+        Opt::text(Words("answer", "respuesta"), Words("Accept or decline", "Aceptar o rechazar"), true).choices(&[
+            Choice { label: Words("accept", "acepto"), value: "accept" },
+            Choice { label: Words("decline", "rechazo"), value: "decline" },
+        ]),
+        campaign(false),
+        ACTION,
+    ],
+    typed: &["answer", "campaign", "action"],
+    build: place,
+};
+
+/// `place accept|decline [campaign] [action]`.
+fn place(a: &Args) -> Command {
+    let mut words = a.words().into_iter();
+    let accept = words.next().and_then(|w| super::offer_word(&w));
+    Command::Place { accept, campaign: words.next(), action: words.next() }
+}
 
 const fn occurrence_date(required: bool) -> Opt {
     Opt::text(

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 
 use super::suggest::closest;
 use crate::locale::Locale;
+use crate::store::Outcome;
 
 /// Longest message the grammar reads. Anything longer gets a short refusal before any other
 /// work is done, so a pasted novel costs nothing.
@@ -57,6 +58,26 @@ pub enum Command {
     },
     /// The asker's own sign-ups.
     MySignUps,
+    /// How an action went: `done [campaign] [action] [how]`; without a campaign, the answer
+    /// to the most recent question the bot asked.
+    Done {
+        /// The campaign's slug.
+        campaign: Option<String>,
+        /// The action's slug.
+        action: Option<String>,
+        /// Done, not yet, couldn't.
+        outcome: Outcome,
+    },
+    /// Accepting (or declining) a place offered from a waitlist; without a campaign, the most
+    /// recent offer.
+    Place {
+        /// Accept, decline, or (`None`) a word that is neither.
+        accept: Option<bool>,
+        /// The campaign's slug.
+        campaign: Option<String>,
+        /// The action's slug.
+        action: Option<String>,
+    },
     /// Going (or not) to one occurrence of a meeting: `going [meeting] [date]`.
     Rsvp {
         /// Going, or not going.
@@ -155,6 +176,72 @@ pub enum RemindAction {
     Help,
 }
 
+/// How an action went, as a word in either language (`done`, `notyet`, `no pude`…).
+pub fn outcome_word(word: &str) -> Option<Outcome> {
+    let w: String = word.trim().to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect();
+    match w.as_str() {
+        "done" | "did" | "diditit" | "didit" | "hecho" | "hecha" | "listo" | "lista" | "lohice" => Some(Outcome::Done),
+        "notyet" | "todavia" | "todavía" | "todavíano" | "todaviano" | "aúnno" | "aunno" => Some(Outcome::NotYet),
+        "couldnt" | "couldnot" | "cant" | "cannot" | "nopude" | "nopuedo" => Some(Outcome::Couldnt),
+        _ => None,
+    }
+}
+
+/// Accept (`true`) or decline, as a word in either language.
+pub fn offer_word(word: &str) -> Option<bool> {
+    match word.trim().to_lowercase().as_str() {
+        "accept" | "yes" | "acepto" | "aceptar" | "sí" | "si" => Some(true),
+        "decline" | "no" | "rechazo" | "rechazar" => Some(false),
+        _ => None,
+    }
+}
+
+/// A message in a direct room that is only an answer to the bot's last question ("done",
+/// "not yet", "no pude", "accept", "rechazo"), read as the command it answers, with the
+/// language it was written in. Anything longer than a few words is conversation: `None`.
+pub fn bare_answer(text: &str) -> Option<(Command, Locale)> {
+    let text = text.trim().trim_end_matches(['.', '!', '¡']).trim();
+    if text.len() > 24 || text.starts_with(['/', '!']) {
+        return None;
+    }
+    let spanish = |w: &str| {
+        matches!(
+            w,
+            "hecho"
+                | "hecha"
+                | "listo"
+                | "lista"
+                | "lohice"
+                | "todavia"
+                | "todavía"
+                | "todavíano"
+                | "todaviano"
+                | "aúnno"
+                | "aunno"
+                | "nopude"
+                | "nopuedo"
+                | "acepto"
+                | "aceptar"
+                | "rechazo"
+                | "rechazar"
+        )
+    };
+    let squeezed: String = text.to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect();
+    let l = if spanish(&squeezed) { Locale::Es } else { Locale::En };
+    if let Some(outcome) = outcome_word(text) {
+        return Some((Command::Done { campaign: None, action: None, outcome }, l));
+    }
+    match squeezed.as_str() {
+        "accept" | "acepto" | "aceptar" => {
+            Some((Command::Place { accept: Some(true), campaign: None, action: None }, l))
+        }
+        "decline" | "rechazo" | "rechazar" => {
+            Some((Command::Place { accept: Some(false), campaign: None, action: None }, l))
+        }
+        _ => None,
+    }
+}
+
 /// The language a command was typed in, when its word says: `Some(Es)` for `!reunion`,
 /// `Some(En)` for `!meeting`, `None` for words both languages share (`!coyuntura`).
 pub fn language_of(text: &str) -> Option<Locale> {
@@ -243,6 +330,8 @@ impl Command {
             Command::SignUp { .. } => &SIGN_UP,
             Command::Withdraw { .. } => &WITHDRAW,
             Command::MySignUps => &MY_SIGN_UPS,
+            Command::Done { .. } => &DONE,
+            Command::Place { .. } => &PLACE,
             Command::Rsvp { going: true, .. } => &GOING,
             Command::Rsvp { going: false, .. } => &NOT_GOING,
             Command::MyReminders { .. } => &MY_REMINDERS,

@@ -1,0 +1,117 @@
+//! The personal messages that carry a person from "I'll do it" to "I did it": the question
+//! after an action's deadline ("Did you do it?") and the offer of a place freed on a waitlist.
+//! Buttons on Discord; elsewhere the words to answer with.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::format;
+use crate::chat::Platform;
+use crate::content::{Action, Campaign, Content};
+use crate::engine::answers::reminder_post::Readers;
+use crate::engine::texts::{self, fill};
+use crate::engine::{Block, Button, Reply, catalog};
+use crate::locale::Locale;
+use crate::store::Outcome;
+
+/// An outcome's label on buttons and in lists.
+pub fn outcome_label(outcome: Outcome, l: Locale) -> &'static str {
+    match outcome {
+        Outcome::Done => texts::outcome_done(l),
+        Outcome::NotYet => texts::outcome_not_yet(l),
+        Outcome::Couldnt => texts::outcome_couldnt(l),
+    }
+}
+
+/// The word `done` takes for an outcome, in `l` (`notyet`, `nopude`): read from its
+/// declaration's choices, so what the message says is what the command reads.
+pub fn outcome_typed(outcome: Outcome, l: Locale) -> String {
+    let choices = catalog::DONE.options[2].choices;
+    let value = match outcome {
+        Outcome::Done => "done",
+        Outcome::NotYet => "notyet",
+        Outcome::Couldnt => "couldnt",
+    };
+    let label = choices.iter().find(|c| c.value == value).map_or(value, |c| c.label.get(l));
+    label.replace([' ', '\'', '’'], "").replace('í', "i")
+}
+
+fn found<'c>(content: &'c Content, campaign: &str, action: &str) -> Option<(&'c Campaign, &'c Action)> {
+    let c = content.campaign(campaign)?;
+    Some((c, c.action(action)?))
+}
+
+/// "Did you do it?" about one action, to one person who signed up for it.
+pub fn follow_up_message(content: &Content, campaign: &str, action: &str, to: Readers) -> Option<Reply> {
+    let l = to.locale;
+    let (c, a) = found(content, campaign, action)?;
+    let values = [("action", a.title.get(l)), ("campaign", c.title.get(l))];
+    let mut reply = Reply::private().titled(texts::follow_up_title(l)).text(fill(texts::follow_up(l), &values));
+    match to.platform {
+        Platform::Discord => {
+            reply.buttons = Outcome::ALL
+                .into_iter()
+                .map(|outcome| Button::Answer {
+                    campaign: c.slug.clone(),
+                    action: a.slug.clone(),
+                    outcome,
+                    label: outcome_label(outcome, l).to_string(),
+                })
+                .collect();
+        }
+        Platform::Matrix => reply = reply.block(Block::Note(texts::follow_up_words(l).to_string())),
+        Platform::Console => {
+            let typed = |o: Outcome| {
+                let args = format!("{} {} {}", c.slug, a.slug, outcome_typed(o, l));
+                catalog::DONE.typed_on(to.platform, l, &args)
+            };
+            let hint = fill(
+                texts::follow_up_typed(l),
+                &[
+                    ("done", &typed(Outcome::Done)),
+                    ("not_yet", &typed(Outcome::NotYet)),
+                    ("couldnt", &typed(Outcome::Couldnt)),
+                ],
+            );
+            reply = reply.block(Block::Note(hint));
+        }
+    }
+    Some(reply)
+}
+
+/// The offer of a freed place to the first person waiting, open until `until`.
+pub fn offer_message(
+    content: &Content,
+    campaign: &str,
+    action: &str,
+    until: DateTime<Utc>,
+    to: Readers,
+) -> Option<Reply> {
+    let l = to.locale;
+    let (c, a) = found(content, campaign, action)?;
+    let until = format::instant(until, content.group.zone, l);
+    let values = [("action", a.title.get(l)), ("campaign", c.title.get(l)), ("until", until.as_str())];
+    let mut reply = Reply::private().titled(texts::offer_title(l)).text(fill(texts::offer(l), &values));
+    match to.platform {
+        Platform::Discord => {
+            reply.buttons = [(true, texts::accept_button(l)), (false, texts::decline_button(l))]
+                .into_iter()
+                .map(|(accept, label)| Button::Offer {
+                    campaign: c.slug.clone(),
+                    action: a.slug.clone(),
+                    accept,
+                    label: label.to_string(),
+                })
+                .collect();
+        }
+        Platform::Matrix => reply = reply.block(Block::Note(texts::offer_words(l).to_string())),
+        Platform::Console => {
+            let typed = |accept: bool| {
+                let word = catalog::PLACE.options[0].choices[usize::from(!accept)].label.get(l);
+                catalog::PLACE.typed_on(to.platform, l, &format!("{word} {} {}", c.slug, a.slug))
+            };
+            let hint = fill(texts::offer_typed(l), &[("accept", &typed(true)), ("decline", &typed(false))]);
+            reply = reply.block(Block::Note(hint));
+        }
+    }
+    Some(reply)
+}

@@ -1,0 +1,187 @@
+//! A member's answers about what they signed up for: `done` (did it, not yet, couldn't) and
+//! `place` (accepting or declining a place offered from a waitlist). Private, like sign-ups.
+
+use chrono::{DateTime, Utc};
+
+use crate::content::{Campaign, Content};
+use crate::engine::answers::campaign::unknown;
+use crate::engine::answers::follow_up::outcome_label;
+use crate::engine::texts::{self, fill};
+use crate::engine::{Button, Reply, Request, Tone, catalog};
+use crate::store::{OfferAnswer, Outcome, Reported, Result, Seen, SignUp, Store};
+
+/// The question a bare "done" answers: of the person's sign-ups with a place and no answer
+/// yet, the one whose follow-up came most recently (its time passed).
+fn open_question<'s>(content: &Content, signups: &'s [SignUp], now: DateTime<Utc>) -> Option<&'s SignUp> {
+    signups
+        .iter()
+        .filter(|s| !s.waitlisted && s.outcome.is_none())
+        .filter_map(|s| {
+            let action = content.campaign(&s.campaign)?.action(&s.action)?;
+            let due = action.follow_up_at(s.at)?;
+            (due <= now).then_some((due, s))
+        })
+        .max_by_key(|(due, _)| *due)
+        .map(|(_, s)| s)
+}
+
+/// "Which action? `/done jilamito petition`", with the person's own open sign-ups.
+fn which(req: &Request, content: &Content, signups: &[SignUp]) -> Reply {
+    let l = req.locale;
+    let example = signups
+        .iter()
+        .find(|s| !s.action.is_empty())
+        .map(|s| format!("{} {}", s.campaign, s.action))
+        .or_else(|| content.campaigns.first().and_then(|c| c.actions.first().map(|a| format!("{} {}", c.slug, a.slug))))
+        .unwrap_or_else(|| "jilamito petition".into());
+    let mut reply = Reply::refusal(fill(texts::report_which(l), &[("cmd", &req.cmd(&catalog::DONE, &example))]));
+    let yours: Vec<String> = signups
+        .iter()
+        .filter(|s| !s.waitlisted)
+        .map(|s| format!("`{} {}`", s.campaign, s.action).replace(" `", "`"))
+        .collect();
+    if !yours.is_empty() {
+        reply = reply.text(fill(texts::report_yours(l), &[("list", &yours.join(", "))]));
+    }
+    reply
+}
+
+/// `done [campaign] [action] [how]`.
+pub async fn done(
+    req: &Request,
+    content: &Content,
+    store: &Store,
+    campaign: Option<&str>,
+    action: Option<&str>,
+    outcome: Outcome,
+) -> Result<Reply> {
+    let l = req.locale;
+    let (c, action) = match campaign {
+        None => {
+            let signups = store.signups_of(&req.user).await?;
+            let Some(open) = open_question(content, &signups, req.now) else {
+                return Ok(which(req, content, &signups));
+            };
+            let Some(c) = content.campaign(&open.campaign) else { return Ok(which(req, content, &signups)) };
+            (c, open.action.clone())
+        }
+        Some(slug) => {
+            let Some(c) = content.campaign(slug) else { return Ok(unknown(req, content, slug).into_private()) };
+            match action {
+                Some(a) => match c.action(a) {
+                    Some(found) => (c, found.slug.clone()),
+                    None => return Ok(super::signup::unknown_action(req, c, a)),
+                },
+                None => {
+                    // Their one sign-up in this campaign, or the campaign in general.
+                    let signups = store.signups_of(&req.user).await?;
+                    let mine: Vec<&SignUp> = signups.iter().filter(|s| s.campaign == c.slug && !s.waitlisted).collect();
+                    match mine.as_slice() {
+                        [] => (c, String::new()),
+                        [one] => (c, one.action.clone()),
+                        several => {
+                            let open: Vec<&&SignUp> = several.iter().filter(|s| s.outcome.is_none()).collect();
+                            match open.as_slice() {
+                                [one] => (c, one.action.clone()),
+                                _ => return Ok(which(req, content, &signups)),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let counted = c.action(&action).is_some_and(|a| a.capacity.is_some());
+    let seen = Seen { locale: req.locale, member: req.member };
+    let reported = store.report(&req.user, &c.slug, &action, outcome, counted, seen, req.now).await?;
+    let title = super::campaign::action_title(req, c, &action);
+    let values = [("action", title.as_str()), ("campaign", c.title.get(l))];
+    Ok(match reported {
+        Reported::Waitlisted => Reply::private().text(fill(texts::report_waitlisted(l), &values)),
+        Reported::NoPlace => {
+            let cmd = req.cmd(&catalog::SIGN_UP, &format!("{} {action}", c.slug));
+            Reply::refusal(fill(texts::report_no_place(l), &[values[0], values[1], ("cmd", &cmd)]))
+        }
+        Reported::Recorded { was: Some(was), .. } if was == outcome => Reply::private().text(fill(
+            texts::report_same(l),
+            &[values[0], values[1], ("state", &outcome_label(outcome, l).to_lowercase())],
+        )),
+        Reported::Recorded { .. } => recorded(req, content, c, &action, outcome),
+    })
+}
+
+/// The thanks for an answer; for "done", the next step with its sign-up button.
+fn recorded(req: &Request, content: &Content, c: &Campaign, action: &str, outcome: Outcome) -> Reply {
+    let l = req.locale;
+    let title = super::campaign::action_title(req, c, action);
+    let values = [("action", title.as_str()), ("campaign", c.title.get(l))];
+    match outcome {
+        Outcome::Done => {
+            let mut reply = Reply::private().tone(Tone::Done).text(fill(texts::done_thanks(l), &values));
+            let next = c.action(action).and_then(|a| a.next.as_ref());
+            if let Some((nc, na)) = next.and_then(|n| Some((content.campaign(&n.campaign)?, n)))
+                && let Some(next_action) = nc.action(&na.action)
+            {
+                let cmd = req.cmd(&catalog::SIGN_UP, &format!("{} {}", nc.slug, next_action.slug));
+                reply = reply.text(fill(
+                    texts::done_next(l),
+                    &[("next", next_action.title.get(l)), ("campaign", nc.title.get(l)), ("cmd", &cmd)],
+                ));
+                reply.buttons.push(Button::SignUp {
+                    campaign: nc.slug.clone(),
+                    action: Some(next_action.slug.clone()),
+                    label: fill(texts::sign_up_for(l), &[("action", next_action.title.get(l))]),
+                });
+            }
+            reply
+        }
+        Outcome::NotYet => {
+            let cmd = req.cmd(&catalog::DONE, format!("{} {action}", c.slug).trim());
+            Reply::private()
+                .tone(Tone::Done)
+                .text(fill(texts::not_yet_noted(l), &[values[0], values[1], ("cmd", &cmd)]))
+        }
+        Outcome::Couldnt => Reply::private().tone(Tone::Done).text(fill(texts::couldnt_noted(l), &values)),
+    }
+}
+
+/// `place accept|decline [campaign] [action]`.
+pub async fn place(
+    req: &Request,
+    content: &Content,
+    store: &Store,
+    accept: Option<bool>,
+    campaign: Option<&str>,
+    action: Option<&str>,
+) -> Result<Reply> {
+    let l = req.locale;
+    let Some(accept) = accept else {
+        let word = |i: usize| catalog::PLACE.options[0].choices[i].label.get(l);
+        let values = [("accept", req.cmd(&catalog::PLACE, word(0))), ("decline", req.cmd(&catalog::PLACE, word(1)))];
+        return Ok(Reply::refusal(fill(texts::offer_which(l), &[("accept", &values[0].1), ("decline", &values[1].1)])));
+    };
+    let (campaign, action) = match (campaign, action) {
+        (Some(c), Some(a)) => (c.to_lowercase(), a.to_lowercase()),
+        _ => match store.open_offer_of(&req.user).await? {
+            Some(offer) if campaign.is_none_or(|c| c.eq_ignore_ascii_case(&offer.campaign)) => {
+                (offer.campaign, offer.action)
+            }
+            _ => return Ok(Reply::private().text(texts::offer_none(l))),
+        },
+    };
+    let Some(c) = content.campaign(&campaign) else { return Ok(unknown(req, content, &campaign).into_private()) };
+    let title = super::campaign::action_title(req, c, &action);
+    let values = [("action", title.as_str()), ("campaign", c.title.get(l))];
+    let answer = store.answer_offer(&req.user, &c.slug, &action, accept, req.now).await?;
+    Ok(match answer {
+        OfferAnswer::Accepted => Reply::private().tone(Tone::Done).text(fill(texts::offer_accepted(l), &values)),
+        OfferAnswer::Declined => Reply::private().tone(Tone::Done).text(fill(texts::offer_declined(l), &values)),
+        OfferAnswer::Expired => {
+            let cmd = req.cmd(&catalog::SIGN_UP, &format!("{} {action}", c.slug));
+            Reply::refusal(fill(texts::offer_expired(l), &[values[0], values[1], ("cmd", &cmd)]))
+        }
+        OfferAnswer::Answered(true) => Reply::private().text(fill(texts::offer_taken_already(l), &values)),
+        OfferAnswer::Answered(false) => Reply::private().text(texts::offer_declined_already(l)),
+        OfferAnswer::NoOffer => Reply::private().text(texts::offer_none(l)),
+    })
+}

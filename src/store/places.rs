@@ -1,0 +1,395 @@
+//! Places on an action with a capacity: who has one, who waits, in what order, and the
+//! offers that move a freed place down the waitlist.
+//!
+//! Every change to an action's places first updates its `action_places` row. That row is
+//! the turnstile: on PostgreSQL its lock makes concurrent sign-ups, offers and answers for one
+//! action take turns until each commits (across processes too), on SQLite the write lock
+//! does; and its counter numbers arrivals, so the waitlist's order is the order sign-ups
+//! committed in. No place is given or offered except inside that turn, so a capacity is
+//! never exceeded and no place is offered twice.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Any, Row, Transaction};
+
+use super::personal::recipient;
+use super::{Recipient, Result, Seen, SignUpOutcome, Store, instant, millis};
+use crate::chat::User;
+
+/// Where a sign-up for an action with a capacity stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// They have a place.
+    Confirmed,
+    /// They wait: first in line is 1.
+    Waitlisted {
+        /// Their place in line.
+        position: i64,
+    },
+}
+
+/// A place offered to someone waiting, open until it expires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// The campaign's slug.
+    pub campaign: String,
+    /// The action's slug.
+    pub action: String,
+    /// Who it is offered to.
+    pub who: Recipient,
+    /// When: with the action and the person, the offer's identity.
+    pub offered_at: DateTime<Utc>,
+    /// Until when they may accept it.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What answering an offer did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferAnswer {
+    /// The place is theirs.
+    Accepted,
+    /// They let it go (and left the waitlist); it moves on.
+    Declined,
+    /// Too late: the offer had expired and moved on.
+    Expired,
+    /// They had answered it already (`true`: accepted).
+    Answered(bool),
+    /// No place was offered to them.
+    NoOffer,
+}
+
+/// The turn on one action's places; returns the arrival number it drew.
+async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO action_places (campaign, action, arrivals) VALUES ($1, $2, 1)
+         ON CONFLICT (campaign, action) DO UPDATE SET arrivals = action_places.arrivals + 1
+         RETURNING arrivals",
+    )
+    .bind(campaign)
+    .bind(action)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("arrivals")?)
+}
+
+/// Places given or held by an open offer.
+async fn taken(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM signups WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL
+                   AND waitlisted = 0)
+              + (SELECT COUNT(*) FROM place_offers WHERE campaign = $1 AND action = $2 AND state = 'open') AS n",
+    )
+    .bind(campaign)
+    .bind(action)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Someone's place in line (1 = next), counting those still waiting who arrived before.
+async fn position(tx: &mut Transaction<'static, Any>, user: &User, campaign: &str, action: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM signups w, signups me
+         WHERE me.platform = $1 AND me.user_id = $2 AND me.campaign = $3 AND me.action = $4
+           AND w.campaign = $3 AND w.action = $4 AND w.withdrawn_at IS NULL AND w.waitlisted = 1
+           AND w.arrival <= me.arrival",
+    )
+    .bind(user.platform.as_str())
+    .bind(&user.id)
+    .bind(campaign)
+    .bind(action)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+const OFFER_COLUMNS: &str = "o.campaign AS campaign, o.action AS action, o.platform AS platform, o.user_id AS user_id,
+     o.offered_at AS offered_at, o.expires_at AS expires_at, u.locale AS locale, u.member AS member,
+     u.reminders_off AS reminders_off";
+
+fn offer(r: &sqlx::any::AnyRow) -> Result<Offer> {
+    Ok(Offer {
+        campaign: r.try_get("campaign")?,
+        action: r.try_get("action")?,
+        who: recipient(r)?,
+        offered_at: instant(r.try_get("offered_at")?)?,
+        expires_at: instant(r.try_get("expires_at")?)?,
+    })
+}
+
+impl Store {
+    /// Signs `user` up for an action with `capacity` places: a place when one is free and
+    /// nobody waits for it, otherwise the waitlist, in arrival order. Idempotent like
+    /// [`Store::sign_up`]: again, it says where they stand.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn take_place(
+        &self,
+        user: &User,
+        campaign: &str,
+        action: &str,
+        capacity: u32,
+        seen: Seen,
+        now: DateTime<Utc>,
+    ) -> Result<(SignUpOutcome, Placed)> {
+        self.within(async move {
+            let mut tx = self.begin_write().await?;
+            let arrival = turn(&mut tx, campaign, action).await?;
+            Self::upsert_user(&mut tx, user, now).await?;
+            Self::record_seen(&mut tx, user, seen).await?;
+            let row = sqlx::query(
+                "SELECT withdrawn_at, waitlisted FROM signups
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(campaign)
+            .bind(action)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let before = match &row {
+                Some(r) if r.try_get::<Option<i64>, _>("withdrawn_at")?.is_none() => {
+                    Some(r.try_get::<i64, _>("waitlisted")? != 0)
+                }
+                _ => None,
+            };
+            let (outcome, waits) = match before {
+                Some(waits) => (SignUpOutcome::Already, waits),
+                None => {
+                    let waiting = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM signups WHERE campaign = $1 AND action = $2
+                           AND withdrawn_at IS NULL AND waitlisted = 1",
+                    )
+                    .bind(campaign)
+                    .bind(action)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get::<i64, _>("n")?;
+                    let waits = waiting > 0 || taken(&mut tx, campaign, action).await? >= i64::from(capacity);
+                    sqlx::query(
+                        "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, waitlisted, arrival)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)
+                         ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
+                         SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = NULL,
+                             outcome_at = NULL, waitlisted = excluded.waitlisted, arrival = excluded.arrival",
+                    )
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .bind(campaign)
+                    .bind(action)
+                    .bind(millis(now))
+                    .bind(i64::from(waits))
+                    .bind(arrival)
+                    .execute(&mut *tx)
+                    .await?;
+                    let outcome = if row.is_some() { SignUpOutcome::Renewed } else { SignUpOutcome::New };
+                    (outcome, waits)
+                }
+            };
+            let placed = if waits {
+                Placed::Waitlisted { position: position(&mut tx, user, campaign, action).await? }
+            } else {
+                Placed::Confirmed
+            };
+            tx.commit().await?;
+            Ok((outcome, placed))
+        })
+        .await
+    }
+
+    /// Moves freed places down the waitlist for one action: offers past their time expire
+    /// (their person leaves the waitlist), and each place neither given nor held by an open
+    /// offer is offered, valid for `valid`, to the first person waiting who holds none.
+    /// Returns the offers it made. Safe to call from any number of processes at once: each
+    /// place is offered once.
+    pub async fn offer_places(
+        &self,
+        campaign: &str,
+        action: &str,
+        capacity: u32,
+        valid: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, String)>> {
+        self.within(async move {
+            let mut tx = self.begin_write().await?;
+            turn(&mut tx, campaign, action).await?;
+            sqlx::query(
+                "UPDATE signups SET withdrawn_at = $3 WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL
+                   AND waitlisted = 1 AND EXISTS (SELECT 1 FROM place_offers o
+                     WHERE o.campaign = $1 AND o.action = $2 AND o.platform = signups.platform
+                       AND o.user_id = signups.user_id AND o.state = 'open' AND o.expires_at <= $3)",
+            )
+            .bind(campaign)
+            .bind(action)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE place_offers SET state = 'expired', answered_at = $3
+                 WHERE campaign = $1 AND action = $2 AND state = 'open' AND expires_at <= $3",
+            )
+            .bind(campaign)
+            .bind(action)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            let free = i64::from(capacity) - taken(&mut tx, campaign, action).await?;
+            let mut made = Vec::new();
+            if free > 0 {
+                let next = sqlx::query(
+                    "SELECT platform, user_id FROM signups s WHERE campaign = $1 AND action = $2
+                       AND withdrawn_at IS NULL AND waitlisted = 1
+                       AND NOT EXISTS (SELECT 1 FROM place_offers o WHERE o.campaign = $1 AND o.action = $2
+                         AND o.platform = s.platform AND o.user_id = s.user_id AND o.state = 'open')
+                     ORDER BY arrival LIMIT $3",
+                )
+                .bind(campaign)
+                .bind(action)
+                .bind(free)
+                .fetch_all(&mut *tx)
+                .await?;
+                for r in next {
+                    let (platform, user_id): (String, String) = (r.try_get("platform")?, r.try_get("user_id")?);
+                    sqlx::query(
+                        "INSERT INTO place_offers (campaign, action, platform, user_id, offered_at, expires_at, state)
+                         VALUES ($1, $2, $3, $4, $5, $6, 'open')",
+                    )
+                    .bind(campaign)
+                    .bind(action)
+                    .bind(&platform)
+                    .bind(&user_id)
+                    .bind(millis(now))
+                    .bind(millis(now + valid))
+                    .execute(&mut *tx)
+                    .await?;
+                    made.push((platform, user_id));
+                }
+            }
+            tx.commit().await?;
+            Ok(made)
+        })
+        .await
+    }
+
+    /// Every open offer, oldest first: the messages that tell people of them.
+    pub async fn open_offers(&self) -> Result<Vec<Offer>> {
+        self.within(async move {
+            let sql = format!(
+                "SELECT {OFFER_COLUMNS} FROM place_offers o JOIN users u ON u.platform = o.platform AND u.user_id = o.user_id
+                 WHERE o.state = 'open' ORDER BY o.offered_at, o.campaign, o.action"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+            rows.iter().map(offer).collect()
+        })
+        .await
+    }
+
+    /// The most recent open offer to `user`, if any: what a bare "accept" answers.
+    pub async fn open_offer_of(&self, user: &User) -> Result<Option<Offer>> {
+        self.within(async move {
+            let sql = format!(
+                "SELECT {OFFER_COLUMNS} FROM place_offers o JOIN users u ON u.platform = o.platform AND u.user_id = o.user_id
+                 WHERE o.platform = $1 AND o.user_id = $2 AND o.state = 'open' ORDER BY o.offered_at DESC LIMIT 1"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(offer).transpose()
+        })
+        .await
+    }
+
+    /// Accepts or declines the place most recently offered to `user` on this action.
+    pub async fn answer_offer(
+        &self,
+        user: &User,
+        campaign: &str,
+        action: &str,
+        accept: bool,
+        now: DateTime<Utc>,
+    ) -> Result<OfferAnswer> {
+        self.within(async move {
+            let mut tx = self.begin_write().await?;
+            turn(&mut tx, campaign, action).await?;
+            let row = sqlx::query(
+                "SELECT offered_at, expires_at, state FROM place_offers
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                 ORDER BY offered_at DESC LIMIT 1",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(campaign)
+            .bind(action)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { return Ok(OfferAnswer::NoOffer) };
+            let state: String = row.try_get("state")?;
+            let offered_at: i64 = row.try_get("offered_at")?;
+            let open = state == "open" && row.try_get::<i64, _>("expires_at")? > millis(now);
+            let answer = match state.as_str() {
+                "accepted" => OfferAnswer::Answered(true),
+                "declined" => OfferAnswer::Answered(false),
+                "open" if open => {
+                    if accept {
+                        OfferAnswer::Accepted
+                    } else {
+                        OfferAnswer::Declined
+                    }
+                }
+                "open" | "expired" => OfferAnswer::Expired,
+                _ => OfferAnswer::NoOffer,
+            };
+            let (offer_state, signup) = match answer {
+                OfferAnswer::Accepted => ("accepted", "UPDATE signups SET waitlisted = 0"),
+                OfferAnswer::Declined => ("declined", "UPDATE signups SET withdrawn_at = $5"),
+                OfferAnswer::Expired if state == "open" => ("expired", "UPDATE signups SET withdrawn_at = $5"),
+                _ => {
+                    tx.commit().await?;
+                    return Ok(answer);
+                }
+            };
+            sqlx::query(
+                "UPDATE place_offers SET state = $6, answered_at = $5
+                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND offered_at = $7",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(campaign)
+            .bind(action)
+            .bind(millis(now))
+            .bind(offer_state)
+            .bind(offered_at)
+            .execute(&mut *tx)
+            .await?;
+            let whose = " WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                   AND withdrawn_at IS NULL AND waitlisted = 1";
+            let q = sqlx::query(sqlx::AssertSqlSafe(format!("{signup}{whose}")))
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .bind(campaign)
+                .bind(action);
+            // Only the withdrawal has a fifth parameter.
+            let q = if answer == OfferAnswer::Accepted { q } else { q.bind(millis(now)) };
+            q.execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(answer)
+        })
+        .await
+    }
+
+    /// When this database first ran `feature` (now, the first time it is asked): messages
+    /// about things that happened before then are not sent.
+    pub async fn feature_since(&self, feature: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        self.within(async move {
+            sqlx::query("INSERT INTO features (name, since) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(feature)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await?;
+            let row =
+                sqlx::query("SELECT since FROM features WHERE name = $1").bind(feature).fetch_one(&self.pool).await?;
+            instant(row.try_get("since")?)
+        })
+        .await
+    }
+}
