@@ -164,8 +164,9 @@ impl Target {
 }
 
 /// How long "did you do it?" stays worth asking after its moment: catch-up after downtime
-/// still asks within it.
-pub const FOLLOW_UP_USEFUL: Duration = Duration::days(7);
+/// still asks within it, and records it missed after (inside the scheduler's week of
+/// look-back, so the miss is on record).
+pub const FOLLOW_UP_USEFUL: Duration = Duration::days(3);
 
 /// The feature whose start [`People::asking_since`] reads: follow-ups.
 pub const FOLLOW_UPS: &str = "follow_ups";
