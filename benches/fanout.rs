@@ -6,6 +6,9 @@
 //! opens at 50 a second: 200 s), the share of requests answered 429, and the bot's resident
 //! memory during the fan-out.
 //!
+//! With `FANOUT_KIND=followup`, the same fan-out of "did you do it?": 5,000 members signed up
+//! for an action whose follow-up falls an hour after their sign-up, all in the same minute.
+//!
 //! Run: `cargo bench --bench fanout` (about five minutes). `FANOUT_PEOPLE` sets how many.
 
 #[path = "../tests/common/copy.rs"]
@@ -50,6 +53,15 @@ fn main() {
             ),
         )
         .unwrap();
+        let follow_ups = std::env::var("FANOUT_KIND").is_ok_and(|k| k == "followup");
+        if follow_ups {
+            std::fs::write(
+                content.join("campaigns/fanout.toml"),
+                "title = { en = \"Fan-out\", es = \"Fan-out\" }\nsummary = { en = \"x\", es = \"x\" }\n[[actions]]\nslug = \"act\"\ntitle = { en = \"Act\", es = \"Actúa\" }\nfollow_up = \"1h\"\n",
+            )
+            .unwrap();
+        }
+        let signed_up = (due - chrono::Duration::hours(1)).timestamp_millis();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = convoca::store::Store::open(Some(&url)).await.unwrap();
         let ids: Vec<String> = (0..people).map(|i| (710_000_000_000_000_000u64 + i as u64).to_string()).collect();
@@ -62,7 +74,17 @@ fn main() {
             for (i, id) in chunk.iter().enumerate() {
                 let sep = if i == 0 { "" } else { ", " };
                 users.push_str(&format!("{sep}('discord', '{id}', 'Member {id}', 0, 0, 'en', 1)"));
-                rsvps.push_str(&format!("{sep}('discord', '{id}', 'fanout', '{}', 1, 0)", start.format("%Y-%m-%d")));
+                if follow_ups {
+                    rsvps.push_str(&format!("{sep}('discord', '{id}', 'fanout', 'act', {signed_up})"));
+                } else {
+                    rsvps.push_str(&format!("{sep}('discord', '{id}', 'fanout', '{}', 1, 0)", start.format("%Y-%m-%d")));
+                }
+            }
+            if follow_ups {
+                rsvps = rsvps.replace(
+                    "INSERT INTO rsvps (platform, user_id, meeting, occurrence_date, going, updated_at)",
+                    "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)",
+                );
             }
             sqlx::query(sqlx::AssertSqlSafe(users)).execute(store.pool()).await.unwrap();
             sqlx::query(sqlx::AssertSqlSafe(rsvps)).execute(store.pool()).await.unwrap();
@@ -98,7 +120,8 @@ fn main() {
         });
         let before = status_kib(pid, "VmRSS:");
         let due_at: SystemTime = due.into();
-        println!("{people} people going; reminders due at {due}; bot resident before: {:.1} MiB", before as f64 / 1024.0);
+        let what = if follow_ups { "people signed up; follow-ups" } else { "people going; reminders" };
+        println!("{people} {what} due at {due}; bot resident before: {:.1} MiB", before as f64 / 1024.0);
 
         // Resident memory every 200 ms until every DM is in.
         let mut samples = Vec::new();

@@ -307,6 +307,19 @@ mod tests {
         );
         // An RSVP button names its date.
         assert_eq!(parse_custom_id("cv:going:en:monthly:"), None);
+        for outcome in Outcome::ALL {
+            let id = custom_id(answer_verb(outcome), Locale::Es, "jilamito", Some("letter"));
+            assert_eq!(
+                parse_custom_id(&id),
+                Some(Pressed::Answer { outcome, campaign: "jilamito".into(), action: "letter".into() }),
+                "{id}"
+            );
+        }
+        assert_eq!(
+            parse_custom_id("cv:decline:en:jilamito:rally"),
+            Some(Pressed::Offer { accept: false, campaign: "jilamito".into(), action: "rally".into() })
+        );
+        assert_eq!(parse_custom_id("cv:accept:en:jilamito:"), None, "an offer names its action");
     }
 
     #[test]

@@ -476,6 +476,47 @@ mod tests {
     }
 
     #[test]
+    fn bare_answers_in_either_language_and_nothing_longer() {
+        use crate::locale::Locale;
+        let done = |outcome| Command::Done { campaign: None, action: None, outcome };
+        for (text, outcome, l) in [
+            ("done", Outcome::Done, Locale::En),
+            ("Done!", Outcome::Done, Locale::En),
+            ("not yet", Outcome::NotYet, Locale::En),
+            ("couldn't", Outcome::Couldnt, Locale::En),
+            ("Hecho", Outcome::Done, Locale::Es),
+            ("todavía no", Outcome::NotYet, Locale::Es),
+            ("no pude", Outcome::Couldnt, Locale::Es),
+        ] {
+            assert_eq!(bare_answer(text), Some((done(outcome), l)), "{text}");
+        }
+        assert_eq!(
+            bare_answer("acepto"),
+            Some((Command::Place { accept: Some(true), campaign: None, action: None }, Locale::Es))
+        );
+        assert_eq!(
+            bare_answer("decline"),
+            Some((Command::Place { accept: Some(false), campaign: None, action: None }, Locale::En))
+        );
+        for text in ["I think it's done now, thanks", "no", "yes", "!done", "hello"] {
+            assert_eq!(bare_answer(text), None, "{text}");
+        }
+        assert_eq!(
+            Command::parse("/done jilamito letter notyet"),
+            Command::Done {
+                campaign: Some("jilamito".into()),
+                action: Some("letter".into()),
+                outcome: Outcome::NotYet
+            }
+        );
+        assert_eq!(Command::parse("!hecho"), done(Outcome::Done));
+        assert_eq!(
+            Command::parse("/plaza rechazo jilamito rally"),
+            Command::Place { accept: Some(false), campaign: Some("jilamito".into()), action: Some("rally".into()) }
+        );
+    }
+
+    #[test]
     fn blank_is_empty() {
         assert_eq!(Command::parse(""), Command::Empty);
         assert_eq!(Command::parse("  ! "), Command::Empty);
