@@ -180,7 +180,7 @@ fn sign_up_sequence(url: Option<&str>) {
     }
     let (code, csv, _) = run(&mut export);
     assert_eq!(code, 0);
-    assert!(csv.starts_with("campaign,action,name,platform,user_id,signed_up_at\n"), "{csv}");
+    assert!(csv.starts_with("campaign,action,name,platform,user_id,signed_up_at,state\n"), "{csv}");
     assert!(csv.contains("jilamito,petition,Ana,console,42,"), "{csv}");
     let withdrawn = ask(&["--user", "42", "--name", "Ana", "/withdraw", "jilamito"]);
     assert!(withdrawn.contains("no longer signed up"), "{withdrawn}");

@@ -198,7 +198,7 @@ async fn a_working_setup_passes_and_each_thing_broken_on_purpose_is_named_with_i
     store.close().await;
     let (code, out) = setup.doctor().await;
     assert_eq!(code, 1, "{out}");
-    assert!(line(&out, "✗ database schema:").contains("not applied: 6"), "{out}");
+    assert!(line(&out, "✗ database schema:").contains("not applied: 7"), "{out}");
     drop(squatter);
 }
 

@@ -62,6 +62,16 @@ async fn world_settings(
     proxy: Option<&common::http_proxy::HttpProxy>,
     settings: convoca::engine::Settings,
 ) -> Option<World> {
+    world_full(encrypted, proxy, settings, &shipped()).await
+}
+
+/// A world answering from the content in `content`.
+async fn world_full(
+    encrypted: bool,
+    proxy: Option<&common::http_proxy::HttpProxy>,
+    settings: convoca::engine::Settings,
+    content: &std::path::Path,
+) -> Option<World> {
     let hs = Synapse::start().await?;
     hs.register("convoca", "bot-password", false);
     hs.register("alice", "alice-password", false);
@@ -73,7 +83,7 @@ async fn world_settings(
     let home = alice.create_room_with(&[&bot_user, &bob.user_id()], encrypted, Some("lacwg"), false).await;
     let home = home.room_id().to_owned();
     alice.wait_joined(&home, &bob.user_id()).await;
-    let content = convoca::content::ContentHandle::open(&shipped()).unwrap();
+    let content = convoca::content::ContentHandle::open(content).unwrap();
     let engine = Engine::new(content, sqlite_store().await, settings);
     let mut config = bot_config(&hs, &tempfile::tempdir().unwrap().keep());
     if let Some(p) = proxy {
@@ -762,6 +772,59 @@ async fn going_brings_a_private_reminder_in_the_encrypted_direct_room_and_a_new_
         .await;
     assert_eq!(second.room, second_answer.room, "the direct room he is in now");
     assert!(second.encrypted);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    w.bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_you_do_it_comes_in_the_direct_room_and_a_bare_word_answers_it() {
+    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
+    // The petition asks a minute after signing it.
+    let content = common::copy_of_shipped();
+    let path = content.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("slug = \"petition\"", "slug = \"petition\"\nfollow_up = \"1m\"")).unwrap();
+    let Some(w) = world_full(false, None, convoca::engine::Settings::default(), content.path()).await else { return };
+    let clock = ManualClock::new(chrono::Utc::now());
+    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
+    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let mut status = scheduler.status();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    common::scheduler::wait_status(&mut status, "a first pass", |s| s.passes >= 1).await;
+
+    w.bob.say(&w.home, "!signup jilamito petition").await;
+    let dm = w
+        .bob
+        .wait("Bob's direct room", |m| {
+            m.sender.as_str() == w.bot_id && m.room != w.home && m.body.contains("signed up")
+        })
+        .await
+        .room;
+    w.bob.wait_joined(&dm, &w.bob.user_id()).await;
+    clock.set(chrono::Utc::now() + Duration::minutes(2));
+    let asked =
+        w.bob.wait("the question", |m| m.sender.as_str() == w.bot_id && m.body.contains("Did you do it?")).await;
+    assert_eq!(asked.room, dm, "in the direct room");
+    assert!(asked.body.contains("**done**") || asked.body.contains("done"), "{}", asked.body);
+    common::scheduler::wait_status(&mut status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+
+    // "done" in the home room is conversation; in the direct room it is the answer.
+    w.bob.say(&w.home, "done").await;
+    let answered = w.bob.say(&dm, "done").await;
+    let thanks =
+        w.bob.wait("the thanks", |m| m.sender.as_str() == w.bot_id && m.body.contains("Thank you! Noted")).await;
+    assert_eq!(thanks.room, dm);
+    assert_eq!(thanks.in_reply_to.as_ref(), Some(&answered));
+    assert_eq!(w.bob.count(|m| from_bot(&w.bot_id, &w.home)(m) && m.body.contains("Thank you")), 0);
+    let bob = convoca::chat::User {
+        platform: convoca::chat::Platform::Matrix,
+        id: w.bob.user_id().to_string(),
+        name: "bob".into(),
+    };
+    let mine = w.engine.store().signups_of(&bob).await.unwrap();
+    assert_eq!(mine[0].outcome, Some(convoca::store::Outcome::Done));
     stop.send(true).unwrap();
     task.await.unwrap();
     w.bot.stop().await;

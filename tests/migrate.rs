@@ -12,8 +12,9 @@ use sqlx::Row;
 const ROWS: &[&str] = &[
     "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL)",
     "INSERT INTO users VALUES ('matrix', '@bo:x', 'Bo ✊', 'p-1', 3, 4, NULL, 0, 5, NULL, 6)",
-    "INSERT INTO signups VALUES ('discord', '111', 'jilamito', 'petition', 10, NULL)",
-    "INSERT INTO signups VALUES ('matrix', '@bo:x', 'jilamito', '', 11, 12)",
+    "INSERT INTO signups VALUES ('discord', '111', 'jilamito', 'petition', 10, NULL, 'done', 13, 0, NULL)",
+    "INSERT INTO signups VALUES ('matrix', '@bo:x', 'jilamito', '', 11, 12, NULL, NULL, 0, NULL)",
+    "INSERT INTO signups VALUES ('matrix', '@bo:x', 'jilamito', 'rally', 14, NULL, NULL, NULL, 1, 3)",
     "INSERT INTO occurrence_changes VALUES ('monthly', '2026-12-07', 'cancelled', NULL, 'discord:111', 20, 'discord:7')",
     "INSERT INTO occurrence_changes VALUES ('monthly', '2027-01-04', 'moved', '2027-01-05T18:00', NULL, 21, NULL)",
     "INSERT INTO extra_meetings VALUES ('teach-in', 'Teach-in', '2027-01-20T18:00', 90, 'America/New_York', 'matrix:@bo:x', 30, 'matrix:!r:x')",
@@ -27,6 +28,10 @@ const ROWS: &[&str] = &[
     "INSERT INTO rsvps VALUES ('discord', '111', 'monthly', '2026-12-07', 1, 100)",
     "INSERT INTO rsvps VALUES ('matrix', '@bo:x', 'monthly', '2026-12-07', 0, 101)",
     "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110)",
+    "INSERT INTO action_places VALUES ('jilamito', 'rally', 3)",
+    "INSERT INTO place_offers VALUES ('jilamito', 'rally', 'matrix', '@bo:x', 120, 121, 'open', NULL)",
+    "INSERT INTO place_offers VALUES ('jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",
+    "INSERT INTO features VALUES ('follow_ups', 130)",
 ];
 
 /// Every table's rows, each as text, in a stable order.
@@ -100,7 +105,12 @@ async fn every_kind_of_row_goes_to_postgres_and_back_unchanged() {
     pg.copy_to(&back).await.unwrap();
     assert_eq!(dump(&back).await, original, "PostgreSQL to SQLite");
     // The copy is usable: the bot's own queries read it.
-    assert_eq!(back.roster("jilamito").await.unwrap().len(), 1, "the withdrawn sign-up stays withdrawn");
+    assert_eq!(
+        back.roster("jilamito").await.unwrap().len(),
+        2,
+        "the withdrawn sign-up stays withdrawn; the waiting one waits"
+    );
+    assert_eq!(back.open_offers().await.unwrap().len(), 1, "the open offer stays open");
     assert_eq!(pg.subscriptions().await.unwrap().len(), 1);
 }
 

@@ -10,19 +10,28 @@ use crate::engine::texts::{self, fill};
 use crate::engine::{Button, Reply, Request, Tone, catalog};
 use crate::store::{OfferAnswer, Outcome, Reported, Result, Seen, SignUp, Store};
 
-/// The question a bare "done" answers: of the person's sign-ups with a place and no answer
-/// yet, the one whose follow-up came most recently (its time passed).
+/// The question a bare "done" answers: of the person's sign-ups for an action with a place
+/// and no answer yet, the one whose follow-up came most recently (its time passed); with
+/// none come yet, their only such sign-up, if they have just one.
 fn open_question<'s>(content: &Content, signups: &'s [SignUp], now: DateTime<Utc>) -> Option<&'s SignUp> {
-    signups
+    let open: Vec<&SignUp> = signups
         .iter()
-        .filter(|s| !s.waitlisted && s.outcome.is_none())
+        .filter(|s| !s.waitlisted && s.outcome.is_none() && !s.action.is_empty())
+        .filter(|s| content.campaign(&s.campaign).and_then(|c| c.action(&s.action)).is_some())
+        .collect();
+    let asked = open
+        .iter()
         .filter_map(|s| {
-            let action = content.campaign(&s.campaign)?.action(&s.action)?;
-            let due = action.follow_up_at(s.at)?;
-            (due <= now).then_some((due, s))
+            let due = content.campaign(&s.campaign)?.action(&s.action)?.follow_up_at(s.at)?;
+            (due <= now).then_some((due, *s))
         })
         .max_by_key(|(due, _)| *due)
-        .map(|(_, s)| s)
+        .map(|(_, s)| s);
+    match (asked, open.as_slice()) {
+        (Some(s), _) => Some(s),
+        (None, [only]) => Some(only),
+        _ => None,
+    }
 }
 
 /// "Which action? `/done jilamito petition`", with the person's own open sign-ups.
