@@ -60,6 +60,7 @@ impl Store {
     /// Records what `user` says they did about `campaign`'s `action`. Someone who did it
     /// without signing up first is signed up with it, except for an action with a capacity
     /// (`counted`), whose places go by sign-up.
+    #[allow(clippy::too_many_arguments)]
     pub async fn report(
         &self,
         user: &User,
