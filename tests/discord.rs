@@ -88,6 +88,8 @@ async fn commands_are_registered_with_spanish_names_options_and_permissions() {
         "signup",
         "withdraw",
         "mysignups",
+        "done",
+        "place",
         "forgetme",
         "help",
         "signups",
@@ -1158,6 +1160,81 @@ async fn going_by_button_then_a_reminder_by_dm_opened_once_and_closed_dms_record
     common::scheduler::wait_status(&mut run.status, "sent", |s| s.sent == 1 && s.in_flight == 0).await;
     assert_eq!(fake.created().await.iter().filter(|m| m["channel_id"] == dm.as_str()).count(), 2);
     assert_eq!(fake.dm_opens(), 2, "the stored DM channel was used");
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}
+
+/// A click on a button of a message in the bot's DM with `user`.
+fn dm_click(fake: &FakeDiscord, custom_id: &str, message: Value, user: (&str, &str)) -> Value {
+    let mut click = fake.click(custom_id, message, user, "en-US");
+    let who = click["member"]["user"].clone();
+    let object = click.as_object_mut().unwrap();
+    object.remove("member");
+    object.remove("guild_id");
+    click["user"] = who;
+    click["context"] = json!(1);
+    click["channel"] = json!({"id": click["channel_id"].clone(), "type": 1});
+    click
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_you_do_it_comes_by_dm_with_buttons_and_done_offers_the_next_step() {
+    // The petition asks a minute after signing it, and leads to the rally.
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("slug = \"petition\"", "slug = \"petition\"\nfollow_up = \"1m\"\nnext = \"rally\"");
+    std::fs::write(&path, text).unwrap();
+    let engine = engine_on(dir.path()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    let clock = convoca::reminders::ManualClock::new(chrono::Utc::now());
+    let sender = Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)));
+    let mut run = common::scheduler::start_with(
+        &engine,
+        sender,
+        Arc::new(clock.clone()),
+        convoca::reminders::SchedulerConfig::default(),
+    );
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    let options = json!([{"name": "campaign", "type": 3, "value": "jilamito"}, {"name": "action", "type": 3, "value": "petition"}]);
+    let r = interact(&fake, fake.command("signup", options, ("111", "Ana"), "en-US", "0")).await;
+    assert!(embed_text(&r).contains("You're signed up"), "{}", embed_text(&r));
+
+    clock.set(chrono::Utc::now() + Duration::minutes(2));
+    common::scheduler::wait_status(&mut run.status, "the follow-up sent", |s| s.sent == 1 && s.in_flight == 0).await;
+    let dm = fake.dm_channel("111").await.expect("a DM channel with Ana");
+    let created = fake.created().await;
+    let question = created.iter().find(|m| m["channel_id"] == dm.as_str()).expect("the question");
+    assert!(question["embeds"][0]["title"].as_str().unwrap().contains("Did you do it?"), "{question}");
+    let ids: Vec<String> = question["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        ids,
+        ["cv:done:en:jilamito:petition", "cv:notyet:en:jilamito:petition", "cv:couldnt:en:jilamito:petition"]
+    );
+
+    // Done, pressed in the DM: a private thanks with the next step's button; the question stays.
+    let message = message_json("900", &dm, question);
+    let thanks = interact(&fake, dm_click(&fake, &ids[0], message.clone(), ("111", "Ana"))).await;
+    assert_eq!(thanks["type"], 4, "a new message, not an update of the question");
+    assert!(ephemeral(&thanks) && embed_text(&thanks).contains("Thank you! Noted"), "{}", embed_text(&thanks));
+    let next = thanks["data"]["components"].to_string();
+    assert!(next.contains("cv:signup:en:jilamito:rally"), "{next}");
+    let ana = convoca::chat::User { platform: convoca::chat::Platform::Discord, id: "111".into(), name: "Ana".into() };
+    let mine = engine.store().signups_of(&ana).await.unwrap();
+    assert_eq!(mine[0].outcome, Some(convoca::store::Outcome::Done));
+
+    // The next step's button, pressed in the DM: signed up, answered privately.
+    let joined = interact(&fake, dm_click(&fake, "cv:signup:en:jilamito:rally", message, ("111", "Ana"))).await;
+    assert_eq!(joined["type"], 4);
+    assert!(ephemeral(&joined) && embed_text(&joined).contains("You're signed up"), "{}", embed_text(&joined));
+    assert_eq!(engine.store().signups_of(&ana).await.unwrap().len(), 2);
     run.stop.send(true).unwrap();
     run.handle.await.unwrap();
     gateway.stop().await;

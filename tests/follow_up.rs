@@ -345,7 +345,9 @@ async fn a_freed_place_is_offered_once_down_the_waitlist_until_someone_takes_it(
         let waiting = render(&ask_as(&engine, "4", "/signup jilamito rally", start).await);
         assert!(waiting.contains("already on the waitlist") && waiting.contains("number **2**"), "{db}: {waiting}");
 
-        // 1 withdraws: 3 is offered the place, once, with Accept / Decline.
+        // 1 withdraws: 3 is offered the place, once, with Accept / Decline (though 3 turned
+        // personal reminders off: they asked to wait).
+        ask_as(&engine, "3", "/myreminders off", start).await;
         ask_as(&engine, "1", "/withdraw jilamito rally", start).await;
         let posts = rec.wait_for(1).await;
         assert_eq!(person(&posts[0].1), "3", "{db}");
@@ -410,6 +412,34 @@ async fn a_freed_place_is_offered_once_down_the_waitlist_until_someone_takes_it(
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgetting_while_a_place_is_offered_moves_it_on() {
+    for (db, store) in stores().await {
+        let dir = content();
+        edit(&dir, |t| t.replace("capacity = 2", "capacity = 1"));
+        let engine = engine(&dir, store.clone());
+        let start = at(BEFORE);
+        let clock = ManualClock::new(start);
+        let rec = Recorder::new(&clock);
+        let mut run = start_with(&engine, Arc::new(rec.clone()), Arc::new(clock.clone()), SchedulerConfig::default());
+        for id in ["1", "2", "3"] {
+            ask_as(&engine, id, "/signup jilamito rally", start).await;
+        }
+        ask_as(&engine, "1", "/withdraw jilamito rally", start).await;
+        let posts = rec.wait_for(1).await;
+        assert_eq!(person(&posts[0].1), "2", "{db}");
+        wait_status(&mut run.status, "offer recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+        // 2 erases their data while the place is theirs to take: it goes to 3.
+        ask_as(&engine, "2", "/forgetme confirm", start).await;
+        let posts = rec.wait_for(2).await;
+        assert_eq!(person(&posts[1].1), "3", "{db}");
+        let offered: Vec<String> = store.open_offers().await.unwrap().into_iter().map(|o| o.who.user_id).collect();
+        assert_eq!(offered, ["3"], "{db}: nothing of 2's is left open");
+        run.stop.send(true).unwrap();
+        run.handle.await.unwrap();
+    }
+}
+
 fn place(accept: bool) -> Command {
     Command::Place { accept: Some(accept), campaign: Some("jilamito".into()), action: Some("rally".into()) }
 }
@@ -434,7 +464,6 @@ async fn two_processes_never_offer_the_same_place_twice() {
                         .offer_places("jilamito", "rally", 10, Duration::hours(24), now + Duration::milliseconds(round))
                         .await
                         .unwrap()
-                        .len()
                 });
             }
         }

@@ -807,7 +807,9 @@ async fn did_you_do_it_comes_in_the_direct_room_and_a_bare_word_answers_it() {
     let asked =
         w.bob.wait("the question", |m| m.sender.as_str() == w.bot_id && m.body.contains("Did you do it?")).await;
     assert_eq!(asked.room, dm, "in the direct room");
-    assert!(asked.body.contains("**done**") || asked.body.contains("done"), "{}", asked.body);
+    // The words to answer with, from the command's declaration.
+    assert!(asked.body.contains("Answer here with") && asked.body.contains("not yet"), "{}", asked.body);
+    assert!(asked.body.contains("couldn't"), "{}", asked.body);
     common::scheduler::wait_status(&mut status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
 
     // "done" in the home room is conversation; in the direct room it is the answer.

@@ -306,54 +306,35 @@ impl Bot {
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };
         let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
-        let (pressed_campaign, pressed_locale, command) = match pressed {
+        // A sign-up button sits on a public campaign message, refreshed with the new count;
+        // every other answer is private and leaves the message it is on as it was.
+        let (command, refresh) = match pressed {
             Pressed::SignUp { verb, locale, campaign, action } => {
                 let mut values = vec![("campaign".to_string(), campaign.clone())];
                 values.extend(action.map(|a| ("action".to_string(), a)));
-                (campaign, locale, Command::from_options(&verb, values))
+                (Command::from_options(&verb, values), Some((campaign, locale)))
             }
-            answered => {
-                // The answer is private; a public message keeps its count until asked again.
-                let command = match answered {
-                    Pressed::Answer { outcome, campaign, action } => {
-                        Command::Done { campaign: Some(campaign), action: Some(action), outcome }
-                    }
-                    Pressed::Offer { accept, campaign, action } => {
-                        Command::Place { accept: Some(accept), campaign: Some(campaign), action: Some(action) }
-                    }
-                    Pressed::Rsvp { going, meeting, date } => Command::Rsvp { going, args: vec![meeting, date] },
-                    Pressed::SignUp { verb, campaign, action, .. } => {
-                        let mut values = vec![("campaign".to_string(), campaign)];
-                        values.extend(action.map(|a| ("action".to_string(), a)));
-                        Command::from_options(&verb, values)
-                    }
-                };
-                let req = self
-                    .request(
-                        &ci.user,
-                        ci.member.as_ref(),
-                        ci.guild_id,
-                        place,
-                        ci.channel_id.to_string(),
-                        &ci.locale,
-                        command,
-                    )
-                    .await;
-                let reply = self.engine.handle(&req).await.into_private();
-                return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
+            Pressed::Answer { outcome, campaign, action } => {
+                (Command::Done { campaign: Some(campaign), action: Some(action), outcome }, None)
             }
+            Pressed::Offer { accept, campaign, action } => {
+                (Command::Place { accept: Some(accept), campaign: Some(campaign), action: Some(action) }, None)
+            }
+            Pressed::Rsvp { going, meeting, date } => (Command::Rsvp { going, args: vec![meeting, date] }, None),
         };
         let req = self
             .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
-        let mut reply = self.engine.handle(&req).await;
-        reply.visibility = Visibility::Private;
-        if place != Place::Home || self.engine.content().current().campaign(&pressed_campaign).is_none() {
-            // Nothing was recorded (a server that is not the group's), the button is on a
-            // personal message (the next step offered in a direct message), or the campaign
-            // was removed from the content since the message was posted: answer privately.
+        let reply = self.engine.handle(&req).await.into_private();
+        // Nothing was recorded (a server that is not the group's), the button is on a personal
+        // message (the next step offered in a direct message), or the campaign was removed from
+        // the content since the message was posted: the private answer alone.
+        let refresh = refresh.filter(|(campaign, _)| {
+            place == Place::Home && self.engine.content().current().campaign(campaign).is_some()
+        });
+        let Some((pressed_campaign, pressed_locale)) = refresh else {
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
-        }
+        };
         // The public message again, with the new count, in the language it was written in.
         let mut again = req.clone();
         again.command = Command::Campaign { campaign: Some(pressed_campaign) };

@@ -116,18 +116,15 @@ pub fn custom_id(verb: &str, l: Locale, first: &str, second: Option<&str>) -> St
     clip(&format!("cv:{verb}:{}:{first}:{}", l.tag(), second.unwrap_or("")), 100)
 }
 
-/// The custom id's verb of an answer button.
+/// The custom id's verb of an answer button: the `done` choice's value (`notyet`).
 fn answer_verb(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Done => "done",
-        Outcome::NotYet => "notyet",
-        Outcome::Couldnt => "couldnt",
-    }
+    catalog::how_choice(outcome).value
 }
 
-/// The custom id's verbs of the offer buttons.
-const ACCEPT: &str = "accept";
-const DECLINE: &str = "decline";
+/// The custom id's verb of an offer button: the `place` choice's value (`accept`).
+fn offer_verb(accept: bool) -> &'static str {
+    catalog::place_choice(accept).value
+}
 
 /// What a pressed button asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -189,8 +186,8 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
     if let Some(outcome) = Outcome::ALL.into_iter().find(|o| answer_verb(*o) == verb) {
         return Some(Pressed::Answer { outcome, campaign: first, action: second? });
     }
-    if verb == ACCEPT || verb == DECLINE {
-        return Some(Pressed::Offer { accept: verb == ACCEPT, campaign: first, action: second? });
+    if let Some(accept) = [true, false].into_iter().find(|a| offer_verb(*a) == verb) {
+        return Some(Pressed::Offer { accept, campaign: first, action: second? });
     }
     let going = match verb {
         v if v == catalog::GOING.name.0 => true,
@@ -233,7 +230,7 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
                     })
             }
             Button::Offer { campaign, action, accept, label } => {
-                CreateButton::new(custom_id(if *accept { ACCEPT } else { DECLINE }, l, campaign, Some(action)))
+                CreateButton::new(custom_id(offer_verb(*accept), l, campaign, Some(action)))
                     .label(clip(label, 80))
                     .style(if *accept { ButtonStyle::Success } else { ButtonStyle::Secondary })
             }

@@ -24,7 +24,7 @@ use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
 pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
-pub use command::{Command, MAX_INPUT_BYTES, RemindAction, bare_answer, catalog, language_of, outcome_word};
+pub use command::{Command, MAX_INPUT_BYTES, RemindAction, bare_answer, catalog, language_of};
 pub use flood::{Admission, FloodLimit};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};

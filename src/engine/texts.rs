@@ -236,7 +236,7 @@ texts! {
     // Follow-ups: did you do it?
     follow_up_title => "Did you do it?", "¿Lo hiciste?";
     follow_up => "You signed up for **{action}** ({campaign}). Did you do it? Your answer helps organizers plan; only they see it.", "Te apuntaste a **{action}** ({campaign}). ¿Lo hiciste? Tu respuesta ayuda al equipo organizador a planificar; solo lo ve el equipo.";
-    follow_up_words => "Answer here with **done**, **not yet** or **couldn't** (or react ✅, ⏳ or ❌ to this message).", "Responde aquí con **hecho**, **todavía no** o **no pude** (o reacciona ✅, ⏳ o ❌ a este mensaje).";
+    follow_up_words => "Answer here with {done}, {not_yet} or {couldnt} (or react ✅, ⏳ or ❌ to this message).", "Responde aquí con {done}, {not_yet} o {couldnt} (o reacciona ✅, ⏳ o ❌ a este mensaje).";
     follow_up_typed => "Answer with `{done}`, `{not_yet}` or `{couldnt}`.", "Responde con `{done}`, `{not_yet}` o `{couldnt}`.";
     outcome_done => "Done", "Hecho";
     outcome_not_yet => "Not yet", "Todavía no";
@@ -256,7 +256,7 @@ texts! {
     still_waitlisted => "You're already on the waitlist for **{campaign}**{action}, number **{position}**.", "Ya estás en la lista de espera de **{campaign}**{action}, número **{position}**.";
     offer_title => "A place is free for you", "Hay un lugar para ti";
     offer => "A place opened up in **{action}** ({campaign}), and you're first on the waitlist. It's yours if you accept by {until}; after that it goes to the next person.", "Se liberó un lugar en **{action}** ({campaign}) y eres la primera persona en la lista de espera. Es tuyo si lo aceptas antes de {until}; después pasa a la siguiente persona.";
-    offer_words => "Answer here with **accept** or **decline**.", "Responde aquí con **acepto** o **rechazo**.";
+    offer_words => "Answer here with {accept} or {decline}.", "Responde aquí con {accept} o {decline}.";
     offer_typed => "Answer with `{accept}` or `{decline}`.", "Responde con `{accept}` o `{decline}`.";
     accept_button => "Accept", "Acepto";
     decline_button => "Decline", "Rechazo";
@@ -269,7 +269,6 @@ texts! {
     offer_which => "Accept or decline? Say `{accept}` or `{decline}`.", "¿Aceptas o rechazas? Escribe `{accept}` o `{decline}`.";
 
     // Progress, for organizers and (counts only) for everyone.
-    state_signed_up => "signed up", "inscrita/o";
     state_no_answer => "no answer", "sin respuesta";
     state_waitlisted => "waitlisted", "en espera";
     progress_summary => "{signed_up} signed up · {done} done · {not_yet} not yet · {couldnt} couldn't · {none} no answer", "{signed_up} inscritas/os · {done} hecho · {not_yet} todavía no · {couldnt} no pudieron · {none} sin respuesta";

@@ -186,25 +186,28 @@ pub struct People {
 }
 
 impl People {
-    /// Everyone a personal message planned from `from` on may go to. RSVPs are read from a
-    /// month before, for occurrences moved from their regular date to a later one.
+    /// Everyone a personal message planned from `from` on may go to, as a listing sees them:
+    /// nothing is written, and follow-ups count from when this database began them (from now,
+    /// if it has not). RSVPs are read from a month before, for occurrences moved from their
+    /// regular date to a later one.
     pub async fn load(store: &crate::store::Store, from: DateTime<Utc>) -> crate::store::Result<People> {
-        People::load_at(store, from, Utc::now()).await
+        let since = store.feature_started(FOLLOW_UPS).await?.unwrap_or_else(Utc::now);
+        People::load_since(store, from, since).await
     }
 
-    /// [`People::load`], with `now` the time on the scheduler's clock (the first time
-    /// follow-ups are planned on this database, it becomes [`People::asking_since`]).
-    pub async fn load_at(
+    /// [`People::load`], with follow-ups asked from `asking_since` (the scheduler's record of
+    /// when this database began them, read once per process).
+    pub async fn load_since(
         store: &crate::store::Store,
         from: DateTime<Utc>,
-        now: DateTime<Utc>,
+        asking_since: DateTime<Utc>,
     ) -> crate::store::Result<People> {
         let since = (from - Duration::days(31)).date_naive();
         Ok(People {
             going: store.going_from(since).await?,
             committed: store.committed().await?,
             offers: store.open_offers().await?,
-            asking_since: Some(store.feature_since(FOLLOW_UPS, now).await?),
+            asking_since: Some(asking_since),
         })
     }
 }

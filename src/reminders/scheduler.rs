@@ -134,6 +134,8 @@ pub(super) struct Ctx {
     pub(super) flying: Mutex<HashMap<crate::chat::Platform, usize>>,
     /// A pass left due reminders unclaimed for want of room: pass again when room frees.
     pub(super) backlog: std::sync::atomic::AtomicBool,
+    /// When this database began follow-ups, once read (or recorded) by this process.
+    pub(super) asking_since: std::sync::OnceLock<DateTime<Utc>>,
 }
 
 /// One reminder ready to go out.
@@ -175,6 +177,7 @@ impl Scheduler {
                 sending: Mutex::new(HashSet::new()),
                 flying: Mutex::new(HashMap::new()),
                 backlog: std::sync::atomic::AtomicBool::new(false),
+                asking_since: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -293,7 +296,7 @@ impl Ctx {
         let subscriptions = store.subscriptions().await?;
         let from = (*watermark).min(now - cfg.lookback);
         self.offer_places(&content, now).await;
-        let people = People::load_at(store, from, now).await?;
+        let people = People::load_since(store, from, self.asking_since(now).await?).await?;
         let plan = plan(&content, &agenda, &subscriptions, &people, from, now + cfg.horizon, false);
         let window_end = now + cfg.ahead;
 
@@ -406,6 +409,16 @@ impl Ctx {
         Ok(wake.max(now))
     }
 
+    /// When this database began follow-ups: recorded as `now` the first time any process
+    /// plans them, then read once per process.
+    async fn asking_since(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, StoreError> {
+        if let Some(since) = self.asking_since.get() {
+            return Ok(*since);
+        }
+        let since = self.engine.store().feature_since(super::plan::FOLLOW_UPS, now).await?;
+        Ok(*self.asking_since.get_or_init(|| since))
+    }
+
     /// Moves freed places down each waitlist (see [`crate::store::Store::offer_places`]): a
     /// place given back, an offer declined or expired, a capacity raised. A failure is logged
     /// and tried again at the next pass; the offers already made still go out.
@@ -415,8 +428,8 @@ impl Ctx {
             for a in &c.actions {
                 let Some(capacity) = a.capacity else { continue };
                 match store.offer_places(&c.slug, &a.slug, capacity, a.offer_valid, now).await {
-                    Ok(made) if !made.is_empty() => {
-                        tracing::info!(campaign = %c.slug, action = %a.slug, offers = made.len(), "places offered to people waiting");
+                    Ok(made) if made > 0 => {
+                        tracing::info!(campaign = %c.slug, action = %a.slug, offers = made, "places offered to people waiting");
                         self.engine.signups_changed();
                     }
                     Ok(_) => {}

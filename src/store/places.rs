@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Row, Transaction};
 
 use super::personal::recipient;
+use super::signups::{SignUpRow, of_sign_up};
 use super::{Recipient, Result, Seen, SignUpOutcome, Store, instant, millis};
 use crate::chat::User;
 
@@ -57,15 +58,25 @@ pub enum OfferAnswer {
     NoOffer,
 }
 
-/// The turn on one action's places; returns the arrival number it drew.
-async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<i64> {
+/// What an answered offer does to the sign-up waiting behind it.
+enum Leaves {
+    /// Accepted: it has the place.
+    Nothing,
+    /// Declined or expired: off the waitlist.
+    Waitlist,
+}
+
+/// The turn on one action's places. A sign-up (`arriving`) draws the next arrival number,
+/// which it returns; offers and answers only take the turn.
+async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str, arriving: bool) -> Result<i64> {
     let row = sqlx::query(
-        "INSERT INTO action_places (campaign, action, arrivals) VALUES ($1, $2, 1)
-         ON CONFLICT (campaign, action) DO UPDATE SET arrivals = action_places.arrivals + 1
+        "INSERT INTO action_places (campaign, action, arrivals) VALUES ($1, $2, $3)
+         ON CONFLICT (campaign, action) DO UPDATE SET arrivals = action_places.arrivals + $3
          RETURNING arrivals",
     )
     .bind(campaign)
     .bind(action)
+    .bind(i64::from(arriving))
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.try_get("arrivals")?)
@@ -87,19 +98,11 @@ async fn taken(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str)
 
 /// Someone's place in line (1 = next), counting those still waiting who arrived before.
 async fn position(tx: &mut Transaction<'static, Any>, user: &User, campaign: &str, action: &str) -> Result<i64> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM signups w, signups me
-         WHERE me.platform = $1 AND me.user_id = $2 AND me.campaign = $3 AND me.action = $4
-           AND w.campaign = $3 AND w.action = $4 AND w.withdrawn_at IS NULL AND w.waitlisted = 1
-           AND w.arrival <= me.arrival",
-    )
-    .bind(user.platform.as_str())
-    .bind(&user.id)
-    .bind(campaign)
-    .bind(action)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(row.try_get("n")?)
+    let sql = "SELECT COUNT(*) AS n FROM signups w, signups me
+               WHERE me.platform = $1 AND me.user_id = $2 AND me.campaign = $3 AND me.action = $4
+                 AND w.campaign = $3 AND w.action = $4 AND w.withdrawn_at IS NULL AND w.waitlisted = 1
+                 AND w.arrival <= me.arrival";
+    Ok(of_sign_up(sql, user, campaign, action).fetch_one(&mut **tx).await?.try_get("n")?)
 }
 
 const OFFER_COLUMNS: &str = "o.campaign AS campaign, o.action AS action, o.platform AS platform, o.user_id AS user_id,
@@ -120,7 +123,6 @@ impl Store {
     /// Signs `user` up for an action with `capacity` places: a place when one is free and
     /// nobody waits for it, otherwise the waitlist, in arrival order. Idempotent like
     /// [`Store::sign_up`]: again, it says where they stand.
-    #[allow(clippy::too_many_arguments)]
     pub async fn take_place(
         &self,
         user: &User,
@@ -132,28 +134,13 @@ impl Store {
     ) -> Result<(SignUpOutcome, Placed)> {
         self.within(async move {
             let mut tx = self.begin_write().await?;
-            let arrival = turn(&mut tx, campaign, action).await?;
+            let arrival = turn(&mut tx, campaign, action, true).await?;
             Self::upsert_user(&mut tx, user, now).await?;
             Self::record_seen(&mut tx, user, seen).await?;
-            let row = sqlx::query(
-                "SELECT withdrawn_at, waitlisted FROM signups
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4",
-            )
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .bind(campaign)
-            .bind(action)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let before = match &row {
-                Some(r) if r.try_get::<Option<i64>, _>("withdrawn_at")?.is_none() => {
-                    Some(r.try_get::<i64, _>("waitlisted")? != 0)
-                }
-                _ => None,
-            };
+            let before = SignUpRow::read(&mut tx, user, campaign, action).await?;
             let (outcome, waits) = match before {
-                Some(waits) => (SignUpOutcome::Already, waits),
-                None => {
+                Some(row) if row.active => (SignUpOutcome::Already, row.waitlisted),
+                _ => {
                     let waiting = sqlx::query(
                         "SELECT COUNT(*) AS n FROM signups WHERE campaign = $1 AND action = $2
                            AND withdrawn_at IS NULL AND waitlisted = 1",
@@ -164,23 +151,19 @@ impl Store {
                     .await?
                     .try_get::<i64, _>("n")?;
                     let waits = waiting > 0 || taken(&mut tx, campaign, action).await? >= i64::from(capacity);
-                    sqlx::query(
+                    let sql =
                         "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, waitlisted, arrival)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)
-                         ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
-                         SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = NULL,
-                             outcome_at = NULL, waitlisted = excluded.waitlisted, arrival = excluded.arrival",
-                    )
-                    .bind(user.platform.as_str())
-                    .bind(&user.id)
-                    .bind(campaign)
-                    .bind(action)
-                    .bind(millis(now))
-                    .bind(i64::from(waits))
-                    .bind(arrival)
-                    .execute(&mut *tx)
-                    .await?;
-                    let outcome = if row.is_some() { SignUpOutcome::Renewed } else { SignUpOutcome::New };
+                               VALUES ($1, $2, $3, $4, $5, $6, $7)
+                               ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
+                               SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = NULL,
+                                   outcome_at = NULL, waitlisted = excluded.waitlisted, arrival = excluded.arrival";
+                    of_sign_up(sql, user, campaign, action)
+                        .bind(millis(now))
+                        .bind(i64::from(waits))
+                        .bind(arrival)
+                        .execute(&mut *tx)
+                        .await?;
+                    let outcome = if before.is_some() { SignUpOutcome::Renewed } else { SignUpOutcome::New };
                     (outcome, waits)
                 }
             };
@@ -198,8 +181,8 @@ impl Store {
     /// Moves freed places down the waitlist for one action: offers past their time expire
     /// (their person leaves the waitlist), and each place neither given nor held by an open
     /// offer is offered, valid for `valid`, to the first person waiting who holds none.
-    /// Returns the offers it made. Safe to call from any number of processes at once: each
-    /// place is offered once.
+    /// Returns how many offers it made. Safe to call from any number of processes at once:
+    /// each place is offered once.
     pub async fn offer_places(
         &self,
         campaign: &str,
@@ -207,10 +190,10 @@ impl Store {
         capacity: u32,
         valid: Duration,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(String, String)>> {
+    ) -> Result<usize> {
         self.within(async move {
             let mut tx = self.begin_write().await?;
-            turn(&mut tx, campaign, action).await?;
+            turn(&mut tx, campaign, action, false).await?;
             sqlx::query(
                 "UPDATE signups SET withdrawn_at = $3 WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL
                    AND waitlisted = 1 AND EXISTS (SELECT 1 FROM place_offers o
@@ -232,7 +215,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let free = i64::from(capacity) - taken(&mut tx, campaign, action).await?;
-            let mut made = Vec::new();
+            let mut made = 0;
             if free > 0 {
                 let next = sqlx::query(
                     "SELECT platform, user_id FROM signups s WHERE campaign = $1 AND action = $2
@@ -260,7 +243,7 @@ impl Store {
                     .bind(millis(now + valid))
                     .execute(&mut *tx)
                     .await?;
-                    made.push((platform, user_id));
+                    made += 1;
                 }
             }
             tx.commit().await?;
@@ -282,19 +265,19 @@ impl Store {
         .await
     }
 
-    /// The most recent open offer to `user`, if any: what a bare "accept" answers.
-    pub async fn open_offer_of(&self, user: &User) -> Result<Option<Offer>> {
+    /// The open offers to `user`, most recent first: a bare "accept" answers the first.
+    pub async fn open_offers_of(&self, user: &User) -> Result<Vec<Offer>> {
         self.within(async move {
             let sql = format!(
                 "SELECT {OFFER_COLUMNS} FROM place_offers o JOIN users u ON u.platform = o.platform AND u.user_id = o.user_id
-                 WHERE o.platform = $1 AND o.user_id = $2 AND o.state = 'open' ORDER BY o.offered_at DESC LIMIT 1"
+                 WHERE o.platform = $1 AND o.user_id = $2 AND o.state = 'open' ORDER BY o.offered_at DESC"
             );
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(user.platform.as_str())
                 .bind(&user.id)
-                .fetch_optional(&self.pool)
+                .fetch_all(&self.pool)
                 .await?;
-            row.as_ref().map(offer).transpose()
+            rows.iter().map(offer).collect()
         })
         .await
     }
@@ -310,75 +293,69 @@ impl Store {
     ) -> Result<OfferAnswer> {
         self.within(async move {
             let mut tx = self.begin_write().await?;
-            turn(&mut tx, campaign, action).await?;
-            let row = sqlx::query(
-                "SELECT offered_at, expires_at, state FROM place_offers
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
-                 ORDER BY offered_at DESC LIMIT 1",
-            )
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .bind(campaign)
-            .bind(action)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else { return Ok(OfferAnswer::NoOffer) };
+            turn(&mut tx, campaign, action, false).await?;
+            let sql = "SELECT offered_at, expires_at, state FROM place_offers
+                       WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                       ORDER BY offered_at DESC LIMIT 1";
+            let Some(row) = of_sign_up(sql, user, campaign, action).fetch_optional(&mut *tx).await? else {
+                return Ok(OfferAnswer::NoOffer);
+            };
             let state: String = row.try_get("state")?;
             let offered_at: i64 = row.try_get("offered_at")?;
-            let open = state == "open" && row.try_get::<i64, _>("expires_at")? > millis(now);
-            let answer = match state.as_str() {
-                "accepted" => OfferAnswer::Answered(true),
-                "declined" => OfferAnswer::Answered(false),
-                "open" if open => {
-                    if accept {
-                        OfferAnswer::Accepted
-                    } else {
-                        OfferAnswer::Declined
-                    }
-                }
-                "open" | "expired" => OfferAnswer::Expired,
-                _ => OfferAnswer::NoOffer,
+            let expired = row.try_get::<i64, _>("expires_at")? <= millis(now);
+            // What the answer makes of the offer, and of the sign-up waiting behind it.
+            let (answer, settle) = match state.as_str() {
+                "accepted" => (OfferAnswer::Answered(true), None),
+                "declined" => (OfferAnswer::Answered(false), None),
+                "open" if expired => (OfferAnswer::Expired, Some(("expired", Leaves::Waitlist))),
+                "open" if accept => (OfferAnswer::Accepted, Some(("accepted", Leaves::Nothing))),
+                "open" => (OfferAnswer::Declined, Some(("declined", Leaves::Waitlist))),
+                "expired" => (OfferAnswer::Expired, None),
+                _ => (OfferAnswer::NoOffer, None),
             };
-            let (offer_state, signup) = match answer {
-                OfferAnswer::Accepted => ("accepted", "UPDATE signups SET waitlisted = 0"),
-                OfferAnswer::Declined => ("declined", "UPDATE signups SET withdrawn_at = $5"),
-                OfferAnswer::Expired if state == "open" => ("expired", "UPDATE signups SET withdrawn_at = $5"),
-                _ => {
-                    tx.commit().await?;
-                    return Ok(answer);
+            if let Some((offer_state, leaves)) = settle {
+                let sql = "UPDATE place_offers SET state = $5, answered_at = $6
+                           WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND offered_at = $7";
+                of_sign_up(sql, user, campaign, action)
+                    .bind(offer_state)
+                    .bind(millis(now))
+                    .bind(offered_at)
+                    .execute(&mut *tx)
+                    .await?;
+                let waiting = "platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                               AND withdrawn_at IS NULL AND waitlisted = 1";
+                let (took, left) = (
+                    format!("UPDATE signups SET waitlisted = 0 WHERE {waiting}"),
+                    format!("UPDATE signups SET withdrawn_at = $5 WHERE {waiting}"),
+                );
+                match leaves {
+                    Leaves::Nothing => of_sign_up(&took, user, campaign, action),
+                    Leaves::Waitlist => of_sign_up(&left, user, campaign, action).bind(millis(now)),
                 }
-            };
-            sqlx::query(
-                "UPDATE place_offers SET state = $6, answered_at = $5
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND offered_at = $7",
-            )
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .bind(campaign)
-            .bind(action)
-            .bind(millis(now))
-            .bind(offer_state)
-            .bind(offered_at)
-            .execute(&mut *tx)
-            .await?;
-            let whose = " WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
-                   AND withdrawn_at IS NULL AND waitlisted = 1";
-            let q = sqlx::query(sqlx::AssertSqlSafe(format!("{signup}{whose}")))
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .bind(campaign)
-                .bind(action);
-            // Only the withdrawal has a fifth parameter.
-            let q = if answer == OfferAnswer::Accepted { q } else { q.bind(millis(now)) };
-            q.execute(&mut *tx).await?;
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(answer)
         })
         .await
     }
 
-    /// When this database first ran `feature` (now, the first time it is asked): messages
-    /// about things that happened before then are not sent.
+    /// When this database first ran `feature`, if it has: messages about things that
+    /// happened before then are not sent. Reading changes nothing (listings use it).
+    pub async fn feature_started(&self, feature: &str) -> Result<Option<DateTime<Utc>>> {
+        self.within(async move {
+            let row = sqlx::query("SELECT since FROM features WHERE name = $1")
+                .bind(feature)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|r| instant(r.try_get("since")?)).transpose()
+        })
+        .await
+    }
+
+    /// When this database first ran `feature`: now, the first time it is asked (the
+    /// scheduler asks once per process).
     pub async fn feature_since(&self, feature: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
         self.within(async move {
             sqlx::query("INSERT INTO features (name, since) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")

@@ -1,11 +1,10 @@
 //! What people said they did with what they signed up for: done, not yet, couldn't. Like
 //! sign-ups, names are for organizers; public replies carry counts.
 
-use chrono::{DateTime, Utc};
-use sqlx::Row;
-
+use super::signups::{SignUpRow, of_sign_up};
 use super::{Result, Seen, Store, StoreError, millis};
 use crate::chat::User;
+use chrono::{DateTime, Utc};
 
 /// What a person said about an action they signed up for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,12 +42,11 @@ impl Outcome {
 /// What reporting an outcome did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reported {
-    /// Recorded; `was` is what they had said before, if anything.
+    /// Recorded (signing them up too, if they had not); `was` is what they had said
+    /// before, if anything.
     Recorded {
         /// The earlier answer.
         was: Option<Outcome>,
-        /// Whether this report signed them up too (they had not signed up first).
-        new: bool,
     },
     /// They wait for a place: there is nothing to report yet.
     Waitlisted,
@@ -75,62 +73,34 @@ impl Store {
             let mut tx = self.begin_write().await?;
             Self::upsert_user(&mut tx, user, now).await?;
             Self::record_seen(&mut tx, user, seen).await?;
-            let row = sqlx::query(
-                "SELECT withdrawn_at, waitlisted, outcome FROM signups
-                 WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4",
-            )
-            .bind(user.platform.as_str())
-            .bind(&user.id)
-            .bind(campaign)
-            .bind(action)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let active = match &row {
-                Some(r) => r.try_get::<Option<i64>, _>("withdrawn_at")?.is_none(),
-                None => false,
-            };
-            let reported = if active {
-                let r = row.as_ref().expect("active implies a row");
-                if r.try_get::<i64, _>("waitlisted")? != 0 {
-                    Reported::Waitlisted
-                } else {
-                    let was =
-                        r.try_get::<Option<String>, _>("outcome")?.as_deref().map(Outcome::from_stored).transpose()?;
-                    if was != Some(outcome) {
-                        sqlx::query(
-                            "UPDATE signups SET outcome = $5, outcome_at = $6
-                             WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4",
-                        )
-                        .bind(user.platform.as_str())
-                        .bind(&user.id)
-                        .bind(campaign)
-                        .bind(action)
-                        .bind(outcome.as_str())
+            let reported = match SignUpRow::read(&mut tx, user, campaign, action).await? {
+                Some(row) if row.active && row.waitlisted => Reported::Waitlisted,
+                Some(row) if row.active => {
+                    if row.outcome != Some(outcome) {
+                        let sql = "UPDATE signups SET outcome = $5, outcome_at = $6
+                                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4";
+                        of_sign_up(sql, user, campaign, action)
+                            .bind(outcome.as_str())
+                            .bind(millis(now))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Reported::Recorded { was: row.outcome }
+                }
+                _ if counted => Reported::NoPlace,
+                _ => {
+                    let sql = "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, outcome, outcome_at)
+                               VALUES ($1, $2, $3, $4, $5, $6, $5)
+                               ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
+                               SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = excluded.outcome,
+                                   outcome_at = excluded.outcome_at, waitlisted = 0";
+                    of_sign_up(sql, user, campaign, action)
                         .bind(millis(now))
+                        .bind(outcome.as_str())
                         .execute(&mut *tx)
                         .await?;
-                    }
-                    Reported::Recorded { was, new: false }
+                    Reported::Recorded { was: None }
                 }
-            } else if counted {
-                Reported::NoPlace
-            } else {
-                sqlx::query(
-                    "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, outcome, outcome_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $5)
-                     ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
-                     SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = excluded.outcome,
-                         outcome_at = excluded.outcome_at, waitlisted = 0",
-                )
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .bind(campaign)
-                .bind(action)
-                .bind(millis(now))
-                .bind(outcome.as_str())
-                .execute(&mut *tx)
-                .await?;
-                Reported::Recorded { was: None, new: true }
             };
             tx.commit().await?;
             Ok(reported)

@@ -161,45 +161,27 @@ impl Store {
     }
 
     /// Withdraws `user` from `campaign`: from one action, or from all of it when `action` is
-    /// `None`. Returns how many sign-ups were withdrawn (0 when there were none).
+    /// `None`. Returns how many sign-ups were withdrawn (0 when there were none). A place
+    /// offered to them goes to the next person waiting.
     pub async fn withdraw(&self, user: &User, campaign: &str, action: Option<&str>, now: DateTime<Utc>) -> Result<u64> {
         self.within(async move {
-            let query = match action {
-                Some(_) => sqlx::query(
-                    "UPDATE signups SET withdrawn_at = $4
-                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5
-                       AND withdrawn_at IS NULL",
-                ),
-                None => sqlx::query(
-                    "UPDATE signups SET withdrawn_at = $4
-                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND withdrawn_at IS NULL",
-                ),
-            };
-            let query = query.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
-            let query = match action {
-                Some(a) => query.bind(a),
-                None => query,
+            // `action = COALESCE($4, action)`: one action, or every action when it is NULL.
+            let whose = "platform = $1 AND user_id = $2 AND campaign = $3 AND action = COALESCE($4, action)";
+            let signups = format!("UPDATE signups SET withdrawn_at = $5 WHERE {whose} AND withdrawn_at IS NULL");
+            let offers = format!(
+                "UPDATE place_offers SET state = 'withdrawn', answered_at = $5 WHERE {whose} AND state = 'open'"
+            );
+            let run = |sql: String| {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .bind(campaign)
+                    .bind(action)
+                    .bind(millis(now))
             };
             let mut tx = self.begin_write().await?;
-            let n = query.execute(&mut *tx).await?.rows_affected();
-            // A place offered to them goes to the next person waiting.
-            let offers = match action {
-                Some(_) => sqlx::query(
-                    "UPDATE place_offers SET state = 'withdrawn', answered_at = $4
-                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $5 AND state = 'open'",
-                ),
-                None => sqlx::query(
-                    "UPDATE place_offers SET state = 'withdrawn', answered_at = $4
-                     WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND state = 'open'",
-                ),
-            };
-            let offers = offers.bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(millis(now));
-            match action {
-                Some(a) => offers.bind(a),
-                None => offers,
-            }
-            .execute(&mut *tx)
-            .await?;
+            let n = run(signups).execute(&mut *tx).await?.rows_affected();
+            run(offers).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(n)
         })
@@ -308,6 +290,47 @@ impl Store {
 }
 
 /// The `outcome` column of a row.
-fn outcome(r: &sqlx::any::AnyRow) -> Result<Option<Outcome>> {
+pub(super) fn outcome(r: &sqlx::any::AnyRow) -> Result<Option<Outcome>> {
     r.try_get::<Option<String>, _>("outcome")?.as_deref().map(Outcome::from_stored).transpose()
+}
+
+/// A statement about one person's sign-up for one action, with them bound as `$1`–`$4`
+/// (platform, user id, campaign, action): the order every such statement here uses.
+pub(super) fn of_sign_up<'q>(sql: &'q str, user: &'q User, campaign: &'q str, action: &'q str) -> AnyQuery<'q> {
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.platform.as_str()).bind(&user.id).bind(campaign).bind(action)
+}
+
+/// A statement with its arguments, as [`of_sign_up`] starts it.
+pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// Where one person's sign-up for one action stands, read inside a write.
+pub(super) struct SignUpRow {
+    /// Not withdrawn.
+    pub active: bool,
+    /// Waiting for a place.
+    pub waitlisted: bool,
+    /// What they said they did.
+    pub outcome: Option<Outcome>,
+}
+
+impl SignUpRow {
+    /// The row, if the person ever signed up for the action.
+    pub(super) async fn read(
+        tx: &mut Transaction<'static, Any>,
+        user: &User,
+        campaign: &str,
+        action: &str,
+    ) -> Result<Option<SignUpRow>> {
+        let sql = "SELECT withdrawn_at, waitlisted, outcome FROM signups
+                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4";
+        let row = of_sign_up(sql, user, campaign, action).fetch_optional(&mut **tx).await?;
+        row.map(|r| {
+            Ok(SignUpRow {
+                active: r.try_get::<Option<i64>, _>("withdrawn_at")?.is_none(),
+                waitlisted: r.try_get::<i64, _>("waitlisted")? != 0,
+                outcome: outcome(&r)?,
+            })
+        })
+        .transpose()
+    }
 }

@@ -22,17 +22,19 @@ pub fn outcome_label(outcome: Outcome, l: Locale) -> &'static str {
     }
 }
 
-/// The word `done` takes for an outcome, in `l` (`notyet`, `nopude`): read from its
-/// declaration's choices, so what the message says is what the command reads.
-pub fn outcome_typed(outcome: Outcome, l: Locale) -> String {
-    let choices = catalog::DONE.options[2].choices;
-    let value = match outcome {
-        Outcome::Done => "done",
-        Outcome::NotYet => "notyet",
-        Outcome::Couldnt => "couldnt",
-    };
-    let label = choices.iter().find(|c| c.value == value).map_or(value, |c| c.label.get(l));
-    label.replace([' ', '\'', '’'], "").replace('í', "i")
+/// Where one sign-up stands, for its owner and organizers: waitlisted, or what they said
+/// they did; `None` while they have not said.
+pub fn state_label(waitlisted: bool, outcome: Option<Outcome>, l: Locale) -> Option<String> {
+    match (waitlisted, outcome) {
+        (true, _) => Some(texts::state_waitlisted(l).to_string()),
+        (false, Some(o)) => Some(outcome_label(o, l).to_lowercase()),
+        (false, None) => None,
+    }
+}
+
+/// `**word**` for each answer, as a message lists them.
+fn bold(word: &str) -> String {
+    format!("**{word}**")
 }
 
 fn found<'c>(content: &'c Content, campaign: &str, action: &str) -> Option<(&'c Campaign, &'c Action)> {
@@ -58,10 +60,19 @@ pub fn follow_up_message(content: &Content, campaign: &str, action: &str, to: Re
                 })
                 .collect();
         }
-        Platform::Matrix => reply = reply.block(Block::Note(texts::follow_up_words(l).to_string())),
+        Platform::Matrix => {
+            let said = |o: Outcome| bold(catalog::how_choice(o).label.get(l));
+            let words = [
+                ("done", said(Outcome::Done)),
+                ("not_yet", said(Outcome::NotYet)),
+                ("couldnt", said(Outcome::Couldnt)),
+            ];
+            let words: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            reply = reply.block(Block::Note(fill(texts::follow_up_words(l), &words)));
+        }
         Platform::Console => {
             let typed = |o: Outcome| {
-                let args = format!("{} {} {}", c.slug, a.slug, outcome_typed(o, l));
+                let args = format!("{} {} {}", c.slug, a.slug, catalog::how_typed(o, l));
                 catalog::DONE.typed_on(to.platform, l, &args)
             };
             let hint = fill(
@@ -103,10 +114,14 @@ pub fn offer_message(
                 })
                 .collect();
         }
-        Platform::Matrix => reply = reply.block(Block::Note(texts::offer_words(l).to_string())),
+        Platform::Matrix => {
+            let said = |accept: bool| bold(catalog::place_choice(accept).label.get(l));
+            let note = fill(texts::offer_words(l), &[("accept", &said(true)), ("decline", &said(false))]);
+            reply = reply.block(Block::Note(note));
+        }
         Platform::Console => {
             let typed = |accept: bool| {
-                let word = catalog::PLACE.options[0].choices[usize::from(!accept)].label.get(l);
+                let word = catalog::place_choice(accept).label.get(l);
                 catalog::PLACE.typed_on(to.platform, l, &format!("{word} {} {}", c.slug, a.slug))
             };
             let hint = fill(texts::offer_typed(l), &[("accept", &typed(true)), ("decline", &typed(false))]);

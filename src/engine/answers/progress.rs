@@ -14,24 +14,26 @@ use crate::store::{OfferAnswer, Outcome, Reported, Result, Seen, SignUp, Store};
 /// and no answer yet, the one whose follow-up came most recently (its time passed); with
 /// none come yet, their only such sign-up, if they have just one.
 fn open_question<'s>(content: &Content, signups: &'s [SignUp], now: DateTime<Utc>) -> Option<&'s SignUp> {
-    let open: Vec<&SignUp> = signups
+    let open: Vec<(&SignUp, &crate::content::Action)> = signups
         .iter()
-        .filter(|s| !s.waitlisted && s.outcome.is_none() && !s.action.is_empty())
-        .filter(|s| content.campaign(&s.campaign).and_then(|c| c.action(&s.action)).is_some())
+        .filter(|s| still_open(s))
+        .filter_map(|s| Some((s, content.campaign(&s.campaign)?.action(&s.action)?)))
         .collect();
     let asked = open
         .iter()
-        .filter_map(|s| {
-            let due = content.campaign(&s.campaign)?.action(&s.action)?.follow_up_at(s.at)?;
-            (due <= now).then_some((due, *s))
-        })
+        .filter_map(|(s, a)| a.follow_up_at(s.at).filter(|due| *due <= now).map(|due| (due, *s)))
         .max_by_key(|(due, _)| *due)
         .map(|(_, s)| s);
     match (asked, open.as_slice()) {
         (Some(s), _) => Some(s),
-        (None, [only]) => Some(only),
+        (None, [(only, _)]) => Some(only),
         _ => None,
     }
+}
+
+/// A sign-up with a place whose question is still open: no answer yet.
+fn still_open(s: &SignUp) -> bool {
+    !s.waitlisted && s.outcome.is_none()
 }
 
 /// "Which action? `/done jilamito petition`", with the person's own open sign-ups.
@@ -47,7 +49,7 @@ fn which(req: &Request, content: &Content, signups: &[SignUp]) -> Reply {
     let yours: Vec<String> = signups
         .iter()
         .filter(|s| !s.waitlisted)
-        .map(|s| format!("`{} {}`", s.campaign, s.action).replace(" `", "`"))
+        .map(|s| format!("`{}`", format!("{} {}", s.campaign, s.action).trim_end()))
         .collect();
     if !yours.is_empty() {
         reply = reply.text(fill(texts::report_yours(l), &[("list", &yours.join(", "))]));
@@ -89,7 +91,7 @@ pub async fn done(
                         [] => (c, String::new()),
                         [one] => (c, one.action.clone()),
                         several => {
-                            let open: Vec<&&SignUp> = several.iter().filter(|s| s.outcome.is_none()).collect();
+                            let open: Vec<&&SignUp> = several.iter().filter(|s| still_open(s)).collect();
                             match open.as_slice() {
                                 [one] => (c, one.action.clone()),
                                 _ => return Ok(which(req, content, &signups)),
@@ -165,17 +167,23 @@ pub async fn place(
 ) -> Result<Reply> {
     let l = req.locale;
     let Some(accept) = accept else {
-        let word = |i: usize| catalog::PLACE.options[0].choices[i].label.get(l);
-        let values = [("accept", req.cmd(&catalog::PLACE, word(0))), ("decline", req.cmd(&catalog::PLACE, word(1)))];
-        return Ok(Reply::refusal(fill(texts::offer_which(l), &[("accept", &values[0].1), ("decline", &values[1].1)])));
+        let typed = |accept: bool| req.cmd(&catalog::PLACE, catalog::place_choice(accept).label.get(l));
+        return Ok(Reply::refusal(fill(
+            texts::offer_which(l),
+            &[("accept", &typed(true)), ("decline", &typed(false))],
+        )));
     };
     let (campaign, action) = match (campaign, action) {
         (Some(c), Some(a)) => (c.to_lowercase(), a.to_lowercase()),
-        _ => match store.open_offer_of(&req.user).await? {
-            Some(offer) if campaign.is_none_or(|c| c.eq_ignore_ascii_case(&offer.campaign)) => {
-                (offer.campaign, offer.action)
-            }
-            _ => return Ok(Reply::private().text(texts::offer_none(l))),
+        // The most recent offer (of that campaign, when named).
+        _ => match store
+            .open_offers_of(&req.user)
+            .await?
+            .into_iter()
+            .find(|o| campaign.is_none_or(|c| c.eq_ignore_ascii_case(&o.campaign)))
+        {
+            Some(offer) => (offer.campaign, offer.action),
+            None => return Ok(Reply::private().text(texts::offer_none(l))),
         },
     };
     let Some(c) = content.campaign(&campaign) else { return Ok(unknown(req, content, &campaign).into_private()) };

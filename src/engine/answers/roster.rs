@@ -5,7 +5,7 @@ use chrono::SecondsFormat;
 
 use crate::content::Content;
 use crate::engine::answers::campaign::{action_title, unknown};
-use crate::engine::answers::follow_up::outcome_label;
+use crate::engine::answers::follow_up::state_label;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Attachment, Block, Reply, Request, Spec, Tone, Visibility, catalog};
 use crate::store::{Outcome, Result, RosterEntry, Store};
@@ -56,7 +56,7 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
                     e.platform,
                     when.format("%Y-%m-%d %H:%M"),
                     crate::calendar::format::abbreviation(e.at, zone),
-                    state_label(e, l)
+                    state_of(e, l)
                 )
             })
             .collect::<Vec<_>>();
@@ -71,13 +71,9 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
     Ok(reply.block(Block::Note(fill(texts::roster_total(l), &[("signups", &signups), ("people", &people)]))))
 }
 
-/// Where one sign-up stands, for organizers.
-fn state_label(e: &RosterEntry, l: crate::locale::Locale) -> String {
-    match (e.waitlisted, e.outcome) {
-        (true, _) => texts::state_waitlisted(l).to_string(),
-        (false, Some(o)) => outcome_label(o, l).to_lowercase(),
-        (false, None) => texts::state_no_answer(l).to_string(),
-    }
+/// Where one sign-up stands, for organizers: "no answer" too.
+fn state_of(e: &RosterEntry, l: crate::locale::Locale) -> String {
+    state_label(e.waitlisted, e.outcome, l).unwrap_or_else(|| texts::state_no_answer(l).to_string())
 }
 
 /// Where one sign-up stands, as the export's `state` column says it.

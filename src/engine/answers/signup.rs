@@ -4,6 +4,7 @@
 use crate::calendar::format;
 use crate::content::{Campaign, Content};
 use crate::engine::answers::campaign::{action_title, unknown};
+use crate::engine::answers::follow_up::state_label;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Reply, Request, Spec, Tone, catalog};
 use crate::store::{Erased, Placed, Result, SignUpOutcome, Store};
@@ -81,7 +82,7 @@ pub async fn sign_up(
     if let Placed::Waitlisted { position } = placed {
         if outcome == SignUpOutcome::Already {
             // Signing up again while a place is offered to them is taking it.
-            if store.open_offer_of(&req.user).await?.is_some_and(|o| o.campaign == c.slug && o.action == slug) {
+            if store.open_offers_of(&req.user).await?.iter().any(|o| o.campaign == c.slug && o.action == slug) {
                 return super::progress::place(req, content, store, Some(true), Some(&c.slug), Some(slug)).await;
             }
             let position = position.to_string();
@@ -137,11 +138,7 @@ pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Rep
         .iter()
         .map(|s| {
             let date = format::day_month_year(s.at.with_timezone(&zone).date_naive(), l);
-            let state = match (s.waitlisted, s.outcome) {
-                (true, _) => format!(" · {}", texts::state_waitlisted(l)),
-                (false, Some(o)) => format!(" · {}", super::follow_up::outcome_label(o, l).to_lowercase()),
-                (false, None) => String::new(),
-            };
+            let state = state_label(s.waitlisted, s.outcome, l).map(|st| format!(" · {st}")).unwrap_or_default();
             match content.campaign(&s.campaign) {
                 Some(c) => format!("**{}** — {} ({date}){state}", c.title.get(l), action_title(req, c, &s.action)),
                 // A campaign removed from the content since: still theirs to see.

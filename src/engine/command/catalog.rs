@@ -209,11 +209,91 @@ pub static DONE: Spec = Spec {
     build: done,
 };
 
+/// Words that say how an action went, as `done` reads them and as a bare answer in a direct
+/// room, written without spaces or apostrophes (`not yet` is `notyet`), each with the
+/// language it tells.
+const HOW_WORDS: &[(&str, Outcome, Locale)] = &[
+    ("done", Outcome::Done, Locale::En),
+    ("did", Outcome::Done, Locale::En),
+    ("didit", Outcome::Done, Locale::En),
+    ("diditit", Outcome::Done, Locale::En),
+    ("hecho", Outcome::Done, Locale::Es),
+    ("hecha", Outcome::Done, Locale::Es),
+    ("listo", Outcome::Done, Locale::Es),
+    ("lista", Outcome::Done, Locale::Es),
+    ("lohice", Outcome::Done, Locale::Es),
+    ("notyet", Outcome::NotYet, Locale::En),
+    ("todavia", Outcome::NotYet, Locale::Es),
+    ("todavía", Outcome::NotYet, Locale::Es),
+    ("todaviano", Outcome::NotYet, Locale::Es),
+    ("todavíano", Outcome::NotYet, Locale::Es),
+    ("aunno", Outcome::NotYet, Locale::Es),
+    ("aúnno", Outcome::NotYet, Locale::Es),
+    ("couldnt", Outcome::Couldnt, Locale::En),
+    ("couldnot", Outcome::Couldnt, Locale::En),
+    ("cant", Outcome::Couldnt, Locale::En),
+    ("cannot", Outcome::Couldnt, Locale::En),
+    ("nopude", Outcome::Couldnt, Locale::Es),
+    ("nopuedo", Outcome::Couldnt, Locale::Es),
+];
+
+/// How an action went, as a word (or two: `not yet`, `no pude`) in either language, with the
+/// language it tells.
+pub fn how_word(word: &str) -> Option<(Outcome, Option<Locale>)> {
+    let squeezed: String =
+        word.trim().to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect();
+    HOW_WORDS.iter().find(|(w, ..)| *w == squeezed).map(|(_, o, l)| (*o, Some(*l)))
+}
+
+/// The choice of `done`'s `how` that says `outcome`: its value is the word Discord sends (and
+/// the answer buttons' id), its label the words people read.
+pub fn how_choice(outcome: Outcome) -> &'static Choice {
+    let i = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0);
+    &DONE.options[2].choices[i]
+}
+
+/// How `outcome` is typed after `done` in `l`, as one word `done` reads back (`notyet`,
+/// `todavia`): the choice's label without its spaces, apostrophes or accent.
+pub fn how_typed(outcome: Outcome, l: Locale) -> String {
+    let label = how_choice(outcome).label.get(l);
+    let typed: String = label.chars().filter(|c| !matches!(c, ' ' | '\'' | '’')).collect();
+    typed.replace('í', "i")
+}
+
+/// Words that answer an offered place: `(word, accept, language, said alone)`. A word said
+/// alone in a direct room is an answer only when it cannot be anything else ("yes" and "no"
+/// are too common for that).
+const PLACE_WORDS: &[(&str, bool, Option<Locale>, bool)] = &[
+    ("accept", true, Some(Locale::En), true),
+    ("yes", true, Some(Locale::En), false),
+    ("acepto", true, Some(Locale::Es), true),
+    ("aceptar", true, Some(Locale::Es), true),
+    ("sí", true, Some(Locale::Es), false),
+    ("si", true, Some(Locale::Es), false),
+    ("decline", false, Some(Locale::En), true),
+    ("no", false, None, false),
+    ("rechazo", false, Some(Locale::Es), true),
+    ("rechazar", false, Some(Locale::Es), true),
+];
+
+/// Accept (`true`) or decline, as a word in either language, with the language it tells;
+/// with `alone`, only the words that are an answer said on their own.
+pub fn place_answer(word: &str, alone: bool) -> Option<(bool, Option<Locale>)> {
+    let word = word.trim().to_lowercase();
+    PLACE_WORDS.iter().find(|(w, _, _, bare)| *w == word && (*bare || !alone)).map(|(_, accept, l, _)| (*accept, *l))
+}
+
+/// The choice of `place` that accepts (`true`) or declines: its value is the offer buttons'
+/// id, its label the word people type.
+pub fn place_choice(accept: bool) -> &'static Choice {
+    &PLACE.options[0].choices[usize::from(!accept)]
+}
+
 /// `done [campaign] [action] [how]`: a word saying how, wherever it is typed.
 fn done(a: &Args) -> Command {
     let mut words = a.words();
     let mut outcome = Outcome::Done;
-    words.retain(|w| match super::outcome_word(w) {
+    words.retain(|w| match how_word(w).map(|(o, _)| o) {
         Some(o) => {
             outcome = o;
             false
@@ -251,7 +331,7 @@ pub static PLACE: Spec = Spec {
 /// `place accept|decline [campaign] [action]`.
 fn place(a: &Args) -> Command {
     let mut words = a.words().into_iter();
-    let accept = words.next().and_then(|w| super::offer_word(&w));
+    let accept = words.next().and_then(|w| place_answer(&w, false)).map(|(accept, _)| accept);
     Command::Place { accept, campaign: words.next(), action: words.next() }
 }
 

@@ -176,26 +176,6 @@ pub enum RemindAction {
     Help,
 }
 
-/// How an action went, as a word in either language (`done`, `notyet`, `no pude`…).
-pub fn outcome_word(word: &str) -> Option<Outcome> {
-    let w: String = word.trim().to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect();
-    match w.as_str() {
-        "done" | "did" | "diditit" | "didit" | "hecho" | "hecha" | "listo" | "lista" | "lohice" => Some(Outcome::Done),
-        "notyet" | "todavia" | "todavía" | "todavíano" | "todaviano" | "aúnno" | "aunno" => Some(Outcome::NotYet),
-        "couldnt" | "couldnot" | "cant" | "cannot" | "nopude" | "nopuedo" => Some(Outcome::Couldnt),
-        _ => None,
-    }
-}
-
-/// Accept (`true`) or decline, as a word in either language.
-pub fn offer_word(word: &str) -> Option<bool> {
-    match word.trim().to_lowercase().as_str() {
-        "accept" | "yes" | "acepto" | "aceptar" | "sí" | "si" => Some(true),
-        "decline" | "no" | "rechazo" | "rechazar" => Some(false),
-        _ => None,
-    }
-}
-
 /// A message in a direct room that is only an answer to the bot's last question ("done",
 /// "not yet", "no pude", "accept", "rechazo"), read as the command it answers, with the
 /// language it was written in. Anything longer than a few words is conversation: `None`.
@@ -204,42 +184,11 @@ pub fn bare_answer(text: &str) -> Option<(Command, Locale)> {
     if text.len() > 24 || text.starts_with(['/', '!']) {
         return None;
     }
-    let spanish = |w: &str| {
-        matches!(
-            w,
-            "hecho"
-                | "hecha"
-                | "listo"
-                | "lista"
-                | "lohice"
-                | "todavia"
-                | "todavía"
-                | "todavíano"
-                | "todaviano"
-                | "aúnno"
-                | "aunno"
-                | "nopude"
-                | "nopuedo"
-                | "acepto"
-                | "aceptar"
-                | "rechazo"
-                | "rechazar"
-        )
-    };
-    let squeezed: String = text.to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect();
-    let l = if spanish(&squeezed) { Locale::Es } else { Locale::En };
-    if let Some(outcome) = outcome_word(text) {
-        return Some((Command::Done { campaign: None, action: None, outcome }, l));
+    if let Some((outcome, l)) = catalog::how_word(text) {
+        return Some((Command::Done { campaign: None, action: None, outcome }, l.unwrap_or(Locale::En)));
     }
-    match squeezed.as_str() {
-        "accept" | "acepto" | "aceptar" => {
-            Some((Command::Place { accept: Some(true), campaign: None, action: None }, l))
-        }
-        "decline" | "rechazo" | "rechazar" => {
-            Some((Command::Place { accept: Some(false), campaign: None, action: None }, l))
-        }
-        _ => None,
-    }
+    let (accept, l) = catalog::place_answer(text, true)?;
+    Some((Command::Place { accept: Some(accept), campaign: None, action: None }, l.unwrap_or(Locale::En)))
 }
 
 /// The language a command was typed in, when its word says: `Some(Es)` for `!reunion`,
