@@ -211,6 +211,10 @@ async fn without_a_deadline_the_question_comes_a_set_time_after_signing_up_and_a
     assert!(reply.contains("Noted: not yet, for **Sign the petition"), "{reply}");
     let mine = engine.store().signups_of(&user("1")).await.unwrap();
     assert_eq!(mine[0].outcome, Some(Outcome::NotYet));
+    // "Not yet" leaves the question open: a later "done", alone, closes it.
+    req.command = bare_answer("done").unwrap().0;
+    assert!(render(&engine.handle(&req).await).contains("Thank you! Noted"));
+    assert_eq!(engine.store().signups_of(&user("1")).await.unwrap()[0].outcome, Some(Outcome::Done));
     // With nothing asked, a bare "done" asks which action.
     let mut lost = on_discord("7", "/done", Locale::En, due);
     lost.command = Command::Done { campaign: None, action: None, outcome: Outcome::Done };

@@ -778,7 +778,7 @@ async fn going_brings_a_private_reminder_in_the_encrypted_direct_room_and_a_new_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn did_you_do_it_comes_in_the_direct_room_and_a_bare_word_answers_it() {
+async fn did_you_do_it_comes_in_the_direct_room_and_a_reaction_or_a_bare_word_answers_it() {
     use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
     // The petition asks a minute after signing it.
     let content = common::copy_of_shipped();
@@ -811,6 +811,15 @@ async fn did_you_do_it_comes_in_the_direct_room_and_a_bare_word_answers_it() {
     assert!(asked.body.contains("Answer here with") && asked.body.contains("not yet"), "{}", asked.body);
     assert!(asked.body.contains("couldn't"), "{}", asked.body);
     common::scheduler::wait_status(&mut status, "recorded", |s| s.sent == 1 && s.in_flight == 0).await;
+
+    // A ⏳ on the question answers "not yet", privately in the direct room.
+    let dm_room = w.bob.client.get_room(&dm).unwrap();
+    dm_room.send(ReactionEventContent::new(Annotation::new(asked.event_id.clone(), "⏳".into()))).await.unwrap();
+    let noted = w
+        .bob
+        .wait("the reaction's answer", |m| m.sender.as_str() == w.bot_id && m.body.contains("Noted: not yet"))
+        .await;
+    assert_eq!(noted.room, dm);
 
     // "done" in the home room is conversation; in the direct room it is the answer.
     w.bob.say(&w.home, "done").await;

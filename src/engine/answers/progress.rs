@@ -11,7 +11,7 @@ use crate::engine::{Button, Reply, Request, Tone, catalog};
 use crate::store::{OfferAnswer, Outcome, Reported, Result, Seen, SignUp, Store};
 
 /// The question a bare "done" answers: of the person's sign-ups for an action with a place
-/// and no answer yet, the one whose follow-up came most recently (its time passed); with
+/// and no answer yet (or "not yet"), the one whose follow-up came most recently (its time passed); with
 /// none come yet, their only such sign-up, if they have just one.
 fn open_question<'s>(content: &Content, signups: &'s [SignUp], now: DateTime<Utc>) -> Option<&'s SignUp> {
     let open: Vec<(&SignUp, &crate::content::Action)> = signups
@@ -31,9 +31,10 @@ fn open_question<'s>(content: &Content, signups: &'s [SignUp], now: DateTime<Utc
     }
 }
 
-/// A sign-up with a place whose question is still open: no answer yet.
+/// A sign-up with a place whose question is still open: no answer yet, or "not yet" (a
+/// later "done" answers it).
 fn still_open(s: &SignUp) -> bool {
-    !s.waitlisted && s.outcome.is_none()
+    !s.waitlisted && matches!(s.outcome, None | Some(Outcome::NotYet))
 }
 
 /// "Which action? `/done jilamito petition`", with the person's own open sign-ups.
