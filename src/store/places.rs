@@ -82,18 +82,20 @@ async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str, 
     Ok(row.try_get("arrivals")?)
 }
 
-/// Places given or held by an open offer.
-async fn taken(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<i64> {
+/// How many wait for a place, and how many places are given or held by an open offer: one
+/// statement, read inside the turn.
+async fn places(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<(i64, i64)> {
     let row = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM signups WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL
-                   AND waitlisted = 0)
-              + (SELECT COUNT(*) FROM place_offers WHERE campaign = $1 AND action = $2 AND state = 'open') AS n",
+        "SELECT COUNT(CASE WHEN waitlisted = 1 THEN 1 END) AS waiting,
+                COUNT(CASE WHEN waitlisted = 0 THEN 1 END)
+                  + (SELECT COUNT(*) FROM place_offers WHERE campaign = $1 AND action = $2 AND state = 'open') AS taken
+         FROM signups WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL",
     )
     .bind(campaign)
     .bind(action)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(row.try_get("n")?)
+    Ok((row.try_get("waiting")?, row.try_get("taken")?))
 }
 
 /// Someone's place in line (1 = next), counting those still waiting who arrived before.
@@ -134,23 +136,21 @@ impl Store {
     ) -> Result<(SignUpOutcome, Placed)> {
         self.within(async move {
             let mut tx = self.begin_write().await?;
-            let arrival = turn(&mut tx, campaign, action, true).await?;
+            // Who they are first: it needs no turn, and everything done inside the turn makes
+            // every other sign-up for the action wait.
             Self::upsert_user(&mut tx, user, now).await?;
             Self::record_seen(&mut tx, user, seen).await?;
+            let arrival = turn(&mut tx, campaign, action, true).await?;
             let before = SignUpRow::read(&mut tx, user, campaign, action).await?;
-            let (outcome, waits) = match before {
-                Some(row) if row.active => (SignUpOutcome::Already, row.waitlisted),
+            let (outcome, placed) = match before {
+                Some(row) if row.active && row.waitlisted => (
+                    SignUpOutcome::Already,
+                    Placed::Waitlisted { position: position(&mut tx, user, campaign, action).await? },
+                ),
+                Some(row) if row.active => (SignUpOutcome::Already, Placed::Confirmed),
                 _ => {
-                    let waiting = sqlx::query(
-                        "SELECT COUNT(*) AS n FROM signups WHERE campaign = $1 AND action = $2
-                           AND withdrawn_at IS NULL AND waitlisted = 1",
-                    )
-                    .bind(campaign)
-                    .bind(action)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get::<i64, _>("n")?;
-                    let waits = waiting > 0 || taken(&mut tx, campaign, action).await? >= i64::from(capacity);
+                    let (waiting, taken) = places(&mut tx, campaign, action).await?;
+                    let waits = waiting > 0 || taken >= i64::from(capacity);
                     let sql =
                         "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, waitlisted, arrival)
                                VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -164,13 +164,9 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     let outcome = if before.is_some() { SignUpOutcome::Renewed } else { SignUpOutcome::New };
-                    (outcome, waits)
+                    // Last in line: everyone waiting arrived in an earlier turn.
+                    (outcome, if waits { Placed::Waitlisted { position: waiting + 1 } } else { Placed::Confirmed })
                 }
-            };
-            let placed = if waits {
-                Placed::Waitlisted { position: position(&mut tx, user, campaign, action).await? }
-            } else {
-                Placed::Confirmed
             };
             tx.commit().await?;
             Ok((outcome, placed))
@@ -214,7 +210,7 @@ impl Store {
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-            let free = i64::from(capacity) - taken(&mut tx, campaign, action).await?;
+            let free = i64::from(capacity) - places(&mut tx, campaign, action).await?.1;
             let mut made = 0;
             if free > 0 {
                 let next = sqlx::query(
