@@ -5,6 +5,8 @@
 //! Run: `cargo bench --bench bot` (needs Synapse in target/synapse-venv: `scripts/test`
 //! installs it).
 
+#[path = "../tests/common/bot_process.rs"]
+mod bot_process;
 #[path = "../tests/common/fake_discord.rs"]
 mod fake_discord;
 #[path = "../tests/common/member.rs"]
@@ -15,17 +17,8 @@ mod synapse;
 use std::path::Path;
 use std::time::Instant;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
-
 const ASKS: usize = 200;
 const ECHOES: usize = 100;
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
-}
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -44,7 +37,8 @@ fn main() {
         let room = alice.create_room_with(&[&bot], false, Some("lacwg"), false).await;
 
         let started = Instant::now();
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"));
+        cmd
             .arg("run")
             .arg("--content")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("commands"))
@@ -59,30 +53,12 @@ fn main() {
             .env("MATRIX_USER", "convoca")
             .env("MATRIX_PASSWORD", "bot-password")
             .env("MATRIX_STORE_PATH", dir.path().join("matrix"))
-            .env("CONVOCA_LOG", std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let pid = child.id().unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if line.contains("convoca: ready") {
-                break;
-            }
-        }
+            .env("CONVOCA_LOG", std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "warn".into()));
+        let bot_process = bot_process::BotProcess::start(cmd, std::env::var_os("BENCH_BOT_LOG").is_some()).await;
+        let pid = bot_process.pid;
         let ready = started.elapsed();
         fake.wait_call(0, "command registration", |c| c.method == "PUT" && c.path.ends_with("/commands")).await;
         let discord_ready = started.elapsed();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if std::env::var_os("BENCH_BOT_LOG").is_some() {
-                    eprintln!("{line}");
-                }
-            }
-        });
 
         alice.wait_joined(room.room_id(), &bot).await;
         // Warm up once.
@@ -153,14 +129,12 @@ fn main() {
         );
         println!(
             "resident memory: {:.1} MiB now, {:.1} MiB peak",
-            status_kib(pid, "VmRSS:") as f64 / 1024.0,
-            status_kib(pid, "VmHWM:") as f64 / 1024.0
+            bot_process.status_kib("VmRSS:") as f64 / 1024.0,
+            bot_process.status_kib("VmHWM:") as f64 / 1024.0
         );
         if std::env::var_os("BENCH_BOT_SMAPS").is_some() {
             println!("{}", std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default());
         }
-        std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
-        let status = child.wait().await.unwrap();
-        println!("stopped on SIGTERM: {status}");
+        println!("stopped on SIGTERM: {}", bot_process.stop().await);
     });
 }

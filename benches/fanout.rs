@@ -11,6 +11,8 @@
 //!
 //! Run: `cargo bench --bench fanout` (about five minutes). `FANOUT_PEOPLE` sets how many.
 
+#[path = "../tests/common/bot_process.rs"]
+mod bot_process;
 #[path = "../tests/common/copy.rs"]
 mod copy;
 #[path = "../tests/common/fake_discord.rs"]
@@ -21,14 +23,6 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DurationRound, Utc};
-use tokio::io::{AsyncBufReadExt, BufReader};
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
-}
 
 fn main() {
     let people: usize = std::env::var("FANOUT_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
@@ -91,7 +85,8 @@ fn main() {
         }
         store.close().await;
 
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"));
+        cmd
             .arg("run")
             .arg("--content")
             .arg(&content)
@@ -99,26 +94,9 @@ fn main() {
             .env("DISCORD_TOKEN", "fake-token")
             .env("DISCORD_API_BASE", &fake.base)
             .env("DISCORD_HOME_GUILDS", fake_discord::GUILD_ID)
-            .env("CONVOCA_LOG", std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "error".into()))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let pid = child.id().unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if line.contains("convoca: ready") {
-                break;
-            }
-        }
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                eprintln!("bot: {line}");
-            }
-        });
-        let before = status_kib(pid, "VmRSS:");
+            .env("CONVOCA_LOG", std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "error".into()));
+        let bot = bot_process::BotProcess::start(cmd, true).await;
+        let before = bot.status_kib("VmRSS:");
         let due_at: SystemTime = due.into();
         let what = if follow_ups { "people signed up; follow-ups" } else { "people going; reminders" };
         println!("{people} {what} due at {due}; bot resident before: {:.1} MiB", before as f64 / 1024.0);
@@ -131,7 +109,7 @@ fn main() {
         };
         loop {
             if SystemTime::now() >= due_at {
-                samples.push(status_kib(pid, "VmRSS:"));
+                samples.push(bot.status_kib("VmRSS:"));
             }
             let calls = fake.calls().await;
             if dm_posts(&calls) >= people || Instant::now() > deadline {
@@ -192,7 +170,6 @@ fn main() {
                 samples.len()
             );
         }
-        std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
-        let _ = child.wait().await;
+        bot.stop().await;
     });
 }
