@@ -134,9 +134,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<RsvpOutcome> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
-            Self::upsert_user(&mut tx, user, now).await?;
-            Self::record_seen(&mut tx, user, seen).await?;
+            let mut tx = self.begin_as(user, Some(seen), now).await?;
             let before: Option<i64> = sqlx::query(
                 "SELECT going FROM rsvps WHERE platform = $1 AND user_id = $2 AND meeting = $3 AND occurrence_date = $4",
             )
@@ -177,7 +175,7 @@ impl Store {
 
     /// Keeps the language and home membership a person last showed (inside a write
     /// transaction that made sure their row exists).
-    pub(crate) async fn record_seen(
+    pub(super) async fn record_seen(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         user: &User,
         seen: Seen,
@@ -314,9 +312,7 @@ impl Store {
     /// Turns a person's personal reminders off or on; true when that changed something.
     pub async fn set_personal_reminders(&self, user: &User, on: bool, seen: Seen, now: DateTime<Utc>) -> Result<bool> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
-            Self::upsert_user(&mut tx, user, now).await?;
-            Self::record_seen(&mut tx, user, seen).await?;
+            let mut tx = self.begin_as(user, Some(seen), now).await?;
             let sql = if on {
                 "UPDATE users SET reminders_off = NULL WHERE platform = $1 AND user_id = $2 AND reminders_off IS NOT NULL"
             } else {
@@ -339,8 +335,7 @@ impl Store {
     /// `reset`, which revokes the old one). Returns the token now in force.
     pub async fn feed_token(&self, user: &User, fresh: &str, reset: bool, now: DateTime<Utc>) -> Result<String> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
-            Self::upsert_user(&mut tx, user, now).await?;
+            let mut tx = self.begin_as(user, None, now).await?;
             if reset {
                 sqlx::query("DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2")
                     .bind(user.platform.as_str())

@@ -135,11 +135,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(SignUpOutcome, Placed)> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
             // Who they are first: it needs no turn, and everything done inside the turn makes
             // every other sign-up for the action wait.
-            Self::upsert_user(&mut tx, user, now).await?;
-            Self::record_seen(&mut tx, user, seen).await?;
+            let mut tx = self.begin_as(user, Some(seen), now).await?;
             let arrival = turn(&mut tx, campaign, action, true).await?;
             let before = SignUpRow::read(&mut tx, user, campaign, action).await?;
             let (outcome, placed) = match before {

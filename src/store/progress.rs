@@ -70,9 +70,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Reported> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
-            Self::upsert_user(&mut tx, user, now).await?;
-            Self::record_seen(&mut tx, user, seen).await?;
+            let mut tx = self.begin_as(user, Some(seen), now).await?;
             let reported = match SignUpRow::read(&mut tx, user, campaign, action).await? {
                 Some(row) if row.active && row.waitlisted => Reported::Waitlisted,
                 Some(row) if row.active => {

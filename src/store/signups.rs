@@ -76,8 +76,24 @@ impl Store {
         })
     }
 
+    /// A write transaction on behalf of `user`: their display name refreshed and, when given,
+    /// the language and home membership they showed (`seen`) recorded, first.
+    pub(crate) async fn begin_as(
+        &self,
+        user: &User,
+        seen: Option<super::Seen>,
+        now: DateTime<Utc>,
+    ) -> Result<Transaction<'static, Any>> {
+        let mut tx = self.begin_write().await?;
+        Self::upsert_user(&mut tx, user, now).await?;
+        if let Some(seen) = seen {
+            Self::record_seen(&mut tx, user, seen).await?;
+        }
+        Ok(tx)
+    }
+
     /// Records (or refreshes the display name of) a user.
-    pub(crate) async fn upsert_user(tx: &mut Transaction<'static, Any>, user: &User, now: DateTime<Utc>) -> Result<()> {
+    async fn upsert_user(tx: &mut Transaction<'static, Any>, user: &User, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(
             "INSERT INTO users (platform, user_id, display_name, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $4)
@@ -118,11 +134,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SignUpOutcome> {
         self.within(async move {
-            let mut tx = self.begin_write().await?;
-            Self::upsert_user(&mut tx, user, now).await?;
-            if let Some(seen) = seen {
-                Self::record_seen(&mut tx, user, seen).await?;
-            }
+            let mut tx = self.begin_as(user, seen, now).await?;
             let inserted = sqlx::query(
                 "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
                  VALUES ($1, $2, $3, $4, $5)

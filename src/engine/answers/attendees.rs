@@ -4,7 +4,6 @@
 use chrono::SecondsFormat;
 
 use crate::agenda::Agenda;
-use crate::calendar::format;
 use crate::engine::answers::roster::cell;
 use crate::engine::answers::rsvp::pick;
 use crate::engine::texts::{self, fill};
@@ -45,16 +44,7 @@ pub async fn attendees(req: &Request, agenda: &Agenda<'_>, store: &Store, args: 
         return Ok(reply.text(texts::attendees_none(l)));
     }
     let zone = named.occurrence.zone;
-    let line = |a: &Attendee| {
-        let when = a.at.with_timezone(&zone);
-        format!(
-            "{} ({}, {} {})",
-            texts::literal(&a.name),
-            a.platform,
-            when.format("%Y-%m-%d %H:%M"),
-            format::abbreviation(a.at, zone)
-        )
-    };
+    let line = |a: &Attendee| super::roster::who_when(&a.name, &a.platform, a.at, zone);
     let going: Vec<String> = list.iter().filter(|a| a.going).map(line).collect();
     let not: Vec<String> = list.iter().filter(|a| !a.going).map(line).collect();
     let n = |v: usize| v.to_string();

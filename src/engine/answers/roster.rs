@@ -48,17 +48,7 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
         let items = entries
             .iter()
             .filter(|e| e.action == action)
-            .map(|e| {
-                let when = e.at.with_timezone(&zone);
-                format!(
-                    "{} ({}, {} {}) · {}",
-                    texts::literal(&e.name),
-                    e.platform,
-                    when.format("%Y-%m-%d %H:%M"),
-                    crate::calendar::format::abbreviation(e.at, zone),
-                    state_of(e, l)
-                )
-            })
+            .map(|e| format!("{} · {}", who_when(&e.name, &e.platform, e.at, zone), state_of(e, l)))
             .collect::<Vec<_>>();
         let title = action_title(req, c, action);
         let mut chars = title.chars();
@@ -69,6 +59,18 @@ pub async fn roster(req: &Request, content: &Content, store: &Store, campaign: O
     let signups = texts::count(entries.len(), texts::one_signup, texts::n_signups, l);
     let people = texts::count(people, texts::one_person, texts::n_people, l);
     Ok(reply.block(Block::Note(fill(texts::roster_total(l), &[("signups", &signups), ("people", &people)]))))
+}
+
+/// A person on an organizer's list: "Ana (discord, 2026-11-28 12:00 EST)", the name as text
+/// (never markup or a mention), the time in `zone`.
+pub fn who_when(name: &str, platform: &str, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
+    let when = at.with_timezone(&zone);
+    format!(
+        "{} ({platform}, {} {})",
+        texts::literal(name),
+        when.format("%Y-%m-%d %H:%M"),
+        crate::calendar::format::abbreviation(at, zone)
+    )
 }
 
 /// Where one sign-up stands, for organizers: "no answer" too.
