@@ -174,3 +174,11 @@ pub fn unknown(req: &Request, content: &Content, slug: &str) -> Reply {
     reply.tone = Tone::Refusal;
     reply
 }
+
+/// An action the campaign does not have: say so, with the ones it has.
+pub fn unknown_action(req: &Request, c: &Campaign, a: &str) -> Reply {
+    let l = req.locale;
+    let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
+    let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
+    Reply::refusal(fill(texts::unknown_action(l), &[("campaign", c.title.get(l)), ("action", a), ("list", &list)]))
+}

@@ -82,7 +82,7 @@ pub async fn done(
             match action {
                 Some(a) => match c.action(a) {
                     Some(found) => (c, found.slug.clone()),
-                    None => return Ok(super::signup::unknown_action(req, c, a)),
+                    None => return Ok(super::campaign::unknown_action(req, c, a)),
                 },
                 None => {
                     // Their one sign-up in this campaign, or the campaign in general.

@@ -3,7 +3,7 @@
 
 use crate::calendar::format;
 use crate::content::{Campaign, Content};
-use crate::engine::answers::campaign::{action_title, unknown};
+use crate::engine::answers::campaign::{action_title, unknown, unknown_action};
 use crate::engine::answers::follow_up::state_label;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, Reply, Request, Spec, Tone, catalog};
@@ -36,14 +36,6 @@ fn resolve<'c>(
         Some(a) if c.action(a).is_some() => Ok((c, Some(a.to_lowercase()))),
         Some(a) => Err(unknown_action(req, c, a)),
     }
-}
-
-/// An action the campaign does not have: say so, with the ones it has.
-pub fn unknown_action(req: &Request, c: &Campaign, a: &str) -> Reply {
-    let l = req.locale;
-    let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
-    let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
-    Reply::refusal(fill(texts::unknown_action(l), &[("campaign", c.title.get(l)), ("action", a), ("list", &list)]))
 }
 
 fn action_suffix(req: &Request, c: &Campaign, action: Option<&str>) -> String {
