@@ -78,6 +78,30 @@ async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_not
     }
 }
 
+#[tokio::test]
+async fn an_action_past_its_time_takes_its_waitlist_and_offered_places_with_it() {
+    for (name, store) in stores().await {
+        let now = Utc::now();
+        let seen = convoca::store::Seen { locale: convoca::locale::Locale::En, member: true };
+        for id in ["1", "2", "3"] {
+            store.take_place(&user(id), "old", "rally", 1, seen, now).await.unwrap();
+        }
+        // Person 2 is kept for another campaign: the offer goes with the sign-up, not the person.
+        store.sign_up(&user("2"), "jilamito", "", now).await.unwrap();
+        store.withdraw(&user("1"), "old", Some("rally"), now).await.unwrap();
+        assert_eq!(store.offer_places("old", "rally", 1, Duration::hours(24), now).await.unwrap(), 1, "{name}");
+        let rally = Expired { campaign: "old".into(), action: Some("rally".into()) };
+        let purged = store.erase_expired(&[rally]).await.unwrap();
+        assert_eq!(purged.signups, 3, "{name}: the withdrawn, the offered and the waiting");
+        let offers: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM place_offers").fetch_one(store.pool()).await.unwrap(),
+            "n",
+        );
+        assert_eq!(offers, 0, "{name}: no offer outlives its sign-up");
+        assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: person 2's other sign-up stays");
+    }
+}
+
 /// Two processes sharing one database: the day's erasure runs in one of them only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_erasure_runs_once_a_day_across_processes() {
