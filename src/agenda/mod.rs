@@ -22,6 +22,18 @@ pub struct Overrides {
     /// When each chat change was made, by meeting and regular date: the people going are
     /// told of it from then on.
     pub made: std::collections::HashMap<(String, chrono::NaiveDate), DateTime<Utc>>,
+    /// When each one-off meeting was added, by slug.
+    pub added: std::collections::HashMap<String, DateTime<Utc>>,
+}
+
+impl Overrides {
+    /// When an organizer last changed this occurrence from chat (moved it, or added its
+    /// one-off meeting): reminders whose moment had passed by then were never on time.
+    pub fn changed_at(&self, occurrence: &Occurrence) -> Option<DateTime<Utc>> {
+        let moved = matches!(occurrence.status, crate::calendar::Status::Moved { .. });
+        let made = moved.then(|| self.made.get(&(occurrence.meeting.clone(), occurrence.date))).flatten();
+        made.or_else(|| self.added.get(&occurrence.meeting)).copied()
+    }
 }
 
 /// Which meetings [`Agenda::upcoming`] lists.

@@ -115,6 +115,12 @@ pub fn instant(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
     )
 }
 
+/// A time of day: `6:00 PM EST` / `6:00 p. m. EST`.
+pub fn time_of_day(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    let local = at.with_timezone(&zone);
+    format!("{} {} {}", clock(&local), meridiem(local.hour12().0, locale), abbreviation(at, zone))
+}
+
 /// A span: `Monday, December 7, 2026, 5:00–6:30 PM EST`. The meridiem is written once when
 /// both ends share it, the zone twice only when daylight saving changes during the span,
 /// and both dates when the span crosses midnight.

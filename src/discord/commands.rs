@@ -105,17 +105,16 @@ mod tests {
         );
         assert_eq!(
             Command::from_options("move", opts(&[("date", "2027-01-04"), ("to", "2027-01-11 18:00")])),
-            Command::Move { args: vec!["2027-01-04".into(), "2027-01-11".into(), "18:00".into()] }
+            Command::parse("/move 2027-01-04 2027-01-11 18:00")
         );
         assert_eq!(
             Command::from_options(
                 "addmeeting",
                 opts(&[("date", "2027-01-20"), ("time", "18:00"), ("title", "Teach-in on Honduras")])
             ),
-            Command::AddMeeting {
-                args: vec!["2027-01-20".into(), "18:00".into(), "Teach-in".into(), "on".into(), "Honduras".into()]
-            }
+            Command::parse("/addmeeting 2027-01-20 18:00 Teach-in on Honduras")
         );
+        assert!(matches!(Command::parse("/move 2027-01-04 2027-01-11 18:00"), Command::Move { to: Some(_), .. }));
         assert!(matches!(
             Command::from_options("remind", opts(&[("what", "here"), ("language", "es")])),
             Command::Remind { .. }

@@ -320,7 +320,11 @@ impl Bot {
             Pressed::Offer { accept, campaign, action } => {
                 (Command::Place { accept: Some(accept), campaign: Some(campaign), action: Some(action) }, None)
             }
-            Pressed::Rsvp { going, meeting, date } => (Command::Rsvp { going, args: vec![meeting, date] }, None),
+            Pressed::Rsvp { going, meeting, date } => {
+                let verb = if going { &catalog::GOING } else { &catalog::NOT_GOING };
+                let values = vec![("meeting".to_string(), meeting), ("date".to_string(), date)];
+                (Command::from_options(verb.name.0, values), None)
+            }
         };
         let req = self
             .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)

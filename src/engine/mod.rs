@@ -24,7 +24,10 @@ use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
 pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
-pub use command::{Command, MAX_INPUT_BYTES, RemindAction, bare_answer, catalog, language_of};
+pub use command::{
+    Command, MAX_INPUT_BYTES, MeetingDate, MoveTo, NewMeeting, RemindAction, Unclear, Wanted, bare_answer, catalog,
+    clean, language_of,
+};
 pub use flood::{Admission, FloodLimit};
 pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
@@ -313,28 +316,30 @@ impl Engine {
             Command::Place { accept, campaign, action } => {
                 progress::place(req, content, store, *accept, campaign.as_deref(), action.as_deref()).await?
             }
-            Command::Rsvp { going, args } => {
+            Command::Rsvp { going, at } => {
                 let overrides = self.overrides().await?;
-                rsvp::rsvp(req, &Agenda::new(content, &overrides), store, *going, args).await?
+                rsvp::rsvp(req, &Agenda::new(content, &overrides), store, *going, at).await?
             }
             Command::MyReminders { on } => personal::my_reminders(req, store, *on).await?,
             Command::MyCalendar { reset } => personal::my_calendar(req, store, settings, *reset).await?,
-            Command::Attendees { args, csv } => {
+            Command::Attendees { at, csv } => {
                 let overrides = self.overrides().await?;
-                attendees::attendees(req, &Agenda::new(content, &overrides), store, args, *csv).await?
+                attendees::attendees(req, &Agenda::new(content, &overrides), store, at, *csv).await?
             }
             Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
             Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
             Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
-            Command::Cancel { args }
-            | Command::Uncancel { args }
-            | Command::Move { args }
-            | Command::AddMeeting { args } => {
-                let overrides = self.overrides().await?;
-                let agenda = Agenda::new(content, &overrides);
-                let reply = schedule::change(req, &agenda, store, args).await?;
-                self.notify_changed();
-                reply
+            Command::Cancel { at } => {
+                schedule::cancel(req, &Agenda::new(content, &*self.overrides().await?), store, at).await?
+            }
+            Command::Uncancel { at } => {
+                schedule::uncancel(req, &Agenda::new(content, &*self.overrides().await?), store, at).await?
+            }
+            Command::Move { at, to } => {
+                schedule::move_to(req, &Agenda::new(content, &*self.overrides().await?), store, at, *to).await?
+            }
+            Command::AddMeeting(new) => {
+                schedule::add_meeting(req, &Agenda::new(content, &*self.overrides().await?), store, new).await?
             }
             Command::Remind { action, meeting, locale } => {
                 let reply = remind::remind(req, content, store, *action, meeting.as_deref(), *locale).await?;
@@ -344,6 +349,7 @@ impl Engine {
                 reply
             }
             Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
+            Command::Unclear(unclear) => help::unclear(req, unclear),
             Command::TooLong { bytes } => help::too_long(req, *bytes),
         };
         if matches!(
@@ -362,6 +368,10 @@ impl Engine {
         if matches!(
             req.command,
             Command::Rsvp { .. }
+                | Command::Cancel { .. }
+                | Command::Uncancel { .. }
+                | Command::Move { .. }
+                | Command::AddMeeting(_)
                 | Command::MyReminders { .. }
                 | Command::ForgetMe { confirmed: true }
                 | Command::SignUp { .. }
@@ -369,7 +379,8 @@ impl Engine {
                 | Command::Done { .. }
                 | Command::Place { .. }
         ) {
-            // Who gets personal messages changed, or a place freed: the scheduler plans again.
+            // The calendar or who gets personal messages changed, or a place freed: the
+            // scheduler plans again.
             self.notify_changed();
         }
         Ok(reply)

@@ -51,5 +51,6 @@ pub async fn load(store: &Store) -> Result<Overrides> {
     let made = rows.iter().map(|row| ((row.meeting.clone(), row.change.date), row.made_at)).collect();
     let changes = rows.into_iter().map(|row| (row.meeting, row.change)).collect();
     let meetings = store.extra_meetings().await?.iter().filter_map(|m| m.to_meeting()).collect();
-    Ok(Overrides { changes, meetings, made })
+    let added = store.extra_meetings_added().await?.into_iter().collect();
+    Ok(Overrides { changes, meetings, made, added })
 }

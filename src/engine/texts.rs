@@ -64,6 +64,17 @@ texts! {
     help_other_language => "También en español: {cmds}.", "Also in English: {cmds}.";
     unknown_command => "I don't know `{word}`.", "No conozco `{word}`.";
     did_you_mean => "Did you mean `{cmd}`?", "¿Quisiste decir `{cmd}`?";
+    unclear_word => "I didn't understand `{word}` in `{cmd}`, so I did nothing.", "No entendí `{word}` en `{cmd}`, así que no hice nada.";
+    unclear_missing => "`{cmd}` needs more words, so I did nothing.", "A `{cmd}` le faltan palabras, así que no hice nada.";
+    unclear_did_you_mean => "Did you mean `{word}`?", "¿Quisiste decir `{word}`?";
+    unclear_choices => "There it takes: {list}.", "Ahí se escribe: {list}.";
+    unclear_date => "There it takes a date like 2027-01-04.", "Ahí va una fecha como 2027-01-04.";
+    unclear_time => "There it takes a time like 18:00.", "Ahí va una hora como 18:00.";
+    unclear_when => "There it takes a new date and time like 2027-01-11 18:00 (or a date alone, or a time alone).", "Ahí va una nueva fecha y hora como 2027-01-11 18:00 (o solo la fecha, o solo la hora).";
+    unclear_zone => "There it takes a time zone like America/New_York.", "Ahí va una zona horaria como America/New_York.";
+    unclear_title => "It ends with the meeting's title.", "Termina con el título de la reunión.";
+    unclear_nothing => "It takes nothing more there.", "No lleva nada más ahí.";
+    unclear_usage => "How to write it: `{usage}`", "Cómo se escribe: `{usage}`";
     too_long => "That message is too long for me ({kb} KB; I read up to 4 KB). Send a short command such as `{cmd}`.", "Ese mensaje es demasiado largo para mí ({kb} KB; leo hasta 4 KB). Envía un comando corto como `{cmd}`.";
 
     history => "History", "Historia";
@@ -81,10 +92,11 @@ texts! {
     add_to_calendar => "Add to calendar", "Agregar al calendario";
     your_time => "Your time", "Tu hora";
     happening_now => "happening now", "en curso";
+    in_a_minute => "in 1 minute", "en 1 minuto";
     in_minutes => "in {n} minutes", "en {n} minutos";
+    today_at => "today at {time}", "hoy a las {time}";
+    tomorrow_at => "tomorrow at {time}", "mañana a las {time}";
     in_an_hour => "in about an hour", "en alrededor de una hora";
-    in_hours => "in {n} hours", "en {n} horas";
-    tomorrow => "tomorrow", "mañana";
     in_days => "in {n} days", "en {n} días";
     when => "When", "Cuándo";
     place => "Where", "Dónde";
@@ -150,6 +162,10 @@ texts! {
 
     which_date => "Give the meeting's date, like `{cmd}`.", "Indica la fecha de la reunión, como `{cmd}`.";
     bad_date => "`{text}` is not a date like 2026-12-07.", "`{text}` no es una fecha como 2026-12-07.";
+    already_cancelled => "**{meeting}** on {date} is already cancelled. `{undo}` brings it back.", "**{meeting}** del {date} ya está cancelada. `{undo}` la restablece.";
+    move_into_past => "{when} has already passed: a meeting can only be moved to a time still ahead.", "{when} ya pasó: una reunión solo puede cambiarse a un momento futuro.";
+    move_onto_meeting => "**{meeting}** already meets on {day} (the meeting of {other}). Cancel one of them instead, or pick another day.", "**{meeting}** ya se reúne el {day} (la reunión del {other}). Cancela una de ellas o elige otro día.";
+    add_in_past => "{when} has already passed: a meeting can only be added for a time still ahead.", "{when} ya pasó: solo se puede agregar una reunión para un momento futuro.";
     bad_datetime => "`{text}` is not a local date and time like 2026-12-14 18:00.", "`{text}` no es una fecha y hora local como 2026-12-14 18:00.";
     no_such_local_time => "{text} does not exist in {zone}: the clocks skip it.", "{text} no existe en {zone}: los relojes la saltan.";
     not_a_meeting_date => "**{meeting}** does not meet on {date}. Its next dates: {list}.", "**{meeting}** no se reúne el {date}. Sus próximas fechas: {list}.";
@@ -164,6 +180,7 @@ texts! {
     meeting_exists => "A meeting called `{slug}` already exists.", "Ya existe una reunión llamada `{slug}`.";
     reminder_title => "Reminder: {title}", "Recordatorio: {title}";
     reminder_starts => "Starts {relative}.", "Empieza {relative}.";
+    reminder_counts_one => "**1** person has signed up for {campaign}. Join them: `{cmd}`", "**1** persona se apuntó a {campaign}. Súmate: `{cmd}`";
     reminder_counts => "**{n}** people have signed up for {campaign}. Join them: `{cmd}`", "**{n}** personas se apuntaron a {campaign}. Súmate: `{cmd}`";
     reminder_counts_zero => "Sign up for {campaign}: `{cmd}`", "Apúntate a {campaign}: `{cmd}`";
     deadline_title => "Deadline: {action}", "Fecha límite: {action}";
@@ -185,6 +202,7 @@ texts! {
     not_a_date => "`{date}` is not a date: write it like 2026-12-07.", "`{date}` no es una fecha: escríbela como 2026-12-07.";
     no_meeting_that_day => "**{title}** has no meeting on {date}. Next dates: {next}.", "**{title}** no tiene reunión el {date}. Próximas fechas: {next}.";
     date_cancelled => "**{title}** on {date} is cancelled.", "**{title}** del {date} está cancelada.";
+    date_beyond => "**{title}** on {date} is further ahead than the calendar goes: answers are taken up to {last}.", "**{title}** del {date} está más allá de lo que muestra el calendario: se aceptan respuestas hasta el {last}.";
     date_over => "**{title}** on {date} is over.", "**{title}** del {date} ya terminó.";
     rsvp_going => "You're going to {what}. Only the organizers see who is going.", "Vas a {what}. Solo el equipo organizador ve quién va.";
     rsvp_going_already => "You already said you're going to {what}.", "Ya dijiste que vas a {what}.";
@@ -204,6 +222,7 @@ texts! {
     one_hour => "1 hour", "1 hora";
     n_hours => "{n} hours", "{n} horas";
     n_minutes => "{n} minutes", "{n} minutos";
+    one_minute => "1 minute", "1 minuto";
     my_reminders_are_on => "Your private reminders are on: a direct message before the meetings you're going to and the deadlines you signed up for. `{cmd}` turns them off.", "Tus avisos privados están activados: un mensaje directo antes de las reuniones a las que vas y de los plazos de tus acciones. `{cmd}` los desactiva.";
     my_reminders_are_off => "Your private reminders are off. `{cmd}` turns them on.", "Tus avisos privados están desactivados. `{cmd}` los activa.";
     my_reminders_turned_on => "Private reminders are on again: a direct message before the meetings you're going to and the deadlines you signed up for. `{cmd}` turns them off.", "Los avisos privados están activados de nuevo: un mensaje directo antes de las reuniones a las que vas y de los plazos de tus acciones. `{cmd}` los desactiva.";
@@ -252,6 +271,7 @@ texts! {
     report_yours => "Yours: {list}", "Las tuyas: {list}";
 
     // Places and waitlists.
+    waitlisted_one => "The only place for **{campaign}**{action} is taken: you're on the waitlist, number **{position}**. If it frees up, I'll offer it to you in a private message. `{undo}` takes you off the list.", "El único lugar de **{campaign}**{action} está ocupado: estás en la lista de espera, número **{position}**. Si se libera, te lo ofreceré en un mensaje privado. `{undo}` te saca de la lista.";
     waitlisted => "All {capacity} places for **{campaign}**{action} are taken: you're on the waitlist, number **{position}**. If a place frees up, I'll offer it to you in a private message. `{undo}` takes you off the list.", "Los {capacity} lugares de **{campaign}**{action} están ocupados: estás en la lista de espera, número **{position}**. Si se libera un lugar, te lo ofreceré en un mensaje privado. `{undo}` te saca de la lista.";
     still_waitlisted => "You're already on the waitlist for **{campaign}**{action}, number **{position}**.", "Ya estás en la lista de espera de **{campaign}**{action}, número **{position}**.";
     offer_title => "A place is free for you", "Hay un lugar para ti";
@@ -275,6 +295,7 @@ texts! {
     progress_waiting => " · {n} waitlisted", " · {n} en espera";
     done_counts => "Done so far: {list}", "Hecho hasta ahora: {list}";
     places_taken => "{taken} of {capacity} places", "{taken} de {capacity} lugares";
+    places_taken_one => "{taken} of 1 place", "{taken} de 1 lugar";
     places_waiting => "{n} waiting", "{n} en espera";
 
 }

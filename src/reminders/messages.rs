@@ -25,6 +25,10 @@ pub(super) struct Messages<'a> {
     store: &'a Store,
     engine: &'a Engine,
     built: HashMap<SameMessage, Arc<Reply>>,
+    /// When this pass posts: relative words ("today at 6:00 PM") are counted from the later
+    /// of this and the reminder's due instant, so a late post never says what was true when
+    /// it should have gone out.
+    now: chrono::DateTime<chrono::Utc>,
     /// People signed up per campaign; `None` when the count could not be read (the post
     /// goes out without it rather than waiting).
     counts: HashMap<String, Option<i64>>,
@@ -44,8 +48,14 @@ struct SameMessage {
 }
 
 impl<'a> Messages<'a> {
-    pub(super) fn new(content: &'a Content, agenda: &'a Agenda<'a>, store: &'a Store, engine: &'a Engine) -> Self {
-        Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new() }
+    pub(super) fn new(
+        content: &'a Content,
+        agenda: &'a Agenda<'a>,
+        store: &'a Store,
+        engine: &'a Engine,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new(), now }
     }
 
     pub(super) async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, platform: Platform) -> Arc<Reply> {
@@ -61,6 +71,7 @@ impl<'a> Messages<'a> {
             return Arc::clone(reply);
         }
         let readers = Readers { locale: target.locale, audience: target.audience, platform };
+        let posted = item.due.max(self.now);
         let reply = match plan.subject(item) {
             Subject::Meeting { slug, occurrence } => {
                 let meeting = self.agenda.meeting(slug);
@@ -77,22 +88,14 @@ impl<'a> Messages<'a> {
                     }
                 }
                 meeting.map(|m| {
-                    let reply = meeting_reminder(
-                        m,
-                        occurrence,
-                        readers,
-                        self.content,
-                        &counts,
-                        self.engine.settings(),
-                        item.due,
-                    );
+                    let reply =
+                        meeting_reminder(m, occurrence, readers, self.content, &counts, self.engine.settings(), posted);
                     if k.personal { personal_meeting_reminder(reply, m, occurrence, readers) } else { reply }
                 })
             }
-            Subject::Changed { slug, occurrence } => self
-                .agenda
-                .meeting(slug)
-                .map(|m| change_notice(m, occurrence, readers, self.engine.settings(), item.due)),
+            Subject::Changed { slug, occurrence } => {
+                self.agenda.meeting(slug).map(|m| change_notice(m, occurrence, readers, self.engine.settings(), posted))
+            }
             Subject::FollowUp { campaign, action, .. } => {
                 follow_up_message(self.content, campaign, action, readers).map(|r| with_stop(r, readers))
             }
@@ -101,7 +104,7 @@ impl<'a> Messages<'a> {
                 offer_message(self.content, campaign, action, *expires_at, readers)
             }
             Subject::Deadline { campaign, action, at } => {
-                deadline_reminder(self.content, campaign, action, *at, readers, item.due)
+                deadline_reminder(self.content, campaign, action, *at, readers, posted)
                     .map(|reply| if k.personal { personal_deadline_reminder(reply, readers) } else { reply })
             }
         };

@@ -361,10 +361,15 @@ pub fn plan(
         for occ in occurrences_until(agenda, &meeting.slug, from, to + longest) {
             let mut subject = None;
             let people = reminded.get(&(meeting.slug.as_str(), occ.date)).map(Vec::as_slice).unwrap_or_default();
-            let both = [(leads.as_slice(), targets.as_slice(), channels), (personal_leads, people, !people.is_empty())];
-            for (leads, to_whom, wanted) in both {
-                for lead in leads.iter().filter(|_| wanted) {
-                    let due = lead.before(occ.start, occ.zone);
+            let changed = agenda.overrides.changed_at(&occ);
+            let both = [
+                (dues(leads, &occ, changed, Late::OneNotice), targets.as_slice(), channels),
+                // People going who answered before a change are told of it (`Changed`).
+                (dues(personal_leads, &occ, changed, Late::Dropped), people, !people.is_empty()),
+            ];
+            for (dues, to_whom, wanted) in both {
+                for (lead, due) in dues.iter().filter(|_| wanted) {
+                    let due = *due;
                     if due < from || due >= to {
                         continue;
                     }
@@ -499,6 +504,33 @@ fn follow_ups(
         });
         push_items(out, due, subject, Lead::NONE, &[t]);
     }
+}
+
+/// What becomes of reminders whose moment had passed when an organizer changed their
+/// occurrence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Late {
+    /// The nearest of them is posted once, at the change, its words counted from when it is
+    /// posted ("today at 6:00 PM"); the others are dropped.
+    OneNotice,
+    /// All are dropped (the person is told of the change otherwise).
+    Dropped,
+}
+
+/// Each lead's due instant for `occ`. Leads whose moment had passed when an organizer moved
+/// or added the occurrence (`changed`) were never on time, and are not posted as if they
+/// were: see [`Late`].
+fn dues(leads: &[Lead], occ: &Occurrence, changed: Option<DateTime<Utc>>, late: Late) -> Vec<(Lead, DateTime<Utc>)> {
+    let all = leads.iter().map(|lead| (*lead, lead.before(occ.start, occ.zone)));
+    let Some(made) = changed else { return all.collect() };
+    let (passed, mut ahead): (Vec<_>, Vec<_>) = all.partition(|(_, due)| *due < made);
+    if late == Late::OneNotice
+        && made < occ.start
+        && let Some((lead, _)) = passed.into_iter().max_by_key(|(_, due)| *due)
+    {
+        ahead.push((lead, made));
+    }
+    ahead
 }
 
 fn push_items(out: &mut Plan, due: DateTime<Utc>, subject: u32, lead: Lead, targets: &[u32]) {

@@ -356,7 +356,7 @@ impl Ctx {
         if !to_send.is_empty() {
             let lease_until = window_end.max(now) + cfg.lease;
             let won = self.claim(&plan, &to_send, lease_until, now).await?;
-            let mut messages = Messages::new(&content, &agenda, store, &self.engine);
+            let mut messages = Messages::new(&content, &agenda, store, &self.engine, now);
             for (cand, is_late) in to_send {
                 if !won.contains_key(&cand.key) {
                     // Another process got it first.

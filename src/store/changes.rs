@@ -177,6 +177,21 @@ impl Store {
     }
 }
 
+impl Store {
+    /// When each one-off meeting was added, by slug: a reminder whose moment had passed by
+    /// then is not posted as if it were on time.
+    pub async fn extra_meetings_added(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+        self.within(async move {
+            let rows = sqlx::query("SELECT slug, created_at FROM extra_meetings").fetch_all(&self.pool).await?;
+            let read = |r: &sqlx::any::AnyRow| -> Result<(String, DateTime<Utc>)> {
+                Ok((r.try_get("slug")?, super::instant(r.try_get("created_at")?)?))
+            };
+            Ok(rows.iter().filter_map(|r| skip_corrupt(read(r), "one-off meeting")).collect())
+        })
+        .await
+    }
+}
+
 /// The longest one-off meeting: a week.
 pub const MAX_MINUTES: i64 = 7 * 24 * 60;
 

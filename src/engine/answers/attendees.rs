@@ -11,8 +11,14 @@ use crate::engine::{Attachment, Block, Reply, Request, Tone};
 use crate::store::{Attendee, Result, Store};
 
 /// Who is going to an occurrence and who cannot, or the same as a CSV file.
-pub async fn attendees(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[String], csv: bool) -> Result<Reply> {
-    let named = match pick(req, agenda, args, true) {
+pub async fn attendees(
+    req: &Request,
+    agenda: &Agenda<'_>,
+    store: &Store,
+    at: &crate::engine::MeetingDate,
+    csv: bool,
+) -> Result<Reply> {
+    let named = match pick(req, agenda, at, true) {
         Ok(named) => named,
         Err(reply) => return Ok(reply.into_private()),
     };

@@ -92,10 +92,9 @@ pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count]) -> String {
             let title = action_title(req, c, &n.action);
             match c.action(&n.action).and_then(|a| a.capacity) {
                 Some(capacity) => {
-                    let taken = fill(
-                        texts::places_taken(l),
-                        &[("taken", &n.people.to_string()), ("capacity", &capacity.to_string())],
-                    );
+                    let template = if capacity == 1 { texts::places_taken_one(l) } else { texts::places_taken(l) };
+                    let taken =
+                        fill(template, &[("taken", &n.people.to_string()), ("capacity", &capacity.to_string())]);
                     let waiting = if n.waiting > 0 {
                         format!(", {}", fill(texts::places_waiting(l), &[("n", &n.waiting.to_string())]))
                     } else {

@@ -3,7 +3,7 @@
 use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Audience, Reply, Request, Spec, Tone, catalog};
+use crate::engine::{Audience, Reply, Request, Spec, Tone, Unclear, Wanted, catalog};
 
 /// The list of commands, in the asker's language, with the platform's prefix: what members
 /// can do, then (for organizers) what organizers can.
@@ -83,6 +83,42 @@ pub fn unknown(req: &Request, content: &Content, word: &str, suggestion: Option<
     reply.blocks.insert(0, crate::engine::Block::Text(first));
     reply.tone = Tone::Refusal;
     reply
+}
+
+/// A command with a word it does not read: which word, the nearest valid one when one is
+/// close, what goes there, and how the command is written. Nothing was done.
+pub fn unclear(req: &Request, u: &Unclear) -> Reply {
+    let l = req.locale;
+    let cmd = req.cmd(u.spec, "");
+    let mut first = if u.word.is_empty() {
+        fill(texts::unclear_missing(l), &[("cmd", &cmd)])
+    } else {
+        fill(texts::unclear_word(l), &[("word", &u.word), ("cmd", &cmd)])
+    };
+    if let Some(near) = &u.suggestion {
+        first.push(' ');
+        first.push_str(&fill(texts::unclear_did_you_mean(l), &[("word", near)]));
+    }
+    let wanted = match u.wanted {
+        Wanted::Choice(choices) => {
+            let list: Vec<String> = choices.iter().map(|c| format!("`{}`", typed_label(c.label.get(l)))).collect();
+            fill(texts::unclear_choices(l), &[("list", &list.join(", "))])
+        }
+        Wanted::Date => texts::unclear_date(l).to_string(),
+        Wanted::Time => texts::unclear_time(l).to_string(),
+        Wanted::When => texts::unclear_when(l).to_string(),
+        Wanted::Zone => texts::unclear_zone(l).to_string(),
+        Wanted::Title => texts::unclear_title(l).to_string(),
+        Wanted::Nothing => texts::unclear_nothing(l).to_string(),
+    };
+    let usage = req.cmd(u.spec, u.spec.usage.get(l));
+    Reply::refusal(format!("{first} {wanted}")).text(fill(texts::unclear_usage(l), &[("usage", &usage)]))
+}
+
+/// A choice's label as one typed word, which the grammar reads back (`not yet` → `notyet`,
+/// `couldn't` → `couldnt`).
+fn typed_label(label: &str) -> String {
+    label.chars().filter(|c| !matches!(c, ' ' | '\'' | '’')).collect()
 }
 
 /// Input over the size limit: a short refusal, nothing else read.

@@ -113,7 +113,7 @@ pub fn event_in(
         zone: occ.zone,
         when: format::span(occ.start, occ.end, occ.zone, l),
         your_time: zone.filter(|z| z.name() != occ.zone.name()).map(|z| format::span(occ.start, occ.end, z, l)),
-        relative: relative(now, occ.start, occ.end, l),
+        relative: relative(now, occ.start, occ.end, occ.zone, l),
         place: (!place.is_empty()).then(|| place.to_string()),
         link,
         note: (!notes.is_empty()).then(|| notes.join(" ")),
@@ -121,19 +121,33 @@ pub fn event_in(
     }
 }
 
-/// "in 9 days", "tomorrow", "in 3 hours", "happening now".
-pub fn relative(now: DateTime<Utc>, start: DateTime<Utc>, end: DateTime<Utc>, l: Locale) -> String {
+/// "in 9 days", "tomorrow at 6:00 PM EST", "today at 6:00 PM EST", "in about an hour",
+/// "in 30 minutes", "happening now": how far `start` is from `now`, with "today" and
+/// "tomorrow" counted in calendar days of `zone` (the event's), so a post made on Sunday
+/// morning about Sunday evening says "today".
+pub fn relative(
+    now: DateTime<Utc>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    l: Locale,
+) -> String {
     if start <= now && now < end {
         return texts::happening_now(l).to_string();
     }
     let minutes = (start - now).num_minutes().max(0);
-    let n = |v: i64| v.to_string();
-    match minutes {
-        0..=59 => fill(texts::in_minutes(l), &[("n", &n(minutes.max(1)))]),
-        60..=119 => texts::in_an_hour(l).to_string(),
-        120..=1439 => fill(texts::in_hours(l), &[("n", &n(minutes / 60))]),
-        1440..=2879 => texts::tomorrow(l).to_string(),
-        _ => fill(texts::in_days(l), &[("n", &n(minutes / 1440))]),
+    if minutes < 60 {
+        return texts::count(minutes.max(1) as usize, texts::in_a_minute, texts::in_minutes, l);
+    }
+    if minutes <= 90 {
+        return texts::in_an_hour(l).to_string();
+    }
+    let days = (start.with_timezone(&zone).date_naive() - now.with_timezone(&zone).date_naive()).num_days();
+    let time = format::time_of_day(start, zone, l);
+    match days {
+        0 => fill(texts::today_at(l), &[("time", &time)]),
+        1 => fill(texts::tomorrow_at(l), &[("time", &time)]),
+        n => fill(texts::in_days(l), &[("n", &n.to_string())]),
     }
 }
 
@@ -193,14 +207,24 @@ mod tests {
 
     #[test]
     fn relative_phrases() {
+        use chrono_tz::America::New_York;
         let t = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+        // Monday December 7, 5:00–6:30 PM EST.
         let (s, e) = (t(7, 22, 0), t(7, 23, 30));
-        assert_eq!(relative(t(7, 22, 10), s, e, Locale::En), "happening now");
-        assert_eq!(relative(t(7, 21, 30), s, e, Locale::En), "in 30 minutes");
-        assert_eq!(relative(t(7, 21, 0), s, e, Locale::Es), "en alrededor de una hora");
-        assert_eq!(relative(t(7, 12, 0), s, e, Locale::En), "in 10 hours");
-        assert_eq!(relative(t(6, 12, 0), s, e, Locale::En), "tomorrow");
-        assert_eq!(relative(t(1, 0, 0), s, e, Locale::Es), "en 6 días");
+        let r = |now, l| relative(now, s, e, New_York, l);
+        assert_eq!(r(t(7, 22, 10), Locale::En), "happening now");
+        assert_eq!(r(t(7, 21, 30), Locale::En), "in 30 minutes");
+        assert_eq!(r(t(7, 21, 59), Locale::En), "in 1 minute");
+        assert_eq!(r(t(7, 21, 59), Locale::Es), "en 1 minuto");
+        assert_eq!(r(t(7, 21, 0), Locale::Es), "en alrededor de una hora");
+        assert_eq!(r(t(7, 12, 0), Locale::En), "today at 5:00 PM EST");
+        assert_eq!(r(t(6, 22, 0), Locale::En), "tomorrow at 5:00 PM EST");
+        assert_eq!(r(t(6, 22, 0), Locale::Es), "mañana a las 5:00 p. m. EST");
+        // 00:30 UTC on the 7th is still Sunday the 6th in New York: "tomorrow", not "today".
+        assert_eq!(r(t(7, 0, 30), Locale::En), "tomorrow at 5:00 PM EST");
+        // 05:00 UTC on the 7th is Monday 00:00 in New York: "today", 17 hours ahead.
+        assert_eq!(r(t(7, 5, 0), Locale::En), "today at 5:00 PM EST");
+        assert_eq!(r(t(1, 0, 0), Locale::Es), "en 7 días");
     }
 
     #[test]

@@ -23,8 +23,8 @@ pub struct Readers {
     pub platform: Platform,
 }
 
-/// A reminder for one meeting occurrence. `counts` are (campaign slug, people signed up) for
-/// the meeting's related campaigns.
+/// A reminder for one meeting occurrence, as posted at `posted`. `counts` are (campaign
+/// slug, people signed up) for the meeting's related campaigns.
 pub fn meeting_reminder(
     m: &Meeting,
     occ: &Occurrence,
@@ -32,17 +32,20 @@ pub fn meeting_reminder(
     content: &Content,
     counts: &[(String, i64)],
     settings: &Settings,
-    due: DateTime<Utc>,
+    posted: DateTime<Utc>,
 ) -> Reply {
     let l = to.locale;
+    let starts = relative(posted, occ.start, occ.end, occ.zone, l);
     let mut reply = Reply::public()
         .titled(fill(texts::reminder_title(l), &[("title", m.title.get(l))]))
-        .text(fill(texts::reminder_starts(l), &[("relative", &relative(due, occ.start, occ.end, l))]))
-        .block(Block::Event(event_in(l, due, None, m, occ, to.audience, settings)));
+        .text(fill(texts::reminder_starts(l), &[("relative", &starts)]))
+        .block(Block::Event(event_in(l, posted, None, m, occ, to.audience, settings)));
     for (slug, n) in counts {
         let Some(c) = content.campaign(slug) else { continue };
         let cmd = catalog::SIGN_UP.typed_on(to.platform, l, slug);
-        let text = if *n > 0 {
+        let text = if *n == 1 {
+            fill(texts::reminder_counts_one(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)])
+        } else if *n > 0 {
             fill(texts::reminder_counts(l), &[("n", &n.to_string()), ("campaign", c.title.get(l)), ("cmd", &cmd)])
         } else {
             fill(texts::reminder_counts_zero(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)])
@@ -118,14 +121,14 @@ pub fn with_stop(reply: Reply, to: Readers) -> Reply {
     reply.block(Block::Note(fill(texts::personal_stop(l), &[("cmd", &cmd)])))
 }
 
-/// A reminder for a campaign's call to action with a deadline.
+/// A reminder for a campaign's call to action with a deadline, as posted at `posted`.
 pub fn deadline_reminder(
     content: &Content,
     campaign: &str,
     action: &str,
     at: DateTime<Utc>,
     to: Readers,
-    due: DateTime<Utc>,
+    posted: DateTime<Utc>,
 ) -> Option<Reply> {
     let l = to.locale;
     let c = content.campaign(campaign)?;
@@ -139,7 +142,7 @@ pub fn deadline_reminder(
             ("action", a.title.get(l)),
             ("campaign", c.title.get(l)),
             ("when", &when),
-            ("relative", &relative(due, at, at, l)),
+            ("relative", &relative(posted, at, at, zone, l)),
         ],
     ));
     if let Some(d) = &a.description {

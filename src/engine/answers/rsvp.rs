@@ -8,7 +8,7 @@ use crate::calendar::{Lead, Occurrence, format};
 use crate::content::Meeting;
 use crate::engine::answers::meeting::unknown as unknown_meeting;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Block, Button, Reply, Request, Tone, catalog};
+use crate::engine::{Block, Button, MeetingDate, Reply, Request, Tone, catalog};
 use crate::store::{OccurrenceRef, Result, RsvpOutcome, Seen, Store};
 
 /// An occurrence someone named, with its meeting.
@@ -32,82 +32,43 @@ impl Named<'_> {
     }
 }
 
-/// The occurrence `args` name (`[meeting] [date]`, in any order): the meeting may be left out
-/// when the group has one, the date when the next one is meant. A date is the occurrence's
-/// regular date or, for a moved one, its new date. `Err` is the reply that explains what
-/// exists; `past_ok` lets organizers name occurrences that are over.
+/// The occurrence someone named (`[meeting] [date]`): with no meeting named, the one that
+/// meets on the date given or, with no date either, the next meeting of the group's regular
+/// schedule (a one-off must be named). A date is the occurrence's regular date or, for a
+/// moved one, its new date, and lies within what the group's calendar publishes. `Err` is
+/// the reply that explains what exists; `past_ok` lets organizers name occurrences that are
+/// over.
 pub fn pick<'a>(
     req: &Request,
     agenda: &Agenda<'a>,
-    args: &[String],
+    at: &MeetingDate,
     past_ok: bool,
 ) -> std::result::Result<Named<'a>, Reply> {
     let l = req.locale;
-    let mut date = None;
-    let mut name = None;
-    for word in args {
-        if word.len() == 10 && word.as_bytes().get(4) == Some(&b'-') {
-            match NaiveDate::parse_from_str(word, "%Y-%m-%d") {
-                Ok(d) => date = Some(d),
-                Err(_) => return Err(Reply::refusal(fill(texts::not_a_date(l), &[("date", word)]))),
-            }
-        } else if name.is_none() {
-            name = Some(word.to_lowercase());
-        }
-    }
-    let meeting = match name {
-        Some(name) => match agenda.meeting(&name) {
+    let meeting = match (&at.meeting, at.date) {
+        (Some(name), _) => match agenda.meeting(name) {
             Some(m) => m,
-            None => return Err(unknown_meeting(req, agenda, &name).into_private()),
+            None => return Err(unknown_meeting(req, agenda, name).into_private()),
         },
-        None => {
-            // Left out: the meeting that meets next, when it is the only one that meets.
-            let next: Vec<&'a Meeting> = agenda
-                .meetings()
-                .filter(|m| !agenda.upcoming(Which::Only(&m.slug), req.now, 1, Cancelled::Skipped).is_empty())
-                .collect();
-            match next.len() {
-                1 => next[0],
-                0 => return Err(Reply::refusal(texts::no_meetings(l))),
-                _ => {
-                    let cmd = req.cmd(req.command.spec().unwrap_or(&catalog::GOING), &next[0].slug);
-                    let list: Vec<String> = next.iter().map(|m| format!("`{}`", m.slug)).collect();
-                    let text = fill(texts::which_meeting(l), &[("cmd", &cmd), ("list", &list.join(", "))]);
-                    return Err(Reply::refusal(text));
-                }
-            }
-        }
+        (None, Some(date)) => meeting_on(req, agenda, date)?,
+        (None, None) => next_regular(req, agenda)?,
     };
     let title = meeting.title.get(l);
-    let occurrence = match date {
+    let occurrence = match at.date {
         None => match agenda.upcoming(Which::Only(&meeting.slug), req.now, 1, Cancelled::Skipped).pop() {
             Some(o) => o,
             None => return Err(Reply::refusal(texts::no_meetings(l))),
         },
-        Some(d) => {
-            let on_date = agenda.occurrence(&meeting.slug, d).or_else(|| {
-                // A moved occurrence named by its new date.
-                agenda
-                    .upcoming(Which::Only(&meeting.slug), req.now - chrono::Duration::days(400), 64, Cancelled::Skipped)
-                    .into_iter()
-                    .find(|o| o.start.with_timezone(&o.zone).date_naive() == d)
-            });
-            match on_date {
-                Some(o) => o,
-                None => {
-                    let next: Vec<String> = agenda
-                        .upcoming(Which::Only(&meeting.slug), req.now, 3, Cancelled::Skipped)
-                        .iter()
-                        .map(|o| format!("`{}`", o.date))
-                        .collect();
-                    let text = fill(
-                        texts::no_meeting_that_day(l),
-                        &[("title", title), ("date", &format::date(d, l)), ("next", &next.join(", "))],
-                    );
-                    return Err(Reply::refusal(text));
-                }
+        Some(d) => match on_date(agenda, meeting, d, req) {
+            Some(o) => o,
+            None => {
+                let text = fill(
+                    texts::no_meeting_that_day(l),
+                    &[("title", title), ("date", &format::date(d, l)), ("next", &next_dates(req, agenda, meeting))],
+                );
+                return Err(Reply::refusal(text));
             }
-        }
+        },
     };
     let date = format::date(occurrence.date, l);
     if occurrence.is_cancelled() {
@@ -116,12 +77,90 @@ pub fn pick<'a>(
     if occurrence.end <= req.now && !past_ok {
         return Err(Reply::refusal(fill(texts::date_over(l), &[("title", title), ("date", &date)])));
     }
+    if let Some(last) = published_until(agenda, meeting, req)
+        && occurrence.start > last.start
+    {
+        let text =
+            fill(texts::date_beyond(l), &[("title", title), ("date", &date), ("last", &format::date(last.date, l))]);
+        return Err(Reply::refusal(text));
+    }
     Ok(Named { meeting, occurrence })
 }
 
+/// The meeting's occurrence on `date`: its regular date, or the day it was moved to.
+fn on_date(agenda: &Agenda<'_>, meeting: &Meeting, d: NaiveDate, req: &Request) -> Option<Occurrence> {
+    agenda.occurrence(&meeting.slug, d).or_else(|| {
+        agenda
+            .upcoming(Which::Only(&meeting.slug), req.now - chrono::Duration::days(400), 64, Cancelled::Skipped)
+            .into_iter()
+            .find(|o| o.start.with_timezone(&o.zone).date_naive() == d)
+    })
+}
+
+/// The last occurrence the group's calendar publishes for `meeting` (a year ahead, or two
+/// dozen dates): answers for later dates are not taken.
+fn published_until(agenda: &Agenda<'_>, meeting: &Meeting, req: &Request) -> Option<Occurrence> {
+    crate::agenda::ics::feed_occurrences(agenda, meeting, req.now).pop()
+}
+
+/// "`2027-01-04`, `2027-02-01`": the meeting's next dates.
+fn next_dates(req: &Request, agenda: &Agenda<'_>, meeting: &Meeting) -> String {
+    let next: Vec<String> = agenda
+        .upcoming(Which::Only(&meeting.slug), req.now, 3, Cancelled::Skipped)
+        .iter()
+        .map(|o| format!("`{}`", o.date))
+        .collect();
+    next.join(", ")
+}
+
+/// The one meeting that meets on `date`; several are asked about, none explained.
+fn meeting_on<'a>(req: &Request, agenda: &Agenda<'a>, date: NaiveDate) -> std::result::Result<&'a Meeting, Reply> {
+    let on: Vec<&'a Meeting> = agenda.meetings().filter(|m| on_date(agenda, m, date, req).is_some()).collect();
+    match on.as_slice() {
+        [m] => Ok(m),
+        [] => {
+            let l = req.locale;
+            let next: Vec<String> = agenda
+                .upcoming(Which::All, req.now, 3, Cancelled::Skipped)
+                .iter()
+                .map(|o| format!("{} (`{}`)", o.date, o.meeting))
+                .collect();
+            Err(Reply::refusal(fill(
+                texts::no_meeting_on(l),
+                &[("date", &date.to_string()), ("list", &next.join(", "))],
+            )))
+        }
+        several => Err(which_meeting(req, several, &format!(" {date}"))),
+    }
+}
+
+/// The group's regular meeting that meets next (content files, not one-offs added in chat);
+/// with none, the one meeting that meets at all.
+fn next_regular<'a>(req: &Request, agenda: &Agenda<'a>) -> std::result::Result<&'a Meeting, Reply> {
+    let next_of = |m: &Meeting| agenda.upcoming(Which::Only(&m.slug), req.now, 1, Cancelled::Skipped).pop();
+    let regular =
+        agenda.content.meetings.iter().filter_map(|m| next_of(m).map(|o| (o.start, m))).min_by_key(|(s, _)| *s);
+    if let Some((_, m)) = regular {
+        return Ok(m);
+    }
+    let any: Vec<&'a Meeting> = agenda.meetings().filter(|m| next_of(m).is_some()).collect();
+    match any.as_slice() {
+        [m] => Ok(m),
+        [] => Err(Reply::refusal(texts::no_meetings(req.locale))),
+        several => Err(which_meeting(req, several, "")),
+    }
+}
+
+/// "Which meeting? This group has several: …", with the command to type for the first.
+fn which_meeting(req: &Request, several: &[&Meeting], after: &str) -> Reply {
+    let cmd = req.cmd(req.command.spec().unwrap_or(&catalog::GOING), &format!("{}{after}", several[0].slug));
+    let list: Vec<String> = several.iter().map(|m| format!("`{}`", m.slug)).collect();
+    Reply::refusal(fill(texts::which_meeting(req.locale), &[("cmd", &cmd), ("list", &list.join(", "))]))
+}
+
 /// `going` / `notgoing`: records the answer (idempotent) and says what follows from it.
-pub async fn rsvp(req: &Request, agenda: &Agenda<'_>, store: &Store, going: bool, args: &[String]) -> Result<Reply> {
-    let named = match pick(req, agenda, args, false) {
+pub async fn rsvp(req: &Request, agenda: &Agenda<'_>, store: &Store, going: bool, at: &MeetingDate) -> Result<Reply> {
+    let named = match pick(req, agenda, at, false) {
         Ok(named) => named,
         Err(reply) => return Ok(reply),
     };
@@ -200,6 +239,7 @@ pub fn lead(lead: Lead, l: crate::locale::Locale) -> String {
         (1, 0) => texts::one_day(l).to_string(),
         (d, 0) => fill(texts::n_days(l), &[("n", &n(d))]),
         (0, 60) => texts::one_hour(l).to_string(),
+        (0, 1) => texts::one_minute(l).to_string(),
         (0, m) if m % 60 == 0 => fill(texts::n_hours(l), &[("n", &n(m / 60))]),
         (0, m) => fill(texts::n_minutes(l), &[("n", &n(m))]),
         (d, m) => {

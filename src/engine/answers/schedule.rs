@@ -1,71 +1,45 @@
 //! Organizers changing the calendar from chat: `cancel`, `uncancel`, `move`, `addmeeting`.
 //! Changes go to the database; content files stay the source of the regular schedule.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::agenda::{Agenda, Cancelled, Which};
-use crate::calendar::{Change, ChangeKind, Lead, format, resolve_local};
-use crate::content::{Meeting, parse_date, parse_local_datetime, parse_time};
+use crate::calendar::{Change, ChangeKind, format, resolve_local};
+use crate::content::Meeting;
 use crate::engine::texts::{self, fill};
-use crate::engine::{Command, Reply, Request, Spec, Tone, catalog};
+use crate::engine::{MeetingDate, MoveTo, NewMeeting, Reply, Request, Spec, Tone, catalog};
 use crate::store::{ExtraMeeting, MAX_MINUTES, Result, Store};
 
-/// Carries out one calendar command.
-pub async fn change(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[String]) -> Result<Reply> {
-    let verb = match &req.command {
-        Command::AddMeeting { .. } => return add_meeting(req, agenda, store, args).await,
-        Command::Cancel { .. } => &catalog::CANCEL,
-        Command::Uncancel { .. } => &catalog::UNCANCEL,
-        _ => &catalog::MOVE,
-    };
-    let (meeting, date, rest) = match occurrence(req, agenda, args, verb) {
-        Ok(found) => found,
-        Err(reply) => return Ok(reply),
-    };
-    match &req.command {
-        Command::Cancel { .. } => cancel(req, store, meeting, date).await,
-        Command::Uncancel { .. } => uncancel(req, store, meeting, date).await,
-        _ => move_to(req, store, meeting, date, rest).await,
-    }
-}
-
-/// Reads `[meeting] <date> rest…` into a meeting that regularly meets on that date.
-fn occurrence<'a, 's>(
+/// The meeting named (or the one meeting on that date) that regularly meets on the date.
+fn occurrence<'a>(
     req: &Request,
     agenda: &Agenda<'a>,
-    args: &'s [String],
+    at: &MeetingDate,
     verb: &Spec,
-) -> std::result::Result<(&'a Meeting, NaiveDate, &'s [String]), Reply> {
+) -> std::result::Result<(&'a Meeting, NaiveDate), Reply> {
     let l = req.locale;
     let example = || {
         let next = agenda.upcoming(Which::All, req.now, 1, Cancelled::Skipped);
         let date = next.first().map_or_else(|| "2026-12-07".to_string(), |o| o.date.to_string());
         req.cmd(verb, &date)
     };
-    let (named, args) = match args.first() {
-        // A first word starting with a digit is meant as a date, even a malformed one.
-        Some(first) if parse_date(first).is_none() && !first.starts_with(|c: char| c.is_ascii_digit()) => {
-            match agenda.meeting(first) {
-                Some(m) => (Some(m), &args[1..]),
-                None => {
-                    return Err(super::meeting::meeting(req, agenda, Some(first), &Default::default())
-                        .tone(Tone::Refusal)
-                        .into_private());
-                }
+    let named = match &at.meeting {
+        Some(name) => match agenda.meeting(name) {
+            Some(m) => Some(m),
+            None => {
+                return Err(super::meeting::meeting(req, agenda, Some(name), &Default::default())
+                    .tone(Tone::Refusal)
+                    .into_private());
             }
-        }
-        _ => (None, args),
+        },
+        None => None,
     };
-    let Some(date_text) = args.first() else {
+    let Some(date) = at.date else {
         return Err(Reply::refusal(fill(texts::which_date(l), &[("cmd", &example())])));
-    };
-    let Some(date) = parse_date(date_text) else {
-        return Err(Reply::refusal(fill(texts::bad_date(l), &[("text", date_text)])));
     };
     if let Some(refusal) = outside_window(req, date) {
         return Err(refusal);
     }
-    let rest = &args[1..];
     let meets_on = |m: &Meeting| m.schedule.start_on(date).is_some();
     let meeting = match named {
         Some(m) => m,
@@ -105,21 +79,32 @@ fn occurrence<'a, 's>(
             &[("meeting", meeting.title.get(l)), ("date", &date.to_string()), ("list", &next.join(", "))],
         )));
     }
-    Ok((meeting, date, rest))
+    Ok((meeting, date))
 }
 
-async fn cancel(req: &Request, store: &Store, m: &Meeting, date: NaiveDate) -> Result<Reply> {
+/// `cancel [meeting] <date>`: a date already cancelled is said so, and nothing changes.
+pub async fn cancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &MeetingDate) -> Result<Reply> {
+    let (m, date) = match occurrence(req, agenda, at, &catalog::CANCEL) {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
     let l = req.locale;
+    let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
+    let values = [("meeting", m.title.get(l)), ("date", &format::date(date, l) as &str), ("undo", &undo)];
+    if agenda.occurrence(&m.slug, date).is_some_and(|o| o.is_cancelled()) {
+        return Ok(Reply::private().text(fill(texts::already_cancelled(l), &values)));
+    }
     store.set_change(&m.slug, &Change { date, kind: ChangeKind::Cancel }, &req.user, &req.origin(), req.now).await?;
     tracing::info!(meeting = %m.slug, %date, "occurrence cancelled");
-    let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
-    Ok(Reply::private().tone(Tone::Done).text(fill(
-        texts::cancelled(l),
-        &[("meeting", m.title.get(l)), ("date", &format::date(date, l)), ("undo", &undo)],
-    )))
+    Ok(Reply::private().tone(Tone::Done).text(fill(texts::cancelled(l), &values)))
 }
 
-async fn uncancel(req: &Request, store: &Store, m: &Meeting, date: NaiveDate) -> Result<Reply> {
+/// `uncancel [meeting] <date>`: the date as the content files have it again.
+pub async fn uncancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &MeetingDate) -> Result<Reply> {
+    let (m, date) = match occurrence(req, agenda, at, &catalog::UNCANCEL) {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
     let l = req.locale;
     let values = [("meeting", m.title.get(l)), ("date", &format::date(date, l) as &str)];
     Ok(if store.clear_change(&m.slug, date).await? {
@@ -130,17 +115,26 @@ async fn uncancel(req: &Request, store: &Store, m: &Meeting, date: NaiveDate) ->
     })
 }
 
-async fn move_to(req: &Request, store: &Store, m: &Meeting, date: NaiveDate, rest: &[String]) -> Result<Reply> {
+/// `move [meeting] <date> <to>`: never into the past, nor onto a day the meeting already
+/// meets.
+pub async fn move_to(
+    req: &Request,
+    agenda: &Agenda<'_>,
+    store: &Store,
+    at: &MeetingDate,
+    to: Option<MoveTo>,
+) -> Result<Reply> {
+    let (m, date) = match occurrence(req, agenda, at, &catalog::MOVE) {
+        Ok(found) => found,
+        Err(reply) => return Ok(reply),
+    };
     let l = req.locale;
     let zone = m.schedule.zone();
-    let text = rest.join(" ");
-    // "2026-12-14 18:00", "2026-12-14T18:00", a date alone (same time) or a time alone (same day).
-    let to: Option<NaiveDateTime> = parse_local_datetime(&text)
-        .or_else(|| parse_date(&text).map(|d| d.and_time(m.schedule.start_time())))
-        .or_else(|| parse_time(&text).map(|t| date.and_time(t)));
-    let Some(to) = to else {
-        let shown = if text.is_empty() { "…".to_string() } else { text };
-        return Ok(Reply::refusal(fill(texts::bad_datetime(l), &[("text", &shown)])));
+    let to: NaiveDateTime = match to {
+        Some(MoveTo::At(t)) => t,
+        Some(MoveTo::Day(d)) => d.and_time(m.schedule.start_time()),
+        Some(MoveTo::Time(t)) => date.and_time(t),
+        None => return Ok(Reply::refusal(fill(texts::bad_datetime(l), &[("text", "…")]))),
     };
     if let Some(refusal) = outside_window(req, to.date()) {
         return Ok(refusal);
@@ -151,11 +145,21 @@ async fn move_to(req: &Request, store: &Store, m: &Meeting, date: NaiveDate, res
             &[("text", &to.to_string()), ("zone", zone.name())],
         )));
     };
+    let when = format::span(start, start + m.schedule.duration(), zone, l);
+    if start <= req.now {
+        return Ok(Reply::refusal(fill(texts::move_into_past(l), &[("when", &when)])));
+    }
+    if let Some(other) = meets_that_day(agenda, m, date, to.date(), req) {
+        let other = format::date(other, l);
+        return Ok(Reply::refusal(fill(
+            texts::move_onto_meeting(l),
+            &[("meeting", m.title.get(l)), ("day", &format::date(to.date(), l)), ("other", &other)],
+        )));
+    }
     store
         .set_change(&m.slug, &Change { date, kind: ChangeKind::Move { to } }, &req.user, &req.origin(), req.now)
         .await?;
     tracing::info!(meeting = %m.slug, %date, to = %to, "occurrence moved");
-    let when = format::span(start, start + m.schedule.duration(), zone, l);
     let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::moved(l),
@@ -163,65 +167,71 @@ async fn move_to(req: &Request, store: &Store, m: &Meeting, date: NaiveDate, res
     )))
 }
 
-/// `addmeeting <date> <time> [length] [zone] <title…>`.
-async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, args: &[String]) -> Result<Reply> {
+/// The regular date of another occurrence of `m` (not the one of `date`, cancelled ones
+/// left out) that takes place on local day `day`.
+fn meets_that_day(
+    agenda: &Agenda<'_>,
+    m: &Meeting,
+    date: NaiveDate,
+    day: NaiveDate,
+    req: &Request,
+) -> Option<NaiveDate> {
+    let zone = m.schedule.zone();
+    let from = zone.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?.with_timezone(&Utc) - Duration::days(2);
+    let from = from.min(req.now);
+    agenda
+        .upcoming(Which::Only(&m.slug), from, 64, Cancelled::Skipped)
+        .into_iter()
+        .filter(|o| o.start.with_timezone(&o.zone).date_naive() <= day)
+        .find(|o| o.date != date && o.start.with_timezone(&o.zone).date_naive() == day)
+        .map(|o| o.date)
+}
+
+/// `addmeeting <date> <time> [length] [zone] <title>`: not in the past; its name from the
+/// title, or from the date when the title has no Latin letters or digits.
+pub async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, new: &NewMeeting) -> Result<Reply> {
     let l = req.locale;
-    let usage = || {
-        Reply::refusal(fill(
-            texts::addmeeting_usage(l),
-            &[("example", &req.cmd(&catalog::ADD_MEETING, "2027-01-20 18:00 90m Teach-in on Honduras"))],
-        ))
-    };
-    let (Some(date), Some(time)) = (args.first().and_then(|a| parse_date(a)), args.get(1).and_then(|a| parse_time(a)))
-    else {
-        return Ok(usage());
-    };
-    let mut zone = agenda.content.group.zone;
-    let mut minutes = 60;
-    let mut i = 2;
-    while let Some(word) = args.get(i) {
-        if let Ok(lead) = Lead::parse(word) {
-            minutes = i64::from(lead.days) * 24 * 60 + i64::from(lead.minutes);
-            if minutes > MAX_MINUTES {
-                return Ok(Reply::refusal(fill(texts::too_long_meeting(l), &[("text", word)])));
-            }
-        } else if let Ok(tz) = word.parse::<chrono_tz::Tz>() {
-            zone = tz;
-        } else {
-            break;
-        }
-        i += 1;
+    let zone = new.zone.unwrap_or(agenda.content.group.zone);
+    let minutes = new.minutes.unwrap_or(60);
+    if minutes > MAX_MINUTES || minutes <= 0 {
+        return Ok(Reply::refusal(fill(texts::too_long_meeting(l), &[("text", &format!("{minutes}m"))])));
     }
-    let title = args[i.min(args.len())..].join(" ");
-    if title.trim().is_empty() {
-        return Ok(usage());
-    }
-    if let Some(refusal) = outside_window(req, date) {
+    if let Some(refusal) = outside_window(req, new.date) {
         return Ok(refusal);
     }
-    let local = date.and_time(time);
+    let local = new.date.and_time(new.time);
     let Some(start) = resolve_local(zone, local) else {
         return Ok(Reply::refusal(fill(
             texts::no_such_local_time(l),
             &[("text", &local.to_string()), ("zone", zone.name())],
         )));
     };
-    let base = slug_of(&title);
-    let slug = if agenda.meeting(&base).is_some() { format!("{base}-{date}") } else { base };
-    if agenda.meeting(&slug).is_some() {
-        return Ok(Reply::refusal(fill(texts::meeting_exists(l), &[("slug", &slug)])));
+    let when = format::span(start, start + Duration::minutes(minutes), zone, l);
+    if start <= req.now {
+        return Ok(Reply::refusal(fill(texts::add_in_past(l), &[("when", &when)])));
     }
+    let title = new.title.trim().to_string();
+    let slug = free_slug(agenda, &title, new.date);
     let extra =
         ExtraMeeting { slug: slug.clone(), title: title.clone(), starts_local: local, duration_minutes: minutes, zone };
     if !store.add_meeting(&extra, &req.user, &req.origin(), req.now).await? {
         return Ok(Reply::refusal(fill(texts::meeting_exists(l), &[("slug", &slug)])));
     }
     tracing::info!(meeting = %slug, "one-off meeting added");
-    let when = format::span(start, start + Duration::minutes(minutes), zone, l);
     Ok(Reply::private().tone(Tone::Done).text(fill(
         texts::meeting_added(l),
         &[("title", &title), ("slug", &slug), ("when", &when), ("cmd", &req.cmd(&catalog::MEETING, ""))],
     )))
+}
+
+/// A name no meeting has yet: the title's (`teach-in-on-honduras`), else with the date, else
+/// numbered; a title with no Latin letters or digits is named by its date
+/// (`meeting-2027-01-23`).
+fn free_slug(agenda: &Agenda<'_>, title: &str, date: NaiveDate) -> String {
+    let base = slug_of(title).unwrap_or_else(|| format!("meeting-{date}"));
+    let mut tries =
+        [base.clone(), format!("{base}-{date}")].into_iter().chain((2..).map(|n| format!("{base}-{date}-{n}")));
+    tries.find(|slug| agenda.meeting(slug).is_none()).unwrap_or(base)
 }
 
 /// A refusal when `date` is further than ten years from today: nothing is stored then.
@@ -237,8 +247,9 @@ fn outside_window(req: &Request, date: NaiveDate) -> Option<Reply> {
 }
 
 /// A slug from a title: lowercase ASCII letters and digits joined by dashes, at most 40
-/// characters ("Teach-in on Honduras" → `teach-in-on-honduras`).
-fn slug_of(title: &str) -> String {
+/// characters ("Teach-in on Honduras" → `teach-in-on-honduras`); `None` when the title has
+/// none.
+fn slug_of(title: &str) -> Option<String> {
     let mut slug = String::new();
     for c in title.chars().flat_map(fold_accent) {
         if c.is_ascii_alphanumeric() {
@@ -251,7 +262,7 @@ fn slug_of(title: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() { "meeting".into() } else { slug }
+    (!slug.is_empty()).then_some(slug)
 }
 
 fn fold_accent(c: char) -> Option<char> {
@@ -272,8 +283,9 @@ mod tests {
 
     #[test]
     fn slugs_from_titles() {
-        assert_eq!(slug_of("Teach-in on Honduras"), "teach-in-on-honduras");
-        assert_eq!(slug_of("Reunión de emergencia: ¡Jilamito!"), "reunion-de-emergencia-jilamito");
-        assert_eq!(slug_of("!!!"), "meeting");
+        assert_eq!(slug_of("Teach-in on Honduras").as_deref(), Some("teach-in-on-honduras"));
+        assert_eq!(slug_of("Reunión de emergencia: ¡Jilamito!").as_deref(), Some("reunion-de-emergencia-jilamito"));
+        assert_eq!(slug_of("!!!"), None);
+        assert_eq!(slug_of("اجتماع طارئ"), None);
     }
 }

@@ -81,9 +81,10 @@ pub async fn sign_up(
             return Ok(Reply::private()
                 .text(fill(texts::still_waitlisted(l), &[values[0], values[1], ("position", &position)])));
         }
+        let template = if capacity == Some(1) { texts::waitlisted_one(l) } else { texts::waitlisted(l) };
         let (position, capacity) = (position.to_string(), capacity.unwrap_or_default().to_string());
         return Ok(Reply::private().tone(Tone::Done).text(fill(
-            texts::waitlisted(l),
+            template,
             &[values[0], values[1], values[2], ("position", &position), ("capacity", &capacity)],
         )));
     }

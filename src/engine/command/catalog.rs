@@ -5,8 +5,9 @@
 //! Adding a command is one declaration here (and its place in [`ALL`]), a variant of
 //! [`Command`] with its arm in [`Command::spec`], and the function that answers it.
 
+use super::read::{self, at_most, not_a_choice, unclear};
 use super::spec::{Args, Audience, Choice, Opt, Spec, Spelling, Words};
-use super::{Command, RemindAction};
+use super::{Command, MoveTo, NewMeeting, RemindAction, Wanted};
 use crate::locale::Locale;
 use crate::store::Outcome;
 
@@ -76,7 +77,7 @@ pub static MEETING: Spec = Spec {
     in_direct: true,
     options: &[meeting(false)],
     typed: &["meeting"],
-    build: |a| Command::Meeting { meeting: a.value(0, "meeting") },
+    build: |a| at_most(&MEETING, &a.words(), 1).unwrap_or_else(|| Command::Meeting { meeting: a.value(0, "meeting") }),
 };
 
 /// Who the group is.
@@ -93,7 +94,7 @@ pub static MISSION: Spec = Spec {
     in_direct: true,
     options: &[],
     typed: &[],
-    build: |_| Command::Mission,
+    build: |a| at_most(&MISSION, &a.words(), 0).unwrap_or(Command::Mission),
 };
 
 /// The group's campaigns.
@@ -110,7 +111,9 @@ pub static CAMPAIGN: Spec = Spec {
     in_direct: true,
     options: &[campaign(false)],
     typed: &["campaign"],
-    build: |a| Command::Campaign { campaign: a.value(0, "campaign") },
+    build: |a| {
+        at_most(&CAMPAIGN, &a.words(), 1).unwrap_or_else(|| Command::Campaign { campaign: a.value(0, "campaign") })
+    },
 };
 
 /// Situation briefings (a word both languages use).
@@ -129,7 +132,9 @@ pub static BRIEFING: Spec = Spec {
     )
     .completed()],
     typed: &["briefing"],
-    build: |a| Command::Briefing { briefing: a.value(0, "briefing") },
+    build: |a| {
+        at_most(&BRIEFING, &a.words(), 1).unwrap_or_else(|| Command::Briefing { briefing: a.value(0, "briefing") })
+    },
 };
 
 /// Signing up to act.
@@ -149,7 +154,10 @@ pub static SIGN_UP: Spec = Spec {
     in_direct: true,
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
-    build: |a| Command::SignUp { campaign: a.value(0, "campaign"), action: a.value(1, "action") },
+    build: |a| {
+        at_most(&SIGN_UP, &a.words(), 2)
+            .unwrap_or_else(|| Command::SignUp { campaign: a.value(0, "campaign"), action: a.value(1, "action") })
+    },
 };
 
 /// Taking a sign-up back.
@@ -163,7 +171,10 @@ pub static WITHDRAW: Spec = Spec {
     in_direct: true,
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
-    build: |a| Command::Withdraw { campaign: a.value(0, "campaign"), action: a.value(1, "action") },
+    build: |a| {
+        at_most(&WITHDRAW, &a.words(), 2)
+            .unwrap_or_else(|| Command::Withdraw { campaign: a.value(0, "campaign"), action: a.value(1, "action") })
+    },
 };
 
 /// The asker's own sign-ups.
@@ -177,7 +188,7 @@ pub static MY_SIGN_UPS: Spec = Spec {
     in_direct: true,
     options: &[],
     typed: &[],
-    build: |_| Command::MySignUps,
+    build: |a| at_most(&MY_SIGN_UPS, &a.words(), 0).unwrap_or(Command::MySignUps),
 };
 
 /// Saying how an action went: done (by default), not yet, couldn't.
@@ -289,19 +300,39 @@ pub fn place_choice(accept: bool) -> &'static Choice {
     &PLACE.options[0].choices[usize::from(!accept)]
 }
 
-/// `done [campaign] [action] [how]`: a word saying how, wherever it is typed.
+/// `done [campaign] [action] [how]`: words saying how (one, or a few: `not yet`, `todavía
+/// no`), wherever they are typed; at most two other words, the campaign and the action. A
+/// word past those is questioned with the nearest way of saying how, never read as done.
 fn done(a: &Args) -> Command {
-    let mut words = a.words();
-    let mut outcome = Outcome::Done;
-    words.retain(|w| match how_word(w).map(|(o, _)| o) {
-        Some(o) => {
-            outcome = o;
-            false
+    let words = a.words();
+    let how = &DONE.options[2].choices;
+    let mut outcome = None;
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let said = (1..=3).rev().find_map(|n| {
+            let run = words.get(i..i + n)?;
+            how_word(&run.join(" ")).map(|(o, _)| (n, o))
+        });
+        match said {
+            Some((n, o)) => {
+                if outcome.is_some_and(|before| before != o) {
+                    return unclear(&DONE, &words[i..i + n].join(" "), Wanted::Choice(how), None);
+                }
+                outcome = Some(o);
+                i += n;
+            }
+            None => {
+                names.push(words[i].to_lowercase());
+                i += 1;
+            }
         }
-        None => true,
-    });
-    let mut words = words.into_iter();
-    Command::Done { campaign: words.next(), action: words.next(), outcome }
+    }
+    if let Some(extra) = names.get(2) {
+        return not_a_choice(&DONE, extra, how, &HOW_WORDS.iter().map(|(w, ..)| *w).collect::<Vec<_>>());
+    }
+    let mut names = names.into_iter();
+    Command::Done { campaign: names.next(), action: names.next(), outcome: outcome.unwrap_or(Outcome::Done) }
 }
 
 /// Accepting or declining a place offered from a waitlist.
@@ -328,11 +359,25 @@ pub static PLACE: Spec = Spec {
     build: place,
 };
 
-/// `place accept|decline [campaign] [action]`.
+/// `place accept|decline [campaign] [action]`: alone, it asks; any other first word is
+/// questioned.
 fn place(a: &Args) -> Command {
-    let mut words = a.words().into_iter();
-    let accept = words.next().and_then(|w| place_answer(&w, false)).map(|(accept, _)| accept);
-    Command::Place { accept, campaign: words.next(), action: words.next() }
+    let words = a.words();
+    let accept = match words.first() {
+        None => None,
+        Some(w) => match place_answer(w, false) {
+            Some((accept, _)) => Some(accept),
+            None => {
+                let typed: Vec<&str> = PLACE_WORDS.iter().map(|(w, ..)| *w).collect();
+                return not_a_choice(&PLACE, w, PLACE.options[0].choices, &typed);
+            }
+        },
+    };
+    if let Some(extra) = at_most(&PLACE, &words, 3) {
+        return extra;
+    }
+    let mut names = words.into_iter().skip(1).map(|w| w.to_lowercase());
+    Command::Place { accept, campaign: names.next(), action: names.next() }
 }
 
 const fn occurrence_date(required: bool) -> Opt {
@@ -364,7 +409,10 @@ pub static GOING: Spec = Spec {
     in_direct: true,
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
-    build: |a| Command::Rsvp { going: true, args: a.words() },
+    build: |a| match read::meeting_date(&GOING, &a.words()) {
+        Ok(at) => Command::Rsvp { going: true, at },
+        Err(question) => question,
+    },
 };
 
 /// Saying one cannot make a meeting.
@@ -378,7 +426,10 @@ pub static NOT_GOING: Spec = Spec {
     in_direct: true,
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
-    build: |a| Command::Rsvp { going: false, args: a.words() },
+    build: |a| match read::meeting_date(&NOT_GOING, &a.words()) {
+        Ok(at) => Command::Rsvp { going: false, at },
+        Err(question) => question,
+    },
 };
 
 /// Turning one's own personal reminders off or on.
@@ -398,14 +449,67 @@ pub static MY_REMINDERS: Spec = Spec {
         Choice { label: Words("on", "sí"), value: "on" },
     ])],
     typed: &["turn"],
-    build: |a| Command::MyReminders {
-        on: match a.value(0, "turn").as_deref() {
-            Some("on" | "si" | "sí" | "yes" | "activar") => Some(true),
-            Some("off" | "no" | "stop" | "desactivar") => Some(false),
-            _ => None,
-        },
-    },
+    build: my_reminders,
 };
+
+/// Words that turn personal reminders on (`true`) or off.
+const TURN_WORDS: &[(&str, bool)] = &[
+    ("on", true),
+    ("si", true),
+    ("sí", true),
+    ("yes", true),
+    ("activar", true),
+    ("off", false),
+    ("no", false),
+    ("stop", false),
+    ("desactivar", false),
+];
+
+/// `myreminders [off|on]`: alone, how they stand; any other word is questioned.
+fn my_reminders(a: &Args) -> Command {
+    let words = a.words();
+    if let Some(extra) = at_most(&MY_REMINDERS, &words, 1) {
+        return extra;
+    }
+    let Some(word) = a.value(0, "turn") else { return Command::MyReminders { on: None } };
+    match TURN_WORDS.iter().find(|(w, _)| *w == word) {
+        Some((_, on)) => Command::MyReminders { on: Some(*on) },
+        None => {
+            let typed: Vec<&str> = TURN_WORDS.iter().map(|(w, _)| *w).collect();
+            not_a_choice(&MY_REMINDERS, &word, MY_REMINDERS.options[0].choices, &typed)
+        }
+    }
+}
+
+/// A flag's one word, for the question when something else was typed there.
+const fn flag_word(label: Words, value: &'static str) -> [Choice; 1] {
+    [Choice { label, value }]
+}
+
+const RESET: [Choice; 1] = flag_word(Words("reset", "renovar"), "reset");
+const CONFIRM: [Choice; 1] = flag_word(Words("confirm", "confirmar"), "confirm");
+
+/// A flag typed as one word among `words` (`true` when one was typed); `Err` questions any
+/// other word, or a word past it.
+fn typed_flag(
+    a: &Args,
+    spec: &'static Spec,
+    name: &str,
+    words: &[&str],
+    shown: &'static [Choice],
+) -> Result<bool, Command> {
+    if let Args::Named { .. } = a {
+        return Ok(a.flag(0, name));
+    }
+    if let Some(extra) = at_most(spec, &a.words(), 1) {
+        return Err(extra);
+    }
+    match a.value(0, name) {
+        None => Ok(false),
+        Some(w) if words.contains(&w.as_str()) => Ok(true),
+        Some(w) => Err(not_a_choice(spec, &w, shown, words)),
+    }
+}
 
 /// The word of `myreminders` that turns them on (`true`) or off, in `l`: read from its
 /// declaration, wherever a reply shows the command.
@@ -437,9 +541,9 @@ pub static MY_CALENDAR: Spec = Spec {
         )
     }],
     typed: &["reset"],
-    build: |a| Command::MyCalendar {
-        reset: a.flag(0, "reset")
-            || matches!(a.value(0, "reset").as_deref(), Some("reset" | "renovar" | "new" | "nuevo")),
+    build: |a| match typed_flag(a, &MY_CALENDAR, "reset", &["reset", "renovar", "new", "nuevo"], &RESET) {
+        Ok(reset) => Command::MyCalendar { reset },
+        Err(question) => question,
     },
 };
 
@@ -457,7 +561,10 @@ pub static FORGET_ME: Spec = Spec {
         ..Opt::text(Words("confirm", "confirmar"), Words("Yes, erase it now", "Sí, bórralo ahora"), false)
     }],
     typed: &["confirm"],
-    build: |a| Command::ForgetMe { confirmed: a.flag(0, "confirm") },
+    build: |a| match typed_flag(a, &FORGET_ME, "confirm", super::spec::CONFIRM_WORDS, &CONFIRM) {
+        Ok(confirmed) => Command::ForgetMe { confirmed },
+        Err(question) => question,
+    },
 };
 
 /// What the bot can do.
@@ -485,7 +592,7 @@ pub static ROSTER: Spec = Spec {
     in_direct: true,
     options: &[campaign(true)],
     typed: &["campaign"],
-    build: |a| Command::Roster { campaign: a.value(0, "campaign") },
+    build: |a| at_most(&ROSTER, &a.words(), 1).unwrap_or_else(|| Command::Roster { campaign: a.value(0, "campaign") }),
 };
 
 /// Organizers: the roster as a file.
@@ -502,7 +609,7 @@ pub static EXPORT: Spec = Spec {
     in_direct: true,
     options: &[campaign(true)],
     typed: &["campaign"],
-    build: |a| Command::Export { campaign: a.value(0, "campaign") },
+    build: |a| at_most(&EXPORT, &a.words(), 1).unwrap_or_else(|| Command::Export { campaign: a.value(0, "campaign") }),
 };
 
 /// Organizers: who is going to a meeting.
@@ -540,7 +647,10 @@ fn attendees(a: &Args) -> Command {
     };
     let mut args = a.words();
     args.retain(|w| !matches!(w.to_lowercase().as_str(), "csv" | "true" | "false"));
-    Command::Attendees { args, csv }
+    match read::meeting_date(&ATTENDEES, &args) {
+        Ok(at) => Command::Attendees { at, csv },
+        Err(question) => question,
+    }
 }
 
 /// Organizers: cancelling one date.
@@ -557,7 +667,11 @@ pub static CANCEL: Spec = Spec {
         meeting(false),
     ],
     typed: &["meeting", "date"],
-    build: |a| Command::Cancel { args: a.words() },
+    build: |a| match occurrence(&CANCEL, &a.words()) {
+        Ok((at, [])) => Command::Cancel { at },
+        Ok((_, [extra, ..])) => unclear(&CANCEL, extra, Wanted::Nothing, None),
+        Err(question) => question,
+    },
 };
 
 /// Organizers: moving one date.
@@ -582,7 +696,7 @@ pub static MOVE: Spec = Spec {
         meeting(false),
     ],
     typed: &["meeting", "date", "to"],
-    build: |a| Command::Move { args: a.words() },
+    build: move_to,
 };
 
 /// Organizers: undoing a cancellation or move.
@@ -599,7 +713,11 @@ pub static UNCANCEL: Spec = Spec {
         meeting(false),
     ],
     typed: &["meeting", "date"],
-    build: |a| Command::Uncancel { args: a.words() },
+    build: |a| match occurrence(&UNCANCEL, &a.words()) {
+        Ok((at, [])) => Command::Uncancel { at },
+        Ok((_, [extra, ..])) => unclear(&UNCANCEL, extra, Wanted::Nothing, None),
+        Err(question) => question,
+    },
 };
 
 /// Organizers: a one-off meeting.
@@ -632,8 +750,97 @@ pub static ADD_MEETING: Spec = Spec {
         ),
     ],
     typed: &["date", "time", "length", "zone", "title"],
-    build: |a| Command::AddMeeting { args: a.words() },
+    build: add_meeting,
 };
+
+/// `[meeting] <date> rest…`: a first word not meant as a date names the meeting; the date
+/// (when given) must be one. The rest is for the caller to read.
+fn occurrence<'w>(spec: &'static Spec, words: &'w [String]) -> Result<(super::MeetingDate, &'w [String]), Command> {
+    let mut at = super::MeetingDate::default();
+    let mut rest = words;
+    if let Some((first, after)) = rest.split_first()
+        && !read::looks_like_date(first)
+    {
+        at.meeting = Some(first.to_lowercase());
+        rest = after;
+    }
+    if let Some((first, after)) = rest.split_first() {
+        at.date = Some(read::date(first).ok_or_else(|| unclear(spec, first, Wanted::Date, None))?);
+        rest = after;
+    }
+    Ok((at, rest))
+}
+
+/// `move [meeting] <date> <new date> <time>`, `… <date> <time>` or `… <date> <new date>`.
+fn move_to(a: &Args) -> Command {
+    let words = a.words();
+    let (at, rest) = match occurrence(&MOVE, &words) {
+        Ok(read) => read,
+        Err(question) => return question,
+    };
+    let bad = |w: &str| unclear(&MOVE, w, Wanted::When, None);
+    let to = match rest {
+        [] => None,
+        [one] => Some(
+            crate::content::parse_local_datetime(one)
+                .map(MoveTo::At)
+                .or_else(|| read::date(one).map(MoveTo::Day))
+                .or_else(|| crate::content::parse_time(one).map(MoveTo::Time))
+                .ok_or_else(|| bad(one)),
+        ),
+        [day, time, ..] => Some(match (read::date(day), crate::content::parse_time(time)) {
+            (Some(d), Some(t)) => Ok(MoveTo::At(d.and_time(t))),
+            (None, _) => Err(bad(day)),
+            (_, None) => Err(unclear(&MOVE, time, Wanted::Time, None)),
+        }),
+    };
+    let taken = match to {
+        Some(Err(question)) => return question,
+        Some(Ok(MoveTo::At(_))) if rest.len() == 2 => 2,
+        Some(Ok(_)) => 1,
+        None => 0,
+    };
+    if let Some(extra) = rest.get(taken) {
+        return unclear(&MOVE, extra, Wanted::Nothing, None);
+    }
+    Command::Move { at, to: to.and_then(Result::ok) }
+}
+
+/// `addmeeting <date> <time> [length] [zone] <title…>`: a word meant as a zone must be one
+/// (a misspelt zone is questioned, never taken into the title), and the title is what
+/// remains, never empty.
+fn add_meeting(a: &Args) -> Command {
+    let words = a.words();
+    let question = |w: &str, wanted| unclear(&ADD_MEETING, w, wanted, None);
+    let Some(date) = words.first() else { return question("", Wanted::Date) };
+    let Some(date) = read::date(date) else { return question(date, Wanted::Date) };
+    let Some(time) = words.get(1) else { return question("", Wanted::Time) };
+    let Some(time) = crate::content::parse_time(time) else { return question(time, Wanted::Time) };
+    let mut minutes = None;
+    let mut zone = None;
+    let mut i = 2;
+    while let Some(word) = words.get(i) {
+        if let (None, Ok(lead)) = (minutes, crate::calendar::Lead::parse(word)) {
+            minutes = Some(i64::from(lead.days) * 24 * 60 + i64::from(lead.minutes));
+        } else if zone.is_none() && read::looks_like_zone(word) {
+            match read::zone(word) {
+                Some(tz) => zone = Some(tz),
+                None => {
+                    let near = read::closest_zone(word).map(str::to_string);
+                    return unclear(&ADD_MEETING, word, Wanted::Zone, near);
+                }
+            }
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    let title = words[i..].join(" ");
+    if title.trim().is_empty() {
+        return question("", Wanted::Title);
+    }
+    Command::AddMeeting(Box::new(NewMeeting { date, time, minutes, zone, title }))
+}
 
 /// Organizers: reminders in a channel.
 pub static REMIND: Spec = Spec {
@@ -670,27 +877,46 @@ pub static REMIND: Spec = Spec {
     build: remind,
 };
 
+/// The first word of `remind`, in either language.
+const REMIND_WORDS: &[(&str, RemindAction)] = &[
+    ("here", RemindAction::Here),
+    ("on", RemindAction::Here),
+    ("aqui", RemindAction::Here),
+    ("aquí", RemindAction::Here),
+    ("si", RemindAction::Here),
+    ("sí", RemindAction::Here),
+    ("off", RemindAction::Off),
+    ("stop", RemindAction::Off),
+    ("no", RemindAction::Off),
+    ("parar", RemindAction::Off),
+    ("list", RemindAction::List),
+    ("lista", RemindAction::List),
+    ("ver", RemindAction::List),
+];
+
 /// `remind here|off|list [meeting] [en|es]`, in either language and any order after the
-/// first word.
+/// first word. Alone, it explains; an unknown first word or a second meeting is questioned.
 fn remind(a: &Args) -> Command {
     let words: Vec<String> = a.words().iter().map(|w| w.to_lowercase()).collect();
-    let action = match words.first().map(String::as_str) {
-        Some("here" | "on" | "aqui" | "aquí" | "si" | "sí") => RemindAction::Here,
-        Some("off" | "stop" | "no" | "parar") => RemindAction::Off,
-        Some("list" | "lista" | "ver") => RemindAction::List,
-        _ => RemindAction::Help,
+    let Some(first) = words.first() else {
+        return Command::Remind { action: RemindAction::Help, meeting: None, locale: None };
+    };
+    let Some((_, action)) = REMIND_WORDS.iter().find(|(w, _)| w == first) else {
+        let typed: Vec<&str> = REMIND_WORDS.iter().map(|(w, _)| *w).collect();
+        return not_a_choice(&REMIND, first, REMIND.options[0].choices, &typed);
     };
     let mut meeting = None;
     let mut locale = None;
     for word in words.iter().skip(1) {
         match word.as_str() {
-            "en" | "english" | "inglés" | "ingles" => locale = Some(Locale::En),
-            "es" | "spanish" | "español" | "espanol" => locale = Some(Locale::Es),
+            "en" | "english" | "inglés" | "ingles" if locale.is_none() => locale = Some(Locale::En),
+            "es" | "spanish" | "español" | "espanol" if locale.is_none() => locale = Some(Locale::Es),
             "all" | "todo" | "todas" | "*" => {}
-            _ => meeting = Some(word.clone()),
+            _ if meeting.is_none() => meeting = Some(word.clone()),
+            _ => return unclear(&REMIND, word, Wanted::Nothing, None),
         }
     }
-    Command::Remind { action, meeting, locale }
+    Command::Remind { action: *action, meeting, locale }
 }
 
 #[cfg(test)]

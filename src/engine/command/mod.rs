@@ -6,8 +6,10 @@
 //! ([`Command::from_options`]). An unknown command is a value, not an error.
 
 pub mod catalog;
+mod read;
 mod spec;
 
+pub use read::{MeetingDate, clean};
 pub use spec::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 
 use std::sync::LazyLock;
@@ -82,8 +84,8 @@ pub enum Command {
     Rsvp {
         /// Going, or not going.
         going: bool,
-        /// The words after the command: a meeting's name and a date, both optional.
-        args: Vec<String>,
+        /// The meeting and the date, both optional.
+        at: MeetingDate,
     },
     /// The asker's personal reminders: off, on, or (`None`) how they stand.
     MyReminders {
@@ -97,8 +99,8 @@ pub enum Command {
     },
     /// Organizers: who is going to an occurrence.
     Attendees {
-        /// A meeting's name and a date, both optional.
-        args: Vec<String>,
+        /// The meeting and the date, both optional.
+        at: MeetingDate,
         /// As a CSV file.
         csv: bool,
     },
@@ -119,24 +121,23 @@ pub enum Command {
     },
     /// Organizers: cancel one occurrence (`cancel [meeting] <date>`).
     Cancel {
-        /// The words after the command.
-        args: Vec<String>,
+        /// The meeting and its regular date (the date is asked for when missing).
+        at: MeetingDate,
     },
     /// Organizers: undo a cancellation or move (`uncancel [meeting] <date>`).
     Uncancel {
-        /// The words after the command.
-        args: Vec<String>,
+        /// The meeting and its regular date.
+        at: MeetingDate,
     },
     /// Organizers: move one occurrence (`move [meeting] <date> <new local date-time>`).
     Move {
-        /// The words after the command.
-        args: Vec<String>,
+        /// The meeting and its regular date.
+        at: MeetingDate,
+        /// Where to, when given.
+        to: Option<MoveTo>,
     },
     /// Organizers: add a one-off meeting (`addmeeting <date> <time> [duration] [zone] <title>`).
-    AddMeeting {
-        /// The words after the command.
-        args: Vec<String>,
-    },
+    AddMeeting(Box<NewMeeting>),
     /// Reminders in this channel: `remind here [meeting] [en|es]`, `remind off [meeting]`,
     /// `remind list`.
     Remind {
@@ -147,6 +148,9 @@ pub enum Command {
         /// The language for this channel's reminders.
         locale: Option<Locale>,
     },
+    /// A known command with words its declaration does not read: nothing is done, and the
+    /// reply says which word and what would have been read there.
+    Unclear(Box<Unclear>),
     /// A word the grammar does not know.
     Unknown {
         /// The word as typed.
@@ -161,6 +165,64 @@ pub enum Command {
         /// How long it was.
         bytes: usize,
     },
+}
+
+/// A word a command could not read, and what it would have read there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unclear {
+    /// The command.
+    pub spec: &'static Spec,
+    /// The word, as typed (at most 40 characters).
+    pub word: String,
+    /// What the command reads where the word stands.
+    pub wanted: Wanted,
+    /// The nearest valid word, when one is close.
+    pub suggestion: Option<String>,
+}
+
+/// What a command reads in a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    /// One of an option's fixed words.
+    Choice(&'static [Choice]),
+    /// A date like 2027-01-04.
+    Date,
+    /// A local time like 18:00.
+    Time,
+    /// A date and time: `2027-01-11 18:00`, a date alone or a time alone.
+    When,
+    /// A known IANA time zone.
+    Zone,
+    /// Words of a title, which were missing.
+    Title,
+    /// Nothing more: the command was complete before this word.
+    Nothing,
+}
+
+/// Where `move` takes an occurrence, in the meeting's zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoveTo {
+    /// Another date and time.
+    At(chrono::NaiveDateTime),
+    /// Another date, at the regular time.
+    Day(chrono::NaiveDate),
+    /// Another time, the same day.
+    Time(chrono::NaiveTime),
+}
+
+/// A one-off meeting as `addmeeting` read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMeeting {
+    /// Its local date.
+    pub date: chrono::NaiveDate,
+    /// Its local start time.
+    pub time: chrono::NaiveTime,
+    /// How long, in minutes, when given.
+    pub minutes: Option<i64>,
+    /// Its zone, when given (the group's otherwise).
+    pub zone: Option<chrono_tz::Tz>,
+    /// Its title: every word after the others, never empty.
+    pub title: String,
 }
 
 /// What `remind` should do.
@@ -180,6 +242,7 @@ pub enum RemindAction {
 /// "not yet", "no pude", "accept", "rechazo"), read as the command it answers, with the
 /// language it was written in. Anything longer than a few words is conversation: `None`.
 pub fn bare_answer(text: &str) -> Option<(Command, Locale)> {
+    let text = clean(text);
     let text = text.trim().trim_end_matches(['.', '!', '¡']).trim();
     if text.len() > 24 || text.starts_with(['/', '!']) {
         return None;
@@ -223,6 +286,7 @@ impl Command {
         if text.len() > MAX_INPUT_BYTES {
             return Command::TooLong { bytes: text.len() };
         }
+        let text = clean(text);
         let trimmed = text.trim();
         let body = trimmed.strip_prefix('/').or_else(|| trimmed.strip_prefix('!')).unwrap_or(trimmed);
         Command::from_words(body)
@@ -294,6 +358,7 @@ impl Command {
             Command::Move { .. } => &MOVE,
             Command::AddMeeting { .. } => &ADD_MEETING,
             Command::Remind { .. } => &REMIND,
+            Command::Unclear(u) => u.spec,
             Command::Unknown { .. } | Command::Empty | Command::TooLong { .. } => return None,
         })
     }
@@ -324,6 +389,7 @@ impl Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn prefixes_case_and_spacing_do_not_matter() {
@@ -382,14 +448,21 @@ mod tests {
         assert_eq!(Command::parse("!roster jilamito"), Command::Roster { campaign: Some("jilamito".into()) });
         assert_eq!(
             Command::parse("/move monthly 2026-12-07 2026-12-14 18:00"),
-            Command::Move { args: vec!["monthly".into(), "2026-12-07".into(), "2026-12-14".into(), "18:00".into()] }
+            Command::Move {
+                at: MeetingDate { meeting: Some("monthly".into()), date: NaiveDate::from_ymd_opt(2026, 12, 7) },
+                to: NaiveDate::from_ymd_opt(2026, 12, 14).and_then(|d| d.and_hms_opt(18, 0, 0)).map(MoveTo::At),
+            }
         );
         // Titles keep their case.
         assert_eq!(
             Command::parse("/addmeeting 2027-01-20 18:00 Teach-in on Honduras"),
-            Command::AddMeeting {
-                args: vec!["2027-01-20".into(), "18:00".into(), "Teach-in".into(), "on".into(), "Honduras".into()]
-            }
+            Command::AddMeeting(Box::new(NewMeeting {
+                date: NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(),
+                time: chrono::NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+                minutes: None,
+                zone: None,
+                title: "Teach-in on Honduras".into(),
+            }))
         );
     }
 

@@ -221,7 +221,7 @@ pub enum Args {
 }
 
 /// The words that confirm a flag when typed (`forgetme confirm`).
-const CONFIRM_WORDS: &[&str] = &["confirm", "confirmar", "yes", "sí", "si"];
+pub(super) const CONFIRM_WORDS: &[&str] = &["confirm", "confirmar", "yes", "sí", "si"];
 
 impl Args {
     fn named(&self, name: &str) -> Option<String> {
