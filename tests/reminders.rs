@@ -317,6 +317,83 @@ async fn after_downtime_a_still_useful_reminder_is_posted_late() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_reminder_counts_its_words_from_when_it_is_posted() {
+    // The one-day reminder, due Sunday 5 pm EST, posted Monday 7 am EST: the meeting is today.
+    let (posts, _, _) = downtime("2026-12-07T12:00:00Z").await;
+    let text = convoca::console::render(&posts[0].reply);
+    assert!(text.contains("Starts today at 5:00 PM EST."), "{text}");
+    assert!(!text.contains("tomorrow"), "{text}");
+}
+
+/// An organizer's change made at `now` (UTC), then what the scheduler posts until the meeting.
+async fn change_inside_the_lead_time(now: &str, change: &str, until: &str) -> Vec<(DateTime<Utc>, Post)> {
+    let dir = content_with(&["discord:111"], "");
+    let engine = engine_on(dir.path()).await;
+    if change.starts_with("/addmeeting") {
+        // One-off meetings are reminded in the channels subscribed to every meeting.
+        let said = organizer(&engine, "/remind here", Some("222"), at(now)).await;
+        assert!(!said.contains("only"), "{said}");
+    }
+    let clock = ManualClock::new(at(now));
+    let rec = Recorder::new(&clock);
+    let mut run = start(&engine, &rec, &clock);
+    wait_status(&mut run.status, "first pass", |s| s.passes >= 1 && s.in_flight == 0).await;
+    let said = organizer(&engine, change, None, at(now)).await;
+    assert!(said.contains("Moved") || said.contains("Added"), "{said}");
+    let passes = run.status.borrow().passes;
+    wait_status(&mut run.status, "planned again", |s| s.passes > passes && s.in_flight == 0).await;
+    let (before, asleep_until) = {
+        let s = run.status.borrow();
+        (s.passes, s.sleeping_until)
+    };
+    clock.set(at(until));
+    if asleep_until.is_some_and(|t| t <= at(until)) {
+        wait_status(&mut run.status, "woken before the end", |s| s.passes > before && s.in_flight == 0).await;
+    }
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    rec.posts()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_inside_the_lead_time_gets_one_notice_in_the_right_words() {
+    // Sunday 05:56 EST, the December meeting moved from Monday to this evening at 6 pm: the
+    // one-day reminder's moment (Saturday) had passed before the move.
+    let posts = change_inside_the_lead_time(
+        "2026-12-06T10:56:00Z",
+        "/move 2026-12-07 2026-12-06 18:00",
+        "2026-12-06T22:00:00Z",
+    )
+    .await;
+    let texts: Vec<String> = posts.iter().map(|(_, p)| convoca::console::render(&p.reply)).collect();
+    assert_eq!(posts.len(), 2, "one notice now and the one-hour reminder: {texts:#?}");
+    assert_eq!(posts[0].0, at("2026-12-06T10:56:00Z"));
+    assert!(texts[0].contains("Starts today at 6:00 PM EST."), "{}", texts[0]);
+    // A notice of the change, due when it was made: not a day-old reminder posted late.
+    assert!(!posts[0].1.late, "{:?}", posts[0].1);
+    assert!(!texts.iter().any(|t| t.contains("tomorrow")), "{texts:#?}");
+    assert_eq!(posts[1].0, at("2026-12-06T22:00:00Z"));
+    assert!(texts[1].contains("Starts in about an hour."), "{}", texts[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_added_within_the_hour_is_announced_once() {
+    // Added at 5:01 pm EST for 6 pm: both of its reminders' moments had passed.
+    let posts = change_inside_the_lead_time(
+        "2026-12-09T22:01:00Z",
+        "/addmeeting 2026-12-09 18:00 Emergency call",
+        "2026-12-09T23:00:00Z",
+    )
+    .await;
+    let texts: Vec<String> = posts.iter().map(|(_, p)| convoca::console::render(&p.reply)).collect();
+    assert_eq!(posts.len(), 1, "{texts:#?}");
+    assert_eq!(posts[0].0, at("2026-12-09T22:01:00Z"));
+    assert_eq!(posts[0].1.to.channel(), "222");
+    assert!(texts[0].contains("Starts in 59 minutes."), "{}", texts[0]);
+    assert!(!posts[0].1.late, "{:?}", posts[0].1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_downtime_only_the_most_recent_reminder_is_posted() {
     // Back at 21:30Z on the 7th: both reminders passed, the meeting has not started.
     let (posts, status, store) = downtime("2026-12-07T21:30:00Z").await;

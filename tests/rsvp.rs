@@ -140,8 +140,8 @@ async fn dates_that_are_not_meetings_are_explained_and_nothing_is_recorded() {
     let engine = engine(&dir, sqlite_store().await, None);
     let now = at(NOW);
     let cases = [
-        ("/going 2026-12-08", "has no meeting on"),
-        ("/going monthly 2026-13-45", "is not a date"),
+        ("/going 2026-12-08", "no meeting takes place on 2026-12-08"),
+        ("/going monthly 2026-13-45", "didn't understand `2026-13-45`"),
         ("/going weekly", "no meeting called `weekly`"),
         ("/going 2026-11-02", "is over"),
     ];

@@ -33,7 +33,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             (d, c)
         })
         .filter(|(d, _)| *d <= allowed)
-        .min_by_key(|(d, _)| *d)
+        // Between equally close words, one the typed word begins (`of`: `off`, not `on`).
+        .min_by_key(|(d, c)| (*d, !c.starts_with(&word)))
         .map(|(_, c)| c)
 }
 
@@ -56,5 +57,6 @@ mod tests {
         assert_eq!(closest("jil", names), Some("jilamito"));
         assert_eq!(closest("honduras", names), None);
         assert_eq!(closest("", names), None);
+        assert_eq!(closest("of", ["on", "off"]), Some("off"));
     }
 }

@@ -161,7 +161,6 @@ texts! {
     n_rows => "{n} rows", "{n} filas";
 
     which_date => "Give the meeting's date, like `{cmd}`.", "Indica la fecha de la reunión, como `{cmd}`.";
-    bad_date => "`{text}` is not a date like 2026-12-07.", "`{text}` no es una fecha como 2026-12-07.";
     already_cancelled => "**{meeting}** on {date} is already cancelled. `{undo}` brings it back.", "**{meeting}** del {date} ya está cancelada. `{undo}` la restablece.";
     move_into_past => "{when} has already passed: a meeting can only be moved to a time still ahead.", "{when} ya pasó: una reunión solo puede cambiarse a un momento futuro.";
     move_onto_meeting => "**{meeting}** already meets on {day} (the meeting of {other}). Cancel one of them instead, or pick another day.", "**{meeting}** ya se reúne el {day} (la reunión del {other}). Cancela una de ellas o elige otro día.";
@@ -175,7 +174,6 @@ texts! {
     uncancelled => "Restored: **{meeting}** on {date} follows the regular schedule again.", "Restaurada: **{meeting}** del {date} vuelve al horario habitual.";
     nothing_to_undo => "**{meeting}** on {date} had no change to undo.", "**{meeting}** del {date} no tenía cambios que deshacer.";
     moved => "Moved: **{meeting}** of {date} now takes place {when}. `{undo}` undoes it.", "Cambiada: **{meeting}** del {date} ahora es el {when}. `{undo}` lo deshace.";
-    addmeeting_usage => "Give a date, a start time, optionally a length and a time zone, then a title, like `{example}`.", "Indica fecha, hora de inicio, opcionalmente duración y zona horaria, y luego un título, como `{example}`.";
     meeting_added => "Added **{title}** (`{slug}`): {when}. Members see it in `{cmd}`.", "Agregada **{title}** (`{slug}`): {when}. Se ve en `{cmd}`.";
     meeting_exists => "A meeting called `{slug}` already exists.", "Ya existe una reunión llamada `{slug}`.";
     reminder_title => "Reminder: {title}", "Recordatorio: {title}";
@@ -199,7 +197,6 @@ texts! {
     slow_down => "You're sending commands faster than I can answer: please wait a minute before the next one.", "Me estás enviando comandos más rápido de lo que puedo responder: espera un minuto antes del siguiente.";
     store_slow => "Sorry, our database is slow to answer just now. Please try again in a minute: asking twice never counts twice.", "Lo siento, nuestra base de datos tarda en responder. Inténtalo de nuevo en un minuto: pedirlo dos veces nunca cuenta doble.";
     // RSVPs and the messages that go to one person.
-    not_a_date => "`{date}` is not a date: write it like 2026-12-07.", "`{date}` no es una fecha: escríbela como 2026-12-07.";
     no_meeting_that_day => "**{title}** has no meeting on {date}. Next dates: {next}.", "**{title}** no tiene reunión el {date}. Próximas fechas: {next}.";
     date_cancelled => "**{title}** on {date} is cancelled.", "**{title}** del {date} está cancelada.";
     date_beyond => "**{title}** on {date} is further ahead than the calendar goes: answers are taken up to {last}.", "**{title}** del {date} está más allá de lo que muestra el calendario: se aceptan respuestas hasta el {last}.";

@@ -780,6 +780,7 @@ fn move_to(a: &Args) -> Command {
     };
     let bad = |w: &str| unclear(&MOVE, w, Wanted::When, None);
     let to = match rest {
+        [] if at.date.is_some() => return unclear(&MOVE, "", Wanted::When, None),
         [] => None,
         [one] => Some(
             crate::content::parse_local_datetime(one)

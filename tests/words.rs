@@ -1,0 +1,215 @@
+//! Every word understood or questioned: the phrasings members and organizers really type,
+//! through the engine on a real database. A word no slot of the command reads makes the
+//! reply a question naming it (with the nearest valid word) and nothing is recorded; a
+//! typo never becomes a value.
+
+mod common;
+
+use common::*;
+use convoca::chat::Platform;
+use convoca::console::render;
+use convoca::engine::{Command, Engine, Reply, Request, Tone};
+use convoca::locale::Locale;
+use convoca::store::{OccurrenceRef, Outcome};
+
+/// A Saturday before the December meeting (Monday 2026-12-07, 5:00 pm EST).
+const NOW: &str = "2026-11-28T15:00:00Z";
+
+/// Shipped content with the rally limited to one place.
+fn content() -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("slug = \"rally\"", "slug = \"rally\"\ncapacity = 1");
+    std::fs::write(&path, text).unwrap();
+    dir
+}
+
+async fn said(engine: &Engine, who: &str, text: &str, locale: Locale, organizer: bool) -> Reply {
+    let mut req = Request::new(Platform::Discord, who, who, Command::parse(text), at(NOW));
+    req.locale = locale;
+    req.organizer = organizer;
+    req.channel = Some("general".into());
+    engine.handle(&req).await
+}
+
+async fn member(engine: &Engine, text: &str) -> String {
+    render(&said(engine, "ana", text, Locale::En, false).await)
+}
+
+async fn organizer(engine: &Engine, text: &str) -> Reply {
+    said(engine, "org", text, Locale::En, true).await
+}
+
+/// What Ana said about the letter, as the store has it.
+async fn letter_outcome(engine: &Engine) -> Option<Outcome> {
+    let user = convoca::chat::User { platform: Platform::Discord, id: "ana".into(), name: "ana".into() };
+    let signups = engine.store().signups_of(&user).await.unwrap();
+    signups.into_iter().find(|s| s.action == "letter").and_then(|s| s.outcome)
+}
+
+#[tokio::test]
+async fn not_yet_is_never_recorded_as_done_and_other_words_are_questioned() {
+    let dir = content();
+    for (db, store) in stores().await {
+        let engine = engine_with(dir.path(), store);
+        member(&engine, "/signup jilamito letter").await;
+        let reply = member(&engine, "/done jilamito letter not yet").await;
+        assert!(!reply.contains("you did"), "{db}: {reply}");
+        assert_eq!(letter_outcome(&engine).await, Some(Outcome::NotYet), "{db}: {reply}");
+
+        for (typed, near) in [("notyt", Some("notyet")), ("maybe", None), ("couldnt yes", None)] {
+            let reply = said(&engine, "ana", &format!("/done jilamito letter {typed}"), Locale::En, false).await;
+            let text = render(&reply);
+            assert_eq!(reply.tone, Tone::Refusal, "{db} {typed}: {text}");
+            let first = typed.split(' ').find(|w| !["couldnt"].contains(w)).unwrap();
+            assert!(text.contains(&format!("I didn't understand `{first}`")), "{db} {typed}: {text}");
+            assert!(text.contains("so I did nothing"), "{text}");
+            if let Some(near) = near {
+                assert!(text.contains(&format!("Did you mean `{near}`?")), "{db} {typed}: {text}");
+            }
+            assert!(text.contains("`done`, `notyet`, `couldnt`"), "{db} {typed}: {text}");
+            assert_eq!(letter_outcome(&engine).await, Some(Outcome::NotYet), "{db}: {typed} changed nothing");
+        }
+
+        // Spanish, two words, with nothing else: the open question, not a campaign called "no".
+        let reply = render(&said(&engine, "ana", "/hecho todavía no", Locale::Es, false).await);
+        assert!(!reply.contains("campaña llamada `no`"), "{db}: {reply}");
+        assert_eq!(letter_outcome(&engine).await, Some(Outcome::NotYet), "{db}: {reply}");
+        member(&engine, "/done jilamito letter couldn't").await;
+        assert_eq!(letter_outcome(&engine).await, Some(Outcome::Couldnt), "{db}");
+        member(&engine, "/done jilamito letter").await;
+        assert_eq!(letter_outcome(&engine).await, Some(Outcome::Done), "{db}");
+    }
+}
+
+#[tokio::test]
+async fn dates_are_dates_within_the_published_calendar() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let next = OccurrenceRef { meeting: "monthly".into(), date: "2026-12-07".parse().unwrap() };
+    for (typed, says) in [
+        ("/going monthly jan", "I didn't understand `jan` in `/going`"),
+        ("/going monthly 9999-12-06", "I didn't understand `9999-12-06`"),
+        ("/going 2026-12-07 2027-01-04", "I didn't understand `2027-01-04`"),
+        ("/going monthly weekly", "I didn't understand `weekly`"),
+        // January 1, 2029 is a first Monday, past the two years of dates the calendar shows.
+        ("/going monthly 2029-01-01", "answers are taken up to"),
+        ("/notgoing tomorrow", "a date like 2027-01-04"),
+    ] {
+        let reply = said(&engine, "ana", typed, Locale::En, false).await;
+        assert_eq!(reply.tone, Tone::Refusal, "{typed}");
+        assert!(render(&reply).contains(says), "{typed}: {}", render(&reply));
+    }
+    assert_eq!(engine.store().rsvp_counts(&next).await.unwrap(), (0, 0), "nothing recorded");
+    let far = OccurrenceRef { meeting: "monthly".into(), date: "2029-01-01".parse().unwrap() };
+    assert_eq!(engine.store().rsvp_counts(&far).await.unwrap(), (0, 0));
+    let ok = member(&engine, "/going monthly 2028-11-06").await;
+    assert!(ok.contains("November 6, 2028"), "{ok}");
+}
+
+#[tokio::test]
+async fn with_a_one_off_meeting_added_going_alone_means_the_next_regular_meeting() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let added = render(&organizer(&engine, "/addmeeting 2026-12-02 18:00 Teach-in on Honduras").await);
+    assert!(added.contains("teach-in-on-honduras"), "{added}");
+    for text in ["/going", "/notgoing"] {
+        let reply = member(&engine, text).await;
+        assert!(reply.contains("LA/CWG monthly meeting") && reply.contains("December 7"), "{text}: {reply}");
+    }
+    let list = render(&organizer(&engine, "/attendees").await);
+    assert!(list.contains("December 7"), "{list}");
+    // The one-off is reached by its name.
+    let teach_in = member(&engine, "/going teach-in-on-honduras").await;
+    assert!(teach_in.contains("December 2"), "{teach_in}");
+}
+
+#[tokio::test]
+async fn organizer_changes_that_make_no_sense_are_refused_and_nothing_is_stored() {
+    let dir = content();
+    for (db, store) in stores().await {
+        let engine = engine_with(dir.path(), store);
+        let typo = organizer(&engine, "/addmeeting 2027-01-23 18:00 90m Europe/Mdrid Typo zone").await;
+        let text = render(&typo);
+        assert!(text.contains("I didn't understand `Europe/Mdrid`"), "{db}: {text}");
+        assert!(text.contains("Did you mean `Europe/Madrid`?"), "{db}: {text}");
+        assert!(engine.store().extra_meetings().await.unwrap().is_empty(), "{db}");
+        // Spelt right, in any case, it is the zone and not the title.
+        let right = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 90m europe/madrid Madrid call").await);
+        assert!(right.contains("Added **Madrid call** (`madrid-call`)") && right.contains("CET"), "{db}: {right}");
+
+        let past = render(&organizer(&engine, "/move 2027-03-01 2020-01-01 18:00").await);
+        assert!(past.contains("has already passed"), "{db}: {past}");
+        let onto = render(&organizer(&engine, "/move 2026-12-07 2027-01-04").await);
+        assert!(onto.contains("already meets on Monday, January 4, 2027"), "{db}: {onto}");
+        let earlier = render(&organizer(&engine, "/addmeeting 2026-11-01 18:00 Too late").await);
+        assert!(earlier.contains("has already passed"), "{db}: {earlier}");
+        assert!(engine.store().changes().await.unwrap().is_empty(), "{db}: no change stored");
+
+        let first = organizer(&engine, "/cancel 2026-12-07").await;
+        assert_eq!(first.tone, Tone::Done, "{db}");
+        let again = organizer(&engine, "/cancel 2026-12-07").await;
+        assert_ne!(again.tone, Tone::Done, "{db}");
+        assert!(render(&again).contains("is already cancelled"), "{db}: {}", render(&again));
+
+        let arabic = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 اجتماع طارئ").await);
+        assert!(arabic.contains("**اجتماع طارئ** (`meeting-2027-01-23`)"), "{db}: {arabic}");
+        let again = render(&organizer(&engine, "/addmeeting 2027-01-23 19:00 اجتماع").await);
+        assert!(again.contains("(`meeting-2027-01-23-2027-01-23`)"), "{db}: {again}");
+        let titles: Vec<String> = engine.store().extra_meetings().await.unwrap().into_iter().map(|m| m.title).collect();
+        assert!(titles.contains(&"اجتماع طارئ".to_string()), "{db}: {titles:?}");
+    }
+}
+
+#[tokio::test]
+async fn counts_agree_in_both_languages() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    member(&engine, "/signup jilamito rally").await;
+    let en = render(&said(&engine, "bo", "/signup jilamito rally", Locale::En, false).await);
+    assert!(en.contains("The only place for") && !en.contains("All 1 places"), "{en}");
+    let es = render(&said(&engine, "cy", "/apuntarme jilamito rally", Locale::Es, false).await);
+    assert!(es.contains("El único lugar de") && !es.contains("Los 1 lugares"), "{es}");
+    let public = render(&said(&engine, "dee", "/campaign jilamito", Locale::En, false).await);
+    assert!(public.contains("1 of 1 place") && !public.contains("1 places"), "{public}");
+    let publico = render(&said(&engine, "dee", "/campaña jilamito", Locale::Es, false).await);
+    assert!(publico.contains("1 de 1 lugar") && !publico.contains("1 lugares"), "{publico}");
+}
+
+#[tokio::test]
+async fn invisible_characters_and_backticks_are_not_echoed() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let reply = member(&engine, "/campaign jil\u{202E}otimalij").await;
+    assert!(!reply.contains('\u{202E}'), "{reply:?}");
+    let reply = member(&engine, "/campaign a`[Verify](https://evil.example)`").await;
+    // The word stays inside one code span: it cannot close it and become a link.
+    assert!(reply.contains("`a[verify](https://evil.example)`"), "{reply}");
+    assert_eq!(reply.matches('`').count() % 2, 0, "{reply}");
+    let added = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 \u{2067}Vigil\u{2069} for Berta").await);
+    assert!(added.contains("**Vigil for Berta**"), "{added:?}");
+}
+
+#[tokio::test]
+async fn other_commands_take_their_words_or_ask() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    member(&engine, "/going").await;
+    for (typed, says) in [
+        ("/forgetme confirmm", "Did you mean `confirm`?"),
+        ("/myreminders of", "Did you mean `off`?"),
+        ("/mycalendar now", "I didn't understand `now`"),
+        ("/place declin jilamito rally", "Did you mean `decline`?"),
+        ("/signup jilamito letter please", "I didn't understand `please`"),
+        ("/mission now", "It takes nothing more there"),
+    ] {
+        let reply = said(&engine, "ana", typed, Locale::En, false).await;
+        assert_eq!(reply.tone, Tone::Refusal, "{typed}");
+        assert!(render(&reply).contains(says), "{typed}: {}", render(&reply));
+    }
+    let next = OccurrenceRef { meeting: "monthly".into(), date: "2026-12-07".parse().unwrap() };
+    assert_eq!(engine.store().rsvp_counts(&next).await.unwrap(), (1, 0), "forgetme confirmm erased nothing");
+    let remind = render(&organizer(&engine, "/remind hre").await);
+    assert!(remind.contains("Did you mean `here`?"), "{remind}");
+    assert!(engine.store().subscriptions().await.unwrap().is_empty());
+}
