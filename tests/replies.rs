@@ -128,6 +128,6 @@ async fn matrix_users_are_shown_bang_commands() {
     let mut req = request("!help", Locale::En, at(NOW));
     req.user.platform = convoca::chat::Platform::Matrix;
     let text = render(&engine.handle(&req).await);
-    assert!(text.contains("`!meeting`"), "{text}");
+    assert!(text.contains("`!meeting [meeting]`"), "{text}");
     assert!(!text.contains("`/meeting`"), "{text}");
 }

@@ -205,7 +205,7 @@ async fn calendar_commands_explain_bad_input() {
         ("/addmeeting tomorrow", "I didn't understand `tomorrow` in `/addmeeting`"),
         (
             "/addmeeting 2027-01-20 18:00",
-            "`/addmeeting` needs more words, so I did nothing. It ends with the meeting's title.",
+            "`/addmeeting` needs more words, so I did nothing. It ends with the meeting's title, of up to 100 characters.",
         ),
         ("/signup", "Which campaign?"),
         ("/signup honduras", "There is no campaign called `honduras`"),

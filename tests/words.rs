@@ -57,7 +57,7 @@ async fn not_yet_is_never_recorded_as_done_and_other_words_are_questioned() {
         assert!(!reply.contains("you did"), "{db}: {reply}");
         assert_eq!(letter_outcome(&engine).await, Some(Outcome::NotYet), "{db}: {reply}");
 
-        for (typed, near) in [("notyt", Some("notyet")), ("maybe", None), ("couldnt yes", None)] {
+        for (typed, near) in [("notyt", Some("not yet")), ("maybe", None), ("couldnt yes", None)] {
             let reply = said(&engine, "ana", &format!("/done jilamito letter {typed}"), Locale::En, false).await;
             let text = render(&reply);
             assert_eq!(reply.tone, Tone::Refusal, "{db} {typed}: {text}");
@@ -67,7 +67,7 @@ async fn not_yet_is_never_recorded_as_done_and_other_words_are_questioned() {
             if let Some(near) = near {
                 assert!(text.contains(&format!("Did you mean `{near}`?")), "{db} {typed}: {text}");
             }
-            assert!(text.contains("`done`, `notyet`, `couldnt`"), "{db} {typed}: {text}");
+            assert!(text.contains("`done`, `not yet`, `couldn't`"), "{db} {typed}: {text}");
             assert_eq!(letter_outcome(&engine).await, Some(Outcome::NotYet), "{db}: {typed} changed nothing");
         }
 
@@ -145,12 +145,37 @@ async fn organizer_changes_that_make_no_sense_are_refused_and_nothing_is_stored(
         let earlier = render(&organizer(&engine, "/addmeeting 2026-11-01 18:00 Too late").await);
         assert!(earlier.contains("has already passed"), "{db}: {earlier}");
         assert!(engine.store().changes().await.unwrap().is_empty(), "{db}: no change stored");
+        let pm = render(&organizer(&engine, "/addmeeting 2027-01-20 6:00 PM Teach-in").await);
+        assert!(pm.contains("I didn't understand `6:00 PM`") && pm.contains("Did you mean `18:00`?"), "{db}: {pm}");
+        let cet = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 90min Teach-in").await);
+        assert!(cet.contains("a length like 90m"), "{db}: {cet}");
+        assert_eq!(engine.store().extra_meetings().await.unwrap().len(), 1, "{db}: only the Madrid call");
 
         let first = organizer(&engine, "/cancel 2026-12-07").await;
         assert_eq!(first.tone, Tone::Done, "{db}");
         let again = organizer(&engine, "/cancel 2026-12-07").await;
         assert_ne!(again.tone, Tone::Done, "{db}");
         assert!(render(&again).contains("is already cancelled"), "{db}: {}", render(&again));
+
+        // Found by trying it: past dates, dates past the calendar, moves that change nothing,
+        // the same meeting added twice.
+        let over = render(&organizer(&engine, "/cancel 2026-11-02").await);
+        assert!(over.contains("is over"), "{db}: {over}");
+        let revived = render(&organizer(&engine, "/move 2026-11-02 2026-12-01 18:00").await);
+        assert!(revived.contains("is over"), "{db}: {revived}");
+        let far = render(&organizer(&engine, "/move 2027-01-04 2030-01-14 18:00").await);
+        assert!(far.contains("further ahead than the calendar goes"), "{db}: {far}");
+        let same = render(&organizer(&engine, "/move 2027-01-04 17:00").await);
+        assert!(same.contains("already takes place") && same.contains("nothing changed"), "{db}: {same}");
+        assert_eq!(engine.store().changes().await.unwrap().len(), 1, "{db}: only the cancellation");
+        let twice = "/addmeeting 2027-02-19 18:00 90m Teach-in";
+        assert_eq!(organizer(&engine, twice).await.tone, Tone::Done, "{db}");
+        let again = render(&organizer(&engine, twice).await);
+        assert!(again.contains("is already on the calendar"), "{db}: {again}");
+        // A moved date is reached by its new date too.
+        assert_eq!(organizer(&engine, "/move 2027-02-01 2027-02-03 18:00").await.tone, Tone::Done, "{db}");
+        let by_new_date = render(&organizer(&engine, "/cancel 2027-02-03").await);
+        assert!(by_new_date.contains("Cancelled") && by_new_date.contains("February 1"), "{db}: {by_new_date}");
 
         let arabic = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 اجتماع طارئ").await);
         assert!(arabic.contains("**اجتماع طارئ** (`meeting-2027-01-23`)"), "{db}: {arabic}");
@@ -188,6 +213,16 @@ async fn invisible_characters_and_backticks_are_not_echoed() {
     assert_eq!(reply.matches('`').count() % 2, 0, "{reply}");
     let added = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 \u{2067}Vigil\u{2069} for Berta").await);
     assert!(added.contains("**Vigil for Berta**"), "{added:?}");
+    // A display name with an override in it reaches organizers without it.
+    said(&engine, "eve", "/signup jilamito letter", Locale::En, false).await;
+    let mut req =
+        Request::new(Platform::Discord, "mal", "Mal\u{202E}lory", Command::parse("/signup jilamito"), at(NOW));
+    req.channel = Some("general".into());
+    engine.handle(&req).await;
+    let roster = render(&organizer(&engine, "/signups jilamito").await);
+    assert!(roster.contains("Mallory") && !roster.contains('\u{202E}'), "{roster:?}");
+    let csv = organizer(&engine, "/export jilamito").await.attachment.expect("a CSV file");
+    assert!(!String::from_utf8_lossy(&csv.data).contains('\u{202E}'));
 }
 
 #[tokio::test]
@@ -209,6 +244,12 @@ async fn other_commands_take_their_words_or_ask() {
     }
     let next = OccurrenceRef { meeting: "monthly".into(), date: "2026-12-07".parse().unwrap() };
     assert_eq!(engine.store().rsvp_counts(&next).await.unwrap(), (1, 0), "forgetme confirmm erased nothing");
+    let leter = member(&engine, "/signup jilamto").await;
+    assert!(leter.contains("Did you mean `/signup jilamito`?"), "{leter}");
+    let leter = member(&engine, "/signup jilamito leter").await;
+    assert!(leter.contains("Did you mean `/signup jilamito letter`?"), "{leter}");
+    let spanish = render(&said(&engine, "ana", "/olvidame confirmo", Locale::Es, false).await);
+    assert!(spanish.contains("¿Quisiste decir `confirmar`?"), "{spanish}");
     let remind = render(&organizer(&engine, "/remind hre").await);
     assert!(remind.contains("Did you mean `here`?"), "{remind}");
     assert!(engine.store().subscriptions().await.unwrap().is_empty());

@@ -99,6 +99,12 @@ impl<'a> Agenda<'a> {
         crate::calendar::occurrence_on(&m.slug, &m.schedule, &self.changes_for(m), date)
     }
 
+    /// The last occurrence the calendar feed publishes for `meeting` (a year ahead, and at
+    /// least two dozen dates): answers and changes for later dates are not taken.
+    pub fn published_until(&self, meeting: &Meeting, now: DateTime<Utc>) -> Option<Occurrence> {
+        ics::feed_occurrences(self, meeting, now).pop()
+    }
+
     /// Occurrences of `which` meetings that have not ended by `after`, in order of start, at
     /// most `limit`, cancelled ones kept or left out.
     pub fn upcoming(

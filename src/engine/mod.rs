@@ -25,8 +25,8 @@ use crate::store::{Store, StoreError};
 
 pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 pub use command::{
-    Command, MAX_INPUT_BYTES, MeetingDate, MoveTo, NewMeeting, RemindAction, Unclear, Wanted, bare_answer, catalog,
-    clean, language_of,
+    Command, MAX_INPUT_BYTES, MAX_TITLE, MeetingDate, MoveTo, Near, NewMeeting, RemindAction, Unclear, Wanted,
+    bare_answer, catalog, clean, language_of,
 };
 pub use flood::{Admission, FloodLimit};
 pub use overrides::{FRESH_FOR, load as load_overrides};

@@ -38,6 +38,9 @@ pub fn literal(text: &str) -> String {
             out.push(' ');
             continue;
         }
+        if crate::engine::command::is_invisible(c) {
+            continue;
+        }
         if MARKDOWN_SPECIAL.contains(c) {
             out.push('\\');
         }
@@ -69,10 +72,11 @@ texts! {
     unclear_did_you_mean => "Did you mean `{word}`?", "¿Quisiste decir `{word}`?";
     unclear_choices => "There it takes: {list}.", "Ahí se escribe: {list}.";
     unclear_date => "There it takes a date like 2027-01-04.", "Ahí va una fecha como 2027-01-04.";
+    unclear_length => "There it takes a length like 90m or 2h, up to 7 days.", "Ahí va una duración como 90m o 2h, de hasta 7 días.";
     unclear_time => "There it takes a time like 18:00.", "Ahí va una hora como 18:00.";
     unclear_when => "There it takes a new date and time like 2027-01-11 18:00 (or a date alone, or a time alone).", "Ahí va una nueva fecha y hora como 2027-01-11 18:00 (o solo la fecha, o solo la hora).";
     unclear_zone => "There it takes a time zone like America/New_York.", "Ahí va una zona horaria como America/New_York.";
-    unclear_title => "It ends with the meeting's title.", "Termina con el título de la reunión.";
+    unclear_title => "It ends with the meeting's title, of up to {max} characters.", "Termina con el título de la reunión, de hasta {max} caracteres.";
     unclear_nothing => "It takes nothing more there.", "No lleva nada más ahí.";
     unclear_usage => "How to write it: `{usage}`", "Cómo se escribe: `{usage}`";
     too_long => "That message is too long for me ({kb} KB; I read up to 4 KB). Send a short command such as `{cmd}`.", "Ese mensaje es demasiado largo para mí ({kb} KB; leo hasta 4 KB). Envía un comando corto como `{cmd}`.";
@@ -161,6 +165,10 @@ texts! {
     n_rows => "{n} rows", "{n} filas";
 
     which_date => "Give the meeting's date, like `{cmd}`.", "Indica la fecha de la reunión, como `{cmd}`.";
+    change_beyond => "**{title}** on {date} is further ahead than the calendar goes (up to {last}): nothing changed.", "**{title}** del {date} está más allá de lo que muestra el calendario (hasta el {last}): no cambió nada.";
+    move_beyond => "{when} is further ahead than the calendar goes (up to {last}): pick an earlier date.", "{when} está más allá de lo que muestra el calendario (hasta el {last}): elige una fecha anterior.";
+    move_no_change => "**{meeting}** already takes place {when}: nothing changed.", "**{meeting}** ya tiene lugar el {when}: no cambió nada.";
+    meeting_twin => "**{title}** is already on the calendar for {when} (`{slug}`): nothing added.", "**{title}** ya está en el calendario para el {when} (`{slug}`): no se agregó nada.";
     already_cancelled => "**{meeting}** on {date} is already cancelled. `{undo}` brings it back.", "**{meeting}** del {date} ya está cancelada. `{undo}` la restablece.";
     move_into_past => "{when} has already passed: a meeting can only be moved to a time still ahead.", "{when} ya pasó: una reunión solo puede cambiarse a un momento futuro.";
     move_onto_meeting => "**{meeting}** already meets on {day} (the meeting of {other}). Cancel one of them instead, or pick another day.", "**{meeting}** ya se reúne el {day} (la reunión del {other}). Cancela una de ellas o elige otro día.";
@@ -234,7 +242,7 @@ texts! {
     attendees_going => "Going ({n})", "Van ({n})";
     attendees_not => "Can't make it ({n})", "No pueden ({n})";
     attendees_per_account => "Counted per chat account: one person on Discord and Matrix counts twice.", "Contado por cuenta de chat: una persona en Discord y en Matrix cuenta dos veces.";
-    attendees_export => "{rows} for {what}, attached.", "{rows} de {what}, adjuntas.";
+    attendees_export => "{rows} for {what}, attached.", "{rows} de {what}, en el archivo adjunto.";
     one_rsvp => "1 answer to a meeting", "1 respuesta a una reunión";
     n_rsvps => "{n} answers to meetings", "{n} respuestas a reuniones";
     one_personal => "1 private message or calendar link on record", "1 mensaje privado o enlace de calendario registrado";
@@ -288,7 +296,7 @@ texts! {
     // Progress, for organizers and (counts only) for everyone.
     state_no_answer => "no answer", "sin respuesta";
     state_waitlisted => "waitlisted", "en espera";
-    progress_summary => "{signed_up} signed up · {done} done · {not_yet} not yet · {couldnt} couldn't · {none} no answer", "{signed_up} inscritas/os · {done} hecho · {not_yet} todavía no · {couldnt} no pudieron · {none} sin respuesta";
+    progress_summary => "{signed_up} signed up · {done} done · {not_yet} not yet · {couldnt} couldn't · {none} no answer", "inscripciones: {signed_up} · hecho: {done} · todavía no: {not_yet} · no pudieron: {couldnt} · sin respuesta: {none}";
     progress_waiting => " · {n} waitlisted", " · {n} en espera";
     done_counts => "Done so far: {list}", "Hecho hasta ahora: {list}";
     places_taken => "{taken} of {capacity} places", "{taken} de {capacity} lugares";

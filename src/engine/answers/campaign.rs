@@ -162,8 +162,10 @@ pub fn unknown(req: &Request, content: &Content, slug: &str) -> Reply {
     let l = req.locale;
     let mut first = fill(texts::unknown_campaign(l), &[("name", slug)]);
     if let Some(s) = closest(slug, content.campaigns.iter().map(|c| c.slug.as_str())) {
+        // The command that was typed, when a campaign is its first word (`/signup jilamito`).
+        let spec = req.command.spec().filter(|spec| spec.typed.first() == Some(&"campaign"));
         first.push(' ');
-        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&catalog::CAMPAIGN, s))]));
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(spec.unwrap_or(&catalog::CAMPAIGN), s))]));
     }
     let mut reply = list(req, content);
     reply.blocks.insert(0, Block::Text(first));
@@ -174,10 +176,17 @@ pub fn unknown(req: &Request, content: &Content, slug: &str) -> Reply {
     reply
 }
 
-/// An action the campaign does not have: say so, with the ones it has.
+/// An action the campaign does not have: say so, suggest the closest in the command that
+/// was typed, list the ones it has.
 pub fn unknown_action(req: &Request, c: &Campaign, a: &str) -> Reply {
     let l = req.locale;
     let list: Vec<String> = c.actions.iter().map(|x| format!("`{}` ({})", x.slug, x.title.get(l))).collect();
     let list = if list.is_empty() { "—".to_string() } else { list.join(", ") };
-    Reply::refusal(fill(texts::unknown_action(l), &[("campaign", c.title.get(l)), ("action", a), ("list", &list)]))
+    let mut text = fill(texts::unknown_action(l), &[("campaign", c.title.get(l)), ("action", a), ("list", &list)]);
+    if let Some(near) = closest(a, c.actions.iter().map(|x| x.slug.as_str())) {
+        let spec = req.command.spec().unwrap_or(&catalog::SIGN_UP);
+        text.push(' ');
+        text.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(spec, &format!("{} {near}", c.slug)))]));
+    }
+    Reply::refusal(text)
 }

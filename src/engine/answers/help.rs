@@ -95,30 +95,25 @@ pub fn unclear(req: &Request, u: &Unclear) -> Reply {
     } else {
         fill(texts::unclear_word(l), &[("word", &u.word), ("cmd", &cmd)])
     };
-    if let Some(near) = &u.suggestion {
+    if let Some(near) = u.suggestion(l) {
         first.push(' ');
         first.push_str(&fill(texts::unclear_did_you_mean(l), &[("word", near)]));
     }
     let wanted = match u.wanted {
         Wanted::Choice(choices) => {
-            let list: Vec<String> = choices.iter().map(|c| format!("`{}`", typed_label(c.label.get(l)))).collect();
+            let list: Vec<String> = choices.iter().map(|c| format!("`{}`", c.label.get(l))).collect();
             fill(texts::unclear_choices(l), &[("list", &list.join(", "))])
         }
         Wanted::Date => texts::unclear_date(l).to_string(),
+        Wanted::Length => texts::unclear_length(l).to_string(),
         Wanted::Time => texts::unclear_time(l).to_string(),
         Wanted::When => texts::unclear_when(l).to_string(),
         Wanted::Zone => texts::unclear_zone(l).to_string(),
-        Wanted::Title => texts::unclear_title(l).to_string(),
+        Wanted::Title => fill(texts::unclear_title(l), &[("max", &crate::engine::MAX_TITLE.to_string())]),
         Wanted::Nothing => texts::unclear_nothing(l).to_string(),
     };
     let usage = req.cmd(u.spec, u.spec.usage.get(l));
     Reply::refusal(format!("{first} {wanted}")).text(fill(texts::unclear_usage(l), &[("usage", &usage)]))
-}
-
-/// A choice's label as one typed word, which the grammar reads back (`not yet` → `notyet`,
-/// `couldn't` → `couldnt`).
-fn typed_label(label: &str) -> String {
-    label.chars().filter(|c| !matches!(c, ' ' | '\'' | '’')).collect()
 }
 
 /// Input over the size limit: a short refusal, nothing else read.

@@ -228,6 +228,24 @@ mod tests {
     }
 
     #[test]
+    fn relative_days_follow_the_event_zone_across_dst() {
+        use chrono_tz::America::{New_York, Tegucigalpa};
+        use chrono_tz::Europe::Berlin;
+        let t = |m: u32, d: u32, h: u32, min: u32| Utc.with_ymd_and_hms(2027, m, d, h, min, 0).unwrap();
+        // Sunday March 14, 2027, 5:00 pm EDT (clocks went forward at 2 am that day).
+        let (s, e) = (t(3, 14, 21, 0), t(3, 14, 22, 30));
+        // Saturday 11:30 pm EST: tomorrow, shown with the summer abbreviation it will have.
+        assert_eq!(relative(t(3, 14, 4, 30), s, e, New_York, Locale::En), "tomorrow at 5:00 PM EDT");
+        // Sunday 1:30 am EST, half an hour before the change: today.
+        assert_eq!(relative(t(3, 14, 6, 30), s, e, New_York, Locale::En), "today at 5:00 PM EDT");
+        // The same instants read in Honduras (no DST, UTC-6) and in Berlin (UTC+1).
+        assert_eq!(relative(t(3, 14, 4, 30), s, e, Tegucigalpa, Locale::Es), "mañana a las 3:00 p. m. CST");
+        assert_eq!(relative(t(3, 14, 6, 30), s, e, Tegucigalpa, Locale::Es), "hoy a las 3:00 p. m. CST");
+        assert_eq!(relative(t(3, 13, 22, 30), s, e, Berlin, Locale::En), "tomorrow at 10:00 PM CET");
+        assert_eq!(relative(t(3, 13, 23, 30), s, e, Berlin, Locale::En), "today at 10:00 PM CET");
+    }
+
+    #[test]
     fn encoding_keeps_only_unreserved() {
         assert_eq!(encode("LA/CWG monthly"), "LA%2FCWG%20monthly");
         assert_eq!(encode("reunión"), "reuni%C3%B3n");

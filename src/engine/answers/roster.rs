@@ -150,10 +150,17 @@ pub async fn export(req: &Request, content: &Content, store: &Store, campaign: O
 /// carriage return would be read as a formula (a display name like `=HYPERLINK(…)` runs when
 /// an organizer opens the export), so it gets a leading apostrophe.
 pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    // Invisible formatting (a right-to-left override in a name) could make a row read
+    // otherwise than it is.
+    let value: std::borrow::Cow<'_, str> = if value.chars().any(crate::engine::command::is_invisible) {
+        value.chars().filter(|c| !crate::engine::command::is_invisible(*c)).collect::<String>().into()
+    } else {
+        value.into()
+    };
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{value}"))
     } else {
-        std::borrow::Cow::Borrowed(value)
+        value
     }
 }
 

@@ -77,8 +77,8 @@ pub fn pick<'a>(
     if occurrence.end <= req.now && !past_ok {
         return Err(Reply::refusal(fill(texts::date_over(l), &[("title", title), ("date", &date)])));
     }
-    if let Some(last) = published_until(agenda, meeting, req)
-        && occurrence.start > last.start
+    if let Some(last) = agenda.published_until(meeting, req.now)
+        && occurrence.date > last.date
     {
         let text =
             fill(texts::date_beyond(l), &[("title", title), ("date", &date), ("last", &format::date(last.date, l))]);
@@ -95,12 +95,6 @@ fn on_date(agenda: &Agenda<'_>, meeting: &Meeting, d: NaiveDate, req: &Request) 
             .into_iter()
             .find(|o| o.start.with_timezone(&o.zone).date_naive() == d)
     })
-}
-
-/// The last occurrence the group's calendar publishes for `meeting` (a year ahead, or two
-/// dozen dates): answers for later dates are not taken.
-fn published_until(agenda: &Agenda<'_>, meeting: &Meeting, req: &Request) -> Option<Occurrence> {
-    crate::agenda::ics::feed_occurrences(agenda, meeting, req.now).pop()
 }
 
 /// "`2027-01-04`, `2027-02-01`": the meeting's next dates.

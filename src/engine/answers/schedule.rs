@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::agenda::{Agenda, Cancelled, Which};
-use crate::calendar::{Change, ChangeKind, format, resolve_local};
+use crate::calendar::{Change, ChangeKind, Occurrence, Status, format, resolve_local};
 use crate::content::Meeting;
 use crate::engine::texts::{self, fill};
 use crate::engine::{MeetingDate, MoveTo, NewMeeting, Reply, Request, Spec, Tone, catalog};
@@ -40,7 +40,9 @@ fn occurrence<'a>(
     if let Some(refusal) = outside_window(req, date) {
         return Err(refusal);
     }
-    let meets_on = |m: &Meeting| m.schedule.start_on(date).is_some();
+    // The date is a regular date, or the day a moved occurrence now takes place.
+    let regular = |m: &Meeting| regular_date(agenda, m, date, req);
+    let meets_on = |m: &Meeting| regular(m).is_some();
     let meeting = match named {
         Some(m) => m,
         None => {
@@ -79,7 +81,52 @@ fn occurrence<'a>(
             &[("meeting", meeting.title.get(l)), ("date", &date.to_string()), ("list", &next.join(", "))],
         )));
     }
-    Ok((meeting, date))
+    Ok((meeting, regular(meeting).unwrap_or(date)))
+}
+
+/// The regular date of `m`'s occurrence on `day`: `day` itself when `m` regularly meets
+/// then, or the regular date of an occurrence moved to `day`.
+fn regular_date(agenda: &Agenda<'_>, m: &Meeting, day: NaiveDate, req: &Request) -> Option<NaiveDate> {
+    if m.schedule.start_on(day).is_some() {
+        return Some(day);
+    }
+    let zone = m.schedule.zone();
+    let from =
+        zone.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?.with_timezone(&Utc) - Duration::days(400);
+    agenda
+        .upcoming(Which::Only(&m.slug), from.min(req.now), 512, Cancelled::Kept)
+        .into_iter()
+        .find(|o| matches!(o.status, Status::Moved { .. }) && o.start.with_timezone(&o.zone).date_naive() == day)
+        .map(|o| o.date)
+}
+
+/// The occurrence of `m` on regular date `date`, when an organizer may still change it: not
+/// over, and within what the calendar publishes.
+fn changeable(
+    req: &Request,
+    agenda: &Agenda<'_>,
+    m: &Meeting,
+    date: NaiveDate,
+) -> std::result::Result<Occurrence, Reply> {
+    let l = req.locale;
+    let title = m.title.get(l);
+    let Some(o) = agenda.occurrence(&m.slug, date) else {
+        return Err(Reply::refusal(texts::no_meetings(l)));
+    };
+    let shown = format::date(date, l);
+    if o.end <= req.now {
+        return Err(Reply::refusal(fill(texts::date_over(l), &[("title", title), ("date", &shown)])));
+    }
+    if let Some(last) = agenda.published_until(m, req.now)
+        && o.date > last.date
+    {
+        let last = format::date(last.date, l);
+        return Err(Reply::refusal(fill(
+            texts::change_beyond(l),
+            &[("title", title), ("date", &shown), ("last", &last)],
+        )));
+    }
+    Ok(o)
 }
 
 /// `cancel [meeting] <date>`: a date already cancelled is said so, and nothing changes.
@@ -89,9 +136,13 @@ pub async fn cancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &Meet
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
+    let o = match changeable(req, agenda, m, date) {
+        Ok(o) => o,
+        Err(reply) => return Ok(reply),
+    };
     let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
     let values = [("meeting", m.title.get(l)), ("date", &format::date(date, l) as &str), ("undo", &undo)];
-    if agenda.occurrence(&m.slug, date).is_some_and(|o| o.is_cancelled()) {
+    if o.is_cancelled() {
         return Ok(Reply::private().text(fill(texts::already_cancelled(l), &values)));
     }
     store.set_change(&m.slug, &Change { date, kind: ChangeKind::Cancel }, &req.user, &req.origin(), req.now).await?;
@@ -129,6 +180,10 @@ pub async fn move_to(
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
+    let current = match changeable(req, agenda, m, date) {
+        Ok(o) => o,
+        Err(reply) => return Ok(reply),
+    };
     let zone = m.schedule.zone();
     let to: NaiveDateTime = match to {
         Some(MoveTo::At(t)) => t,
@@ -148,6 +203,17 @@ pub async fn move_to(
     let when = format::span(start, start + m.schedule.duration(), zone, l);
     if start <= req.now {
         return Ok(Reply::refusal(fill(texts::move_into_past(l), &[("when", &when)])));
+    }
+    if start == current.start && !current.is_cancelled() {
+        return Ok(
+            Reply::private().text(fill(texts::move_no_change(l), &[("meeting", m.title.get(l)), ("when", &when)]))
+        );
+    }
+    if let Some(last) = agenda.published_until(m, req.now)
+        && to.date() > last.start.with_timezone(&zone).date_naive().max(last.date)
+    {
+        let last = format::date(last.date, l);
+        return Ok(Reply::refusal(fill(texts::move_beyond(l), &[("when", &when), ("last", &last)])));
     }
     if let Some(other) = meets_that_day(agenda, m, date, to.date(), req) {
         let other = format::date(other, l);
@@ -211,6 +277,19 @@ pub async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, new:
         return Ok(Reply::refusal(fill(texts::add_in_past(l), &[("when", &when)])));
     }
     let title = new.title.trim().to_string();
+    let same = |m: &&Meeting| {
+        m.title.get(l).eq_ignore_ascii_case(&title)
+            && agenda
+                .upcoming(Which::Only(&m.slug), start - Duration::minutes(1), 1, Cancelled::Skipped)
+                .first()
+                .is_some_and(|o| o.start == start)
+    };
+    if let Some(twin) = agenda.overrides.meetings.iter().find(same) {
+        return Ok(Reply::refusal(fill(
+            texts::meeting_twin(l),
+            &[("title", &title), ("when", &when), ("slug", &twin.slug)],
+        )));
+    }
     let slug = free_slug(agenda, &title, new.date);
     let extra =
         ExtraMeeting { slug: slug.clone(), title: title.clone(), starts_local: local, duration_minutes: minutes, zone };

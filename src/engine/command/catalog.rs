@@ -72,7 +72,7 @@ pub static MEETING: Spec = Spec {
         "the next meetings, where, and how to add them to your calendar",
         "las próximas reuniones, dónde y cómo agregarlas a tu calendario",
     ),
-    usage: Words("", ""),
+    usage: Words("[meeting]", "[reunión]"),
     audience: Audience::Public,
     in_direct: true,
     options: &[meeting(false)],
@@ -106,7 +106,7 @@ pub static CAMPAIGN: Spec = Spec {
         "Nuestras campañas, o una de ellas con sus acciones",
     ),
     help: Words("our campaigns; add a name to see one", "nuestras campañas; agrega un nombre para ver una"),
-    usage: Words("", ""),
+    usage: Words("[campaign]", "[campaña]"),
     audience: Audience::Public,
     in_direct: true,
     options: &[campaign(false)],
@@ -122,7 +122,7 @@ pub static BRIEFING: Spec = Spec {
     also: &[Spelling::En("briefing"), Spelling::En("briefings")],
     about: Words("The latest situation briefing", "El análisis de coyuntura más reciente"),
     help: Words("the latest situation briefing", "el análisis de coyuntura más reciente"),
-    usage: Words("", ""),
+    usage: Words("[briefing]", "[análisis]"),
     audience: Audience::Public,
     in_direct: true,
     options: &[Opt::text(
@@ -203,7 +203,7 @@ pub static DONE: Spec = Spec {
         "say you did an action (alone: answers my last question)",
         "di que hiciste una acción (solo: responde mi última pregunta)",
     ),
-    usage: Words("[campaign] [action] [done|notyet|couldnt]", "[campaña] [acción] [hecho|todavia|nopude]"),
+    usage: Words("[campaign] [action] [done|not yet|couldn't]", "[campaña] [acción] [hecho|todavía no|no pude]"),
     audience: Audience::Member,
     in_direct: true,
     options: &[
@@ -233,6 +233,7 @@ const HOW_WORDS: &[(&str, Outcome, Locale)] = &[
     ("listo", Outcome::Done, Locale::Es),
     ("lista", Outcome::Done, Locale::Es),
     ("lohice", Outcome::Done, Locale::Es),
+    ("yalohice", Outcome::Done, Locale::Es),
     ("notyet", Outcome::NotYet, Locale::En),
     ("todavia", Outcome::NotYet, Locale::Es),
     ("todavía", Outcome::NotYet, Locale::Es),
@@ -240,6 +241,10 @@ const HOW_WORDS: &[(&str, Outcome, Locale)] = &[
     ("todavíano", Outcome::NotYet, Locale::Es),
     ("aunno", Outcome::NotYet, Locale::Es),
     ("aúnno", Outcome::NotYet, Locale::Es),
+    ("todavianolohice", Outcome::NotYet, Locale::Es),
+    ("todavíanolohice", Outcome::NotYet, Locale::Es),
+    ("aunnolohice", Outcome::NotYet, Locale::Es),
+    ("aúnnolohice", Outcome::NotYet, Locale::Es),
     ("couldnt", Outcome::Couldnt, Locale::En),
     ("couldnot", Outcome::Couldnt, Locale::En),
     ("cant", Outcome::Couldnt, Locale::En),
@@ -310,14 +315,14 @@ fn done(a: &Args) -> Command {
     let mut names = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let said = (1..=3).rev().find_map(|n| {
+        let said = (1..=4).rev().find_map(|n| {
             let run = words.get(i..i + n)?;
             how_word(&run.join(" ")).map(|(o, _)| (n, o))
         });
         match said {
             Some((n, o)) => {
                 if outcome.is_some_and(|before| before != o) {
-                    return unclear(&DONE, &words[i..i + n].join(" "), Wanted::Choice(how), None);
+                    return unclear(&DONE, &words[i..i + n].join(" "), Wanted::Choice(how), Vec::new());
                 }
                 outcome = Some(o);
                 i += n;
@@ -329,7 +334,7 @@ fn done(a: &Args) -> Command {
         }
     }
     if let Some(extra) = names.get(2) {
-        return not_a_choice(&DONE, extra, how, &HOW_WORDS.iter().map(|(w, ..)| *w).collect::<Vec<_>>());
+        return not_a_choice(&DONE, extra, how);
     }
     let mut names = names.into_iter();
     Command::Done { campaign: names.next(), action: names.next(), outcome: outcome.unwrap_or(Outcome::Done) }
@@ -368,8 +373,7 @@ fn place(a: &Args) -> Command {
         Some(w) => match place_answer(w, false) {
             Some((accept, _)) => Some(accept),
             None => {
-                let typed: Vec<&str> = PLACE_WORDS.iter().map(|(w, ..)| *w).collect();
-                return not_a_choice(&PLACE, w, PLACE.options[0].choices, &typed);
+                return not_a_choice(&PLACE, w, PLACE.options[0].choices);
             }
         },
     };
@@ -474,10 +478,7 @@ fn my_reminders(a: &Args) -> Command {
     let Some(word) = a.value(0, "turn") else { return Command::MyReminders { on: None } };
     match TURN_WORDS.iter().find(|(w, _)| *w == word) {
         Some((_, on)) => Command::MyReminders { on: Some(*on) },
-        None => {
-            let typed: Vec<&str> = TURN_WORDS.iter().map(|(w, _)| *w).collect();
-            not_a_choice(&MY_REMINDERS, &word, MY_REMINDERS.options[0].choices, &typed)
-        }
+        None => not_a_choice(&MY_REMINDERS, &word, MY_REMINDERS.options[0].choices),
     }
 }
 
@@ -507,7 +508,7 @@ fn typed_flag(
     match a.value(0, name) {
         None => Ok(false),
         Some(w) if words.contains(&w.as_str()) => Ok(true),
-        Some(w) => Err(not_a_choice(spec, &w, shown, words)),
+        Some(w) => Err(not_a_choice(spec, &w, shown)),
     }
 }
 
@@ -553,7 +554,7 @@ pub static FORGET_ME: Spec = Spec {
     also: &[],
     about: Words("Erase everything convoca stores about you", "Borra todo lo que convoca guarda sobre ti"),
     help: Words("erase everything convoca stores about you", "borra todo lo que convoca guarda sobre ti"),
-    usage: Words("", ""),
+    usage: Words("[confirm]", "[confirmar]"),
     audience: Audience::Member,
     in_direct: true,
     options: &[Opt {
@@ -669,7 +670,7 @@ pub static CANCEL: Spec = Spec {
     typed: &["meeting", "date"],
     build: |a| match occurrence(&CANCEL, &a.words()) {
         Ok((at, [])) => Command::Cancel { at },
-        Ok((_, [extra, ..])) => unclear(&CANCEL, extra, Wanted::Nothing, None),
+        Ok((_, [extra, ..])) => unclear(&CANCEL, extra, Wanted::Nothing, Vec::new()),
         Err(question) => question,
     },
 };
@@ -715,7 +716,7 @@ pub static UNCANCEL: Spec = Spec {
     typed: &["meeting", "date"],
     build: |a| match occurrence(&UNCANCEL, &a.words()) {
         Ok((at, [])) => Command::Uncancel { at },
-        Ok((_, [extra, ..])) => unclear(&UNCANCEL, extra, Wanted::Nothing, None),
+        Ok((_, [extra, ..])) => unclear(&UNCANCEL, extra, Wanted::Nothing, Vec::new()),
         Err(question) => question,
     },
 };
@@ -765,7 +766,7 @@ fn occurrence<'w>(spec: &'static Spec, words: &'w [String]) -> Result<(super::Me
         rest = after;
     }
     if let Some((first, after)) = rest.split_first() {
-        at.date = Some(read::date(first).ok_or_else(|| unclear(spec, first, Wanted::Date, None))?);
+        at.date = Some(read::date(first).ok_or_else(|| unclear(spec, first, Wanted::Date, Vec::new()))?);
         rest = after;
     }
     Ok((at, rest))
@@ -778,59 +779,77 @@ fn move_to(a: &Args) -> Command {
         Ok(read) => read,
         Err(question) => return question,
     };
-    let bad = |w: &str| unclear(&MOVE, w, Wanted::When, None);
-    let to = match rest {
-        [] if at.date.is_some() => return unclear(&MOVE, "", Wanted::When, None),
-        [] => None,
-        [one] => Some(
-            crate::content::parse_local_datetime(one)
+    let when = |w: &str| unclear(&MOVE, w, Wanted::When, meridiem_near(w));
+    let (to, taken) = match rest {
+        [] if at.date.is_some() => return unclear(&MOVE, "", Wanted::When, Vec::new()),
+        [] => (None, 0),
+        [day, time, ..] if read::date(day).is_some() && read::date(time).is_none() => {
+            match (read::date(day), crate::content::parse_time(time)) {
+                (Some(d), Some(t)) => (Some(MoveTo::At(d.and_time(t))), 2),
+                _ => return unclear(&MOVE, time, Wanted::Time, meridiem_near(&rest[1..].join(" "))),
+            }
+        }
+        [one, ..] => {
+            let to = crate::content::parse_local_datetime(one)
                 .map(MoveTo::At)
                 .or_else(|| read::date(one).map(MoveTo::Day))
-                .or_else(|| crate::content::parse_time(one).map(MoveTo::Time))
-                .ok_or_else(|| bad(one)),
-        ),
-        [day, time, ..] => Some(match (read::date(day), crate::content::parse_time(time)) {
-            (Some(d), Some(t)) => Ok(MoveTo::At(d.and_time(t))),
-            (None, _) => Err(bad(day)),
-            (_, None) => Err(unclear(&MOVE, time, Wanted::Time, None)),
-        }),
-    };
-    let taken = match to {
-        Some(Err(question)) => return question,
-        Some(Ok(MoveTo::At(_))) if rest.len() == 2 => 2,
-        Some(Ok(_)) => 1,
-        None => 0,
+                .or_else(|| crate::content::parse_time(one).map(MoveTo::Time));
+            match to {
+                Some(to) => (Some(to), 1),
+                None => return when(&rest.iter().take(2).cloned().collect::<Vec<_>>().join(" ")),
+            }
+        }
     };
     if let Some(extra) = rest.get(taken) {
-        return unclear(&MOVE, extra, Wanted::Nothing, None);
+        if read::is_meridiem(extra) {
+            let typed = rest[taken.saturating_sub(1)..=taken].join(" ");
+            return unclear(&MOVE, &typed, Wanted::Time, meridiem_near(&typed));
+        }
+        return unclear(&MOVE, extra, Wanted::Nothing, Vec::new());
     }
-    Command::Move { at, to: to.and_then(Result::ok) }
+    Command::Move { at, to }
 }
 
-/// `addmeeting <date> <time> [length] [zone] <title…>`: a word meant as a zone must be one
-/// (a misspelt zone is questioned, never taken into the title), and the title is what
-/// remains, never empty.
+/// `6:00 PM` as the 24-hour time to type instead, when it reads as one.
+fn meridiem_near(typed: &str) -> Vec<super::Near> {
+    let time = read::meridiem_time(typed).map(|t| t.format("%H:%M").to_string());
+    time.map(|word| super::Near { word, locale: None }).into_iter().collect()
+}
+
+/// `addmeeting <date> <time> [length] [zone] <title…>`: a word meant as a time of day, a
+/// length or a zone must be one (`6:00 PM`, `90min`, `Europe/Mdrid` are questioned, never
+/// taken into the title), and the title is what remains: never empty, at most
+/// [`read::MAX_TITLE`] characters.
 fn add_meeting(a: &Args) -> Command {
     let words = a.words();
-    let question = |w: &str, wanted| unclear(&ADD_MEETING, w, wanted, None);
+    let question = |w: &str, wanted| unclear(&ADD_MEETING, w, wanted, Vec::new());
     let Some(date) = words.first() else { return question("", Wanted::Date) };
     let Some(date) = read::date(date) else { return question(date, Wanted::Date) };
-    let Some(time) = words.get(1) else { return question("", Wanted::Time) };
-    let Some(time) = crate::content::parse_time(time) else { return question(time, Wanted::Time) };
+    let Some(time_word) = words.get(1) else { return question("", Wanted::Time) };
+    let Some(time) = crate::content::parse_time(time_word) else {
+        return unclear(&ADD_MEETING, time_word, Wanted::Time, meridiem_near(&words[1..].join(" ")));
+    };
     let mut minutes = None;
     let mut zone = None;
     let mut i = 2;
     while let Some(word) = words.get(i) {
-        if let (None, Ok(lead)) = (minutes, crate::calendar::Lead::parse(word)) {
-            minutes = Some(i64::from(lead.days) * 24 * 60 + i64::from(lead.minutes));
-        } else if zone.is_none() && read::looks_like_zone(word) {
-            match read::zone(word) {
-                Some(tz) => zone = Some(tz),
-                None => {
-                    let near = read::closest_zone(word).map(str::to_string);
-                    return unclear(&ADD_MEETING, word, Wanted::Zone, near);
-                }
+        if i == 2 && read::is_meridiem(word) {
+            let typed = format!("{time_word} {word}");
+            return unclear(&ADD_MEETING, &typed, Wanted::Time, meridiem_near(&typed));
+        }
+        if read::looks_like_length(word) {
+            match read::length(word) {
+                Some(m) if minutes.is_none() => minutes = Some(m),
+                Some(_) => return question(word, Wanted::Nothing),
+                None => return question(word, Wanted::Length),
             }
+        } else if let Some(tz) = read::zone(word) {
+            if zone.is_some() {
+                return question(word, Wanted::Nothing);
+            }
+            zone = Some(tz);
+        } else if read::looks_like_zone(word) {
+            return unclear(&ADD_MEETING, word, Wanted::Zone, read::closest_zones(word));
         } else {
             break;
         }
@@ -839,6 +858,10 @@ fn add_meeting(a: &Args) -> Command {
     let title = words[i..].join(" ");
     if title.trim().is_empty() {
         return question("", Wanted::Title);
+    }
+    if title.chars().count() > read::MAX_TITLE {
+        let long: String = title.chars().take(20).collect();
+        return question(&format!("{long}…"), Wanted::Title);
     }
     Command::AddMeeting(Box::new(NewMeeting { date, time, minutes, zone, title }))
 }
@@ -849,7 +872,7 @@ pub static REMIND: Spec = Spec {
     also: &[Spelling::En("reminders"), Spelling::Es("recordar")],
     about: Words("Organizers: reminders in this channel", "Organización: recordatorios en este canal"),
     help: Words("reminders in this channel: here, off, list", "recordatorios en este canal: aquí, no, lista"),
-    usage: Words("here|off|list [meeting]", "here|off|list [reunión]"),
+    usage: Words("here|off|list [meeting] [en|es]", "aquí|no|ver [reunión] [en|es]"),
     audience: Audience::Organizer,
     in_direct: false,
     options: &[
@@ -903,8 +926,7 @@ fn remind(a: &Args) -> Command {
         return Command::Remind { action: RemindAction::Help, meeting: None, locale: None };
     };
     let Some((_, action)) = REMIND_WORDS.iter().find(|(w, _)| w == first) else {
-        let typed: Vec<&str> = REMIND_WORDS.iter().map(|(w, _)| *w).collect();
-        return not_a_choice(&REMIND, first, REMIND.options[0].choices, &typed);
+        return not_a_choice(&REMIND, first, REMIND.options[0].choices);
     };
     let mut meeting = None;
     let mut locale = None;
@@ -914,7 +936,7 @@ fn remind(a: &Args) -> Command {
             "es" | "spanish" | "español" | "espanol" if locale.is_none() => locale = Some(Locale::Es),
             "all" | "todo" | "todas" | "*" => {}
             _ if meeting.is_none() => meeting = Some(word.clone()),
-            _ => return unclear(&REMIND, word, Wanted::Nothing, None),
+            _ => return unclear(&REMIND, word, Wanted::Nothing, Vec::new()),
         }
     }
     Command::Remind { action: *action, meeting, locale }

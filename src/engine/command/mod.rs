@@ -9,7 +9,7 @@ pub mod catalog;
 mod read;
 mod spec;
 
-pub use read::{MeetingDate, clean};
+pub use read::{MAX_TITLE, MeetingDate, clean, is_invisible};
 pub use spec::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
 
 use std::sync::LazyLock;
@@ -17,6 +17,9 @@ use std::sync::LazyLock;
 use super::suggest::closest;
 use crate::locale::Locale;
 use crate::store::Outcome;
+
+/// Punctuation that ends a sentence, dropped from the end of a word.
+const TRAILING: &[char] = &['.', ',', ';', '!', '?', '¡', '¿'];
 
 /// Longest message the grammar reads. Anything longer gets a short refusal before any other
 /// work is done, so a pasted novel costs nothing.
@@ -176,8 +179,27 @@ pub struct Unclear {
     pub word: String,
     /// What the command reads where the word stands.
     pub wanted: Wanted,
-    /// The nearest valid word, when one is close.
-    pub suggestion: Option<String>,
+    /// Valid words close to it, nearest first: the reply offers the first one in the
+    /// asker's language.
+    pub near: Vec<Near>,
+}
+
+/// A valid word close to one typed, and the language it is a word of (`None`: both).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Near {
+    /// The word, as it is typed.
+    pub word: String,
+    /// Its language, when it has one.
+    pub locale: Option<Locale>,
+}
+
+impl Unclear {
+    /// The word to offer someone who reads `l`: the nearest in their language, else the
+    /// nearest.
+    pub fn suggestion(&self, l: Locale) -> Option<&str> {
+        let theirs = self.near.iter().find(|n| n.locale.is_none_or(|x| x == l));
+        theirs.or(self.near.first()).map(|n| n.word.as_str())
+    }
 }
 
 /// What a command reads in a slot.
@@ -187,13 +209,15 @@ pub enum Wanted {
     Choice(&'static [Choice]),
     /// A date like 2027-01-04.
     Date,
+    /// A length like 90m or 2h, up to a week.
+    Length,
     /// A local time like 18:00.
     Time,
     /// A date and time: `2027-01-11 18:00`, a date alone or a time alone.
     When,
     /// A known IANA time zone.
     Zone,
-    /// Words of a title, which were missing.
+    /// Words of a title: missing, or too many.
     Title,
     /// Nothing more: the command was complete before this word.
     Nothing,
@@ -306,21 +330,30 @@ impl Command {
     }
 
     fn from_words(body: &str) -> Command {
-        let mut words = body.split_whitespace();
-        let Some(first) = words.next() else {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let Some(first) = words.first() else {
             return Command::Empty;
         };
-        let word = first.to_lowercase();
-        let args = Args::Typed(words.map(str::to_string).collect());
-        match spelling_of(&word) {
-            Some((spec, _)) => (spec.build)(&args),
-            None => {
-                let suggestion = closest(&word, SPELLINGS.iter().map(|(w, ..)| w.as_str()))
-                    .and_then(spelling_of)
-                    .map(|(spec, _)| spec);
-                Command::Unknown { word: first.chars().take(40).collect(), suggestion }
-            }
-        }
+        // A command's name, or its name written as two words (`no voy`, `sign up`).
+        let named = |n: usize| {
+            let word: String = words.get(..n)?.concat().to_lowercase();
+            spelling_of(word.trim_end_matches(TRAILING)).map(|(spec, _)| (spec, n))
+        };
+        let Some((spec, n)) = named(1).or_else(|| named(2)) else {
+            let word = first.to_lowercase();
+            let suggestion =
+                closest(&word, SPELLINGS.iter().map(|(w, ..)| w.as_str())).and_then(spelling_of).map(|(spec, _)| spec);
+            return Command::Unknown { word: first.chars().take(40).collect(), suggestion };
+        };
+        // Punctuation that ends a sentence is not part of a word (`not yet.`, `letter,`);
+        // a title keeps its own.
+        let keep = std::ptr::eq(spec, &catalog::ADD_MEETING);
+        let args = words[n..]
+            .iter()
+            .map(|w| if keep { w.to_string() } else { w.trim_end_matches(TRAILING).to_string() })
+            .filter(|w| !w.is_empty())
+            .collect();
+        (spec.build)(&Args::Typed(args))
     }
 
     /// A command from Discord's slash command `name` (its English name) and its options.

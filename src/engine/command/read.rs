@@ -5,12 +5,14 @@
 use chrono::NaiveDate;
 
 use super::spec::{Choice, Spec};
-use super::{Command, Unclear, Wanted};
+use super::{Command, Near, Unclear, Wanted};
 use crate::engine::suggest::closest;
+use crate::locale::Locale;
 
-/// The command `spec` could not read because of `word`, which was to be `wanted`.
-pub fn unclear(spec: &'static Spec, word: &str, wanted: Wanted, suggestion: Option<String>) -> Command {
-    Command::Unclear(Box::new(Unclear { spec, word: shown(word), wanted, suggestion }))
+/// The command `spec` could not read because of `word`, which was to be `wanted`; `near`
+/// are valid words close to it, nearest first.
+pub fn unclear(spec: &'static Spec, word: &str, wanted: Wanted, near: Vec<Near>) -> Command {
+    Command::Unclear(Box::new(Unclear { spec, word: shown(word), wanted, near }))
 }
 
 /// A word as a reply may quote it: at most 40 characters.
@@ -21,14 +23,35 @@ fn shown(word: &str) -> String {
 /// `Some(question)` when more than `n` words were given: the first word past them is
 /// questioned, since the command takes nothing more.
 pub fn at_most(spec: &'static Spec, words: &[String], n: usize) -> Option<Command> {
-    words.get(n).map(|extra| unclear(spec, extra, Wanted::Nothing, None))
+    words.get(n).map(|extra| unclear(spec, extra, Wanted::Nothing, Vec::new()))
 }
 
-/// The question for a word that should have been one of `choices` (typed as `typed` lists
-/// them), with the closest typed word when one is close.
-pub fn not_a_choice(spec: &'static Spec, word: &str, choices: &'static [Choice], typed: &[&str]) -> Command {
-    let suggestion = closest(word, typed.iter().copied()).map(str::to_string);
-    unclear(spec, word, Wanted::Choice(choices), suggestion)
+/// The question for a word that should have been one of `choices`, with the choices close
+/// to it (compared as typed, without spaces or apostrophes), each in its language.
+pub fn not_a_choice(spec: &'static Spec, word: &str, choices: &'static [Choice]) -> Command {
+    let mut known: Vec<(String, Near)> = Vec::new();
+    for c in choices {
+        for (label, locale) in [(c.label.0, Some(Locale::En)), (c.label.1, Some(Locale::Es))] {
+            known.push((squeezed(label), Near { word: label.to_string(), locale }));
+        }
+        known.push((squeezed(c.value), Near { word: c.value.to_string(), locale: Some(Locale::En) }));
+    }
+    let typed = squeezed(word);
+    let near = crate::engine::suggest::close(&typed, known.iter().map(|(k, _)| k.as_str()));
+    let mut offered: Vec<Near> = Vec::new();
+    for key in near {
+        for (_, n) in known.iter().filter(|(k, _)| k == key) {
+            if !offered.contains(n) {
+                offered.push(n.clone());
+            }
+        }
+    }
+    unclear(spec, word, Wanted::Choice(choices), offered)
+}
+
+/// A word as its spellings are compared: lowercase, without spaces, apostrophes or dashes.
+pub fn squeezed(word: &str) -> String {
+    word.trim().to_lowercase().chars().filter(|c| !matches!(c, ' ' | '\'' | '’' | '-' | '_')).collect()
 }
 
 /// Strips what must never be read or echoed: control characters become spaces; invisible
@@ -169,13 +192,13 @@ pub fn meeting_date(spec: &'static Spec, words: &[String]) -> Result<MeetingDate
         if looks_like_date(word) {
             match date(word) {
                 Some(d) if out.date.is_none() => out.date = Some(d),
-                Some(_) => return Err(unclear(spec, word, Wanted::Nothing, None)),
-                None => return Err(unclear(spec, word, Wanted::Date, None)),
+                Some(_) => return Err(unclear(spec, word, Wanted::Nothing, Vec::new())),
+                None => return Err(unclear(spec, word, Wanted::Date, Vec::new())),
             }
         } else if out.meeting.is_none() {
             out.meeting = Some(word.to_lowercase());
         } else {
-            return Err(unclear(spec, word, Wanted::Nothing, None));
+            return Err(unclear(spec, word, Wanted::Nothing, Vec::new()));
         }
     }
     Ok(out)
@@ -197,35 +220,115 @@ const ZONE_AREAS: &[&str] = &[
     "pacific",
 ];
 
-/// Whether `word` is meant as a time zone (`Europe/Madrid`, `Europe/Mdrid`, `UTC`), whether
-/// or not it is one.
+/// A zone named where a zone may stand: an IANA name with its area (`Europe/Madrid`, any
+/// case) or one written in capitals (`UTC`, `EST5EDT`). A country's own zone name (`Cuba`)
+/// is not taken: in a title it is a word.
+pub fn zone(word: &str) -> Option<chrono_tz::Tz> {
+    let lower = word.to_lowercase();
+    let tz = chrono_tz::TZ_VARIANTS.iter().copied().find(|tz| tz.name().to_lowercase() == lower)?;
+    let name = tz.name();
+    let capitals = name.chars().all(|c| !c.is_lowercase()) && word.chars().all(|c| !c.is_lowercase());
+    (name.contains('/') || capitals).then_some(tz)
+}
+
+/// Whether `word` is meant as a time zone, whether or not it is one: an area and a slash
+/// (`Europe/Mdrid`), a city written as zones are (`new_york`), an offset (`UTC+1`, `+01:00`)
+/// or a zone's abbreviation in capitals (`EDT`, `CEST`).
 pub fn looks_like_zone(word: &str) -> bool {
     let lower = word.to_lowercase();
-    if matches!(lower.as_str(), "utc" | "gmt") {
+    let offset = |rest: &str| rest.starts_with(['+', '-']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+    if lower == "utc" || lower == "gmt" || offset(&lower) {
         return true;
     }
-    lower.split_once('/').is_some_and(|(area, _)| ZONE_AREAS.iter().any(|a| closest(area, [*a]).is_some()))
+    if let Some(rest) = lower.strip_prefix("utc").or_else(|| lower.strip_prefix("gmt")) {
+        return offset(rest);
+    }
+    let abbreviation = (3..=5).contains(&word.len())
+        && word.chars().all(|c| c.is_ascii_uppercase())
+        && word.ends_with('T')
+        && matches!(word.as_bytes()[word.len() - 2], b'S' | b'D' | b'M');
+    abbreviation
+        || (lower.contains('_') && lower.chars().all(|c| c.is_alphabetic() || c == '_'))
+        || lower.split_once('/').is_some_and(|(area, _)| ZONE_AREAS.iter().any(|a| closest(area, [*a]).is_some()))
 }
 
-/// The known zone closest to a misspelt one, compared without case.
-pub fn closest_zone(word: &str) -> Option<&'static str> {
+/// Known zones close to a misspelt one, compared without case, by the whole name or by its
+/// city (`new_york` → `America/New_York`).
+pub fn closest_zones(word: &str) -> Vec<Near> {
     let lower = word.to_lowercase();
-    chrono_tz::TZ_VARIANTS
+    let mut near: Vec<(usize, &'static str)> = chrono_tz::TZ_VARIANTS
         .iter()
         .map(|tz| tz.name())
-        .map(|name| (crate::engine::suggest::distance(&lower, &name.to_lowercase()), name))
-        .filter(|(d, _)| *d <= 3)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, name)| name)
+        .filter(|name| name.contains('/'))
+        .map(|name| {
+            let whole = crate::engine::suggest::distance(&lower, &name.to_lowercase());
+            let city = name.rsplit('/').next().unwrap_or(name).to_lowercase();
+            (whole.min(crate::engine::suggest::distance(&lower, &city)), name)
+        })
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    near.sort();
+    near.into_iter().take(3).map(|(_, name)| Near { word: name.to_string(), locale: None }).collect()
 }
 
-/// A known zone, named in any case (`europe/madrid`).
-pub fn zone(word: &str) -> Option<chrono_tz::Tz> {
-    word.parse::<chrono_tz::Tz>().ok().or_else(|| {
-        let lower = word.to_lowercase();
-        chrono_tz::TZ_VARIANTS.iter().copied().find(|tz| tz.name().to_lowercase() == lower)
-    })
+/// Units of a meeting's length, in both languages.
+const LENGTH_UNITS: &[&str] = &[
+    "m", "min", "mins", "minute", "minutes", "minuto", "minutos", "h", "hr", "hrs", "hour", "hours", "hora", "horas",
+    "d", "day", "days", "día", "días", "dia", "dias",
+];
+
+/// Whether `word` is meant as a length (`90`, `90min`, `1h30`, `1.5h`, `19:30`, `-30m`),
+/// whether or not it is one: numbers and units only.
+pub fn looks_like_length(word: &str) -> bool {
+    let body = word.trim_start_matches(['+', '-']);
+    if !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut unit = String::new();
+    for c in body.chars().chain(std::iter::once(' ')) {
+        if c.is_alphabetic() {
+            unit.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !unit.is_empty() && !LENGTH_UNITS.contains(&unit.as_str()) {
+            return false;
+        }
+        unit.clear();
+        if !(c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | ' ')) {
+            return false;
+        }
+    }
+    true
 }
+
+/// A meeting's length in minutes: `90m`, `2h`, `1h30m`, from one minute to a week.
+pub fn length(word: &str) -> Option<i64> {
+    let lead = crate::calendar::Lead::parse(word).ok()?;
+    let minutes = i64::from(lead.days) * 24 * 60 + i64::from(lead.minutes);
+    (1..=crate::store::MAX_MINUTES).contains(&minutes).then_some(minutes)
+}
+
+/// Words that say a time is morning or afternoon (`PM`, `p.m.`, `p. m.`).
+pub fn is_meridiem(word: &str) -> bool {
+    let w: String = word.to_lowercase().chars().filter(|c| c.is_alphabetic()).collect();
+    word.chars().all(|c| c.is_alphabetic() || c == '.') && matches!(w.as_str(), "am" | "pm" | "a" | "p" | "m")
+}
+
+/// `6pm`, `6:30 PM`, `6 p. m.` read as a 24-hour time, to offer in a question (never taken).
+pub fn meridiem_time(text: &str) -> Option<chrono::NaiveTime> {
+    let lower = text.to_lowercase();
+    let pm = lower.contains('p');
+    let digits: String = lower.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+    let (h, m) = digits.split_once(':').unwrap_or((&digits, "0"));
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&h) || !lower.contains('m') {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(h % 12 + if pm { 12 } else { 0 }, m, 0)
+}
+
+/// The longest title a one-off meeting may have (Discord's option allows as much).
+pub const MAX_TITLE: usize = 100;
 
 #[cfg(test)]
 mod tests {
@@ -254,8 +357,36 @@ mod tests {
         assert!(looks_like_zone("Amrica/Lima"));
         assert!(!looks_like_zone("Teach-in"));
         assert!(!looks_like_zone("and/or"));
-        assert_eq!(closest_zone("Europe/Mdrid"), Some("Europe/Madrid"));
+        assert_eq!(closest_zones("Europe/Mdrid")[0].word, "Europe/Madrid");
+        assert_eq!(closest_zones("new_york")[0].word, "America/New_York");
         assert_eq!(zone("america/new_york"), Some(chrono_tz::America::New_York));
         assert_eq!(zone("Europe/Mdrid"), None);
+        assert_eq!(zone("US/Eastern"), Some(chrono_tz::US::Eastern));
+        assert_eq!(zone("EST5EDT"), Some(chrono_tz::EST5EDT));
+        assert_eq!(zone("Cuba"), None, "a word of a title");
+        for w in ["EDT", "CEST", "UTC+1", "+01:00", "GMT-5", "new_york"] {
+            assert!(looks_like_zone(w), "{w}");
+        }
+        for w in ["Cuba", "Madrid", "MEET", "AT", "IT"] {
+            assert!(!looks_like_zone(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn lengths_and_times_are_recognized_by_intent() {
+        for w in ["90", "90min", "1h30", "1.5h", "19:30", "-30m", "90m", "2h", "1h30m"] {
+            assert!(looks_like_length(w), "{w}");
+        }
+        for w in ["30th", "2nd", "Teach-in", "1st"] {
+            assert!(!looks_like_length(w), "{w}");
+        }
+        assert_eq!(length("90m"), Some(90));
+        assert_eq!(length("0m"), None);
+        assert_eq!(length("999h"), None);
+        assert!(is_meridiem("PM") && is_meridiem("p.m.") && is_meridiem("p.") && !is_meridiem("Teach"));
+        assert!(!is_meridiem("90m") && !is_meridiem("1m"));
+        assert_eq!(meridiem_time("6:00 PM"), chrono::NaiveTime::from_hms_opt(18, 0, 0));
+        assert_eq!(meridiem_time("6pm"), chrono::NaiveTime::from_hms_opt(18, 0, 0));
+        assert_eq!(meridiem_time("12 a.m."), chrono::NaiveTime::from_hms_opt(0, 0, 0));
     }
 }
