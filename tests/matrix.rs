@@ -840,3 +840,30 @@ async fn did_you_do_it_comes_in_the_direct_room_and_a_reaction_or_a_bare_word_an
     task.await.unwrap();
     w.bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_a_command_does_not_take_are_questioned_and_nothing_is_recorded() {
+    let Some(w) = world().await else { return };
+    let room = w.room(false).await;
+    w.bob.say(&room, "!signup jilamito letter").await;
+    let dm = w.bob.wait("the confirmation", |m| m.sender.as_str() == w.bot_id && m.room != room).await.room;
+    let outcome = || async {
+        let roster = w.engine.store().roster("jilamito").await.unwrap();
+        roster.into_iter().find(|e| e.action == "letter").and_then(|e| e.outcome)
+    };
+    // In the direct room: "not yet" in two words is not yet, and a typo is questioned.
+    w.bob.say(&dm, "!done jilamito letter not yet").await;
+    w.bob.wait("noted not yet", |m| m.room == dm && m.body.contains("Noted: not yet")).await;
+    assert_eq!(outcome().await, Some(convoca::store::Outcome::NotYet));
+    let asked = w.bob.say(&dm, "!done jilamito letter notyt").await;
+    let q = w.bob.wait("the question", |m| m.room == dm && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(q.body.contains("I didn't understand `notyt` in `!done`"), "{}", q.body);
+    assert!(q.body.contains("Did you mean `not yet`?"), "{}", q.body);
+    assert_eq!(outcome().await, Some(convoca::store::Outcome::NotYet), "the typo recorded nothing");
+    let asked = w.bob.say(&dm, "!going monthly jan").await;
+    let q = w.bob.wait("the date question", |m| m.room == dm && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(q.body.contains("`jan`") && q.body.contains("2027-01-04"), "{}", q.body);
+    let next = convoca::store::OccurrenceRef { meeting: "monthly".into(), date: "2026-12-07".parse().unwrap() };
+    assert_eq!(w.engine.store().rsvp_counts(&next).await.unwrap(), (0, 0));
+    w.bot.stop().await;
+}
