@@ -254,3 +254,16 @@ async fn other_commands_take_their_words_or_ask() {
     assert!(remind.contains("Did you mean `here`?"), "{remind}");
     assert!(engine.store().subscriptions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn not_yet_and_couldnt_need_a_sign_up_and_record_none() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    for how in ["couldnt", "not yet"] {
+        let reply = said(&engine, "zed", &format!("/done jilamito letter {how}"), Locale::En, false).await;
+        assert_eq!(reply.tone, Tone::Refusal, "{how}");
+        assert!(render(&reply).contains("You're not signed up for"), "{}", render(&reply));
+    }
+    let roster = engine.store().roster("jilamito").await.unwrap();
+    assert!(roster.iter().all(|e| e.user_id != "zed"), "nothing recorded: {roster:?}");
+}

@@ -272,6 +272,7 @@ texts! {
     report_same => "Already noted for **{action}** ({campaign}): {state}.", "Ya estaba anotado para **{action}** ({campaign}): {state}.";
     report_waitlisted => "You're on the waitlist for **{action}** ({campaign}): nothing to report until you have a place.", "Estás en la lista de espera de **{action}** ({campaign}): nada que contar hasta que tengas un lugar.";
     report_no_place => "**{action}** ({campaign}) has a limited number of places, and you don't have one. Sign up first: `{cmd}`", "**{action}** ({campaign}) tiene lugares limitados y no tienes uno. Apúntate primero: `{cmd}`";
+    report_not_signed_up => "You're not signed up for **{action}** ({campaign}), so I noted nothing. `{cmd}` signs you up.", "No estás inscrita/o en **{action}** ({campaign}), así que no anoté nada. `{cmd}` te inscribe.";
     report_which => "Which action do you mean? Say `{cmd}`.", "¿Qué acción? Escribe `{cmd}`.";
     report_yours => "Yours: {list}", "Las tuyas: {list}";
 

@@ -103,6 +103,17 @@ pub async fn done(
             }
         }
     };
+    // "Not yet" and "couldn't" are about something one signed up for: without a sign-up,
+    // nothing is noted (a "done" is, as a sign-up that was done).
+    if outcome != Outcome::Done {
+        let signups = store.signups_of(&req.user).await?;
+        if !signups.iter().any(|s| s.campaign == c.slug && s.action == action) {
+            let title = super::campaign::action_title(req, c, &action);
+            let cmd = req.cmd(&catalog::SIGN_UP, format!("{} {action}", c.slug).trim());
+            let values = [("action", title.as_str()), ("campaign", c.title.get(l)), ("cmd", &cmd)];
+            return Ok(Reply::refusal(fill(texts::report_not_signed_up(l), &values)));
+        }
+    }
     let counted = c.action(&action).is_some_and(|a| a.capacity.is_some());
     let seen = Seen { locale: req.locale, member: req.member };
     let reported = store.report(&req.user, &c.slug, &action, outcome, counted, seen, req.now).await?;
