@@ -166,7 +166,10 @@ fn sign_up_sequence(url: Option<&str>) {
     let second = ask(&["--user", "42", "--name", "Ana", "/signup", "jilamito", "petition"]);
     assert!(second.contains("already signed up"), "{second}");
     let count = ask(&["/campaign", "jilamito"]);
-    assert!(count.contains("Sign the petition to Simonds International **1**") && !count.contains("Ana"), "{count}");
+    assert!(
+        count.contains("Sign the petition to Simonds International **a few**") && !count.contains("Ana"),
+        "{count}"
+    );
     let refused = ask(&["/signups", "jilamito"]);
     assert!(refused.contains("only organizers"), "{refused}");
     let roster = ask(&["--organizer", "/signups", "jilamito"]);

@@ -176,3 +176,11 @@ fn organizers_add_a_campaign_and_a_meeting_by_adding_files() {
     assert!(content.campaign("haiti").is_some());
     assert!(content.meeting("teach-in").is_some());
 }
+
+#[test]
+fn a_public_floor_out_of_range_is_named_with_its_line() {
+    let errors = errors_after(|dir| replace(dir, "group.toml", "public_floor = 3", "public_floor = 0"));
+    let e = one(&errors, "group.toml");
+    assert!(e.to_string().contains("`public_floor = 0` must be a number from 1 to 1000"), "{e}");
+    assert_eq!(e.line, Some(line_of("group.toml", "public_floor")), "{e}");
+}

@@ -15,9 +15,13 @@ use convoca::store::{OccurrenceRef, Outcome};
 /// A Saturday before the December meeting (Monday 2026-12-07, 5:00 pm EST).
 const NOW: &str = "2026-11-28T15:00:00Z";
 
-/// Shipped content with the rally limited to one place.
+/// Shipped content with the rally limited to one place, and every public count exact.
 fn content() -> tempfile::TempDir {
     let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text =
+        std::fs::read_to_string(&group).unwrap().replace("language = \"en\"", "language = \"en\"\npublic_floor = 1");
+    std::fs::write(&group, text).unwrap();
     let path = dir.path().join("campaigns/jilamito.toml");
     let text = std::fs::read_to_string(&path).unwrap().replace("slug = \"rally\"", "slug = \"rally\"\ncapacity = 1");
     std::fs::write(&path, text).unwrap();
@@ -266,4 +270,37 @@ async fn not_yet_and_couldnt_need_a_sign_up_and_record_none() {
     }
     let roster = engine.store().roster("jilamito").await.unwrap();
     assert!(roster.iter().all(|e| e.user_id != "zed"), "nothing recorded: {roster:?}");
+}
+
+#[tokio::test]
+async fn small_public_numbers_say_a_few() {
+    // The shipped floor: 3.
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("slug = \"rally\"", "slug = \"rally\"\ncapacity = 2");
+    std::fs::write(&path, text).unwrap();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let public = |engine: Engine| async move {
+        render(&said(&engine, "stranger", "/campaign jilamito", Locale::En, false).await)
+    };
+    let meeting =
+        |engine: Engine| async move { render(&said(&engine, "stranger", "/meeting", Locale::En, false).await) };
+    for who in ["a", "b"] {
+        said(&engine, who, "/signup jilamito letter", Locale::En, false).await;
+        said(&engine, who, "/signup jilamito rally", Locale::En, false).await;
+        said(&engine, who, "/going", Locale::En, false).await;
+        said(&engine, who, "/done jilamito letter", Locale::En, false).await;
+    }
+    said(&engine, "c", "/signup jilamito rally", Locale::En, false).await;
+    let text = public(engine.clone()).await;
+    assert!(text.contains("Write to your members of Congress **a few**"), "{text}");
+    assert!(text.contains("at Simonds' headquarters **full**"), "{text}");
+    assert!(!text.contains("Done so far") && !text.contains("waiting"), "{text}");
+    assert!(meeting(engine.clone()).await.contains("**a few going**"));
+    said(&engine, "c", "/signup jilamito letter", Locale::En, false).await;
+    said(&engine, "c", "/going", Locale::En, false).await;
+    assert!(public(engine.clone()).await.contains("Write to your members of Congress **3**"));
+    assert!(meeting(engine.clone()).await.contains("**3 going**"));
+    let es = render(&said(&engine, "d", "/campaña jilamito", Locale::Es, false).await);
+    assert!(es.contains("**completo**"), "{es}");
 }

@@ -192,6 +192,7 @@ pub(crate) struct GroupFile {
     history: Option<RawText>,
     get_involved: Option<RawText>,
     retention: Option<RetentionFile>,
+    public_floor: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -242,7 +243,16 @@ impl GroupFile {
         let (signups, rsvps) = self.retention.map(|r| (r.signups_days, r.rsvps_days)).unwrap_or_default();
         let retention =
             Retention { signups_after: days("signups_days", signups), rsvps_after: days("rsvps_days", rsvps) };
+        let public_floor = match self.public_floor {
+            Some(f) if !(1..=1000).contains(f.get_ref()) => {
+                src.at(f.span(), format!("`public_floor = {}` must be a number from 1 to 1000", f.get_ref()));
+                super::model::PUBLIC_FLOOR
+            }
+            Some(f) => *f.get_ref() as u32,
+            None => super::model::PUBLIC_FLOOR,
+        };
         Group {
+            public_floor,
             short_name,
             zone,
             language,

@@ -60,7 +60,13 @@ pub struct Group {
     pub get_involved: Option<Text>,
     /// How long personal data is kept once it stops being useful.
     pub retention: Retention,
+    /// Public counts below this say "a few" instead of the number, so that a small one
+    /// names nobody (`public_floor` in `group.toml`, 3 unless set).
+    pub public_floor: u32,
 }
+
+/// The [`Group::public_floor`] when `group.toml` sets none.
+pub const PUBLIC_FLOOR: u32 = 3;
 
 /// How long the group keeps personal data once it stops being useful (`[retention]` in
 /// `group.toml`). Unset, it is kept until people erase it themselves (`/forgetme`).

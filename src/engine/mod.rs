@@ -283,7 +283,7 @@ impl Engine {
                             None
                         }
                     };
-                    rsvp::invite(req, next, meeting.is_some(), going, &mut reply);
+                    rsvp::invite(req, next, meeting.is_some(), going, content.group.public_floor, &mut reply);
                 }
                 reply
             }

@@ -25,6 +25,12 @@ pub fn count(n: usize, one: fn(Locale) -> &'static str, many: fn(Locale) -> &'st
     if n == 1 { one(locale).to_string() } else { fill(many(locale), &[("n", &n.to_string())]) }
 }
 
+/// A count for a public reply: the number from `floor` up, "a few" below it (and above 0),
+/// so that a small count names nobody.
+pub fn public_count(n: i64, floor: u32, locale: Locale) -> String {
+    if n < i64::from(floor) { a_few(locale).to_string() } else { n.to_string() }
+}
+
 /// Characters that mean something in Discord's or CommonMark's Markdown (or start a mention).
 const MARKDOWN_SPECIAL: &str = "\\`*_~|><#[]()@!:-+=";
 
@@ -129,6 +135,9 @@ texts! {
     help_organizers => "For organizers:", "Para el equipo organizador:";
 
     counts => "Signed up so far: {list}", "Inscripciones hasta ahora: {list}";
+    a_few => "a few", "algunas";
+    a_few_going => "a few going", "algunas personas van";
+    reminder_counts_few => "A few people have signed up for {campaign}. Join them: `{cmd}`", "Algunas personas se apuntaron a {campaign}. Súmate: `{cmd}`";
     counts_none => "Nobody has signed up yet: be the first!", "Aún no hay inscripciones: ¡sé la primera persona!";
     in_general => "in general", "en general";
 
@@ -299,10 +308,10 @@ texts! {
     state_waitlisted => "waitlisted", "en espera";
     progress_summary => "{signed_up} signed up · {done} done · {not_yet} not yet · {couldnt} couldn't · {none} no answer", "inscripciones: {signed_up} · hecho: {done} · todavía no: {not_yet} · no pudieron: {couldnt} · sin respuesta: {none}";
     progress_waiting => " · {n} waitlisted", " · {n} en espera";
-    done_counts => "Done so far: {list}", "Hecho hasta ahora: {list}";
     places_taken => "{taken} of {capacity} places", "{taken} de {capacity} lugares";
+    places_full => "full", "completo";
+    places_left => "places left", "quedan lugares";
     places_taken_one => "{taken} of 1 place", "{taken} de 1 lugar";
-    places_waiting => "{n} waiting", "{n} en espera";
 
 }
 

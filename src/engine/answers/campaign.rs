@@ -61,7 +61,7 @@ pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count
         reply = reply.block(Block::List { label: texts::actions(l).into(), items });
     }
     if let Some(counts) = counts {
-        reply = reply.text(counts_line(req, c, counts));
+        reply = reply.text(counts_line(req, c, counts, content.group.public_floor));
     }
     if let Some(link) = &c.learn_more {
         reply = reply.block(Block::Field { label: texts::learn_more(l).into(), value: link.clone() });
@@ -78,50 +78,42 @@ pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count
     reply
 }
 
-/// "Signed up so far: Sign the petition 12 · in general 2" — numbers, never names.
-pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count]) -> String {
+/// "Signed up so far: Sign the petition 12 · in general a few": numbers, never names, and
+/// under the group's floor "a few". How many did it and how many wait for a place are for
+/// the organizers (`/signups`).
+pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count], floor: u32) -> String {
     let l = req.locale;
     // In the order the content lists the actions; the campaign in general last.
     let position = |action: &str| c.actions.iter().position(|a| a.slug == action).unwrap_or(usize::MAX);
-    let mut ordered: Vec<&Count> = counts.iter().collect();
+    let mut ordered: Vec<&Count> = counts.iter().filter(|n| n.people > 0).collect();
     ordered.sort_by_key(|n| position(&n.action));
     let parts: Vec<String> = ordered
         .iter()
-        .filter(|n| n.people > 0 || n.waiting > 0)
         .map(|n| {
             let title = action_title(req, c, &n.action);
+            let people = texts::public_count(n.people, floor, l);
             match c.action(&n.action).and_then(|a| a.capacity) {
+                // Under the floor, only whether a place is left.
+                Some(capacity) if n.people < i64::from(floor) => {
+                    let full = n.people >= i64::from(capacity);
+                    format!("{title} **{}**", if full { texts::places_full(l) } else { texts::places_left(l) })
+                }
                 Some(capacity) => {
                     let template = if capacity == 1 { texts::places_taken_one(l) } else { texts::places_taken(l) };
-                    let taken =
-                        fill(template, &[("taken", &n.people.to_string()), ("capacity", &capacity.to_string())]);
-                    let waiting = if n.waiting > 0 {
-                        format!(", {}", fill(texts::places_waiting(l), &[("n", &n.waiting.to_string())]))
-                    } else {
-                        String::new()
-                    };
-                    format!("{title} **{taken}**{waiting}")
+                    format!(
+                        "{title} **{}**",
+                        fill(template, &[("taken", &people), ("capacity", &capacity.to_string())])
+                    )
                 }
-                None => format!("{title} **{}**", n.people),
+                None => format!("{title} **{people}**"),
             }
         })
         .collect();
-    let mut line = if parts.is_empty() {
+    if parts.is_empty() {
         texts::counts_none(l).to_string()
     } else {
         fill(texts::counts(l), &[("list", &parts.join(" · "))])
-    };
-    // How many did it: numbers only, never names.
-    let done: Vec<String> = ordered
-        .iter()
-        .filter(|n| n.done > 0)
-        .map(|n| format!("{} **{}**", action_title(req, c, &n.action), n.done))
-        .collect();
-    if !done.is_empty() {
-        line.push('\n');
-        line.push_str(&fill(texts::done_counts(l), &[("list", &done.join(" · "))]));
     }
-    line
 }
 
 /// An action's title in the asker's language, "in general" for the campaign as a whole, or

@@ -43,7 +43,9 @@ pub fn meeting_reminder(
     for (slug, n) in counts {
         let Some(c) = content.campaign(slug) else { continue };
         let cmd = catalog::SIGN_UP.typed_on(to.platform, l, slug);
-        let text = if *n == 1 {
+        let text = if *n > 0 && *n < i64::from(content.group.public_floor) {
+            fill(texts::reminder_counts_few(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)])
+        } else if *n == 1 {
             fill(texts::reminder_counts_one(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)])
         } else if *n > 0 {
             fill(texts::reminder_counts(l), &[("n", &n.to_string()), ("campaign", c.title.get(l)), ("cmd", &cmd)])

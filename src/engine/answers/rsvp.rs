@@ -204,13 +204,18 @@ pub fn next(req: &Request, agenda: &Agenda<'_>, meeting: Option<&str>) -> Option
     Some(OccurrenceRef { meeting: next.meeting, date: next.date })
 }
 
-/// Adds to the `meeting` reply how many are `going` to the next occurrence ("12 going"),
-/// counts only, never names, and the way to answer: buttons on Discord, a hint elsewhere
+/// Adds to the `meeting` reply how many are `going` to the next occurrence ("12 going",
+/// "a few going" under the group's `floor`), counts only, never names, and the way to answer: buttons on Discord, a hint elsewhere
 /// (naming the date when the reply was for one `named` meeting).
-pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64>, reply: &mut Reply) {
+pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64>, floor: u32, reply: &mut Reply) {
     let l = req.locale;
     if let Some(n) = going.filter(|n| *n > 0) {
-        let text = texts::count(n as usize, texts::one_going, texts::n_going, l);
+        // Under the floor, a count would tell who answered.
+        let text = if n < i64::from(floor) {
+            texts::a_few_going(l).to_string()
+        } else {
+            texts::count(n as usize, texts::one_going, texts::n_going, l)
+        };
         reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
     }
     if req.place == crate::engine::Place::Elsewhere {
