@@ -212,8 +212,8 @@ pub struct DiscordConfig {
     /// server only"); added to `DISCORD_HOME_GUILDS`.
     #[arg(long = "discord-guild-id", env = "DISCORD_GUILD_ID")]
     pub guild_id: Option<u64>,
-    /// The role (id or name) that makes a member an organizer, besides Manage Events and
-    /// Administrator.
+    /// The role (id or name) that makes a member an organizer, besides Administrator and the
+    /// server's owner (who can grant it). No other permission counts.
     #[arg(long = "discord-organizer-role", env = "DISCORD_ORGANIZER_ROLE")]
     pub organizer_role: Option<String>,
     /// Send every REST call and gateway discovery here instead of https://discord.com (for

@@ -1,25 +1,22 @@
 //! The slash commands convoca registers, made from the engine's command declarations: each
 //! in English with Spanish (`es-ES`, `es-419`) names and descriptions, typed options, and
-//! autocomplete of campaign and meeting names. Organizer commands are registered for members
-//! with Manage Events by default, and checked again when used.
+//! autocomplete of campaign and meeting names. Organizer commands are registered for
+//! everyone and checked when used (the organizer role, Administrator or the owner).
 
-use serenity::all::{
-    CommandOptionType, CreateCommand, CreateCommandOption, InstallationContext, InteractionContext, Permissions,
-};
+use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, InstallationContext, InteractionContext};
 
 use crate::engine::{Audience, Opt, OptionKind, Spec, catalog};
 
 const SPANISH: [&str; 2] = ["es-ES", "es-419"];
 
 /// Every command, as registered in each of the group's home servers. Organizer commands are
-/// shown to members with Manage Events by default, and checked again when used.
+/// shown to everyone (a permission default would hide them from the organizer role) and
+/// refused politely to anyone who is not an organizer; they are not offered in DMs here.
 pub fn all() -> Vec<CreateCommand> {
     catalog::ALL
         .iter()
         .map(|spec| match spec.audience {
-            Audience::Organizer => {
-                command(spec).default_member_permissions(Permissions::MANAGE_EVENTS).dm_permission(false)
-            }
+            Audience::Organizer => command(spec).dm_permission(false),
             Audience::Public | Audience::Member => command(spec),
         })
         .collect()

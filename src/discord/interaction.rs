@@ -173,11 +173,14 @@ impl Bot {
         req
     }
 
-    /// Administrator, Manage Events, or the configured organizer role in the home server
-    /// `guild`: the one rule, whether the permissions came signed in an interaction or were
-    /// read from the server for a DM.
+    /// Administrator (the owner has it too, and either can grant the role) or the configured
+    /// organizer role in the home server `guild`: the one rule, whether the permissions came
+    /// signed in an interaction or were read from the server for a DM. Nothing else counts,
+    /// Manage Events included: an interaction's permissions include the channel's
+    /// overwrites, and a role given a permission on one channel organizes nothing. No
+    /// overwrite can grant Administrator.
     async fn organizes(&self, guild: GuildId, perms: Permissions, roles: &[RoleId]) -> bool {
-        if perms.administrator() || perms.contains(Permissions::MANAGE_EVENTS) {
+        if perms.administrator() {
             return true;
         }
         match self.organizer_role_id(guild).await {
@@ -238,8 +241,8 @@ impl Bot {
         standing
     }
 
-    /// One home server's answer: the owner, Administrator or Manage Events through the
-    /// member's roles (and @everyone), or the organizer role.
+    /// One home server's answer: the owner, Administrator through the member's roles (and
+    /// @everyone), or the organizer role.
     async fn standing_in(&self, guild: GuildId, user: UserId) -> serenity::Result<Standing> {
         let member = match self.http.get_member(guild, user).await {
             Ok(m) => m,
@@ -252,8 +255,8 @@ impl Bot {
         Ok(Standing { member: true, organizer: self.organizes_as(guild, user, &member).await? })
     }
 
-    /// Whether a member of a home server organizes there: its owner, Administrator or Manage
-    /// Events through their roles (and @everyone), or the organizer role.
+    /// Whether a member of a home server organizes there: its owner, Administrator through
+    /// their roles (and @everyone), or the organizer role.
     async fn organizes_as(&self, guild: GuildId, user: UserId, member: &Member) -> serenity::Result<bool> {
         let server = self.http.get_guild(guild).await?;
         if server.owner_id == user {

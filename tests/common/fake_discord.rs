@@ -398,6 +398,13 @@ impl FakeDiscord {
         })
     }
 
+    /// A slash command from a member with the organizer role (and no permission of note).
+    pub fn organizer_command(&self, name: &str, options: Value, user: (&str, &str)) -> Value {
+        let mut i = self.command(name, options, user, "en-US", "0");
+        i["member"]["roles"] = json!([ORGANIZER_ROLE]);
+        i
+    }
+
     /// A button click on `message`.
     pub fn click(&self, custom_id: &str, message: Value, user: (&str, &str), locale: &str) -> Value {
         json!({
