@@ -202,3 +202,46 @@ async fn answers_to_past_meetings_and_old_personal_messages_are_erased_too() {
         assert_eq!(count("SELECT COUNT(*) FROM users WHERE user_id = '3'").await, 1, "{name}");
     }
 }
+
+/// Every byte of the SQLite database: the file, and its write-ahead log if any.
+fn database_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    let wal = path.with_file_name(format!("{}-wal", path.file_name().unwrap().to_string_lossy()));
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("convoca.db");
+    let store = convoca::store::Store::open(Some(&format!("sqlite://{}", path.display()))).await.unwrap();
+    store.migrate().await.unwrap();
+    let engine = engine_with(&shipped(), store);
+    let now = at("2026-11-28T15:00:00Z");
+    let name = "Xiomara-Erasable-Quiroga";
+    let ask = |text: &str| {
+        let mut req = convoca::engine::Request::new(
+            convoca::chat::Platform::Discord,
+            "4242424242",
+            name,
+            convoca::engine::Command::parse(text),
+            now,
+        );
+        req.channel = Some("general".into());
+        req
+    };
+    for text in ["/signup jilamito letter", "/signup jilamito petition", "/going", "/mycalendar"] {
+        engine.handle(&ask(text)).await;
+    }
+    assert!(contains(&database_bytes(&path), name), "the name is stored before");
+    let erased = convoca::console::render(&engine.handle(&ask("/forgetme confirm")).await);
+    assert!(erased.contains("Erased: your name"), "{erased}");
+    let bytes = database_bytes(&path);
+    assert!(!contains(&bytes, name), "the name is still in the file or its log after /forgetme");
+    assert!(!contains(&bytes, "4242424242"), "the account id is still in the file or its log");
+}

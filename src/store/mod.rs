@@ -196,6 +196,9 @@ impl Store {
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Deleted rows are overwritten with zeros, not left in free pages:
+                        // erasure erases (see `Store::scrub`).
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                         // 1 MB of page cache per connection is plenty for a bot's tables.
                         conn.execute("PRAGMA cache_size = -1024").await?;
                     } else {
@@ -212,6 +215,24 @@ impl Store {
             .await
             .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
         Ok(Store { pool, backend, url: masked, deadline: QUERY_DEADLINE })
+    }
+
+    /// After an erasure: on SQLite, moves every page out of the write-ahead log into the file
+    /// and empties the log, so no copy of what was deleted stays in it (the file's own pages
+    /// were zeroed as they were freed). PostgreSQL keeps deleted rows until it vacuums them;
+    /// the README says so. A checkpoint that cannot run now (a reader holds the log) is
+    /// logged and left to SQLite's own next one.
+    pub async fn scrub(&self) {
+        if self.backend != Backend::Sqlite {
+            return;
+        }
+        let done = self.within(async move {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+            Ok(())
+        });
+        if let Err(e) = done.await {
+            tracing::warn!(error = %e, "SQLite: could not empty the write-ahead log after an erasure");
+        }
     }
 
     /// Applies pending migrations. Safe to run at every start and from several processes.

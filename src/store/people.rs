@@ -67,61 +67,64 @@ impl Store {
     /// choices and name are deleted; records they authored as an organizer stay but no
     /// longer say who.
     pub async fn forget(&self, user: &User) -> Result<Erased> {
-        self.within(async move {
-            let author = author(user);
-            let mut tx = self.begin_write().await?;
-            sqlx::query("DELETE FROM reaction_signups WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM place_offers WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?;
-            let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            let rsvps = sqlx::query("DELETE FROM rsvps WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            let mut personal = sqlx::query("DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            personal += sqlx::query("DELETE FROM reminder_ledger WHERE channel = $1")
-                .bind(user.direct_target())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            let profile = sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
-                .bind(user.platform.as_str())
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0;
-            let mut authored = 0;
-            for sql in [
-                "UPDATE occurrence_changes SET created_by = NULL WHERE created_by = $1",
-                "UPDATE extra_meetings SET created_by = NULL WHERE created_by = $1",
-                "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1",
-            ] {
-                authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
-            }
-            tx.commit().await?;
-            Ok(Erased { profile, signups, rsvps, personal, authored })
-        })
-        .await
+        let erased = self
+            .within(async move {
+                let author = author(user);
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM reaction_signups WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM place_offers WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let signups = sqlx::query("DELETE FROM signups WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let rsvps = sqlx::query("DELETE FROM rsvps WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let mut personal = sqlx::query("DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                personal += sqlx::query("DELETE FROM reminder_ledger WHERE channel = $1")
+                    .bind(user.direct_target())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let profile = sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
+                    .bind(user.platform.as_str())
+                    .bind(&user.id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                let mut authored = 0;
+                for sql in [
+                    "UPDATE occurrence_changes SET created_by = NULL WHERE created_by = $1",
+                    "UPDATE extra_meetings SET created_by = NULL WHERE created_by = $1",
+                    "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1",
+                ] {
+                    authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(Erased { profile, signups, rsvps, personal, authored })
+            })
+            .await?;
+        self.scrub().await;
+        Ok(erased)
     }
 }
 

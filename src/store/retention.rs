@@ -31,6 +31,13 @@ pub struct Purged {
     pub people: u64,
 }
 
+impl Purged {
+    /// How many rows went, in all.
+    pub fn total(&self) -> u64 {
+        self.signups + self.reactions + self.rsvps + self.messages + self.people
+    }
+}
+
 /// Personal data past its time besides sign-ups.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Older {
@@ -51,73 +58,79 @@ impl Store {
     /// left with nothing go, with their calendar link (it would be empty); people who turned
     /// personal reminders off are kept, to keep honoring that choice (`forgetme` erases it).
     pub async fn erase_older(&self, expired: &[Expired], older: Older) -> Result<Purged> {
-        self.within(async move {
-            let mut purged = Purged::default();
-            let mut tx = self.begin_write().await?;
-            for e in expired {
-                let done = match &e.action {
-                    None => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
-                    Some(action) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
-                        .bind(&e.campaign)
-                        .bind(action),
+        let purged = self
+            .within(async move {
+                let mut purged = Purged::default();
+                let mut tx = self.begin_write().await?;
+                for e in expired {
+                    let done = match &e.action {
+                        None => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
+                        Some(action) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
+                            .bind(&e.campaign)
+                            .bind(action),
+                    }
+                    .execute(&mut *tx)
+                    .await?;
+                    purged.signups += done.rows_affected();
                 }
-                .execute(&mut *tx)
-                .await?;
-                purged.signups += done.rows_affected();
-            }
-            purged.reactions = sqlx::query(
-                "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
+                purged.reactions = sqlx::query(
+                    "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
                    WHERE s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
                      AND s.campaign = reaction_signups.campaign AND s.action = reaction_signups.action)",
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            // Offers of places whose sign-up is gone.
-            sqlx::query(
-                "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                // Offers of places whose sign-up is gone.
+                sqlx::query(
+                    "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
                    WHERE s.platform = place_offers.platform AND s.user_id = place_offers.user_id
                      AND s.campaign = place_offers.campaign AND s.action = place_offers.action)",
-            )
-            .execute(&mut *tx)
-            .await?;
-            if let Some(before) = older.rsvps_before {
-                purged.rsvps = sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
-                    .bind(before.to_string())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            if let Some(before) = older.messages_before {
-                // Personal messages go to `platform:@user`; channels never start with @.
-                purged.messages = sqlx::query("DELETE FROM reminder_ledger WHERE channel LIKE '%:@%' AND due_at < $1")
-                    .bind(millis(before))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            purged.people = sqlx::query(
-                "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
+                )
+                .execute(&mut *tx)
+                .await?;
+                if let Some(before) = older.rsvps_before {
+                    purged.rsvps = sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
+                        .bind(before.to_string())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                if let Some(before) = older.messages_before {
+                    // Personal messages go to `platform:@user`; channels never start with @.
+                    purged.messages =
+                        sqlx::query("DELETE FROM reminder_ledger WHERE channel LIKE '%:@%' AND due_at < $1")
+                            .bind(millis(before))
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                }
+                purged.people = sqlx::query(
+                    "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
                    WHERE s.platform = users.platform AND s.user_id = users.user_id)
                  AND NOT EXISTS (SELECT 1 FROM reaction_signups r
                    WHERE r.platform = users.platform AND r.user_id = users.user_id)
                  AND NOT EXISTS (SELECT 1 FROM rsvps v
                    WHERE v.platform = users.platform AND v.user_id = users.user_id)
                  AND users.reminders_off IS NULL",
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            purged.messages += sqlx::query(
-                "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                purged.messages += sqlx::query(
+                    "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
                    WHERE u.platform = feed_tokens.platform AND u.user_id = feed_tokens.user_id)",
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            tx.commit().await?;
-            Ok(purged)
-        })
-        .await
+                )
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(purged)
+            })
+            .await?;
+        if purged.total() > 0 {
+            self.scrub().await;
+        }
+        Ok(purged)
     }
 }
