@@ -285,3 +285,45 @@ async fn health_and_metrics_can_be_served_apart_from_the_public_routes() {
     assert_eq!(get(&format!("http://{private}/metrics")).await.0, 200);
     assert_eq!(get(&format!("http://{private}/calendar.ics")).await.0, 404);
 }
+
+/// A connection from `source` (an address of the loopback range) to `addr`.
+async fn connect_from(source: &str, addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(format!("{source}:0").parse().unwrap())?;
+    socket.connect(addr).await
+}
+
+#[tokio::test]
+async fn one_peer_holding_half_open_connections_cannot_lock_others_out() {
+    use tokio::io::AsyncWriteExt;
+    // Small numbers, the same rule: 16 connections in all, 4 from any one address; slow
+    // headers allowed a minute, so the attacker's connections stay for the whole test.
+    let header_read = std::time::Duration::from_secs(60);
+    let limits = convoca::http::Limits { connections: 16, per_peer: 4, header_read, ..Default::default() };
+    let (addr, _stop) = limited(limits).await;
+    // The attacker opens more connections than the server takes in all, each sending part of
+    // a header and holding it.
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        if let Ok(mut s) = connect_from("127.0.0.2", addr).await {
+            let _ = s.write_all(b"GET /calendar.ics HTTP/1.1\r\nHost: bot\r\nX-Slow: ").await;
+            held.push(s);
+        }
+    }
+    // Its connections past its share are closed at once; its share stays open.
+    let mut closed = 0;
+    for s in held.iter_mut() {
+        use tokio::io::AsyncReadExt;
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(std::time::Duration::from_millis(500), s.read(&mut buf)).await;
+        if matches!(read, Ok(Ok(0)) | Ok(Err(_))) {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, 16, "every connection past the peer's share is closed, the share held");
+    // Another client is answered while the attacker holds its share.
+    let mut legit = connect_from("127.0.0.1", addr).await.unwrap();
+    legit.write_all(b"GET /calendar.ics HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n").await.unwrap();
+    let said = read_to_close(&mut legit).await.unwrap_or_default();
+    assert!(said.starts_with("HTTP/1.1 200") && said.contains("BEGIN:VCALENDAR"), "{said}");
+}

@@ -95,11 +95,48 @@ pub struct Limits {
     pub request: Duration,
     /// Connections open at once; more are closed at once.
     pub connections: usize,
+    /// Connections open at once from one address: one peer cannot take them all.
+    pub per_peer: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { header_read: Duration::from_secs(10), request: Duration::from_secs(30), connections: 256 }
+        Limits { header_read: Duration::from_secs(5), request: Duration::from_secs(30), connections: 512, per_peer: 32 }
+    }
+}
+
+/// Connections open per peer address, each counted while its [`PeerSlot`] lives.
+#[derive(Clone, Default)]
+struct Peers(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection of one peer; dropping it frees the place.
+struct PeerSlot {
+    peers: Peers,
+    ip: std::net::IpAddr,
+}
+
+impl Peers {
+    /// A place for one more connection from `ip`, unless it holds `limit` already.
+    fn take(&self, ip: std::net::IpAddr, limit: usize) -> Option<PeerSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_default();
+        if *n >= limit {
+            return None;
+        }
+        *n += 1;
+        Some(PeerSlot { peers: self.clone(), ip })
+    }
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut open = self.peers.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -125,12 +162,13 @@ pub async fn serve_app(
     let addr = listener.local_addr()?;
     let app = app.layer(axum::middleware::from_fn(move |req, next| within(limits.request, req, next)));
     let permits = Arc::new(Semaphore::new(limits.connections));
+    let peers = Peers::default();
     let task = tokio::spawn(async move {
         let mut conns = JoinSet::new();
         loop {
-            let stream = tokio::select! {
+            let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors, usually: wait a moment rather than spin.
                         tracing::warn!(error = %e, "HTTP: cannot accept a connection");
@@ -140,6 +178,14 @@ pub async fn serve_app(
                 },
                 _ = stopped(stop.clone()) => break,
             };
+            // One peer's share first, so a peer at its limit takes no place from the others.
+            let Some(slot) = peers.take(peer.ip(), limits.per_peer) else {
+                tracing::debug!(
+                    limit = limits.per_peer,
+                    "HTTP: one address holds its share of connections; closing a new one"
+                );
+                continue;
+            };
             let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
                 tracing::warn!(limit = limits.connections, "HTTP: too many connections; closing a new one");
                 continue;
@@ -147,7 +193,7 @@ pub async fn serve_app(
             let service = TowerToHyperService::new(app.clone());
             let stop = stop.clone();
             conns.spawn(async move {
-                let _permit = permit;
+                let _held = (permit, slot);
                 let conn = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
                     .header_read_timeout(limits.header_read)

@@ -100,10 +100,11 @@ impl Running {
         Ok(running)
     }
 
-    /// The HTTP server: every route on `CONVOCA_HTTP_BIND`, or, with `CONVOCA_METRICS_BIND`,
-    /// health and metrics there and only the public routes on the other.
+    /// The HTTP server: the public routes and a details-free `/healthz` on
+    /// `CONVOCA_HTTP_BIND`; the detailed health and the metrics only on `CONVOCA_METRICS_BIND`
+    /// (they say which platforms are down and time each command: not for the public).
     async fn serve_http(&mut self, args: &RunArgs, engine: &Engine) -> Result<(), StartError> {
-        use crate::http::{Limits, health_router, public_router_with_status, router, serve_app};
+        use crate::http::{Limits, health_router, public_router_with_status, serve_app};
         let (public, private) = (args.http.bind, args.http.metrics_bind);
         if public.is_none() && private.is_none() {
             return Ok(());
@@ -111,7 +112,7 @@ impl Running {
         let state = self.http_state(args, engine)?;
         let mut listen = Vec::new();
         match (public, private) {
-            (Some(bind), None) => listen.push((bind, router(state), "HTTP")),
+            (Some(bind), None) => listen.push((bind, public_router_with_status(state), "HTTP")),
             (public, Some(metrics)) => {
                 if let Some(bind) = public {
                     listen.push((bind, public_router_with_status(state.clone()), "HTTP"));
