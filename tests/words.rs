@@ -19,8 +19,7 @@ const NOW: &str = "2026-11-28T15:00:00Z";
 fn content() -> tempfile::TempDir {
     let dir = copy_of_shipped();
     let group = dir.path().join("group.toml");
-    let text =
-        std::fs::read_to_string(&group).unwrap().replace("language = \"en\"", "language = \"en\"\npublic_floor = 1");
+    let text = std::fs::read_to_string(&group).unwrap().replace("public_floor = 3", "public_floor = 1");
     std::fs::write(&group, text).unwrap();
     let path = dir.path().join("campaigns/jilamito.toml");
     let text = std::fs::read_to_string(&path).unwrap().replace("slug = \"rally\"", "slug = \"rally\"\ncapacity = 1");
@@ -95,7 +94,7 @@ async fn dates_are_dates_within_the_published_calendar() {
         ("/going monthly jan", "I didn't understand `jan` in `/going`"),
         ("/going monthly 9999-12-06", "I didn't understand `9999-12-06`"),
         ("/going 2026-12-07 2027-01-04", "I didn't understand `2027-01-04`"),
-        ("/going monthly weekly", "I didn't understand `weekly`"),
+        ("/going monthly weekly", "I didn't understand `monthly weekly`"),
         // January 1, 2029 is a first Monday, past the two years of dates the calendar shows.
         ("/going monthly 2029-01-01", "answers are taken up to"),
         ("/notgoing tomorrow", "a date like 2027-01-04"),
@@ -239,7 +238,7 @@ async fn other_commands_take_their_words_or_ask() {
         ("/myreminders of", "Did you mean `off`?"),
         ("/mycalendar now", "I didn't understand `now`"),
         ("/place declin jilamito rally", "Did you mean `decline`?"),
-        ("/signup jilamito letter please", "I didn't understand `please`"),
+        ("/signup jilamito letter please", "I didn't understand `letter please`"),
         ("/mission now", "It takes nothing more there"),
     ] {
         let reply = said(&engine, "ana", typed, Locale::En, false).await;
@@ -303,4 +302,60 @@ async fn small_public_numbers_say_a_few() {
     assert!(meeting(engine.clone()).await.contains("**3 going**"));
     let es = render(&said(&engine, "d", "/campaña jilamito", Locale::Es, false).await);
     assert!(es.contains("**completo**"), "{es}");
+}
+
+#[tokio::test]
+async fn what_the_second_trial_found_is_questioned_or_refused_and_nothing_is_stored() {
+    let dir = content();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    // Restoring a date that is over, or onto a day the meeting now meets, is refused.
+    organizer(&engine, "/cancel 2026-12-07").await;
+    let mut later = Request::new(
+        Platform::Discord,
+        "org",
+        "org",
+        Command::parse("/uncancel 2026-12-07"),
+        at("2026-12-10T15:00:00Z"),
+    );
+    later.organizer = true;
+    let over = render(&engine.handle(&later).await);
+    assert!(over.contains("is over"), "{over}");
+    assert_eq!(organizer(&engine, "/move 2027-01-04 2027-01-06 17:00").await.tone, Tone::Done);
+    assert_eq!(organizer(&engine, "/move 2027-02-01 2027-01-04 17:00").await.tone, Tone::Done);
+    let clash = render(&organizer(&engine, "/uncancel 2027-01-04").await);
+    assert!(clash.contains("already meets on"), "{clash}");
+    // A one-off may be moved later than its own date (the calendar publishes only it).
+    assert_eq!(organizer(&engine, "/addmeeting 2026-12-02 18:00 Quick call").await.tone, Tone::Done);
+    let later = organizer(&engine, "/move quick-call 2026-12-02 2026-12-03 18:00").await;
+    assert_eq!(later.tone, Tone::Done, "{}", render(&later));
+    let twin = render(&organizer(&engine, "/addmeeting 2026-12-03 18:00 Quick-call.").await);
+    assert!(twin.contains("is already on the calendar"), "{twin}");
+    // A zone that only looks like one is asked about, with no misleading suggestion.
+    let gmt = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 GMT+1 Call").await);
+    assert!(gmt.contains("`GMT+1`") && !gmt.contains("Etc/"), "{gmt}");
+    let extras = engine.store().extra_meetings().await.unwrap();
+    assert_eq!(extras.len(), 1, "only the quick call: {extras:?}");
+
+    // /done naming a campaign and not the action asks, when it would have to choose.
+    member(&engine, "/signup jilamito letter").await;
+    member(&engine, "/signup jilamito rally").await;
+    member(&engine, "/done jilamito letter").await;
+    let which = member(&engine, "/done jilamito").await;
+    assert!(which.contains("Which action"), "{which}");
+    let user = convoca::chat::User { platform: Platform::Discord, id: "ana".into(), name: "ana".into() };
+    let rally = engine.store().signups_of(&user).await.unwrap().into_iter().find(|s| s.action == "rally");
+    assert_eq!(rally.and_then(|s| s.outcome), None, "the rally was not guessed");
+    let none = render(&said(&engine, "zed", "/done jilamito done", Locale::En, false).await);
+    assert!(none.contains("Which action"), "{none}");
+    assert!(engine.store().roster("jilamito").await.unwrap().iter().all(|e| e.user_id != "zed"));
+    // The suggestion names the command typed; a place answer with a misspelt campaign says so.
+    let going = member(&engine, "/going mothly").await;
+    assert!(going.contains("Did you mean `/going monthly`?"), "{going}");
+    let place = member(&engine, "/place accept jilamto").await;
+    assert!(place.contains("There is no campaign called `jilamto`"), "{place}");
+    // Invisible tags and fillers are dropped like overrides.
+    let tagged = member(&engine, "/campaign ab\u{E0041}\u{3164}cd").await;
+    assert!(tagged.contains("`abcd`"), "{tagged:?}");
+    let es = render(&said(&engine, "con", "/olvidame", Locale::Es, false).await);
+    assert!(!es.contains("this terminal"), "{es}");
 }

@@ -83,6 +83,7 @@ texts! {
     unclear_when => "There it takes a new date and time like 2027-01-11 18:00 (or a date alone, or a time alone).", "Ahí va una nueva fecha y hora como 2027-01-11 18:00 (o solo la fecha, o solo la hora).";
     unclear_zone => "There it takes a time zone like America/New_York.", "Ahí va una zona horaria como America/New_York.";
     unclear_title => "It ends with the meeting's title, of up to {max} characters.", "Termina con el título de la reunión, de hasta {max} caracteres.";
+    unclear_before_title => "A length, a zone or a time goes before the title (`<date> <time> [length] [zone] <title>`), and the title says none of them.", "La duración, la zona o la hora van antes del título (`<fecha> <hora> [duración] [zona] <título>`), y el título no dice ninguna.";
     unclear_nothing => "It takes nothing more there.", "No lleva nada más ahí.";
     unclear_usage => "How to write it: `{usage}`", "Cómo se escribe: `{usage}`";
     too_long => "That message is too long for me ({kb} KB; I read up to 4 KB). Send a short command such as `{cmd}`.", "Ese mensaje es demasiado largo para mí ({kb} KB; leo hasta 4 KB). Envía un comando corto como `{cmd}`.";
@@ -102,11 +103,13 @@ texts! {
     add_to_calendar => "Add to calendar", "Agregar al calendario";
     your_time => "Your time", "Tu hora";
     happening_now => "happening now", "en curso";
+    this_terminal => "this terminal", "esta terminal";
+    state_couldnt => "couldn't", "no pudo";
     in_a_minute => "in 1 minute", "en 1 minuto";
     in_minutes => "in {n} minutes", "en {n} minutos";
     today_at => "today at {time}", "hoy a las {time}";
     tomorrow_at => "tomorrow at {time}", "mañana a las {time}";
-    in_an_hour => "in about an hour", "en alrededor de una hora";
+    in_an_hour => "in about an hour", "en aproximadamente una hora";
     in_days => "in {n} days", "en {n} días";
     when => "When", "Cuándo";
     place => "Where", "Dónde";

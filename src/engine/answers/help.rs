@@ -110,6 +110,7 @@ pub fn unclear(req: &Request, u: &Unclear) -> Reply {
         Wanted::When => texts::unclear_when(l).to_string(),
         Wanted::Zone => texts::unclear_zone(l).to_string(),
         Wanted::Title => fill(texts::unclear_title(l), &[("max", &crate::engine::MAX_TITLE.to_string())]),
+        Wanted::BeforeTitle => texts::unclear_before_title(l).to_string(),
         Wanted::Nothing => texts::unclear_nothing(l).to_string(),
     };
     let usage = req.cmd(u.spec, u.spec.usage.get(l));

@@ -191,8 +191,10 @@ pub fn unknown(req: &Request, agenda: &Agenda<'_>, name: &str) -> Reply {
     let l = req.locale;
     let mut first = fill(texts::unknown_meeting(l), &[("name", name)]);
     if let Some(s) = closest(name, agenda.meetings().map(|m| m.slug.as_str())) {
+        // The command that was typed, when it names a meeting (`/going monthly`).
+        let spec = req.command.spec().filter(|spec| spec.typed.contains(&"meeting")).unwrap_or(&catalog::MEETING);
         first.push(' ');
-        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(&catalog::MEETING, s))]));
+        first.push_str(&fill(texts::did_you_mean(l), &[("cmd", &req.cmd(spec, s))]));
     }
     Reply::public().tone(Tone::Refusal).text(first).block(Block::List {
         label: texts::meetings(l).into(),
@@ -216,7 +218,7 @@ mod tests {
         assert_eq!(r(t(7, 21, 30), Locale::En), "in 30 minutes");
         assert_eq!(r(t(7, 21, 59), Locale::En), "in 1 minute");
         assert_eq!(r(t(7, 21, 59), Locale::Es), "en 1 minuto");
-        assert_eq!(r(t(7, 21, 0), Locale::Es), "en alrededor de una hora");
+        assert_eq!(r(t(7, 21, 0), Locale::Es), "en aproximadamente una hora");
         assert_eq!(r(t(7, 12, 0), Locale::En), "today at 5:00 PM EST");
         assert_eq!(r(t(6, 22, 0), Locale::En), "tomorrow at 5:00 PM EST");
         assert_eq!(r(t(6, 22, 0), Locale::Es), "mañana a las 5:00 p. m. EST");

@@ -85,19 +85,14 @@ pub async fn done(
                     None => return Ok(super::campaign::unknown_action(req, c, a)),
                 },
                 None => {
-                    // Their one sign-up in this campaign, or the campaign in general.
+                    // Their one sign-up in this campaign (the campaign in general when it has no
+                    // actions); with several, or none, which action is asked, never guessed.
                     let signups = store.signups_of(&req.user).await?;
                     let mine: Vec<&SignUp> = signups.iter().filter(|s| s.campaign == c.slug && !s.waitlisted).collect();
                     match mine.as_slice() {
-                        [] => (c, String::new()),
                         [one] => (c, one.action.clone()),
-                        several => {
-                            let open: Vec<&&SignUp> = several.iter().filter(|s| still_open(s)).collect();
-                            match open.as_slice() {
-                                [one] => (c, one.action.clone()),
-                                _ => return Ok(which(req, content, &signups)),
-                            }
-                        }
+                        [] if c.actions.is_empty() => (c, String::new()),
+                        _ => return Ok(which(req, content, &signups)),
                     }
                 }
             }
@@ -185,6 +180,16 @@ pub async fn place(
             &[("accept", &typed(true)), ("decline", &typed(false))],
         )));
     };
+    // A campaign or action named wrong is said so, with the real ones, before any offer is
+    // looked for.
+    if let Some(named) = campaign {
+        let Some(c) = content.campaign(named) else { return Ok(unknown(req, content, named).into_private()) };
+        if let Some(a) = action
+            && c.action(a).is_none()
+        {
+            return Ok(super::campaign::unknown_action(req, c, a));
+        }
+    }
     let (campaign, action) = match (campaign, action) {
         (Some(c), Some(a)) => (c.to_lowercase(), a.to_lowercase()),
         // The most recent offer (of that campaign, when named).

@@ -75,6 +75,10 @@ pub fn who_when(name: &str, platform: &str, at: chrono::DateTime<chrono::Utc>, z
 
 /// Where one sign-up stands, for organizers: "no answer" too.
 fn state_of(e: &RosterEntry, l: crate::locale::Locale) -> String {
+    // Told of someone else: "no pudo", not the person's own "no pude".
+    if !e.waitlisted && e.outcome == Some(Outcome::Couldnt) {
+        return texts::state_couldnt(l).to_string();
+    }
     state_label(e.waitlisted, e.outcome, l).unwrap_or_else(|| texts::state_no_answer(l).to_string())
 }
 

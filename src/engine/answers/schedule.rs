@@ -100,6 +100,13 @@ fn regular_date(agenda: &Agenda<'_>, m: &Meeting, day: NaiveDate, req: &Request)
         .map(|o| o.date)
 }
 
+/// The last day a meeting may be moved to or added on: as far as the calendar publishes
+/// the meeting's dates, and at least a year ahead (a one-off publishes only its own).
+fn ahead(agenda: &Agenda<'_>, m: &Meeting, req: &Request) -> NaiveDate {
+    let year = (req.now + Duration::days(366)).with_timezone(&m.schedule.zone()).date_naive();
+    agenda.published_until(m, req.now).map_or(year, |last| last.date.max(year))
+}
+
 /// The occurrence of `m` on regular date `date`, when an organizer may still change it: not
 /// over, and within what the calendar publishes.
 fn changeable(
@@ -150,14 +157,30 @@ pub async fn cancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &Meet
     Ok(Reply::private().tone(Tone::Done).text(fill(texts::cancelled(l), &values)))
 }
 
-/// `uncancel [meeting] <date>`: the date as the content files have it again.
+/// `uncancel [meeting] <date>`: the date as the content files have it again, unless it (as
+/// it stands, or as it would be) is over, or the meeting now meets that day otherwise.
 pub async fn uncancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &MeetingDate) -> Result<Reply> {
     let (m, date) = match occurrence(req, agenda, at, &catalog::UNCANCEL) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
-    let values = [("meeting", m.title.get(l)), ("date", &format::date(date, l) as &str)];
+    if let Err(reply) = changeable(req, agenda, m, date) {
+        return Ok(reply);
+    }
+    let title = m.title.get(l);
+    let shown = format::date(date, l);
+    if m.schedule.start_on(date).is_some_and(|start| start + m.schedule.duration() <= req.now) {
+        return Ok(Reply::refusal(fill(texts::date_over(l), &[("title", title), ("date", &shown)])));
+    }
+    if let Some(other) = meets_that_day(agenda, m, date, date, req) {
+        let other = format::date(other, l);
+        return Ok(Reply::refusal(fill(
+            texts::move_onto_meeting(l),
+            &[("meeting", title), ("day", &shown), ("other", &other)],
+        )));
+    }
+    let values = [("meeting", title), ("date", &shown as &str)];
     Ok(if store.clear_change(&m.slug, date).await? {
         tracing::info!(meeting = %m.slug, %date, "occurrence restored");
         Reply::private().tone(Tone::Done).text(fill(texts::uncancelled(l), &values))
@@ -209,10 +232,9 @@ pub async fn move_to(
             Reply::private().text(fill(texts::move_no_change(l), &[("meeting", m.title.get(l)), ("when", &when)]))
         );
     }
-    if let Some(last) = agenda.published_until(m, req.now)
-        && to.date() > last.start.with_timezone(&zone).date_naive().max(last.date)
-    {
-        let last = format::date(last.date, l);
+    let horizon = ahead(agenda, m, req);
+    if to.date() > horizon {
+        let last = format::date(horizon, l);
         return Ok(Reply::refusal(fill(texts::move_beyond(l), &[("when", &when), ("last", &last)])));
     }
     if let Some(other) = meets_that_day(agenda, m, date, to.date(), req) {
@@ -277,8 +299,10 @@ pub async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, new:
         return Ok(Reply::refusal(fill(texts::add_in_past(l), &[("when", &when)])));
     }
     let title = new.title.trim().to_string();
+    // The same title, as names compare it (`Jilamito call.`, `jilamito-call`), at the same time.
+    let key = |t: &str| slug_of(t).unwrap_or_else(|| t.to_lowercase());
     let same = |m: &&Meeting| {
-        m.title.get(l).eq_ignore_ascii_case(&title)
+        key(m.title.get(l)) == key(&title)
             && agenda
                 .upcoming(Which::Only(&m.slug), start - Duration::minutes(1), 1, Cancelled::Skipped)
                 .first()

@@ -174,7 +174,7 @@ fn confirm(req: &Request) -> String {
 
 fn platform_name(req: &Request) -> &'static str {
     match req.platform() {
-        crate::chat::Platform::Console => "this terminal",
+        crate::chat::Platform::Console => texts::this_terminal(req.locale),
         crate::chat::Platform::Discord => "Discord",
         crate::chat::Platform::Matrix => "Matrix",
     }

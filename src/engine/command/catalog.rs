@@ -251,6 +251,8 @@ const HOW_WORDS: &[(&str, Outcome, Locale)] = &[
     ("cannot", Outcome::Couldnt, Locale::En),
     ("nopude", Outcome::Couldnt, Locale::Es),
     ("nopuedo", Outcome::Couldnt, Locale::Es),
+    ("nolopudehacer", Outcome::Couldnt, Locale::Es),
+    ("nolopude", Outcome::Couldnt, Locale::Es),
 ];
 
 /// How an action went, as a word (or two: `not yet`, `no pude`) in either language, with the
@@ -562,7 +564,8 @@ pub static FORGET_ME: Spec = Spec {
         ..Opt::text(Words("confirm", "confirmar"), Words("Yes, erase it now", "Sí, bórralo ahora"), false)
     }],
     typed: &["confirm"],
-    build: |a| match typed_flag(a, &FORGET_ME, "confirm", super::spec::CONFIRM_WORDS, &CONFIRM) {
+    // Erasing everything is said in the one word the reply asks for, not a passing "yes".
+    build: |a| match typed_flag(a, &FORGET_ME, "confirm", &["confirm", "confirmar"], &CONFIRM) {
         Ok(confirmed) => Command::ForgetMe { confirmed },
         Err(question) => question,
     },
@@ -834,7 +837,9 @@ fn add_meeting(a: &Args) -> Command {
     let mut i = 2;
     while let Some(word) = words.get(i) {
         if i == 2 && read::is_meridiem(word) {
-            let typed = format!("{time_word} {word}");
+            // `6:00 PM`, `6:00 p. m.`: the time and every word of its meridiem.
+            let parts = words[i..].iter().take_while(|w| read::is_meridiem(w)).count();
+            let typed = words[1..i + parts].join(" ");
             return unclear(&ADD_MEETING, &typed, Wanted::Time, meridiem_near(&typed));
         }
         if read::looks_like_length(word) {
@@ -854,6 +859,11 @@ fn add_meeting(a: &Args) -> Command {
             break;
         }
         i += 1;
+    }
+    // A title that says a time, length or zone (`for 2h Planning`, `to 19:30`) would hide
+    // what it says: asked, never guessed. Words that do go before the title.
+    if let Some(when) = words[i..].iter().find(|w| read::says_when(w)) {
+        return unclear(&ADD_MEETING, when, Wanted::BeforeTitle, read::closest_zones(when));
     }
     let title = words[i..].join(" ");
     if title.trim().is_empty() {
@@ -936,6 +946,8 @@ fn remind(a: &Args) -> Command {
             "es" | "spanish" | "español" | "espanol" if locale.is_none() => locale = Some(Locale::Es),
             "all" | "todo" | "todas" | "*" => {}
             _ if meeting.is_none() => meeting = Some(word.clone()),
+            // A language could still go there.
+            _ if locale.is_none() => return not_a_choice(&REMIND, word, REMIND.options[2].choices),
             _ => return unclear(&REMIND, word, Wanted::Nothing, Vec::new()),
         }
     }

@@ -219,6 +219,8 @@ pub enum Wanted {
     Zone,
     /// Words of a title: missing, or too many.
     Title,
+    /// A length, time or zone inside a title: it goes before the title.
+    BeforeTitle,
     /// Nothing more: the command was complete before this word.
     Nothing,
 }
@@ -350,7 +352,13 @@ impl Command {
         let keep = std::ptr::eq(spec, &catalog::ADD_MEETING);
         let args = words[n..]
             .iter()
-            .map(|w| if keep { w.to_string() } else { w.trim_end_matches(TRAILING).to_string() })
+            .map(|w| {
+                if keep {
+                    w.to_string()
+                } else {
+                    w.trim_start_matches(['¡', '¿']).trim_end_matches(TRAILING).to_string()
+                }
+            })
             .filter(|w| !w.is_empty())
             .collect();
         (spec.build)(&Args::Typed(args))

@@ -20,10 +20,11 @@ fn shown(word: &str) -> String {
     word.chars().take(40).collect()
 }
 
-/// `Some(question)` when more than `n` words were given: the first word past them is
-/// questioned, since the command takes nothing more.
+/// `Some(question)` when more than `n` words were given. Which of them is the one too many
+/// cannot be told here (`signup jilamito the letter`), so the question names the last
+/// word read with all that follows.
 pub fn at_most(spec: &'static Spec, words: &[String], n: usize) -> Option<Command> {
-    words.get(n).map(|extra| unclear(spec, extra, Wanted::Nothing, Vec::new()))
+    (words.len() > n).then(|| unclear(spec, &words[n.saturating_sub(1)..].join(" "), Wanted::Nothing, Vec::new()))
 }
 
 /// The question for a word that should have been one of `choices`, with the choices close
@@ -72,13 +73,23 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Unicode format characters (category Cf) that change how text is shown or hide in it.
+/// Characters that change how text is shown or hide in it: Unicode's format characters
+/// (category Cf: bidirectional controls, zero-width characters, tags) and the blanks that
+/// show nothing (Hangul fillers, the blank Braille pattern, variation selectors).
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{034F}'
             | '\u{061C}'
-            | '\u{180E}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
             | '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
@@ -195,10 +206,12 @@ pub fn meeting_date(spec: &'static Spec, words: &[String]) -> Result<MeetingDate
                 Some(_) => return Err(unclear(spec, word, Wanted::Nothing, Vec::new())),
                 None => return Err(unclear(spec, word, Wanted::Date, Vec::new())),
             }
-        } else if out.meeting.is_none() {
-            out.meeting = Some(word.to_lowercase());
+        } else if let Some(first) = &out.meeting {
+            // Two names: which one is the meeting cannot be told; a date could still follow.
+            let wanted = if out.date.is_none() { Wanted::Date } else { Wanted::Nothing };
+            return Err(unclear(spec, &format!("{first} {word}"), wanted, Vec::new()));
         } else {
-            return Err(unclear(spec, word, Wanted::Nothing, Vec::new()));
+            out.meeting = Some(word.to_lowercase());
         }
     }
     Ok(out)
@@ -220,46 +233,65 @@ const ZONE_AREAS: &[&str] = &[
     "pacific",
 ];
 
+/// Areas of older zone names (`US/Eastern`): meant as zones, and questioned.
+const OLD_AREAS: &[&str] = &["us", "canada", "mexico", "brazil", "chile"];
+
 /// A zone named where a zone may stand: an IANA name with its area (`Europe/Madrid`, any
-/// case) or one written in capitals (`UTC`, `EST5EDT`). A country's own zone name (`Cuba`)
-/// is not taken: in a title it is a word.
+/// case), or `UTC`. Abbreviations (`EST`, `CET`) are not taken even where the database has
+/// them: `EST` is a fixed UTC−5 all year, not the Eastern time people mean. A country's own
+/// zone name (`Cuba`) is a word of a title.
 pub fn zone(word: &str) -> Option<chrono_tz::Tz> {
     let lower = word.to_lowercase();
+    if lower == "utc" {
+        return Some(chrono_tz::UTC);
+    }
     let tz = chrono_tz::TZ_VARIANTS.iter().copied().find(|tz| tz.name().to_lowercase() == lower)?;
-    let name = tz.name();
-    let capitals = name.chars().all(|c| !c.is_lowercase()) && word.chars().all(|c| !c.is_lowercase());
-    (name.contains('/') || capitals).then_some(tz)
+    let area = tz.name().split_once('/').map(|(area, _)| area.to_lowercase());
+    area.filter(|a| ZONE_AREAS.contains(&a.as_str()) && a != "etc").map(|_| tz)
 }
 
 /// Whether `word` is meant as a time zone, whether or not it is one: an area and a slash
-/// (`Europe/Mdrid`), a city written as zones are (`new_york`), an offset (`UTC+1`, `+01:00`)
-/// or a zone's abbreviation in capitals (`EDT`, `CEST`).
+/// (`Europe/Mdrid`, `US/Eastern`), a city written as zones are (`new_york`), an offset
+/// (`UTC+1`, `GMT-5`, `+01:00`) or an abbreviation in capitals (`ET`, `EDT`, `CEST`, `Z`).
 pub fn looks_like_zone(word: &str) -> bool {
     let lower = word.to_lowercase();
-    let offset = |rest: &str| rest.starts_with(['+', '-']) && rest[1..].starts_with(|c: char| c.is_ascii_digit());
-    if lower == "utc" || lower == "gmt" || offset(&lower) {
+    let offset = |rest: &str| {
+        let digits = rest.strip_prefix(['+', '-']).unwrap_or("");
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == ':')
+    };
+    if matches!(lower.as_str(), "utc" | "gmt" | "z") || offset(&lower) {
         return true;
     }
     if let Some(rest) = lower.strip_prefix("utc").or_else(|| lower.strip_prefix("gmt")) {
         return offset(rest);
     }
-    let abbreviation = (3..=5).contains(&word.len())
-        && word.chars().all(|c| c.is_ascii_uppercase())
+    let capitals = word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    // `ET`, `EST`, `EDT`, `CEST`, `EST5EDT`: a standard, daylight or summer time (not `MEET`).
+    let kind = word.len().checked_sub(2).and_then(|i| word.as_bytes().get(i)).copied();
+    let abbreviation = capitals
         && word.ends_with('T')
-        && matches!(word.as_bytes()[word.len() - 2], b'S' | b'D' | b'M');
+        && (matches!(word, "ET" | "CT" | "MT" | "PT")
+            || ((3..=7).contains(&word.len())
+                && (matches!(kind, Some(b'S' | b'D' | b'M')) || word.chars().any(|c| c.is_ascii_digit()))));
     abbreviation
         || (lower.contains('_') && lower.chars().all(|c| c.is_alphabetic() || c == '_'))
-        || lower.split_once('/').is_some_and(|(area, _)| ZONE_AREAS.iter().any(|a| closest(area, [*a]).is_some()))
+        || lower
+            .split_once('/')
+            .is_some_and(|(area, _)| ZONE_AREAS.iter().chain(OLD_AREAS).any(|a| closest(area, [*a]).is_some()))
 }
 
-/// Known zones close to a misspelt one, compared without case, by the whole name or by its
-/// city (`new_york` → `America/New_York`).
+/// Known zones close to a misspelt `Area/City` or city (`new_york` → `America/New_York`),
+/// compared without case. Abbreviations and offsets get none: the nearest name to `CEST` or
+/// `GMT+1` is no zone anyone meant (`Etc/GMT+1` is UTC−1).
 pub fn closest_zones(word: &str) -> Vec<Near> {
     let lower = word.to_lowercase();
+    if !(lower.contains('/') || lower.contains('_')) {
+        return Vec::new();
+    }
     let mut near: Vec<(usize, &'static str)> = chrono_tz::TZ_VARIANTS
         .iter()
         .map(|tz| tz.name())
-        .filter(|name| name.contains('/'))
+        .filter(|name| zone(name).is_some())
         .map(|name| {
             let whole = crate::engine::suggest::distance(&lower, &name.to_lowercase());
             let city = name.rsplit('/').next().unwrap_or(name).to_lowercase();
@@ -269,6 +301,19 @@ pub fn closest_zones(word: &str) -> Vec<Near> {
         .collect();
     near.sort();
     near.into_iter().take(3).map(|(_, name)| Near { word: name.to_string(), locale: None }).collect()
+}
+
+/// Whether `word`, standing in a title, says a date, time, length or zone: the title would
+/// then hide what the meeting's time is (`for 2h Planning`, `to 19:30`, `hora de Madrid`
+/// has none of these, and stays a title). A bare number is a title's (`The 43`).
+pub fn says_when(word: &str) -> bool {
+    let body = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.'));
+    let has_letters = body.chars().any(|c| c.is_alphabetic());
+    let has_digits = body.chars().any(|c| c.is_ascii_digit());
+    (looks_like_length(body) && (has_letters || body.contains(':')))
+        || date(body).is_some()
+        || (has_digits && is_meridiem(&body.chars().filter(|c| !c.is_ascii_digit() && *c != ':').collect::<String>()))
+        || (looks_like_zone(body) && body.len() > 1)
 }
 
 /// Units of a meeting's length, in both languages.
@@ -361,14 +406,22 @@ mod tests {
         assert_eq!(closest_zones("new_york")[0].word, "America/New_York");
         assert_eq!(zone("america/new_york"), Some(chrono_tz::America::New_York));
         assert_eq!(zone("Europe/Mdrid"), None);
-        assert_eq!(zone("US/Eastern"), Some(chrono_tz::US::Eastern));
-        assert_eq!(zone("EST5EDT"), Some(chrono_tz::EST5EDT));
+        assert_eq!(zone("UTC"), Some(chrono_tz::UTC));
+        assert_eq!(zone("EST"), None, "a fixed UTC-5, not Eastern time");
+        assert_eq!(zone("Etc/GMT+1"), None, "UTC-1, never what GMT+1 means");
         assert_eq!(zone("Cuba"), None, "a word of a title");
-        for w in ["EDT", "CEST", "UTC+1", "+01:00", "GMT-5", "new_york"] {
+        for w in ["EDT", "CEST", "EST", "ET", "UTC+1", "+01:00", "GMT-5", "new_york", "US/Eastern", "EST5EDT"] {
             assert!(looks_like_zone(w), "{w}");
         }
-        for w in ["Cuba", "Madrid", "MEET", "AT", "IT"] {
+        for w in ["Cuba", "Madrid", "MEET", "IT", "-30m", "Teach-in", "Cuba/Venezuela", "and/or", "12/07"] {
             assert!(!looks_like_zone(w), "{w}");
+        }
+        assert!(closest_zones("CEST").is_empty() && closest_zones("GMT+1").is_empty());
+        for w in ["2h", "(90m)", "19:30", "6pm", "2026-12-19", "EDT", "UTC+1"] {
+            assert!(says_when(w), "{w}");
+        }
+        for w in ["43", "2027", "30th", "Madrid", "Teach-in", "A", "I"] {
+            assert!(!says_when(w), "{w}");
         }
     }
 
