@@ -80,8 +80,9 @@ pub enum Cmd {
 #[derive(Args, Debug, Clone)]
 pub struct MigrateArgs {
     /// The empty database to copy into, e.g. postgres://convoca:…@localhost/convoca. Its
-    /// schema is brought up to date first.
-    #[arg(long = "to")]
+    /// schema is brought up to date first. Give it in CONVOCA_MIGRATE_TO rather than on the
+    /// command line, where every user of the machine can read it (`/proc`).
+    #[arg(long = "to", env = "CONVOCA_MIGRATE_TO", hide_env_values = true)]
     pub to: crate::config::Secret,
 }
 
@@ -456,6 +457,24 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The log filter `asked` for (`CONVOCA_LOG`, or `RUST_LOG`), with the Matrix SDK's own
+/// logging held at warn unless it is named or everything is asked at debug: its info lines
+/// name Matrix accounts (`share_room_key … {"@mem:localhost": …}`), and account ids appear
+/// at debug level only.
+pub fn log_filter(asked: &str) -> String {
+    let directives: Vec<String> = asked.split(',').map(|d| d.trim().to_ascii_lowercase()).collect();
+    let named = directives.iter().any(|d| d.starts_with("matrix_sdk"));
+    let all_debug = directives.iter().any(|d| d == "debug" || d == "trace");
+    if named || all_debug {
+        return asked.to_string();
+    }
+    let held: Vec<String> = ["matrix_sdk", "matrix_sdk_base", "matrix_sdk_crypto", "matrix_sdk_sqlite"]
+        .iter()
+        .map(|t| format!("{t}=warn"))
+        .collect();
+    format!("{asked},{}", held.join(","))
+}
+
 /// Reads an RFC 3339 instant such as `2026-11-28T12:00:00Z` or `2026-11-28T07:00:00-05:00`.
 pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::<FixedOffset>::parse_from_rfc3339(s.trim())
@@ -470,6 +489,17 @@ pub fn parse_zone(s: &str) -> Result<chrono_tz::Tz, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_matrix_sdk_logs_at_warn_unless_asked_for() {
+        assert_eq!(
+            log_filter("info"),
+            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,matrix_sdk_sqlite=warn"
+        );
+        assert!(log_filter("warn,convoca=info").ends_with("matrix_sdk_crypto=warn,matrix_sdk_sqlite=warn"));
+        assert_eq!(log_filter("debug"), "debug");
+        assert_eq!(log_filter("info,matrix_sdk_crypto=info"), "info,matrix_sdk_crypto=info");
+    }
+
     use super::*;
 
     #[test]

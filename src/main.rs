@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     // A long-running bot logs what it does; one-shot commands keep the terminal for answers.
     let quiet = !matches!(cli.command, None | Some(convoca::config::Cmd::Run(_)));
     let default = cli.global.log.clone().unwrap_or_else(|| if quiet { "warn" } else { "warn,convoca=info" }.into());
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let asked = std::env::var("RUST_LOG").ok().filter(|f| !f.trim().is_empty()).unwrap_or(default);
+    let filter = EnvFilter::new(convoca::config::log_filter(&asked));
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match cli.global.log_format {
         convoca::config::LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),

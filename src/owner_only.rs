@@ -31,6 +31,16 @@ pub fn create_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Creates `path` empty as 0600; fails if anything is there already (a link included, which
+/// is not followed).
+pub fn create_new(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path).map(|_| ())
+}
+
 /// Writes `data` to `path`, created as 0600; an existing file is narrowed to 0600 first.
 pub fn write(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();

@@ -82,6 +82,13 @@ async fn a_backup_never_overwrites_and_postgres_is_told_what_to_run() {
     std::fs::write(&file, b"something else").unwrap();
     assert!(matches!(store.backup_to(&file).await, Err(BackupError::Exists(_))));
     assert_eq!(std::fs::read(&file).unwrap(), b"something else", "left as it was");
+    // A link that leads nowhere is not followed: SQLite would create the file it names,
+    // readable by everyone.
+    let elsewhere = dir.path().join("elsewhere.db");
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    assert!(matches!(store.backup_to(&link).await, Err(BackupError::Exists(_))));
+    assert!(!elsewhere.exists(), "nothing written where the link points");
     let Some(url) = postgres_url() else { return };
     let pg = Store::open(Some(&url)).await.unwrap();
     let said = pg.backup_to(&dir.path().join("pg.dump")).await.unwrap_err().to_string();

@@ -46,11 +46,13 @@ impl Store {
         if self.backend == Backend::Postgres {
             return Err(BackupError::Postgres { file: path.display().to_string(), url: self.url.clone() });
         }
-        if path.exists() {
+        // Anything at that name, a link that leads nowhere included (SQLite would follow it
+        // and create the file it names with the usual, readable mode), is refused.
+        if path.symlink_metadata().is_ok() {
             return Err(BackupError::Exists(path.to_path_buf()));
         }
         // Empty and 0600 first: SQLite writes into an empty file and keeps its mode.
-        crate::owner_only::create_file(path)
+        crate::owner_only::create_new(path)
             .map_err(|source| BackupError::Create { path: path.to_path_buf(), source })?;
         let target = path.to_string_lossy().to_string();
         // No deadline here: a large database takes as long as it takes, and nothing waits on it.

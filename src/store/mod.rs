@@ -310,6 +310,7 @@ fn sqlite_url(url: &str) -> String {
 
 /// The URL with its password replaced by `***`, safe to print.
 pub fn mask_password(url: &str) -> String {
+    let url = &mask_query_password(url);
     let Some(scheme_end) = url.find("://") else { return url.to_string() };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
@@ -318,6 +319,19 @@ pub fn mask_password(url: &str) -> String {
     let userinfo = &authority[..at];
     let Some(colon) = userinfo.find(':') else { return url.to_string() };
     format!("{}://{}:***{}", &url[..scheme_end], &userinfo[..colon], &rest[at..])
+}
+
+/// `?password=…` (or `&password=`, `sslpassword=`) in a URL's query, masked.
+fn mask_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_string() };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.to_ascii_lowercase().ends_with("password") => format!("{k}=***"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 /// Milliseconds since the epoch: how instants are stored.
@@ -340,6 +354,10 @@ mod tests {
         assert_eq!(mask_password("postgres://bot@db/convoca"), "postgres://bot@db/convoca");
         assert_eq!(mask_password("sqlite://convoca.db"), "sqlite://convoca.db");
         assert_eq!(mask_password("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            mask_password("postgres://bot@h/db?sslmode=require&password=hunter2&sslpassword=x"),
+            "postgres://bot@h/db?sslmode=require&password=***&sslpassword=***"
+        );
     }
 
     #[test]
