@@ -135,5 +135,5 @@ pub(crate) async fn fetch(request: reqwest::RequestBuilder, who: &str) -> Answer
 
 /// A reqwest client for the checks: loopback and the platforms' APIs, ten seconds at most.
 pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default()
+    reqwest::Client::builder().use_rustls_tls().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default()
 }
