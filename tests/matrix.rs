@@ -867,3 +867,36 @@ async fn words_a_command_does_not_take_are_questioned_and_nothing_is_recorded() 
     assert_eq!(w.engine.store().rsvp_counts(&next).await.unwrap(), (0, 0));
     w.bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_room_that_gains_anyone_or_is_not_encrypted_is_never_used() {
+    let Some(w) = world().await else { return };
+    let room = w.room(false).await;
+    let bot = UserId::parse(&w.bot_id).unwrap();
+    w.bob.say(&room, "!signup jilamito letter").await;
+    let first = w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room).await.room;
+    // Bob's direct room gains Alice (an attacker could have arranged it: a room marked direct,
+    // someone leaving and coming back).
+    w.bob.client.get_room(&first).unwrap().invite_user_by_id(&w.alice.user_id()).await.unwrap();
+    w.alice.wait_joined(&first, &w.alice.user_id()).await;
+    w.bob.say(&room, "!mysignups").await;
+    let mine =
+        w.bob.wait("the private list", |m| m.sender == bot && m.room != room && m.body.contains("Your sign-ups")).await;
+    assert_ne!(mine.room, first, "not the room Alice is in");
+    assert!(mine.encrypted, "a new, encrypted direct room");
+    assert_eq!(w.alice.count(|m| m.sender == bot && m.body.contains("Your sign-ups")), 0);
+
+    // A direct chat Carol opens without encryption is not where her private answers go.
+    w.hs.register("carol", "carol-password", false);
+    let carol = Member::login(&w.hs, "carol", "carol-password").await;
+    let home = w.alice.client.get_room(&room).unwrap();
+    home.invite_user_by_id(&carol.user_id()).await.unwrap();
+    w.alice.wait_joined(&room, &carol.user_id()).await;
+    let plain = carol.create_room_with(&[&bot], false, None, true).await;
+    carol.wait_joined(plain.room_id(), &bot).await;
+    carol.say(&room, "!signup jilamito petition").await;
+    let answer = carol.wait("the private answer", |m| m.sender == bot && m.body.contains("You're signed up")).await;
+    assert_ne!(answer.room, plain.room_id(), "never the unencrypted room");
+    assert!(answer.encrypted, "{answer:?}");
+    w.bot.stop().await;
+}

@@ -138,8 +138,14 @@ impl MatrixSender {
         if let To::Person { user, .. } = &post.to {
             let user: OwnedUserId =
                 user.parse().map_err(|_| SendError::Permanent(format!("`{user}` is not a Matrix user id")))?;
-            if !super::direct::still_there(&room, &user).await {
-                return Err(SendError::Gone(format!("the person left {room_id}")));
+            // Checked at every send, a room remembered from before included: a room that
+            // gained anyone, or is not encrypted, is not theirs alone, and another is opened.
+            let alone = match self.client.user_id().map(ToOwned::to_owned) {
+                Some(me) => super::direct::only_us(&room, &me, &user).await,
+                None => false,
+            };
+            if !alone {
+                return Err(SendError::Gone(format!("{room_id} is not a direct room with the person alone")));
             }
         }
         Ok(room)
