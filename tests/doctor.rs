@@ -238,8 +238,16 @@ async fn matrix_a_session_home_rooms_and_what_is_lost_without_a_key_backup() {
     assert!(line(&out, "✓ matrix session:").contains("@convoca:localhost"), "{out}");
     line(&out, "✓ matrix home #lacwg:localhost: joined");
     line(&out, "✓ matrix room #lacwg:localhost: the bot may post");
+    // At power 0 it cannot remove what members type to sign up in the room: a warning.
+    let cannot = line(&out, "! matrix home #lacwg:localhost: the bot's power is 0");
+    assert!(cannot.contains("cannot remove") && cannot.contains("Moderator"), "{out}");
     assert!(line(&out, "! matrix device:").contains("not verified"), "{out}");
     assert!(line(&out, "! matrix key backup:").contains(&store_path.display().to_string()), "{out}");
+
+    // Made a moderator, no warning.
+    home.update_power_levels(vec![(&bot, 50.into())]).await.unwrap();
+    let (_, out) = setup.doctor().await;
+    assert!(!out.contains("cannot remove"), "{out}");
 
     // A home room the bot was never invited to.
     let other = alice.create_room_with(&[], false, Some("other"), false).await;

@@ -47,6 +47,22 @@ async fn world() -> Option<World> {
     world_with(false).await
 }
 
+/// Shipped content in which the Jilamito campaign takes sign-ups by ✅ reaction.
+fn reacting() -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("partners = [", "public_reactions = true\npartners = [");
+    std::fs::write(&path, text).unwrap();
+    dir
+}
+
+/// A world whose Jilamito campaign takes sign-ups by reaction.
+async fn world_reacting() -> Option<(World, tempfile::TempDir)> {
+    let dir = reacting();
+    let w = world_full(false, None, convoca::engine::Settings::default(), dir.path()).await?;
+    Some((w, dir))
+}
+
 async fn world_with(encrypted: bool) -> Option<World> {
     world_via(encrypted, None).await
 }
@@ -109,7 +125,7 @@ fn from_bot<'a>(bot_id: &'a str, room: &'a matrix_sdk::ruma::RoomId) -> impl Fn(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
-    let Some(w) = world().await else { return };
+    let Some((w, _content)) = world_reacting().await else { return };
     let room = w.room(false).await;
 
     // !meeting, answered as a notice replying to the question, with an HTML body.
@@ -143,7 +159,7 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
         (roster[0].user_id.as_str(), roster[0].platform.as_str(), roster[0].action.as_str()),
         ("@bob:localhost", "matrix", "petition")
     );
-    w.bob.wait("the public pointer", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("direct message")).await;
+    w.bob.wait("the public pointer", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer")).await;
 
     // ✅ on the campaign message signs up; removing the reaction withdraws.
     let asked = w.bob.say(&room, "!campaign jilamito").await;
@@ -186,7 +202,7 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
     }
 
     assert_eq!(
-        w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("direct message")),
+        w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer")),
         1,
         "one pointer, for the typed !signup; none for the reactions"
     );
@@ -558,7 +574,7 @@ async fn wait_roster(engine: &Engine, who: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reactions_added_and_removed_while_the_bot_was_away_are_applied_when_it_returns() {
-    let Some(w) = world().await else { return };
+    let Some((w, _content)) = world_reacting().await else { return };
     let room = w.home.clone();
     let asked = w.bob.say(&room, "!campaign jilamito").await;
     let campaign = w
@@ -898,5 +914,48 @@ async fn a_direct_room_that_gains_anyone_or_is_not_encrypted_is_never_used() {
     let answer = carol.wait("the private answer", |m| m.sender == bot && m.body.contains("You're signed up")).await;
     assert_ne!(answer.room, plain.room_id(), "never the unencrypted room");
     assert!(answer.encrypted, "{answer:?}");
+    w.bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
+    let Some(w) = world().await else { return };
+    let room = w.room(false).await;
+    let bot = UserId::parse(&w.bot_id).unwrap();
+    // The campaign reply points to the direct room, not to a reaction or a command typed here.
+    let asked = w.bob.say(&room, "!campaign jilamito").await;
+    let campaign =
+        w.bob.wait("the campaign", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(!campaign.body.contains("React with"), "{}", campaign.body);
+    assert!(campaign.body.contains(&format!("https://matrix.to/#/{}", w.bot_id)), "{}", campaign.body);
+    assert!(campaign.body.contains("in a direct message"), "{}", campaign.body);
+    let asked = w.bob.say(&room, "!meeting").await;
+    let meeting =
+        w.bob.wait("the meeting", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert!(meeting.body.contains("Tell me privately") && meeting.body.contains("matrix.to"), "{}", meeting.body);
+    // A ✅ on a campaign that did not choose reaction sign-ups signs nobody up; the person is
+    // told privately how to.
+    let r = w.bob.client.get_room(&room).unwrap();
+    r.send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "✅".into()))).await.unwrap();
+    w.bob
+        .wait("the private note", |m| m.sender == bot && m.room != room && m.body.contains("doesn't sign you up"))
+        .await;
+    assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
+    // With the power to, the bot removes a personal command typed in the room.
+    let home = w.alice.client.get_room(&room).unwrap();
+    home.update_power_levels(vec![(&bot, 50.into())]).await.unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let typed = w.bob.say(&room, "!signup jilamito letter").await;
+    w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
+    loop {
+        let event = r.event(&typed, None).await.unwrap();
+        let raw: serde_json::Value = event.raw().deserialize_as().unwrap();
+        let body = raw.get("content").and_then(|c| c.get("body")).and_then(|b| b.as_str()).map(str::to_string);
+        if body.is_none() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the typed !signup was never removed: {raw}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     w.bot.stop().await;
 }

@@ -578,6 +578,8 @@ pub(crate) struct CampaignFile {
     learn_more: Option<Spanned<String>>,
     ends: Option<Spanned<Value>>,
     #[serde(default)]
+    public_reactions: bool,
+    #[serde(default)]
     actions: Vec<ActionFile>,
 }
 
@@ -691,7 +693,16 @@ impl CampaignFile {
             let day = src.parsed(e, "a date like 2027-06-30 (years 2000–2100)", parse_date)?;
             resolve_local(group.zone, day.succ_opt()?.and_hms_opt(0, 0, 0)?)
         });
-        Campaign { slug, title, summary, partners: self.partners, learn_more: src.link(self.learn_more), actions, ends }
+        Campaign {
+            slug,
+            title,
+            summary,
+            partners: self.partners,
+            learn_more: src.link(self.learn_more),
+            actions,
+            ends,
+            public_reactions: self.public_reactions,
+        }
     }
 }
 

@@ -174,6 +174,9 @@ pub struct Campaign {
     pub actions: Vec<Action>,
     /// When the campaign is over (the end of its `ends` day in the group's zone), if it says.
     pub ends: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether a ✅ reaction on its message in a shared room signs people up (Matrix). Off
+    /// unless the file says `public_reactions = true`: everyone in the room sees a reaction.
+    pub public_reactions: bool,
 }
 
 impl Campaign {

@@ -85,6 +85,7 @@ pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<L
 
     // The home rooms: joined.
     let mut rooms: Vec<(String, String)> = Vec::new();
+    let mut homes: Vec<String> = Vec::new();
     for home in config.homes().unwrap_or_default() {
         let (shown, id) = match home {
             HomeRoom::Id(id) => (id.clone(), Some(id)),
@@ -103,6 +104,7 @@ pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<L
         let Some(id) = id else { continue };
         if joined.contains(&id) {
             lines.push(Line::ok(format!("matrix home {shown}"), "joined"));
+            homes.push(id.clone());
             rooms.push((shown, id));
         } else {
             lines.push(Line::fail(
@@ -131,6 +133,18 @@ pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<L
                 let mine = levels["users"][me.as_str()].as_i64().or(levels["users_default"].as_i64()).unwrap_or(0);
                 let needed =
                     levels["events"]["m.room.message"].as_i64().or(levels["events_default"].as_i64()).unwrap_or(0);
+                // A personal command a member types in a home room is removed, which needs the
+                // power to redact others' messages (50, a moderator, unless the room says).
+                let redact = levels["redact"].as_i64().unwrap_or(50);
+                if homes.contains(id) && mine < redact {
+                    lines.push(Line::warn(
+                        format!("matrix home {shown}"),
+                        format!(
+                            "the bot's power is {mine}: it cannot remove the sign-ups and answers members type in the room (that needs {redact})"
+                        ),
+                        format!("raise the bot's power level to {redact} (Moderator) in the room's settings"),
+                    ));
+                }
                 if mine >= needed {
                     lines.push(Line::ok(format!("matrix room {shown}"), "the bot may post"));
                 } else {

@@ -66,7 +66,9 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 texts! {
     help_intro => "What I can do:", "Lo que puedo hacer:";
-    help_reactions => "A ✅ reaction on a campaign message signs you up, but everyone in the room sees the reaction. The private way: send `{cmd}` in your direct room with me.", "Una reacción ✅ en el mensaje de una campaña te apunta, pero todas las personas de la sala ven la reacción. La forma privada: envía `{cmd}` en tu sala directa conmigo.";
+    help_reactions => "What you sign up for, answer or go to is private: send it in your direct room with me, like `{cmd}`. A ✅ reaction signs you up only on campaigns whose organizers chose that, and everyone in the room sees a reaction.", "A qué te apuntas, qué respondes y a qué vas es privado: envíalo en tu sala directa conmigo, como `{cmd}`. Una reacción ✅ te apunta solo en las campañas cuyo equipo organizador lo eligió, y todas las personas de la sala ven una reacción.";
+    direct_room_link => "Your direct room with me: {link}", "Tu sala directa conmigo: {link}";
+    reactions_not_here => "A reaction doesn't sign you up for **{campaign}**, since everyone in the room sees it. Send `{cmd}` here instead.", "Una reacción no te apunta a **{campaign}**, porque todas las personas de la sala la ven. Envía `{cmd}` aquí.";
     react_to_sign_up => "React with ✅ to this message to sign up; remove the reaction to withdraw.", "Reacciona con ✅ a este mensaje para apuntarte; quita la reacción para retirarte.";
     sent_privately => "I sent you the answer in a direct message.", "Te envié la respuesta por mensaje directo.";
     stale_button => "This button is from an older message and no longer works. Type `{cmd}` for a fresh one.", "Este botón es de un mensaje anterior y ya no funciona. Escribe `{cmd}` para ver uno nuevo.";
@@ -124,7 +126,7 @@ texts! {
     actions => "What you can do", "Qué puedes hacer";
     deadline => "by {date}", "hasta el {date}";
     learn_more => "Learn more", "Más información";
-    how_to_sign_up => "To sign up, type `{cmd}`; for one action, add its name, like `{example}`. Only organizers see who signed up.", "Para apuntarte, escribe `{cmd}`; para una sola acción, agrega su nombre, como `{example}`. Solo el equipo organizador ve quién se apuntó.";
+    how_to_sign_up => "To sign up privately, send `{cmd}` to me in a direct message; for one action, add its name, like `{example}`. Only organizers see who signed up.", "Para apuntarte en privado, envíame `{cmd}` en un mensaje directo; para una sola acción, agrega su nombre, como `{example}`. Solo el equipo organizador ve quién se apuntó.";
     sign_up => "Sign up", "Apuntarme";
     sign_up_for => "Sign up: {action}", "Apuntarme: {action}";
     withdraw => "Withdraw", "Retirarme";
@@ -233,7 +235,7 @@ texts! {
     n_going => "{n} going", "{n} personas van";
     going_button => "Going", "Voy";
     not_going_button => "Can't make it", "No puedo ir";
-    going_hint => "Going? Send `{cmd}`: a private reminder comes before it, and only the organizers see who is going.", "¿Vas? Envía `{cmd}`: recibirás un aviso privado antes, y solo el equipo organizador ve quién va.";
+    going_hint => "Going? Tell me privately: send `{cmd}` to me in a direct message. A private reminder comes before it, and only the organizers see who is going.", "¿Vas? Dímelo en privado: envíame `{cmd}` en un mensaje directo. Recibirás un aviso privado antes, y solo el equipo organizador ve quién va.";
     one_day => "1 day", "1 día";
     n_days => "{n} days", "{n} días";
     one_hour => "1 hour", "1 hora";

@@ -40,6 +40,9 @@ impl MatrixBot {
         for home in &self.homes {
             let Some(room) = self.client.get_room(home) else { continue };
             for (message, campaign) in self.campaign_messages(&room).await {
+                // Only campaigns whose organizers chose public reaction sign-up; a reaction
+                // withdrawn meanwhile is still applied below for one that no longer does.
+                let public = self.engine.content().current().campaign(&campaign).is_some_and(|c| c.public_reactions);
                 let present = match sign_up_reactions(&room, &message, self.me.as_str()).await {
                     Ok(present) => present,
                     Err(e) => {
@@ -63,7 +66,7 @@ impl MatrixBot {
                         removed += 1;
                     }
                 }
-                for new in away.added {
+                for new in away.added.iter().filter(|_| public) {
                     let Ok(user) = UserId::parse(&new.user_id) else { continue };
                     let command = Command::SignUp { campaign: Some(campaign.clone()), action: None };
                     let req = self.request(&room, &user, command).await;

@@ -322,17 +322,33 @@ impl MatrixBot {
     /// direct room with the asker, with a short pointer in the room.
     pub async fn deliver(&self, room: &Room, to: &EventId, sender: &UserId, req: &Request, mut reply: Reply) {
         let l = req.locale;
-        if reply.buttons.iter().any(|b| matches!(b, Button::SignUp { .. })) {
-            reply = reply.text(texts::react_to_sign_up(l));
-        }
         let campaign = reply.buttons.iter().find_map(|b| match b {
             Button::SignUp { campaign, .. } => Some(campaign.clone()),
             _ => None,
         });
+        // A reaction signs up only where the campaign's organizers chose it: everyone in the
+        // room sees a reaction.
+        let public =
+            campaign.as_deref().and_then(|c| self.engine.content().current().campaign(c).map(|c| c.public_reactions));
+        if public == Some(true) {
+            reply = reply.text(texts::react_to_sign_up(l));
+        }
+        // What invites a personal answer points to the direct room, not to answering here.
+        if req.place == Place::Home && (campaign.is_some() || matches!(req.command, Command::Meeting { .. })) {
+            let link = format!("https://matrix.to/#/{}", self.me);
+            reply =
+                reply.block(crate::engine::Block::Note(texts::fill(texts::direct_room_link(l), &[("link", &link)])));
+        }
         // Private answers (sign-ups, rosters) go to a direct room. A refusal carries nothing
         // private: it is answered where the question was, without a detour.
         let refusal = matches!(reply.tone, crate::engine::Tone::Refusal | crate::engine::Tone::Error);
         let private = reply.visibility == Visibility::Private && !refusal && req.channel.is_some();
+        // A personal command typed in a shared room (a sign-up, an answer, going) tells the
+        // room what the person did: removed where the bot may, whatever the answer.
+        let personal = req.command.spec().is_some_and(|s| s.audience == crate::engine::Audience::Member);
+        if personal && req.place == Place::Home {
+            self.remove(room, to).await;
+        }
         if !private {
             let content = content(&reply, l, Some(to), campaign.as_deref());
             if let Err(e) = room.send_raw("m.room.message", content).await {
@@ -344,6 +360,20 @@ impl MatrixBot {
         if self.deliver_privately(sender, l, &reply).await && pointed {
             let pointer = Reply::public().text(texts::sent_privately(l));
             let _ = room.send_raw("m.room.message", content(&pointer, l, Some(to), None)).await;
+        }
+    }
+
+    /// Redacts a member's message in a shared room, when the bot's power there allows it
+    /// (`convoca doctor` says when it does not).
+    async fn remove(&self, room: &Room, event: &EventId) {
+        let allowed = room.power_levels().await.is_ok_and(|p| p.user_can_redact_event_of_other(&self.me));
+        if !allowed {
+            tracing::debug!(room = %room.room_id(), "Matrix: cannot remove a personal command from the room (no power to redact)");
+            return;
+        }
+        let reason = "convoca: personal commands are answered privately";
+        if let Err(e) = room.redact(event, Some(reason), None).await {
+            tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not remove a personal command from the room");
         }
     }
 
@@ -412,6 +442,17 @@ impl MatrixBot {
             self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
         // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
         if req.place != Place::Home {
+            return;
+        }
+        // Only where the campaign's organizers chose it; otherwise the person is told, in
+        // private, how to sign up.
+        let content = self.engine.content().current();
+        let Some(c) = content.campaign(&campaign) else { return };
+        if !c.public_reactions {
+            let l = req.locale;
+            let cmd = crate::engine::catalog::SIGN_UP.typed_on(Platform::Matrix, l, &c.slug);
+            let text = texts::fill(texts::reactions_not_here(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)]);
+            self.deliver_privately(&ev.sender, l, &Reply::private().text(text)).await;
             return;
         }
         let reply =
