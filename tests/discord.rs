@@ -812,6 +812,15 @@ async fn in_a_dm_standing_is_read_from_the_home_server() {
     fake.set_member("777", &[ADMIN_ROLE]).await;
     fake.set_member(OWNER_ID, &[]).await;
 
+    // Someone who is not in the home server signs up, goes and gets a calendar link by DM:
+    // nothing, since membership is read from the home at each request.
+    for (name, options) in [("signup", campaign_option()), ("going", json!([])), ("mycalendar", json!([]))] {
+        let r = interact(&fake, fake.command_in_dm(name, options, ("666", "Mallory"))).await;
+        assert!(ephemeral(&r) && embed_text(&r).contains("are for members of"), "{name}: {}", embed_text(&r));
+    }
+    let roster = engine.store().roster("jilamito").await.unwrap();
+    assert!(roster.iter().all(|e| e.user_id != "666"), "{roster:?}");
+
     // A member without standing, one whose role has Manage Events (no longer organizer
     // standing), and someone who is not in the home server at all.
     for who in [("333", "Carla"), ("555", "Eva"), ("666", "Mallory")] {

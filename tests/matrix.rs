@@ -159,7 +159,9 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
         (roster[0].user_id.as_str(), roster[0].platform.as_str(), roster[0].action.as_str()),
         ("@bob:localhost", "matrix", "petition")
     );
-    w.bob.wait("the public pointer", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer")).await;
+    w.bob
+        .wait("the public pointer", |m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer"))
+        .await;
 
     // ✅ on the campaign message signs up; removing the reaction withdraws.
     let asked = w.bob.say(&room, "!campaign jilamito").await;

@@ -190,10 +190,16 @@ async fn each_person_going_gets_one_private_reminder_in_their_language_with_the_
         let mut ana = on_discord("1", "Ana", "/voy", Locale::Es, now);
         ana.locale = Locale::Es;
         engine.handle(&ana).await;
-        // Bo answered in the bot's DM without belonging to the group's home server.
+        // Bo writes to the bot's DM without belonging to the group's home server: refused.
         let mut bo = on_discord("2", "Bo", "/going", Locale::En, now);
         (bo.place, bo.member, bo.channel) = (Place::Direct, false, None);
-        assert_eq!(engine.handle(&bo).await.tone, Tone::Done);
+        assert_eq!(engine.handle(&bo).await.tone, Tone::Refusal);
+        // An answer on record from someone not a member (made before that rule): reminded,
+        // without the members' link.
+        let seen = convoca::store::Seen { locale: Locale::En, member: false };
+        let dec7 = OccurrenceRef { meeting: "monthly".into(), date: DEC7.parse().unwrap() };
+        store.rsvp(&bo.user, &dec7, true, seen, now).await.unwrap();
+        engine.notify_changed();
         ask_as(&engine, "3", "Cy", "/going", now).await;
         ask_as(&engine, "3", "Cy", "/myreminders off", now).await;
         let due = at("2026-12-07T21:00:00Z");

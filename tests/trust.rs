@@ -228,7 +228,7 @@ async fn matrix_help_says_a_reaction_is_seen_by_the_room() {
     let mut req = request("/help", Locale::En, at(NOW));
     req.user.platform = Platform::Matrix;
     let help = render(&engine.handle(&req).await);
-    assert!(help.contains("everyone in the room sees the reaction"), "{help}");
+    assert!(help.contains("everyone in the room sees a reaction"), "{help}");
     assert!(help.contains("!signup <campaign>"), "the private way, as typed on Matrix: {help}");
     // Discord has buttons and ephemeral answers: no such note there.
     req.user.platform = Platform::Discord;

@@ -251,6 +251,11 @@ impl Engine {
         if req.command.is_for_organizers() && !req.organizer {
             return Ok(help::organizers_only(req, content));
         }
+        // Membership as it is now, read from the home at every request: someone who left or
+        // was removed (or never joined), writing to the bot directly, commits to nothing.
+        if req.command.engages() && !req.member {
+            return Ok(help::members_only(req, content));
+        }
         let mut reply = self.answer_command(req, content).await?;
         match req.place {
             Place::Direct => reply.visibility = Visibility::Private,

@@ -39,6 +39,12 @@ pub fn organizers_only(req: &Request, content: &Content) -> Reply {
     Reply::refusal(fill(texts::organizers_only(req.locale), &[("group", content.group.name.get(req.locale))]))
 }
 
+/// Signing up, going or a calendar link asked by someone who is not (or no longer) a
+/// member of the group's home.
+pub fn members_only(req: &Request, content: &Content) -> Reply {
+    Reply::refusal(fill(texts::members_only(req.locale), &[("group", content.group.name.get(req.locale))]))
+}
+
 /// Anything but public answers, asked in a place that is not the group's: one line saying
 /// whose bot this is and where the rest works.
 pub fn not_here(req: &Request, content: &Content) -> Reply {

@@ -420,6 +420,20 @@ impl Command {
         self.spec().is_none_or(|spec| spec.audience == Audience::Public)
     }
 
+    /// Whether it commits the asker to something (a sign-up, a place, going, a report, a
+    /// calendar link): only members of the group's home may, as they are now. Taking back,
+    /// saying one can't go, stopping messages and erasing stay open to everyone.
+    pub fn engages(&self) -> bool {
+        matches!(
+            self,
+            Command::SignUp { .. }
+                | Command::Done { .. }
+                | Command::Place { accept: Some(true), .. }
+                | Command::Rsvp { going: true, .. }
+                | Command::MyCalendar { .. }
+        )
+    }
+
     /// Whether only organizers may do it. Anyone may see which reminders a channel gets.
     pub fn is_for_organizers(&self) -> bool {
         let looking = matches!(self, Command::Remind { action: RemindAction::List | RemindAction::Help, .. });
