@@ -149,6 +149,7 @@ fn main() {
             store_path: dir.path().join("matrix"),
             home: vec!["#lacwg:localhost".into()],
             organizer_power: 50,
+            store_passphrase: Some("a passphrase for the bench store".parse().unwrap()),
         };
         let bot = convoca::matrix::Matrix::start(&config, engine.clone()).await.unwrap();
         let done = Arc::new(Mutex::new(Vec::new()));

@@ -264,6 +264,11 @@ pub struct MatrixConfig {
     /// Where the Matrix client keeps its sync position, encryption keys and session.
     #[arg(long = "matrix-store-path", env = "MATRIX_STORE_PATH", default_value = "matrix-store")]
     pub store_path: PathBuf,
+    /// The passphrase the Matrix store is encrypted with (its encryption keys and the rooms'
+    /// history). Set it before the first start: a store made without it cannot be opened with
+    /// it, nor the reverse.
+    #[arg(long = "matrix-store-passphrase", env = "MATRIX_STORE_PASSPHRASE", hide_env_values = true)]
+    pub store_passphrase: Option<Secret>,
     /// The group's home room(s), comma-separated: room ids (`!abc:example.org`) or aliases
     /// (`#lacwg:example.org`). An alias is resolved once and the room id pinned in the
     /// database; a later change of its target is refused. Organizer standing is read in these

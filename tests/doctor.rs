@@ -221,6 +221,7 @@ async fn matrix_a_session_home_rooms_and_what_is_lost_without_a_key_backup() {
         store_path: store_path.clone(),
         home: vec!["#lacwg:localhost".into()],
         organizer_power: 50,
+        store_passphrase: Some("a passphrase for the test store".parse().unwrap()),
     };
     let running = convoca::matrix::Matrix::start(&config, engine_on(&shipped()).await).await.unwrap();
     alice.wait_joined(home.room_id(), &bot).await;
@@ -242,6 +243,7 @@ async fn matrix_a_session_home_rooms_and_what_is_lost_without_a_key_backup() {
     let cannot = line(&out, "! matrix home #lacwg:localhost: the bot's power is 0");
     assert!(cannot.contains("cannot remove") && cannot.contains("Moderator"), "{out}");
     assert!(line(&out, "! matrix device:").contains("not verified"), "{out}");
+    assert!(line(&out, "! matrix store:").contains("not encrypted"), "no MATRIX_STORE_PASSPHRASE: {out}");
     assert!(line(&out, "! matrix key backup:").contains(&store_path.display().to_string()), "{out}");
 
     // Made a moderator, no warning.

@@ -40,6 +40,7 @@ fn bot_config(hs: &Synapse, store: &std::path::Path) -> MatrixConfig {
         store_path: store.to_path_buf(),
         home: vec!["#lacwg:localhost".into()],
         organizer_power: 50,
+        store_passphrase: Some("a passphrase for the test store".parse().unwrap()),
     }
 }
 
@@ -412,6 +413,11 @@ async fn restarts_reuse_the_device_and_never_answer_history() {
         .await;
     assert_eq!(w.alice.count(|m| m.in_reply_to.as_ref() == Some(&old)), 0, "history is never answered");
     bot.stop().await;
+    // The store is encrypted with the passphrase: another one does not open it.
+    let mut wrong = w.config.clone();
+    wrong.store_passphrase = Some("not the passphrase".parse().unwrap());
+    let refused = Matrix::start(&wrong, w.engine.clone()).await.err().expect("a wrong passphrase is refused");
+    assert!(format!("{refused:#}").contains("cannot open the Matrix store"), "{refused:#}");
 }
 
 /// Waits until the bot has left (declined) `room`, as `who` sees it.

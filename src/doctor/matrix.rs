@@ -41,6 +41,13 @@ fn encode(s: &str) -> String {
 /// Every Matrix check.
 pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<Line>) {
     let Some(homeserver) = &config.homeserver else { return };
+    if config.store_passphrase.is_none() {
+        lines.push(Line::warn(
+            "matrix store",
+            format!("{} is not encrypted: the bot's keys and the rooms' history lie readable on disk", config.store_path.display()),
+            "set MATRIX_STORE_PASSPHRASE (a store made without it must be made again: move the folder aside, and the bot logs in as a new device)",
+        ));
+    }
     let saved = crate::matrix::session::read(&config.store_path);
     let token = match (&config.access_token, &saved) {
         (Some(token), _) => token.expose().to_string(),

@@ -17,10 +17,13 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     let homeserver = config.homeserver.as_deref().ok_or_else(|| anyhow!("MATRIX_HOMESERVER is not set"))?;
     let dir = &config.store_path;
     crate::owner_only::create_dir(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
-    let client = builder(homeserver, dir)
-        .build()
-        .await
-        .with_context(|| format!("cannot set up the Matrix client for {homeserver}"))?;
+    let passphrase = config.store_passphrase.as_ref().map(|p| p.expose());
+    let client = builder(homeserver, dir, passphrase).build().await.with_context(|| {
+        format!(
+            "cannot open the Matrix store {} (made with another MATRIX_STORE_PASSPHRASE, or without one?)",
+            dir.display()
+        )
+    })?;
 
     if let Some(token) = &config.access_token {
         // An access token names its user and device: ask the homeserver which.
@@ -59,7 +62,7 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
             }
         }
         // The token is gone but the device (and its keys in the store) can be kept.
-        let client = builder(homeserver, dir).build().await?;
+        let client = builder(homeserver, dir, passphrase).build().await?;
         client
             .matrix_auth()
             .login_username(user, password.expose())
@@ -83,14 +86,14 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     Ok(client)
 }
 
-/// The SDK's stores, sized for a bot: the default pool (four connections per core, each with
+/// The SDK's stores, encrypted with the passphrase when one is set, sized for a bot: the default pool (four connections per core, each with
 /// its own page cache, for three databases) is built for busy clients and costs tens of MB.
 ///
 /// Requests time out after 20 seconds (a sync's long poll is added to that by the SDK), and a
 /// request the homeserver answers with 5xx or 429 is retried for 30 seconds at most: by
 /// default the SDK retries without bound.
-fn builder(homeserver: &str, dir: &Path) -> matrix_sdk::ClientBuilder {
-    let config = SqliteStoreConfig::with_low_memory_config(dir.join("sdk")).pool_max_size(2);
+fn builder(homeserver: &str, dir: &Path, passphrase: Option<&str>) -> matrix_sdk::ClientBuilder {
+    let config = SqliteStoreConfig::with_low_memory_config(dir.join("sdk")).pool_max_size(2).passphrase(passphrase);
     let requests = matrix_sdk::config::RequestConfig::new()
         .timeout(std::time::Duration::from_secs(20))
         .max_retry_time(std::time::Duration::from_secs(30));
