@@ -27,7 +27,7 @@ const ROWS: &[&str] = &[
     "INSERT INTO platform_seen VALUES ('matrix', 90)",
     "INSERT INTO rsvps VALUES ('discord', '111', 'monthly', '2026-12-07', 1, 100)",
     "INSERT INTO rsvps VALUES ('matrix', '@bo:x', 'monthly', '2026-12-07', 0, 101)",
-    "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110)",
+    "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110, 111)",
     "INSERT INTO action_places VALUES ('jilamito', 'rally', 3)",
     "INSERT INTO place_offers VALUES ('jilamito', 'rally', 'matrix', '@bo:x', 120, 121, 'open', NULL)",
     "INSERT INTO place_offers VALUES ('jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Engine;
 use crate::content::Content;
-use crate::store::{Expired, Older, Purged, StoreError};
+use crate::store::{Expired, FEED_IDLE, Older, Purged, StoreError};
 
 /// The sign-ups past their time at `now`: a whole campaign's once `ends` plus the retention
 /// has passed, otherwise one action's once its `deadline` plus the retention has. Nothing
@@ -29,13 +29,34 @@ pub fn expired(content: &Content, now: DateTime<Utc>) -> Vec<Expired> {
 }
 
 impl Engine {
-    /// Erases the personal data past its time at `now`; counts only come back.
+    /// Erases the personal data past its time at `now`; counts only come back. Each setting
+    /// works alone: `signups_days` erases sign-ups (ended, withdrawn, or of campaigns removed
+    /// from the content) and answered offers; `rsvps_days` (else `signups_days`) answers to
+    /// meetings and personal-message records; calendar links unread for [`FEED_IDLE`] go
+    /// whenever the job runs.
     pub async fn erase_expired(&self, now: DateTime<Utc>) -> Result<Purged, StoreError> {
         let content = self.content().current();
         let retention = &content.group.retention;
-        let Some(keep) = retention.rsvps_after.or(retention.signups_after) else { return Ok(Purged::default()) };
-        let expired = expired(&content, now);
-        let older = Older { rsvps_before: Some((now - keep).date_naive()), messages_before: Some(now - keep) };
+        let signups = retention.signups_after;
+        let answers = retention.rsvps_after.or(signups);
+        if signups.is_none() && answers.is_none() {
+            return Ok(Purged::default());
+        }
+        let mut expired = expired(&content, now);
+        if let Some(keep) = signups {
+            // Campaigns gone from the content: their sign-ups once the latest is old enough.
+            for (campaign, latest) in self.store().campaigns_on_record().await? {
+                if content.campaign(&campaign).is_none() && latest + keep <= now {
+                    expired.push(Expired { campaign, action: None });
+                }
+            }
+        }
+        let older = Older {
+            rsvps_before: answers.map(|keep| (now - keep).date_naive()),
+            messages_before: answers.map(|keep| now - keep),
+            withdrawn_before: signups.map(|keep| now - keep),
+            feeds_before: Some(now - FEED_IDLE),
+        };
         let purged = self.store().erase_older(&expired, older).await?;
         if purged.signups > 0 {
             self.signups_changed();

@@ -42,7 +42,7 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
         (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute")
             .into_response()
     };
-    let mine = match state.engine.store().feed(token).await {
+    let mine = match state.engine.store().feed(token, chrono::Utc::now()).await {
         Ok(Some(mine)) => mine,
         Ok(None) => return gone(),
         Err(e) => return unavailable(e),

@@ -31,7 +31,8 @@ pub async fn daily(engine: Engine, mut stop: watch::Receiver<bool>) {
 /// Today's run, if no process has done it: what it erased, or `None` when there was nothing
 /// to do (no `[retention]`) or another run has it.
 pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<Option<Purged>, StoreError> {
-    if engine.content().current().group.retention.signups_after.is_none() {
+    let retention = engine.content().current().group.retention;
+    if retention.signups_after.is_none() && retention.rsvps_after.is_none() {
         return Ok(None);
     }
     let identity = format!("retention:{}", now.date_naive());

@@ -130,7 +130,10 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("updated_at", Int),
         ],
     ),
-    ("feed_tokens", &[("token", Text), ("platform", Text), ("user_id", Text), ("created_at", Int)]),
+    (
+        "feed_tokens",
+        &[("token", Text), ("platform", Text), ("user_id", Text), ("created_at", Int), ("last_used_at", Int)],
+    ),
     ("action_places", &[("campaign", Text), ("action", Text), ("arrivals", Int)]),
     (
         "place_offers",

@@ -32,7 +32,7 @@ pub use copy::{Copied, CopyError, Kind, TABLES};
 pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use people::Erased;
-pub use personal::{Attendee, Committed, Going, MyAgenda, OccurrenceRef, Recipient, RsvpOutcome, Seen};
+pub use personal::{Attendee, Committed, FEED_IDLE, Going, MyAgenda, OccurrenceRef, Recipient, RsvpOutcome, Seen};
 pub use places::{Offer, OfferAnswer, Placed};
 pub use progress::{Outcome, Reported};
 pub use reactions::{KnownReaction, Reacted};

@@ -122,6 +122,10 @@ fn date_of(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("occurrence date {text}")))
 }
 
+/// How long a private calendar link keeps working unread: a calendar app reads it every few
+/// hours, so one unread this long is forgotten, and it is erased.
+pub const FEED_IDLE: chrono::Duration = chrono::Duration::days(180);
+
 impl Store {
     /// Records `user`'s answer for one occurrence, with the language and membership they
     /// showed. Idempotent: the same answer again changes nothing and says so.
@@ -365,17 +369,26 @@ impl Store {
         .await
     }
 
-    /// What the feed with `token` holds; `None` for a token nobody has (never issued, reset,
-    /// or erased with its owner).
-    pub async fn feed(&self, token: &str) -> Result<Option<MyAgenda>> {
+    /// What the feed with `token` holds, read at `now`; `None` for a token nobody has (never
+    /// issued, reset, erased with its owner, or unread for [`FEED_IDLE`]). Each read is
+    /// recorded, so a link in use never expires.
+    pub async fn feed(&self, token: &str, now: DateTime<Utc>) -> Result<Option<MyAgenda>> {
         self.within(async move {
-            let Some(owner) = sqlx::query("SELECT platform, user_id FROM feed_tokens WHERE token = $1")
-                .bind(token)
-                .fetch_optional(&self.pool)
-                .await?
+            let Some(owner) = sqlx::query(
+                "SELECT platform, user_id FROM feed_tokens WHERE token = $1 AND COALESCE(last_used_at, created_at) >= $2",
+            )
+            .bind(token)
+            .bind(millis(now - FEED_IDLE))
+            .fetch_optional(&self.pool)
+            .await?
             else {
                 return Ok(None);
             };
+            sqlx::query("UPDATE feed_tokens SET last_used_at = $1 WHERE token = $2")
+                .bind(millis(now))
+                .bind(token)
+                .execute(&self.pool)
+                .await?;
             let platform: String = owner.try_get("platform")?;
             let user_id: String = owner.try_get("user_id")?;
             let going = sqlx::query(

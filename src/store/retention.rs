@@ -3,6 +3,7 @@
 //! personal messages sent long ago, and the people left with nothing stored.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
 
 use super::{Result, Store, millis};
 
@@ -45,9 +46,25 @@ pub struct Older {
     pub rsvps_before: Option<NaiveDate>,
     /// Records of personal messages due before this.
     pub messages_before: Option<DateTime<Utc>>,
+    /// Sign-ups withdrawn before this, and offers of places answered or run out before it.
+    pub withdrawn_before: Option<DateTime<Utc>>,
+    /// Calendar links last read (or, never read, made) before this.
+    pub feeds_before: Option<DateTime<Utc>>,
 }
 
 impl Store {
+    /// Each campaign that has sign-ups on record, with the latest sign-up's instant: a
+    /// campaign removed from the content is erased once that is old enough.
+    pub async fn campaigns_on_record(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+        self.within(async move {
+            let rows = sqlx::query("SELECT campaign, MAX(signed_up_at) AS latest FROM signups GROUP BY campaign")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(|r| Ok((r.try_get("campaign")?, super::instant(r.try_get("latest")?)?))).collect()
+        })
+        .await
+    }
+
     /// Erases the sign-ups in `expired`, then the reactions and people they leave behind,
     /// in one transaction.
     pub async fn erase_expired(&self, expired: &[Expired]) -> Result<Purged> {
@@ -72,6 +89,21 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     purged.signups += done.rows_affected();
+                }
+                if let Some(before) = older.withdrawn_before {
+                    purged.signups +=
+                        sqlx::query("DELETE FROM signups WHERE withdrawn_at IS NOT NULL AND withdrawn_at < $1")
+                            .bind(millis(before))
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                    purged.messages += sqlx::query(
+                        "DELETE FROM place_offers WHERE expires_at < $1 AND (answered_at IS NULL OR answered_at < $1)",
+                    )
+                    .bind(millis(before))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 }
                 purged.reactions = sqlx::query(
                     "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
@@ -124,6 +156,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                if let Some(before) = older.feeds_before {
+                    purged.messages +=
+                        sqlx::query("DELETE FROM feed_tokens WHERE COALESCE(last_used_at, created_at) < $1")
+                            .bind(millis(before))
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                }
                 tx.commit().await?;
                 Ok(purged)
             })
