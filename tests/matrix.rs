@@ -967,3 +967,48 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
     }
     w.bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_members_link_stops_when_a_person_leaves_the_home() {
+    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
+    const LINK: &str = "https://zoom.example/j/4242";
+    let dir = copy_of_shipped();
+    let meeting = dir.path().join("meetings/monthly.toml");
+    let text = std::fs::read_to_string(&meeting).unwrap().replace("link = \"\"", &format!("link = \"{LINK}\""));
+    std::fs::write(&meeting, text).unwrap();
+    let Some(w) = world_full(false, None, convoca::engine::Settings::default(), dir.path()).await else { return };
+    let room = w.room(false).await;
+    w.bob.say(&room, "!going").await;
+    w.bob
+        .wait("the answer", |m| m.sender.as_str() == w.bot_id && m.room != room && m.body.contains("You're going"))
+        .await;
+    // Alice removes Bob from the home room; the bot sees it in its next sync.
+    w.alice.client.get_room(&room).unwrap().kick_user(&w.bob.user_id(), None).await.unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let seen = w.bot.client.get_room(&room).unwrap().get_member_no_sync(&w.bob.user_id()).await.unwrap();
+        if seen.is_some_and(|m| *m.membership() != matrix_sdk::ruma::events::room::member::MembershipState::Join) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the bot never saw Bob leave");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let content = w.engine.content().current();
+    let overrides = w.engine.overrides().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), 1, convoca::agenda::Cancelled::Skipped);
+    let due = next[0].start - Duration::hours(1);
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
+    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let mut status = scheduler.status();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
+    clock.set(due);
+    let reminder = w.bob.wait("the reminder", |m| m.sender.as_str() == w.bot_id && m.body.contains("Reminder")).await;
+    assert!(!reminder.body.contains(LINK), "no members' link once out of the home: {}", reminder.body);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    w.bot.stop().await;
+}

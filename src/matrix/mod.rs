@@ -130,7 +130,7 @@ impl Matrix {
 
     /// A reminder sender through this connection.
     pub fn sender(&self) -> MatrixSender {
-        MatrixSender::new(self.client.clone())
+        MatrixSender::new(self.client.clone(), self.homes.clone())
     }
 
     /// Stops syncing.

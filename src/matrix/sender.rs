@@ -28,12 +28,14 @@ const LOOK_BACK: usize = 500;
 /// reminder is recorded as sent (with that note) rather than risk a second post.
 pub struct MatrixSender {
     client: Client,
+    /// The group's home rooms: who is joined to one is a member.
+    homes: Vec<OwnedRoomId>,
 }
 
 impl MatrixSender {
-    /// A sender through this client.
-    pub fn new(client: Client) -> MatrixSender {
-        MatrixSender { client }
+    /// A sender through this client, for the group whose home rooms are `homes`.
+    pub fn new(client: Client, homes: Vec<OwnedRoomId>) -> MatrixSender {
+        MatrixSender { client, homes }
     }
 }
 
@@ -50,6 +52,24 @@ impl Sender for MatrixSender {
                 }
                 Err(e) => Err(classify(e)),
             }
+        })
+    }
+
+    /// Read from the home rooms' member lists the client keeps in step with every sync: a
+    /// departure or ban is known as soon as the bot has synced it.
+    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+        Box::pin(async move {
+            let user: OwnedUserId = user.parse().ok()?;
+            for home in &self.homes {
+                let Some(room) = self.client.get_room(home) else { continue };
+                let member = room.get_member_no_sync(&user).await.ok().flatten();
+                if member
+                    .is_some_and(|m| *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join)
+                {
+                    return Some(true);
+                }
+            }
+            Some(false)
         })
     }
 

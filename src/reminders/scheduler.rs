@@ -279,6 +279,19 @@ impl Scheduler {
 }
 
 impl Ctx {
+    /// A person's target as they stand now: the members-only link goes only to someone the
+    /// platform still counts in the group's home (recorded membership is as they answered).
+    async fn as_member_now(&self, target: &Target, platform: crate::chat::Platform) -> Target {
+        let members = target.audience == crate::content::Audience::Members;
+        let (Some(user), Some(sender)) = (target.person().filter(|_| members), self.senders.get(platform)) else {
+            return target.clone();
+        };
+        if sender.still_member(user).await == Some(false) {
+            return Target { audience: crate::content::Audience::Everyone, ..target.clone() };
+        }
+        target.clone()
+    }
+
     /// One pass: plan, settle what is due, and say when to wake next.
     async fn pass(
         self: &Arc<Self>,
@@ -367,6 +380,7 @@ impl Ctx {
                     continue;
                 };
                 let attempt = won[&cand.key];
+                let target = &self.as_member_now(target, platform).await;
                 let reply = messages.get(&plan, cand.item, target, platform).await;
                 self.settled(&cand.key, cand.item.due);
                 let job = Job {

@@ -114,6 +114,14 @@ pub trait Sender: Send + Sync + 'static {
         Box::pin(async { Err(SendError::Permanent("this platform has no direct messages".into())) })
     }
 
+    /// Whether `user` belongs to the group's home now, when the platform can tell at no cost
+    /// (`None` when it cannot): a personal message carries the members-only link only to a
+    /// person who still does.
+    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+        let _ = user;
+        Box::pin(async { None })
+    }
+
     /// How many posts may be under way at once on this platform: the scheduler claims no
     /// more than that, so that a large fan-out is claimed in slices that each go out well
     /// inside their lease, paced by the platform's rate limit.
