@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
 use common::*;
 use convoca::chat::Platform;
@@ -449,12 +447,7 @@ proptest! {
 }
 
 fn engine() -> &'static (tokio::runtime::Runtime, Engine) {
-    static ENGINE: OnceLock<(tokio::runtime::Runtime, Engine)> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let engine = rt.block_on(engine_on(&shipped()));
-        (rt, engine)
-    })
+    shared_engine()
 }
 
 /// Everything a command could have recorded, as the store reads it back.

@@ -44,6 +44,32 @@ fn bot_config(hs: &Synapse, store: &std::path::Path) -> MatrixConfig {
     }
 }
 
+/// A reminder scheduler posting through the world's bot on a hand-moved clock set just
+/// before the next meeting's one-hour reminder; with the next `n` occurrences.
+async fn matrix_scheduler(
+    w: &World,
+    n: usize,
+) -> (
+    Vec<convoca::calendar::Occurrence>,
+    convoca::reminders::ManualClock,
+    tokio::sync::watch::Receiver<convoca::reminders::Status>,
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
+    let content = w.engine.content().current();
+    let overrides = w.engine.overrides().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), n, convoca::agenda::Cancelled::Skipped);
+    let clock = ManualClock::new(next[0].start - Duration::hours(1) - Duration::seconds(5));
+    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
+    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
+    let status = scheduler.status();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    (next, clock, status, stop, task)
+}
+
 async fn world() -> Option<World> {
     world_with(false).await
 }
@@ -731,7 +757,6 @@ async fn a_killed_sync_loop_is_restarted_and_answers_what_came_meanwhile() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn going_brings_a_private_reminder_in_the_encrypted_direct_room_and_a_new_room_when_left() {
-    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
     let Some(w) = world().await else { return };
     let room = w.room(false).await;
     // Bob answers in Spanish, in the home room: the answer goes to his direct room.
@@ -751,17 +776,8 @@ async fn going_brings_a_private_reminder_in_the_encrypted_direct_room_and_a_new_
     assert!(meeting.body.contains("a few going") && meeting.body.contains("!going"), "{}", meeting.body);
     assert!(!meeting.body.contains("bob"), "{}", meeting.body);
 
-    let content = w.engine.content().current();
-    let overrides = w.engine.overrides().await.unwrap();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
-    let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), 2, convoca::agenda::Cancelled::Skipped);
+    let (next, clock, mut status, stop, task) = matrix_scheduler(&w, 2).await;
     let due = next[0].start - Duration::hours(1);
-    let clock = ManualClock::new(due - Duration::seconds(5));
-    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
-    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
-    let mut status = scheduler.status();
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(scheduler.run(rx));
     status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
     clock.set(due);
     let reminder =
@@ -970,7 +986,6 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_members_link_stops_when_a_person_leaves_the_home() {
-    use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
     const LINK: &str = "https://zoom.example/j/4242";
     let dir = copy_of_shipped();
     let meeting = dir.path().join("meetings/monthly.toml");
@@ -993,17 +1008,8 @@ async fn the_members_link_stops_when_a_person_leaves_the_home() {
         assert!(tokio::time::Instant::now() < deadline, "the bot never saw Bob leave");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let content = w.engine.content().current();
-    let overrides = w.engine.overrides().await.unwrap();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
-    let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), 1, convoca::agenda::Cancelled::Skipped);
+    let (next, clock, mut status, stop, task) = matrix_scheduler(&w, 1).await;
     let due = next[0].start - Duration::hours(1);
-    let clock = ManualClock::new(due - Duration::seconds(5));
-    let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(w.bot.sender()));
-    let scheduler = Scheduler::new(w.engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
-    let mut status = scheduler.status();
-    let (stop, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(scheduler.run(rx));
     status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
     clock.set(due);
     let reminder = w.bob.wait("the reminder", |m| m.sender.as_str() == w.bot_id && m.body.contains("Reminder")).await;

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use common::*;
 use convoca::calendar::Lead;
 use convoca::chat::Platform;
@@ -55,12 +53,7 @@ fn datelike() -> impl Strategy<Value = String> {
 }
 
 fn engine() -> &'static (tokio::runtime::Runtime, Engine) {
-    static ENGINE: OnceLock<(tokio::runtime::Runtime, Engine)> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let engine = rt.block_on(engine_on(&shipped()));
-        (rt, engine)
-    })
+    shared_engine()
 }
 
 proptest! {

@@ -138,3 +138,14 @@ pub fn request(text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
 pub async fn ask(engine: &Engine, text: &str, locale: Locale, now: DateTime<Utc>) -> Reply {
     engine.handle(&request(text, locale, now)).await
 }
+
+/// One engine on the shipped content and its own runtime, made once per test binary: for
+/// property tests, whose cases are plain functions.
+pub fn shared_engine() -> &'static (tokio::runtime::Runtime, Engine) {
+    static ENGINE: std::sync::OnceLock<(tokio::runtime::Runtime, Engine)> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let engine = rt.block_on(engine_on(&shipped()));
+        (rt, engine)
+    })
+}

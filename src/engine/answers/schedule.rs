@@ -107,6 +107,19 @@ fn ahead(agenda: &Agenda<'_>, m: &Meeting, req: &Request) -> NaiveDate {
     agenda.published_until(m, req.now).map_or(year, |last| last.date.max(year))
 }
 
+/// The meeting, regular date and occurrence an organizer's change names, when it may still
+/// be changed.
+fn to_change<'a>(
+    req: &Request,
+    agenda: &Agenda<'a>,
+    at: &MeetingDate,
+    verb: &Spec,
+) -> std::result::Result<(&'a Meeting, NaiveDate, Occurrence), Reply> {
+    let (m, date) = occurrence(req, agenda, at, verb)?;
+    let o = changeable(req, agenda, m, date)?;
+    Ok((m, date, o))
+}
+
 /// The occurrence of `m` on regular date `date`, when an organizer may still change it: not
 /// over, and within what the calendar publishes.
 fn changeable(
@@ -138,15 +151,11 @@ fn changeable(
 
 /// `cancel [meeting] <date>`: a date already cancelled is said so, and nothing changes.
 pub async fn cancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &MeetingDate) -> Result<Reply> {
-    let (m, date) = match occurrence(req, agenda, at, &catalog::CANCEL) {
+    let (m, date, o) = match to_change(req, agenda, at, &catalog::CANCEL) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
-    let o = match changeable(req, agenda, m, date) {
-        Ok(o) => o,
-        Err(reply) => return Ok(reply),
-    };
     let undo = req.cmd(&catalog::UNCANCEL, &format!("{} {date}", m.slug));
     let values = [("meeting", m.title.get(l)), ("date", &format::date(date, l) as &str), ("undo", &undo)];
     if o.is_cancelled() {
@@ -160,14 +169,11 @@ pub async fn cancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &Meet
 /// `uncancel [meeting] <date>`: the date as the content files have it again, unless it (as
 /// it stands, or as it would be) is over, or the meeting now meets that day otherwise.
 pub async fn uncancel(req: &Request, agenda: &Agenda<'_>, store: &Store, at: &MeetingDate) -> Result<Reply> {
-    let (m, date) = match occurrence(req, agenda, at, &catalog::UNCANCEL) {
+    let (m, date, _) = match to_change(req, agenda, at, &catalog::UNCANCEL) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
-    if let Err(reply) = changeable(req, agenda, m, date) {
-        return Ok(reply);
-    }
     let title = m.title.get(l);
     let shown = format::date(date, l);
     if m.schedule.start_on(date).is_some_and(|start| start + m.schedule.duration() <= req.now) {
@@ -198,15 +204,11 @@ pub async fn move_to(
     at: &MeetingDate,
     to: Option<MoveTo>,
 ) -> Result<Reply> {
-    let (m, date) = match occurrence(req, agenda, at, &catalog::MOVE) {
+    let (m, date, current) = match to_change(req, agenda, at, &catalog::MOVE) {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
     let l = req.locale;
-    let current = match changeable(req, agenda, m, date) {
-        Ok(o) => o,
-        Err(reply) => return Ok(reply),
-    };
     let zone = m.schedule.zone();
     let to: NaiveDateTime = match to {
         Some(MoveTo::At(t)) => t,
