@@ -1209,6 +1209,8 @@ async fn did_you_do_it_comes_by_dm_with_buttons_and_done_offers_the_next_step() 
     let options = json!([{"name": "campaign", "type": 3, "value": "jilamito"}, {"name": "action", "type": 3, "value": "petition"}]);
     let r = interact(&fake, fake.command("signup", options, ("111", "Ana"), "en-US", "0")).await;
     assert!(embed_text(&r).contains("You're signed up"), "{}", embed_text(&r));
+    // Ana belongs to the home server: her answers by DM are read as a member's.
+    fake.set_member("111", &[]).await;
 
     clock.set(chrono::Utc::now() + Duration::minutes(2));
     common::scheduler::wait_status(&mut run.status, "the follow-up sent", |s| s.sent == 1 && s.in_flight == 0).await;
