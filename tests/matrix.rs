@@ -938,6 +938,11 @@ async fn a_direct_room_that_gains_anyone_or_is_not_encrypted_is_never_used() {
     let answer = carol.wait("the private answer", |m| m.sender == bot && m.body.contains("You're signed up")).await;
     assert_ne!(answer.room, plain.room_id(), "never the unencrypted room");
     assert!(answer.encrypted, "{answer:?}");
+    // Asked in that unencrypted direct chat, the answer still goes to the encrypted one.
+    carol.say(plain.room_id(), "!mysignups").await;
+    let mine = carol.wait("her list", |m| m.sender == bot && m.body.contains("Your sign-ups")).await;
+    assert_ne!(mine.room, plain.room_id(), "not in the unencrypted chat");
+    assert!(mine.encrypted);
     w.bot.stop().await;
 }
 
@@ -971,6 +976,17 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     let typed = w.bob.say(&room, "!signup jilamito letter").await;
     w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
+    // A refusal of a personal command can name what the person signed up for: private too.
+    w.bob.say(&room, "!signup jilamito petition").await;
+    w.bob.say(&room, "!done jilamito").await;
+    w.bob
+        .wait("the question, privately", |m| m.sender == bot && m.room != room && m.body.contains("Which action"))
+        .await;
+    assert_eq!(
+        w.bob.count(|m| m.sender == bot && m.room == room && m.body.contains("Yours")),
+        0,
+        "nothing in the room"
+    );
     loop {
         let event = r.event(&typed, None).await.unwrap();
         let raw: serde_json::Value = event.raw().deserialize_as().unwrap();

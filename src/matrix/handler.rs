@@ -339,15 +339,26 @@ impl MatrixBot {
             reply =
                 reply.block(crate::engine::Block::Note(texts::fill(texts::direct_room_link(l), &[("link", &link)])));
         }
-        // Private answers (sign-ups, rosters) go to a direct room. A refusal carries nothing
-        // private: it is answered where the question was, without a detour.
+        // Private answers (sign-ups, rosters) go to a direct room. A refusal of a public
+        // question carries nothing private and is answered where it was asked; every answer
+        // to a personal command (a sign-up, an answer, going), refusals included ("Yours:
+        // jilamito letter…"), is private.
         let refusal = matches!(reply.tone, crate::engine::Tone::Refusal | crate::engine::Tone::Error);
-        let private = reply.visibility == Visibility::Private && !refusal && req.channel.is_some();
-        // A personal command typed in a shared room (a sign-up, an answer, going) tells the
-        // room what the person did: removed where the bot may, whatever the answer.
         let personal = req.command.spec().is_some_and(|s| s.audience == crate::engine::Audience::Member);
+        let private = reply.visibility == Visibility::Private && (!refusal || personal) && req.channel.is_some();
+        // A personal command typed in a shared room tells the room what the person did:
+        // removed where the bot may, whatever the answer.
         if personal && req.place == Place::Home {
             self.remove(room, to).await;
+        }
+        // A direct chat that is not encrypted gets no private answer in it: the answer goes
+        // to the person's encrypted direct room.
+        if req.place == Place::Direct && reply.visibility == Visibility::Private {
+            let alone = super::direct::only_us(room, &self.me, sender).await;
+            if !alone {
+                self.deliver_privately(sender, l, &reply).await;
+                return;
+            }
         }
         if !private {
             let content = content(&reply, l, Some(to), campaign.as_deref());

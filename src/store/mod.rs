@@ -217,22 +217,27 @@ impl Store {
         Ok(Store { pool, backend, url: masked, deadline: QUERY_DEADLINE })
     }
 
-    /// After an erasure: on SQLite, moves every page out of the write-ahead log into the file
-    /// and empties the log, so no copy of what was deleted stays in it (the file's own pages
-    /// were zeroed as they were freed). PostgreSQL keeps deleted rows until it vacuums them;
-    /// the README says so. A checkpoint that cannot run now (a reader holds the log) is
-    /// logged and left to SQLite's own next one.
-    pub async fn scrub(&self) {
+    /// After an erasure, in the background (no one waits on it, and it may wait on
+    /// readers): on SQLite, moves every page out of the write-ahead log into the file and
+    /// empties the log, so no copy of what was deleted stays in it (the file's own pages were
+    /// zeroed as they were freed). A checkpoint a reader kept from finishing is logged, and
+    /// SQLite's own next one completes it. PostgreSQL keeps deleted rows until it vacuums
+    /// them; the README says so.
+    pub fn scrub(&self) {
         if self.backend != Backend::Sqlite {
             return;
         }
-        let done = self.within(async move {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
-            Ok(())
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let done = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&pool).await;
+            match done.map(|row| sqlx::Row::try_get::<i64, _>(&row, 0)) {
+                Ok(Ok(0)) => tracing::debug!("SQLite: write-ahead log emptied after an erasure"),
+                Ok(_) => tracing::warn!(
+                    "SQLite: a reader kept the write-ahead log from being emptied after an erasure; SQLite's next checkpoint will"
+                ),
+                Err(e) => tracing::warn!(error = %e, "SQLite: could not empty the write-ahead log after an erasure"),
+            }
         });
-        if let Err(e) = done.await {
-            tracing::warn!(error = %e, "SQLite: could not empty the write-ahead log after an erasure");
-        }
     }
 
     /// Applies pending migrations. Safe to run at every start and from several processes.
@@ -313,7 +318,9 @@ pub fn mask_password(url: &str) -> String {
     let url = &mask_query_password(url);
     let Some(scheme_end) = url.find("://") else { return url.to_string() };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
+    // The user part ends at the last `@` before the query: a password may hold a `/`.
+    let query = rest.find('?').unwrap_or(rest.len());
+    let authority_end = rest[..query].rfind('@').map_or_else(|| rest.find('/').unwrap_or(rest.len()), |at| at + 1);
     let authority = &rest[..authority_end];
     let Some(at) = authority.rfind('@') else { return url.to_string() };
     let userinfo = &authority[..at];
@@ -354,6 +361,7 @@ mod tests {
         assert_eq!(mask_password("postgres://bot@db/convoca"), "postgres://bot@db/convoca");
         assert_eq!(mask_password("sqlite://convoca.db"), "sqlite://convoca.db");
         assert_eq!(mask_password("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+        assert_eq!(mask_password("postgres://u:se/cret@h/db"), "postgres://u:***@h/db");
         assert_eq!(
             mask_password("postgres://bot@h/db?sslmode=require&password=hunter2&sslpassword=x"),
             "postgres://bot@h/db?sslmode=require&password=***&sslpassword=***"

@@ -123,7 +123,9 @@ impl Store {
                 Ok(Erased { profile, signups, rsvps, personal, authored })
             })
             .await?;
-        self.scrub().await;
+        if erased.profile || erased.signups + erased.rsvps + erased.personal > 0 {
+            self.scrub();
+        }
         Ok(erased)
     }
 }

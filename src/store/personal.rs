@@ -340,13 +340,17 @@ impl Store {
     pub async fn feed_token(&self, user: &User, fresh: &str, reset: bool, now: DateTime<Utc>) -> Result<String> {
         self.within(async move {
             let mut tx = self.begin_as(user, None, now).await?;
-            if reset {
-                sqlx::query("DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2")
-                    .bind(user.platform.as_str())
-                    .bind(&user.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            // A reset revokes the link; one unread too long no longer works and is replaced.
+            sqlx::query(
+                "DELETE FROM feed_tokens WHERE platform = $1 AND user_id = $2
+                 AND ($3 = 1 OR COALESCE(last_used_at, created_at) < $4)",
+            )
+            .bind(user.platform.as_str())
+            .bind(&user.id)
+            .bind(i64::from(reset))
+            .bind(millis(now - FEED_IDLE))
+            .execute(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO feed_tokens (token, platform, user_id, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (platform, user_id) DO NOTHING",

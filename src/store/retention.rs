@@ -169,7 +169,7 @@ impl Store {
             })
             .await?;
         if purged.total() > 0 {
-            self.scrub().await;
+            self.scrub();
         }
         Ok(purged)
     }

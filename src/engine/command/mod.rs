@@ -422,7 +422,8 @@ impl Command {
 
     /// Whether it commits the asker to something (a sign-up, a place, going, a report, a
     /// calendar link): only members of the group's home may, as they are now. Taking back,
-    /// saying one can't go, stopping messages and erasing stay open to everyone.
+    /// saying one can't go, stopping messages, revoking a link and erasing stay open to
+    /// everyone.
     pub fn engages(&self) -> bool {
         matches!(
             self,
@@ -430,7 +431,7 @@ impl Command {
                 | Command::Done { .. }
                 | Command::Place { accept: Some(true), .. }
                 | Command::Rsvp { going: true, .. }
-                | Command::MyCalendar { .. }
+                | Command::MyCalendar { reset: false }
         )
     }
 
