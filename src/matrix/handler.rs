@@ -345,7 +345,9 @@ impl MatrixBot {
         // jilamito letter…"), is private.
         let refusal = matches!(reply.tone, crate::engine::Tone::Refusal | crate::engine::Tone::Error);
         let personal = req.command.spec().is_some_and(|s| s.audience == crate::engine::Audience::Member);
-        let private = reply.visibility == Visibility::Private && (!refusal || personal) && req.channel.is_some();
+        // (Outside the group's rooms the only refusal is whose bot this is: said in place.)
+        let personal_here = personal && req.place == Place::Home;
+        let private = reply.visibility == Visibility::Private && (!refusal || personal_here) && req.channel.is_some();
         // A personal command typed in a shared room tells the room what the person did:
         // removed where the bot may, whatever the answer.
         if personal && req.place == Place::Home {
