@@ -462,22 +462,29 @@ impl fmt::Display for Secret {
     }
 }
 
-/// The log filter `asked` for (`CONVOCA_LOG`, or `RUST_LOG`), with the Matrix SDK's own
-/// logging held at warn unless it is named or everything is asked at debug: its info lines
-/// name Matrix accounts (`share_room_key … {"@mem:localhost": …}`), and account ids appear
-/// at debug level only.
+/// Libraries' log lines that name accounts or carry tokens above debug level, and the level
+/// they are held at: the Matrix SDK's info lines name Matrix accounts (`share_room_key …
+/// {"@mem:localhost": …}`), and serenity's gateway logs a payload it cannot read (an
+/// interaction's token and the person in it) at warn.
+const HELD: &[(&str, &str)] = &[
+    ("matrix_sdk", "warn"),
+    ("matrix_sdk_base", "warn"),
+    ("matrix_sdk_crypto", "warn"),
+    ("matrix_sdk_sqlite", "warn"),
+    ("serenity::gateway::ws", "error"),
+];
+
+/// The log filter `asked` for (`CONVOCA_LOG`, or `RUST_LOG`), with the [`HELD`] targets held
+/// unless a directive names that very target or everything is asked at debug: account ids
+/// and tokens appear at debug level only.
 pub fn log_filter(asked: &str) -> String {
     let directives: Vec<String> = asked.split(',').map(|d| d.trim().to_ascii_lowercase()).collect();
-    let named = directives.iter().any(|d| d.starts_with("matrix_sdk"));
-    let all_debug = directives.iter().any(|d| d == "debug" || d == "trace");
-    if named || all_debug {
+    if directives.iter().any(|d| d == "debug" || d == "trace") {
         return asked.to_string();
     }
-    let held: Vec<String> = ["matrix_sdk", "matrix_sdk_base", "matrix_sdk_crypto", "matrix_sdk_sqlite"]
-        .iter()
-        .map(|t| format!("{t}=warn"))
-        .collect();
-    format!("{asked},{}", held.join(","))
+    let named = |target: &str| directives.iter().any(|d| d.split('=').next() == Some(target));
+    let held: Vec<String> = HELD.iter().filter(|(t, _)| !named(t)).map(|(t, level)| format!("{t}={level}")).collect();
+    if held.is_empty() { asked.to_string() } else { format!("{asked},{}", held.join(",")) }
 }
 
 /// Reads an RFC 3339 instant such as `2026-11-28T12:00:00Z` or `2026-11-28T07:00:00-05:00`.
@@ -495,14 +502,17 @@ pub fn parse_zone(s: &str) -> Result<chrono_tz::Tz, String> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_matrix_sdk_logs_at_warn_unless_asked_for() {
+    fn libraries_that_name_people_log_above_debug_only_when_asked_for() {
         assert_eq!(
             log_filter("info"),
-            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,matrix_sdk_sqlite=warn"
+            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,matrix_sdk_sqlite=warn,serenity::gateway::ws=error"
         );
-        assert!(log_filter("warn,convoca=info").ends_with("matrix_sdk_crypto=warn,matrix_sdk_sqlite=warn"));
+        assert!(log_filter("warn,convoca=info").ends_with("matrix_sdk_sqlite=warn,serenity::gateway::ws=error"));
         assert_eq!(log_filter("debug"), "debug");
-        assert_eq!(log_filter("info,matrix_sdk_crypto=info"), "info,matrix_sdk_crypto=info");
+        // Naming one target lifts its hold only.
+        let one = log_filter("info,matrix_sdk_crypto=info");
+        assert!(one.starts_with("info,matrix_sdk_crypto=info,matrix_sdk=warn"), "{one}");
+        assert!(!one.contains("matrix_sdk_crypto=warn") && one.contains("matrix_sdk_base=warn"), "{one}");
     }
 
     use super::*;
