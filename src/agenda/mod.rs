@@ -99,6 +99,18 @@ impl<'a> Agenda<'a> {
         crate::calendar::occurrence_on(&m.slug, &m.schedule, &self.changes_for(m), date)
     }
 
+    /// The occurrence of meeting `slug` on local day `day`, as people name it: the one whose
+    /// regular date it is (cancelled or moved, as it stands), or else one moved to that day
+    /// (looked for within about a year around it).
+    pub fn on_day(&self, slug: &str, day: chrono::NaiveDate, now: DateTime<Utc>) -> Option<Occurrence> {
+        self.occurrence(slug, day).or_else(|| {
+            let around = day.and_hms_opt(0, 0, 0)?.and_utc().min(now) - chrono::Duration::days(400);
+            self.upcoming(Which::Only(slug), around, 512, Cancelled::Skipped)
+                .into_iter()
+                .find(|o| o.start.with_timezone(&o.zone).date_naive() == day)
+        })
+    }
+
     /// The last occurrence the calendar feed publishes for `meeting` (a year ahead, and at
     /// least two dozen dates): answers and changes for later dates are not taken.
     pub fn published_until(&self, meeting: &Meeting, now: DateTime<Utc>) -> Option<Occurrence> {

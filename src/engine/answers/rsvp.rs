@@ -59,7 +59,7 @@ pub fn pick<'a>(
             Some(o) => o,
             None => return Err(Reply::refusal(texts::no_meetings(l))),
         },
-        Some(d) => match on_date(agenda, meeting, d, req) {
+        Some(d) => match agenda.on_day(&meeting.slug, d, req.now) {
             Some(o) => o,
             None => {
                 let text = fill(
@@ -87,16 +87,6 @@ pub fn pick<'a>(
     Ok(Named { meeting, occurrence })
 }
 
-/// The meeting's occurrence on `date`: its regular date, or the day it was moved to.
-fn on_date(agenda: &Agenda<'_>, meeting: &Meeting, d: NaiveDate, req: &Request) -> Option<Occurrence> {
-    agenda.occurrence(&meeting.slug, d).or_else(|| {
-        agenda
-            .upcoming(Which::Only(&meeting.slug), req.now - chrono::Duration::days(400), 64, Cancelled::Skipped)
-            .into_iter()
-            .find(|o| o.start.with_timezone(&o.zone).date_naive() == d)
-    })
-}
-
 /// "`2027-01-04`, `2027-02-01`": the meeting's next dates.
 fn next_dates(req: &Request, agenda: &Agenda<'_>, meeting: &Meeting) -> String {
     let next: Vec<String> = agenda
@@ -109,7 +99,7 @@ fn next_dates(req: &Request, agenda: &Agenda<'_>, meeting: &Meeting) -> String {
 
 /// The one meeting that meets on `date`; several are asked about, none explained.
 fn meeting_on<'a>(req: &Request, agenda: &Agenda<'a>, date: NaiveDate) -> std::result::Result<&'a Meeting, Reply> {
-    let on: Vec<&'a Meeting> = agenda.meetings().filter(|m| on_date(agenda, m, date, req).is_some()).collect();
+    let on: Vec<&'a Meeting> = agenda.meetings().filter(|m| agenda.on_day(&m.slug, date, req.now).is_some()).collect();
     match on.as_slice() {
         [m] => Ok(m),
         [] => {

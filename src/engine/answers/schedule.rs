@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::agenda::{Agenda, Cancelled, Which};
-use crate::calendar::{Change, ChangeKind, Occurrence, Status, format, resolve_local};
+use crate::calendar::{Change, ChangeKind, Occurrence, format, resolve_local};
 use crate::content::Meeting;
 use crate::engine::texts::{self, fill};
 use crate::engine::{MeetingDate, MoveTo, NewMeeting, Reply, Request, Spec, Tone, catalog};
@@ -41,7 +41,7 @@ fn occurrence<'a>(
         return Err(refusal);
     }
     // The date is a regular date, or the day a moved occurrence now takes place.
-    let regular = |m: &Meeting| regular_date(agenda, m, date, req);
+    let regular = |m: &Meeting| agenda.on_day(&m.slug, date, req.now).map(|o| o.date);
     let meets_on = |m: &Meeting| regular(m).is_some();
     let meeting = match named {
         Some(m) => m,
@@ -82,22 +82,6 @@ fn occurrence<'a>(
         )));
     }
     Ok((meeting, regular(meeting).unwrap_or(date)))
-}
-
-/// The regular date of `m`'s occurrence on `day`: `day` itself when `m` regularly meets
-/// then, or the regular date of an occurrence moved to `day`.
-fn regular_date(agenda: &Agenda<'_>, m: &Meeting, day: NaiveDate, req: &Request) -> Option<NaiveDate> {
-    if m.schedule.start_on(day).is_some() {
-        return Some(day);
-    }
-    let zone = m.schedule.zone();
-    let from =
-        zone.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?.with_timezone(&Utc) - Duration::days(400);
-    agenda
-        .upcoming(Which::Only(&m.slug), from.min(req.now), 512, Cancelled::Kept)
-        .into_iter()
-        .find(|o| matches!(o.status, Status::Moved { .. }) && o.start.with_timezone(&o.zone).date_naive() == day)
-        .map(|o| o.date)
 }
 
 /// The last day a meeting may be moved to or added on: as far as the calendar publishes

@@ -502,7 +502,7 @@ fn typed_flag(
     shown: &'static [Choice],
 ) -> Result<bool, Command> {
     if let Args::Named { .. } = a {
-        return Ok(a.flag(0, name));
+        return Ok(a.flag(name));
     }
     if let Some(extra) = at_most(spec, &a.words(), 1) {
         return Err(extra);
@@ -647,7 +647,7 @@ pub static ATTENDEES: Spec = Spec {
 fn attendees(a: &Args) -> Command {
     let csv = match a {
         Args::Typed(words) => words.iter().any(|w| w.eq_ignore_ascii_case("csv")),
-        Args::Named { .. } => a.flag(2, "csv"),
+        Args::Named { .. } => a.flag("csv"),
     };
     let mut args = a.words();
     args.retain(|w| !matches!(w.to_lowercase().as_str(), "csv" | "true" | "false"));

@@ -220,9 +220,6 @@ pub enum Args {
     },
 }
 
-/// The words that confirm a flag when typed (`forgetme confirm`).
-pub(super) const CONFIRM_WORDS: &[&str] = &["confirm", "confirmar", "yes", "sí", "si"];
-
 impl Args {
     fn named(&self, name: &str) -> Option<String> {
         match self {
@@ -241,13 +238,10 @@ impl Args {
         v.map(|v| v.to_lowercase()).filter(|v| !v.is_empty())
     }
 
-    /// Whether the flag at `position` (named `name`) is set: a confirming word typed, or
-    /// true on Discord.
-    pub fn flag(&self, position: usize, name: &str) -> bool {
-        match self {
-            Args::Typed(_) => self.value(position, name).is_some_and(|v| CONFIRM_WORDS.contains(&v.as_str())),
-            Args::Named { .. } => self.named(name).as_deref() == Some("true"),
-        }
+    /// Whether Discord's boolean option `name` is true. A typed flag is a word, read (or
+    /// questioned) by the command's own builder.
+    pub fn flag(&self, name: &str) -> bool {
+        self.named(name).as_deref() == Some("true")
     }
 
     /// Every word given, in the typed order, case kept: what free-form commands
