@@ -39,7 +39,7 @@ impl Engine {
         let retention = &content.group.retention;
         let signups = retention.signups_after;
         let answers = retention.rsvps_after.or(signups);
-        if signups.is_none() && answers.is_none() {
+        if answers.is_none() {
             return Ok(Purged::default());
         }
         let mut expired = expired(&content, now);

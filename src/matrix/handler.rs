@@ -350,7 +350,7 @@ impl MatrixBot {
         let private = reply.visibility == Visibility::Private && (!refusal || personal_here) && req.channel.is_some();
         // A personal command typed in a shared room tells the room what the person did:
         // removed where the bot may, whatever the answer.
-        if personal && req.place == Place::Home {
+        if personal_here {
             self.remove(room, to).await;
         }
         // A direct chat that is not encrypted gets no private answer in it: the answer goes

@@ -374,8 +374,8 @@ impl Store {
     }
 
     /// What the feed with `token` holds, read at `now`; `None` for a token nobody has (never
-    /// issued, reset, erased with its owner, or unread for [`FEED_IDLE`]). Each read is
-    /// recorded, so a link in use never expires.
+    /// issued, reset, erased with its owner, or unread for [`FEED_IDLE`]). Reads are recorded
+    /// (once a day), so a link in use never expires.
     pub async fn feed(&self, token: &str, now: DateTime<Utc>) -> Result<Option<MyAgenda>> {
         self.within(async move {
             let Some(owner) = sqlx::query(
@@ -388,11 +388,16 @@ impl Store {
             else {
                 return Ok(None);
             };
-            sqlx::query("UPDATE feed_tokens SET last_used_at = $1 WHERE token = $2")
-                .bind(millis(now))
-                .bind(token)
-                .execute(&self.pool)
-                .await?;
+            // Once a day is enough for a link that lives half a year: calendar apps read it
+            // every few hours, and a write is the one thing SQLite does one at a time.
+            sqlx::query(
+                "UPDATE feed_tokens SET last_used_at = $1 WHERE token = $2 AND COALESCE(last_used_at, created_at) < $3",
+            )
+            .bind(millis(now))
+            .bind(token)
+            .bind(millis(now - chrono::Duration::days(1)))
+            .execute(&self.pool)
+            .await?;
             let platform: String = owner.try_get("platform")?;
             let user_id: String = owner.try_get("user_id")?;
             let going = sqlx::query(
