@@ -1250,3 +1250,48 @@ async fn did_you_do_it_comes_by_dm_with_buttons_and_done_offers_the_next_step() 
     run.handle.await.unwrap();
     gateway.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_members_link_goes_only_to_people_still_in_the_home_server() {
+    const LINK: &str = "https://zoom.example/j/4242";
+    let dir = copy_of_shipped();
+    let meeting = dir.path().join("meetings/monthly.toml");
+    let text = std::fs::read_to_string(&meeting).unwrap().replace("link = \"\"", &format!("link = \"{LINK}\""));
+    std::fs::write(&meeting, text).unwrap();
+    let engine = engine_on(dir.path()).await;
+    let (fake, gateway, _) = connect(&engine).await;
+    // Both answer in the home server; Ana stays, Bo is removed before the reminder.
+    fake.set_member("111", &[]).await;
+    for who in [("111", "Ana"), ("222", "Bo")] {
+        let r = interact(&fake, fake.command("going", json!([]), who, "en-US", "0")).await;
+        assert!(embed_text(&r).contains("You're going"), "{}", embed_text(&r));
+    }
+    let content = engine.content().current();
+    let overrides = engine.overrides().await.unwrap();
+    let next = convoca::agenda::Agenda::new(&content, &overrides).upcoming(
+        convoca::agenda::Which::All,
+        chrono::Utc::now(),
+        1,
+        convoca::agenda::Cancelled::Skipped,
+    )[0]
+    .start;
+    let clock = convoca::reminders::ManualClock::new(next - Duration::hours(1) - Duration::seconds(5));
+    let homes = vec![serenity::all::GuildId::new(GUILD_ID.parse().unwrap())];
+    let sender = Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)).homes(homes));
+    let mut run = common::scheduler::start_with(&engine, sender, Arc::new(clock.clone()), Default::default());
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(next - Duration::hours(1));
+    common::scheduler::wait_status(&mut run.status, "both sent", |s| s.sent == 2 && s.in_flight == 0).await;
+    let created = fake.created().await;
+    let mut to = std::collections::HashMap::new();
+    for user in ["111", "222"] {
+        let dm = fake.dm_channel(user).await.expect("a DM channel");
+        to.insert(user, created.iter().find(|m| m["channel_id"] == dm.as_str()).expect("a reminder").to_string());
+    }
+    let to = |user: &str| to[user].clone();
+    assert!(to("111").contains(LINK), "a member still in the server gets the link: {}", to("111"));
+    assert!(!to("222").contains(LINK), "no members' link once out of the server: {}", to("222"));
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    gateway.stop().await;
+}

@@ -44,12 +44,20 @@ fn what_is_past_its_time_follows_campaign_ends_and_action_deadlines() {
     // 2026-06-30 ends at midnight New York time: 04:00Z on July 1; plus 180 days.
     let ends = at("2026-07-01T04:00:00Z") + Duration::days(180);
     let petition = at("2026-01-15T22:00:00Z") + Duration::days(180);
-    assert!(expired(&content(petition - Duration::seconds(1)), petition - Duration::seconds(1)).is_empty());
-    let at_petition = expired(&content(petition), petition);
-    assert_eq!(at_petition, [Expired { campaign: "jilamito".into(), action: Some("petition".into()) }]);
-    let later = expired(&content(ends), ends);
-    assert!(later.contains(&Expired { campaign: "old".into(), action: None }), "{later:?}");
+    // What ends; what has no end in sight is only what is untouched for 180 days.
+    let ended = |now| -> Vec<Expired> {
+        expired(&content(now), now).into_iter().filter(|e| e.untouched_since.is_none()).collect()
+    };
+    assert!(ended(petition - Duration::seconds(1)).is_empty());
+    assert_eq!(ended(petition), [Expired::action("jilamito", "petition")]);
+    let later = ended(ends);
+    assert!(later.contains(&Expired::campaign("old")), "{later:?}");
     assert_eq!(later.len(), 2, "the old campaign whole, and the petition; nothing else: {later:?}");
+    let open: Vec<Expired> =
+        expired(&content(ends), ends).into_iter().filter(|e| e.untouched_since.is_some()).collect();
+    assert!(open.contains(&Expired::untouched("jilamito", "", ends - Duration::days(180))), "{open:?}");
+    assert!(!open.iter().any(|e| e.campaign == "old"), "an ending campaign waits for its end: {open:?}");
+    assert!(!open.iter().any(|e| e.action.as_deref() == Some("petition")), "a deadline waits for itself: {open:?}");
     // Without [retention], nothing is ever erased.
     let shipped = load(&shipped(), ends).unwrap();
     assert!(expired(&shipped, ends + Duration::days(10_000)).is_empty());
@@ -64,7 +72,7 @@ async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_not
         store.sign_up(&user("2"), "old", "", now).await.unwrap();
         store.remember_reaction("$r2", "$m", &user("2"), "old", "", now).await.unwrap();
         store.remember_reaction("$r1", "$m", &user("1"), "jilamito", "", now).await.unwrap();
-        let purged = store.erase_expired(&[Expired { campaign: "old".into(), action: None }]).await.unwrap();
+        let purged = store.erase_expired(&[Expired::campaign("old")]).await.unwrap();
         assert_eq!(purged, Purged { signups: 2, reactions: 1, people: 1, ..Purged::default() }, "{name}");
         assert_eq!(store.roster("old").await.unwrap().len(), 0, "{name}");
         assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: other campaigns kept");
@@ -72,7 +80,7 @@ async fn erasing_takes_the_sign_ups_their_reactions_and_the_people_left_with_not
         assert!(store.knows_reaction(Platform::Discord, "$r1").await.unwrap(), "{name}");
         // One action only.
         store.sign_up(&user("3"), "jilamito", "petition", now).await.unwrap();
-        let one = Expired { campaign: "jilamito".into(), action: Some("petition".into()) };
+        let one = Expired::action("jilamito", "petition");
         assert_eq!(store.erase_expired(&[one]).await.unwrap().signups, 1, "{name}");
         assert_eq!(store.roster("jilamito").await.unwrap().len(), 1, "{name}: the general sign-up stays");
     }
@@ -90,7 +98,7 @@ async fn an_action_past_its_time_takes_its_waitlist_and_offered_places_with_it()
         store.sign_up(&user("2"), "jilamito", "", now).await.unwrap();
         store.withdraw(&user("1"), "old", Some("rally"), now).await.unwrap();
         assert_eq!(store.offer_places("old", "rally", 1, Duration::hours(24), now).await.unwrap(), 1, "{name}");
-        let rally = Expired { campaign: "old".into(), action: Some("rally".into()) };
+        let rally = Expired::action("old", "rally");
         let purged = store.erase_expired(&[rally]).await.unwrap();
         assert_eq!(purged.signups, 3, "{name}: the withdrawn, the offered and the waiting");
         let offers: i64 = sqlx::Row::get(
@@ -200,6 +208,39 @@ async fn answers_to_past_meetings_and_old_personal_messages_are_erased_too() {
             "{name}: channels' stay"
         );
         assert_eq!(count("SELECT COUNT(*) FROM users WHERE user_id = '3'").await, 1, "{name}");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM users WHERE user_id = '3' AND display_name = ''").await,
+            1,
+            "{name}: kept to honor 'no reminders', without the name"
+        );
+        assert!(store.personal_reminders_off(&user("3")).await.unwrap(), "{name}: and the choice stands");
+    }
+}
+
+/// A campaign with no end and an action with no deadline keep a sign-up while it is touched
+/// (made, or answered) within the time; an action removed from a campaign that stays, and a
+/// campaign removed, lose theirs the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_has_no_end_in_sight_or_left_the_content_goes_once_untouched() {
+    use convoca::store::{Outcome, Seen};
+    let dir = content_kept_180_days();
+    for (name, store) in stores().await {
+        let engine = engine_with(dir.path(), store);
+        let store = engine.store();
+        let seen = Seen { locale: convoca::locale::Locale::En, member: true };
+        let t = at("2026-01-01T12:00:00Z");
+        store.sign_up(&user("1"), "jilamito", "", t).await.unwrap();
+        store.sign_up(&user("2"), "jilamito", "", t).await.unwrap();
+        store.report(&user("2"), "jilamito", "", Outcome::NotYet, false, seen, t + Duration::days(100)).await.unwrap();
+        store.sign_up(&user("3"), "jilamito", "removed-action", t).await.unwrap();
+        store.sign_up(&user("4"), "gone-campaign", "", t).await.unwrap();
+        store.sign_up(&user("5"), "jilamito", "", t + Duration::days(150)).await.unwrap();
+        let purged = engine.erase_expired(t + Duration::days(181)).await.unwrap();
+        assert_eq!(purged.signups, 3, "{name}: {purged:?}");
+        let left: Vec<String> = store.roster("jilamito").await.unwrap().into_iter().map(|r| r.user_id).collect();
+        assert_eq!(left.len(), 2, "{name}: answered on day 100 and signed up on day 150 stay: {left:?}");
+        assert!(store.stored_about(&user("3")).await.unwrap().is_empty(), "{name}");
+        assert!(store.stored_about(&user("4")).await.unwrap().is_empty(), "{name}");
     }
 }
 

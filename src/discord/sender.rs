@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use serenity::all::{ChannelId, GetMessages, Http, HttpError, MessageId, Nonce, UserId};
+use serenity::all::{ChannelId, GetMessages, GuildId, Http, HttpError, MessageId, Nonce, UserId};
 use tokio::sync::OnceCell;
 
 use super::limits::{RateLimits, WAIT_AT_MOST, seconds};
@@ -25,6 +25,9 @@ pub struct DiscordSender {
     base: String,
     limits: RateLimits,
     me: OnceCell<UserId>,
+    /// The group's home servers, where present membership is read before a personal
+    /// message carries the members-only link.
+    homes: Vec<GuildId>,
 }
 
 impl DiscordSender {
@@ -38,7 +41,14 @@ impl DiscordSender {
             base: base.trim_end_matches('/').to_string(),
             limits: RateLimits::default(),
             me: OnceCell::new(),
+            homes: Vec::new(),
         }
+    }
+
+    /// The group's home servers: with none, present membership cannot be told.
+    pub fn homes(mut self, homes: Vec<GuildId>) -> DiscordSender {
+        self.homes = homes;
+        self
     }
 
     /// One POST of `body` to `channel`'s messages, waiting for its bucket.
@@ -153,6 +163,29 @@ impl Sender for DiscordSender {
                 .as_str()
                 .map(str::to_string)
                 .ok_or_else(|| SendError::Transient("Discord opened a DM channel without an id".into()))
+        })
+    }
+
+    /// Asked of Discord at send time, one home server after another: a member removed,
+    /// banned or gone since they answered is told apart at once. `None` when Discord cannot
+    /// be asked (the recorded standing then stands; a warning says so).
+    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+        Box::pin(async move {
+            let user = user.parse::<u64>().ok().filter(|id| *id != 0).map(UserId::new)?;
+            if self.homes.is_empty() {
+                return None;
+            }
+            for &guild in &self.homes {
+                match self.http.get_member(guild, user).await {
+                    Ok(_) => return Some(true),
+                    Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => {}
+                    Err(e) => {
+                        tracing::warn!(%guild, error = %e, "Discord: cannot read whether a person is still a member");
+                        return None;
+                    }
+                }
+            }
+            Some(false)
         })
     }
 

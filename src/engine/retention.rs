@@ -8,30 +8,45 @@ use super::Engine;
 use crate::content::Content;
 use crate::store::{Expired, FEED_IDLE, Older, Purged, StoreError};
 
-/// The sign-ups past their time at `now`: a whole campaign's once `ends` plus the retention
-/// has passed, otherwise one action's once its `deadline` plus the retention has. Nothing
-/// without a `[retention]`.
+/// The sign-ups past their time at `now`, `signups_days` after what ends them: a whole
+/// campaign's once its `ends` has passed, otherwise one action's once its `deadline` has; for
+/// what has no end in sight (neither), each sign-up once untouched (not made or answered)
+/// for that long. Nothing without `signups_days`.
 pub fn expired(content: &Content, now: DateTime<Utc>) -> Vec<Expired> {
     let Some(keep) = content.group.retention.signups_after else { return Vec::new() };
     let mut out = Vec::new();
     for campaign in &content.campaigns {
-        if campaign.ends.is_some_and(|ends| ends + keep <= now) {
-            out.push(Expired { campaign: campaign.slug.clone(), action: None });
-            continue;
+        match campaign.ends {
+            Some(ends) if ends + keep <= now => {
+                out.push(Expired::campaign(&campaign.slug));
+                continue;
+            }
+            Some(_) => {}
+            None => out.push(Expired::untouched(&campaign.slug, "", now - keep)),
         }
         for action in &campaign.actions {
-            if action.deadline.as_ref().is_some_and(|d| d.at + keep <= now) {
-                out.push(Expired { campaign: campaign.slug.clone(), action: Some(action.slug.clone()) });
+            match &action.deadline {
+                Some(d) if d.at + keep <= now => out.push(Expired::action(&campaign.slug, &action.slug)),
+                Some(_) => {}
+                None if campaign.ends.is_none() => {
+                    out.push(Expired::untouched(&campaign.slug, &action.slug, now - keep))
+                }
+                None => {}
             }
         }
     }
     out
 }
 
+/// Whether sign-ups to `action` of `campaign` are for something the content still has.
+fn in_content(content: &Content, campaign: &str, action: &str) -> bool {
+    content.campaign(campaign).is_some_and(|c| action.is_empty() || c.actions.iter().any(|a| a.slug == action))
+}
+
 impl Engine {
     /// Erases the personal data past its time at `now`; counts only come back. Each setting
-    /// works alone: `signups_days` erases sign-ups (ended, withdrawn, or of campaigns removed
-    /// from the content) and answered offers; `rsvps_days` (else `signups_days`) answers to
+    /// works alone: `signups_days` erases sign-ups (ended, withdrawn, untouched with no end in
+    /// sight, or of campaigns and actions removed from the content) and answered offers; `rsvps_days` (else `signups_days`) answers to
     /// meetings and personal-message records; calendar links unread for [`FEED_IDLE`] go
     /// whenever the job runs.
     pub async fn erase_expired(&self, now: DateTime<Utc>) -> Result<Purged, StoreError> {
@@ -44,10 +59,10 @@ impl Engine {
         }
         let mut expired = expired(&content, now);
         if let Some(keep) = signups {
-            // Campaigns gone from the content: their sign-ups once the latest is old enough.
-            for (campaign, latest) in self.store().campaigns_on_record().await? {
-                if content.campaign(&campaign).is_none() && latest + keep <= now {
-                    expired.push(Expired { campaign, action: None });
+            // Campaigns and actions gone from the content: each sign-up once untouched long enough.
+            for (campaign, action) in self.store().actions_on_record().await? {
+                if !in_content(&content, &campaign, &action) {
+                    expired.push(Expired::untouched(&campaign, &action, now - keep));
                 }
             }
         }

@@ -70,7 +70,9 @@ impl Running {
                     .map_err(StartError::Discord)?;
                 let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
-                senders = senders.with(Platform::Discord, Arc::new(DiscordSender::new(Arc::clone(&g.http))));
+                let home_ids = args.discord.homes().iter().map(|&id| serenity::all::GuildId::new(id)).collect();
+                senders =
+                    senders.with(Platform::Discord, Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)));
                 Some(g)
             }
         };

@@ -7,13 +7,34 @@ use sqlx::Row;
 
 use super::{Result, Store, millis};
 
-/// Sign-ups to erase: a whole campaign's, or one action's.
+/// Sign-ups to erase: a whole campaign's, or one action's, or those of one action left
+/// untouched since an instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expired {
     /// The campaign.
     pub campaign: String,
     /// One action's (`""` for the campaign in general), or `None` for all of the campaign's.
     pub action: Option<String>,
+    /// Only sign-ups neither made nor answered since this instant (`None`: all of them). For
+    /// what has no end in sight (no deadline, no `ends`) or no longer exists in the content.
+    pub untouched_since: Option<DateTime<Utc>>,
+}
+
+impl Expired {
+    /// Every sign-up of a campaign.
+    pub fn campaign(campaign: &str) -> Expired {
+        Expired { campaign: campaign.to_string(), action: None, untouched_since: None }
+    }
+
+    /// Every sign-up of one action (`""`: the campaign in general).
+    pub fn action(campaign: &str, action: &str) -> Expired {
+        Expired { campaign: campaign.to_string(), action: Some(action.to_string()), untouched_since: None }
+    }
+
+    /// The sign-ups of one action made (or last answered) before `since`.
+    pub fn untouched(campaign: &str, action: &str, since: DateTime<Utc>) -> Expired {
+        Expired { untouched_since: Some(since), ..Expired::action(campaign, action) }
+    }
 }
 
 /// What one erasure removed (counts only: what is logged).
@@ -53,14 +74,12 @@ pub struct Older {
 }
 
 impl Store {
-    /// Each campaign that has sign-ups on record, with the latest sign-up's instant: a
-    /// campaign removed from the content is erased once that is old enough.
-    pub async fn campaigns_on_record(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+    /// Each campaign and action that has sign-ups on record: those removed from the content
+    /// are erased once untouched long enough.
+    pub async fn actions_on_record(&self) -> Result<Vec<(String, String)>> {
         self.within(async move {
-            let rows = sqlx::query("SELECT campaign, MAX(signed_up_at) AS latest FROM signups GROUP BY campaign")
-                .fetch_all(&self.pool)
-                .await?;
-            rows.iter().map(|r| Ok((r.try_get("campaign")?, super::instant(r.try_get("latest")?)?))).collect()
+            let rows = sqlx::query("SELECT DISTINCT campaign, action FROM signups").fetch_all(&self.pool).await?;
+            rows.iter().map(|r| Ok((r.try_get("campaign")?, r.try_get("action")?))).collect()
         })
         .await
     }
@@ -73,18 +92,27 @@ impl Store {
 
     /// [`Store::erase_expired`], and the answers and message records `older` names. People
     /// left with nothing go, with their calendar link (it would be empty); people who turned
-    /// personal reminders off are kept, to keep honoring that choice (`forgetme` erases it).
+    /// personal reminders off keep their account id and that choice, to keep honoring it
+    /// (`forgetme` erases it), and nothing else: not their name.
     pub async fn erase_older(&self, expired: &[Expired], older: Older) -> Result<Purged> {
         let purged = self
             .within(async move {
                 let mut purged = Purged::default();
                 let mut tx = self.begin_write().await?;
                 for e in expired {
-                    let done = match &e.action {
-                        None => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
-                        Some(action) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
+                    // The later of signing up and answering "did you do it?".
+                    let done = match (&e.action, e.untouched_since) {
+                        (None, _) => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
+                        (Some(action), None) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
                             .bind(&e.campaign)
                             .bind(action),
+                        (Some(action), Some(since)) => sqlx::query(
+                            "DELETE FROM signups WHERE campaign = $1 AND action = $2 AND signed_up_at < $3
+                             AND (outcome_at IS NULL OR outcome_at < $3)",
+                        )
+                        .bind(&e.campaign)
+                        .bind(action)
+                        .bind(millis(since)),
                     }
                     .execute(&mut *tx)
                     .await?;
@@ -149,6 +177,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                // Kept only to honor "no personal reminders": the name, language, DM channel
+                // and closed-DMs mark are not needed for that.
+                sqlx::query(
+                    "UPDATE users SET display_name = '', locale = NULL, direct_channel = NULL, unreachable_at = NULL
+                     WHERE reminders_off IS NOT NULL AND display_name <> ''
+                 AND NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM rsvps v
+                   WHERE v.platform = users.platform AND v.user_id = users.user_id)",
+                )
+                .execute(&mut *tx)
+                .await?;
                 purged.messages += sqlx::query(
                     "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
                    WHERE u.platform = feed_tokens.platform AND u.user_id = feed_tokens.user_id)",
