@@ -962,18 +962,32 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
     let meeting =
         w.bob.wait("the meeting", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
     assert!(meeting.body.contains("Tell me privately") && meeting.body.contains("matrix.to"), "{}", meeting.body);
+    // With the power to, the bot removes a ✅ it does not take and a personal command typed
+    // in the room.
+    let home = w.alice.client.get_room(&room).unwrap();
+    home.update_power_levels(vec![(&bot, 50.into())]).await.unwrap();
     // A ✅ on a campaign that did not choose reaction sign-ups signs nobody up; the person is
     // told privately how to.
     let r = w.bob.client.get_room(&room).unwrap();
-    r.send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "✅".into()))).await.unwrap();
+    let reaction = r
+        .send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "✅".into())))
+        .await
+        .unwrap()
+        .response
+        .event_id;
     w.bob
         .wait("the private note", |m| m.sender == bot && m.room != room && m.body.contains("doesn't sign you up"))
         .await;
     assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
-    // With the power to, the bot removes a personal command typed in the room.
-    let home = w.alice.client.get_room(&room).unwrap();
-    home.update_power_levels(vec![(&bot, 50.into())]).await.unwrap();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let raw: serde_json::Value = r.event(&reaction, None).await.unwrap().raw().deserialize_as().unwrap();
+        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the ✅ was never removed: {raw}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let typed = w.bob.say(&room, "!signup jilamito letter").await;
     w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
     // A refusal of a personal command can name what the person signed up for: private too.
@@ -1032,5 +1046,38 @@ async fn the_members_link_stops_when_a_person_leaves_the_home() {
     assert!(!reminder.body.contains(LINK), "no members' link once out of the home: {}", reminder.body);
     stop.send(true).unwrap();
     task.await.unwrap();
+    w.bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgetme_takes_the_sign_up_reaction_out_of_the_room_too() {
+    let Some((w, _dir)) = world_reacting().await else { return };
+    let room = w.room(false).await;
+    let bot = UserId::parse(&w.bot_id).unwrap();
+    w.alice.client.get_room(&room).unwrap().update_power_levels(vec![(&bot, 50.into())]).await.unwrap();
+    let asked = w.bob.say(&room, "!campaign jilamito").await;
+    let campaign =
+        w.bob.wait("the campaign", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    let r = w.bob.client.get_room(&room).unwrap();
+    let reaction = r
+        .send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "✅".into())))
+        .await
+        .unwrap()
+        .response
+        .event_id;
+    w.bob.wait("signed up", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
+    let dm = w.bob.wait("the direct room", |m| m.sender == bot && m.room != room).await.room;
+    w.bob.say(&dm, "!forgetme confirm").await;
+    w.bob.wait("erased", |m| m.sender == bot && m.room == dm && m.body.contains("Erased")).await;
+    assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let raw: serde_json::Value = r.event(&reaction, None).await.unwrap().raw().deserialize_as().unwrap();
+        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the ✅ stayed in the room after /forgetme: {raw}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     w.bot.stop().await;
 }

@@ -56,8 +56,8 @@ pub struct Bot {
     organizer_role: Option<String>,
     /// The group's home servers: the only places standing is read.
     homes: Vec<GuildId>,
-    /// Role names resolved to ids, per server.
-    roles: Mutex<HashMap<GuildId, Option<RoleId>>>,
+    /// Role names resolved to ids, per server, with when they were read.
+    roles: Mutex<HashMap<GuildId, (Instant, Option<RoleId>)>>,
     /// Standing in the home read for direct messages, per person, with when it was read.
     standing: Mutex<HashMap<UserId, (Instant, Standing)>>,
 }
@@ -190,24 +190,29 @@ impl Bot {
     }
 
     /// The organizer role's id in `guild`: the configured id, or the configured name looked
-    /// up once.
+    /// up and kept for [`STANDING_FRESH_FOR`] (a role made, renamed or deleted after the bot
+    /// started counts within that time). The name as written wins; otherwise one role whose
+    /// name differs only in case. Two such roles and none as written: no organizer role,
+    /// since a second role could have been made to pass as the first (`doctor` says so).
     async fn organizer_role_id(&self, guild: GuildId) -> Option<RoleId> {
         let role = self.organizer_role.as_deref()?.trim();
         if let Ok(id) = role.parse::<u64>() {
             return (id != 0).then(|| RoleId::new(id));
         }
         let mut cache = self.roles.lock().await;
-        if let Some(id) = cache.get(&guild) {
+        if let Some((at, id)) = cache.get(&guild)
+            && at.elapsed() < STANDING_FRESH_FOR
+        {
             return *id;
         }
         let found = match self.http.get_guild_roles(guild).await {
-            Ok(roles) => roles.into_iter().find(|r| r.name.eq_ignore_ascii_case(role)).map(|r| r.id),
+            Ok(roles) => role_named(roles.iter().map(|r| (r.id, r.name.as_str())), role),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the server's roles to find the organizer role");
                 return None;
             }
         };
-        cache.insert(guild, found);
+        cache.insert(guild, (Instant::now(), found));
         found
     }
 
@@ -418,4 +423,32 @@ fn ephemeral_unless_answer(mut reply: Reply) -> Reply {
         reply.visibility = Visibility::Private;
     }
     reply
+}
+
+/// The role called `name`: the one named exactly so, else the only one named so in another
+/// case.
+pub fn role_named<'a>(roles: impl Iterator<Item = (RoleId, &'a str)> + Clone, name: &str) -> Option<RoleId> {
+    if let Some((id, _)) = roles.clone().find(|(_, n)| *n == name) {
+        return Some(id);
+    }
+    let mut folded = roles.filter(|(_, n)| n.eq_ignore_ascii_case(name));
+    match (folded.next(), folded.next()) {
+        (Some((id, _)), None) => Some(id),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_organizer_role_is_the_one_named_as_written_or_the_only_one_in_another_case() {
+        let id = RoleId::new;
+        let roles = [(id(1), "organizers"), (id(2), "Organizers"), (id(3), "Helpers")];
+        assert_eq!(role_named(roles.iter().copied(), "Organizers"), Some(id(2)));
+        assert_eq!(role_named(roles.iter().copied(), "helpers"), Some(id(3)));
+        assert_eq!(role_named(roles.iter().copied(), "ORGANIZERS"), None, "two could be meant: neither counts");
+        assert_eq!(role_named(roles.iter().copied(), "Admins"), None);
+    }
 }

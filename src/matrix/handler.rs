@@ -272,9 +272,13 @@ impl MatrixBot {
             req.locale = l;
         }
         let t1 = t0.elapsed();
+        let erasing = matches!(req.command, Command::ForgetMe { confirmed: true });
+        let reactions =
+            if erasing { self.engine.store().reactions_of(&req.user).await.unwrap_or_default() } else { Vec::new() };
         let reply = self.engine.handle(&req).await;
         let t2 = t0.elapsed();
         self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
+        self.take_back(&ev.sender, &reactions).await;
         tracing::debug!(
             since_sent_ms = since_sent,
             request_us = t1.as_micros() as u64,
@@ -376,7 +380,31 @@ impl MatrixBot {
         }
     }
 
-    /// Redacts a member's message in a shared room, when the bot's power there allows it
+    /// After `/forgetme confirm`, removes from the home rooms the ✅ reactions that had
+    /// signed `user` up, once their record is gone (the erasure went through), where the
+    /// bot's power allows: a reaction in a room is the same fact as the record erased.
+    async fn take_back(&self, user: &UserId, reactions: &[String]) {
+        for id in reactions {
+            let Ok(event) = EventId::parse(id) else { continue };
+            if self.engine.store().knows_reaction(Platform::Matrix, id).await.unwrap_or(true) {
+                continue;
+            }
+            for home in &self.homes {
+                let Some(room) = self.client.get_room(home) else { continue };
+                let theirs = room
+                    .event(&event, None)
+                    .await
+                    .ok()
+                    .and_then(|e| e.raw().get_field::<OwnedUserId>("sender").ok().flatten().filter(|s| s == user));
+                if theirs.is_some() {
+                    self.remove(&room, &event).await;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Redacts a member's message or reaction in a shared room, when the bot's power there allows it
     /// (`convoca doctor` says when it does not).
     async fn remove(&self, room: &Room, event: &EventId) {
         let allowed = room.power_levels().await.is_ok_and(|p| p.user_can_redact_event_of_other(&self.me));
@@ -384,7 +412,7 @@ impl MatrixBot {
             tracing::debug!(room = %room.room_id(), "Matrix: cannot remove a personal command from the room (no power to redact)");
             return;
         }
-        let reason = "convoca: personal commands are answered privately";
+        let reason = "convoca: sign-ups and answers are taken privately";
         if let Err(e) = room.redact(event, Some(reason), None).await {
             tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not remove a personal command from the room");
         }
@@ -462,6 +490,8 @@ impl MatrixBot {
         let content = self.engine.content().current();
         let Some(c) = content.campaign(&campaign) else { return };
         if !c.public_reactions {
+            // The room saw the ✅ as a sign-up: removed where the bot may.
+            self.remove(&room, &ev.event_id).await;
             let l = req.locale;
             let cmd = crate::engine::catalog::SIGN_UP.typed_on(Platform::Matrix, l, &c.slug);
             let text = texts::fill(texts::reactions_not_here(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)]);

@@ -85,6 +85,20 @@ impl Store {
     }
 
     /// Whether `reaction_id` is remembered (on any message).
+    /// The reactions that signed `user` up, by event id: what `/forgetme` takes out of the
+    /// rooms as well as out of the record.
+    pub async fn reactions_of(&self, user: &User) -> Result<Vec<String>> {
+        self.within(async move {
+            let rows = sqlx::query("SELECT reaction_id FROM reaction_signups WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(|r| Ok(r.try_get("reaction_id")?)).collect()
+        })
+        .await
+    }
+
     pub async fn knows_reaction(&self, platform: Platform, reaction_id: &str) -> Result<bool> {
         self.within(async move {
             let row = sqlx::query("SELECT 1 AS one FROM reaction_signups WHERE platform = $1 AND reaction_id = $2")
