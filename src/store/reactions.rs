@@ -84,7 +84,6 @@ impl Store {
         .await
     }
 
-    /// Whether `reaction_id` is remembered (on any message).
     /// The reactions that signed `user` up, by event id: what `/forgetme` takes out of the
     /// rooms as well as out of the record.
     pub async fn reactions_of(&self, user: &User) -> Result<Vec<String>> {
@@ -99,6 +98,7 @@ impl Store {
         .await
     }
 
+    /// Whether `reaction_id` is remembered (on any message).
     pub async fn knows_reaction(&self, platform: Platform, reaction_id: &str) -> Result<bool> {
         self.within(async move {
             let row = sqlx::query("SELECT 1 AS one FROM reaction_signups WHERE platform = $1 AND reaction_id = $2")
