@@ -241,3 +241,30 @@ async fn spanish_sign_up_flow() {
     let text = render(&engine.handle(&req).await);
     assert!(text.contains("Tus inscripciones"), "{text}");
 }
+
+/// A moderator removing a member's ✅ neither withdraws them nor unties their sign-up from
+/// reactions: a ✅ again, then taken back, withdraws.
+#[tokio::test]
+async fn a_moderators_removal_of_a_reaction_leaves_the_member_able_to_withdraw_by_reaction() {
+    for (db, engine) in engines().await {
+        let mut bob = Request::new(
+            Platform::Matrix,
+            "@bob:hs",
+            "Bob",
+            Command::SignUp { campaign: Some("jilamito".into()), action: None },
+            at(NOW),
+        );
+        bob.member = true;
+        bob.place = convoca::engine::Place::Home;
+        bob.channel = Some("!home:hs".into());
+        assert_eq!(engine.sign_up_by_reaction(&bob, "$r1", "$campaign").await.tone, Tone::Done, "{db}");
+        let moderator = convoca::chat::User { platform: Platform::Matrix, id: "@mod:hs".into(), name: "Mod".into() };
+        assert!(engine.reaction_removed(&moderator, "$r1", Locale::En, at(NOW)).await.is_none(), "{db}");
+        assert_eq!(engine.store().roster("jilamito").await.unwrap().len(), 1, "{db}: still signed up");
+        // The record of $r1 stays with Bob's sign-up; a new ✅ is remembered too.
+        engine.sign_up_by_reaction(&bob, "$r2", "$campaign").await;
+        let withdrawn = engine.reaction_removed(&bob.user, "$r2", Locale::En, at(NOW)).await;
+        assert!(withdrawn.is_some_and(|r| r.tone == Tone::Done), "{db}: taking the new ✅ back withdraws");
+        assert!(engine.store().roster("jilamito").await.unwrap().is_empty(), "{db}");
+    }
+}

@@ -57,10 +57,13 @@ pub fn while_away<'a>(
 
 impl Engine {
     /// Answers a sign-up made by the reaction `reaction_id` on `message_id` (`req` holds the
-    /// [`Command::SignUp`] it stands for), and remembers the reaction when it signed up.
+    /// [`Command::SignUp`] it stands for), and remembers the reaction when the person is signed
+    /// up after it: newly, or already (a ✅ again after a moderator removed the first one), so
+    /// that taking this one back withdraws.
     pub async fn sign_up_by_reaction(&self, req: &Request, reaction_id: &str, message_id: &str) -> Reply {
         let reply = self.handle(req).await;
-        if let (Tone::Done, Command::SignUp { campaign: Some(campaign), .. }) = (reply.tone, &req.command)
+        let signed = matches!(reply.tone, Tone::Done | Tone::Info);
+        if let (true, Command::SignUp { campaign: Some(campaign), .. }) = (signed, &req.command)
             && let Err(e) =
                 self.store().remember_reaction(reaction_id, message_id, &req.user, campaign, "", req.now).await
         {
@@ -79,16 +82,13 @@ impl Engine {
         locale: Locale,
         now: DateTime<Utc>,
     ) -> Option<Reply> {
-        let reacted = match self.store().take_reaction(user.platform, reaction_id).await {
+        let reacted = match self.store().take_reaction(user, reaction_id).await {
             Ok(found) => found?,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look up a removed reaction");
                 return None;
             }
         };
-        if reacted.user_id != user.id {
-            return None;
-        }
         let withdrawn = match self.store().withdraw(user, &reacted.campaign, Some(&reacted.action), now).await {
             Ok(n) => n,
             Err(e) => {

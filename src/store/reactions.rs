@@ -139,14 +139,18 @@ impl Store {
         .await
     }
 
-    /// Forgets a reaction and returns what it signed up for.
-    pub async fn take_reaction(&self, platform: Platform, reaction_id: &str) -> Result<Option<Reacted>> {
+    /// Forgets the reaction `reaction_id` when it was `user`'s, and says what it had signed
+    /// them up for. Someone else's removal of it (a moderator's) leaves the record, so that
+    /// the sign-up it made stays tied to a reaction.
+    pub async fn take_reaction(&self, user: &User, reaction_id: &str) -> Result<Option<Reacted>> {
         self.within(async move {
             let row = sqlx::query(
-                "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 RETURNING user_id, campaign, action",
+                "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 AND user_id = $3
+                 RETURNING user_id, campaign, action",
             )
-            .bind(platform.as_str())
+            .bind(user.platform.as_str())
             .bind(reaction_id)
+            .bind(&user.id)
             .fetch_optional(&self.pool)
             .await?;
             Ok(match row {
