@@ -1011,6 +1011,15 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
         assert!(tokio::time::Instant::now() < deadline, "the typed !signup was never removed: {raw}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // No pointer replies to a removed command (it would say who asked); a public question
+    // asked after them is answered after them.
+    let asked = w.bob.say(&room, "!mission").await;
+    w.bob.wait("the mission", |m| from_bot(&w.bot_id, &room)(m) && m.in_reply_to.as_ref() == Some(&asked)).await;
+    assert_eq!(
+        w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer")),
+        0,
+        "no pointer to a removed command"
+    );
     w.bot.stop().await;
 }
 

@@ -354,9 +354,7 @@ impl MatrixBot {
         let private = reply.visibility == Visibility::Private && (!refusal || personal_here) && req.channel.is_some();
         // A personal command typed in a shared room tells the room what the person did:
         // removed where the bot may, whatever the answer.
-        if personal_here {
-            self.remove(room, to).await;
-        }
+        let removed = personal_here && self.remove(room, to).await;
         // A direct chat that is not encrypted gets no private answer in it: the answer goes
         // to the person's encrypted direct room.
         if req.place == Place::Direct && reply.visibility == Visibility::Private {
@@ -373,7 +371,8 @@ impl MatrixBot {
             }
             return;
         }
-        let pointed = reply.tone != crate::engine::Tone::Info || reply.title.is_some();
+        // No pointer to a message the bot removed: a reply to it would keep saying who asked.
+        let pointed = (reply.tone != crate::engine::Tone::Info || reply.title.is_some()) && !removed;
         if self.deliver_privately(sender, l, &reply).await && pointed {
             let pointer = Reply::public().text(texts::sent_privately(l));
             let _ = room.send_raw("m.room.message", content(&pointer, l, Some(to), None)).await;
@@ -397,7 +396,7 @@ impl MatrixBot {
                     .ok()
                     .and_then(|e| e.raw().get_field::<OwnedUserId>("sender").ok().flatten().filter(|s| s == user));
                 if theirs.is_some() {
-                    self.remove(&room, &event).await;
+                    let _ = self.remove(&room, &event).await;
                     break;
                 }
             }
@@ -406,15 +405,20 @@ impl MatrixBot {
 
     /// Redacts a member's message or reaction in a shared room, when the bot's power there allows it
     /// (`convoca doctor` says when it does not).
-    async fn remove(&self, room: &Room, event: &EventId) {
+    /// True when it was removed.
+    async fn remove(&self, room: &Room, event: &EventId) -> bool {
         let allowed = room.power_levels().await.is_ok_and(|p| p.user_can_redact_event_of_other(&self.me));
         if !allowed {
             tracing::debug!(room = %room.room_id(), "Matrix: cannot remove a personal command from the room (no power to redact)");
-            return;
+            return false;
         }
         let reason = "convoca: sign-ups and answers are taken privately";
-        if let Err(e) = room.redact(event, Some(reason), None).await {
-            tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not remove a personal command from the room");
+        match room.redact(event, Some(reason), None).await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, room = %room.room_id(), "Matrix: could not remove a personal command from the room");
+                false
+            }
         }
     }
 
@@ -491,7 +495,7 @@ impl MatrixBot {
         let Some(c) = content.campaign(&campaign) else { return };
         if !c.public_reactions {
             // The room saw the ✅ as a sign-up: removed where the bot may.
-            self.remove(&room, &ev.event_id).await;
+            let _ = self.remove(&room, &ev.event_id).await;
             let l = req.locale;
             let cmd = crate::engine::catalog::SIGN_UP.typed_on(Platform::Matrix, l, &c.slug);
             let text = texts::fill(texts::reactions_not_here(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)]);
