@@ -444,6 +444,15 @@ async fn restarts_reuse_the_device_and_never_answer_history() {
     wrong.store_passphrase = Some("not the passphrase".parse().unwrap());
     let refused = Matrix::start(&wrong, w.engine.clone()).await.err().expect("a wrong passphrase is refused");
     assert!(format!("{refused:#}").contains("cannot open the Matrix store"), "{refused:#}");
+    // A store made without a passphrase is not taken as encrypted when one is set later.
+    let mut plain = w.config.clone();
+    plain.store_path = tempfile::tempdir().unwrap().keep();
+    plain.store_passphrase = None;
+    Matrix::start(&plain, w.engine.clone()).await.unwrap().stop().await;
+    plain.store_passphrase = Some("a passphrase set afterwards".parse().unwrap());
+    let refused =
+        Matrix::start(&plain, w.engine.clone()).await.err().expect("a plain store with a passphrase is refused");
+    assert!(format!("{refused:#}").contains("was made without MATRIX_STORE_PASSPHRASE"), "{refused:#}");
 }
 
 /// Waits until the bot has left (declined) `room`, as `who` sees it.

@@ -18,6 +18,14 @@ pub async fn connect(config: &MatrixConfig) -> anyhow::Result<Client> {
     let dir = &config.store_path;
     crate::owner_only::create_dir(dir).with_context(|| format!("cannot create the Matrix store {}", dir.display()))?;
     let passphrase = config.store_passphrase.as_ref().map(|p| p.expose());
+    if passphrase.is_some() && plain_store(dir).await {
+        return Err(anyhow!(
+            "the Matrix store {} was made without MATRIX_STORE_PASSPHRASE, and a passphrase does not encrypt what \
+             it already holds: stop the bot, move that folder aside, and start again (the bot logs in as a new \
+             device; members' clients may ask to verify it again), or unset MATRIX_STORE_PASSPHRASE",
+            dir.display()
+        ));
+    }
     let client = builder(homeserver, dir, passphrase).build().await.with_context(|| {
         format!(
             "cannot open the Matrix store {} (made with another MATRIX_STORE_PASSPHRASE, or without one?)",
@@ -114,10 +122,26 @@ pub fn read(dir: &Path) -> Option<MatrixSession> {
     serde_json::from_str(&text).ok()
 }
 
-/// Writes the session next to the store, readable by its owner only: it holds the token.
+/// Writes the session next to the store, readable by its owner only: it holds the token
+/// (as the service's env file holds the password it was made with; `doctor` checks the
+/// session with it without logging in as another device).
 fn save(dir: &Path, client: &Client) -> anyhow::Result<()> {
     let session = client.matrix_auth().session().ok_or_else(|| anyhow!("Matrix: no session after login"))?;
     let path = dir.join(SESSION_FILE);
     crate::owner_only::write(&path, &serde_json::to_vec(&session)?)?;
     Ok(())
+}
+
+/// Whether the SDK's store in `dir` exists and was made without a passphrase: its crypto
+/// database holds no wrapped key (the SDK's `cipher` entry).
+async fn plain_store(dir: &Path) -> bool {
+    let path = dir.join("sdk").join("matrix-sdk-crypto.sqlite3");
+    if !path.exists() {
+        return false;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).read_only(true);
+    let Ok(mut conn) = sqlx::ConnectOptions::connect(&options).await else { return false };
+    let cipher: Result<Option<i64>, _> =
+        sqlx::query_scalar("SELECT 1 FROM kv WHERE key = 'cipher'").fetch_optional(&mut conn).await;
+    matches!(cipher, Ok(None))
 }
