@@ -327,3 +327,36 @@ async fn one_peer_holding_half_open_connections_cannot_lock_others_out() {
     let said = read_to_close(&mut legit).await.unwrap_or_default();
     assert!(said.starts_with("HTTP/1.1 200") && said.contains("BEGIN:VCALENDAR"), "{said}");
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_answers_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    // One connection per address: the reader's address is locked out until its stalled
+    // connection is cut.
+    let write_stall = std::time::Duration::from_millis(300);
+    let limits = convoca::http::Limits { per_peer: 1, write_stall, ..Default::default() };
+    let (addr, _stop) = limited(limits).await;
+    let stalled = connect_from("127.0.0.3", addr).await.unwrap();
+    let (_read_half, mut write_half) = stalled.into_split();
+    // Asks for the calendar again and again and never reads: the answers fill the buffers.
+    let asking = tokio::spawn(async move {
+        let request = b"GET /calendar.ics HTTP/1.1\r\nHost: bot\r\n\r\n".repeat(1000);
+        for _ in 0..100 {
+            if write_half.write_all(&request).await.is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut next = connect_from("127.0.0.3", addr).await.unwrap();
+        let _ = next.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n").await;
+        let said = read_to_close(&mut next).await.unwrap_or_default();
+        if said.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the connection that stopped reading was never cut");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    asking.abort();
+}

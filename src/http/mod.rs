@@ -4,6 +4,7 @@
 mod feed;
 mod health;
 mod interactions;
+mod stall;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -97,11 +98,20 @@ pub struct Limits {
     pub connections: usize,
     /// Connections open at once from one address: one peer cannot take them all.
     pub per_peer: usize,
+    /// A write that makes no progress for this long closes the connection: a client that
+    /// stops reading answers holds nothing for longer.
+    pub write_stall: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { header_read: Duration::from_secs(5), request: Duration::from_secs(30), connections: 512, per_peer: 32 }
+        Limits {
+            header_read: Duration::from_secs(5),
+            request: Duration::from_secs(30),
+            connections: 512,
+            per_peer: 32,
+            write_stall: Duration::from_secs(30),
+        }
     }
 }
 
@@ -197,7 +207,7 @@ pub async fn serve_app(
                 let conn = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
                     .header_read_timeout(limits.header_read)
-                    .serve_connection(TokioIo::new(stream), service);
+                    .serve_connection(TokioIo::new(stall::WriteStall::new(stream, limits.write_stall)), service);
                 tokio::pin!(conn);
                 let stopping = tokio::select! {
                     _ = conn.as_mut() => false,
