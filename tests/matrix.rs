@@ -1097,5 +1097,12 @@ async fn forgetme_takes_the_sign_up_reaction_out_of_the_room_too() {
         assert!(tokio::time::Instant::now() < deadline, "the ✅ stayed in the room after /forgetme: {raw}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // The bot leaves the direct room and forgets its copy of the conversation.
+    wait_declined(&w.bob, &dm, &bot).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while w.bot.client.get_room(&dm).is_some() {
+        assert!(tokio::time::Instant::now() < deadline, "the bot kept its copy of the direct room");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     w.bot.stop().await;
 }

@@ -278,7 +278,10 @@ impl MatrixBot {
         let reply = self.engine.handle(&req).await;
         let t2 = t0.elapsed();
         self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
-        self.take_back(&ev.sender, &reactions).await;
+        if erasing {
+            self.take_back(&ev.sender, &reactions).await;
+            self.leave_direct_rooms(&req.user, &ev.sender).await;
+        }
         tracing::debug!(
             since_sent_ms = since_sent,
             request_us = t1.as_micros() as u64,
@@ -399,6 +402,27 @@ impl MatrixBot {
                     let _ = self.remove(&room, &event).await;
                     break;
                 }
+            }
+        }
+    }
+
+    /// After `/forgetme confirm` went through (nothing stored about the person any more), the
+    /// bot leaves its direct rooms with them and forgets them: its copy of the conversation,
+    /// kept in the SDK's store, goes with the rest. The person keeps theirs.
+    async fn leave_direct_rooms(&self, person: &User, user: &UserId) {
+        let erased = self.engine.store().stored_about(person).await.is_ok_and(|e| e.is_empty());
+        if !erased {
+            return;
+        }
+        for room in self.client.get_dm_rooms(user) {
+            if room.state() == RoomState::Joined
+                && let Err(e) = room.leave().await
+            {
+                tracing::warn!(error = %e, "Matrix: could not leave a direct room after an erasure");
+                continue;
+            }
+            if let Err(e) = room.forget().await {
+                tracing::warn!(error = %e, "Matrix: could not forget a direct room after an erasure");
             }
         }
     }
