@@ -7,9 +7,25 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
-    // A missing .env is normal; a broken one is reported by the settings it fails to set.
-    let _ = dotenvy::dotenv();
-    let cli = convoca::config::Cli::parse();
+    // The env file the service uses (or .env here): read before the flags, whose values it
+    // holds. A line it cannot read stops here, with the file and line.
+    match convoca::cli::env_file::load(&convoca::config::env_names()) {
+        Ok(loaded) => loaded.unknown.iter().for_each(|line| eprintln!("convoca: warning: {line}")),
+        Err(e) => {
+            eprintln!("convoca: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let cli = match convoca::config::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match convoca::config::explain(&e) {
+            Some(said) => {
+                eprintln!("convoca: {said}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     // A long-running bot logs what it does; one-shot commands keep the terminal for answers.
     let quiet = !matches!(cli.command, None | Some(convoca::config::Cmd::Run(_)));
     let default = cli.global.log.clone().unwrap_or_else(|| if quiet { "warn" } else { "warn,convoca=info" }.into());

@@ -327,3 +327,55 @@ fn a_token_never_appears_in_the_log_even_when_discord_cannot_be_reached() {
     assert!(err.to_lowercase().contains("discord"), "it said why Discord failed: {err}");
     assert!(!err.contains("secret-token") && !out.contains("secret-token"), "{err}");
 }
+
+#[test]
+fn doctor_and_reminders_say_when_reminders_go_nowhere_and_what_fixes_it() {
+    let db = format!("sqlite://{}", tempfile::tempdir().unwrap().keep().join("r.db").display());
+    run(convoca().env("DATABASE_URL", &db).args(["ask", "/mission"]));
+    let (code, out, _) = run(convoca().env("DATABASE_URL", &db).arg("doctor"));
+    assert!(out.contains("! reminders monthly: go to no channel") && out.contains("`/remind here`"), "{out}");
+    assert!(out.contains("✗ chat platforms: none is configured"), "{out}");
+    assert_eq!(code, 1, "{out}");
+    let (_, listed, _) = run(convoca().env("DATABASE_URL", &db).arg("reminders"));
+    assert!(listed.contains("(none): no channel gets these") && listed.contains("/remind here"), "{listed}");
+    // The terminal's channel is no channel for a deployed bot.
+    run(convoca().env("DATABASE_URL", &db).args(["ask", "--organizer", "/remind here"]));
+    let (_, out, _) = run(convoca().env("DATABASE_URL", &db).arg("doctor"));
+    assert!(out.contains("! reminders monthly: go to no channel"), "{out}");
+}
+
+#[test]
+fn the_env_file_empty_is_unset_nothing_is_substituted_and_mistakes_are_named_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("convoca.env");
+    std::fs::write(&env, "DISCORD_TOKEN=\nMATRIX_HOMESERVER=\nCONVOCA_HTTP_BIND=localhost:0\nDISCROD_TOKEN=x\n")
+        .unwrap();
+    let (_, out, err) = run(convoca().arg("--env-file").arg(&env).arg("doctor"));
+    assert!(out.contains("✓ discord: off") && out.contains("✓ matrix: off"), "empty is unset: {out}");
+    assert!(out.contains("✓ http bind: 127.0.0.1:0"), "localhost is the loopback: {out}");
+    assert!(
+        err.contains("convoca.env:4: convoca reads no variable DISCROD_TOKEN (did you mean DISCORD_TOKEN?)"),
+        "{err}"
+    );
+    assert!(out.contains("✗ env file:"), "{out}");
+    // A value refused names the variable and an accepted value, not a flag.
+    std::fs::write(&env, "CONVOCA_HTTP_BIND=8080\n").unwrap();
+    let (code, _, err) = run(convoca().arg("--env-file").arg(&env).arg("doctor"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("CONVOCA_HTTP_BIND: `8080` is not accepted") && err.contains("CONVOCA_HTTP_BIND=127.0.0.1:8080"),
+        "{err}"
+    );
+    assert!(!err.contains("--http-bind"), "{err}");
+    std::fs::write(&env, "DISCORD_SCHEDULED_EVENTS=maybe\n").unwrap();
+    let (_, _, err) = run(convoca().arg("--env-file").arg(&env).arg("doctor"));
+    assert!(err.contains("DISCORD_SCHEDULED_EVENTS: `maybe`") && !err.contains("possible values"), "{err}");
+    // `$` is a character like any other; a line that is no setting stops with its line.
+    std::fs::write(&env, "CONVOCA_PUBLIC_URL=https://bot.example.org/$HOME\nNOT A SETTING\n").unwrap();
+    let (code, _, err) = run(convoca().arg("--env-file").arg(&env).arg("check"));
+    assert_eq!(code, 2);
+    assert!(err.contains("convoca.env:2: `NOT A SETTING` is not a setting"), "{err}");
+    std::fs::write(&env, "CONVOCA_CONTENT=commands$HOME\n").unwrap();
+    let (_, out, err) = run(convoca().arg("--env-file").arg(&env).arg("check"));
+    assert!(format!("{out}{err}").contains("commands$HOME"), "kept as written: {out}{err}");
+}

@@ -5,6 +5,7 @@ mod ask;
 mod backup;
 mod check;
 mod doctor;
+pub mod env_file;
 mod export;
 mod ics;
 mod migrate;
@@ -34,7 +35,12 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         None => match RunArgs::from_env() {
             Ok(args) => run::run(&global, args).await,
             Err(e) => {
-                let _ = e.print();
+                match crate::config::explain(&e) {
+                    Some(said) => eprintln!("convoca: {said}"),
+                    None => {
+                        let _ = e.print();
+                    }
+                }
                 ExitCode::from(2)
             }
         },

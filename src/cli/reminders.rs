@@ -61,6 +61,7 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
         }
     };
     println!("{:<18} {:<44} {:<28} {:<5} {:<30} STATE", "DUE (UTC)", "LOCAL TIME", "WHAT", "LEAD", "CHANNELS");
+    let nowhere = lines.values().any(|(channels, _)| channels.is_empty());
     for ((due, subject, lead), (channels, states)) in &lines {
         let subject = &plan.subjects[*subject as usize];
         let zone = match subject {
@@ -90,6 +91,13 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
             subject.name(),
             lead,
             channels
+        );
+    }
+    if nowhere {
+        println!(
+            "\n(none): no channel gets these. In the Discord channel or Matrix room where reminders belong, an \
+             organizer sends `/remind here` (Matrix: `!remind here`); or run `convoca setup --reminder-channel \
+             discord:CHANNEL_ID`; or list channels in [reminders] of the meeting's file."
         );
     }
     engine.store().close().await;

@@ -36,6 +36,11 @@ pub struct Global {
     /// shippers.
     #[arg(long, env = "CONVOCA_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// The env file to read settings from. Default: `.env` in the working folder when there
+    /// is one, else the service's /etc/convoca/convoca.env when it can be read, so that
+    /// every subcommand uses the service's settings.
+    #[arg(long, env = "CONVOCA_ENV_FILE", global = true)]
+    pub env_file: Option<PathBuf>,
 }
 
 /// How log lines are written.
@@ -226,7 +231,15 @@ pub struct DiscordConfig {
     #[arg(long = "discord-public-key", env = "DISCORD_PUBLIC_KEY")]
     pub public_key: Option<String>,
     /// Keep a Discord scheduled event for each meeting's next occurrence.
-    #[arg(long = "discord-scheduled-events", env = "DISCORD_SCHEDULED_EVENTS", default_value_t = false)]
+    #[arg(
+        long = "discord-scheduled-events",
+        env = "DISCORD_SCHEDULED_EVENTS",
+        default_value_t = false,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub scheduled_events: bool,
 }
 
@@ -234,7 +247,7 @@ pub struct DiscordConfig {
 #[derive(Args, Debug, Clone, Default)]
 pub struct HttpConfig {
     /// Address to listen on, e.g. 127.0.0.1:8080. The server is off without it.
-    #[arg(long = "http-bind", env = "CONVOCA_HTTP_BIND")]
+    #[arg(long = "http-bind", env = "CONVOCA_HTTP_BIND", value_parser = parse_bind)]
     pub bind: Option<std::net::SocketAddr>,
     /// The address members reach that server at, e.g. https://bot.example.org, for the
     /// "Add to calendar" links.
@@ -242,7 +255,7 @@ pub struct HttpConfig {
     pub public_url: Option<String>,
     /// A second address, e.g. 127.0.0.1:9090, that serves /healthz and /metrics instead of
     /// the public one: the public bind then serves only the feed and Discord's endpoint.
-    #[arg(long = "metrics-bind", env = "CONVOCA_METRICS_BIND")]
+    #[arg(long = "metrics-bind", env = "CONVOCA_METRICS_BIND", value_parser = parse_bind)]
     pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
@@ -400,6 +413,86 @@ impl MatrixConfig {
         self.homeserver.is_some() && (self.access_token.is_some() || (self.user.is_some() && self.password.is_some()))
     }
 }
+
+/// An address to listen on: `127.0.0.1:8080`, `[::1]:8080`, or `localhost:8080` (the IPv4
+/// loopback).
+pub fn parse_bind(s: &str) -> Result<std::net::SocketAddr, String> {
+    let s = s.trim();
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    if let Some(port) = s.strip_prefix("localhost:").and_then(|p| p.parse::<u16>().ok()) {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    Err("not an address and port".into())
+}
+
+/// Every environment variable the binary reads, from the flags' declarations (and
+/// `RUST_LOG`, read by the log filter): what the env file is checked against.
+pub fn env_names() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if let Some(env) = arg.get_env() {
+                out.push(env.to_string_lossy().into_owned());
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = vec!["RUST_LOG".to_string()];
+    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A value the settings refuse, said the organizer's way when it came from an environment
+/// variable (the env file): the variable, the value, why, and one that is accepted, instead
+/// of a flag they never typed.
+pub fn explain(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(error.kind(), ErrorKind::ValueValidation | ErrorKind::InvalidValue) {
+        return None;
+    }
+    let text = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let flag = text(ContextKind::InvalidArg)?;
+    let long = flag.trim_start_matches("--").split([' ', '=']).next()?.to_string();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let typed = std::env::args().any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+    if typed {
+        return None;
+    }
+    let env = find_env(&<Cli as clap::CommandFactory>::command(), &long)?;
+    let example = EXAMPLES.iter().find(|(name, _)| *name == env).map_or("", |(_, e)| e);
+    let why = std::error::Error::source(error).map(|e| format!(" ({e})")).unwrap_or_default();
+    let accepted = if example.is_empty() { String::new() } else { format!("; for example {env}={example}") };
+    Some(format!("{env}: `{value}` is not accepted{why}{accepted}"))
+}
+
+/// The environment variable behind the flag `--long`, in any subcommand.
+fn find_env(cmd: &clap::Command, long: &str) -> Option<String> {
+    cmd.get_arguments()
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+        .or_else(|| cmd.get_subcommands().find_map(|sub| find_env(sub, long)))
+}
+
+/// An accepted value of each typed variable, for the error that refuses another.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("CONVOCA_HTTP_BIND", "127.0.0.1:8080"),
+    ("CONVOCA_METRICS_BIND", "127.0.0.1:9090"),
+    ("CONVOCA_LOG_FORMAT", "text (or json)"),
+    ("CONVOCA_COMMAND_BURST", "8"),
+    ("CONVOCA_COMMAND_EVERY", "3"),
+    ("DISCORD_GUILD_ID", "123456789012345678"),
+    ("DISCORD_SCHEDULED_EVENTS", "true (or false)"),
+    ("MATRIX_ORGANIZER_POWER", "50"),
+];
 
 /// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
 const MATRIX_MAX_POWER: i64 = 9_007_199_254_740_991;

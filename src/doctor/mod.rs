@@ -8,6 +8,7 @@
 //!   the invite URL the configuration needs.
 //! - [`matrix`]: the session, the home rooms and reminder rooms (joined, allowed to post), the
 //!   device's verification and the key backup.
+//! - [`reminders`]: every meeting and upcoming deadline has a channel its reminders go to.
 //!
 //! Each talks to the platform's HTTP API directly (never through the SDKs, whose stores the
 //! running bot holds), so a doctor can run beside the bot.
@@ -15,6 +16,7 @@
 pub mod discord;
 pub mod local;
 pub mod matrix;
+pub mod reminders;
 
 use crate::config::{Global, RunArgs};
 
@@ -81,12 +83,25 @@ impl Line {
 
 /// Every check the configuration calls for, in order: local things first, then each
 /// configured platform.
-pub async fn run(global: &Global, args: &RunArgs) -> Vec<Line> {
+pub async fn run(global: &Global, args: &RunArgs, env_file: &EnvFile) -> Vec<Line> {
     let mut lines = Vec::new();
+    env(env_file, &mut lines);
     let content = local::content(global, &mut lines);
     local::database(global, &mut lines).await;
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
-    let channels = reminder_channels(global, content.as_ref()).await;
+    let subscriptions = subscriptions(global).await;
+    if let Some(content) = &content {
+        reminders::check(content, &subscriptions, chrono::Utc::now(), &mut lines);
+    }
+    let channels = reminder_channels(content.as_ref(), &subscriptions);
+    if args.discord.token.is_none() && args.matrix.homeserver.is_none() {
+        lines.push(Line::fail(
+            "chat platforms",
+            "none is configured: the bot would answer only in the terminal",
+            "set DISCORD_TOKEN and DISCORD_HOME_GUILDS, or MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD and \
+             MATRIX_HOME_ROOMS (`convoca setup` asks for them and checks each)",
+        ));
+    }
     if args.discord.token.is_some() {
         discord::check(&args.discord, &channels, &mut lines).await;
     } else {
@@ -100,17 +115,45 @@ pub async fn run(global: &Global, args: &RunArgs) -> Vec<Line> {
     lines
 }
 
+/// Which env file was read, and every variable in it convoca does not read (a misspelt
+/// name turns nothing on, silently, unless said).
+#[derive(Clone, Debug, Default)]
+pub struct EnvFile {
+    /// The file read, if any.
+    pub path: Option<std::path::PathBuf>,
+    /// One line per variable in it that convoca does not read.
+    pub unknown: Vec<String>,
+}
+
+fn env(file: &EnvFile, lines: &mut Vec<Line>) {
+    match &file.path {
+        Some(path) => lines.push(Line::ok("env file", path.display().to_string())),
+        None => lines.push(Line::ok("env file", "none (settings from the environment only)")),
+    }
+    for unknown in &file.unknown {
+        lines.push(Line::fail("env file", unknown.clone(), "correct the name (every variable is in .env.example)"));
+    }
+}
+
+/// The organizers' reminder subscriptions, when the database answers.
+async fn subscriptions(global: &Global) -> Vec<crate::store::Subscription> {
+    let Ok(store) = crate::store::Store::open_existing(global.database_url.as_ref().map(|s| s.expose())).await else {
+        return Vec::new();
+    };
+    let subs = store.subscriptions().await.unwrap_or_default();
+    store.close().await;
+    subs
+}
+
 /// Every reminder channel the bot posts to (`platform:id`): the content's and the
-/// organizers' subscriptions (read from the database when it answers).
-pub async fn reminder_channels(global: &Global, content: Option<&crate::content::Content>) -> Vec<String> {
+/// organizers' subscriptions.
+pub fn reminder_channels(
+    content: Option<&crate::content::Content>,
+    subscriptions: &[crate::store::Subscription],
+) -> Vec<String> {
     let mut channels: Vec<String> =
         content.map(|c| c.meetings.iter().flat_map(|m| m.reminders.channels.clone()).collect()).unwrap_or_default();
-    if let Ok(store) = crate::store::Store::open_existing(global.database_url.as_ref().map(|s| s.expose())).await {
-        if let Ok(subs) = store.subscriptions().await {
-            channels.extend(subs.into_iter().map(|s| s.channel));
-        }
-        store.close().await;
-    }
+    channels.extend(subscriptions.iter().map(|s| s.channel.clone()));
     channels.sort();
     channels.dedup();
     channels

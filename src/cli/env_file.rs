@@ -1,0 +1,259 @@
+//! The env file: one list of settings read the same way by the service and by every
+//! subcommand an organizer types, so that `convoca backup` or `convoca doctor` run from any
+//! folder use the service's database and tokens, not a new empty one.
+//!
+//! Which file: `--env-file` / `CONVOCA_ENV_FILE` when given; otherwise `.env` in the working
+//! folder when there is one; otherwise the service's [`SERVICE_ENV_FILE`] when it can be
+//! read (the service itself gets its variables from systemd, which reads that file as root).
+//!
+//! The format is systemd's `EnvironmentFile` subset, so that both read a line alike:
+//! `KEY=value`, blank lines and `#` comments, a value optionally in quotes. Nothing is
+//! substituted (`$` is a character like any other). An empty value is unset, here and in the
+//! process's environment, so the shipped file's `DISCORD_TOKEN=` turns nothing on. A line
+//! that is not `KEY=value` stops the program with the file and line; a variable convoca does
+//! not read is reported with the nearest one it does.
+
+use std::path::{Path, PathBuf};
+
+/// The env file the service uses (see `deploy/convoca.service`).
+pub const SERVICE_ENV_FILE: &str = "/etc/convoca/convoca.env";
+
+/// What was read, and what in it looked wrong without stopping anything.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    /// Each line that set a variable convoca does not read, said with the nearest it does.
+    pub unknown: Vec<String>,
+}
+
+/// A file that cannot be used: named, with the line when there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvFileError {
+    /// The file named explicitly cannot be read.
+    #[error("cannot read the env file {path}: {why}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        why: std::io::Error,
+    },
+    /// A line that is not `KEY=value`.
+    #[error("{path}:{line}: `{text}` is not a setting (write NAME=value, e.g. DISCORD_TOKEN=…)")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Its line number, from 1.
+        line: usize,
+        /// The line as written (cut short).
+        text: String,
+    },
+    /// A quote opened and not closed.
+    #[error("{path}:{line}: the value of {key} opens a quote it does not close")]
+    Unclosed {
+        /// The file.
+        path: PathBuf,
+        /// Its line number, from 1.
+        line: usize,
+        /// The variable.
+        key: String,
+    },
+}
+
+/// One `KEY=value` of a file, with its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The line number, from 1.
+    pub line: usize,
+    /// The variable.
+    pub key: String,
+    /// Its value as systemd would read it (quotes removed, nothing substituted).
+    pub value: String,
+}
+
+/// Reads `text` (the contents of `path`) into its settings.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Setting>, EnvFileError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        let body = trimmed.strip_prefix("export ").map_or(trimmed, str::trim_start);
+        let malformed =
+            || EnvFileError::Malformed { path: path.to_path_buf(), line, text: body.chars().take(60).collect() };
+        let (key, value) = body.split_once('=').ok_or_else(malformed)?;
+        let key = key.trim_end();
+        let valid_key = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid_key {
+            return Err(malformed());
+        }
+        let value = unquote(value.trim()).ok_or_else(|| EnvFileError::Unclosed {
+            path: path.to_path_buf(),
+            line,
+            key: key.to_string(),
+        })?;
+        out.push(Setting { line, key: key.to_string(), value });
+    }
+    Ok(out)
+}
+
+/// A value without its quotes: `"a b"` and `'a b'` are `a b` (in double quotes `\"` and
+/// `\\` are a quote and a backslash); `None` for a quote left open.
+fn unquote(value: &str) -> Option<String> {
+    let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return Some(value.to_string());
+    };
+    let inner = &value[1..];
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quote == '"' => out.push(chars.next()?),
+            c if c == quote => return chars.as_str().trim().is_empty().then_some(out),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// The file to read: `explicit` when given; `.env` here when present; the service's when
+/// readable. `None` when there is none (nothing to read is normal).
+fn choose(explicit: Option<PathBuf>) -> Option<(PathBuf, bool)> {
+    if let Some(path) = explicit {
+        return Some((path, true));
+    }
+    let here = PathBuf::from(".env");
+    if here.is_file() {
+        return Some((here, false));
+    }
+    let service = PathBuf::from(SERVICE_ENV_FILE);
+    (std::fs::File::open(&service).is_ok()).then_some((service, false))
+}
+
+/// The env file named on the command line (`--env-file FILE` or `--env-file=FILE`), read
+/// before clap so that its settings are there when the flags are parsed.
+fn named_on_command_line() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        if arg == "--env-file" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.strip_prefix("--env-file=") {
+            return Some(PathBuf::from(path));
+        }
+        if arg == "--" {
+            break;
+        }
+    }
+    None
+}
+
+/// What [`load`] read, for `doctor`.
+static LOADED: std::sync::OnceLock<Loaded> = std::sync::OnceLock::new();
+
+/// What [`load`] read (nothing before it ran).
+pub fn loaded() -> Loaded {
+    LOADED.get().cloned().unwrap_or_default()
+}
+
+/// Reads the env file into the process's environment (a variable already set there wins)
+/// and unsets every empty variable `known` names. Call before any thread starts.
+pub fn load(known: &[String]) -> Result<Loaded, EnvFileError> {
+    let loaded = read_into_environment(known)?;
+    let _ = LOADED.set(loaded.clone());
+    Ok(loaded)
+}
+
+fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
+    let explicit = named_on_command_line()
+        .or_else(|| std::env::var_os("CONVOCA_ENV_FILE").filter(|v| !v.is_empty()).map(PathBuf::from));
+    for key in known {
+        if std::env::var_os(key).is_some_and(|v| v.is_empty()) {
+            // SAFETY: called from main before the runtime or any other thread starts.
+            unsafe { std::env::remove_var(key) };
+        }
+    }
+    let Some((path, _explicit)) = choose(explicit) else { return Ok(Loaded::default()) };
+    let text = std::fs::read_to_string(&path).map_err(|why| EnvFileError::Unreadable { path: path.clone(), why })?;
+    let settings = parse(&path, &text)?;
+    let mut unknown = Vec::new();
+    for s in &settings {
+        if !known.contains(&s.key) {
+            unknown.push(unknown_line(&path, s, known));
+        }
+        if s.value.is_empty() || std::env::var_os(&s.key).is_some() {
+            continue;
+        }
+        // SAFETY: as above, single-threaded.
+        unsafe { std::env::set_var(&s.key, &s.value) };
+    }
+    Ok(Loaded { path: Some(path), unknown })
+}
+
+/// "convoca.env:7: convoca reads no DISCROD_TOKEN (did you mean DISCORD_TOKEN?)".
+fn unknown_line(path: &Path, s: &Setting, known: &[String]) -> String {
+    let near = known
+        .iter()
+        .map(|k| (crate::engine::suggest::distance(&k.to_ascii_lowercase(), &s.key.to_ascii_lowercase()), k))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| format!(" (did you mean {k}?)"))
+        .unwrap_or_default();
+    format!("{}:{}: convoca reads no variable {}{near}", path.display(), s.line, s.key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<(String, String)>, String> {
+        parse(Path::new("convoca.env"), text)
+            .map(|v| v.into_iter().map(|s| (s.key, s.value)).collect())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn lines_are_read_as_systemd_reads_them_and_nothing_is_substituted() {
+        let got = read(
+            "# comment\n\nDISCORD_TOKEN=\nMATRIX_PASSWORD=12$34x\nexport A_B=\"two \\\"words\\\"\"\nD = spaced \n",
+        );
+        assert_eq!(
+            got.unwrap(),
+            [
+                ("DISCORD_TOKEN".into(), String::new()),
+                ("MATRIX_PASSWORD".into(), "12$34x".into()),
+                ("A_B".into(), "two \"words\"".into()),
+                ("D".into(), "spaced".into())
+            ]
+        );
+        assert_eq!(
+            read("A=1\nC='open\n").unwrap_err(),
+            "convoca.env:2: the value of C opens a quote it does not close"
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_a_setting_is_named_with_its_line() {
+        assert_eq!(
+            read("A=1\nDISCORD TOKEN abc\n").unwrap_err(),
+            "convoca.env:2: `DISCORD TOKEN abc` is not a setting (write NAME=value, e.g. DISCORD_TOKEN=…)"
+        );
+        assert!(read("1A=x\n").unwrap_err().contains(":1:"));
+    }
+
+    #[test]
+    fn an_unknown_variable_is_said_with_the_nearest_known_one() {
+        let known = vec!["DISCORD_TOKEN".to_string(), "MATRIX_USER".to_string()];
+        let s = Setting { line: 4, key: "DISCROD_TOKEN".into(), value: "x".into() };
+        assert_eq!(
+            unknown_line(Path::new("convoca.env"), &s, &known),
+            "convoca.env:4: convoca reads no variable DISCROD_TOKEN (did you mean DISCORD_TOKEN?)"
+        );
+        let s = Setting { line: 5, key: "ZOOM".into(), value: "x".into() };
+        assert_eq!(unknown_line(Path::new("e"), &s, &known), "e:5: convoca reads no variable ZOOM");
+    }
+}
