@@ -107,10 +107,19 @@ fn the_backup_command_writes_the_copy_and_refuses_what_it_cannot_do() {
         cmd
     };
     let file = dir.path().join("copy.db");
+    // No database there (a folder the bot does not run in): refused, and nothing is made.
+    let out = convoca().arg("backup").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("does not exist") && err.contains("no env file was read"), "{err}");
+    assert!(!file.exists() && !dir.path().join("c.db").exists(), "no empty database made, no copy of one");
+    // The bot's database, once it has one.
+    assert!(convoca().args(["ask", "/mission"]).output().unwrap().status.success());
     let out = convoca().arg("backup").arg(&file).output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{said}{}", String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("backup written") && file.exists(), "{said}");
+    assert!(said.contains("on which no bot is running"), "{said}");
     let again = convoca().arg("backup").arg(&file).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));

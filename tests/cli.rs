@@ -379,3 +379,48 @@ fn the_env_file_empty_is_unset_nothing_is_substituted_and_mistakes_are_named_wit
     let (_, out, err) = run(convoca().arg("--env-file").arg(&env).arg("check"));
     assert!(format!("{out}{err}").contains("commands$HOME"), "kept as written: {out}{err}");
 }
+
+#[test]
+fn migrate_refuses_a_database_a_bot_is_running_on_and_tools_never_make_an_empty_one() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let to = format!("sqlite://{}", dir.path().join("copy.db").display());
+    // From a folder the bot does not run in: export and reminders say so, and make nothing.
+    for args in [&["export", "jilamito"][..], &["reminders"][..]] {
+        let (code, _, err) = run(convoca().env("DATABASE_URL", &db).args(args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("does not exist"), "{err}");
+    }
+    let (code, _, err) = run(convoca().env("DATABASE_URL", &db).env("CONVOCA_MIGRATE_TO", &to).arg("migrate"));
+    assert_eq!(code, 1, "{err}");
+    assert!(!dir.path().join("bot.db").exists(), "no empty database made");
+    let mut bot = convoca()
+        .env("DATABASE_URL", &db)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(bot.stderr.take().unwrap()).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        if line.contains("convoca: ready") {
+            break;
+        }
+    }
+    assert!(said.contains("made a new, empty database"), "the bot says it made one: {said}");
+    let (code, _, err) = run(convoca().env("DATABASE_URL", &db).env("CONVOCA_MIGRATE_TO", &to).arg("migrate"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a bot is running on") && err.contains("stop it first"), "{err}");
+    let (code, out, _) = run(convoca().env("DATABASE_URL", &db).arg("backup").arg(dir.path().join("b.db")));
+    assert_eq!(code, 0);
+    assert!(out.contains("on which a bot is running"), "{out}");
+    std::process::Command::new("kill").args(["-9", &bot.id().to_string()]).status().unwrap();
+    bot.wait().unwrap();
+    // Killed, it holds nothing: the copy goes ahead.
+    let (code, out, err) = run(convoca().env("DATABASE_URL", &db).env("CONVOCA_MIGRATE_TO", &to).arg("migrate"));
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -7,10 +7,11 @@ use crate::store::BackupError;
 
 /// Writes the copy, or says why not (on PostgreSQL: what to run instead).
 pub async fn backup(global: &Global, args: BackupArgs) -> ExitCode {
-    let store = match super::open_store(global).await {
+    let store = match super::open_existing_store(global).await {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let running = store.bot_running();
     let result = store.backup_to(&args.file).await;
     store.close().await;
     match result {
@@ -19,6 +20,16 @@ pub async fn backup(global: &Global, args: BackupArgs) -> ExitCode {
                 "backup written: {} ({} KiB, readable by its owner only)",
                 args.file.display(),
                 bytes.div_ceil(1024)
+            );
+            println!(
+                "copied from {}{}",
+                store.url(),
+                match running {
+                    Some(true) =>
+                        ", on which a bot is running (the copy holds what it had committed when the copy began)",
+                    Some(false) => ", on which no bot is running",
+                    None => "",
+                }
             );
             ExitCode::SUCCESS
         }

@@ -7,7 +7,7 @@ use crate::engine::answers::roster::csv;
 
 /// Writes the roster to standard output or `--out`.
 pub async fn export(global: &Global, args: ExportArgs) -> ExitCode {
-    let engine = match super::open_engine(global).await {
+    let engine = match super::open_existing_engine(global).await {
         Ok(e) => e,
         Err(code) => return code,
     };

@@ -8,10 +8,19 @@ use crate::store::{CopyError, Store};
 
 /// Copies the configured database into `--to`.
 pub async fn migrate(global: &Global, args: MigrateArgs) -> ExitCode {
-    let source = match super::open_store(global).await {
+    let source = match super::open_existing_store(global).await {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if source.bot_running() == Some(true) {
+        eprintln!(
+            "convoca: a bot is running on {}: stop it first (systemctl stop convoca), then migrate, so that \
+             nothing it records after the copy is lost",
+            source.url()
+        );
+        source.close().await;
+        return ExitCode::from(2);
+    }
     // Opening the target applies the migrations to it first.
     let target = match Store::open(Some(args.to.expose())).await {
         Ok(t) => t,

@@ -66,16 +66,71 @@ fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCod
     })
 }
 
-/// Opens the database or prints, in one line, which one and why not.
+/// Opens the database, creating it when it does not exist (the bot, the console and `ask`
+/// start on a fresh clone); a database made here is said, so that a command run from the
+/// wrong folder does not pass unnoticed.
 async fn open_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
     let url = global.database_url.as_ref().map(|s| s.expose());
-    Store::open(url).await.map_err(|e| {
+    let existed = match Store::open_existing(url).await {
+        Ok(store) => {
+            store.close().await;
+            true
+        }
+        Err(_) => false,
+    };
+    let store = Store::open(url).await.map_err(|e| {
         eprintln!("convoca: {e}");
+        ExitCode::from(CANNOT_START)
+    })?;
+    if !existed && let Some(file) = store.sqlite_file() {
+        let line = format!(
+            "convoca: made a new, empty database: {} ({})",
+            absolute(&file).display(),
+            where_settings_came_from()
+        );
+        say(global, &line);
+    }
+    Ok(store)
+}
+
+/// Opens the database the bot uses, for a command that reads or maintains it (`export`,
+/// `reminders`, `backup`, `migrate`): one that does not exist is an error that says where
+/// convoca looked and where its settings came from, never a new empty database.
+async fn open_existing_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
+    let url = global.database_url.as_ref().map(|s| s.expose());
+    Store::open_existing(url).await.map_err(|e| {
+        eprintln!("convoca: {e}");
+        eprintln!(
+            "convoca: {}; run it with the bot's settings (sudo convoca …, which reads {}, or --env-file FILE)",
+            where_settings_came_from(),
+            env_file::SERVICE_ENV_FILE
+        );
         ExitCode::from(CANNOT_START)
     })
 }
 
-/// Loads the content and opens the database: what every answering subcommand needs.
+/// "settings from /etc/convoca/convoca.env", or that no env file was read.
+fn where_settings_came_from() -> String {
+    match env_file::loaded().path {
+        Some(path) => format!("settings from {}", absolute(&path).display()),
+        None => {
+            let service = std::path::Path::new(env_file::SERVICE_ENV_FILE);
+            let why = if service.exists() { "cannot be read by this user" } else { "does not exist" };
+            format!(
+                "no env file was read: no .env in {}, and {} {why}",
+                absolute(std::path::Path::new(".")).display(),
+                service.display()
+            )
+        }
+    }
+}
+
+fn absolute(path: &std::path::Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads the content and opens the database (made when missing): what the bot, the console
+/// and `ask` need.
 async fn open_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
     open_engine_with(global, Settings::default()).await
 }
@@ -85,6 +140,26 @@ async fn open_engine_with(global: &crate::config::Global, settings: Settings) ->
     let content = open_content(global)?;
     let store = open_store(global).await?;
     Ok(Engine::new(content, store, settings))
+}
+
+/// The content and the existing database the bot uses, for `export` and `reminders`.
+async fn open_existing_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
+    let content = open_content(global)?;
+    let store = open_existing_store(global).await?;
+    if let Err(e) = store.migrate().await {
+        eprintln!("convoca: {e}");
+        return Err(ExitCode::from(CANNOT_START));
+    }
+    Ok(Engine::new(content, store, Settings::default()))
+}
+
+/// A line for whoever started the command: on the terminal as is, or, with JSON logs, as
+/// one more log event (a log shipper reads nothing else).
+fn say(global: &crate::config::Global, line: &str) {
+    match global.log_format {
+        crate::config::LogFormat::Json => tracing::info!("{line}"),
+        crate::config::LogFormat::Text => eprintln!("{line}"),
+    }
 }
 
 /// A request from the terminal user described by `who`.

@@ -17,7 +17,7 @@ type Line = (Vec<String>, BTreeMap<String, usize>);
 
 /// Prints one line per reminder (a subject at a lead time), with its channels.
 pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
-    let engine = match super::open_engine(global).await {
+    let engine = match super::open_existing_engine(global).await {
         Ok(e) => e,
         Err(code) => return code,
     };

@@ -16,7 +16,7 @@ use crate::service::{Running, Signals};
 /// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     if let Err(why) = args.validate() {
-        say(global, &format!("convoca: {why}"));
+        super::say(global, &format!("convoca: {why}"));
         return ExitCode::from(2);
     }
     let mut signals = Signals::listen();
@@ -32,17 +32,19 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    // Held until the bot stops: `migrate` refuses to copy a database a bot still writes.
+    let _mark = engine.store().mark_running();
     let running = match Running::start(&args, &engine).await {
         Ok(r) => r,
         Err(e) => {
-            say(global, &format!("convoca: {e}"));
+            super::say(global, &format!("convoca: {e}"));
             return ExitCode::FAILURE;
         }
     };
     for line in &running.status {
-        say(global, line);
+        super::say(global, line);
     }
-    say(global, "convoca: ready");
+    super::say(global, "convoca: ready");
 
     let interactive = std::io::stdin().is_terminal();
     if interactive {
@@ -55,15 +57,6 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     running.stop().await;
     engine.store().close().await;
     ExitCode::SUCCESS
-}
-
-/// A line for whoever started the bot: on the terminal as is, or, with JSON logs, as one
-/// more log event (a log shipper reads nothing else).
-fn say(global: &Global, line: &str) {
-    match global.log_format {
-        crate::config::LogFormat::Json => tracing::info!("{line}"),
-        crate::config::LogFormat::Text => eprintln!("{line}"),
-    }
 }
 
 /// The interactive console alone (reads standard input even when it is a pipe).

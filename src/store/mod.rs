@@ -17,6 +17,7 @@ mod places;
 mod progress;
 mod reactions;
 mod retention;
+mod running;
 mod signups;
 mod subscriptions;
 
@@ -37,6 +38,7 @@ pub use places::{Offer, OfferAnswer, Placed};
 pub use progress::{Outcome, Reported};
 pub use reactions::{KnownReaction, Reacted};
 pub use retention::{Expired, Older, Purged};
+pub use running::RunningMark;
 pub use signups::{Count, RosterEntry, SignUp, SignUpOutcome};
 pub use subscriptions::{ALL, Subscription};
 

@@ -1,0 +1,50 @@
+//! Whether a bot is running on an SQLite database: each running bot holds a shared lock on
+//! a marker file beside it (`convoca.db-running`) for as long as it lives (the system drops
+//! it when the process ends, kill -9 included), and `migrate` asks for the exclusive lock,
+//! which it gets only when no bot holds one. PostgreSQL is shared by design; nothing is held.
+
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+
+use super::Store;
+
+/// A running bot's hold on its database, released when dropped.
+#[derive(Debug)]
+pub struct RunningMark {
+    _file: File,
+}
+
+/// The marker file beside an SQLite database.
+fn marker(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-running");
+    PathBuf::from(name)
+}
+
+impl Store {
+    /// Marks this database as used by a running bot until the mark is dropped (`None` on
+    /// PostgreSQL, or when the marker cannot be made: a warning says so).
+    pub fn mark_running(&self) -> Option<RunningMark> {
+        let path = marker(&self.sqlite_file()?);
+        let opened = crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path));
+        match opened.and_then(|f| f.lock_shared().map(|()| f)) {
+            Ok(file) => Some(RunningMark { _file: file }),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot mark the database as in use: `migrate` will not see this bot");
+                None
+            }
+        }
+    }
+
+    /// Whether a bot is running on this SQLite database now (`None` on PostgreSQL, where
+    /// the bot's processes share it by design and this cannot tell).
+    pub fn bot_running(&self) -> Option<bool> {
+        let path = marker(&self.sqlite_file()?);
+        let Ok(file) = File::open(&path) else { return Some(false) };
+        match file.try_lock() {
+            Ok(()) => Some(false),
+            Err(TryLockError::WouldBlock) => Some(true),
+            Err(TryLockError::Error(_)) => None,
+        }
+    }
+}
