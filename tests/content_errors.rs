@@ -81,17 +81,60 @@ fn duplicate_slug() {
         )
         .unwrap();
     });
-    let e = one(&errs, "campaigns/zz-copy.toml");
-    assert!(e.message.contains("`jilamito` is already used by"), "{e}");
-    assert!(e.message.contains("jilamito.toml"), "{e}");
+    // Both files, the one that sets the name with its line: either may be the one to change.
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    let copy = errs.iter().find(|e| e.file.ends_with("campaigns/zz-copy.toml")).expect("the copy named");
+    assert_eq!(copy.line, Some(1), "{copy}");
+    assert!(copy.message.contains("`jilamito` is also used by") && copy.message.contains("jilamito.toml"), "{copy}");
+    let first = errs.iter().find(|e| e.file.ends_with("campaigns/jilamito.toml")).expect("the first named too");
+    assert!(first.message.contains("zz-copy.toml"), "{first}");
+}
+
+#[test]
+fn every_mistake_in_a_file_is_named_in_one_run_in_line_order() {
+    let errs = errors_after(|d| {
+        replace(d, "meetings/monthly.toml", "summary = {", "sumary = {");
+        replace(d, "meetings/monthly.toml", "start = \"17:00\"", "start = 17");
+        replace(
+            d,
+            "meetings/monthly.toml",
+            "time_zone = \"America/New_York\"",
+            "time_zone = \"America/New_Yrok\"\ncolour = \"red\"",
+        );
+    });
+    let said: Vec<(Option<usize>, bool)> =
+        errs.iter().map(|e| (e.line, e.file.ends_with("meetings/monthly.toml"))).collect();
+    let lines: Vec<usize> = said.iter().filter_map(|(l, _)| *l).collect();
+    assert_eq!(errs.len(), 4, "an unknown key hides nothing after it: {errs:#?}");
+    assert!(said.iter().all(|(_, f)| *f), "{errs:#?}");
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in line order: {lines:?}");
+    let text: Vec<String> = errs.iter().map(|e| e.message.clone()).collect();
+    for part in ["sumary", "`17` is not a start time", "America/New_Yrok", "colour"] {
+        assert!(text.iter().any(|t| t.contains(part)), "{part}: {text:#?}");
+    }
+}
+
+#[test]
+fn files_editors_leave_beside_the_content_are_not_content() {
+    let dir = copy_of_shipped();
+    for name in
+        ["#monthly.toml#", "monthly.toml~", ".monthly.toml.swp", "4913", "monthly.toml.bak", "monthly.toml.orig"]
+    {
+        std::fs::write(dir.path().join("meetings").join(name), "not = [toml").unwrap();
+    }
+    assert!(load(dir.path(), at("2026-11-28T12:00:00Z")).is_ok(), "an editor's files reject nothing");
+    std::fs::write(dir.path().join("meetings/notes.txt"), "x").unwrap();
+    assert!(load(dir.path(), at("2026-11-28T12:00:00Z")).is_err(), "another file is still questioned");
 }
 
 #[test]
 fn misspelled_field_is_caught_with_its_line() {
     let errs = errors_after(|d| replace(d, "meetings/monthly.toml", "start = \"17:00\"", "strat = \"17:00\""));
-    let e = one(&errs, "meetings/monthly.toml");
+    let e = errs.iter().find(|e| e.message.contains("strat")).expect("the misspelt key named");
     assert_eq!(e.line, Some(line_of("meetings/monthly.toml", "start = \"17:00\"")));
-    assert!(e.message.contains("strat"), "{e}");
+    // And, read past it, what the file then lacks.
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(errs.iter().any(|e| e.message.contains("`start` time is missing")), "{errs:#?}");
 }
 
 #[test]

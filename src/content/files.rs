@@ -33,18 +33,39 @@ impl Source<'_> {
         self.errors.push(ContentError::file(self.path, message));
     }
 
-    /// Parses the file's TOML, recording a syntax or shape error with its line.
+    /// Parses the file's TOML, recording a syntax or shape error with its line. A shape
+    /// error (an unknown key, a value of the wrong kind) does not hide the next one: its
+    /// lines are blanked and the file read again, so one `check` names every mistake in it.
+    /// The value read around the mistakes comes back too, for the checks after this one
+    /// (the whole folder is refused anyway).
     pub fn parse<T: for<'de> Deserialize<'de>>(&mut self) -> Option<T> {
-        match toml::from_str::<T>(self.text) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let message = e.message().trim().to_string();
-                match e.span() {
-                    Some(span) => self.at(span, message),
-                    None => self.whole(message),
-                }
-                None
+        if let Err(e) = self.text.parse::<toml::Table>() {
+            self.toml_error(&e);
+            return None;
+        }
+        let mut text = self.text.to_string();
+        for _ in 0..MAX_SHAPE_ERRORS {
+            let e = match toml::from_str::<T>(&text) {
+                Ok(v) => return Some(v),
+                Err(e) => e,
+            };
+            self.toml_error(&e);
+            let Some(span) = e.span() else { return None };
+            let blanked = blank_lines(&text, span);
+            // Blanking must leave valid TOML that says less, or there is nothing more to read.
+            if blanked == text || blanked.parse::<toml::Table>().is_err() {
+                return None;
             }
+            text = blanked;
+        }
+        None
+    }
+
+    fn toml_error(&mut self, e: &toml::de::Error) {
+        let message = e.message().trim().to_string();
+        match e.span() {
+            Some(span) => self.at(span, message),
+            None => self.whole(message),
         }
     }
 
@@ -128,6 +149,24 @@ impl Source<'_> {
         }
         parsed
     }
+}
+
+/// How many shape errors one file is read past: more than this is a file to start over.
+const MAX_SHAPE_ERRORS: usize = 50;
+
+/// `text` with every line `span` touches replaced by spaces, byte for byte, so that every
+/// other offset (and line number) stays where it was.
+fn blank_lines(text: &str, span: Range<usize>) -> String {
+    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end_from = span.end.max(span.start + 1).min(text.len());
+    let end = text[end_from..].find('\n').map_or(text.len(), |i| end_from + i);
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes[start..end] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
 /// Lowercase letters, digits and single dashes, starting with a letter or digit.

@@ -107,6 +107,8 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
     }
 
     if !errors.is_empty() {
+        // File by file, line by line, as an organizer fixes them.
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(ContentErrors(errors));
     }
     let mut briefings: Vec<_> = briefings.into_iter().map(|(_, b)| b).collect();
@@ -151,7 +153,7 @@ fn files_in(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<(PathBuf, String,
     let mut files = Vec::new();
     for path in paths {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.starts_with(['_', '.']) || name.ends_with(".md") || name.ends_with('~') {
+        if name.starts_with(['_', '.']) || name.ends_with(".md") || editors_own(name) {
             continue;
         }
         let Some(stem) = name.strip_suffix(".toml") else {
@@ -167,16 +169,39 @@ fn files_in(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<(PathBuf, String,
     files
 }
 
+/// Files editors leave beside the ones being edited: Emacs's `#name#` and `name~`, Vim's
+/// swap files and its `4913` probe, Kate's swap, `.bak`, `.orig`, `.tmp`. Never content.
+fn editors_own(name: &str) -> bool {
+    const ENDINGS: &[&str] = &["~", "#", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".kate-swp", ".rej"];
+    name.starts_with('#') || ENDINGS.iter().any(|e| name.ends_with(e)) || name.chars().all(|c| c.is_ascii_digit())
+}
+
 fn duplicates<'a>(items: impl Iterator<Item = (&'a PathBuf, &'a str)>, what: &str, errors: &mut Vec<ContentError>) {
     let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
     for (path, slug) in items {
         if let Some(first) = seen.get(slug) {
-            errors.push(ContentError::file(
-                path,
-                format!("the {what} name `{slug}` is already used by {}", first.display()),
-            ));
+            // Both files, each where the name is set: either may be the one to change.
+            for (here, there) in [(*first, path), (path, *first)] {
+                errors.push(named_at(here, format!("the {what} name `{slug}` is also used by {}", there.display())));
+            }
         } else {
             seen.insert(slug, path);
         }
+    }
+}
+
+/// An error about the name a file gives: at its `slug = …` line, or, named by the file's
+/// own name, about the file.
+fn named_at(path: &Path, message: String) -> ContentError {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    // The file's own keys come before its first table (`[[actions]]` have slugs of their own).
+    let top = text.lines().take_while(|l| !l.trim_start().starts_with('['));
+    let sets_slug = |l: &str| l.trim_start().strip_prefix("slug").is_some_and(|r| r.trim_start().starts_with('='));
+    match top.clone().position(sets_slug) {
+        Some(n) => {
+            let offset: usize = text.lines().take(n).map(|l| l.len() + 1).sum();
+            ContentError::at(path, &text, offset, message)
+        }
+        None => ContentError::file(path, format!("{message} (the name comes from the file's name)")),
     }
 }
