@@ -50,7 +50,7 @@ impl Source<'_> {
                 Err(e) => e,
             };
             self.toml_error(&e);
-            let Some(span) = e.span() else { return None };
+            let span = e.span()?;
             let blanked = blank_lines(&text, span);
             // Blanking must leave valid TOML that says less, or there is nothing more to read.
             if blanked == text || blanked.parse::<toml::Table>().is_err() {
