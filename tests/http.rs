@@ -122,7 +122,7 @@ async fn health_follows_the_database_going_away_and_coming_back() {
     let server = serve(&engine, Platforms::default()).await;
     let health = format!("{}/healthz", server.base);
     let (status, _, body) = get(&health).await;
-    let healthy = format!("ok\ndatabase: ok\ninstance: {}\n", engine.instance());
+    let healthy = format!("ok\ndatabase: ok\ncontent: ok\ninstance: {}\n", engine.instance());
     assert_eq!((status, body), (200, healthy));
 
     proxy.down().await;
@@ -359,4 +359,24 @@ async fn a_client_that_stops_reading_answers_is_cut_off() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     asking.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_answering_from_content_before_a_broken_edit_is_unhealthy_with_the_file_and_line() {
+    let dir = copy_of_shipped();
+    let engine = engine_on(dir.path()).await;
+    let server = serve(&engine, Platforms::default()).await;
+    let health = format!("{}/healthz", server.base);
+    assert_eq!(get(&health).await.0, 200);
+    let file = dir.path().join("meetings/monthly.toml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("start = \"17:00\"", "start = \"5pm\"")).unwrap();
+    assert!(engine.content().reload().is_err(), "the edit is refused; the last good content stays");
+    let (status, _, body) = get(&health).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("content: stale") && body.contains("monthly.toml:") && body.contains("5pm"), "{body}");
+    std::fs::write(&file, good).unwrap();
+    engine.content().reload().unwrap();
+    let (status, _, body) = get(&health).await;
+    assert_eq!((status, body.contains("content: ok")), (200, true), "{body}");
 }

@@ -29,6 +29,8 @@ pub struct ContentHandle {
     dir: PathBuf,
     // A std RwLock, not tokio's: it is held only to clone an `Arc`, never across an await.
     current: Arc<RwLock<Arc<Content>>>,
+    /// The errors of the last reload, while the folder on disk is not what is answered from.
+    stale: Arc<RwLock<Option<ContentErrors>>>,
 }
 
 impl ContentHandle {
@@ -40,7 +42,11 @@ impl ContentHandle {
 
     /// A handle on content already loaded (tests, benchmarks).
     pub fn fixed(dir: &Path, content: Content) -> ContentHandle {
-        ContentHandle { dir: dir.to_path_buf(), current: Arc::new(RwLock::new(Arc::new(content))) }
+        ContentHandle {
+            dir: dir.to_path_buf(),
+            current: Arc::new(RwLock::new(Arc::new(content))),
+            stale: Arc::new(RwLock::new(None)),
+        }
     }
 
     /// The content to answer from right now.
@@ -59,11 +65,24 @@ impl ContentHandle {
     /// Reads the folder again. On success the new content replaces the old; on failure the
     /// old content stays and the errors are returned for the log.
     pub fn reload(&self) -> Result<Arc<Content>, ContentErrors> {
-        let fresh = Arc::new(load(&self.dir, Utc::now())?);
+        let fresh = match load(&self.dir, Utc::now()) {
+            Ok(content) => Arc::new(content),
+            Err(errors) => {
+                *self.stale.write().unwrap_or_else(|p| p.into_inner()) = Some(errors.clone());
+                return Err(errors);
+            }
+        };
         match self.current.write() {
             Ok(mut c) => *c = Arc::clone(&fresh),
             Err(poisoned) => *poisoned.into_inner() = Arc::clone(&fresh),
         }
+        *self.stale.write().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(fresh)
+    }
+
+    /// While the last edit of the folder did not load (and the bot answers from the content
+    /// before it): its errors, each with file and line. Health reports them.
+    pub fn stale(&self) -> Option<ContentErrors> {
+        self.stale.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }

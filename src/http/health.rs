@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::metrics::Gauge;
 
-/// 200 only when the database answers, every configured platform is connected and every
-/// long-running task runs; the body says which part is not.
+/// 200 only when the database answers, the content on disk is what the bot answers from,
+/// every configured platform is connected and every long-running task runs; the body says
+/// which part is not (a broken edit with its file and line).
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let mut ok = true;
     let mut lines = Vec::new();
@@ -24,6 +25,19 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         Err(_) => {
             ok = false;
             lines.push("database: no answer within 2 s".to_string());
+        }
+    }
+    match state.engine.content().stale() {
+        None => lines.push("content: ok".to_string()),
+        Some(errors) => {
+            ok = false;
+            let first: Vec<String> = errors.0.iter().take(5).map(|e| format!("  {e}")).collect();
+            lines.push(format!(
+                "content: stale: the last edit of {} did not load ({} error(s)); answering from the content before it:\n{}",
+                state.engine.content().dir().display(),
+                errors.0.len(),
+                first.join("\n")
+            ));
         }
     }
     for (name, connected) in state.platforms.connected() {
