@@ -1106,3 +1106,53 @@ async fn forgetme_takes_the_sign_up_reaction_out_of_the_room_too() {
     }
     w.bot.stop().await;
 }
+
+#[path = "common/bot_process.rs"]
+mod bot_process;
+
+/// The built binary, Matrix only, whose home alias does not exist yet: it runs meanwhile,
+/// `/healthz` says why Matrix is not started, and Matrix starts once the room is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_that_cannot_start_is_tried_again_while_the_rest_runs() {
+    let Some(hs) = Synapse::start().await else { return };
+    hs.register("convoca", "bot-password", false);
+    hs.register("alice", "alice-password", false);
+    let alice = Member::login(&hs, "alice", "alice-password").await;
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"));
+    cmd.current_dir(dir.path())
+        .env("CONVOCA_ENV_FILE", "/dev/null")
+        .env("CONVOCA_CONTENT", shipped())
+        .env("DATABASE_URL", format!("sqlite://{}/c.db", dir.path().display()))
+        .env("MATRIX_HOMESERVER", &hs.url)
+        .env("MATRIX_USER", "convoca")
+        .env("MATRIX_PASSWORD", "bot-password")
+        .env("MATRIX_HOME_ROOMS", "#later:localhost")
+        .env("MATRIX_STORE_PATH", dir.path().join("store"))
+        .env("CONVOCA_METRICS_BIND", metrics.to_string())
+        .env_remove("DISCORD_TOKEN");
+    let bot = bot_process::BotProcess::start(cmd, true).await;
+    let health = format!("http://{metrics}/healthz");
+    let r = reqwest::get(&health).await.unwrap();
+    let (status, body) = (r.status().as_u16(), r.text().await.unwrap());
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("matrix: not started") && body.contains("#later:localhost"), "{body}");
+    // The room is made (and the bot invited); the next try finds it and joins.
+    let bot_id = UserId::parse(hs.user_id("convoca")).unwrap();
+    let room = alice.create_room_with(&[&bot_id], false, Some("later"), false).await;
+    let room = room.room_id().to_owned();
+    alice.wait_joined(&room, &bot_id).await;
+    let asked = alice.say(&room, "!mission").await;
+    alice.wait("the answer", |m| m.sender == bot_id && m.in_reply_to.as_ref() == Some(&asked)).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let r = reqwest::get(&health).await.unwrap();
+        if r.status().as_u16() == 200 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "health stayed unhealthy: {}", r.text().await.unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(bot.stop().await.success());
+}

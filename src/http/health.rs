@@ -42,7 +42,12 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
     for (name, connected) in state.platforms.connected() {
         ok &= connected;
-        lines.push(format!("{name}: {}", if connected { "connected" } else { "disconnected" }));
+        let matrix = state.platforms.matrix.as_ref().filter(|_| name == "matrix");
+        match (connected, matrix.and_then(|m| m.why_not_started())) {
+            (true, _) => lines.push(format!("{name}: connected")),
+            (false, Some(why)) => lines.push(format!("{name}: not started ({why}); trying again")),
+            (false, None) => lines.push(format!("{name}: disconnected")),
+        }
     }
     for (task, s) in state.platforms.tasks.states() {
         ok &= s.up;

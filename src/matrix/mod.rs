@@ -43,6 +43,15 @@ pub struct MatrixState {
     pub reconnects: AtomicU64,
     /// Successful syncs.
     pub syncs: AtomicU64,
+    /// Why the last attempt to start failed, while it is not started: for `/healthz`.
+    pub not_started: std::sync::Mutex<Option<String>>,
+}
+
+impl MatrixState {
+    /// Why Matrix is not started, if it is not.
+    pub fn why_not_started(&self) -> Option<String> {
+        self.not_started.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 /// A running Matrix connection.
@@ -67,6 +76,17 @@ impl Matrix {
     /// As [`Matrix::start`], with the sync loop watched by `supervisor` (restarted if it
     /// dies, from the last sync token).
     pub async fn start_supervised(config: &MatrixConfig, engine: Engine, supervisor: &Tasks) -> anyhow::Result<Matrix> {
+        Matrix::start_with(config, engine, supervisor, Arc::new(MatrixState::default())).await
+    }
+
+    /// As [`Matrix::start_supervised`], reporting into `state` (made before the first
+    /// attempt, so health can say why Matrix is not started while it is tried again).
+    pub async fn start_with(
+        config: &MatrixConfig,
+        engine: Engine,
+        supervisor: &Tasks,
+        state: Arc<MatrixState>,
+    ) -> anyhow::Result<Matrix> {
         config.validate().map_err(|e| anyhow::anyhow!(e))?;
         let homes = config.homes().map_err(|e| anyhow::anyhow!(e))?;
         let client = session::connect(config).await?;
@@ -115,7 +135,7 @@ impl Matrix {
         let b = Arc::clone(&bot);
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
 
-        let state = Arc::new(MatrixState::default());
+        *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = None;
         state.connected.store(true, Ordering::Relaxed);
         let (stop, stop_rx) = watch::channel(false);
         let filter = sync_filter(&client).await;

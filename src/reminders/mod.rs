@@ -22,4 +22,4 @@ mod triage;
 pub use clock::{CHECK_EVERY, Clock, DatabaseTime, ManualClock, SteppedClock, SystemClock};
 pub use plan::{Item, People, Plan, Subject, Target, key_of};
 pub use scheduler::{Scheduler, SchedulerConfig, Status};
-pub use sender::{Found, Post, SendError, Sender, Senders, To};
+pub use sender::{Found, Later, Post, SendError, Sender, Senders, To};

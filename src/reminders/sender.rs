@@ -130,6 +130,64 @@ pub trait Sender: Send + Sync + 'static {
     }
 }
 
+/// A platform's sender that comes once the platform has started (Matrix, tried again in the
+/// background after a failed start): until then every post fails as transient, so reminders
+/// due meanwhile are retried and go out once it is there.
+pub struct Later {
+    name: &'static str,
+    inner: std::sync::OnceLock<Arc<dyn Sender>>,
+}
+
+impl Later {
+    /// A sender for `name` (for the error), not there yet.
+    pub fn new(name: &'static str) -> Later {
+        Later { name, inner: std::sync::OnceLock::new() }
+    }
+
+    /// The platform has started: posts go through `sender` from now on.
+    pub fn arrive(&self, sender: Arc<dyn Sender>) {
+        let _ = self.inner.set(sender);
+    }
+
+    fn not_yet(&self) -> SendError {
+        SendError::Transient(format!("{} has not started yet", self.name))
+    }
+}
+
+impl Sender for Later {
+    fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
+        match self.inner.get() {
+            Some(s) => s.send(post),
+            None => Box::pin(async move { Err(self.not_yet()) }),
+        }
+    }
+
+    fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
+        match self.inner.get() {
+            Some(s) => s.find(post),
+            None => Box::pin(async move { Err(self.not_yet()) }),
+        }
+    }
+
+    fn open_direct<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<String, SendError>> {
+        match self.inner.get() {
+            Some(s) => s.open_direct(user),
+            None => Box::pin(async move { Err(self.not_yet()) }),
+        }
+    }
+
+    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+        match self.inner.get() {
+            Some(s) => s.still_member(user),
+            None => Box::pin(async { None }),
+        }
+    }
+
+    fn at_once(&self) -> usize {
+        self.inner.get().map_or(50, |s| s.at_once())
+    }
+}
+
 /// The senders available in this process, by platform. Reminders for a platform with no
 /// sender here are left for a process that has one.
 #[derive(Clone, Default)]

@@ -13,8 +13,8 @@ use crate::discord::verify::InteractionVerifier;
 use crate::discord::{Bot, DiscordSender, Gateway};
 use crate::engine::Engine;
 use crate::http::AppState;
-use crate::matrix::Matrix;
-use crate::reminders::{Senders, SystemClock};
+use crate::matrix::{Matrix, MatrixState};
+use crate::reminders::{Later, Senders, SystemClock};
 use crate::supervisor::Tasks;
 
 /// Why the bot could not start. Each says what to look at; `convoca run` prints it and exits.
@@ -26,9 +26,6 @@ pub enum StartError {
     /// Discord's public key for the interactions endpoint is unusable.
     #[error("{0}")]
     PublicKey(String),
-    /// The Matrix session could not start.
-    #[error("{0:#}")]
-    Matrix(anyhow::Error),
     /// The HTTP server could not listen.
     #[error("cannot listen on {bind}: {source}")]
     Bind {
@@ -43,7 +40,7 @@ pub enum StartError {
 pub struct Running {
     service: Service,
     gateway: Option<Gateway>,
-    matrix: Option<Matrix>,
+    matrix: Option<MatrixSlot>,
     http: Vec<tokio::task::JoinHandle<()>>,
     /// One line per platform: on, off and why, or where it listens.
     pub status: Vec<String>,
@@ -83,17 +80,18 @@ impl Running {
             status.push("Matrix: off (set MATRIX_USER and MATRIX_PASSWORD, or MATRIX_ACCESS_TOKEN)".to_string());
             None
         } else {
-            let m = Matrix::start_supervised(&args.matrix, engine.clone(), &supervisor)
-                .await
-                .map_err(StartError::Matrix)?;
-            status.push(format!(
-                "Matrix: connected as {}",
-                m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
-            ));
-            senders = senders.with(Platform::Matrix, Arc::new(m.sender()));
-            Some(m)
+            let later = Arc::new(Later::new("Matrix"));
+            senders = senders.with(Platform::Matrix, Arc::clone(&later) as Arc<dyn crate::reminders::Sender>);
+            Some(MatrixSlot::start(args, engine, &supervisor, later, &mut status).await)
         };
-        list_leftovers(args, engine, gateway.is_some(), matrix.as_ref()).await;
+        // With every home known: Matrix's once it has started (the retry lists them then).
+        let homes = match &matrix {
+            None => Some(Vec::new()),
+            Some(slot) => slot.homes().await,
+        };
+        if let Some(homes) = homes {
+            list_leftovers(args, engine, gateway.is_some(), &homes).await;
+        }
 
         let service = Service::start(engine, senders, Arc::new(SystemClock), &supervisor);
         let mut running = Running { service, gateway, matrix, http: Vec::new(), status, supervisor };
@@ -192,16 +190,107 @@ fn give_back_startup_memory() {
     }
 }
 
+/// Matrix as the bot has it: started, or tried again in the background after a failed start
+/// (a homeserver down, a password changed, a home alias not made yet), so that Discord, the
+/// reminders and the HTTP server run meanwhile and `/healthz` says why Matrix is not there.
+struct MatrixSlot {
+    state: Arc<MatrixState>,
+    started: Arc<tokio::sync::Mutex<Option<Matrix>>>,
+    retry: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// The first wait before trying Matrix again, doubled after each failure up to [`AT_MOST`].
+const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+/// The longest wait between two tries (a homeserver limits logins).
+const AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl MatrixSlot {
+    /// Tries once now; on failure, says why and keeps trying in the background.
+    async fn start(
+        args: &RunArgs,
+        engine: &Engine,
+        supervisor: &Tasks,
+        later: Arc<Later>,
+        status: &mut Vec<String>,
+    ) -> MatrixSlot {
+        let state = Arc::new(MatrixState::default());
+        let started = Arc::new(tokio::sync::Mutex::new(None));
+        let slot = |retry| MatrixSlot { state: Arc::clone(&state), started: Arc::clone(&started), retry };
+        match Matrix::start_with(&args.matrix, engine.clone(), supervisor, Arc::clone(&state)).await {
+            Ok(m) => {
+                status.push(format!(
+                    "Matrix: connected as {}",
+                    m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
+                ));
+                later.arrive(Arc::new(m.sender()));
+                *started.lock().await = Some(m);
+                slot(None)
+            }
+            Err(e) => {
+                let why = format!("{e:#}");
+                status.push(format!(
+                    "Matrix: not started ({why}); trying again in {} s, and then less and less often, while the rest runs",
+                    FIRST_RETRY.as_secs()
+                ));
+                *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+                let (args, engine, supervisor) = (args.clone(), engine.clone(), supervisor.clone());
+                let (state2, started2) = (Arc::clone(&state), Arc::clone(&started));
+                let retry = tokio::spawn(async move {
+                    let mut wait = FIRST_RETRY;
+                    loop {
+                        tokio::time::sleep(wait).await;
+                        match Matrix::start_with(&args.matrix, engine.clone(), &supervisor, Arc::clone(&state2)).await {
+                            Ok(m) => {
+                                tracing::info!("Matrix: started after {} s of trying", wait.as_secs());
+                                later.arrive(Arc::new(m.sender()));
+                                let homes = m.homes.clone();
+                                *started2.lock().await = Some(m);
+                                list_leftovers(&args, &engine, args.discord.token.is_some(), &homes).await;
+                                return;
+                            }
+                            Err(e) => {
+                                wait = (wait * 2).min(AT_MOST);
+                                let why = format!("{e:#}");
+                                tracing::error!(error = %why, next_try_s = wait.as_secs(), "Matrix: still not started");
+                                *state2.not_started.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+                            }
+                        }
+                    }
+                });
+                slot(Some(retry))
+            }
+        }
+    }
+
+    /// The home rooms, once Matrix has started.
+    async fn homes(&self) -> Option<Vec<matrix_sdk::ruma::OwnedRoomId>> {
+        self.started.lock().await.as_ref().map(|m| m.homes.clone())
+    }
+
+    /// Stops trying, and stops Matrix if it started.
+    async fn stop(self) {
+        if let Some(retry) = self.retry {
+            retry.abort();
+        }
+        if let Some(m) = self.started.lock().await.take() {
+            m.stop().await;
+        }
+    }
+}
+
 /// Organizer records made from places that are not home today (or before homes were
 /// declared): listed so whoever runs the bot can look at them and undo what is not theirs.
-async fn list_leftovers(args: &RunArgs, engine: &Engine, discord_on: bool, matrix: Option<&Matrix>) {
+async fn list_leftovers(
+    args: &RunArgs,
+    engine: &Engine,
+    discord_on: bool,
+    matrix_homes: &[matrix_sdk::ruma::OwnedRoomId],
+) {
     let mut homes: Vec<String> = ["console", "discord:dm", "matrix:dm"].map(String::from).to_vec();
     if discord_on || args.discord.public_key.is_some() {
         homes.extend(args.discord.homes().iter().map(|g| format!("discord:{g}")));
     }
-    if let Some(m) = matrix {
-        homes.extend(m.homes.iter().map(|r| format!("matrix:{r}")));
-    }
+    homes.extend(matrix_homes.iter().map(|r| format!("matrix:{r}")));
     match engine.store().leftovers(&homes).await {
         Ok(found) => {
             for l in &found {
