@@ -8,14 +8,20 @@ use crate::console::render;
 /// Answers one question on standard output. A "no such campaign" answer is still an answer
 /// (exit 0); only bad flags (2, from clap) and broken content (1) fail.
 pub async fn ask(global: &Global, args: AskArgs) -> ExitCode {
-    let engine = match super::open_engine(global).await {
+    let settings = crate::engine::Settings { public_url: args.public_url.clone(), ..Default::default() };
+    let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
         Err(code) => return code,
     };
     let text = args.text.join(" ");
     let req = super::request(&engine, &args.who, &text);
     let reply = engine.handle(&req).await;
-    println!("{}", render(&reply));
+    crate::console::say(&render(&reply));
+    // What the answer set in motion and is due now (a freed place offered to the next in
+    // line) is printed as the bot would send it; with a pretended time (--now) nothing is.
+    if args.who.now.is_none() {
+        crate::service::one_pass(&engine).await;
+    }
     engine.store().close().await;
     ExitCode::SUCCESS
 }

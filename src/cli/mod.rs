@@ -45,7 +45,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
             }
         },
         Some(Cmd::Run(args)) => run::run(&global, args).await,
-        Some(Cmd::Console(who)) => run::console_only(&global, who).await,
+        Some(Cmd::Console(args)) => run::console_only(&global, args).await,
         Some(Cmd::Ask(args)) => ask::ask(&global, args).await,
         Some(Cmd::Check) => check::check(&global),
         Some(Cmd::Ics(args)) => ics::ics(&global, args).await,

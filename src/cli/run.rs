@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::watch;
 
-use crate::config::{AskAs, Global, RunArgs};
+use crate::config::{AskAs, ConsoleArgs, Global, RunArgs};
 use crate::console::render;
 use crate::engine::Engine;
 use crate::service::{Running, Signals};
@@ -59,32 +59,49 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The interactive console alone (reads standard input even when it is a pipe).
-pub async fn console_only(global: &Global, who: AskAs) -> ExitCode {
-    let engine = match super::open_engine(global).await {
+/// The interactive console without chat platforms (reads standard input even when it is a
+/// pipe), with the scheduler, content watcher and retention running as in `run`: reminders
+/// for `console:` channels and offers of freed places are printed as they come.
+pub async fn console_only(global: &Global, args: ConsoleArgs) -> ExitCode {
+    let settings = crate::engine::Settings { public_url: args.public_url.clone(), ..Default::default() };
+    let engine = match super::open_engine_with(global, settings).await {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let (_keep, stopping) = watch::channel(false);
+    let supervisor = crate::supervisor::Tasks::new();
+    let senders = crate::reminders::Senders::new()
+        .with(crate::chat::Platform::Console, std::sync::Arc::new(crate::console::ConsoleSender));
+    let service = crate::service::Service::start(
+        &engine,
+        senders,
+        std::sync::Arc::new(crate::reminders::SystemClock),
+        &supervisor,
+    );
     let mut signals = Signals::listen();
-    console(&engine, &who, stopping, &mut signals).await;
+    console(&engine, &args.who, service.stopping(), &mut signals).await;
+    service.stop().await;
     engine.store().close().await;
     ExitCode::SUCCESS
 }
 
-/// Reads questions line by line until `/quit`, end of input, or a signal.
+/// Reads questions line by line until `/quit`, end of input, or a signal: on a terminal with
+/// line editing and history (everything else printed above the prompt), from a pipe line by
+/// line.
 async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<bool>, signals: &mut Signals) {
-    let interactive = std::io::stdin().is_terminal();
-    if interactive {
-        eprintln!("convoca console — type /help, or /quit to leave.");
+    let mut terminal = if std::io::stdin().is_terminal() { crate::console::Terminal::open() } else { None };
+    if terminal.is_some() {
+        eprintln!("convoca console — type /help, or /quit to leave (↑ for earlier lines).");
     }
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut piped = BufReader::new(tokio::io::stdin()).lines();
     loop {
-        if interactive {
-            eprint!("> ");
-        }
+        let next = async {
+            match terminal.as_mut() {
+                Some(t) => Ok(t.next_line().await),
+                None => piped.next_line().await,
+            }
+        };
         let line = tokio::select! {
-            line = lines.next_line() => line,
+            line = next => line,
             _ = signals.recv() => break,
             _ = stopping.wait_for(|s| *s) => break,
         };
@@ -105,6 +122,8 @@ async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<boo
         }
         let req = super::request(engine, who, text);
         let reply = engine.handle(&req).await;
-        println!("{}\n", render(&reply));
+        crate::console::say(&format!("{}\n", render(&reply)));
     }
+    // Dropping the terminal puts its settings back, even mid-line.
+    drop(terminal);
 }

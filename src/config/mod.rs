@@ -59,8 +59,9 @@ pub enum LogFormat {
 pub enum Cmd {
     /// Run the bot: chat platforms that are configured, and the console on a terminal.
     Run(RunArgs),
-    /// Ask questions interactively in the terminal.
-    Console(AskAs),
+    /// Ask questions interactively in the terminal (the reminder scheduler runs too, printing
+    /// what is due and the places it offers).
+    Console(ConsoleArgs),
     /// Ask one question and print the answer.
     Ask(AskArgs),
     /// Check the content folder and exit non-zero on any error.
@@ -174,12 +175,26 @@ pub struct AskAs {
     pub tz: Option<chrono_tz::Tz>,
 }
 
+/// `convoca console`.
+#[derive(Args, Debug, Clone)]
+pub struct ConsoleArgs {
+    /// Who asks.
+    #[command(flatten)]
+    pub who: AskAs,
+    /// The address members reach the bot's HTTP server at, for calendar links (as `run`).
+    #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
 /// `convoca ask`.
 #[derive(Args, Debug, Clone)]
 pub struct AskArgs {
     /// Who asks.
     #[command(flatten)]
     pub who: AskAs,
+    /// The address members reach the bot's HTTP server at, for calendar links (as `run`).
+    #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// The question, e.g. "/meeting" or "campaign jilamito".
     #[arg(required = true, num_args = 1..)]
     pub text: Vec<String>,

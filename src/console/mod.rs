@@ -1,8 +1,11 @@
-//! The terminal front end: `convoca ask`, the interactive console, and posts printed by the
-//! reminder scheduler when no chat platform is configured.
+//! The terminal front end: `convoca ask`, the interactive console (with line editing, and
+//! log lines kept above the prompt), and posts printed by the reminder scheduler for
+//! `console:` channels.
 
 mod render;
 mod sender;
+pub mod terminal;
 
 pub use render::render;
 pub use sender::ConsoleSender;
+pub use terminal::{LogWriter, Terminal, say};

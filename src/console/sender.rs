@@ -13,8 +13,12 @@ impl Sender for ConsoleSender {
     fn send<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
             match &post.to {
-                To::Channel(channel) => println!("\n[reminder → console:{channel}]\n{}\n", super::render(&post.reply)),
-                To::Person { user, .. } => println!("\n[private message → {user}]\n{}\n", super::render(&post.reply)),
+                To::Channel(channel) => {
+                    super::say(&format!("\n[reminder → console:{channel}]\n{}\n", super::render(&post.reply)))
+                }
+                To::Person { user, .. } => {
+                    super::say(&format!("\n[private message → {user}]\n{}\n", super::render(&post.reply)))
+                }
             }
             Ok(())
         })

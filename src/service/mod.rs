@@ -77,6 +77,22 @@ impl Service {
     }
 }
 
+/// One pass of the scheduler with the terminal as its only platform, for `convoca ask`:
+/// whatever is due now (an offer of a place just freed) is printed, and the pass is
+/// recorded like any other, so the bot does not send it again.
+pub async fn one_pass(engine: &Engine) {
+    let senders = Senders::new().with(crate::chat::Platform::Console, Arc::new(crate::console::ConsoleSender));
+    let scheduler =
+        Scheduler::new(engine.clone(), senders, Arc::new(crate::reminders::SystemClock), SchedulerConfig::default());
+    let mut status = scheduler.status();
+    let (stop, rx) = watch::channel(false);
+    let task = tokio::spawn(scheduler.run(rx));
+    let passed = status.wait_for(|s| s.sleeping_until.is_some() && s.in_flight == 0);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), passed).await;
+    let _ = stop.send(true);
+    let _ = task.await;
+}
+
 /// Reloads the content when its files change. A broken edit is logged with its file and line
 /// and the bot keeps answering from the last good content.
 async fn watch_content(engine: Engine, mut stop: watch::Receiver<bool>) {
