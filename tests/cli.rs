@@ -541,3 +541,24 @@ fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_si
     assert!(status.success(), "{status:?}");
     assert!(!shown.contains("^[[A"), "no raw escape codes: {shown}");
 }
+
+#[test]
+fn the_deployments_reminder_channels_get_every_reminder_and_a_wrong_one_is_named() {
+    let db = format!("sqlite://{}", tempfile::tempdir().unwrap().keep().join("r.db").display());
+    run(convoca().env("DATABASE_URL", &db).args(["ask", "/mission"]));
+    let with = |cmd: &mut Command| {
+        cmd.env("DATABASE_URL", &db).env("CONVOCA_REMINDER_CHANNELS", "discord:700000000000000001");
+    };
+    let mut listing = convoca();
+    with(&mut listing);
+    let (_, listed, _) = run(listing.arg("reminders"));
+    assert!(listed.contains("discord:700000000000000001") && !listed.contains("(none)"), "{listed}");
+    let mut doctor = convoca();
+    with(&mut doctor);
+    let (_, out, _) = run(doctor.arg("doctor"));
+    assert!(out.contains("✓ reminders monthly: posted in 1 chat channel(s)"), "{out}");
+    let (code, out, err) =
+        run(convoca().env("DATABASE_URL", &db).env("CONVOCA_REMINDER_CHANNELS", "#general").arg("doctor"));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✗ settings: CONVOCA_REMINDER_CHANNELS: `#general` is not a channel"), "{out}");
+}

@@ -268,3 +268,24 @@ async fn a_moderators_removal_of_a_reaction_leaves_the_member_able_to_withdraw_b
         assert!(engine.store().roster("jilamito").await.unwrap().is_empty(), "{db}");
     }
 }
+
+/// A channel the deployment set (`CONVOCA_REMINDER_CHANNELS`) is listed as such, and cannot
+/// be turned off from chat: the answer says who can.
+#[tokio::test]
+async fn a_reminder_channel_set_by_the_deployment_is_listed_and_not_turned_off_from_chat() {
+    let settings = convoca::engine::Settings {
+        reminder_channels: vec!["discord:700000000000000001".into()],
+        ..Default::default()
+    };
+    let content = convoca::content::ContentHandle::open(&shipped()).unwrap();
+    let engine = Engine::new(content, sqlite_store().await, settings);
+    let mut req = as_user("/remind list", "1", "Org", true);
+    req.channel = Some("700000000000000001".into());
+    let listed = convoca::console::render(&engine.handle(&req).await);
+    assert!(listed.contains("(set in the bot's settings)"), "{listed}");
+    req.command = Command::parse("/remind off");
+    let off = engine.handle(&req).await;
+    assert_eq!(off.tone, Tone::Refusal);
+    assert!(convoca::console::render(&off).contains("CONVOCA_REMINDER_CHANNELS"));
+    assert_eq!(engine.subscriptions().await.unwrap().len(), 1, "still every reminder there");
+}

@@ -144,13 +144,18 @@ async fn open_engine_with(global: &crate::config::Global, settings: Settings) ->
 
 /// The content and the existing database the bot uses, for `export` and `reminders`.
 async fn open_existing_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
+    open_existing_engine_with(global, Settings::default()).await
+}
+
+/// The same, with settings (the deployment's reminder channels).
+async fn open_existing_engine_with(global: &crate::config::Global, settings: Settings) -> Result<Engine, ExitCode> {
     let content = open_content(global)?;
     let store = open_existing_store(global).await?;
     if let Err(e) = store.migrate().await {
         eprintln!("convoca: {e}");
         return Err(ExitCode::from(CANNOT_START));
     }
-    Ok(Engine::new(content, store, Settings::default()))
+    Ok(Engine::new(content, store, settings))
 }
 
 /// A line for whoever started the command: on the terminal as is, or, with JSON logs, as

@@ -17,7 +17,12 @@ type Line = (Vec<String>, BTreeMap<String, usize>);
 
 /// Prints one line per reminder (a subject at a lead time), with its channels.
 pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
-    let engine = match super::open_existing_engine(global).await {
+    let engine = match super::open_existing_engine_with(
+        global,
+        crate::engine::Settings { reminder_channels: args.reminders.read().unwrap_or_default(), ..Default::default() },
+    )
+    .await
+    {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -27,7 +32,7 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
     let content = engine.content().current();
     let listed = async {
         let overrides = crate::engine::load_overrides(store).await?;
-        let subscriptions = store.subscriptions().await?;
+        let subscriptions = engine.subscriptions().await?;
         let agenda = Agenda::new(&content, &overrides);
         let people = crate::reminders::People::load(store, from).await?;
         let plan = plan(&content, &agenda, &subscriptions, &people, from, until, true);

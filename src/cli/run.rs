@@ -26,6 +26,7 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
             burst: args.command_burst,
             every: std::time::Duration::from_secs(args.command_every.max(1)),
         },
+        reminder_channels: args.reminders.read().unwrap_or_default(),
         ..Default::default()
     };
     let engine = match super::open_engine_with(global, settings).await {

@@ -102,6 +102,9 @@ pub struct BackupArgs {
 /// `convoca reminders`.
 #[derive(Args, Debug, Clone)]
 pub struct RemindersArgs {
+    /// The deployment's reminder channels (as `run`).
+    #[command(flatten)]
+    pub reminders: ReminderChannels,
     /// Start of the window (RFC 3339); now by default.
     #[arg(long, value_parser = parse_instant)]
     pub from: Option<DateTime<Utc>>,
@@ -141,6 +144,38 @@ pub struct RunArgs {
     /// After a burst, one more command every this many seconds.
     #[arg(long = "command-every", env = "CONVOCA_COMMAND_EVERY", default_value_t = 3)]
     pub command_every: u64,
+    /// Channels that get the reminders of every meeting and deadline, comma-separated:
+    /// `discord:CHANNEL_ID`, `matrix:!room:server` (what `convoca setup` writes).
+    #[command(flatten)]
+    pub reminders: ReminderChannels,
+}
+
+/// Channels the deployment sends every reminder to.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReminderChannels {
+    /// Channels that get the reminders of every meeting and deadline, besides those the
+    /// content names and those organizers chose with `/remind here`, comma-separated:
+    /// `discord:CHANNEL_ID` or `matrix:!room:server`.
+    #[arg(long = "reminder-channels", env = "CONVOCA_REMINDER_CHANNELS", value_delimiter = ',')]
+    pub channels: Vec<String>,
+}
+
+impl ReminderChannels {
+    /// The channels, trimmed; a value that is not a channel is refused with the variable.
+    pub fn read(&self) -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for c in self.channels.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            if !crate::content::valid_channel(c) || c.starts_with("console:") {
+                return Err(format!(
+                    "CONVOCA_REMINDER_CHANNELS: `{c}` is not a channel (write discord:CHANNEL_ID or matrix:!room:server)"
+                ));
+            }
+            if !out.iter().any(|o| o == c) {
+                out.push(c.to_string());
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl RunArgs {
@@ -535,6 +570,7 @@ impl RunArgs {
     pub fn validate(&self) -> Result<(), String> {
         self.discord.validate()?;
         self.matrix.validate()?;
+        self.reminders.read()?;
         self.http.validate()
     }
 }

@@ -86,10 +86,21 @@ impl Line {
 pub async fn run(global: &Global, args: &RunArgs, env_file: &EnvFile) -> Vec<Line> {
     let mut lines = Vec::new();
     env(env_file, &mut lines);
+    if let Err(why) = args.validate() {
+        lines.push(Line::fail(
+            "settings",
+            why,
+            "correct it in the env file (`convoca run` refuses to start until then)",
+        ));
+    }
     let content = local::content(global, &mut lines);
     local::database(global, &mut lines).await;
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
-    let subscriptions = subscriptions(global).await;
+    let mut subscriptions = subscriptions(global).await;
+    let language = content.as_ref().map_or(crate::locale::Locale::En, |c| c.group.language);
+    for channel in args.reminders.read().unwrap_or_default() {
+        subscriptions.push(crate::store::Subscription { channel, meeting: crate::store::ALL.into(), locale: language });
+    }
     if let Some(content) = &content {
         reminders::check(content, &subscriptions, chrono::Utc::now(), &mut lines);
     }

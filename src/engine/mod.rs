@@ -43,6 +43,8 @@ pub struct Settings {
     pub command_deadline: std::time::Duration,
     /// How fast one person may ask.
     pub flood: FloodLimit,
+    /// Channels the deployment sends every reminder to (`CONVOCA_REMINDER_CHANNELS`).
+    pub reminder_channels: Vec<String>,
 }
 
 /// The default [`Settings::command_deadline`].
@@ -50,7 +52,12 @@ pub const COMMAND_DEADLINE: std::time::Duration = std::time::Duration::from_mill
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { public_url: None, command_deadline: COMMAND_DEADLINE, flood: FloodLimit::default() }
+        Settings {
+            public_url: None,
+            command_deadline: COMMAND_DEADLINE,
+            flood: FloodLimit::default(),
+            reminder_channels: Vec::new(),
+        }
     }
 }
 
@@ -125,6 +132,24 @@ impl Engine {
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// Where reminders go besides the content's channels: the organizers' subscriptions
+    /// (`/remind here`) and the deployment's channels (`CONVOCA_REMINDER_CHANNELS`), which
+    /// get every meeting and deadline in the group's language.
+    pub async fn subscriptions(&self) -> Result<Vec<crate::store::Subscription>, StoreError> {
+        let mut subs = self.store().subscriptions().await?;
+        let language = self.content().current().group.language;
+        for channel in &self.inner.settings.reminder_channels {
+            if !subs.iter().any(|s| &s.channel == channel && s.meeting == crate::store::ALL) {
+                subs.push(crate::store::Subscription {
+                    channel: channel.clone(),
+                    meeting: crate::store::ALL.into(),
+                    locale: language,
+                });
+            }
+        }
+        Ok(subs)
     }
 
     /// What has been counted since start.
@@ -347,7 +372,8 @@ impl Engine {
                 schedule::add_meeting(req, &Agenda::new(content, &*self.overrides().await?), store, new).await?
             }
             Command::Remind { action, meeting, locale } => {
-                let reply = remind::remind(req, content, store, *action, meeting.as_deref(), *locale).await?;
+                let set = &self.inner.settings.reminder_channels;
+                let reply = remind::remind(req, content, store, set, *action, meeting.as_deref(), *locale).await?;
                 if matches!(action, RemindAction::Here | RemindAction::Off) {
                     self.notify_changed();
                 }

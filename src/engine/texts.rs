@@ -215,6 +215,8 @@ texts! {
     remind_list_none => "This channel gets no reminders. An organizer can type `{cmd}`.", "Este canal no recibe recordatorios. Alguien del equipo organizador puede escribir `{cmd}`.";
     remind_everything => "every meeting and campaign deadline", "todas las reuniones y fechas límite";
     remind_from_content => "(set in the content files)", "(definido en los archivos de contenido)";
+    remind_from_settings => "(set in the bot's settings)", "(definido en la configuración del bot)";
+    remind_off_settings => "Reminders here are set in the bot's settings (CONVOCA_REMINDER_CHANNELS): whoever runs the bot can take this channel out of them.", "Los recordatorios aquí están en la configuración del bot (CONVOCA_REMINDER_CHANNELS): quien administra el bot puede quitar este canal.";
     remind_no_channel => "Reminders go to channels: type this in the channel or room that should get them.", "Los recordatorios van a canales: escribe esto en el canal o sala que debe recibirlos.";
     store_error => "Sorry, I couldn't reach our database just now. Nothing was changed; please try again in a minute.", "Lo siento, no pude acceder a nuestra base de datos. No se cambió nada; inténtalo de nuevo en un minuto.";
     slow_down => "You're sending commands faster than I can answer: please wait a minute before the next one.", "Me estás enviando comandos más rápido de lo que puedo responder: espera un minuto antes del siguiente.";

@@ -306,7 +306,7 @@ impl Ctx {
         let content = self.engine.content().current();
         let overrides = crate::engine::load_overrides(store).await?;
         let agenda = Agenda::new(&content, &overrides);
-        let subscriptions = store.subscriptions().await?;
+        let subscriptions = self.engine.subscriptions().await?;
         let from = (*watermark).min(now - cfg.lookback);
         self.offer_places(&content, now).await;
         let people = People::load_since(store, from, self.asking_since(now).await?).await?;

@@ -30,10 +30,12 @@ fn words(req: &Request, sub: &str) -> String {
 
 /// Carries out a `remind` command. `here` and `off` are for organizers (checked by the
 /// engine); `list` and the explanation are for anyone.
+#[allow(clippy::too_many_arguments)]
 pub async fn remind(
     req: &Request,
     content: &Content,
     store: &Store,
+    set: &[String],
     action: RemindAction,
     meeting: Option<&str>,
     locale: Option<Locale>,
@@ -83,6 +85,7 @@ pub async fn remind(
                 Ok(Reply::private().text(fill(texts::remind_already(l), &[("what", &what)])))
             }
         }
+        RemindAction::Off if set.contains(&channel) => Ok(Reply::refusal(texts::remind_off_settings(l))),
         RemindAction::Off => {
             let n = store.unsubscribe(&channel, meeting.map(|_| slug.as_str())).await?;
             let template = if n > 0 { texts::remind_off(l) } else { texts::remind_off_none(l) };
@@ -104,6 +107,9 @@ pub async fn remind(
                 .collect();
             for m in content.meetings.iter().filter(|m| m.reminders.channels.contains(&channel)) {
                 items.push(format!("{} {}", m.title.get(l), texts::remind_from_content(l)));
+            }
+            if set.contains(&channel) {
+                items.push(format!("{} {}", texts::remind_everything(l), texts::remind_from_settings(l)));
             }
             if items.is_empty() {
                 return Ok(Reply::private().text(fill(texts::remind_list_none(l), &[("cmd", &words(req, "here"))])));
