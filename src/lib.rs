@@ -9,10 +9,11 @@
 //!
 //! From the bottom up; each layer imports only layers above it in this list.
 //!
-//! - [`locale`], [`config`], [`metrics`], [`owner_only`], [`supervisor`]: the languages
-//!   convoca speaks, the one typed configuration (flags and environment), the counters
-//!   `/metrics` shows, files only their owner can read, and the watch that restarts a
-//!   long-running task that dies.
+//! - [`locale`], [`suggest`], [`config`], [`metrics`], [`owner_only`], [`supervisor`]: the
+//!   languages convoca speaks, the nearest valid word to a mistyped one, the one typed
+//!   configuration (flags, environment and the env file), the counters `/metrics` shows,
+//!   files only their owner can read, and the watch that restarts a long-running task that
+//!   dies.
 //! - [`chat`] names a person on a chat platform, for the store and the engine alike.
 //! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
 //!   changes, lead times, people-readable times.
@@ -58,4 +59,5 @@ pub mod owner_only;
 pub mod reminders;
 pub mod service;
 pub mod store;
+pub mod suggest;
 pub mod supervisor;

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     // The env file the service uses (or .env here): read before the flags, whose values it
     // holds. A line it cannot read stops here, with the file and line.
-    match convoca::cli::env_file::load(&convoca::config::env_names()) {
+    match convoca::config::env_file::load(&convoca::config::env_names()) {
         Ok(loaded) => loaded.unknown.iter().for_each(|line| eprintln!("convoca: warning: {line}")),
         Err(e) => {
             eprintln!("convoca: {e}");

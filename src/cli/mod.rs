@@ -5,7 +5,7 @@ mod ask;
 mod backup;
 mod check;
 mod doctor;
-pub mod env_file;
+
 mod export;
 mod ics;
 mod migrate;
@@ -103,7 +103,7 @@ async fn open_existing_store(global: &crate::config::Global) -> Result<Store, Ex
         eprintln!(
             "convoca: {}; run it with the bot's settings (sudo convoca …, which reads {}, or --env-file FILE)",
             where_settings_came_from(),
-            env_file::SERVICE_ENV_FILE
+            crate::config::env_file::SERVICE_ENV_FILE
         );
         ExitCode::from(CANNOT_START)
     })
@@ -111,10 +111,10 @@ async fn open_existing_store(global: &crate::config::Global) -> Result<Store, Ex
 
 /// "settings from /etc/convoca/convoca.env", or that no env file was read.
 fn where_settings_came_from() -> String {
-    match env_file::loaded().path {
+    match crate::config::env_file::loaded().path {
         Some(path) => format!("settings from {}", absolute(&path).display()),
         None => {
-            let service = std::path::Path::new(env_file::SERVICE_ENV_FILE);
+            let service = std::path::Path::new(crate::config::env_file::SERVICE_ENV_FILE);
             let why = if service.exists() { "cannot be read by this user" } else { "does not exist" };
             format!(
                 "no env file was read: no .env in {}, and {} {why}",

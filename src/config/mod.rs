@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Args, Parser, Subcommand};
 
+pub mod env_file;
+
 /// convoca: a chat bot for organizing spaces.
 #[derive(Parser, Debug)]
 #[command(name = "convoca", version, about, long_about = None)]

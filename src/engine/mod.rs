@@ -14,7 +14,7 @@ pub mod reactions;
 mod reply;
 mod request;
 pub mod retention;
-pub mod suggest;
+pub use crate::suggest;
 pub mod texts;
 
 use std::sync::Arc;

@@ -198,7 +198,7 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
 fn unknown_line(path: &Path, s: &Setting, known: &[String]) -> String {
     let near = known
         .iter()
-        .map(|k| (crate::engine::suggest::distance(&k.to_ascii_lowercase(), &s.key.to_ascii_lowercase()), k))
+        .map(|k| (crate::suggest::distance(&k.to_ascii_lowercase(), &s.key.to_ascii_lowercase()), k))
         .filter(|(d, _)| *d <= 3)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| format!(" (did you mean {k}?)"))
