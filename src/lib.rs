@@ -37,6 +37,8 @@
 //! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
 //!   stops it on a signal.
 //! - [`doctor`] checks a deployment from outside: content, database, Discord, Matrix, HTTP.
+//! - [`setup`] is the first run for whoever deploys: questions (or flags), each answer
+//!   checked live, the env file written.
 //! - [`cli`] holds the subcommands `main.rs` hands off to.
 
 #![warn(missing_docs, rust_2018_idioms)]
@@ -58,6 +60,7 @@ pub mod metrics;
 pub mod owner_only;
 pub mod reminders;
 pub mod service;
+pub mod setup;
 pub mod store;
 pub mod suggest;
 pub mod supervisor;

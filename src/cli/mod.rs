@@ -11,6 +11,7 @@ mod ics;
 mod migrate;
 mod reminders;
 mod run;
+mod setup;
 
 use std::process::ExitCode;
 
@@ -54,6 +55,7 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Backup(args)) => backup::backup(&global, args).await,
         Some(Cmd::Migrate(args)) => migrate::migrate(&global, args).await,
         Some(Cmd::Doctor(args)) => doctor::doctor(&global, args).await,
+        Some(Cmd::Setup(args)) => setup::setup(&global, args).await,
     }
 }
 

@@ -82,6 +82,49 @@ pub enum Cmd {
     /// Check everything configured (content, database, Discord, Matrix, HTTP): one line per
     /// check, each failure with its fix; exits non-zero when any failed.
     Doctor(RunArgs),
+    /// The first run for whoever deploys the bot: asks for each platform's token and home,
+    /// checks each answer live, offers the reminder channel, and writes the env file
+    /// (owner-only). Every question has a flag, for running it without a terminal.
+    Setup(SetupArgs),
+}
+
+/// Which chat platforms `convoca setup` sets up.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlatformChoice {
+    /// Discord only.
+    Discord,
+    /// Matrix only.
+    Matrix,
+    /// Both.
+    Both,
+}
+
+/// `convoca setup`: each answer a flag (or its environment variable) can give.
+#[derive(Args, Debug, Clone)]
+pub struct SetupArgs {
+    /// Which platforms (asked when left out).
+    #[arg(long, value_enum)]
+    pub platforms: Option<PlatformChoice>,
+    /// Discord's token, home server and organizer role (as `run` takes them).
+    #[command(flatten)]
+    pub discord: DiscordConfig,
+    /// Matrix's homeserver, account, home room and store.
+    #[command(flatten)]
+    pub matrix: MatrixConfig,
+    /// Where every meeting's reminders go: `discord:CHANNEL_ID`, `matrix:!room:server`,
+    /// `home` (the Matrix home room), or `none` (asked, with the server's channels, when
+    /// left out).
+    #[arg(long = "reminder-channel")]
+    pub reminder_channel: Option<String>,
+    /// The address members reach the bot's HTTP server at (optional).
+    #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Replace an env file that exists without asking.
+    #[arg(long)]
+    pub force: bool,
+    /// Never ask, even on a terminal: what no flag gives is an error naming the flag.
+    #[arg(long = "no-input")]
+    pub no_input: bool,
 }
 
 /// `convoca migrate`.
@@ -417,8 +460,12 @@ impl HomeRoom {
                 !local.is_empty() && !server.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
             })
         };
+        // Room version 12's ids have no server part: `!opaque`.
+        let clean = !s.chars().any(|c| c.is_whitespace() || c.is_control());
         match (s.strip_prefix('!'), s.strip_prefix('#')) {
-            (Some(rest), _) if well_formed(rest) => Ok(HomeRoom::Id(s.to_string())),
+            (Some(rest), _) if well_formed(rest) || (clean && !rest.is_empty() && !rest.contains(':')) => {
+                Ok(HomeRoom::Id(s.to_string()))
+            }
             (_, Some(rest)) if well_formed(rest) => Ok(HomeRoom::Alias(s.to_string())),
             _ => Err(format!("MATRIX_HOME_ROOMS: `{s}` is not a room id (!id:server) or alias (#name:server)")),
         }
@@ -719,7 +766,7 @@ mod tests {
             ("power huge", &|c| c.organizer_power = i64::MAX),
             ("no home", &|c| c.home.clear()),
             ("bad home", &|c| c.home = vec!["lacwg".into()]),
-            ("home without server", &|c| c.home = vec!["!abc".into()]),
+            ("alias without server", &|c| c.home = vec!["#abc".into()]),
             ("homeserver", &|c| c.homeserver = Some("matrix.org".into())),
         ] {
             let e = matrix(bad).expect_err(what);
@@ -727,6 +774,14 @@ mod tests {
         }
         assert_eq!(HomeRoom::parse(" !abc:example.org ").unwrap(), HomeRoom::Id("!abc:example.org".into()));
         assert_eq!(HomeRoom::parse("#lacwg:example.org").unwrap(), HomeRoom::Alias("#lacwg:example.org".into()));
+        // Room version 12: no server part in the id.
+        assert_eq!(HomeRoom::parse("!da_KAErnp30y65eCl4V5").unwrap(), HomeRoom::Id("!da_KAErnp30y65eCl4V5".into()));
+        assert!(
+            HomeRoom::parse("!").is_err() && HomeRoom::parse("#alias").is_err() && HomeRoom::parse("!a b").is_err()
+        );
+        assert!(crate::content::valid_channel("matrix:!da_KAErnp30y65eCl4V5"));
+        assert!(crate::content::valid_channel("matrix:!abc:example.org"));
+        assert!(!crate::content::valid_channel("matrix:!") && !crate::content::valid_channel("matrix:#a:b"));
     }
 
     #[test]

@@ -368,9 +368,13 @@ pub fn valid_channel(s: &str) -> bool {
         return id.parse::<u64>().is_ok_and(|n| n != 0) && id.chars().all(|c| c.is_ascii_digit());
     }
     if let Some(room) = s.strip_prefix("matrix:") {
-        return room.strip_prefix('!').and_then(|r| r.split_once(':')).is_some_and(|(local, server)| {
-            !local.is_empty() && !server.is_empty() && !room.chars().any(|c| c.is_whitespace() || c.is_control())
-        });
+        // `!opaque:server`, or, from room version 12, `!opaque` alone.
+        let clean = !room.chars().any(|c| c.is_whitespace() || c.is_control());
+        return clean
+            && room.strip_prefix('!').is_some_and(|r| match r.split_once(':') {
+                Some((local, server)) => !local.is_empty() && !server.is_empty(),
+                None => !r.is_empty(),
+            });
     }
     if let Some(name) = s.strip_prefix("console:") {
         return !name.is_empty();

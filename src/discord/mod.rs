@@ -12,5 +12,5 @@ mod sender;
 pub mod verify;
 
 pub use gateway::{Gateway, GatewayState, REQUEST_TIMEOUT, home_guilds, http_client};
-pub use interaction::{Answer, Bot, Via};
+pub use interaction::{Answer, Bot, Via, role_named};
 pub use sender::DiscordSender;

@@ -35,14 +35,31 @@ pub fn invite_url(app: &str, config: &DiscordConfig) -> String {
     )
 }
 
-struct Api {
+/// Discord's REST API with the bot's token (and `DISCORD_API_BASE`), read-only.
+pub struct Api {
     client: reqwest::Client,
     base: String,
     token: String,
 }
 
 impl Api {
-    async fn get(&self, path: &str) -> Answer {
+    /// The API as `config` reaches it; `None` without a token.
+    pub fn new(config: &DiscordConfig) -> Option<Api> {
+        let token = config.token.as_ref()?.expose().trim();
+        Some(Api {
+            client: super::client(),
+            base: config
+                .api_base
+                .clone()
+                .unwrap_or_else(|| "https://discord.com".into())
+                .trim_end_matches('/')
+                .to_string(),
+            token: if token.starts_with("Bot ") { token.to_string() } else { format!("Bot {token}") },
+        })
+    }
+
+    /// `GET /api/v10{path}`: the status and the JSON body.
+    pub async fn get(&self, path: &str) -> Answer {
         let request = self.client.get(format!("{}/api/v10{path}", self.base));
         super::fetch(request.header(reqwest::header::AUTHORIZATION, &self.token), "Discord").await
     }
@@ -50,13 +67,7 @@ impl Api {
 
 /// Every Discord check; `channels` are the reminder channels, all platforms'.
 pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<Line>) {
-    let Some(token) = &config.token else { return };
-    let token = token.expose().trim();
-    let api = Api {
-        client: super::client(),
-        base: config.api_base.clone().unwrap_or_else(|| "https://discord.com".into()).trim_end_matches('/').to_string(),
-        token: if token.starts_with("Bot ") { token.to_string() } else { format!("Bot {token}") },
-    };
+    let Some(api) = Api::new(config) else { return };
     let me = match api.get("/users/@me").await {
         Ok((200, me)) => {
             let name = me["username"].as_str().unwrap_or("?");
@@ -138,6 +149,32 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
                 format!("the bot is not in this server ({})", describe(other)),
                 format!("invite it: {invite}"),
             )),
+        }
+    }
+
+    // The organizer role, by name: there, and only one of its name.
+    if let Some(role) = config.organizer_role.as_deref().map(str::trim).filter(|r| r.parse::<u64>().is_err()) {
+        for id in guilds.keys() {
+            let what = format!("discord organizer role {id}");
+            match api.get(&format!("/guilds/{id}/roles")).await {
+                Ok((200, Value::Array(roles))) => {
+                    let named = roles
+                        .iter()
+                        .filter_map(|r| Some((r["id"].as_str()?.parse::<u64>().ok()?, r["name"].as_str()?)));
+                    let listed: Vec<(serenity::all::RoleId, &str)> =
+                        named.filter(|(n, _)| *n != 0).map(|(n, name)| (serenity::all::RoleId::new(n), name)).collect();
+                    if crate::discord::role_named(listed.iter().copied(), role).is_some() {
+                        lines.push(Line::ok(what, format!("`{role}` exists")));
+                    } else {
+                        lines.push(Line::fail(
+                            what,
+                            format!("no role is called `{role}` (or two differ only in case): nobody but the owner and administrators organizes"),
+                            format!("create the role `{role}` (Server Settings → Roles) and give it to the organizers, or set DISCORD_ORGANIZER_ROLE to an existing role"),
+                        ));
+                    }
+                }
+                other => lines.push(Line::fail(what, describe(other), "check the bot's access to the server")),
+            }
         }
     }
 

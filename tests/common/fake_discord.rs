@@ -545,6 +545,14 @@ async fn answer(
             "url": *shared.ws_url.lock().await, "shards": 1,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         })),
+        ("GET", ["users", "@me", "guilds"]) => json(json!([
+            {"id": GUILD_ID, "name": "LA/CWG", "icon": null, "owner": false, "permissions": "0", "features": []}
+        ])),
+        ("GET", ["guilds", guild, "channels"]) if *guild == GUILD_ID => json(json!([
+            {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "general", "position": 0, "permission_overwrites": []},
+            {"id": "700000000000000077", "type": 2, "guild_id": GUILD_ID, "name": "Voice", "position": 1, "permission_overwrites": []},
+            {"id": "700000000000000078", "type": 0, "guild_id": GUILD_ID, "name": "reminders", "position": 2, "permission_overwrites": []}
+        ])),
         ("GET", ["users", "@me"]) => {
             json(json!({"id": BOT_ID, "username": "convoca", "discriminator": "0", "avatar": null, "bot": true}))
         }

@@ -1,0 +1,103 @@
+//! The env file setup writes: the settings it asked for, every other line the file already
+//! had kept, written owner-only in one step (a new file renamed over the old), in the form
+//! both systemd and convoca read alike.
+
+use std::path::Path;
+
+/// The settings setup decides, in the order they are written.
+pub const MANAGED: &[&str] = &[
+    "CONVOCA_CONTENT",
+    "DATABASE_URL",
+    "MATRIX_STORE_PATH",
+    "CONVOCA_REMINDER_CHANNELS",
+    "DISCORD_TOKEN",
+    "DISCORD_HOME_GUILDS",
+    "DISCORD_ORGANIZER_ROLE",
+    "DISCORD_API_BASE",
+    "MATRIX_HOMESERVER",
+    "MATRIX_USER",
+    "MATRIX_PASSWORD",
+    "MATRIX_HOME_ROOMS",
+    "MATRIX_STORE_PASSPHRASE",
+    "CONVOCA_HTTP_BIND",
+    "CONVOCA_METRICS_BIND",
+    "CONVOCA_PUBLIC_URL",
+];
+
+/// A value as written: bare when systemd and convoca read it back the same, else in double
+/// quotes with `"` and `\` escaped. `None` for a value no env file can hold (a line break).
+pub fn quoted(value: &str) -> Option<String> {
+    if value.contains(['\n', '\r']) {
+        return None;
+    }
+    let bare = !value.starts_with(['"', '\'']) && value.trim() == value && !value.contains('\\');
+    if bare {
+        return Some(value.to_string());
+    }
+    Some(format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")))
+}
+
+/// The file's text: a header, the managed settings (`values`, by name), then every other
+/// setting `old` had, as it was.
+pub fn compose(values: &[(&str, String)], old: Option<&str>) -> Result<String, String> {
+    let mut out = String::from(
+        "# convoca's settings, written by `convoca setup` (run it again to change them).\n\
+         # Read by systemd for the service and by every `convoca` command; an empty value is unset.\n\
+         # Every variable is described in the repository's .env.example.\n\n",
+    );
+    for name in MANAGED {
+        let value = values.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
+        let written = quoted(value).ok_or_else(|| format!("{name}: a value with a line break cannot be written"))?;
+        out.push_str(&format!("{name}={written}\n"));
+    }
+    let kept: Vec<&str> = old
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.is_empty()
+                && !t.starts_with('#')
+                && !MANAGED.iter().any(|m| t.strip_prefix(m).is_some_and(|r| r.trim_start().starts_with('=')))
+        })
+        .collect();
+    if !kept.is_empty() {
+        out.push_str("\n# Kept from the file before:\n");
+        for line in kept {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `text` to `path`, readable by its owner only from the first byte.
+pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let fresh = path.with_extension("env.new");
+    let _ = std::fs::remove_file(&fresh);
+    crate::owner_only::create_new(&fresh)?;
+    crate::owner_only::write(&fresh, text.as_bytes())?;
+    std::fs::rename(&fresh, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_as_both_readers_read_them_back() {
+        assert_eq!(quoted("abc$HOME#1").as_deref(), Some("abc$HOME#1"));
+        assert_eq!(quoted(" padded").as_deref(), Some("\" padded\""));
+        assert_eq!(quoted("say \"hi\"\\").as_deref(), Some("\"say \\\"hi\\\"\\\\\""));
+        assert_eq!(quoted("two\nlines"), None);
+        let text =
+            compose(&[("DISCORD_TOKEN", " x\"y".into())], Some("DISCORD_TOKEN=old\nCONVOCA_LOG=debug\n")).unwrap();
+        let read = crate::config::env_file::parse(Path::new("f"), &text).unwrap();
+        let token = read.iter().find(|s| s.key == "DISCORD_TOKEN").unwrap();
+        assert_eq!(token.value, " x\"y");
+        assert!(read.iter().any(|s| s.key == "CONVOCA_LOG" && s.value == "debug"), "other lines kept");
+        assert_eq!(read.iter().filter(|s| s.key == "DISCORD_TOKEN").count(), 1, "the old value replaced");
+    }
+}
