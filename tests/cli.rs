@@ -371,7 +371,7 @@ fn the_env_file_empty_is_unset_nothing_is_substituted_and_mistakes_are_named_wit
     std::fs::write(&env, "CONVOCA_PUBLIC_URL=https://bot.example.org/$HOME\nNOT A SETTING\n").unwrap();
     let (code, _, err) = run(convoca().arg("--env-file").arg(&env).arg("check"));
     assert_eq!(code, 2);
-    assert!(err.contains("convoca.env:2: `NOT A SETTING` is not a setting"), "{err}");
+    assert!(err.contains("convoca.env:2: `NOT…` is not a setting"), "{err}");
     std::fs::write(&env, "CONVOCA_CONTENT=commands$HOME\n").unwrap();
     let (_, out, err) = run(convoca().arg("--env-file").arg(&env).arg("check"));
     assert!(format!("{out}{err}").contains("commands$HOME"), "kept as written: {out}{err}");

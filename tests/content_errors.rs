@@ -227,3 +227,17 @@ fn a_public_floor_out_of_range_is_named_with_its_line() {
     assert!(e.to_string().contains("`public_floor = 0` must be a number from 1 to 1000"), "{e}");
     assert_eq!(e.line, Some(line_of("group.toml", "public_floor")), "{e}");
 }
+
+#[test]
+fn a_file_that_starts_with_a_byte_order_mark_or_lacks_a_key_is_questioned_without_a_panic() {
+    let errs = errors_after(|d| {
+        std::fs::write(
+            d.join("campaigns/bom.toml"),
+            "\u{feff}summary = \"Ñandú\"\n[[actions]]\ntitle = \"Ñ\"\nlink = 5\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("meetings/empty.toml"), "é = 1\n").unwrap();
+    });
+    assert!(errs.iter().any(|e| e.file.ends_with("campaigns/bom.toml")), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.file.ends_with("meetings/empty.toml")), "{errs:#?}");
+}

@@ -38,15 +38,17 @@ pub enum EnvFileError {
         /// Why.
         why: std::io::Error,
     },
-    /// A line that is not `KEY=value`.
-    #[error("{path}:{line}: `{text}` is not a setting (write NAME=value, e.g. DISCORD_TOKEN=…)")]
+    /// A line that is not `KEY=value`, or one systemd would read otherwise.
+    #[error("{path}:{line}: `{text}` is not a setting: {why}")]
     Malformed {
         /// The file.
         path: PathBuf,
         /// Its line number, from 1.
         line: usize,
-        /// The line as written (cut short).
+        /// The start of the line (never its value, which may be a secret).
         text: String,
+        /// What to write instead.
+        why: String,
     },
     /// A quote opened and not closed.
     #[error("{path}:{line}: the value of {key} opens a quote it does not close")]
@@ -71,7 +73,9 @@ pub struct Setting {
     pub value: String,
 }
 
-/// Reads `text` (the contents of `path`) into its settings.
+/// Reads `text` (the contents of `path`) into its settings. What systemd would read
+/// otherwise (`export NAME=…`, a backslash outside quotes) is refused with its line rather
+/// than read one way here and another there.
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Setting>, EnvFileError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -80,17 +84,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Setting>, EnvFileError> {
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
-        let body = trimmed.strip_prefix("export ").map_or(trimmed, str::trim_start);
-        let malformed =
-            || EnvFileError::Malformed { path: path.to_path_buf(), line, text: body.chars().take(60).collect() };
-        let (key, value) = body.split_once('=').ok_or_else(malformed)?;
+        // Only the start of a line is shown: the rest may be a password.
+        let shown: String =
+            trimmed.chars().take_while(|c| !matches!(c, '=' | ':') && !c.is_whitespace()).take(30).collect();
+        let malformed = |why: &str| EnvFileError::Malformed {
+            path: path.to_path_buf(),
+            line,
+            text: format!("{shown}…"),
+            why: why.to_string(),
+        };
+        if trimmed.starts_with("export ") {
+            return Err(malformed("systemd does not read `export NAME=…`: write NAME=… alone"));
+        }
+        let (key, value) =
+            trimmed.split_once('=').ok_or_else(|| malformed("write NAME=value, e.g. DISCORD_TOKEN=…"))?;
         let key = key.trim_end();
         let valid_key = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_key {
-            return Err(malformed());
+            return Err(malformed("write NAME=value, with a name of letters, digits and _"));
         }
-        let value = unquote(value.trim()).ok_or_else(|| EnvFileError::Unclosed {
+        let value = value.trim();
+        if !value.starts_with(['"', '\'']) && value.contains('\\') {
+            return Err(malformed(
+                "a backslash outside quotes is read differently by systemd: put the value in double quotes",
+            ));
+        }
+        let value = unquote(value).ok_or_else(|| EnvFileError::Unclosed {
             path: path.to_path_buf(),
             line,
             key: key.to_string(),
@@ -100,19 +120,26 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Setting>, EnvFileError> {
     Ok(out)
 }
 
-/// A value without its quotes: `"a b"` and `'a b'` are `a b` (in double quotes `\"` and
-/// `\\` are a quote and a backslash); `None` for a quote left open.
+/// A value without its quotes, as systemd reads it: `"a b"` and `'a b'` are `a b`; in double
+/// quotes `\"`, `\\`, `\$` and `` \` `` stand for the character, and any other backslash is
+/// kept. `None` for a quote left open.
 fn unquote(value: &str) -> Option<String> {
     let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
         return Some(value.to_string());
     };
     let inner = &value[1..];
     let mut out = String::new();
-    let mut chars = inner.chars();
+    let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if quote == '"' => out.push(chars.next()?),
-            c if c == quote => return chars.as_str().trim().is_empty().then_some(out),
+            '\\' if quote == '"' => match chars.peek() {
+                Some(&next @ ('"' | '\\' | '$' | '`')) => {
+                    out.push(next);
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            },
+            c if c == quote => return chars.collect::<String>().trim().is_empty().then_some(out),
             c => out.push(c),
         }
     }
@@ -181,10 +208,26 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
     let text = std::fs::read_to_string(&path).map_err(|why| EnvFileError::Unreadable { path: path.clone(), why })?;
     let settings = parse(&path, &text)?;
     let mut unknown = Vec::new();
+    let mut last: Vec<&Setting> = Vec::new();
     for s in &settings {
         if !known.contains(&s.key) {
             unknown.push(unknown_line(&path, s, known));
+            continue;
         }
+        // systemd takes a name's last line: so does convoca, and says so.
+        if let Some(i) = last.iter().position(|l| l.key == s.key) {
+            unknown.push(format!(
+                "{}:{}: {} is set again (line {}'s value is not used)",
+                path.display(),
+                s.line,
+                s.key,
+                last[i].line
+            ));
+            last.remove(i);
+        }
+        last.push(s);
+    }
+    for s in last {
         if s.value.is_empty() || std::env::var_os(&s.key).is_some() {
             continue;
         }
@@ -218,15 +261,14 @@ mod tests {
 
     #[test]
     fn lines_are_read_as_systemd_reads_them_and_nothing_is_substituted() {
-        let got = read(
-            "# comment\n\nDISCORD_TOKEN=\nMATRIX_PASSWORD=12$34x\nexport A_B=\"two \\\"words\\\"\"\nD = spaced \n",
-        );
+        let got =
+            read("# comment\n\nDISCORD_TOKEN=\nMATRIX_PASSWORD=12$34x\nA_B=\"two \\\"words\\\" \\n\"\nD = spaced \n");
         assert_eq!(
             got.unwrap(),
             [
                 ("DISCORD_TOKEN".into(), String::new()),
                 ("MATRIX_PASSWORD".into(), "12$34x".into()),
-                ("A_B".into(), "two \"words\"".into()),
+                ("A_B".into(), "two \"words\" \\n".into()),
                 ("D".into(), "spaced".into())
             ]
         );
@@ -239,9 +281,12 @@ mod tests {
     #[test]
     fn a_line_that_is_not_a_setting_is_named_with_its_line() {
         assert_eq!(
-            read("A=1\nDISCORD TOKEN abc\n").unwrap_err(),
-            "convoca.env:2: `DISCORD TOKEN abc` is not a setting (write NAME=value, e.g. DISCORD_TOKEN=…)"
+            read("A=1\nMATRIX PASSWORD hunter2\n").unwrap_err(),
+            "convoca.env:2: `MATRIX…` is not a setting: write NAME=value, e.g. DISCORD_TOKEN=…",
+            "never the value: it may be a secret"
         );
+        assert!(read("export A=1\n").unwrap_err().contains("systemd does not read `export"));
+        assert!(read("A=a\\b\n").unwrap_err().contains("backslash outside quotes"));
         assert!(read("1A=x\n").unwrap_err().contains(":1:"));
     }
 

@@ -562,7 +562,9 @@ pub fn explain(error: &clap::Error) -> Option<String> {
     let flag = text(ContextKind::InvalidArg)?;
     let long = flag.trim_start_matches("--").split([' ', '=']).next()?.to_string();
     let value = text(ContextKind::InvalidValue).unwrap_or_default();
-    let typed = std::env::args().any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+    let typed = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
     if typed {
         return None;
     }

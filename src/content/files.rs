@@ -51,6 +51,10 @@ impl Source<'_> {
             };
             self.toml_error(&e);
             let span = e.span()?;
+            // A mistake of the whole document (a missing key) has no lines to step over.
+            if span.is_empty() {
+                return None;
+            }
             let blanked = blank_lines(&text, span);
             // Blanking must leave valid TOML that says less, or there is nothing more to read.
             if blanked == text || blanked.parse::<toml::Table>().is_err() {
@@ -157,10 +161,12 @@ const MAX_SHAPE_ERRORS: usize = 50;
 /// `text` with every line `span` touches replaced by spaces, byte for byte, so that every
 /// other offset (and line number) stays where it was.
 fn blank_lines(text: &str, span: Range<usize>) -> String {
-    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let end_from = span.end.max(span.start + 1).min(text.len());
-    let end = text[end_from..].find('\n').map_or(text.len(), |i| end_from + i);
-    let mut bytes = text.as_bytes().to_vec();
+    // Bytes, not characters: a span may end inside a character's bytes.
+    let bytes = text.as_bytes();
+    let start = bytes[..span.start.min(bytes.len())].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let end_from = span.end.max(span.start + 1).min(bytes.len());
+    let end = bytes[end_from..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| end_from + i);
+    let mut bytes = bytes.to_vec();
     for b in &mut bytes[start..end] {
         if *b != b'\n' {
             *b = b' ';

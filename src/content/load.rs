@@ -199,7 +199,7 @@ fn named_at(path: &Path, message: String) -> ContentError {
     let sets_slug = |l: &str| l.trim_start().strip_prefix("slug").is_some_and(|r| r.trim_start().starts_with('='));
     match top.clone().position(sets_slug) {
         Some(n) => {
-            let offset: usize = text.lines().take(n).map(|l| l.len() + 1).sum();
+            let offset: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
             ContentError::at(path, &text, offset, message)
         }
         None => ContentError::file(path, format!("{message} (the name comes from the file's name)")),

@@ -425,11 +425,15 @@ fn ephemeral_unless_answer(mut reply: Reply) -> Reply {
     reply
 }
 
-/// The role called `name`: the one named exactly so, else the only one named so in another
-/// case.
+/// The role called `name`: the only one named exactly so, else the only one named so in
+/// another case; two of either kind are none (`doctor` says so).
 pub fn role_named<'a>(roles: impl Iterator<Item = (RoleId, &'a str)> + Clone, name: &str) -> Option<RoleId> {
-    if let Some((id, _)) = roles.clone().find(|(_, n)| *n == name) {
-        return Some(id);
+    // Anyone with Manage Roles can make a second role of the same name: two are none.
+    let mut exact = roles.clone().filter(|(_, n)| *n == name);
+    match (exact.next(), exact.next()) {
+        (Some((id, _)), None) => return Some(id),
+        (Some(_), Some(_)) => return None,
+        (None, _) => {}
     }
     let mut folded = roles.filter(|(_, n)| n.eq_ignore_ascii_case(name));
     match (folded.next(), folded.next()) {
@@ -450,5 +454,11 @@ mod tests {
         assert_eq!(role_named(roles.iter().copied(), "helpers"), Some(id(3)));
         assert_eq!(role_named(roles.iter().copied(), "ORGANIZERS"), None, "two could be meant: neither counts");
         assert_eq!(role_named(roles.iter().copied(), "Admins"), None);
+        let twice = [(id(1), "Organizers"), (id(2), "Organizers")];
+        assert_eq!(
+            role_named(twice.iter().copied(), "Organizers"),
+            None,
+            "a second role of the same name is made to pass"
+        );
     }
 }

@@ -11,9 +11,12 @@ use matrix_sdk::{Client, EncryptionState, Room, RoomMemberships, RoomState};
 /// and invited members exactly the two of them. The member list is read from the homeserver
 /// when the bot's copy is not complete; anything that cannot be read counts as no.
 pub async fn only_us(room: &Room, me: &UserId, user: &UserId) -> bool {
-    if room.state() != RoomState::Joined || !encrypted(room).await {
-        return false;
-    }
+    room.state() == RoomState::Joined && encrypted(room).await && just_us(room, me, user).await
+}
+
+/// Whether the room's joined and invited members are exactly the bot and `user`, encrypted
+/// or not (a room to leave after an erasure).
+pub async fn just_us(room: &Room, me: &UserId, user: &UserId) -> bool {
     let Ok(members) = room.members(RoomMemberships::ACTIVE).await else { return false };
     let ours = members.iter().all(|m| m.user_id() == me || m.user_id() == user);
     ours && members.iter().any(|m| m.user_id() == user)

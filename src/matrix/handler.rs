@@ -414,7 +414,12 @@ impl MatrixBot {
         if !erased {
             return;
         }
+        // Only a room that is that person's direct room now: never a home room, whatever
+        // the account data marks as direct.
         for room in self.client.get_dm_rooms(user) {
+            if self.homes.iter().any(|h| h == room.room_id()) || !super::direct::just_us(&room, &self.me, user).await {
+                continue;
+            }
             if room.state() == RoomState::Joined
                 && let Err(e) = room.leave().await
             {

@@ -25,6 +25,11 @@ const TRIES: usize = 3;
 /// Asks for (or takes) the token, the home server and the organizer role, checking each.
 pub async fn setup(given: &DiscordConfig, prompt: &mut dyn Prompt) -> Result<Found, SetupError> {
     let mut config = given.clone();
+    if let Some(base) = &config.api_base {
+        prompt.say(&format!(
+            "! Discord's API is reached at {base} (DISCORD_API_BASE), not discord.com: the token goes there."
+        ));
+    }
     let mut api = None;
     for _ in 0..TRIES {
         let token = match config.token.clone() {

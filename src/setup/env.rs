@@ -37,16 +37,20 @@ pub fn quoted(value: &str) -> Option<String> {
     Some(format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")))
 }
 
-/// The file's text: a header, the managed settings (`values`, by name), then every other
-/// setting `old` had, as it was.
+/// The file's text: a header, the managed settings (`values`, by name; one setup did not
+/// decide keeps the value `old` gave it), then every other setting `old` had, as it was.
 pub fn compose(values: &[(&str, String)], old: Option<&str>) -> Result<String, String> {
+    let before = old.and_then(|text| crate::config::env_file::parse(Path::new("old"), text).ok()).unwrap_or_default();
     let mut out = String::from(
         "# convoca's settings, written by `convoca setup` (run it again to change them).\n\
          # Read by systemd for the service and by every `convoca` command; an empty value is unset.\n\
          # Every variable is described in the repository's .env.example.\n\n",
     );
     for name in MANAGED {
-        let value = values.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
+        let value = match values.iter().find(|(n, _)| n == name) {
+            Some((_, v)) => v.as_str(),
+            None => before.iter().rev().find(|s| s.key == *name).map_or("", |s| s.value.as_str()),
+        };
         let written = quoted(value).ok_or_else(|| format!("{name}: a value with a line break cannot be written"))?;
         out.push_str(&format!("{name}={written}\n"));
     }
@@ -75,10 +79,19 @@ pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
     let fresh = path.with_extension("env.new");
     let _ = std::fs::remove_file(&fresh);
-    crate::owner_only::create_new(&fresh)?;
-    crate::owner_only::write(&fresh, text.as_bytes())?;
+    // Written through the handle that made the file: nothing can be put in its place between.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(&fresh)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
     std::fs::rename(&fresh, path)
 }
 
@@ -92,12 +105,14 @@ mod tests {
         assert_eq!(quoted(" padded").as_deref(), Some("\" padded\""));
         assert_eq!(quoted("say \"hi\"\\").as_deref(), Some("\"say \\\"hi\\\"\\\\\""));
         assert_eq!(quoted("two\nlines"), None);
-        let text =
-            compose(&[("DISCORD_TOKEN", " x\"y".into())], Some("DISCORD_TOKEN=old\nCONVOCA_LOG=debug\n")).unwrap();
+        let old = "DISCORD_TOKEN=old\nCONVOCA_LOG=debug\nMATRIX_STORE_PASSPHRASE=keep me\n";
+        let text = compose(&[("DISCORD_TOKEN", " x\"y".into())], Some(old)).unwrap();
         let read = crate::config::env_file::parse(Path::new("f"), &text).unwrap();
         let token = read.iter().find(|s| s.key == "DISCORD_TOKEN").unwrap();
         assert_eq!(token.value, " x\"y");
         assert!(read.iter().any(|s| s.key == "CONVOCA_LOG" && s.value == "debug"), "other lines kept");
         assert_eq!(read.iter().filter(|s| s.key == "DISCORD_TOKEN").count(), 1, "the old value replaced");
+        let kept = read.iter().find(|s| s.key == "MATRIX_STORE_PASSPHRASE").unwrap();
+        assert_eq!(kept.value, "keep me", "a setting setup did not decide keeps its value");
     }
 }

@@ -246,6 +246,16 @@ fn settings(
         ("CONVOCA_METRICS_BIND", current(env("CONVOCA_METRICS_BIND"), "127.0.0.1:9090", String::new())),
         ("CONVOCA_PUBLIC_URL", public_url.unwrap_or_default()),
     ];
+    // A platform not chosen is turned off (its store's passphrase is kept, by compose).
+    let off = |names: &[&'static str], out: &mut Vec<(&'static str, String)>| {
+        out.extend(names.iter().map(|n| (*n, String::new())));
+    };
+    if discord.is_none() {
+        off(&["DISCORD_TOKEN", "DISCORD_HOME_GUILDS", "DISCORD_API_BASE"], &mut out);
+    }
+    if matrix.is_none() {
+        off(&["MATRIX_HOMESERVER", "MATRIX_USER", "MATRIX_PASSWORD", "MATRIX_HOME_ROOMS"], &mut out);
+    }
     if let Some(d) = discord {
         let c = &d.config;
         out.push(("DISCORD_TOKEN", c.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default()));
