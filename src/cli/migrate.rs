@@ -12,7 +12,9 @@ pub async fn migrate(global: &Global, args: MigrateArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if source.bot_running() == Some(true) {
+    // Held for the whole copy: a bot started meanwhile waits for it.
+    let alone = source.mark_alone();
+    if alone.is_err() {
         eprintln!(
             "convoca: a bot is running on {}: stop it first (systemctl stop convoca), then migrate, so that \
              nothing it records after the copy is lost",

@@ -69,6 +69,8 @@ pub async fn console_only(global: &Global, args: ConsoleArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    // The scheduler and retention write: `migrate` must see this as a running bot.
+    let _mark = engine.store().mark_running();
     let supervisor = crate::supervisor::Tasks::new();
     let senders = crate::reminders::Senders::new()
         .with(crate::chat::Platform::Console, std::sync::Arc::new(crate::console::ConsoleSender));

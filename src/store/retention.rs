@@ -108,7 +108,7 @@ impl Store {
                             .bind(action),
                         (Some(action), Some(since)) => sqlx::query(
                             "DELETE FROM signups WHERE campaign = $1 AND action = $2 AND signed_up_at < $3
-                             AND (outcome_at IS NULL OR outcome_at < $3)",
+                             AND (outcome_at IS NULL OR outcome_at < $3) AND waitlisted = 0",
                         )
                         .bind(&e.campaign)
                         .bind(action)

@@ -36,6 +36,21 @@ impl Store {
         }
     }
 
+    /// For a copy of the whole database (`migrate`): holds it against any bot for as long as
+    /// the mark lives (a bot starting meanwhile waits for it). `Err` when a bot runs on it;
+    /// `Ok(None)` on PostgreSQL or when the marker cannot be made.
+    pub fn mark_alone(&self) -> Result<Option<RunningMark>, ()> {
+        let Some(database) = self.sqlite_file() else { return Ok(None) };
+        let path = marker(&database);
+        let opened = crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path));
+        let Ok(file) = opened else { return Ok(None) };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(RunningMark { _file: file })),
+            Err(TryLockError::WouldBlock) => Err(()),
+            Err(TryLockError::Error(_)) => Ok(None),
+        }
+    }
+
     /// Whether a bot is running on this SQLite database now (`None` on PostgreSQL, where
     /// the bot's processes share it by design and this cannot tell).
     pub fn bot_running(&self) -> Option<bool> {
