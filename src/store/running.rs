@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 use super::Store;
 
+/// A bot is running on the database (`migrate` may not copy it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BotRunning;
+
 /// A running bot's hold on its database, released when dropped.
 #[derive(Debug)]
 pub struct RunningMark {
@@ -39,14 +43,14 @@ impl Store {
     /// For a copy of the whole database (`migrate`): holds it against any bot for as long as
     /// the mark lives (a bot starting meanwhile waits for it). `Err` when a bot runs on it;
     /// `Ok(None)` on PostgreSQL or when the marker cannot be made.
-    pub fn mark_alone(&self) -> Result<Option<RunningMark>, ()> {
+    pub fn mark_alone(&self) -> Result<Option<RunningMark>, BotRunning> {
         let Some(database) = self.sqlite_file() else { return Ok(None) };
         let path = marker(&database);
         let opened = crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path));
         let Ok(file) = opened else { return Ok(None) };
         match file.try_lock() {
             Ok(()) => Ok(Some(RunningMark { _file: file })),
-            Err(TryLockError::WouldBlock) => Err(()),
+            Err(TryLockError::WouldBlock) => Err(BotRunning),
             Err(TryLockError::Error(_)) => Ok(None),
         }
     }
