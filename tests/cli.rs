@@ -562,3 +562,33 @@ fn the_deployments_reminder_channels_get_every_reminder_and_a_wrong_one_is_named
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("✗ settings: CONVOCA_REMINDER_CHANNELS: `#general` is not a channel"), "{out}");
 }
+
+#[test]
+fn setup_makes_the_env_file_it_is_named_and_refuses_what_run_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("new.env");
+    let setup = |extra: &[&str]| {
+        let mut cmd = convoca();
+        cmd.arg("--env-file").arg(&env).args(["setup", "--no-input", "--platforms", "discord"]);
+        cmd.args(["--discord-token", "x", "--discord-api-base", "http://127.0.0.1:1"]).args(extra);
+        run(&mut cmd)
+    };
+    let (code, _, err) = setup(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("cannot read the env file"), "a file setup is to make need not exist: {err}");
+    assert!(err.contains("! Discord's API is reached at http://127.0.0.1:1"), "{err}");
+    assert!(!env.exists(), "nothing written when a check fails");
+    // Without a terminal, a public address run would refuse is refused before anything else.
+    let (code, _, err) = run(convoca().arg("--env-file").arg(&env).args([
+        "setup",
+        "--no-input",
+        "--platforms",
+        "matrix",
+        "--public-url",
+        "bot.example.org",
+        "--matrix-homeserver",
+        "http://127.0.0.1:1",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--public-url `bot.example.org` is not an http:// or https:// address"), "{err}");
+}

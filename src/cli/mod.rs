@@ -64,6 +64,9 @@ fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCod
     ContentHandle::open(&global.content).map_err(|errors| {
         eprintln!("convoca: the content in {} has errors:", global.content.display());
         eprintln!("{errors}");
+        if !global.content.is_dir() {
+            eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
+        }
         ExitCode::from(CANNOT_START)
     })
 }

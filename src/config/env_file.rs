@@ -190,7 +190,13 @@ pub fn loaded() -> Loaded {
 /// Reads the env file into the process's environment (a variable already set there wins)
 /// and unsets every empty variable `known` names. Call before any thread starts.
 pub fn load(known: &[String]) -> Result<Loaded, EnvFileError> {
-    let loaded = read_into_environment(known)?;
+    let loaded = match read_into_environment(known) {
+        // `convoca setup --env-file NEW` makes the file it names.
+        Err(EnvFileError::Unreadable { why, .. }) if why.kind() == std::io::ErrorKind::NotFound && setting_up() => {
+            Loaded::default()
+        }
+        other => other?,
+    };
     let _ = LOADED.set(loaded.clone());
     Ok(loaded)
 }
@@ -235,6 +241,22 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
         unsafe { std::env::set_var(&s.key, &s.value) };
     }
     Ok(Loaded { path: Some(path), unknown })
+}
+
+/// Whether the command line runs `setup` (its first word that is not a flag or a flag's
+/// value).
+fn setting_up() -> bool {
+    let mut args = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = args.next() {
+        if a == "--env-file" || a == "--content" || a == "--database-url" || a == "--log" || a == "--log-format" {
+            args.next();
+            continue;
+        }
+        if !a.starts_with('-') {
+            return a == "setup";
+        }
+    }
+    false
 }
 
 /// "convoca.env:7: convoca reads no DISCROD_TOKEN (did you mean DISCORD_TOKEN?)".

@@ -598,7 +598,8 @@ const EXAMPLES: &[(&str, &str)] = &[
 /// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
 const MATRIX_MAX_POWER: i64 = 9_007_199_254_740_991;
 
-fn is_http_url(s: &str) -> bool {
+/// An `http://` or `https://` address with a host.
+pub fn is_http_url(s: &str) -> bool {
     let s = s.trim();
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.chars().any(char::is_whitespace))

@@ -53,10 +53,21 @@ pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<L
         (Some(token), _) => token.expose().to_string(),
         (None, Some(session)) => session.tokens.access_token.clone(),
         (None, None) => {
+            // Without a session, at least whether the homeserver answers.
+            let url = format!("{}/_matrix/client/versions", homeserver.trim_end_matches('/'));
+            match super::fetch(super::client().get(url), "the homeserver").await {
+                Ok((200, _)) => lines.push(Line::ok("matrix homeserver", format!("{homeserver} answers"))),
+                Ok((status, _)) => lines.push(Line::fail(
+                    "matrix homeserver",
+                    format!("{homeserver} answered {status}: not a Matrix homeserver's client API"),
+                    "check MATRIX_HOMESERVER",
+                )),
+                Err(e) => lines.push(Line::fail("matrix homeserver", e, "check MATRIX_HOMESERVER and the network")),
+            }
             lines.push(Line::fail(
                 "matrix session",
                 format!("no saved session in {}", config.store_path.display()),
-                "start the bot once: it logs in with MATRIX_PASSWORD and keeps the session there",
+                "start the bot once: it logs in with MATRIX_PASSWORD and keeps the session there (the journal says if the login fails)",
             ));
             return;
         }

@@ -27,7 +27,7 @@ pub enum StartError {
     #[error("{0}")]
     PublicKey(String),
     /// The HTTP server could not listen.
-    #[error("cannot listen on {bind}: {source}")]
+    #[error("cannot listen on {bind} (CONVOCA_HTTP_BIND or CONVOCA_METRICS_BIND): {source}")]
     Bind {
         /// The address asked for.
         bind: std::net::SocketAddr,

@@ -58,13 +58,13 @@ pub async fn setup(given: &DiscordConfig, prompt: &mut dyn Prompt) -> Result<Fou
                     return Err(SetupError::Refused("Discord refused the token (401)".into()));
                 }
             }
-            other => return Err(SetupError::Refused(format!("Discord did not answer as expected: {other:?}"))),
+            other => return Err(SetupError::Refused(format!("Discord did not answer as expected ({})", said(other)))),
         }
     }
     let api = api.ok_or_else(|| SetupError::Refused("no Discord token was accepted".into()))?;
     let app = match api.get("/applications/@me").await {
         Ok((200, app)) => app,
-        other => return Err(SetupError::Refused(format!("cannot read the Discord application: {other:?}"))),
+        other => return Err(SetupError::Refused(format!("cannot read the Discord application ({})", said(other)))),
     };
     let invite = invite_url(app["id"].as_str().unwrap_or_default(), &config);
     if app["bot_public"].as_bool() == Some(true) {
@@ -100,7 +100,7 @@ async fn home_server(
                 .iter()
                 .filter_map(|g| Some((g["id"].as_str()?.to_string(), g["name"].as_str().unwrap_or("?").to_string())))
                 .collect(),
-            other => return Err(SetupError::Refused(format!("cannot list the bot's servers: {other:?}"))),
+            other => return Err(SetupError::Refused(format!("cannot list the bot's servers ({})", said(other)))),
         };
         match servers.as_slice() {
             [] => {
@@ -157,9 +157,15 @@ async fn organizer_role(
             prompt.say(&format!("✓ Discord organizer role: `{name}` exists"));
             return Ok(());
         }
+        let names: Vec<&str> = roles.iter().map(|(_, n)| n.as_str()).filter(|n| *n != "@everyone").collect();
+        let near = crate::suggest::closest(name.trim(), names.iter().copied())
+            .map(|n| format!(" Did you mean `{n}`?"))
+            .unwrap_or_default();
         prompt.say(&format!(
-            "! No role is called `{name}` in the server: until it exists only the owner and administrators organize. \
-             Create it (Server Settings → Roles → Create Role) and give it to the organizers."
+            "! No role is called `{name}` in the server (its roles: {}).{near} Until it exists only the owner and \
+             administrators organize: create it (Server Settings → Roles → Create Role) and give it to the organizers, \
+             or name an existing role.",
+            if names.is_empty() { "none".to_string() } else { names.join(", ") }
         ));
         if !prompt.interactive() {
             return Ok(());
@@ -185,4 +191,15 @@ async fn text_channels(api: &Api, home: &str) -> Vec<(String, String)> {
         .collect();
     channels.sort();
     channels.into_iter().map(|(_, id, name)| (id, name)).collect()
+}
+
+/// An API's answer, said in a few words.
+pub(super) fn said(answer: crate::doctor::Answer) -> String {
+    match answer {
+        Ok((status, body)) => format!(
+            "answered {status}{}",
+            body["message"].as_str().or(body["error"].as_str()).map(|m| format!(": {m}")).unwrap_or_default()
+        ),
+        Err(e) => e,
+    }
 }

@@ -24,6 +24,14 @@ pub const MANAGED: &[&str] = &[
     "CONVOCA_PUBLIC_URL",
 ];
 
+/// The first lines of the file setup writes.
+const HEADER: &str = "# convoca's settings, written by `convoca setup` (run it again to change them).\n\
+                      # Read by systemd for the service and by every `convoca` command; an empty value is unset.\n\
+                      # Every variable is described in the repository's .env.example.\n";
+
+/// The line above what setup kept from the file before (comments included).
+const KEPT: &str = "# Kept from the file before:";
+
 /// A value as written: bare when systemd and convoca read it back the same, else in double
 /// quotes with `"` and `\` escaped. `None` for a value no env file can hold (a line break).
 pub fn quoted(value: &str) -> Option<String> {
@@ -41,11 +49,7 @@ pub fn quoted(value: &str) -> Option<String> {
 /// decide keeps the value `old` gave it), then every other setting `old` had, as it was.
 pub fn compose(values: &[(&str, String)], old: Option<&str>) -> Result<String, String> {
     let before = old.and_then(|text| crate::config::env_file::parse(Path::new("old"), text).ok()).unwrap_or_default();
-    let mut out = String::from(
-        "# convoca's settings, written by `convoca setup` (run it again to change them).\n\
-         # Read by systemd for the service and by every `convoca` command; an empty value is unset.\n\
-         # Every variable is described in the repository's .env.example.\n\n",
-    );
+    let mut out = format!("{HEADER}\n");
     for name in MANAGED {
         let value = match values.iter().find(|(n, _)| n == name) {
             Some((_, v)) => v.as_str(),
@@ -60,12 +64,13 @@ pub fn compose(values: &[(&str, String)], old: Option<&str>) -> Result<String, S
         .filter(|l| {
             let t = l.trim_start();
             !t.is_empty()
-                && !t.starts_with('#')
+                && !HEADER.lines().any(|h| h == t)
+                && t != KEPT
                 && !MANAGED.iter().any(|m| t.strip_prefix(m).is_some_and(|r| r.trim_start().starts_with('=')))
         })
         .collect();
     if !kept.is_empty() {
-        out.push_str("\n# Kept from the file before:\n");
+        out.push_str(&format!("\n{KEPT}\n"));
         for line in kept {
             out.push_str(line);
             out.push('\n');
@@ -105,12 +110,16 @@ mod tests {
         assert_eq!(quoted(" padded").as_deref(), Some("\" padded\""));
         assert_eq!(quoted("say \"hi\"\\").as_deref(), Some("\"say \\\"hi\\\"\\\\\""));
         assert_eq!(quoted("two\nlines"), None);
-        let old = "DISCORD_TOKEN=old\nCONVOCA_LOG=debug\nMATRIX_STORE_PASSPHRASE=keep me\n";
+        let old = "# my note\nDISCORD_TOKEN=old\nCONVOCA_LOG=debug\nMATRIX_STORE_PASSPHRASE=keep me\n";
         let text = compose(&[("DISCORD_TOKEN", " x\"y".into())], Some(old)).unwrap();
         let read = crate::config::env_file::parse(Path::new("f"), &text).unwrap();
         let token = read.iter().find(|s| s.key == "DISCORD_TOKEN").unwrap();
         assert_eq!(token.value, " x\"y");
         assert!(read.iter().any(|s| s.key == "CONVOCA_LOG" && s.value == "debug"), "other lines kept");
+        assert!(text.contains("# my note"), "comments kept");
+        let again = compose(&[], Some(&text)).unwrap();
+        assert_eq!(again.matches("# my note").count(), 1, "and not doubled: {again}");
+        assert_eq!(again.matches(KEPT).count(), 1, "{again}");
         assert_eq!(read.iter().filter(|s| s.key == "DISCORD_TOKEN").count(), 1, "the old value replaced");
         let kept = read.iter().find(|s| s.key == "MATRIX_STORE_PASSPHRASE").unwrap();
         assert_eq!(kept.value, "keep me", "a setting setup did not decide keeps its value");

@@ -62,7 +62,12 @@ async fn homeserver(config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> Resul
                 .ask("Matrix homeserver (e.g. https://matrix.example.org)", None)
                 .ok_or(SetupError::Missing { what: "the Matrix homeserver", flag: "--matrix-homeserver" })?,
         };
-        let hs = Hs { client: crate::doctor::client(), base: url.trim().trim_end_matches('/').to_string() };
+        let mut url = url.trim().trim_end_matches('/').to_string();
+        if !url.contains("://") {
+            url = format!("https://{url}");
+            prompt.say(&format!("(taken as {url})"));
+        }
+        let hs = Hs { client: crate::doctor::client(), base: url.clone() };
         match hs.call(reqwest::Method::GET, "/versions", None, None).await {
             Ok((200, _)) => {
                 config.homeserver = Some(hs.base.clone());
@@ -70,7 +75,8 @@ async fn homeserver(config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> Resul
                 return Ok(hs);
             }
             other => {
-                prompt.say(&format!("✗ {url} is not a Matrix homeserver that answers ({other:?})"));
+                prompt
+                    .say(&format!("✗ {url} is not a Matrix homeserver that answers ({})", super::discord::said(other)));
                 config.homeserver = None;
                 if !prompt.interactive() {
                     return Err(SetupError::Refused(format!("the homeserver {url} does not answer")));
@@ -92,12 +98,19 @@ async fn login(hs: &Hs, config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> R
         };
         let password = match config.password.clone() {
             Some(p) => p,
-            None => {
-                prompt.secret("Its password").and_then(|p| p.parse::<Secret>().ok()).ok_or(SetupError::Missing {
-                    what: "the bot's Matrix password",
-                    flag: "--matrix-password (or MATRIX_PASSWORD)",
-                })?
-            }
+            None => match prompt.secret("Its password").and_then(|p| p.parse::<Secret>().ok()) {
+                Some(p) => p,
+                None if prompt.interactive() => {
+                    prompt.say("(no password typed)");
+                    continue;
+                }
+                None => {
+                    return Err(SetupError::Missing {
+                        what: "the bot's Matrix password",
+                        flag: "--matrix-password (or MATRIX_PASSWORD)",
+                    });
+                }
+            },
         };
         let body = json!({
             "type": "m.login.password",
@@ -122,7 +135,12 @@ async fn login(hs: &Hs, config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> R
                     return Err(SetupError::Refused("the homeserver refused the Matrix account and password".into()));
                 }
             }
-            other => return Err(SetupError::Refused(format!("the homeserver did not log in: {other:?}"))),
+            other => {
+                return Err(SetupError::Refused(format!(
+                    "the homeserver did not log in ({})",
+                    super::discord::said(other)
+                )));
+            }
         }
     }
     Err(SetupError::Refused("no Matrix account and password were accepted".into()))

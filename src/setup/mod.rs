@@ -23,7 +23,7 @@ pub use prompt::{NoInput, Prompt, Terminal};
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// An answer nobody gave (no terminal, no flag).
-    #[error("{what} is needed: give {flag}")]
+    #[error("needed: {what}; give {flag}")]
     Missing {
         /// What.
         what: &'static str,
@@ -103,12 +103,25 @@ pub fn target(global: &Global) -> PathBuf {
 pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> Result<Written, SetupError> {
     let path = target(global);
     prompt.say(&format!("convoca setup: the settings go to {}", path.display()));
+    let service = Path::new(crate::config::env_file::SERVICE_ENV_FILE);
+    // SAFETY: geteuid only reads the process's effective user id.
+    if path != service && unsafe { libc::geteuid() } == 0 && global.env_file.is_none() {
+        prompt.say(&format!(
+            "! The service reads {}, and {} does not exist yet: make it first (install -d -m 0755 /etc/convoca) and run setup again, or give --env-file.",
+            service.display(),
+            service.parent().map_or(String::new(), |p| p.display().to_string())
+        ));
+    }
     let old = std::fs::read_to_string(&path).ok();
     if old.is_some() && !args.force {
         let replace = prompt.ask(&format!("{} exists: replace its convoca settings? (y/N)", path.display()), Some("n"));
         if !replace.is_some_and(|a| a.trim().eq_ignore_ascii_case("y") || a.trim().eq_ignore_ascii_case("yes")) {
             return Err(SetupError::Exists(path));
         }
+    }
+    // A flag run would refuse is said before any platform is asked anything.
+    if let Some(url) = args.public_url.as_deref().filter(|u| !crate::config::is_http_url(u)) {
+        return Err(SetupError::Refused(format!("--public-url `{url}` is not an http:// or https:// address")));
     }
     let platforms = which(args, prompt)?;
     let discord = if platforms != PlatformChoice::Matrix {
@@ -125,17 +138,41 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     };
     prompt.say("\n— Reminders —");
     let reminders = reminder_channel(args, discord.as_ref(), matrix.as_ref(), prompt)?;
-    let public_url = match &args.public_url {
-        Some(u) => Some(u.clone()),
-        None => prompt
-            .ask("The public address of the bot's HTTP server, for calendar links (Enter: none for now)", Some(""))
-            .filter(|u| !u.trim().is_empty()),
-    };
+    let public_url = public_url(args, prompt)?;
     let values = settings(global, args, discord.as_ref(), matrix.as_ref(), &reminders, public_url, &path);
     let text = env::compose(&values, old.as_deref()).map_err(SetupError::Refused)?;
     env::write(&path, &text).map_err(|e| SetupError::Write { path: path.clone(), why: e.to_string() })?;
     checks(discord.as_ref(), &reminders, prompt).await;
     Ok(Written { path, invite: discord.map(|d| d.invite), reminders })
+}
+
+/// The public address, optional: an `https://` (or `http://`) address, asked again when it
+/// is not one (`run` would refuse it).
+fn public_url(args: &SetupArgs, prompt: &mut dyn Prompt) -> Result<Option<String>, SetupError> {
+    let mut given = args.public_url.clone();
+    for _ in 0..3 {
+        let url = match given.take() {
+            Some(u) => u,
+            None => match prompt
+                .ask("The public address of the bot's HTTP server, for calendar links (Enter: none for now)", Some(""))
+            {
+                Some(u) => u,
+                None => return Ok(None),
+            },
+        };
+        let url = url.trim().to_string();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        if crate::config::is_http_url(&url) {
+            return Ok(Some(url));
+        }
+        prompt.say(&format!("✗ `{url}` is not an address such as https://bot.example.org"));
+        if !prompt.interactive() {
+            return Err(SetupError::Refused(format!("--public-url `{url}` is not an http:// or https:// address")));
+        }
+    }
+    Ok(None)
 }
 
 /// The platforms: as given, as the flags imply, or asked.
@@ -158,7 +195,7 @@ fn which(args: &SetupArgs, prompt: &mut dyn Prompt) -> Result<PlatformChoice, Se
     loop {
         let answer = prompt
             .ask("Which chat platforms: discord, matrix or both?", default)
-            .ok_or(SetupError::Missing { what: "the platforms", flag: "--platforms discord|matrix|both" })?;
+            .ok_or(SetupError::Missing { what: "which chat platforms", flag: "--platforms discord|matrix|both" })?;
         match answer.trim().to_ascii_lowercase().as_str() {
             "discord" | "d" => return Ok(PlatformChoice::Discord),
             "matrix" | "m" => return Ok(PlatformChoice::Matrix),
@@ -242,7 +279,15 @@ fn settings(
         ),
         ("MATRIX_STORE_PATH", current(env("MATRIX_STORE_PATH"), "/var/lib/convoca/matrix-store", store_path.clone())),
         ("CONVOCA_REMINDER_CHANNELS", reminders.join(",")),
-        ("CONVOCA_HTTP_BIND", current(env("CONVOCA_HTTP_BIND"), "127.0.0.1:8080", String::new())),
+        // A public address needs a server to reach.
+        (
+            "CONVOCA_HTTP_BIND",
+            current(
+                env("CONVOCA_HTTP_BIND"),
+                "127.0.0.1:8080",
+                if public_url.is_some() { "127.0.0.1:8080".into() } else { String::new() },
+            ),
+        ),
         ("CONVOCA_METRICS_BIND", current(env("CONVOCA_METRICS_BIND"), "127.0.0.1:9090", String::new())),
         ("CONVOCA_PUBLIC_URL", public_url.unwrap_or_default()),
     ];
