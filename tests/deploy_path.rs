@@ -173,14 +173,9 @@ async fn synapse_with_a_home() -> Option<(Synapse, Member, matrix_sdk::ruma::Own
     Some((hs, alice, room))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn matrix_only_from_the_example_env_file_to_the_first_reminder() {
-    let Some((hs, alice, room)) = synapse_with_a_home().await else { return };
-    let server = Server::new();
-    let (code, out, err) = server.convoca(&[
-        "setup",
-        "--no-input",
-        "--force",
+/// setup's flags for the bot's account on `hs` and the home room `#lacwg`.
+fn matrix_answers(hs: &Synapse) -> [&str; 8] {
+    [
         "--matrix-homeserver",
         &hs.url,
         "--matrix-user",
@@ -189,9 +184,16 @@ async fn matrix_only_from_the_example_env_file_to_the_first_reminder() {
         "bot-password",
         "--matrix-home",
         "#lacwg:localhost",
-        "--reminder-channel",
-        "home",
-    ]);
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_only_from_the_example_env_file_to_the_first_reminder() {
+    let Some((hs, alice, room)) = synapse_with_a_home().await else { return };
+    let server = Server::new();
+    let mut args = vec!["setup", "--no-input", "--force", "--reminder-channel", "home"];
+    args.extend(matrix_answers(&hs));
+    let (code, out, err) = server.convoca(&args);
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("✓ Matrix account: logged in as @convoca:localhost"), "{err}");
     assert!(err.contains("is invited to #lacwg:localhost and joins at its first start"), "{err}");
@@ -216,27 +218,10 @@ async fn both_platforms_and_an_organizers_remind_here() {
     let Some((hs, alice, room)) = synapse_with_a_home().await else { return };
     let fake = FakeDiscord::start().await;
     let server = Server::new();
-    let (code, out, err) = server.convoca(&[
-        "setup",
-        "--no-input",
-        "--force",
-        "--platforms",
-        "both",
-        "--discord-token",
-        "fake-token",
-        "--discord-api-base",
-        &fake.base,
-        "--matrix-homeserver",
-        &hs.url,
-        "--matrix-user",
-        "convoca",
-        "--matrix-password",
-        "bot-password",
-        "--matrix-home",
-        "#lacwg:localhost",
-        "--reminder-channel",
-        "none",
-    ]);
+    let mut args = vec!["setup", "--no-input", "--force", "--platforms", "both", "--reminder-channel", "none"];
+    args.extend(["--discord-token", "fake-token", "--discord-api-base", &fake.base]);
+    args.extend(matrix_answers(&hs));
+    let (code, out, err) = server.convoca(&args);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("an organizer sends /remind here"), "{out}");
     let bot = server.start().await;

@@ -988,15 +988,8 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
         .wait("the private note", |m| m.sender == bot && m.room != room && m.body.contains("doesn't sign you up"))
         .await;
     assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
+    wait_reaction_removed(&r, &reaction, "the ✅ was never removed").await;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let raw: serde_json::Value = r.event(&reaction, None).await.unwrap().raw().deserialize_as().unwrap();
-        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the ✅ was never removed: {raw}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
     let typed = w.bob.say(&room, "!signup jilamito letter").await;
     w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
     // A refusal of a personal command can name what the person signed up for: private too.
@@ -1088,15 +1081,7 @@ async fn forgetme_takes_the_sign_up_reaction_out_of_the_room_too() {
     w.bob.say(&dm, "!forgetme confirm").await;
     w.bob.wait("erased", |m| m.sender == bot && m.room == dm && m.body.contains("Erased")).await;
     assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let raw: serde_json::Value = r.event(&reaction, None).await.unwrap().raw().deserialize_as().unwrap();
-        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the ✅ stayed in the room after /forgetme: {raw}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_reaction_removed(&r, &reaction, "the ✅ stayed in the room after /forgetme").await;
     // The bot leaves the direct room and forgets its copy of the conversation.
     wait_declined(&w.bob, &dm, &bot).await;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -1155,4 +1140,17 @@ async fn matrix_that_cannot_start_is_tried_again_while_the_rest_runs() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert!(bot.stop().await.success());
+}
+
+/// Waits until the reaction `event` in `room` has been redacted (its relation gone).
+async fn wait_reaction_removed(room: &matrix_sdk::Room, event: &matrix_sdk::ruma::EventId, what: &str) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let raw: serde_json::Value = room.event(event, None).await.unwrap().raw().deserialize_as().unwrap();
+        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {raw}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

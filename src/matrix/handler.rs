@@ -426,8 +426,28 @@ impl MatrixBot {
                 tracing::warn!(error = %e, "Matrix: could not leave a direct room after an erasure");
                 continue;
             }
-            if let Err(e) = room.forget().await {
-                tracing::warn!(error = %e, "Matrix: could not forget a direct room after an erasure");
+            // Forgotten, and forgotten again if the sync that carries the leave brings the room
+            // back into the store: until it stays gone for a second.
+            let id = room.room_id().to_owned();
+            let mut gone = 0;
+            for _ in 0..30 {
+                match self.client.get_room(&id) {
+                    Some(r) if matches!(r.state(), RoomState::Left | RoomState::Banned) => {
+                        gone = 0;
+                        if let Err(e) = r.forget().await {
+                            tracing::debug!(error = %e, "Matrix: a direct room not forgotten yet");
+                        }
+                    }
+                    Some(_) => gone = 0,
+                    None => gone += 1,
+                }
+                if gone >= 2 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            if gone < 2 {
+                tracing::warn!("Matrix: could not forget a direct room after an erasure");
             }
         }
     }
