@@ -89,6 +89,13 @@ impl Request {
         }
     }
 
+    /// Whether the person already speaks with the bot alone: a direct chat, or the terminal
+    /// (whoever runs it is the only one reading). Hints then say "send …", not "send … to me
+    /// in a direct message".
+    pub fn alone_with_the_bot(&self) -> bool {
+        self.place == Place::Direct || self.platform() == Platform::Console
+    }
+
     /// A command exactly as given, with only the platform's prefix.
     pub fn cmd_raw(&self, words: &str) -> String {
         format!("{}{words}", self.platform().prefix())

@@ -127,6 +127,7 @@ texts! {
     deadline => "by {date}", "hasta el {date}";
     learn_more => "Learn more", "Más información";
     how_to_sign_up => "To sign up privately, send `{cmd}` to me in a direct message; for one action, add its name, like `{example}`. Only organizers see who signed up.", "Para apuntarte en privado, envíame `{cmd}` en un mensaje directo; para una sola acción, agrega su nombre, como `{example}`. Solo el equipo organizador ve quién se apuntó.";
+    how_to_sign_up_here => "To sign up, send `{cmd}`; for one action, add its name, like `{example}`. Only organizers see who signed up.", "Para apuntarte, envía `{cmd}`; para una sola acción, agrega su nombre, como `{example}`. Solo el equipo organizador ve quién se apuntó.";
     sign_up => "Sign up", "Apuntarme";
     sign_up_for => "Sign up: {action}", "Apuntarme: {action}";
     withdraw => "Withdraw", "Retirarme";
@@ -239,6 +240,7 @@ texts! {
     going_button => "Going", "Voy";
     not_going_button => "Can't make it", "No puedo ir";
     going_hint => "Going? Tell me privately: send `{cmd}` to me in a direct message. A private reminder comes before it, and only the organizers see who is going.", "¿Vas? Dímelo en privado: envíame `{cmd}` en un mensaje directo. Recibirás un aviso privado antes, y solo el equipo organizador ve quién va.";
+    going_hint_here => "Going? Send `{cmd}`: a private reminder comes before it, and only the organizers see who is going.", "¿Vas? Envía `{cmd}`: recibirás un aviso privado antes, y solo el equipo organizador ve quién va.";
     one_day => "1 day", "1 día";
     n_days => "{n} days", "{n} días";
     one_hour => "1 hour", "1 hora";

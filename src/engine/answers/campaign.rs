@@ -70,10 +70,9 @@ pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count
         || req.cmd(&catalog::SIGN_UP, &c.slug),
         |a| req.cmd(&catalog::SIGN_UP, &format!("{} {}", c.slug, a.slug)),
     );
-    reply = reply.block(Block::Note(fill(
-        texts::how_to_sign_up(l),
-        &[("cmd", &req.cmd(&catalog::SIGN_UP, &c.slug)), ("example", &example)],
-    )));
+    let how = if req.alone_with_the_bot() { texts::how_to_sign_up_here(l) } else { texts::how_to_sign_up(l) };
+    reply =
+        reply.block(Block::Note(fill(how, &[("cmd", &req.cmd(&catalog::SIGN_UP, &c.slug)), ("example", &example)])));
     reply.buttons = buttons(req, c);
     reply
 }

@@ -217,7 +217,8 @@ pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64
     } else {
         let args = if named { format!("{} {}", next.meeting, next.date) } else { String::new() };
         let cmd = req.cmd(&catalog::GOING, &args);
-        reply.blocks.push(Block::Note(fill(texts::going_hint(l), &[("cmd", &cmd)])));
+        let hint = if req.alone_with_the_bot() { texts::going_hint_here(l) } else { texts::going_hint(l) };
+        reply.blocks.push(Block::Note(fill(hint, &[("cmd", &cmd)])));
     }
 }
 
