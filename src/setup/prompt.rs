@@ -55,9 +55,10 @@ impl Prompt for Terminal {
         let restore = echo_off();
         let line = Terminal::read_line();
         if let Some(saved) = restore {
-            // SAFETY: puts back the settings read from the same descriptor.
+            // SAFETY: puts back the settings read from the same descriptor, and Ctrl-C's usual end.
             unsafe {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
             }
         }
         eprintln!();
@@ -92,15 +93,35 @@ impl Prompt for NoInput {
     }
 }
 
-/// Turns the terminal's echo off; the settings before, to put back.
+/// The terminal's settings before echo was turned off, for a Ctrl-C in the middle.
+static BEFORE_SECRET: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
+
+/// On Ctrl-C while a secret is typed: the terminal's echo back, then the usual end.
+extern "C" fn interrupted(signal: libc::c_int) {
+    // SAFETY: tcsetattr, signal and raise are async-signal-safe; the termios was set before
+    // this handler was installed and is never changed after.
+    unsafe {
+        if let Some(saved) = BEFORE_SECRET.get() {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
+/// Turns the terminal's echo off (a Ctrl-C meanwhile puts it back); the settings before, to
+/// put back.
 fn echo_off() -> Option<libc::termios> {
-    // SAFETY: tcgetattr/tcsetattr on standard input with a termios we own.
+    // SAFETY: tcgetattr/tcsetattr on standard input with a termios we own; the handler only
+    // reads what is stored before it is installed.
     unsafe {
         let mut t: libc::termios = std::mem::zeroed();
         if libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0 {
             return None;
         }
         let saved = t;
+        let _ = BEFORE_SECRET.set(saved);
+        libc::signal(libc::SIGINT, interrupted as *const () as libc::sighandler_t);
         t.c_lflag &= !libc::ECHO;
         libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t);
         Some(saved)
