@@ -40,6 +40,15 @@ impl Platform {
             Platform::Console | Platform::Discord => "/",
         }
     }
+
+    /// Whether others can read along where commands are typed: not in the terminal, whose
+    /// only reader is whoever runs it.
+    pub fn read_by_others(self) -> bool {
+        match self {
+            Platform::Console => false,
+            Platform::Discord | Platform::Matrix => true,
+        }
+    }
 }
 
 /// A person on one platform.

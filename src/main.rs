@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     // The env file the service uses (or .env here): read before the flags, whose values it
     // holds. A line it cannot read stops here, with the file and line.
     match convoca::config::env_file::load(&convoca::config::env_names()) {
-        Ok(loaded) => loaded.unknown.iter().for_each(|line| eprintln!("convoca: warning: {line}")),
+        Ok(loaded) => loaded.warnings.iter().for_each(|line| eprintln!("convoca: warning: {line}")),
         Err(e) => {
             eprintln!("convoca: {e}");
             return ExitCode::from(2);

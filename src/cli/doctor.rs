@@ -6,9 +6,7 @@ use crate::config::{Global, RunArgs};
 
 /// Prints `✓`, `!` (a warning) or `✗` (with the fix) per check; exits 1 when any failed.
 pub async fn doctor(global: &Global, args: RunArgs) -> ExitCode {
-    let loaded = crate::config::env_file::loaded();
-    let file = crate::doctor::EnvFile { path: loaded.path.clone(), unknown: loaded.unknown.clone() };
-    let lines = crate::doctor::run(global, &args, &file).await;
+    let lines = crate::doctor::run(global, &args, &crate::config::env_file::loaded()).await;
     for line in &lines {
         println!("{}", line.render());
     }

@@ -76,18 +76,12 @@ fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCod
 /// wrong folder does not pass unnoticed.
 async fn open_store(global: &crate::config::Global) -> Result<Store, ExitCode> {
     let url = global.database_url.as_ref().map(|s| s.expose());
-    let existed = match Store::open_existing(url).await {
-        Ok(store) => {
-            store.close().await;
-            true
-        }
-        Err(_) => false,
-    };
+    let new_file = Store::sqlite_file_of(url).filter(|file| !file.exists());
     let store = Store::open(url).await.map_err(|e| {
         eprintln!("convoca: {e}");
         ExitCode::from(CANNOT_START)
     })?;
-    if !existed && let Some(file) = store.sqlite_file() {
+    if let Some(file) = new_file {
         let line = format!(
             "convoca: made a new, empty database: {} ({})",
             absolute(&file).display(),

@@ -23,8 +23,9 @@ pub const SERVICE_ENV_FILE: &str = "/etc/convoca/convoca.env";
 pub struct Loaded {
     /// The file read, if any.
     pub path: Option<PathBuf>,
-    /// Each line that set a variable convoca does not read, said with the nearest it does.
-    pub unknown: Vec<String>,
+    /// Each line that did nothing: a variable convoca does not read (said with the nearest
+    /// it does), or one set again further down.
+    pub warnings: Vec<String>,
 }
 
 /// A file that cannot be used: named, with the line when there is one.
@@ -148,16 +149,16 @@ fn unquote(value: &str) -> Option<String> {
 
 /// The file to read: `explicit` when given; `.env` here when present; the service's when
 /// readable. `None` when there is none (nothing to read is normal).
-fn choose(explicit: Option<PathBuf>) -> Option<(PathBuf, bool)> {
-    if let Some(path) = explicit {
-        return Some((path, true));
+fn choose(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    if explicit.is_some() {
+        return explicit;
     }
     let here = PathBuf::from(".env");
     if here.is_file() {
-        return Some((here, false));
+        return Some(here);
     }
     let service = PathBuf::from(SERVICE_ENV_FILE);
-    (std::fs::File::open(&service).is_ok()).then_some((service, false))
+    std::fs::File::open(&service).is_ok().then_some(service)
 }
 
 /// The env file named on the command line (`--env-file FILE` or `--env-file=FILE`), read
@@ -210,19 +211,19 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
             unsafe { std::env::remove_var(key) };
         }
     }
-    let Some((path, _explicit)) = choose(explicit) else { return Ok(Loaded::default()) };
+    let Some(path) = choose(explicit) else { return Ok(Loaded::default()) };
     let text = std::fs::read_to_string(&path).map_err(|why| EnvFileError::Unreadable { path: path.clone(), why })?;
     let settings = parse(&path, &text)?;
-    let mut unknown = Vec::new();
+    let mut warnings = Vec::new();
     let mut last: Vec<&Setting> = Vec::new();
     for s in &settings {
         if !known.contains(&s.key) {
-            unknown.push(unknown_line(&path, s, known));
+            warnings.push(unknown_line(&path, s, known));
             continue;
         }
         // systemd takes a name's last line: so does convoca, and says so.
         if let Some(i) = last.iter().position(|l| l.key == s.key) {
-            unknown.push(format!(
+            warnings.push(format!(
                 "{}:{}: {} is set again (line {}'s value is not used)",
                 path.display(),
                 s.line,
@@ -240,7 +241,7 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
         // SAFETY: as above, single-threaded.
         unsafe { std::env::set_var(&s.key, &s.value) };
     }
-    Ok(Loaded { path: Some(path), unknown })
+    Ok(Loaded { path: Some(path), warnings })
 }
 
 /// Whether the command line runs `setup` (its first word that is not a flag or a flag's

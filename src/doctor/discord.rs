@@ -238,7 +238,8 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
     lines.push(Line::ok("discord invite url", invite));
 }
 
-fn describe(answer: Answer) -> String {
+/// An answer from Discord in a few words: the status and Discord's message.
+pub(crate) fn describe(answer: Answer) -> String {
     match answer {
         Ok((status, body)) => {
             format!(

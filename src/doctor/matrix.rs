@@ -34,7 +34,8 @@ impl Api {
 }
 
 /// `%`-encodes a room id or alias for a path.
-fn encode(s: &str) -> String {
+/// A path segment percent-encoded (room ids and aliases hold `!`, `#` and `:`).
+pub(crate) fn encode(s: &str) -> String {
     crate::engine::answers::meeting::encode(s)
 }
 
@@ -214,7 +215,8 @@ pub async fn check(config: &MatrixConfig, channels: &[String], lines: &mut Vec<L
     }
 }
 
-fn describe(answer: Answer) -> String {
+/// An answer from the homeserver in a few words: the status and its error.
+pub(crate) fn describe(answer: Answer) -> String {
     match answer {
         Ok((status, body)) => format!(
             "the homeserver answered {status}{}",

@@ -18,6 +18,7 @@ pub mod local;
 pub mod matrix;
 pub mod reminders;
 
+use crate::config::env_file::Loaded;
 use crate::config::{Global, RunArgs};
 
 /// How one check came out.
@@ -83,7 +84,7 @@ impl Line {
 
 /// Every check the configuration calls for, in order: local things first, then each
 /// configured platform.
-pub async fn run(global: &Global, args: &RunArgs, env_file: &EnvFile) -> Vec<Line> {
+pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line> {
     let mut lines = Vec::new();
     env(env_file, &mut lines);
     if let Err(why) = args.validate() {
@@ -126,23 +127,15 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &EnvFile) -> Vec<Lin
     lines
 }
 
-/// Which env file was read, and every variable in it convoca does not read (a misspelt
-/// name turns nothing on, silently, unless said).
-#[derive(Clone, Debug, Default)]
-pub struct EnvFile {
-    /// The file read, if any.
-    pub path: Option<std::path::PathBuf>,
-    /// One line per variable in it that convoca does not read.
-    pub unknown: Vec<String>,
-}
-
-fn env(file: &EnvFile, lines: &mut Vec<Line>) {
+/// Which env file was read, and each of its lines that did nothing (a misspelt name turns
+/// nothing on, silently, unless said).
+fn env(file: &Loaded, lines: &mut Vec<Line>) {
     match &file.path {
         Some(path) => lines.push(Line::ok("env file", path.display().to_string())),
         None => lines.push(Line::ok("env file", "none (settings from the environment only)")),
     }
-    for unknown in &file.unknown {
-        lines.push(Line::fail("env file", unknown.clone(), "correct the name (every variable is in .env.example)"));
+    for warning in &file.warnings {
+        lines.push(Line::fail("env file", warning.clone(), "correct the line (every variable is in .env.example)"));
     }
 }
 

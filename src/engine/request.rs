@@ -93,7 +93,7 @@ impl Request {
     /// (whoever runs it is the only one reading). Hints then say "send …", not "send … to me
     /// in a direct message".
     pub fn alone_with_the_bot(&self) -> bool {
-        self.place == Place::Direct || self.platform() == Platform::Console
+        self.place == Place::Direct || !self.platform().read_by_others()
     }
 
     /// A command exactly as given, with only the platform's prefix.

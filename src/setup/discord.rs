@@ -58,13 +58,23 @@ pub async fn setup(given: &DiscordConfig, prompt: &mut dyn Prompt) -> Result<Fou
                     return Err(SetupError::Refused("Discord refused the token (401)".into()));
                 }
             }
-            other => return Err(SetupError::Refused(format!("Discord did not answer as expected ({})", said(other)))),
+            other => {
+                return Err(SetupError::Refused(format!(
+                    "checking the token: {}",
+                    crate::doctor::discord::describe(other)
+                )));
+            }
         }
     }
     let api = api.ok_or_else(|| SetupError::Refused("no Discord token was accepted".into()))?;
     let app = match api.get("/applications/@me").await {
         Ok((200, app)) => app,
-        other => return Err(SetupError::Refused(format!("cannot read the Discord application ({})", said(other)))),
+        other => {
+            return Err(SetupError::Refused(format!(
+                "cannot read the Discord application ({})",
+                crate::doctor::discord::describe(other)
+            )));
+        }
     };
     let invite = invite_url(app["id"].as_str().unwrap_or_default(), &config);
     if app["bot_public"].as_bool() == Some(true) {
@@ -100,7 +110,12 @@ async fn home_server(
                 .iter()
                 .filter_map(|g| Some((g["id"].as_str()?.to_string(), g["name"].as_str().unwrap_or("?").to_string())))
                 .collect(),
-            other => return Err(SetupError::Refused(format!("cannot list the bot's servers ({})", said(other)))),
+            other => {
+                return Err(SetupError::Refused(format!(
+                    "cannot list the bot's servers ({})",
+                    crate::doctor::discord::describe(other)
+                )));
+            }
         };
         match servers.as_slice() {
             [] => {
@@ -191,15 +206,4 @@ async fn text_channels(api: &Api, home: &str) -> Vec<(String, String)> {
         .collect();
     channels.sort();
     channels.into_iter().map(|(_, id, name)| (id, name)).collect()
-}
-
-/// An API's answer, said in a few words.
-pub(super) fn said(answer: crate::doctor::Answer) -> String {
-    match answer {
-        Ok((status, body)) => format!(
-            "answered {status}{}",
-            body["message"].as_str().or(body["error"].as_str()).map(|m| format!(": {m}")).unwrap_or_default()
-        ),
-        Err(e) => e,
-    }
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::SetupError;
 use super::prompt::Prompt;
 use crate::config::{HomeRoom, MatrixConfig, Secret};
+use crate::doctor::matrix::encode;
 
 /// What setup learned on Matrix.
 pub struct Found {
@@ -75,8 +76,10 @@ async fn homeserver(config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> Resul
                 return Ok(hs);
             }
             other => {
-                prompt
-                    .say(&format!("✗ {url} is not a Matrix homeserver that answers ({})", super::discord::said(other)));
+                prompt.say(&format!(
+                    "✗ {url} is not a Matrix homeserver that answers ({})",
+                    crate::doctor::matrix::describe(other)
+                ));
                 config.homeserver = None;
                 if !prompt.interactive() {
                     return Err(SetupError::Refused(format!("the homeserver {url} does not answer")));
@@ -138,7 +141,7 @@ async fn login(hs: &Hs, config: &mut MatrixConfig, prompt: &mut dyn Prompt) -> R
             other => {
                 return Err(SetupError::Refused(format!(
                     "the homeserver did not log in ({})",
-                    super::discord::said(other)
+                    crate::doctor::matrix::describe(other)
                 )));
             }
         }
@@ -173,7 +176,7 @@ async fn home_room(
         let (shown, id) = match &given {
             HomeRoom::Id(id) => (id.clone(), Some(id.clone())),
             HomeRoom::Alias(alias) => {
-                let path = format!("/v3/directory/room/{}", urlencoding(alias));
+                let path = format!("/v3/directory/room/{}", encode(alias));
                 match hs.call(reqwest::Method::GET, &path, Some(token), None).await {
                     Ok((200, v)) => (alias.clone(), v["room_id"].as_str().map(str::to_string)),
                     _ => (alias.clone(), None),
@@ -218,19 +221,9 @@ async fn membership(hs: &Hs, token: &str, room: &str) -> &'static str {
         return "join";
     }
     let filter = r#"{"room":{"timeline":{"limit":1},"state":{"lazy_load_members":true},"ephemeral":{"not_types":["*"]}},"presence":{"not_types":["*"]},"account_data":{"not_types":["*"]}}"#;
-    let path = format!("/v3/sync?timeout=0&filter={}", urlencoding(filter));
+    let path = format!("/v3/sync?timeout=0&filter={}", encode(filter));
     match hs.call(reqwest::Method::GET, &path, Some(token), None).await {
         Ok((200, v)) if v["rooms"]["invite"].get(room).is_some() => "invite",
         _ => "",
     }
-}
-
-/// Percent-encodes a path segment (room ids and aliases hold `!`, `#` and `:`).
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -105,7 +105,8 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     prompt.say(&format!("convoca setup: the settings go to {}", path.display()));
     let service = Path::new(crate::config::env_file::SERVICE_ENV_FILE);
     // SAFETY: geteuid only reads the process's effective user id.
-    if path != service && unsafe { libc::geteuid() } == 0 && global.env_file.is_none() {
+    let no_service_folder = service.parent().is_some_and(|d| !d.is_dir());
+    if path != service && no_service_folder && unsafe { libc::geteuid() } == 0 && global.env_file.is_none() {
         prompt.say(&format!(
             "! The service reads {}, and {} does not exist yet: make it first (install -d -m 0755 /etc/convoca) and run setup again, or give --env-file.",
             service.display(),
@@ -138,7 +139,7 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     };
     prompt.say("\n— Reminders —");
     let reminders = reminder_channel(args, discord.as_ref(), matrix.as_ref(), prompt)?;
-    let public_url = public_url(args, prompt)?;
+    let public_url = public_url(args, prompt);
     let values = settings(global, args, discord.as_ref(), matrix.as_ref(), &reminders, public_url, &path);
     let text = env::compose(&values, old.as_deref()).map_err(SetupError::Refused)?;
     env::write(&path, &text).map_err(|e| SetupError::Write { path: path.clone(), why: e.to_string() })?;
@@ -146,33 +147,21 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     Ok(Written { path, invite: discord.map(|d| d.invite), reminders })
 }
 
-/// The public address, optional: an `https://` (or `http://`) address, asked again when it
-/// is not one (`run` would refuse it).
-fn public_url(args: &SetupArgs, prompt: &mut dyn Prompt) -> Result<Option<String>, SetupError> {
-    let mut given = args.public_url.clone();
+/// The public address, optional: the flag's (checked before anything else), or asked until
+/// it is an `https://` (or `http://`) address, which `run` takes.
+fn public_url(args: &SetupArgs, prompt: &mut dyn Prompt) -> Option<String> {
+    if let Some(url) = &args.public_url {
+        return Some(url.trim().to_string());
+    }
     for _ in 0..3 {
-        let url = match given.take() {
-            Some(u) => u,
-            None => match prompt
-                .ask("The public address of the bot's HTTP server, for calendar links (Enter: none for now)", Some(""))
-            {
-                Some(u) => u,
-                None => return Ok(None),
-            },
-        };
-        let url = url.trim().to_string();
-        if url.is_empty() {
-            return Ok(None);
-        }
-        if crate::config::is_http_url(&url) {
-            return Ok(Some(url));
+        let question = "The public address of the bot's HTTP server, for calendar links (Enter: none for now)";
+        let url = prompt.ask(question, Some("")).unwrap_or_default().trim().to_string();
+        if url.is_empty() || crate::config::is_http_url(&url) {
+            return Some(url).filter(|u| !u.is_empty());
         }
         prompt.say(&format!("✗ `{url}` is not an address such as https://bot.example.org"));
-        if !prompt.interactive() {
-            return Err(SetupError::Refused(format!("--public-url `{url}` is not an http:// or https:// address")));
-        }
     }
-    Ok(None)
+    None
 }
 
 /// The platforms: as given, as the flags imply, or asked.

@@ -144,6 +144,13 @@ impl Store {
         .await
     }
 
+    /// The SQLite file `url` names (the default file when `None`); `None` for PostgreSQL or
+    /// an in-memory database. Whether it exists says whether opening it makes a new one.
+    pub fn sqlite_file_of(url: Option<&str>) -> Option<std::path::PathBuf> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(DEFAULT_URL);
+        url.starts_with("sqlite:").then(|| sqlite_path(url).map(std::path::PathBuf::from)).flatten()
+    }
+
     /// The SQLite file behind this store, when it is one.
     pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
         (self.backend == Backend::Sqlite).then(|| sqlite_path(&self.url).map(std::path::PathBuf::from)).flatten()

@@ -26,12 +26,17 @@ fn marker(database: &Path) -> PathBuf {
 }
 
 impl Store {
+    /// The marker file beside this SQLite database, made (owner-only) when missing; `None`
+    /// on PostgreSQL.
+    fn open_marker(&self) -> Option<std::io::Result<File>> {
+        let path = marker(&self.sqlite_file()?);
+        Some(crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path)))
+    }
+
     /// Marks this database as used by a running bot until the mark is dropped (`None` on
     /// PostgreSQL, or when the marker cannot be made: a warning says so).
     pub fn mark_running(&self) -> Option<RunningMark> {
-        let path = marker(&self.sqlite_file()?);
-        let opened = crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path));
-        match opened.and_then(|f| f.lock_shared().map(|()| f)) {
+        match self.open_marker()?.and_then(|f| f.lock_shared().map(|()| f)) {
             Ok(file) => Some(RunningMark { _file: file }),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot mark the database as in use: `migrate` will not see this bot");
@@ -44,10 +49,7 @@ impl Store {
     /// the mark lives (a bot starting meanwhile waits for it). `Err` when a bot runs on it;
     /// `Ok(None)` on PostgreSQL or when the marker cannot be made.
     pub fn mark_alone(&self) -> Result<Option<RunningMark>, BotRunning> {
-        let Some(database) = self.sqlite_file() else { return Ok(None) };
-        let path = marker(&database);
-        let opened = crate::owner_only::create_file(&path).and_then(|()| File::options().read(true).open(&path));
-        let Ok(file) = opened else { return Ok(None) };
+        let Some(Ok(file)) = self.open_marker() else { return Ok(None) };
         match file.try_lock() {
             Ok(()) => Ok(Some(RunningMark { _file: file })),
             Err(TryLockError::WouldBlock) => Err(BotRunning),
@@ -56,14 +58,12 @@ impl Store {
     }
 
     /// Whether a bot is running on this SQLite database now (`None` on PostgreSQL, where
-    /// the bot's processes share it by design and this cannot tell).
+    /// the bot's processes share it by design, or when it cannot tell).
     pub fn bot_running(&self) -> Option<bool> {
-        let path = marker(&self.sqlite_file()?);
-        let Ok(file) = File::open(&path) else { return Some(false) };
-        match file.try_lock() {
-            Ok(()) => Some(false),
-            Err(TryLockError::WouldBlock) => Some(true),
-            Err(TryLockError::Error(_)) => None,
+        match self.mark_alone() {
+            Ok(Some(_)) => Some(false),
+            Err(BotRunning) => Some(true),
+            Ok(None) => None,
         }
     }
 }
