@@ -278,9 +278,11 @@ impl MatrixBot {
         let reply = self.engine.handle(&req).await;
         let t2 = t0.elapsed();
         self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
-        if erasing {
+        // Once the erasure went through (nothing stored about the person any more), what
+        // the rooms and the SDK's store still hold of it goes too.
+        if erasing && self.engine.store().stored_about(&req.user).await.is_ok_and(|e| e.is_empty()) {
             self.take_back(&ev.sender, &reactions).await;
-            self.leave_direct_rooms(&req.user, &ev.sender).await;
+            self.leave_direct_rooms(&ev.sender).await;
         }
         tracing::debug!(
             since_sent_ms = since_sent,
@@ -382,15 +384,12 @@ impl MatrixBot {
         }
     }
 
-    /// After `/forgetme confirm`, removes from the home rooms the ✅ reactions that had
-    /// signed `user` up, once their record is gone (the erasure went through), where the
-    /// bot's power allows: a reaction in a room is the same fact as the record erased.
+    /// After an erasure, removes from the home rooms the ✅ reactions that had signed `user`
+    /// up, where the bot's power allows: a reaction in a room is the same fact as the record
+    /// erased.
     async fn take_back(&self, user: &UserId, reactions: &[String]) {
         for id in reactions {
             let Ok(event) = EventId::parse(id) else { continue };
-            if self.engine.store().knows_reaction(Platform::Matrix, id).await.unwrap_or(true) {
-                continue;
-            }
             for home in &self.homes {
                 let Some(room) = self.client.get_room(home) else { continue };
                 let theirs = room
@@ -406,14 +405,10 @@ impl MatrixBot {
         }
     }
 
-    /// After `/forgetme confirm` went through (nothing stored about the person any more), the
-    /// bot leaves its direct rooms with them and forgets them: its copy of the conversation,
-    /// kept in the SDK's store, goes with the rest. The person keeps theirs.
-    async fn leave_direct_rooms(&self, person: &User, user: &UserId) {
-        let erased = self.engine.store().stored_about(person).await.is_ok_and(|e| e.is_empty());
-        if !erased {
-            return;
-        }
+    /// After an erasure, the bot leaves its direct rooms with the person and forgets them:
+    /// its copy of the conversation, kept in the SDK's store, goes with the rest. The person
+    /// keeps theirs.
+    async fn leave_direct_rooms(&self, user: &UserId) {
         // Only a room that is that person's direct room now: never a home room, whatever
         // the account data marks as direct.
         for room in self.client.get_dm_rooms(user) {

@@ -204,6 +204,61 @@ const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
 /// The longest wait between two tries (a homeserver limits logins).
 const AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// What one try to start Matrix needs, shared by the first try and the retries.
+#[derive(Clone)]
+struct MatrixTry {
+    args: RunArgs,
+    engine: Engine,
+    supervisor: Tasks,
+    state: Arc<MatrixState>,
+    started: Arc<tokio::sync::Mutex<Option<Matrix>>>,
+    later: Arc<Later>,
+}
+
+impl MatrixTry {
+    /// One try: on success the reminders' sender arrives and the connection is kept (its
+    /// user returned); on failure why is kept for `/healthz` (and returned).
+    async fn once(&self) -> Result<String, String> {
+        match Matrix::start_with(&self.args.matrix, self.engine.clone(), &self.supervisor, Arc::clone(&self.state))
+            .await
+        {
+            Ok(m) => {
+                let me = m.client.user_id().map(|u| u.to_string()).unwrap_or_default();
+                self.later.arrive(Arc::new(m.sender()));
+                *self.started.lock().await = Some(m);
+                Ok(me)
+            }
+            Err(e) => {
+                let why = format!("{e:#}");
+                *self.state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.clone());
+                Err(why)
+            }
+        }
+    }
+
+    /// Tries again after [`FIRST_RETRY`], doubling to [`AT_MOST`], until Matrix starts; then
+    /// lists the records made outside the homes, which needed Matrix's.
+    async fn again(self) {
+        let since = tokio::time::Instant::now();
+        let mut wait = FIRST_RETRY;
+        loop {
+            tokio::time::sleep(wait).await;
+            match self.once().await {
+                Ok(_) => {
+                    tracing::info!(after_s = since.elapsed().as_secs(), "Matrix: started after trying again");
+                    let homes = self.started.lock().await.as_ref().map(|m| m.homes.clone()).unwrap_or_default();
+                    list_leftovers(&self.args, &self.engine, self.args.discord.token.is_some(), &homes).await;
+                    return;
+                }
+                Err(why) => {
+                    wait = (wait * 2).min(AT_MOST);
+                    tracing::error!(error = %why, next_try_s = wait.as_secs(), "Matrix: still not started");
+                }
+            }
+        }
+    }
+}
+
 impl MatrixSlot {
     /// Tries once now; on failure, says why and keeps trying in the background.
     async fn start(
@@ -213,53 +268,28 @@ impl MatrixSlot {
         later: Arc<Later>,
         status: &mut Vec<String>,
     ) -> MatrixSlot {
-        let state = Arc::new(MatrixState::default());
-        let started = Arc::new(tokio::sync::Mutex::new(None));
-        let slot = |retry| MatrixSlot { state: Arc::clone(&state), started: Arc::clone(&started), retry };
-        match Matrix::start_with(&args.matrix, engine.clone(), supervisor, Arc::clone(&state)).await {
-            Ok(m) => {
-                status.push(format!(
-                    "Matrix: connected as {}",
-                    m.client.user_id().map(|u| u.to_string()).unwrap_or_default()
-                ));
-                later.arrive(Arc::new(m.sender()));
-                *started.lock().await = Some(m);
-                slot(None)
+        let attempt = MatrixTry {
+            args: args.clone(),
+            engine: engine.clone(),
+            supervisor: supervisor.clone(),
+            state: Arc::new(MatrixState::default()),
+            started: Arc::new(tokio::sync::Mutex::new(None)),
+            later,
+        };
+        let retry = match attempt.once().await {
+            Ok(me) => {
+                status.push(format!("Matrix: connected as {me}"));
+                None
             }
-            Err(e) => {
-                let why = format!("{e:#}");
+            Err(why) => {
                 status.push(format!(
                     "Matrix: not started ({why}); trying again in {} s, and then less and less often, while the rest runs",
                     FIRST_RETRY.as_secs()
                 ));
-                *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
-                let (args, engine, supervisor) = (args.clone(), engine.clone(), supervisor.clone());
-                let (state2, started2) = (Arc::clone(&state), Arc::clone(&started));
-                let retry = tokio::spawn(async move {
-                    let mut wait = FIRST_RETRY;
-                    loop {
-                        tokio::time::sleep(wait).await;
-                        match Matrix::start_with(&args.matrix, engine.clone(), &supervisor, Arc::clone(&state2)).await {
-                            Ok(m) => {
-                                tracing::info!("Matrix: started after {} s of trying", wait.as_secs());
-                                later.arrive(Arc::new(m.sender()));
-                                let homes = m.homes.clone();
-                                *started2.lock().await = Some(m);
-                                list_leftovers(&args, &engine, args.discord.token.is_some(), &homes).await;
-                                return;
-                            }
-                            Err(e) => {
-                                wait = (wait * 2).min(AT_MOST);
-                                let why = format!("{e:#}");
-                                tracing::error!(error = %why, next_try_s = wait.as_secs(), "Matrix: still not started");
-                                *state2.not_started.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
-                            }
-                        }
-                    }
-                });
-                slot(Some(retry))
+                Some(tokio::spawn(attempt.clone().again()))
             }
-        }
+        };
+        MatrixSlot { state: attempt.state, started: attempt.started, retry }
     }
 
     /// The home rooms, once Matrix has started.
