@@ -2,6 +2,9 @@
 
 mod common;
 
+#[path = "common/pty.rs"]
+mod pty;
+
 use std::process::Command;
 
 use common::*;
@@ -462,46 +465,10 @@ fn ask_offers_a_freed_place_to_the_next_in_line_and_shows_strong_words_without_a
     assert!(!freed.contains("**"), "{freed}");
 }
 
-/// A pseudo-terminal: the master side to type into and read from, and the slave side for
-/// the child's standard streams.
-fn pty() -> (std::fs::File, std::fs::File) {
-    use std::os::fd::FromRawFd;
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills two descriptors we then own.
-    let ok =
-        unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
-    assert_eq!(ok, 0, "openpty");
-    // SAFETY: both descriptors were just opened and are owned by nothing else.
-    unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) }
-}
-
-/// Reads what the terminal shows until `done` says enough (10 s at most).
-fn read_until(master: &std::fs::File, shown: &mut String, done: impl Fn(&str) -> bool) -> bool {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut buf = [0u8; 4096];
-    while !done(shown) {
-        if std::time::Instant::now() > deadline {
-            return false;
-        }
-        let mut fds = libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-        // SAFETY: one pollfd for a descriptor we own.
-        if unsafe { libc::poll(&mut fds, 1, 100) } <= 0 {
-            continue;
-        }
-        match (&*master).read(&mut buf) {
-            Ok(0) | Err(_) => return done(shown),
-            Ok(n) => shown.push_str(&String::from_utf8_lossy(&buf[..n])),
-        }
-    }
-    true
-}
-
 #[test]
 fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_sigterm() {
     use std::io::Write;
-    let (master, slave) = pty();
+    let (master, slave) = pty::open();
     let mut child = convoca()
         .arg("run")
         .env("NO_COLOR", "1")
@@ -511,7 +478,7 @@ fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_si
         .spawn()
         .unwrap();
     let mut shown = String::new();
-    assert!(read_until(&master, &mut shown, |s| s.contains("> ")), "no prompt: {shown}");
+    assert!(pty::read_until(&master, &mut shown, |s| s.contains("> ")), "no prompt: {shown}");
     let typed = |keys: &[u8]| {
         for k in keys {
             (&master).write_all(&[*k]).unwrap();
@@ -520,11 +487,11 @@ fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_si
     };
     // Typed with a mistake fixed by Backspace, then recalled with ↑.
     typed(b"/misssion\x7f\x7f\x7fion\r");
-    assert!(read_until(&master, &mut shown, |s| s.contains("Latin America/Caribbean Working Group")), "{shown}");
+    assert!(pty::read_until(&master, &mut shown, |s| s.contains("Latin America/Caribbean Working Group")), "{shown}");
     let before = shown.matches("Latin America/Caribbean Working Group").count();
     typed(b"\x1b[A\r");
     assert!(
-        read_until(&master, &mut shown, |s| s.matches("Latin America/Caribbean Working Group").count() > before),
+        pty::read_until(&master, &mut shown, |s| s.matches("Latin America/Caribbean Working Group").count() > before),
         "↑ brought back the last line: {shown}"
     );
     // Half a line typed, then SIGTERM: the bot stops without waiting for Enter.
@@ -536,7 +503,7 @@ fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_si
             break s;
         }
         assert!(std::time::Instant::now() < deadline, "still waiting for a key after SIGTERM: {shown}");
-        let _ = read_until(&master, &mut shown, |_| false);
+        let _ = pty::read_until(&master, &mut shown, |_| false);
     };
     assert!(status.success(), "{status:?}");
     assert!(!shown.contains("^[[A"), "no raw escape codes: {shown}");

@@ -9,6 +9,9 @@ mod common;
 #[path = "common/bot_process.rs"]
 mod bot_process;
 
+#[path = "common/pty.rs"]
+mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -238,4 +241,48 @@ async fn both_platforms_and_an_organizers_remind_here() {
     assert!(out.contains("✓ discord token") && out.contains("✓ matrix session"), "{out}");
     server.maintenance_works();
     assert!(bot.stop().await.success());
+}
+
+/// The same first run asked on a terminal: each question answered as a person would, the
+/// token typed without echo, the reminder channel picked by its number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_on_a_terminal_asks_each_question_and_writes_the_answers() {
+    use std::io::Write;
+    let fake = FakeDiscord::start().await;
+    let server = Server::new();
+    let (master, slave) = pty::open();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut child = server
+        .command(elsewhere.path())
+        .args(["setup", "--force", "--discord-api-base", &fake.base])
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut shown = String::new();
+    let mut answer = |question: &str, typed: &str, shown: &mut String| {
+        assert!(pty::read_until(&master, shown, |s| s.contains(question)), "never asked {question:?}: {shown}");
+        shown.clear();
+        (&master).write_all(format!("{typed}\r").as_bytes()).unwrap();
+    };
+    answer("Which chat platforms", "discord", &mut shown);
+    answer("(not shown): ", "fake-token", &mut shown);
+    assert!(pty::read_until(&master, &mut shown, |s| s.contains("#reminders (Discord)")), "{shown}");
+    let listed = shown.clone();
+    let number = listed
+        .lines()
+        .find(|l| l.contains("#reminders (Discord)"))
+        .and_then(|l| l.trim().split('.').next().map(str::to_string))
+        .unwrap();
+    answer("Number", &number, &mut shown);
+    answer("public address", "", &mut shown);
+    let _ = pty::read_until(&master, &mut shown, |_| false);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{listed}{shown}");
+    assert!(!listed.contains("fake-token"), "the token is not shown as typed: {listed}");
+    assert!(listed.contains("✓ Discord organizer role: `Organizers` exists"), "the env file's role, checked: {listed}");
+    let env = std::fs::read_to_string(&server.env).unwrap();
+    assert!(env.contains(&format!("CONVOCA_REMINDER_CHANNELS=discord:{REMINDER_CHANNEL}")), "{env}");
+    assert!(env.contains("DISCORD_TOKEN=fake-token") && env.contains("DISCORD_ORGANIZER_ROLE=Organizers"), "{env}");
 }

@@ -247,9 +247,16 @@ fn read_into_environment(known: &[String]) -> Result<Loaded, EnvFileError> {
 /// Whether the command line runs `setup` (its first word that is not a flag or a flag's
 /// value).
 fn setting_up() -> bool {
+    // The flags before the subcommand that take a value, as declared.
+    let command = <super::Cli as clap::CommandFactory>::command();
+    let valued: Vec<String> = command
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
     let mut args = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned());
     while let Some(a) = args.next() {
-        if a == "--env-file" || a == "--content" || a == "--database-url" || a == "--log" || a == "--log-format" {
+        if valued.contains(&a) {
             args.next();
             continue;
         }

@@ -50,9 +50,10 @@ impl Prompt for Terminal {
     }
 
     fn secret(&mut self, question: &str) -> Option<String> {
+        // Echo off before the question shows: what is typed as soon as it appears is hidden.
+        let restore = echo_off();
         eprint!("{question} (not shown): ");
         let _ = std::io::stderr().flush();
-        let restore = echo_off();
         let line = Terminal::read_line();
         if let Some(saved) = restore {
             // SAFETY: puts back the settings read from the same descriptor, and Ctrl-C's usual end.
