@@ -261,7 +261,7 @@ async fn setup_on_a_terminal_asks_each_question_and_writes_the_answers() {
         .spawn()
         .unwrap();
     let mut shown = String::new();
-    let mut answer = |question: &str, typed: &str, shown: &mut String| {
+    let answer = |question: &str, typed: &str, shown: &mut String| {
         assert!(pty::read_until(&master, shown, |s| s.contains(question)), "never asked {question:?}: {shown}");
         shown.clear();
         (&master).write_all(format!("{typed}\r").as_bytes()).unwrap();
