@@ -60,6 +60,10 @@ impl Store {
     /// Whether a bot is running on this SQLite database now (`None` on PostgreSQL, where
     /// the bot's processes share it by design, or when it cannot tell).
     pub fn bot_running(&self) -> Option<bool> {
+        // No marker: no bot ever ran here since it was made (and asking makes none).
+        if !marker(&self.sqlite_file()?).exists() {
+            return Some(false);
+        }
         match self.mark_alone() {
             Ok(Some(_)) => Some(false),
             Err(BotRunning) => Some(true),
