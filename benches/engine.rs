@@ -22,7 +22,7 @@ fn engine(rt: &tokio::runtime::Runtime) -> Engine {
 }
 
 fn request(text: &str, user: u64) -> Request {
-    Request::new(Platform::Discord, &user.to_string(), "Bench", Command::parse(text), Utc::now())
+    Request::new(&convoca::discord::ABILITIES, &user.to_string(), "Bench", Command::parse(text), Utc::now())
 }
 
 fn percentiles(name: &str, rt: &tokio::runtime::Runtime, engine: &Engine, make: impl Fn(u64) -> Request) {

@@ -88,7 +88,7 @@ async fn outage(admin: &str) {
         store.subscribe(&sub, &by, "console", Utc::now()).await.unwrap();
     }
     let rec = Recorder::default();
-    let senders = Senders::new().with(convoca::chat::Platform::Discord, Arc::new(rec.clone()));
+    let senders = Senders::new().with(&convoca::discord::ABILITIES, Arc::new(rec.clone()));
     let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(SystemClock), SchedulerConfig::default());
     let status = scheduler.status();
     let (stop, rx) = tokio::sync::watch::channel(false);

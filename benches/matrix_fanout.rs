@@ -154,7 +154,7 @@ fn main() {
         let bot = convoca::matrix::Matrix::start(&config, engine.clone()).await.unwrap();
         let done = Arc::new(Mutex::new(Vec::new()));
         let sender = Timed { inner: bot.sender(), done: Arc::clone(&done) };
-        let senders = Senders::new().with(convoca::chat::Platform::Matrix, Arc::new(sender));
+        let senders = Senders::new().with(&convoca::matrix::ABILITIES, Arc::new(sender));
         let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(SystemClock), SchedulerConfig::default());
         let mut status = scheduler.status();
         let (stop, rx) = tokio::sync::watch::channel(false);

@@ -94,7 +94,7 @@ async fn lateness() {
     let sender = Lateness::default();
     let scheduler = Scheduler::new(
         engine.clone(),
-        Senders::new().with(convoca::chat::Platform::Discord, Arc::new(sender.clone())),
+        Senders::new().with(&convoca::discord::ABILITIES, Arc::new(sender.clone())),
         Arc::new(SystemClock),
         SchedulerConfig::default(),
     );
@@ -139,7 +139,7 @@ async fn idle_cost() {
     let t0 = Instant::now();
     let scheduler = Scheduler::new(
         engine.clone(),
-        Senders::new().with(convoca::chat::Platform::Discord, Arc::new(Lateness::default())),
+        Senders::new().with(&convoca::discord::ABILITIES, Arc::new(Lateness::default())),
         Arc::new(SystemClock),
         SchedulerConfig::default(),
     );

@@ -31,24 +31,37 @@ impl Platform {
             _ => None,
         }
     }
+}
 
+/// What a platform can do, declared once by its adapter (`discord::ABILITIES`,
+/// `matrix::ABILITIES`, `console::ABILITIES`, `email::ABILITIES`) and carried with every
+/// request and reminder: the engine reads these to choose what a reply offers and how it
+/// reaches the person, and never compares platforms, so a new platform is a new folder.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Abilities {
+    /// Which platform this is.
+    pub platform: Platform,
+    /// Its name in a sentence ("your data on Discord"); `None` where it is "this terminal",
+    /// said in the reader's language.
+    pub called: Option<&'static str>,
     /// How commands are typed there: Matrix clients such as Element swallow unknown `/`
     /// commands, so Matrix users are shown `!`.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Platform::Matrix => "!",
-            Platform::Console | Platform::Discord => "/",
-        }
-    }
-
-    /// Whether others can read along where commands are typed: not in the terminal, whose
-    /// only reader is whoever runs it.
-    pub fn read_by_others(self) -> bool {
-        match self {
-            Platform::Console => false,
-            Platform::Discord | Platform::Matrix => true,
-        }
-    }
+    pub prefix: &'static str,
+    /// Whether others can read along where commands are typed (not in the terminal, whose
+    /// only reader is whoever runs it).
+    pub read_by_others: bool,
+    /// Whether a private answer can be shown in place to the asker alone (Discord's
+    /// ephemeral messages); where not, it goes to the direct conversation, and a refusal of
+    /// a public question is said in place.
+    pub ephemeral: bool,
+    /// Whether a ✅ reaction to a campaign post signs up (where the campaign allows it).
+    pub reactions: bool,
+    /// Whether the people who write here can be written to later (direct messages): their
+    /// language and reachability are then kept as they write.
+    pub direct_messages: bool,
+    /// The one channel of a platform that has only one (the terminal's), for
+    /// `remind here` asked outside any channel.
+    pub only_channel: Option<&'static str>,
 }
 
 /// A person on one platform.

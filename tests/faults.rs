@@ -253,7 +253,7 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
     let clock = ManualClock::new(due - Duration::minutes(10));
     let rec = Recorder::new(&clock);
     let supervisor = convoca::supervisor::Tasks::new();
-    let senders = Senders::new().with(convoca::chat::Platform::Discord, Arc::new(rec.clone()));
+    let senders = Senders::new().with(&convoca::discord::ABILITIES, Arc::new(rec.clone()));
     let service = convoca::service::Service::start(&engine, senders, Arc::new(clock.clone()), &supervisor);
     let mut status = service.scheduler.clone();
     let platforms = Platforms { tasks: supervisor.clone(), ..Default::default() };
@@ -358,7 +358,7 @@ async fn a_stalled_database_gets_an_apology_within_the_deadline_and_the_schedule
     // From a chat platform, the note that the person wrote (which clears "unreachable") is
     // bounded too: it does not take the answer's time.
     let discord = convoca::engine::Request::new(
-        convoca::chat::Platform::Discord,
+        &convoca::discord::ABILITIES,
         "4242",
         "Ana",
         convoca::engine::Command::parse("/withdraw jilamito"),

@@ -44,7 +44,7 @@ fn engine(dir: &tempfile::TempDir, store: Store) -> Engine {
 }
 
 fn on_discord(id: &str, text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
-    let mut req = Request::new(Platform::Discord, id, &format!("Person {id}"), Command::parse(text), now);
+    let mut req = Request::new(&convoca::discord::ABILITIES, id, &format!("Person {id}"), Command::parse(text), now);
     req.locale = locale;
     req.space = Some("home".into());
     req.channel = Some("general".into());

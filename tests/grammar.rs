@@ -486,7 +486,7 @@ proptest! {
         }
         let (rt, engine) = engine();
         let before = recorded(rt, engine);
-        let mut req = Request::new(Platform::Discord, "p", "p", cmd, common::at("2026-11-28T15:00:00Z"));
+        let mut req = Request::new(&convoca::discord::ABILITIES, "p", "p", cmd, common::at("2026-11-28T15:00:00Z"));
         req.organizer = organizer;
         req.channel = Some("general".into());
         let reply = rt.block_on(engine.handle(&req));
@@ -499,7 +499,7 @@ proptest! {
 fn spanish_questions_are_in_spanish() {
     let (rt, engine) = engine();
     let mut req = Request::new(
-        Platform::Matrix,
+        &convoca::matrix::ABILITIES,
         "p",
         "p",
         Command::parse("!hecho jilamito carta quizás"),

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use convoca::calendar::Lead;
-use convoca::chat::Platform;
 use convoca::content::{parse_date, parse_local_datetime, parse_time};
 use convoca::engine::{Command, Engine, Place, Request, catalog};
 use convoca::locale::Locale;
@@ -86,7 +85,7 @@ proptest! {
     fn the_engine_answers_every_request(
         text in prop_oneof![commandish(), tricky_text(120)],
         place in prop::sample::select(vec![Place::Home, Place::Direct, Place::Elsewhere]),
-        platform in prop::sample::select(vec![Platform::Console, Platform::Discord, Platform::Matrix]),
+        on in prop::sample::select(vec![&convoca::console::ABILITIES, &convoca::discord::ABILITIES, &convoca::matrix::ABILITIES]),
         organizer in any::<bool>(),
         spanish in any::<bool>(),
         name in tricky_text(20),
@@ -94,7 +93,7 @@ proptest! {
     ) {
         let (rt, engine) = engine();
         let now = at("2026-01-01T00:00:00Z") + chrono::Duration::days(days);
-        let mut req = Request::new(platform, "prop-user", &name, Command::parse(&text), now);
+        let mut req = Request::new(on, "prop-user", &name, Command::parse(&text), now);
         req.place = place;
         req.organizer = organizer;
         req.locale = if spanish { Locale::Es } else { Locale::En };
@@ -123,7 +122,7 @@ fn the_engine_survives_64_kb_of_text() {
     let (rt, engine) = engine();
     for filler in ["x", "\u{212A}", "İ", "✅ "] {
         let text = format!("/signup {}", filler.repeat(64 * 1024 / filler.len()));
-        let req = Request::new(Platform::Matrix, "big", "Big", Command::parse(&text), at("2026-12-01T00:00:00Z"));
+        let req = Request::new(&convoca::matrix::ABILITIES, "big", "Big", Command::parse(&text), at("2026-12-01T00:00:00Z"));
         let reply = rt.block_on(engine.handle(&req));
         assert!(!convoca::console::render(&reply).is_empty());
     }

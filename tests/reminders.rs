@@ -103,7 +103,7 @@ async fn dst_weeks_keep_local_times() {
 }
 
 async fn organizer(engine: &Engine, text: &str, channel: Option<&str>, now: DateTime<Utc>) -> String {
-    let mut req = Request::new(Platform::Discord, "900", "Org", Command::parse(text), now);
+    let mut req = Request::new(&convoca::discord::ABILITIES, "900", "Org", Command::parse(text), now);
     req.organizer = true;
     req.channel = channel.map(str::to_string);
     convoca::console::render(&engine.handle(&req).await)

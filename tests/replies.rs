@@ -125,8 +125,7 @@ async fn huge_input_gets_a_short_refusal() {
 #[tokio::test]
 async fn matrix_users_are_shown_bang_commands() {
     let engine = engine_on(&shipped()).await;
-    let mut req = request("!help", Locale::En, at(NOW));
-    req.user.platform = convoca::chat::Platform::Matrix;
+    let req = request("!help", Locale::En, at(NOW)).asked_on(&convoca::matrix::ABILITIES);
     let text = render(&engine.handle(&req).await);
     assert!(text.contains("`!meeting [meeting]`"), "{text}");
     assert!(!text.contains("`/meeting`"), "{text}");

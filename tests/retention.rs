@@ -267,7 +267,7 @@ async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
     let name = "Xiomara-Erasable-Quiroga";
     let ask = |text: &str| {
         let mut req = convoca::engine::Request::new(
-            convoca::chat::Platform::Discord,
+            &convoca::discord::ABILITIES,
             "4242424242",
             name,
             convoca::engine::Command::parse(text),

@@ -43,7 +43,7 @@ fn engine(dir: &tempfile::TempDir, store: Store, public_url: Option<&str>) -> En
 
 /// Someone on Discord asking in the group's server (a member of it).
 fn on_discord(id: &str, name: &str, text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
-    let mut req = Request::new(Platform::Discord, id, name, Command::parse(text), now);
+    let mut req = Request::new(&convoca::discord::ABILITIES, id, name, Command::parse(text), now);
     req.locale = locale;
     req.space = Some("home".into());
     req.channel = Some("general".into());
@@ -305,7 +305,11 @@ async fn cancelling_or_moving_tells_the_people_going_once_and_the_rsvp_follows_t
         let text = render(&posts[0].1.reply);
         assert!(text.contains("Cancelled: LA/CWG monthly meeting") && text.contains("is cancelled"), "{db}: {text}");
         // Undone and done again: told once.
+        // The uncancel's own pass must be over before counting, or it could stand in for the
+        // cancel's and the check below would prove nothing.
+        let passes = run.status.borrow().passes;
         organizer(&engine, "/uncancel monthly 2026-12-07", made + Duration::minutes(1)).await;
+        wait_status(&mut run.status, "uncancel planned", |s| s.passes > passes && s.in_flight == 0).await;
         clock.set(made + Duration::minutes(2));
         let passes = run.status.borrow().passes;
         organizer(&engine, "/cancel monthly 2026-12-07", made + Duration::minutes(2)).await;
@@ -490,7 +494,7 @@ async fn from_the_console_going_brings_the_personal_reminder_with_the_members_li
     let clock = ManualClock::new(at("2026-12-07T20:59:00Z"));
     let rec = Recorder::new(&clock);
     let mut run =
-        start_on(&engine, Platform::Console, Arc::new(rec.clone()), Arc::new(clock.clone()), Default::default());
+        start_on(&engine, &convoca::console::ABILITIES, Arc::new(rec.clone()), Arc::new(clock.clone()), Default::default());
     wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
     clock.set(at("2026-12-07T21:00:00Z"));
     let posts = rec.wait_for(1).await;

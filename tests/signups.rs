@@ -14,7 +14,7 @@ use convoca::locale::Locale;
 const NOW: &str = "2026-11-28T15:00:00Z";
 
 fn as_user(text: &str, id: &str, name: &str, organizer: bool) -> Request {
-    let mut req = Request::new(Platform::Discord, id, name, Command::parse(text), at(NOW));
+    let mut req = Request::new(&convoca::discord::ABILITIES, id, name, Command::parse(text), at(NOW));
     req.organizer = organizer;
     req.channel = Some("general".into());
     req
@@ -248,7 +248,7 @@ async fn spanish_sign_up_flow() {
 async fn a_moderators_removal_of_a_reaction_leaves_the_member_able_to_withdraw_by_reaction() {
     for (db, engine) in engines().await {
         let mut bob = Request::new(
-            Platform::Matrix,
+            &convoca::matrix::ABILITIES,
             "@bob:hs",
             "Bob",
             Command::SignUp { campaign: Some("jilamito".into()), action: None },

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use convoca::chat::Platform;
 use convoca::console::render;
 use convoca::engine::{Command, Place, Request, Tone, Visibility};
 use convoca::locale::Locale;
@@ -14,7 +13,7 @@ use convoca::locale::Locale;
 const NOW: &str = "2026-12-01T15:00:00Z";
 
 fn asked(text: &str, place: Place, organizer: bool) -> Request {
-    let mut req = Request::new(Platform::Discord, "666", "Mallory", Command::parse(text), at(NOW));
+    let mut req = Request::new(&convoca::discord::ABILITIES, "666", "Mallory", Command::parse(text), at(NOW));
     req.place = place;
     req.organizer = organizer;
     req.space = Some("600000000000000001".into());
@@ -225,12 +224,11 @@ async fn a_home_alias_stays_pinned_to_its_first_room() {
 #[tokio::test]
 async fn matrix_help_says_a_reaction_is_seen_by_the_room() {
     let engine = engine_on(&shipped()).await;
-    let mut req = request("/help", Locale::En, at(NOW));
-    req.user.platform = Platform::Matrix;
+    let req = request("/help", Locale::En, at(NOW)).asked_on(&convoca::matrix::ABILITIES);
     let help = render(&engine.handle(&req).await);
     assert!(help.contains("everyone in the room sees a reaction"), "{help}");
     assert!(help.contains("!signup <campaign>"), "the private way, as typed on Matrix: {help}");
     // Discord has buttons and ephemeral answers: no such note there.
-    req.user.platform = Platform::Discord;
+    let req = req.asked_on(&convoca::discord::ABILITIES);
     assert!(!render(&engine.handle(&req).await).contains("reaction"));
 }

@@ -28,7 +28,7 @@ fn content() -> tempfile::TempDir {
 }
 
 async fn said(engine: &Engine, who: &str, text: &str, locale: Locale, organizer: bool) -> Reply {
-    let mut req = Request::new(Platform::Discord, who, who, Command::parse(text), at(NOW));
+    let mut req = Request::new(&convoca::discord::ABILITIES, who, who, Command::parse(text), at(NOW));
     req.locale = locale;
     req.organizer = organizer;
     req.channel = Some("general".into());
@@ -219,7 +219,7 @@ async fn invisible_characters_and_backticks_are_not_echoed() {
     // A display name with an override in it reaches organizers without it.
     said(&engine, "eve", "/signup jilamito letter", Locale::En, false).await;
     let mut req =
-        Request::new(Platform::Discord, "mal", "Mal\u{202E}lory", Command::parse("/signup jilamito"), at(NOW));
+        Request::new(&convoca::discord::ABILITIES, "mal", "Mal\u{202E}lory", Command::parse("/signup jilamito"), at(NOW));
     req.channel = Some("general".into());
     engine.handle(&req).await;
     let roster = render(&organizer(&engine, "/signups jilamito").await);
@@ -311,7 +311,7 @@ async fn what_the_second_trial_found_is_questioned_or_refused_and_nothing_is_sto
     // Restoring a date that is over, or onto a day the meeting now meets, is refused.
     organizer(&engine, "/cancel 2026-12-07").await;
     let mut later = Request::new(
-        Platform::Discord,
+        &convoca::discord::ABILITIES,
         "org",
         "org",
         Command::parse("/uncancel 2026-12-07"),

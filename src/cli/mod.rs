@@ -17,7 +17,6 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-use crate::chat::Platform;
 use crate::config::{AskAs, Cli, Cmd, RunArgs};
 use crate::content::ContentHandle;
 use crate::engine::{Engine, Request, Settings};
@@ -170,7 +169,7 @@ fn say(global: &crate::config::Global, line: &str) {
 fn request(engine: &Engine, who: &AskAs, text: &str) -> Request {
     let command = crate::engine::Command::parse(text);
     let now = who.now.unwrap_or_else(Utc::now);
-    let mut req = Request::new(Platform::Console, &who.user, &who.name, command, now);
+    let mut req = Request::new(&crate::console::ABILITIES, &who.user, &who.name, command, now);
     req.locale = who.locale.as_deref().map_or_else(|| engine.content().current().group.language, Locale::from_tag);
     req.organizer = who.organizer;
     req.zone = who.tz;

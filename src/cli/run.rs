@@ -73,7 +73,7 @@ pub async fn console_only(global: &Global, args: ConsoleArgs) -> ExitCode {
     let _mark = engine.store().mark_running();
     let supervisor = crate::supervisor::Tasks::new();
     let senders = crate::reminders::Senders::new()
-        .with(crate::chat::Platform::Console, std::sync::Arc::new(crate::console::ConsoleSender));
+        .with(&crate::console::ABILITIES, std::sync::Arc::new(crate::console::ConsoleSender));
     let service = crate::service::Service::start(
         &engine,
         senders,

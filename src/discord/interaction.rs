@@ -153,7 +153,7 @@ impl Bot {
             .and_then(|m| m.nick.clone())
             .or_else(|| user.global_name.clone())
             .unwrap_or_else(|| user.name.clone());
-        let mut req = Request::new(Platform::Discord, &user.id.to_string(), &name, command, Utc::now());
+        let mut req = Request::new(&super::ABILITIES, &user.id.to_string(), &name, command, Utc::now());
         req.locale = Locale::from_tag(locale);
         req.space = guild.map(|g| g.to_string());
         req.place = place;
@@ -309,7 +309,7 @@ impl Bot {
     async fn component(&self, ci: &ComponentInteraction) -> Answer {
         let locale = Locale::from_tag(&ci.locale);
         let Some(pressed) = parse_custom_id(&ci.data.custom_id) else {
-            let fresh = catalog::CAMPAIGN.typed_on(Platform::Discord, locale, "");
+            let fresh = catalog::CAMPAIGN.typed_on(&super::ABILITIES, locale, "");
             let text = texts::fill(texts::stale_button(locale), &[("cmd", &fresh)]);
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };

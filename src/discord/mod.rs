@@ -14,3 +14,16 @@ pub mod verify;
 pub use gateway::{Gateway, GatewayState, REQUEST_TIMEOUT, home_guilds, http_client};
 pub use interaction::{Answer, Bot, Via, role_named};
 pub use sender::DiscordSender;
+
+/// What Discord can do: slash commands, buttons, and ephemeral answers seen by the asker
+/// alone.
+pub const ABILITIES: crate::chat::Abilities = crate::chat::Abilities {
+    platform: crate::chat::Platform::Discord,
+    called: Some("Discord"),
+    prefix: "/",
+    read_by_others: true,
+    ephemeral: true,
+    reactions: false,
+    direct_messages: true,
+    only_channel: None,
+};

@@ -81,6 +81,8 @@ fn embed_with(reply: &Reply, l: Locale, reference: Option<&str>) -> CreateEmbed 
             }
             Block::Field { label, value } => fields.push((label.clone(), value.clone())),
             Block::Note(n) => notes.push(n.clone()),
+            // The buttons are there.
+            Block::Unpressed { .. } | Block::DirectChat => {}
         }
     }
     let reference = reference.map(reference_line);

@@ -6,8 +6,10 @@
 pub mod answers;
 mod command;
 mod counts;
+pub mod delivery;
 mod flood;
 mod heard;
+pub mod html;
 mod overrides;
 mod plain;
 pub mod reactions;
@@ -229,7 +231,7 @@ impl Engine {
         let content = self.inner.content.current();
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
-        if req.place != Place::Elsewhere && req.platform() != crate::chat::Platform::Console {
+        if req.place != Place::Elsewhere && req.on.direct_messages {
             // Bounded: a slow database must not eat the answer's own time (it is tried again
             // at the person's next command).
             let bound = self.inner.settings.command_deadline / 5;
@@ -244,7 +246,7 @@ impl Engine {
                 if matches!(req.command, Command::SignUp { .. }) && reply.tone == Tone::Done {
                     metrics.signups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
-                reply
+                delivery::fit(req, &content, reply)
             }
             Err(e) => {
                 tracing::error!(command = req.command.name(), platform = req.platform().as_str(), error = %e, "database error");
@@ -255,7 +257,7 @@ impl Engine {
                     StoreError::Timeout(_) => texts::store_slow(req.locale),
                     _ => texts::store_error(req.locale),
                 };
-                Reply::private().tone(Tone::Error).text(text)
+                delivery::fit(req, &content, Reply::private().tone(Tone::Error).text(text))
             }
         }
     }

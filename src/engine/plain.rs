@@ -76,6 +76,8 @@ impl Reply {
                     para(&mut out, &text);
                 }
                 Block::Note(note) => notes.push(note.as_str()),
+                Block::Unpressed { typed, .. } => notes.push(typed.as_str()),
+                Block::DirectChat => {}
             }
         }
         for note in notes {

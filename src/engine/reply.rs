@@ -43,10 +43,14 @@ pub struct Reply {
     pub url: Option<String>,
     /// The body, in order.
     pub blocks: Vec<Block>,
-    /// Buttons (Discord) or hints (elsewhere).
+    /// What the reader can press: buttons where the platform has them; elsewhere
+    /// [`Block::Unpressed`] (or the text) says what to type instead.
     pub buttons: Vec<Button>,
     /// A file to attach (an exported roster).
     pub attachment: Option<Attachment>,
+    /// Whether a private answer delivered elsewhere (a direct conversation) leaves a short
+    /// "sent privately" where it was asked (decided by the engine for every platform).
+    pub pointer: bool,
 }
 
 /// A file sent with a reply.
@@ -83,6 +87,18 @@ pub enum Block {
     Event(Event),
     /// Small print at the end.
     Note(String),
+    /// How to answer the reply's buttons without pressing them, shown as small print where
+    /// buttons are not: `words` where a word sent back answers (a direct conversation that
+    /// takes them), else `typed`, the commands. Nothing where the buttons are shown.
+    Unpressed {
+        /// "Reply **done**, **not yet** or **couldn't**", when the platform takes words.
+        words: Option<String>,
+        /// The same with the commands to type.
+        typed: String,
+    },
+    /// Where to find the bot's direct conversation, on platforms where personal answers
+    /// are given there (a link to it); nothing elsewhere.
+    DirectChat,
 }
 
 /// A meeting occurrence as it should be shown.
@@ -184,6 +200,7 @@ impl Reply {
             blocks: Vec::new(),
             buttons: Vec::new(),
             attachment: None,
+            pointer: false,
         }
     }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::command::{Command, Spec};
-use crate::chat::{Platform, User};
+use crate::chat::{Abilities, Platform, User};
 use crate::locale::Locale;
 
 /// Where a request was asked, as far as the group's authority goes. Adapters decide it from
@@ -27,6 +27,8 @@ pub enum Place {
 pub struct Request {
     /// Who asks.
     pub user: User,
+    /// What the platform asked from can do, as its adapter declares it.
+    pub on: &'static Abilities,
     /// The server (Discord guild) or homeserver, when there is one.
     pub space: Option<String>,
     /// The channel or room asked in; `None` for a direct conversation.
@@ -52,9 +54,10 @@ pub struct Request {
 
 impl Request {
     /// A request with the defaults of an ordinary member in English.
-    pub fn new(platform: Platform, user_id: &str, name: &str, command: Command, now: DateTime<Utc>) -> Request {
+    pub fn new(on: &'static Abilities, user_id: &str, name: &str, command: Command, now: DateTime<Utc>) -> Request {
         Request {
-            user: User { platform, id: user_id.to_string(), name: name.to_string() },
+            user: User { platform: on.platform, id: user_id.to_string(), name: name.to_string() },
+            on,
             space: None,
             channel: None,
             locale: Locale::En,
@@ -67,6 +70,13 @@ impl Request {
         }
     }
 
+    /// The same request asked on another platform (the person's id unchanged).
+    pub fn asked_on(mut self, on: &'static Abilities) -> Request {
+        self.on = on;
+        self.user.platform = on.platform;
+        self
+    }
+
     /// The platform asked from.
     pub fn platform(&self) -> Platform {
         self.user.platform
@@ -75,17 +85,19 @@ impl Request {
     /// A command as the asker would type it here and in their language, with `args` after
     /// it: `/meeting`, `!meeting`, `/reunion mensual`.
     pub fn cmd(&self, spec: &Spec, args: &str) -> String {
-        spec.typed_on(self.platform(), self.locale, args)
+        spec.typed_on(self.on, self.locale, args)
     }
 
     /// Where an organizer record made by this request comes from, as stored beside it:
     /// `discord:<server id>`, `matrix:<room id>`, `<platform>:dm` or `console`. Homes are
     /// compared with it at start, to list records made elsewhere.
     pub fn origin(&self) -> String {
-        match (self.platform(), self.place) {
-            (Platform::Console, _) => "console".to_string(),
-            (platform, Place::Direct) => format!("{}:dm", platform.as_str()),
-            (platform, _) => format!("{}:{}", platform.as_str(), self.space.as_deref().unwrap_or("?")),
+        let platform = self.platform().as_str();
+        match self.place {
+            // The terminal has no server and no direct chat: whoever runs it.
+            _ if !self.on.read_by_others => platform.to_string(),
+            Place::Direct => format!("{platform}:dm"),
+            _ => format!("{platform}:{}", self.space.as_deref().unwrap_or("?")),
         }
     }
 
@@ -93,11 +105,11 @@ impl Request {
     /// (whoever runs it is the only one reading). Hints then say "send …", not "send … to me
     /// in a direct message".
     pub fn alone_with_the_bot(&self) -> bool {
-        self.place == Place::Direct || !self.platform().read_by_others()
+        self.place == Place::Direct || !self.on.read_by_others
     }
 
     /// A command exactly as given, with only the platform's prefix.
     pub fn cmd_raw(&self, words: &str) -> String {
-        format!("{}{words}", self.platform().prefix())
+        format!("{}{words}", self.on.prefix)
     }
 }

@@ -23,7 +23,7 @@ use super::queues::Queues;
 use super::render::render;
 use crate::chat::{Platform, User};
 use crate::engine::texts;
-use crate::engine::{Admission, Button, Command, Engine, Place, Reply, Request, Visibility, bare_answer, language_of};
+use crate::engine::{Admission, Command, Engine, Place, Reply, Request, Visibility, bare_answer, language_of};
 use crate::locale::Locale;
 use crate::store::Outcome;
 
@@ -312,7 +312,7 @@ impl MatrixBot {
             .as_ref()
             .and_then(|m| m.display_name().map(str::to_string))
             .unwrap_or_else(|| sender.localpart().to_string());
-        let mut req = Request::new(Platform::Matrix, sender.as_str(), &name, command, Utc::now());
+        let mut req = Request::new(&super::ABILITIES, sender.as_str(), &name, command, Utc::now());
         req.locale = self.engine.content().current().group.language;
         req.place = self.place(room, sender).await;
         req.space = Some(room.room_id().to_string());
@@ -327,36 +327,20 @@ impl MatrixBot {
         req
     }
 
-    /// Sends a reply: public ones in the room as a reply to the message; private ones in a
-    /// direct room with the asker, with a short pointer in the room.
+    /// Sends a reply as the engine fitted it: public ones in the room as a reply to the
+    /// message; private ones in a direct room with the asker, with the engine's pointer in
+    /// the room.
     pub async fn deliver(&self, room: &Room, to: &EventId, sender: &UserId, req: &Request, mut reply: Reply) {
         let l = req.locale;
-        let campaign = reply.buttons.iter().find_map(|b| match b {
-            Button::SignUp { campaign, .. } => Some(campaign.clone()),
-            _ => None,
-        });
-        // A reaction signs up only where the campaign's organizers chose it: everyone in the
-        // room sees a reaction.
-        let public =
-            campaign.as_deref().and_then(|c| self.engine.content().current().campaign(c).map(|c| c.public_reactions));
-        if public == Some(true) {
-            reply = reply.text(texts::react_to_sign_up(l));
+        let campaign = crate::engine::delivery::signs_up(&reply).map(str::to_string);
+        let link = format!("https://matrix.to/#/{}", self.me);
+        for block in &mut reply.blocks {
+            if *block == crate::engine::Block::DirectChat {
+                *block = crate::engine::Block::Note(texts::fill(texts::direct_room_link(l), &[("link", &link)]));
+            }
         }
-        // What invites a personal answer points to the direct room, not to answering here.
-        if req.place == Place::Home && (campaign.is_some() || matches!(req.command, Command::Meeting { .. })) {
-            let link = format!("https://matrix.to/#/{}", self.me);
-            reply =
-                reply.block(crate::engine::Block::Note(texts::fill(texts::direct_room_link(l), &[("link", &link)])));
-        }
-        // Private answers (sign-ups, rosters) go to a direct room. A refusal of a public
-        // question carries nothing private and is answered where it was asked; every answer
-        // to a personal command (a sign-up, an answer, going), refusals included ("Yours:
-        // jilamito letter…"), is private.
-        let refusal = matches!(reply.tone, crate::engine::Tone::Refusal | crate::engine::Tone::Error);
-        let personal = req.command.spec().is_some_and(|s| s.audience == crate::engine::Audience::Member);
-        // (Outside the group's rooms the only refusal is whose bot this is: said in place.)
-        let personal_here = personal && req.place == Place::Home;
-        let private = reply.visibility == Visibility::Private && (!refusal || personal_here) && req.channel.is_some();
+        let personal_here = crate::engine::delivery::personal_at_home(req);
+        let private = reply.visibility == Visibility::Private && req.channel.is_some();
         // A personal command typed in a shared room tells the room what the person did:
         // removed where the bot may, whatever the answer.
         let removed = personal_here && self.remove(room, to).await;
@@ -377,7 +361,7 @@ impl MatrixBot {
             return;
         }
         // No pointer to a message the bot removed: a reply to it would keep saying who asked.
-        let pointed = (reply.tone != crate::engine::Tone::Info || reply.title.is_some()) && !removed;
+        let pointed = reply.pointer && !removed;
         if self.deliver_privately(sender, l, &reply).await && pointed {
             let pointer = Reply::public().text(texts::sent_privately(l));
             let _ = room.send_raw("m.room.message", content(&pointer, l, Some(to), None)).await;
@@ -541,7 +525,7 @@ impl MatrixBot {
             // The room saw the ✅ as a sign-up: removed where the bot may.
             let _ = self.remove(&room, &ev.event_id).await;
             let l = req.locale;
-            let cmd = crate::engine::catalog::SIGN_UP.typed_on(Platform::Matrix, l, &c.slug);
+            let cmd = crate::engine::catalog::SIGN_UP.typed_on(&super::ABILITIES, l, &c.slug);
             let text = texts::fill(texts::reactions_not_here(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)]);
             self.deliver_privately(&ev.sender, l, &Reply::private().text(text)).await;
             return;

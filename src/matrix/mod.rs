@@ -27,6 +27,20 @@ use tokio::sync::watch;
 pub use handler::{CAMPAIGN_KEY, MatrixBot, Standing};
 pub use sender::MatrixSender;
 
+/// What Matrix can do: `!` commands (clients swallow unknown `/` ones), words answered in
+/// the direct room, ✅ reactions; no message is seen by one person alone in a shared room,
+/// so private answers go to the direct room.
+pub const ABILITIES: crate::chat::Abilities = crate::chat::Abilities {
+    platform: crate::chat::Platform::Matrix,
+    called: Some("Matrix"),
+    prefix: "!",
+    read_by_others: true,
+    ephemeral: false,
+    reactions: true,
+    direct_messages: true,
+    only_channel: None,
+};
+
 use crate::config::MatrixConfig;
 use crate::engine::Engine;
 use crate::supervisor::Tasks;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::plan::{Item, Plan, Subject, Target};
 use crate::agenda::Agenda;
 use crate::calendar::Lead;
-use crate::chat::Platform;
+use crate::chat::{Abilities, Platform};
 use crate::content::Content;
 use crate::engine::answers::follow_up::{follow_up_message, offer_message};
 use crate::engine::answers::reminder_post::{
@@ -58,19 +58,19 @@ impl<'a> Messages<'a> {
         Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new(), now }
     }
 
-    pub(super) async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, platform: Platform) -> Arc<Reply> {
+    pub(super) async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, on: &'static Abilities) -> Arc<Reply> {
         let k = SameMessage {
             subject: item.subject,
             lead: item.lead,
             locale: target.locale,
             members: target.audience == crate::content::Audience::Members,
-            platform,
+            platform: on.platform,
             personal: target.person().is_some(),
         };
         if let Some(reply) = self.built.get(&k) {
             return Arc::clone(reply);
         }
-        let readers = Readers { locale: target.locale, audience: target.audience, platform };
+        let readers = Readers { locale: target.locale, audience: target.audience, on };
         let posted = item.due.max(self.now);
         let reply = match plan.subject(item) {
             Subject::Meeting { slug, occurrence } => {

@@ -379,9 +379,10 @@ impl Ctx {
                 let Some((target, platform)) = plan.target(cand.item).and_then(|t| Some((t, t.platform()?))) else {
                     continue;
                 };
+                let Some(on) = self.senders.abilities(platform) else { continue };
                 let attempt = won[&cand.key];
                 let target = &self.as_member_now(target, platform).await;
-                let reply = messages.get(&plan, cand.item, target, platform).await;
+                let reply = messages.get(&plan, cand.item, target, on).await;
                 self.settled(&cand.key, cand.item.due);
                 let job = Job {
                     key: cand.key.clone(),

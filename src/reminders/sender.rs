@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
-use crate::chat::Platform;
+use crate::chat::{Abilities, Platform};
 use crate::engine::Reply;
 
 /// Where a post goes.
@@ -192,7 +192,7 @@ impl Sender for Later {
 /// sender here are left for a process that has one.
 #[derive(Clone, Default)]
 pub struct Senders {
-    by_platform: HashMap<Platform, Arc<dyn Sender>>,
+    by_platform: HashMap<Platform, (&'static Abilities, Arc<dyn Sender>)>,
 }
 
 impl Senders {
@@ -201,15 +201,20 @@ impl Senders {
         Senders::default()
     }
 
-    /// Adds the sender for `platform`.
-    pub fn with(mut self, platform: Platform, sender: Arc<dyn Sender>) -> Senders {
-        self.by_platform.insert(platform, sender);
+    /// Adds the sender of the platform whose adapter declares `on`.
+    pub fn with(mut self, on: &'static Abilities, sender: Arc<dyn Sender>) -> Senders {
+        self.by_platform.insert(on.platform, (on, sender));
         self
     }
 
     /// The sender for a platform.
     pub fn get(&self, platform: Platform) -> Option<&Arc<dyn Sender>> {
-        self.by_platform.get(&platform)
+        self.by_platform.get(&platform).map(|(_, sender)| sender)
+    }
+
+    /// What a platform this process posts to can do, for writing its posts.
+    pub fn abilities(&self, platform: Platform) -> Option<&'static Abilities> {
+        self.by_platform.get(&platform).map(|(on, _)| *on)
     }
 
     /// The sender for a target's platform, when this process has one.

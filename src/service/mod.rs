@@ -81,7 +81,7 @@ impl Service {
 /// whatever is due now (an offer of a place just freed) is printed, and the pass is
 /// recorded like any other, so the bot does not send it again.
 pub async fn one_pass(engine: &Engine) {
-    let senders = Senders::new().with(crate::chat::Platform::Console, Arc::new(crate::console::ConsoleSender));
+    let senders = Senders::new().with(&crate::console::ABILITIES, Arc::new(crate::console::ConsoleSender));
     let scheduler =
         Scheduler::new(engine.clone(), senders, Arc::new(crate::reminders::SystemClock), SchedulerConfig::default());
     let mut status = scheduler.status();

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::Service;
-use crate::chat::Platform;
 use crate::config::RunArgs;
 use crate::console::ConsoleSender;
 use crate::discord::verify::InteractionVerifier;
@@ -52,7 +51,7 @@ impl Running {
     /// Starts each configured platform, then the scheduler (posting to every platform that
     /// started, and printing `console:` reminders), then the HTTP server.
     pub async fn start(args: &RunArgs, engine: &Engine) -> Result<Running, StartError> {
-        let mut senders = Senders::new().with(Platform::Console, Arc::new(ConsoleSender));
+        let mut senders = Senders::new().with(&crate::console::ABILITIES, Arc::new(ConsoleSender));
         let mut status = Vec::new();
         let supervisor = Tasks::new();
 
@@ -69,7 +68,7 @@ impl Running {
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
                 let home_ids = args.discord.homes().iter().map(|&id| serenity::all::GuildId::new(id)).collect();
                 senders =
-                    senders.with(Platform::Discord, Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)));
+                    senders.with(&crate::discord::ABILITIES, Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)));
                 Some(g)
             }
         };
@@ -81,7 +80,7 @@ impl Running {
             None
         } else {
             let later = Arc::new(Later::new("Matrix"));
-            senders = senders.with(Platform::Matrix, Arc::clone(&later) as Arc<dyn crate::reminders::Sender>);
+            senders = senders.with(&crate::matrix::ABILITIES, Arc::clone(&later) as Arc<dyn crate::reminders::Sender>);
             Some(MatrixSlot::start(args, engine, &supervisor, later, &mut status).await)
         };
         // With every home known: Matrix's once it has started (the retry lists them then).

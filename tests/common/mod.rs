@@ -12,7 +12,6 @@ pub mod synapse;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use convoca::chat::Platform;
 use convoca::content::{Content, ContentHandle, load};
 use convoca::engine::{Command, Engine, Reply, Request, Settings};
 use convoca::locale::Locale;
@@ -129,7 +128,7 @@ pub use copy::copy_dir;
 
 /// A member's request from the console.
 pub fn request(text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
-    let mut req = Request::new(Platform::Console, "member-1", "Ana", Command::parse(text), now);
+    let mut req = Request::new(&convoca::console::ABILITIES, "member-1", "Ana", Command::parse(text), now);
     req.locale = locale;
     req
 }

@@ -127,18 +127,19 @@ pub fn start(engine: &Engine, sender: &Recorder, clock: &ManualClock) -> Running
 
 /// A scheduler posting Discord reminders through `sender`, on `clock`, configured.
 pub fn start_with(engine: &Engine, sender: Arc<dyn Sender>, clock: Arc<dyn Clock>, config: SchedulerConfig) -> Running {
-    start_on(engine, convoca::chat::Platform::Discord, sender, clock, config)
+    start_on(engine, &convoca::discord::ABILITIES, sender, clock, config)
 }
 
-/// A scheduler posting `platform`'s reminders through `sender`, on `clock`, configured.
+/// A scheduler posting the reminders of the platform `on` declares through `sender`, on
+/// `clock`, configured.
 pub fn start_on(
     engine: &Engine,
-    platform: convoca::chat::Platform,
+    on: &'static convoca::chat::Abilities,
     sender: Arc<dyn Sender>,
     clock: Arc<dyn Clock>,
     config: SchedulerConfig,
 ) -> Running {
-    let senders = Senders::new().with(platform, sender);
+    let senders = Senders::new().with(on, sender);
     let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
     let status = scheduler.status();
     let (stop, stop_rx) = watch::channel(false);

@@ -1,11 +1,10 @@
 //! The personal messages that carry a person from "I'll do it" to "I did it": the question
 //! after an action's deadline ("Did you do it?") and the offer of a place freed on a waitlist.
-//! Buttons on Discord; elsewhere the words to answer with.
+//! Buttons, and the words or commands that answer them where buttons cannot be pressed.
 
 use chrono::{DateTime, Utc};
 
 use crate::calendar::format;
-use crate::chat::Platform;
 use crate::content::{Action, Campaign, Content};
 use crate::engine::answers::reminder_post::Readers;
 use crate::engine::texts::{self, fill};
@@ -48,45 +47,29 @@ pub fn follow_up_message(content: &Content, campaign: &str, action: &str, to: Re
     let (c, a) = found(content, campaign, action)?;
     let values = [("action", a.title.get(l)), ("campaign", c.title.get(l))];
     let mut reply = Reply::private().titled(texts::follow_up_title(l)).text(fill(texts::follow_up(l), &values));
-    match to.platform {
-        Platform::Discord => {
-            reply.buttons = Outcome::ALL
-                .into_iter()
-                .map(|outcome| Button::Answer {
-                    campaign: c.slug.clone(),
-                    action: a.slug.clone(),
-                    outcome,
-                    label: outcome_label(outcome, l).to_string(),
-                })
-                .collect();
-        }
-        Platform::Matrix => {
-            let said = |o: Outcome| bold(catalog::how_choice(o).label.get(l));
-            let words = [
-                ("done", said(Outcome::Done)),
-                ("not_yet", said(Outcome::NotYet)),
-                ("couldnt", said(Outcome::Couldnt)),
-            ];
-            let words: Vec<(&str, &str)> = words.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            reply = reply.block(Block::Note(fill(texts::follow_up_words(l), &words)));
-        }
-        Platform::Console => {
-            let typed = |o: Outcome| {
-                let args = format!("{} {} {}", c.slug, a.slug, catalog::how_typed(o, l));
-                catalog::DONE.typed_on(to.platform, l, &args)
-            };
-            let hint = fill(
-                texts::follow_up_typed(l),
-                &[
-                    ("done", &typed(Outcome::Done)),
-                    ("not_yet", &typed(Outcome::NotYet)),
-                    ("couldnt", &typed(Outcome::Couldnt)),
-                ],
-            );
-            reply = reply.block(Block::Note(hint));
-        }
-    }
-    Some(reply)
+    reply.buttons = Outcome::ALL
+        .into_iter()
+        .map(|outcome| Button::Answer {
+            campaign: c.slug.clone(),
+            action: a.slug.clone(),
+            outcome,
+            label: outcome_label(outcome, l).to_string(),
+        })
+        .collect();
+    let said = |o: Outcome| bold(catalog::how_choice(o).label.get(l));
+    let typed = |o: Outcome| {
+        let args = format!("{} {} {}", c.slug, a.slug, catalog::how_typed(o, l));
+        catalog::DONE.typed_on(to.on, l, &args)
+    };
+    let words = fill(
+        texts::follow_up_words(l),
+        &[("done", &said(Outcome::Done)), ("not_yet", &said(Outcome::NotYet)), ("couldnt", &said(Outcome::Couldnt))],
+    );
+    let typed = fill(
+        texts::follow_up_typed(l),
+        &[("done", &typed(Outcome::Done)), ("not_yet", &typed(Outcome::NotYet)), ("couldnt", &typed(Outcome::Couldnt))],
+    );
+    Some(reply.block(Block::Unpressed { words: Some(words), typed }))
 }
 
 /// The offer of a freed place to the first person waiting, open until `until`.
@@ -102,31 +85,21 @@ pub fn offer_message(
     let until = format::instant(until, content.group.zone, l);
     let values = [("action", a.title.get(l)), ("campaign", c.title.get(l)), ("until", until.as_str())];
     let mut reply = Reply::private().titled(texts::offer_title(l)).text(fill(texts::offer(l), &values));
-    match to.platform {
-        Platform::Discord => {
-            reply.buttons = [(true, texts::accept_button(l)), (false, texts::decline_button(l))]
-                .into_iter()
-                .map(|(accept, label)| Button::Offer {
-                    campaign: c.slug.clone(),
-                    action: a.slug.clone(),
-                    accept,
-                    label: label.to_string(),
-                })
-                .collect();
-        }
-        Platform::Matrix => {
-            let said = |accept: bool| bold(catalog::place_choice(accept).label.get(l));
-            let note = fill(texts::offer_words(l), &[("accept", &said(true)), ("decline", &said(false))]);
-            reply = reply.block(Block::Note(note));
-        }
-        Platform::Console => {
-            let typed = |accept: bool| {
-                let word = catalog::place_choice(accept).label.get(l);
-                catalog::PLACE.typed_on(to.platform, l, &format!("{word} {} {}", c.slug, a.slug))
-            };
-            let hint = fill(texts::offer_typed(l), &[("accept", &typed(true)), ("decline", &typed(false))]);
-            reply = reply.block(Block::Note(hint));
-        }
-    }
-    Some(reply)
+    reply.buttons = [(true, texts::accept_button(l)), (false, texts::decline_button(l))]
+        .into_iter()
+        .map(|(accept, label)| Button::Offer {
+            campaign: c.slug.clone(),
+            action: a.slug.clone(),
+            accept,
+            label: label.to_string(),
+        })
+        .collect();
+    let said = |accept: bool| bold(catalog::place_choice(accept).label.get(l));
+    let typed = |accept: bool| {
+        let word = catalog::place_choice(accept).label.get(l);
+        catalog::PLACE.typed_on(to.on, l, &format!("{word} {} {}", c.slug, a.slug))
+    };
+    let words = fill(texts::offer_words(l), &[("accept", &said(true)), ("decline", &said(false))]);
+    let typed = fill(texts::offer_typed(l), &[("accept", &typed(true)), ("decline", &typed(false))]);
+    Some(reply.block(Block::Unpressed { words: Some(words), typed }))
 }

@@ -1,6 +1,5 @@
 //! `help`, and what unknown, empty or oversized input gets.
 
-use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Audience, Reply, Request, Spec, Tone, Unclear, Wanted, catalog};
@@ -15,7 +14,7 @@ pub fn help(req: &Request, content: &Content) -> Reply {
     for spec in catalog::ALL.iter().filter(|s| s.audience != Audience::Organizer) {
         body.push_str(&line(spec));
     }
-    if req.platform() == Platform::Matrix {
+    if req.on.reactions {
         let campaign = catalog::SIGN_UP.options.first().map_or("", |o| o.name.get(l));
         let private_way = req.cmd(&catalog::SIGN_UP, &format!("<{campaign}>"));
         body.push_str("\n\n");
@@ -65,7 +64,7 @@ pub fn not_in_direct(req: &Request, content: &Content) -> Reply {
 fn other_language(req: &Request) -> String {
     [&catalog::MEETING, &catalog::CAMPAIGN, &catalog::MISSION, &catalog::HELP]
         .iter()
-        .map(|spec| format!("`{}`", spec.typed_on(req.platform(), req.locale.other(), "")))
+        .map(|spec| format!("`{}`", spec.typed_on(req.on, req.locale.other(), "")))
         .collect::<Vec<_>>()
         .join(", ")
 }

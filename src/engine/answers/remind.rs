@@ -1,6 +1,5 @@
 //! `remind here|off|list`: which channels get reminders, from chat.
 
-use crate::chat::Platform;
 use crate::content::Content;
 use crate::engine::texts::{self, fill};
 use crate::engine::{Block, RemindAction, Reply, Request, Tone, catalog};
@@ -10,11 +9,8 @@ use crate::store::{ALL, Result, Store, Subscription};
 /// The channel reference of the place a request came from: `discord:<id>`, `matrix:<room>`,
 /// or the terminal's one channel. `None` in a direct conversation on a chat platform.
 pub fn channel_of(req: &Request) -> Option<String> {
-    match (&req.channel, req.platform()) {
-        (Some(ch), p) => Some(format!("{}:{ch}", p.as_str())),
-        (None, Platform::Console) => Some("console:terminal".into()),
-        (None, _) => None,
-    }
+    let channel = req.channel.as_deref().or(req.on.only_channel)?;
+    Some(format!("{}:{channel}", req.platform().as_str()))
 }
 
 /// `/remind here`, `/recordatorios aqui`: a sub-command as typed in the asker's language.

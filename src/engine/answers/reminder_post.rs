@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::{Occurrence, format};
-use crate::chat::Platform;
+use crate::chat::Abilities;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::answers::meeting::{event_in, relative};
 use crate::engine::texts::{self, fill};
@@ -19,8 +19,8 @@ pub struct Readers {
     pub locale: Locale,
     /// Whether members-only links may be shown there.
     pub audience: Audience,
-    /// The platform, for how commands are typed there.
-    pub platform: Platform,
+    /// What the platform can do, as its adapter declares it (how commands are typed there).
+    pub on: &'static Abilities,
 }
 
 /// A reminder for one meeting occurrence, as posted at `posted`. `counts` are (campaign
@@ -42,7 +42,7 @@ pub fn meeting_reminder(
         .block(Block::Event(event_in(l, posted, None, m, occ, to.audience, settings)));
     for (slug, n) in counts {
         let Some(c) = content.campaign(slug) else { continue };
-        let cmd = catalog::SIGN_UP.typed_on(to.platform, l, slug);
+        let cmd = catalog::SIGN_UP.typed_on(to.on, l, slug);
         let text = if *n > 0 && *n < i64::from(content.group.public_floor) {
             fill(texts::reminder_counts_few(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)])
         } else if *n == 1 {
@@ -58,19 +58,17 @@ pub fn meeting_reminder(
 }
 
 /// The same reminder for one person who said they are going: why it comes to them, how to
-/// answer "can't make it" (a button on Discord), and how to stop such messages.
+/// answer "can't make it" (a button where there are buttons), and how to stop such messages.
 pub fn personal_meeting_reminder(mut reply: Reply, m: &Meeting, occ: &Occurrence, to: Readers) -> Reply {
     let l = to.locale;
     let args = format!("{} {}", m.slug, occ.date);
-    let cmd = catalog::NOT_GOING.typed_on(to.platform, l, &args);
+    let cmd = catalog::NOT_GOING.typed_on(to.on, l, &args);
     reply = reply.text(fill(texts::personal_going(l), &[("cmd", &cmd)]));
-    if to.platform == Platform::Discord {
-        reply.buttons.push(Button::Rsvp {
-            at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
-            going: false,
-            label: texts::not_going_button(l).into(),
-        });
-    }
+    reply.buttons.push(Button::Rsvp {
+        at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
+        going: false,
+        label: texts::not_going_button(l).into(),
+    });
     with_stop(reply, to)
 }
 
@@ -89,7 +87,7 @@ pub fn change_notice(m: &Meeting, occ: &Occurrence, to: Readers, settings: &Sett
     match occ.status {
         crate::calendar::Status::Moved { from } => {
             let args = format!("{} {}", m.slug, occ.date);
-            let cmd = catalog::NOT_GOING.typed_on(to.platform, l, &args);
+            let cmd = catalog::NOT_GOING.typed_on(to.on, l, &args);
             let was = format::instant(from, occ.zone, l);
             let when = format::span(occ.start, occ.end, occ.zone, l);
             let mut reply = Reply::private()
@@ -97,13 +95,11 @@ pub fn change_notice(m: &Meeting, occ: &Occurrence, to: Readers, settings: &Sett
                 .text(fill(texts::notice_moved(l), &[("title", title), ("when", &when), ("was", &was)]))
                 .block(Block::Event(event_in(l, now, None, m, occ, to.audience, settings)))
                 .block(Block::Note(fill(texts::notice_moved_undo(l), &[("cmd", &cmd)])));
-            if to.platform == Platform::Discord {
-                reply.buttons.push(Button::Rsvp {
-                    at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
-                    going: false,
-                    label: texts::not_going_button(l).into(),
-                });
-            }
+            reply.buttons.push(Button::Rsvp {
+                at: OccurrenceRef { meeting: m.slug.clone(), date: occ.date },
+                going: false,
+                label: texts::not_going_button(l).into(),
+            });
             reply
         }
         _ => {
@@ -119,7 +115,7 @@ pub fn change_notice(m: &Meeting, occ: &Occurrence, to: Readers, settings: &Sett
 /// Ends a personal message with how to stop them.
 pub fn with_stop(reply: Reply, to: Readers) -> Reply {
     let l = to.locale;
-    let cmd = catalog::MY_REMINDERS.typed_on(to.platform, l, catalog::my_reminders_word(false, l));
+    let cmd = catalog::MY_REMINDERS.typed_on(to.on, l, catalog::my_reminders_word(false, l));
     reply.block(Block::Note(fill(texts::personal_stop(l), &[("cmd", &cmd)])))
 }
 
@@ -137,7 +133,7 @@ pub fn deadline_reminder(
     let a = c.action(action)?;
     let zone = a.deadline.map_or(content.group.zone, |d| d.zone);
     let when = format::instant(at, zone, l);
-    let cmd = catalog::SIGN_UP.typed_on(to.platform, l, &format!("{campaign} {action}"));
+    let cmd = catalog::SIGN_UP.typed_on(to.on, l, &format!("{campaign} {action}"));
     let mut reply = Reply::public().titled(fill(texts::deadline_title(l), &[("action", a.title.get(l))])).text(fill(
         texts::deadline_body(l),
         &[

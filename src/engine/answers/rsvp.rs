@@ -195,7 +195,7 @@ pub fn next(req: &Request, agenda: &Agenda<'_>, meeting: Option<&str>) -> Option
 }
 
 /// Adds to the `meeting` reply how many are `going` to the next occurrence ("12 going",
-/// "a few going" under the group's `floor`), counts only, never names, and the way to answer: buttons on Discord, a hint elsewhere
+/// "a few going" under the group's `floor`), counts only, never names, and the way to answer: buttons, and a hint where they cannot be pressed
 /// (naming the date when the reply was for one `named` meeting).
 pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64>, floor: u32, reply: &mut Reply) {
     let l = req.locale;
@@ -211,15 +211,12 @@ pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64
     if req.place == crate::engine::Place::Elsewhere {
         return;
     }
-    if req.platform() == crate::chat::Platform::Discord {
-        let button = |going: bool, label: &str| Button::Rsvp { at: next.clone(), going, label: label.into() };
-        reply.buttons.splice(0..0, [button(true, texts::going_button(l)), button(false, texts::not_going_button(l))]);
-    } else {
-        let args = if named { format!("{} {}", next.meeting, next.date) } else { String::new() };
-        let cmd = req.cmd(&catalog::GOING, &args);
-        let hint = if req.alone_with_the_bot() { texts::going_hint_here(l) } else { texts::going_hint(l) };
-        reply.blocks.push(Block::Note(fill(hint, &[("cmd", &cmd)])));
-    }
+    let button = |going: bool, label: &str| Button::Rsvp { at: next.clone(), going, label: label.into() };
+    reply.buttons.splice(0..0, [button(true, texts::going_button(l)), button(false, texts::not_going_button(l))]);
+    let args = if named { format!("{} {}", next.meeting, next.date) } else { String::new() };
+    let cmd = req.cmd(&catalog::GOING, &args);
+    let hint = if req.alone_with_the_bot() { texts::going_hint_here(l) } else { texts::going_hint(l) };
+    reply.blocks.push(Block::Unpressed { words: None, typed: fill(hint, &[("cmd", &cmd)]) });
 }
 
 /// "1 hour", "1 day", "30 minutes": a lead time in words.

@@ -173,11 +173,7 @@ fn confirm(req: &Request) -> String {
 }
 
 fn platform_name(req: &Request) -> &'static str {
-    match req.platform() {
-        crate::chat::Platform::Console => texts::this_terminal(req.locale),
-        crate::chat::Platform::Discord => "Discord",
-        crate::chat::Platform::Matrix => "Matrix",
-    }
+    req.on.called.unwrap_or_else(|| texts::this_terminal(req.locale))
 }
 
 fn describe(req: &Request, e: &Erased) -> String {

@@ -5,7 +5,7 @@
 //! from these declarations (see [`super::catalog`]), so a command's words live in one place.
 
 use super::Command;
-use crate::chat::Platform;
+use crate::chat::Abilities;
 use crate::locale::Locale;
 
 /// A text in English and in Spanish.
@@ -184,11 +184,11 @@ impl Spec {
         names.into_iter().chain(also)
     }
 
-    /// How someone types it on `platform` in `locale`, with `args` after it:
+    /// How someone types it on a platform in `locale`, with `args` after it:
     /// `/reunion mensual`, `!signup jilamito`.
-    pub fn typed_on(&self, platform: Platform, locale: Locale, args: &str) -> String {
+    pub fn typed_on(&self, on: &Abilities, locale: Locale, args: &str) -> String {
         let sep = if args.is_empty() { "" } else { " " };
-        format!("{}{}{sep}{args}", platform.prefix(), self.spelled(locale))
+        format!("{}{}{sep}{args}", on.prefix, self.spelled(locale))
     }
 }
 

@@ -1,0 +1,129 @@
+//! A [`Reply`] as HTML: Matrix's formatted body, email's HTML part. Markdown from content is
+//! rendered with raw HTML shown as text, never passed through.
+
+use pulldown_cmark::{Event as Md, Options, Parser, html};
+
+use super::reply::{Block, Reply};
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown to HTML. Raw HTML inside the Markdown is shown as text, not passed through.
+pub fn markdown(text: &str) -> String {
+    let parser = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Md::Html(h) | Md::InlineHtml(h) => Md::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out.trim_end().to_string()
+}
+
+/// A link, its address and label escaped.
+pub fn link(url: &str, label: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape(url), escape(label))
+}
+
+/// `<p>x</p>` → `x`, for Markdown inside a list item or a field.
+fn strip_p(html: &str) -> String {
+    let t = html.trim();
+    match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+impl Reply {
+    /// The whole reply as HTML, `add_to_calendar` labelling calendar links. Buttons that
+    /// cannot be pressed are explained with the typed commands; a platform that takes words
+    /// rewrites [`Block::Unpressed`] before asking.
+    pub fn html(&self, add_to_calendar: &str) -> String {
+    let reply = self;
+    let mut h = String::new();
+    if let Some(title) = &reply.title {
+        match &reply.url {
+            Some(url) => h.push_str(&format!("<h4>{}</h4>", link(url, title))),
+            None => h.push_str(&format!("<h4>{}</h4>", escape(title))),
+        }
+    }
+    let mut notes = Vec::new();
+    for block in &reply.blocks {
+        match block {
+            Block::Text(t) => h.push_str(&markdown(t)),
+            Block::Field { label, value } => {
+                h.push_str(&format!("<p><b>{}</b>: {}</p>", escape(label), strip_p(&markdown(value))))
+            }
+            Block::List { label, items } => {
+                if !label.is_empty() {
+                    h.push_str(&format!("<p><b>{}</b></p>", escape(label)));
+                }
+                h.push_str("<ul>");
+                for item in items {
+                    h.push_str(&format!("<li>{}</li>", strip_p(&markdown(item))));
+                }
+                h.push_str("</ul>");
+            }
+            Block::Event(e) => {
+                h.push_str(&format!("<p><b>{}</b><br>{} ({})", escape(&e.title), escape(&e.when), escape(&e.relative)));
+                if let Some(yours) = &e.your_time {
+                    h.push_str(&format!("<br>{}", escape(yours)));
+                }
+                if let Some(place) = &e.place {
+                    h.push_str(&format!("<br>{}", escape(place)));
+                }
+                if let Some(url) = &e.link {
+                    h.push_str(&format!("<br>{}", link(url, url)));
+                }
+                if let Some(note) = &e.note {
+                    h.push_str(&format!("<br><i>{}</i>", escape(note)));
+                }
+                if let Some(cal) = &e.calendar {
+                    h.push_str(&format!("<br>{}", link(cal, add_to_calendar)));
+                }
+                h.push_str("</p>");
+            }
+            Block::Note(n) => notes.push(n),
+            Block::Unpressed { typed, .. } => notes.push(typed),
+            // A link only a platform with direct rooms can give (it rewrites the block).
+            Block::DirectChat => {}
+        }
+    }
+    for n in notes {
+        h.push_str(&format!("<p><i>{}</i></p>", strip_p(&markdown(n))));
+    }
+    h
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_in_markdown_is_shown_not_run() {
+        let html = markdown("Hello <script>alert(1)</script> **world**");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("<strong>world</strong>"), "{html}");
+    }
+
+    #[test]
+    fn replies_have_both_bodies() {
+        let reply = Reply::public().titled("Title & more").text("Some *text*");
+        let (plain, html) = (reply.plain_text(), reply.html("Add"));
+        assert_eq!(plain, "Title & more\n\nSome *text*");
+        assert_eq!(html, "<h4>Title &amp; more</h4><p>Some <em>text</em></p>");
+    }
+}
