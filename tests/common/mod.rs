@@ -7,6 +7,7 @@ pub mod http_proxy;
 pub mod member;
 pub mod proxy;
 pub mod scheduler;
+pub mod smtp;
 pub mod synapse;
 
 use std::path::{Path, PathBuf};
