@@ -11,6 +11,8 @@ mod bot_process;
 mod fake_discord;
 #[path = "../tests/common/member.rs"]
 mod member;
+#[path = "../tests/common/smtp.rs"]
+mod smtp;
 #[path = "../tests/common/synapse.rs"]
 mod synapse;
 
@@ -36,8 +38,19 @@ fn main() {
         let bot = matrix_sdk::ruma::UserId::parse(hs.user_id("convoca")).unwrap();
         let room = alice.create_room_with(&[&bot], false, Some("lacwg"), false).await;
 
+        // Email on too, as a group with mailing lists runs it (the SMTP server is tests/'s).
+        let mail = smtp::Smtp::start(smtp::Mode::Normal);
         let started = Instant::now();
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_convoca"));
+        if let Some(mail) = &mail {
+            cmd.env("CONVOCA_SMTP_HOST", "localhost")
+                .env("CONVOCA_SMTP_PORT", mail.port.to_string())
+                .env("CONVOCA_SMTP_USER", smtp::USER)
+                .env("CONVOCA_SMTP_PASSWORD", smtp::PASSWORD)
+                .env("CONVOCA_SMTP_FROM", "LA/CWG <convoca@example.org>")
+                .env("CONVOCA_SMTP_CA_FILE", mail.dir.path().join("ca.pem"))
+                .env("CONVOCA_REMINDER_CHANNELS", "mail:action-list@example.org");
+        }
         cmd
             .arg("run")
             .arg("--content")
@@ -127,6 +140,7 @@ fn main() {
             f(0.99),
             floor.last().unwrap()
         );
+        println!("email: {}", if mail.is_some() { "on (SMTP server on loopback)" } else { "off (no SMTP server)" });
         println!(
             "resident memory: {:.1} MiB now, {:.1} MiB peak",
             bot_process.status_kib("VmRSS:") as f64 / 1024.0,

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use convoca::chat::Platform;
 use convoca::content::ContentHandle;
 use convoca::engine::{Command, Engine, Request, Settings};
 use convoca::store::Store;

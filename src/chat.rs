@@ -10,6 +10,8 @@ pub enum Platform {
     Discord,
     /// Matrix rooms.
     Matrix,
+    /// Email to the group's mailing lists (outbound only).
+    Email,
 }
 
 impl Platform {
@@ -19,6 +21,7 @@ impl Platform {
             Platform::Console => "console",
             Platform::Discord => "discord",
             Platform::Matrix => "matrix",
+            Platform::Email => "mail",
         }
     }
 
@@ -28,6 +31,7 @@ impl Platform {
             "console" => Some(Platform::Console),
             "discord" => Some(Platform::Discord),
             "matrix" => Some(Platform::Matrix),
+            "mail" => Some(Platform::Email),
             _ => None,
         }
     }

@@ -14,7 +14,8 @@
 //!   configuration (flags, environment and the env file), the counters `/metrics` shows,
 //!   files only their owner can read, and the watch that restarts a long-running task that
 //!   dies.
-//! - [`chat`] names a person on a chat platform, for the store and the engine alike.
+//! - [`chat`] names a person on a chat platform, for the store and the engine alike, and
+//!   what a platform can do.
 //! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
 //!   changes, lead times, people-readable times.
 //! - [`content`] loads and checks the organizers' files in `commands/` (TOML, with Markdown
@@ -31,7 +32,9 @@
 //!   or signed up) and posts each exactly once through platform senders.
 //! - The adapters, which only translate: [`console`] (plain text in the terminal),
 //!   [`discord`] (serenity: commands, buttons, reminders, the HTTP interactions endpoint),
-//!   [`matrix`] (matrix-sdk: commands, direct rooms, reactions, reminders).
+//!   [`matrix`] (matrix-sdk: commands, direct rooms, reactions, reminders), [`email`]
+//!   (SMTP: reminders to the group's mailing lists). Each declares what its platform can do
+//!   ([`chat::Abilities`]); the engine reads that and never asks which platform it serves.
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
 //!   health and metrics.
 //! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
@@ -52,6 +55,7 @@ pub mod console;
 pub mod content;
 pub mod discord;
 pub mod doctor;
+pub mod email;
 pub mod engine;
 pub mod http;
 pub mod locale;

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Args, Parser, Subcommand};
 
+mod email;
 pub mod env_file;
+
+pub use email::{EmailConfig, SmtpSecurity};
 
 /// convoca: a chat bot for organizing spaces.
 #[derive(Parser, Debug)]
@@ -183,6 +186,9 @@ pub struct RunArgs {
     /// HTTP server settings.
     #[command(flatten)]
     pub http: HttpConfig,
+    /// Email (SMTP) settings, for reminders to mailing lists.
+    #[command(flatten)]
+    pub email: EmailConfig,
     /// Commands one person may send in a burst before "slow down" (0: no limit).
     #[arg(long = "command-burst", env = "CONVOCA_COMMAND_BURST", default_value_t = 8)]
     pub command_burst: u32,
@@ -212,7 +218,7 @@ impl ReminderChannels {
         for c in self.channels.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             if !crate::content::valid_channel(c) || c.starts_with("console:") {
                 return Err(format!(
-                    "CONVOCA_REMINDER_CHANNELS: `{c}` is not a channel (write discord:CHANNEL_ID or matrix:!room:server)"
+                    "CONVOCA_REMINDER_CHANNELS: `{c}` is not a channel (write discord:CHANNEL_ID, matrix:!room:server or mail:LIST_ADDRESS)"
                 ));
             }
             if !out.iter().any(|o| o == c) {
@@ -623,6 +629,7 @@ impl RunArgs {
         self.discord.validate()?;
         self.matrix.validate()?;
         self.reminders.read()?;
+        self.email.validate()?;
         self.http.validate()
     }
 }

@@ -238,6 +238,9 @@ pub(crate) struct GroupFile {
     get_involved: Option<RawText>,
     retention: Option<RetentionFile>,
     public_floor: Option<Spanned<i64>>,
+    /// Channels written to in another language than the group's: `"mail:lista@…" = "es"`.
+    #[serde(default)]
+    channel_languages: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -296,7 +299,26 @@ impl GroupFile {
             Some(f) => *f.get_ref() as u32,
             None => super::model::PUBLIC_FLOOR,
         };
+        let channel_languages = self
+            .channel_languages
+            .into_iter()
+            .filter_map(|(channel, l)| {
+                let channel = channel.trim().to_string();
+                if !valid_channel(&channel) {
+                    src.at(l.span(), format!("`{channel}` is not a channel: {CHANNEL_FORMS}"));
+                    return None;
+                }
+                match l.get_ref().trim() {
+                    "en" | "es" => Some((channel, Locale::from_tag(l.get_ref()))),
+                    other => {
+                        src.at(l.span(), format!("`{other}` is not a language convoca speaks: use en or es"));
+                        None
+                    }
+                }
+            })
+            .collect();
         Group {
+            channel_languages,
             public_floor,
             short_name,
             zone,
@@ -365,8 +387,12 @@ struct ExceptionFile {
     move_to: Option<Spanned<Value>>,
 }
 
+/// How channel references are written, for messages about one that is not.
+pub const CHANNEL_FORMS: &str =
+    "write discord:<channel id>, matrix:!room:server (a room id; aliases are not accepted) or mail:<list address>";
+
 /// Checks a channel reference: `discord:<channel id>` (a non-zero snowflake),
-/// `matrix:!room:server` or `console:<name>`. Matrix aliases are refused: `check` runs
+/// `matrix:!room:server`, `mail:<address>` (a mailing list) or `console:<name>`. Matrix aliases are refused: `check` runs
 /// offline and cannot resolve them, and an alias can be moved to another room by anyone who
 /// claims it.
 pub fn valid_channel(s: &str) -> bool {
@@ -382,10 +408,21 @@ pub fn valid_channel(s: &str) -> bool {
                 None => !r.is_empty(),
             });
     }
+    if let Some(address) = s.strip_prefix("mail:") {
+        return mail_address(address);
+    }
     if let Some(name) = s.strip_prefix("console:") {
         return !name.is_empty();
     }
     false
+}
+
+/// A plain `local@domain` address: one `@`, a dotted domain, nothing a mail header could be
+/// split on (no spaces, angle brackets, commas or control characters).
+fn mail_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else { return false };
+    let clean = |t: &str| !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"@()[]".contains(c));
+    clean(local) && clean(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
 impl MeetingFile {
@@ -549,7 +586,7 @@ impl RemindersFile {
                     src.at(
                         c.span(),
                         format!(
-                            "`{name}` is not a channel: write discord:<channel id> or matrix:!room:server (a room id; aliases are not accepted)"
+                            "`{name}` is not a channel: {CHANNEL_FORMS}"
                         ),
                     );
                     None

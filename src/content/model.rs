@@ -63,6 +63,15 @@ pub struct Group {
     /// Public counts below this say "a few" instead of the number, so that a small one
     /// names nobody (`public_floor` in `group.toml`, 3 unless set).
     pub public_floor: u32,
+    /// Channels written to in another language than the group's (a Spanish mailing list).
+    pub channel_languages: std::collections::HashMap<String, Locale>,
+}
+
+impl Group {
+    /// The language posts to `channel` are written in.
+    pub fn language_of(&self, channel: &str) -> Locale {
+        self.channel_languages.get(channel).copied().unwrap_or(self.language)
+    }
 }
 
 /// The [`Group::public_floor`] when `group.toml` sets none.

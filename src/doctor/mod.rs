@@ -8,12 +8,14 @@
 //!   the invite URL the configuration needs.
 //! - [`matrix`]: the session, the home rooms and reminder rooms (joined, allowed to post), the
 //!   device's verification and the key backup.
+//! - [`email`]: the SMTP settings and a login that sends nothing; the lists reminders go to.
 //! - [`reminders`]: every meeting and upcoming deadline has a channel its reminders go to.
 //!
 //! Each talks to the platform's HTTP API directly (never through the SDKs, whose stores the
 //! running bot holds), so a doctor can run beside the bot.
 
 pub mod discord;
+pub mod email;
 pub mod local;
 pub mod matrix;
 pub mod reminders;
@@ -123,6 +125,11 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
         matrix::check(&args.matrix, &channels, &mut lines).await;
     } else {
         lines.push(Line::ok("matrix", "off (no MATRIX_HOMESERVER)"));
+    }
+    if args.email.enabled() {
+        email::check(&args.email, &channels, &mut lines).await;
+    } else {
+        lines.push(Line::ok("email", "off (no CONVOCA_SMTP_HOST)"));
     }
     lines
 }

@@ -341,7 +341,7 @@ pub fn plan(
         let members = if meeting.reminders.members_channels { Audience::Members } else { Audience::Everyone };
         for ch in &meeting.reminders.channels {
             if seen.insert(ch) {
-                targets.push(intern(&mut out, ch, group_locale, members));
+                targets.push(intern(&mut out, ch, content.group.language_of(ch), members));
             }
         }
         for sub in subscriptions.iter().filter(|s| s.meeting == meeting.slug || s.meeting == ALL) {
@@ -410,7 +410,7 @@ pub fn plan(
         for meeting in agenda.meetings().filter(|m| m.campaigns.contains(&campaign.slug)) {
             for ch in &meeting.reminders.channels {
                 if seen.insert(ch) {
-                    targets.push(intern(&mut out, ch, group_locale, Audience::Everyone));
+                    targets.push(intern(&mut out, ch, content.group.language_of(ch), Audience::Everyone));
                 }
             }
         }

@@ -25,6 +25,9 @@ pub enum StartError {
     /// Discord's public key for the interactions endpoint is unusable.
     #[error("{0}")]
     PublicKey(String),
+    /// Email's settings are unusable (an address that is not one, an unreadable CA file).
+    #[error("{0}")]
+    Email(String),
     /// The HTTP server could not listen.
     #[error("cannot listen on {bind} (CONVOCA_HTTP_BIND or CONVOCA_METRICS_BIND): {source}")]
     Bind {
@@ -83,6 +86,13 @@ impl Running {
             senders = senders.with(&crate::matrix::ABILITIES, Arc::clone(&later) as Arc<dyn crate::reminders::Sender>);
             Some(MatrixSlot::start(args, engine, &supervisor, later, &mut status).await)
         };
+        if args.email.enabled() {
+            let smtp = crate::email::Smtp::new(&args.email).map_err(StartError::Email)?;
+            status.push(format!("Email: on (mail to lists through {})", smtp.server()));
+            senders = senders.with(&crate::email::ABILITIES, Arc::new(crate::email::EmailSender::new(smtp)));
+        } else {
+            status.push("Email: off (CONVOCA_SMTP_HOST is not set)".to_string());
+        }
         // With every home known: Matrix's once it has started (the retry lists them then).
         let homes = match &matrix {
             None => Some(Vec::new()),
