@@ -402,10 +402,8 @@ async fn reminders_are_posted_at_their_instant_with_the_key_as_nonce() {
     assert!(embed_text(&r).contains("This channel now gets reminders"), "{}", embed_text(&r));
     let due = at("2026-12-06T22:00:00Z");
     let clock = ManualClock::new(due - Duration::seconds(5));
-    let senders = Senders::new().with(
-        &convoca::discord::ABILITIES,
-        Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http))),
-    );
+    let senders = Senders::new()
+        .with(&convoca::discord::ABILITIES, Arc::new(convoca::discord::DiscordSender::new(Arc::clone(&gateway.http))));
     let scheduler = Scheduler::new(engine.clone(), senders, Arc::new(clock.clone()), SchedulerConfig::default());
     let mut status = scheduler.status();
     let (stop, rx) = tokio::sync::watch::channel(false);

@@ -83,7 +83,8 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
         assert_eq!(occ.start, *start, "{uid}");
     }
     // The `/meeting` reply shows the same next three.
-    let reply = engine.handle(&Request::new(&convoca::console::ABILITIES, "m", "M", Command::parse("/meeting"), now)).await;
+    let reply =
+        engine.handle(&Request::new(&convoca::console::ABILITIES, "m", "M", Command::parse("/meeting"), now)).await;
     let shown: Vec<DateTime<Utc>> = reply
         .blocks
         .iter()
@@ -179,9 +180,13 @@ async fn metrics_move_when_commands_are_answered() {
     let key = "convoca_commands_total{command=\"meeting\",platform=\"matrix\"}";
     assert_eq!(metric(&before, key), 0);
     for _ in 0..3 {
-        engine.handle(&Request::new(&convoca::matrix::ABILITIES, "@a:x", "A", Command::parse("!meeting"), Utc::now())).await;
+        engine
+            .handle(&Request::new(&convoca::matrix::ABILITIES, "@a:x", "A", Command::parse("!meeting"), Utc::now()))
+            .await;
     }
-    engine.handle(&Request::new(&convoca::discord::ABILITIES, "1", "A", Command::parse("/signup jilamito"), Utc::now())).await;
+    engine
+        .handle(&Request::new(&convoca::discord::ABILITIES, "1", "A", Command::parse("/signup jilamito"), Utc::now()))
+        .await;
     let (_, _, after) = get(&url).await;
     assert_eq!(metric(&after, key), 3, "{after}");
     assert_eq!(metric(&after, "convoca_signups_total"), 1, "{after}");

@@ -22,11 +22,7 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
 fn code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let before_tests = text.split("#[cfg(test)]").next().unwrap_or_default();
-    before_tests
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
+    before_tests.lines().map(|line| line.split("//").next().unwrap_or_default()).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
@@ -35,7 +31,8 @@ fn the_engine_never_compares_platforms() {
     let mut found = Vec::new();
     for path in sources(&engine) {
         for (n, line) in code(&path).lines().enumerate() {
-            let names_one = ["Console", "Discord", "Matrix", "Email"].iter().any(|p| line.contains(&format!("Platform::{p}")));
+            let names_one =
+                ["Console", "Discord", "Matrix", "Email"].iter().any(|p| line.contains(&format!("Platform::{p}")));
             let compares = line.contains("platform() ==")
                 || line.contains("platform() !=")
                 || line.contains("platform ==")
@@ -47,7 +44,11 @@ fn the_engine_never_compares_platforms() {
             }
         }
     }
-    assert!(found.is_empty(), "the engine must read what a platform can do (chat::Abilities), not which it is:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the engine must read what a platform can do (chat::Abilities), not which it is:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -122,7 +122,8 @@ fn the_engine_survives_64_kb_of_text() {
     let (rt, engine) = engine();
     for filler in ["x", "\u{212A}", "İ", "✅ "] {
         let text = format!("/signup {}", filler.repeat(64 * 1024 / filler.len()));
-        let req = Request::new(&convoca::matrix::ABILITIES, "big", "Big", Command::parse(&text), at("2026-12-01T00:00:00Z"));
+        let req =
+            Request::new(&convoca::matrix::ABILITIES, "big", "Big", Command::parse(&text), at("2026-12-01T00:00:00Z"));
         let reply = rt.block_on(engine.handle(&req));
         assert!(!convoca::console::render(&reply).is_empty());
     }

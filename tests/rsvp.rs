@@ -493,8 +493,13 @@ async fn from_the_console_going_brings_the_personal_reminder_with_the_members_li
     assert_eq!(going.tone, Tone::Done, "{}", render(&going));
     let clock = ManualClock::new(at("2026-12-07T20:59:00Z"));
     let rec = Recorder::new(&clock);
-    let mut run =
-        start_on(&engine, &convoca::console::ABILITIES, Arc::new(rec.clone()), Arc::new(clock.clone()), Default::default());
+    let mut run = start_on(
+        &engine,
+        &convoca::console::ABILITIES,
+        Arc::new(rec.clone()),
+        Arc::new(clock.clone()),
+        Default::default(),
+    );
     wait_status(&mut run.status, "asleep", |s| s.sleeping_until.is_some()).await;
     clock.set(at("2026-12-07T21:00:00Z"));
     let posts = rec.wait_for(1).await;

@@ -232,3 +232,66 @@ async fn matrix_help_says_a_reaction_is_seen_by_the_room() {
     let req = req.asked_on(&convoca::discord::ABILITIES);
     assert!(!render(&engine.handle(&req).await).contains("reaction"));
 }
+
+/// On Matrix, where nothing is seen by one person alone in a shared room, the engine decides
+/// once what is said where: a refusal of a public question in place, but in the direct room
+/// every answer stays private (the adapter then checks the room holds the two of them alone).
+#[tokio::test]
+async fn on_matrix_a_refusal_in_the_direct_room_stays_private_and_at_home_is_said_in_place() {
+    let engine = engine_on(&shipped()).await;
+    let on_matrix = |text: &str, place: Place| {
+        let mut req = asked(text, place, false).asked_on(&convoca::matrix::ABILITIES);
+        if place == Place::Direct {
+            req.channel = None;
+        }
+        req
+    };
+    // "done" with nothing signed up: a refusal that names the person's own sign-ups when any.
+    let direct = engine.handle(&on_matrix("!done", Place::Direct)).await;
+    assert_eq!(direct.tone, Tone::Refusal);
+    assert_eq!(direct.visibility, Visibility::Private, "{}", render(&direct));
+    // A refusal of a public question at home carries nothing private: said in place.
+    let home = engine.handle(&on_matrix("!campaign nosuch", Place::Home)).await;
+    assert_eq!(home.visibility, Visibility::Public, "{}", render(&home));
+    // A personal command's refusal at home stays private, with a pointer left in the room.
+    let personal = engine.handle(&on_matrix("!done", Place::Home)).await;
+    assert_eq!((personal.visibility, personal.pointer), (Visibility::Private, true), "{}", render(&personal));
+}
+
+#[tokio::test]
+async fn the_reaction_hint_is_given_only_where_a_reaction_signs_up() {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("# public_reactions = false", "public_reactions = true");
+    std::fs::write(&path, text).unwrap();
+    let engine = engine_on(dir.path()).await;
+    let hint = "React with ✅";
+    let mut req = asked("!campaign jilamito", Place::Home, false).asked_on(&convoca::matrix::ABILITIES);
+    assert!(render(&engine.handle(&req).await).contains(hint));
+    req.place = Place::Direct;
+    req.channel = None;
+    assert!(!render(&engine.handle(&req).await).contains(hint), "a reaction in the direct room signs nobody up");
+    let discord = asked("/campaign jilamito", Place::Home, false);
+    assert!(!render(&engine.handle(&discord).await).contains(hint), "Discord has buttons, not reactions");
+}
+
+#[tokio::test]
+async fn a_deployment_reminder_channel_is_written_to_in_its_declared_language() {
+    let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[channel_languages]\n\"mail:lista@example.org\" = \"es\"\n")).unwrap();
+    let settings = convoca::engine::Settings {
+        reminder_channels: vec!["mail:lista@example.org".into(), "mail:list@example.org".into()],
+        ..Default::default()
+    };
+    let engine = convoca::engine::Engine::new(
+        convoca::content::ContentHandle::open(dir.path()).unwrap(),
+        sqlite_store().await,
+        settings,
+    );
+    let subs = engine.subscriptions().await.unwrap();
+    let locale = |c: &str| subs.iter().find(|s| s.channel == c).map(|s| s.locale);
+    assert_eq!(locale("mail:lista@example.org"), Some(Locale::Es));
+    assert_eq!(locale("mail:list@example.org"), Some(Locale::En));
+}

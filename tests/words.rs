@@ -218,8 +218,13 @@ async fn invisible_characters_and_backticks_are_not_echoed() {
     assert!(added.contains("**Vigil for Berta**"), "{added:?}");
     // A display name with an override in it reaches organizers without it.
     said(&engine, "eve", "/signup jilamito letter", Locale::En, false).await;
-    let mut req =
-        Request::new(&convoca::discord::ABILITIES, "mal", "Mal\u{202E}lory", Command::parse("/signup jilamito"), at(NOW));
+    let mut req = Request::new(
+        &convoca::discord::ABILITIES,
+        "mal",
+        "Mal\u{202E}lory",
+        Command::parse("/signup jilamito"),
+        at(NOW),
+    );
     req.channel = Some("general".into());
     engine.handle(&req).await;
     let roster = render(&organizer(&engine, "/signups jilamito").await);

@@ -67,14 +67,19 @@ impl EmailConfig {
     pub fn validate(&self) -> Result<(), String> {
         let Some(host) = self.host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(()) };
         if self.from.as_deref().is_none_or(|f| !f.contains('@')) {
-            return Err("CONVOCA_SMTP_FROM: the address mail is sent from is missing (e.g. `LA/CWG <convoca@example.org>`)".into());
+            return Err(
+                "CONVOCA_SMTP_FROM: the address mail is sent from is missing (e.g. `LA/CWG <convoca@example.org>`)"
+                    .into(),
+            );
         }
         if self.user.is_some() != self.password.is_some() {
             return Err("CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD go together: set both, or neither for a relay that needs no login".into());
         }
         if self.security == SmtpSecurity::None {
             if !matches!(host, "127.0.0.1" | "::1" | "localhost") {
-                return Err(format!("CONVOCA_SMTP_SECURITY=none sends in clear: only to a relay on this machine, not to `{host}`"));
+                return Err(format!(
+                    "CONVOCA_SMTP_SECURITY=none sends in clear: only to a relay on this machine, not to `{host}`"
+                ));
             }
             if self.password.is_some() {
                 return Err("CONVOCA_SMTP_SECURITY=none would send the password in clear: use starttls or tls".into());

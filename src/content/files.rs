@@ -421,7 +421,9 @@ pub fn valid_channel(s: &str) -> bool {
 /// split on (no spaces, angle brackets, commas or control characters).
 fn mail_address(address: &str) -> bool {
     let Some((local, domain)) = address.split_once('@') else { return false };
-    let clean = |t: &str| !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"@()[]".contains(c));
+    let clean = |t: &str| {
+        !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"@()[]".contains(c))
+    };
     clean(local) && clean(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
@@ -583,12 +585,7 @@ impl RemindersFile {
                 if valid_channel(name) {
                     Some(name.to_string())
                 } else {
-                    src.at(
-                        c.span(),
-                        format!(
-                            "`{name}` is not a channel: {CHANNEL_FORMS}"
-                        ),
-                    );
+                    src.at(c.span(), format!("`{name}` is not a channel: {CHANNEL_FORMS}"));
                     None
                 }
             })

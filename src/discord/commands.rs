@@ -54,7 +54,7 @@ fn option(o: &Opt) -> CreateCommandOption {
     for locale in SPANISH {
         out = out.name_localized(locale, o.name.1).description_localized(locale, o.about.1);
     }
-    if o.autocomplete {
+    if o.suggest.is_some() {
         out = out.set_autocomplete(true);
     }
     if let Some(n) = o.min_length {

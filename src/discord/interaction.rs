@@ -360,54 +360,19 @@ impl Bot {
     }
 
     async fn autocomplete(&self, ci: &CommandInteraction) -> Answer {
-        let l = Locale::from_tag(&ci.locale);
-        let content = self.engine.content().current();
-        let mut choices: Vec<(String, String)> = Vec::new();
+        let mut choices = Vec::new();
         if let Some(focused) = ci.data.autocomplete() {
-            let typed = focused.value.to_lowercase();
-            let matches = |slug: &str, title: &str| {
-                typed.is_empty() || slug.contains(&typed) || title.to_lowercase().contains(&typed)
-            };
-            match focused.name {
-                "campaign" => {
-                    for c in &content.campaigns {
-                        if matches(&c.slug, c.title.get(l)) {
-                            choices.push((format!("{} ({})", c.title.get(l), c.slug), c.slug.clone()));
-                        }
-                    }
-                }
-                "action" => {
-                    let campaign =
-                        ci.data.options().iter().find(|o| o.name == "campaign").and_then(|o| match o.value {
-                            ResolvedValue::String(s) => Some(s.to_lowercase()),
-                            _ => None,
-                        });
-                    if let Some(c) = campaign.and_then(|c| content.campaign(&c).cloned()) {
-                        for a in &c.actions {
-                            if matches(&a.slug, a.title.get(l)) {
-                                choices.push((format!("{} ({})", a.title.get(l), a.slug), a.slug.clone()));
-                            }
-                        }
-                    }
-                }
-                "meeting" => {
-                    let overrides = self.engine.overrides().await.unwrap_or_default();
-                    let agenda = crate::agenda::Agenda::new(&content, &overrides);
-                    for m in agenda.meetings() {
-                        if matches(&m.slug, m.title.get(l)) {
-                            choices.push((format!("{} ({})", m.title.get(l), m.slug), m.slug.clone()));
-                        }
-                    }
-                }
-                "briefing" => {
-                    for b in &content.briefings {
-                        if matches(&b.slug, b.title.get(l)) {
-                            choices.push((format!("{} ({})", b.title.get(l), b.slug), b.slug.clone()));
-                        }
-                    }
-                }
-                _ => {}
-            }
+            let given: Vec<(String, String)> = ci
+                .data
+                .options()
+                .iter()
+                .filter_map(|o| match &o.value {
+                    ResolvedValue::String(s) => Some((o.name.to_string(), s.to_string())),
+                    _ => None,
+                })
+                .collect();
+            let l = Locale::from_tag(&ci.locale);
+            choices = self.engine.complete(&ci.data.name, focused.name, focused.value, &given, l).await;
         }
         let mut out = CreateAutocompleteResponse::new();
         for (name, value) in choices.into_iter().take(25) {

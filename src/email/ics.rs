@@ -11,7 +11,8 @@ use crate::engine::Event;
 /// The calendar file for `event`, stamped `now`.
 pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
     let uid = {
-        let digest = Sha256::digest(format!("{}\n{}", event.title, event.start.timestamp()));
+        let place = event.place.as_deref().unwrap_or_default();
+        let digest = Sha256::digest(format!("{}\n{}\n{place}", event.start.timestamp(), event.end.timestamp()));
         format!("{}@{domain}", &hex::encode(digest)[..32])
     };
     let mut lines = vec![
@@ -30,7 +31,10 @@ pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
         lines.push(format!("LOCATION:{}", escape(place)));
     }
     if let Some(link) = &event.link {
-        lines.push(format!("URL:{}", escape(link)));
+        // A URI value, not text: written as it is, only never across lines.
+        if !link.chars().any(char::is_control) {
+            lines.push(format!("URL:{link}"));
+        }
         lines.push(format!("DESCRIPTION:{}", escape(link)));
     }
     lines.push("END:VEVENT".to_string());

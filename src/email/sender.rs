@@ -33,8 +33,12 @@ impl EmailSender {
         let To::Channel(list) = &post.to else {
             return Err(SendError::Permanent("email has no direct messages".into()));
         };
-        let message = super::message::build(&post.reply, &post.key, &self.smtp.from, list, post.locale, chrono::Utc::now())
-            .map_err(SendError::Permanent)?;
+        // Only what this attempt learns counts: an attempt cut off midway (the scheduler's
+        // bound) must leave no "surely not sent" behind from an earlier one.
+        self.not_sent().remove(&post.key);
+        let message =
+            super::message::build(&post.reply, &post.key, &self.smtp.from, list, post.locale, chrono::Utc::now())
+                .map_err(SendError::Permanent)?;
         let outcome = self.smtp.submit(message.envelope(), &message.formatted()).await;
         match outcome {
             Ok(()) => {
@@ -50,7 +54,6 @@ impl EmailSender {
                 Err(SendError::Permanent(why))
             }
             Err(Failure::Unknown(why)) => {
-                self.not_sent().remove(&post.key);
                 tracing::warn!(server = %self.smtp.server(), "a reminder's mail may or may not have been accepted: {why}");
                 Err(SendError::Transient(why))
             }
@@ -77,7 +80,7 @@ impl Sender for EmailSender {
         })
     }
 
-    /// One connection at a time: mail providers limit concurrent submissions.
+    /// Two connections at a time: mail providers limit concurrent submissions.
     fn at_once(&self) -> usize {
         2
     }

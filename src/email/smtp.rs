@@ -13,8 +13,13 @@ use lettre::transport::smtp::extension::ClientId;
 
 use crate::config::{EmailConfig, SmtpSecurity};
 
-/// How long one step may take: connecting, each command, the message.
-const STEP: Duration = Duration::from_secs(30);
+/// How long connecting may take.
+const STEP: Duration = Duration::from_secs(5);
+
+/// How long a whole submission may take, inside the scheduler's bound on a send (10 s), so a
+/// submission is never abandoned midway by the scheduler: past this before the message nothing
+/// was handed over; past it during the message the outcome is unknown.
+pub const BUDGET: Duration = Duration::from_secs(8);
 
 /// How a submission failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,15 +103,37 @@ impl Smtp {
         Ok(conn)
     }
 
-    /// Logs in and out, sending nothing.
+    /// Logs in and out, sending nothing, within [`BUDGET`].
     pub async fn check_login(&self) -> Result<(), Failure> {
-        let mut conn = self.open().await?;
-        let _ = conn.command(Quit).await;
+        let mut conn = tokio::time::timeout(BUDGET, self.open()).await.map_err(|_| self.too_slow("logging in"))??;
+        let _ = tokio::time::timeout(STEP, conn.command(Quit)).await;
         Ok(())
     }
 
-    /// Hands `message` over for the envelope's recipients.
+    /// Hands `message` over for the envelope's recipients, within [`BUDGET`].
     pub async fn submit(&self, envelope: &Envelope, message: &[u8]) -> Result<(), Failure> {
+        let deadline = tokio::time::Instant::now() + BUDGET;
+        let ready = tokio::time::timeout_at(deadline, self.ready_for_data(envelope))
+            .await
+            .map_err(|_| self.too_slow("taking the recipients"))??;
+        let mut conn = ready;
+        match tokio::time::timeout_at(deadline, conn.message(message)).await {
+            Ok(answer) => answer.map_err(|e| classify(e, true))?,
+            Err(_) => {
+                return Err(Failure::Unknown(format!(
+                    "{} did not answer within {} s after the whole message went out",
+                    self.server(),
+                    BUDGET.as_secs()
+                )));
+            }
+        };
+        let _ = tokio::time::timeout(STEP, conn.command(Quit)).await;
+        Ok(())
+    }
+
+    /// Everything before the message itself: the connection, the sender, the recipients and
+    /// DATA. Nothing is handed over until this is done.
+    async fn ready_for_data(&self, envelope: &Envelope) -> Result<AsyncSmtpConnection, Failure> {
         let mut conn = self.open().await?;
         let before = |e: lettre::transport::smtp::Error| classify(e, false);
         conn.command(Mail::new(envelope.from().cloned(), vec![])).await.map_err(before)?;
@@ -114,9 +141,16 @@ impl Smtp {
             conn.command(Rcpt::new(to.clone(), vec![])).await.map_err(before)?;
         }
         conn.command(Data).await.map_err(before)?;
-        conn.message(message).await.map_err(|e| classify(e, true))?;
-        let _ = conn.command(Quit).await;
-        Ok(())
+        Ok(conn)
+    }
+
+    /// A step that took too long, before anything was handed over.
+    fn too_slow(&self, doing: &str) -> Failure {
+        Failure::Retry(format!(
+            "{} was too slow {doing} (over {} s); nothing was sent",
+            self.server(),
+            BUDGET.as_secs()
+        ))
     }
 }
 

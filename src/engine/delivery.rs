@@ -7,7 +7,8 @@ use crate::engine::{Audience, Block, Button, Place, Reply, Request, Tone, Visibi
 
 /// `reply` as it should reach the person who asked `req`.
 pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
-    if req.on.reactions && signs_up_by_reaction(&reply, content) {
+    // Only in the group's rooms does a reaction sign up.
+    if req.on.reactions && req.place == Place::Home && signs_up_by_reaction(&reply, content) {
         reply = reply.text(texts::react_to_sign_up(req.locale));
     }
     if req.on.ephemeral || !req.on.read_by_others {
@@ -19,8 +20,10 @@ pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
     // said where it was asked; every answer to a personal command (a sign-up, an answer,
     // going), refusals included ("Yours: jilamito letter…"), is private. Outside the group's
     // places the only refusal is whose bot this is, said in place.
+    // In the direct conversation everything stays private: the adapter still checks that
+    // it holds the person and the bot alone.
     let refusal = matches!(reply.tone, Tone::Refusal | Tone::Error);
-    if refusal && !personal_at_home(req) {
+    if refusal && !personal_at_home(req) && req.place != Place::Direct {
         reply.visibility = Visibility::Public;
     }
     // A private answer worth pointing to (not a plain list) leaves a pointer where asked.

@@ -50,63 +50,67 @@ impl Reply {
     /// cannot be pressed are explained with the typed commands; a platform that takes words
     /// rewrites [`Block::Unpressed`] before asking.
     pub fn html(&self, add_to_calendar: &str) -> String {
-    let reply = self;
-    let mut h = String::new();
-    if let Some(title) = &reply.title {
-        match &reply.url {
-            Some(url) => h.push_str(&format!("<h4>{}</h4>", link(url, title))),
-            None => h.push_str(&format!("<h4>{}</h4>", escape(title))),
+        let reply = self;
+        let mut h = String::new();
+        if let Some(title) = &reply.title {
+            match &reply.url {
+                Some(url) => h.push_str(&format!("<h4>{}</h4>", link(url, title))),
+                None => h.push_str(&format!("<h4>{}</h4>", escape(title))),
+            }
         }
-    }
-    let mut notes = Vec::new();
-    for block in &reply.blocks {
-        match block {
-            Block::Text(t) => h.push_str(&markdown(t)),
-            Block::Field { label, value } => {
-                h.push_str(&format!("<p><b>{}</b>: {}</p>", escape(label), strip_p(&markdown(value))))
+        let mut notes = Vec::new();
+        for block in &reply.blocks {
+            match block {
+                Block::Text(t) => h.push_str(&markdown(t)),
+                Block::Field { label, value } => {
+                    h.push_str(&format!("<p><b>{}</b>: {}</p>", escape(label), strip_p(&markdown(value))))
+                }
+                Block::List { label, items } => {
+                    if !label.is_empty() {
+                        h.push_str(&format!("<p><b>{}</b></p>", escape(label)));
+                    }
+                    h.push_str("<ul>");
+                    for item in items {
+                        h.push_str(&format!("<li>{}</li>", strip_p(&markdown(item))));
+                    }
+                    h.push_str("</ul>");
+                }
+                Block::Event(e) => {
+                    h.push_str(&format!(
+                        "<p><b>{}</b><br>{} ({})",
+                        escape(&e.title),
+                        escape(&e.when),
+                        escape(&e.relative)
+                    ));
+                    if let Some(yours) = &e.your_time {
+                        h.push_str(&format!("<br>{}", escape(yours)));
+                    }
+                    if let Some(place) = &e.place {
+                        h.push_str(&format!("<br>{}", escape(place)));
+                    }
+                    if let Some(url) = &e.link {
+                        h.push_str(&format!("<br>{}", link(url, url)));
+                    }
+                    if let Some(note) = &e.note {
+                        h.push_str(&format!("<br><i>{}</i>", escape(note)));
+                    }
+                    if let Some(cal) = &e.calendar {
+                        h.push_str(&format!("<br>{}", link(cal, add_to_calendar)));
+                    }
+                    h.push_str("</p>");
+                }
+                Block::Note(n) => notes.push(n),
+                Block::Unpressed { typed, .. } => notes.push(typed),
+                // A link only a platform with direct rooms can give (it rewrites the block).
+                Block::DirectChat => {}
             }
-            Block::List { label, items } => {
-                if !label.is_empty() {
-                    h.push_str(&format!("<p><b>{}</b></p>", escape(label)));
-                }
-                h.push_str("<ul>");
-                for item in items {
-                    h.push_str(&format!("<li>{}</li>", strip_p(&markdown(item))));
-                }
-                h.push_str("</ul>");
-            }
-            Block::Event(e) => {
-                h.push_str(&format!("<p><b>{}</b><br>{} ({})", escape(&e.title), escape(&e.when), escape(&e.relative)));
-                if let Some(yours) = &e.your_time {
-                    h.push_str(&format!("<br>{}", escape(yours)));
-                }
-                if let Some(place) = &e.place {
-                    h.push_str(&format!("<br>{}", escape(place)));
-                }
-                if let Some(url) = &e.link {
-                    h.push_str(&format!("<br>{}", link(url, url)));
-                }
-                if let Some(note) = &e.note {
-                    h.push_str(&format!("<br><i>{}</i>", escape(note)));
-                }
-                if let Some(cal) = &e.calendar {
-                    h.push_str(&format!("<br>{}", link(cal, add_to_calendar)));
-                }
-                h.push_str("</p>");
-            }
-            Block::Note(n) => notes.push(n),
-            Block::Unpressed { typed, .. } => notes.push(typed),
-            // A link only a platform with direct rooms can give (it rewrites the block).
-            Block::DirectChat => {}
         }
-    }
-    for n in notes {
-        h.push_str(&format!("<p><i>{}</i></p>", strip_p(&markdown(n))));
-    }
-    h
+        for n in notes {
+            h.push_str(&format!("<p><i>{}</i></p>", strip_p(&markdown(n))));
+        }
+        h
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 
 pub mod answers;
 mod command;
+mod completion;
 mod counts;
 pub mod delivery;
 mod flood;
@@ -25,7 +26,7 @@ use crate::agenda::{Agenda, Overrides};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
-pub use command::{Args, Audience, Choice, Opt, OptionKind, Spec, Spelling, Words};
+pub use command::{Args, Audience, Change, Choice, Opt, OptionKind, Spec, Spelling, Suggest, Words};
 pub use command::{
     Command, MAX_INPUT_BYTES, MAX_TITLE, MeetingDate, MoveTo, Near, NewMeeting, RemindAction, Unclear, Wanted,
     bare_answer, catalog, clean, language_of,
@@ -141,13 +142,13 @@ impl Engine {
     /// get every meeting and deadline in the group's language.
     pub async fn subscriptions(&self) -> Result<Vec<crate::store::Subscription>, StoreError> {
         let mut subs = self.store().subscriptions().await?;
-        let language = self.content().current().group.language;
+        let content = self.content().current();
         for channel in &self.inner.settings.reminder_channels {
             if !subs.iter().any(|s| &s.channel == channel && s.meeting == crate::store::ALL) {
                 subs.push(crate::store::Subscription {
                     channel: channel.clone(),
                     meeting: crate::store::ALL.into(),
-                    locale: language,
+                    locale: content.group.language_of(channel),
                 });
             }
         }
@@ -293,6 +294,19 @@ impl Engine {
         Ok(reply)
     }
 
+    /// Refreshes what depends on what `command` can change, as its declaration says.
+    fn changed(&self, command: &Command) {
+        for change in command.spec().map_or(&[][..], |s| s.changes) {
+            match change {
+                Change::SignUps => self.signups_changed(),
+                Change::Going => self.inner.going.invalidate(),
+                // The calendar or who gets personal messages changed, or a place freed: the
+                // scheduler plans again.
+                Change::Plan => self.notify_changed(),
+            }
+        }
+    }
+
     async fn answer_command(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
         use answers::*;
         let store = &self.inner.store;
@@ -375,47 +389,13 @@ impl Engine {
             }
             Command::Remind { action, meeting, locale } => {
                 let set = &self.inner.settings.reminder_channels;
-                let reply = remind::remind(req, content, store, set, *action, meeting.as_deref(), *locale).await?;
-                if matches!(action, RemindAction::Here | RemindAction::Off) {
-                    self.notify_changed();
-                }
-                reply
+                remind::remind(req, content, store, set, *action, meeting.as_deref(), *locale).await?
             }
             Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
             Command::Unclear(unclear) => help::unclear(req, unclear),
             Command::TooLong { bytes } => help::too_long(req, *bytes),
         };
-        if matches!(
-            req.command,
-            Command::SignUp { .. }
-                | Command::Withdraw { .. }
-                | Command::ForgetMe { .. }
-                | Command::Done { .. }
-                | Command::Place { .. }
-        ) {
-            self.signups_changed();
-        }
-        if matches!(req.command, Command::Rsvp { .. } | Command::ForgetMe { confirmed: true }) {
-            self.inner.going.invalidate();
-        }
-        if matches!(
-            req.command,
-            Command::Rsvp { .. }
-                | Command::Cancel { .. }
-                | Command::Uncancel { .. }
-                | Command::Move { .. }
-                | Command::AddMeeting(_)
-                | Command::MyReminders { .. }
-                | Command::ForgetMe { confirmed: true }
-                | Command::SignUp { .. }
-                | Command::Withdraw { .. }
-                | Command::Done { .. }
-                | Command::Place { .. }
-        ) {
-            // The calendar or who gets personal messages changed, or a place freed: the
-            // scheduler plans again.
-            self.notify_changed();
-        }
+        self.changed(&req.command);
         Ok(reply)
     }
 }

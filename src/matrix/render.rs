@@ -20,4 +20,3 @@ fn in_words(reply: &Reply) -> Reply {
     }
     reply
 }
-

@@ -120,7 +120,12 @@ impl Ctx {
                     Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
                     _ => "posted by an earlier attempt, found in the channel".to_string(),
                 };
-                tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
+                if matches!(found, Found::CannotTell(_)) {
+                    // It may never have gone out: whoever runs the bot should see which.
+                    tracing::warn!(reminder = %job.logged, %note, "reminder not posted again");
+                } else {
+                    tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
+                }
                 if let Err(e) = store.mark_found(&keys, &self.me, &note, now).await {
                     tracing::error!(error = %e, reminder = %job.logged, "could not record the reminder found");
                 }

@@ -58,7 +58,13 @@ impl<'a> Messages<'a> {
         Messages { content, agenda, store, engine, built: HashMap::new(), counts: HashMap::new(), now }
     }
 
-    pub(super) async fn get(&mut self, plan: &Plan, item: &Item, target: &Target, on: &'static Abilities) -> Arc<Reply> {
+    pub(super) async fn get(
+        &mut self,
+        plan: &Plan,
+        item: &Item,
+        target: &Target,
+        on: &'static Abilities,
+    ) -> Arc<Reply> {
         let k = SameMessage {
             subject: item.subject,
             lead: item.lead,

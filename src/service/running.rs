@@ -70,8 +70,10 @@ impl Running {
                 let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
                 let home_ids = args.discord.homes().iter().map(|&id| serenity::all::GuildId::new(id)).collect();
-                senders =
-                    senders.with(&crate::discord::ABILITIES, Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)));
+                senders = senders.with(
+                    &crate::discord::ABILITIES,
+                    Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)),
+                );
                 Some(g)
             }
         };

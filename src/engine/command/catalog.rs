@@ -3,10 +3,24 @@
 //! arguments become a [`Command`].
 //!
 //! Adding a command is one declaration here (and its place in [`ALL`]), a variant of
-//! [`Command`] with its arm in [`Command::spec`], and the function that answers it.
+//! [`Command`] with its arm in [`Command::spec`] and in the engine's dispatch (both matches
+//! are exhaustive: the compiler names a variant missing from either), and the function that
+//! answers it. What it changes (`changes`) refreshes what depends on it; what its options
+//! suggest as one types (`Opt::completed`) is where Discord's autocomplete reads.
+//!
+//! A command that stores something about a person, or offers buttons, must also:
+//! - erase it on `/forgetme` (`store/people.rs`; `tests/store.rs` looks for the person's id
+//!   in every text cell of every table after an erasure);
+//! - expire it under the retention rules (`store/retention.rs`; `tests/retention.rs` ages a
+//!   row of every table that holds something about a person);
+//! - copy it in `convoca migrate` (`store/copy.rs`; `tests/migrate.rs` fills every table and
+//!   compares);
+//! - for a new button, give it a custom id that reads back (`discord/render.rs`, tested
+//!   there) and the words or commands that answer it where it cannot be pressed
+//!   ([`crate::engine::Block::Unpressed`]).
 
 use super::read::{self, at_most, not_a_choice, unclear};
-use super::spec::{Args, Audience, Choice, Opt, Spec, Spelling, Words};
+use super::spec::{Args, Audience, Change, Choice, Opt, Spec, Spelling, Suggest, Words};
 use super::{Command, MoveTo, NewMeeting, RemindAction, Wanted};
 use crate::locale::Locale;
 use crate::store::Outcome;
@@ -39,7 +53,8 @@ pub static ALL: &[&Spec] = &[
 ];
 
 const fn campaign(required: bool) -> Opt {
-    Opt::text(Words("campaign", "campaña"), Words("Which campaign", "Qué campaña"), required).completed()
+    Opt::text(Words("campaign", "campaña"), Words("Which campaign", "Qué campaña"), required)
+        .completed(Suggest::Campaigns)
 }
 
 const ACTION: Opt = Opt::text(
@@ -50,10 +65,10 @@ const ACTION: Opt = Opt::text(
     ),
     false,
 )
-.completed();
+.completed(Suggest::Actions);
 
 const fn meeting(required: bool) -> Opt {
-    Opt::text(Words("meeting", "reunión"), Words("Which meeting", "Qué reunión"), required).completed()
+    Opt::text(Words("meeting", "reunión"), Words("Which meeting", "Qué reunión"), required).completed(Suggest::Meetings)
 }
 
 const fn date(about: Words) -> Opt {
@@ -75,6 +90,7 @@ pub static MEETING: Spec = Spec {
     usage: Words("[meeting]", "[reunión]"),
     audience: Audience::Public,
     in_direct: true,
+    changes: &[],
     options: &[meeting(false)],
     typed: &["meeting"],
     build: |a| at_most(&MEETING, &a.words(), 1).unwrap_or_else(|| Command::Meeting { meeting: a.value(0, "meeting") }),
@@ -92,6 +108,7 @@ pub static MISSION: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Public,
     in_direct: true,
+    changes: &[],
     options: &[],
     typed: &[],
     build: |a| at_most(&MISSION, &a.words(), 0).unwrap_or(Command::Mission),
@@ -109,6 +126,7 @@ pub static CAMPAIGN: Spec = Spec {
     usage: Words("[campaign]", "[campaña]"),
     audience: Audience::Public,
     in_direct: true,
+    changes: &[],
     options: &[campaign(false)],
     typed: &["campaign"],
     build: |a| {
@@ -125,12 +143,13 @@ pub static BRIEFING: Spec = Spec {
     usage: Words("[briefing]", "[análisis]"),
     audience: Audience::Public,
     in_direct: true,
+    changes: &[],
     options: &[Opt::text(
         Words("briefing", "análisis"),
         Words("An earlier briefing by name", "Un análisis anterior por nombre"),
         false,
     )
-    .completed()],
+    .completed(Suggest::Briefings)],
     typed: &["briefing"],
     build: |a| {
         at_most(&BRIEFING, &a.words(), 1).unwrap_or_else(|| Command::Briefing { briefing: a.value(0, "briefing") })
@@ -152,6 +171,7 @@ pub static SIGN_UP: Spec = Spec {
     usage: Words("<campaign> [action]", "<campaña> [acción]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::SignUps, Change::Plan],
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
     build: |a| {
@@ -169,6 +189,7 @@ pub static WITHDRAW: Spec = Spec {
     usage: Words("<campaign> [action]", "<campaña> [acción]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::SignUps, Change::Plan],
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
     build: |a| {
@@ -186,6 +207,7 @@ pub static MY_SIGN_UPS: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[],
     options: &[],
     typed: &[],
     build: |a| at_most(&MY_SIGN_UPS, &a.words(), 0).unwrap_or(Command::MySignUps),
@@ -206,6 +228,7 @@ pub static DONE: Spec = Spec {
     usage: Words("[campaign] [action] [done|not yet|couldn't]", "[campaña] [acción] [hecho|todavía no|no pude]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::SignUps, Change::Plan],
     options: &[
         campaign(false),
         ACTION,
@@ -354,6 +377,7 @@ pub static PLACE: Spec = Spec {
     usage: Words("accept|decline [campaign] [action]", "acepto|rechazo [campaña] [acción]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::SignUps, Change::Plan],
     options: &[
         Opt::text(Words("answer", "respuesta"), Words("Accept or decline", "Aceptar o rechazar"), true).choices(&[
             Choice { label: Words("accept", "acepto"), value: "accept" },
@@ -413,6 +437,7 @@ pub static GOING: Spec = Spec {
     usage: Words("[meeting] [date]", "[reunión] [fecha]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::Going, Change::Plan],
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
     build: |a| match read::meeting_date(&GOING, &a.words()) {
@@ -430,6 +455,7 @@ pub static NOT_GOING: Spec = Spec {
     usage: Words("[meeting] [date]", "[reunión] [fecha]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::Going, Change::Plan],
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
     build: |a| match read::meeting_date(&NOT_GOING, &a.words()) {
@@ -450,6 +476,7 @@ pub static MY_REMINDERS: Spec = Spec {
     usage: Words("off|on", "no|sí"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::Plan],
     options: &[Opt::text(Words("turn", "poner"), Words("Off or on", "No o sí"), false).choices(&[
         Choice { label: Words("off", "no"), value: "off" },
         Choice { label: Words("on", "sí"), value: "on" },
@@ -535,6 +562,7 @@ pub static MY_CALENDAR: Spec = Spec {
     usage: Words("[reset]", "[renovar]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[],
     options: &[Opt {
         kind: super::spec::OptionKind::Flag,
         ..Opt::text(
@@ -559,6 +587,7 @@ pub static FORGET_ME: Spec = Spec {
     usage: Words("[confirm]", "[confirmar]"),
     audience: Audience::Member,
     in_direct: true,
+    changes: &[Change::SignUps, Change::Going, Change::Plan],
     options: &[Opt {
         kind: super::spec::OptionKind::Flag,
         ..Opt::text(Words("confirm", "confirmar"), Words("Yes, erase it now", "Sí, bórralo ahora"), false)
@@ -580,6 +609,7 @@ pub static HELP: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Public,
     in_direct: true,
+    changes: &[],
     options: &[],
     typed: &[],
     build: |_| Command::Help,
@@ -594,6 +624,7 @@ pub static ROSTER: Spec = Spec {
     usage: Words("<campaign>", "<campaña>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[],
     options: &[campaign(true)],
     typed: &["campaign"],
     build: |a| at_most(&ROSTER, &a.words(), 1).unwrap_or_else(|| Command::Roster { campaign: a.value(0, "campaign") }),
@@ -611,6 +642,7 @@ pub static EXPORT: Spec = Spec {
     usage: Words("<campaign>", "<campaña>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[],
     options: &[campaign(true)],
     typed: &["campaign"],
     build: |a| at_most(&EXPORT, &a.words(), 1).unwrap_or_else(|| Command::Export { campaign: a.value(0, "campaign") }),
@@ -631,6 +663,7 @@ pub static ATTENDEES: Spec = Spec {
     usage: Words("[meeting] [date] [csv]", "[reunión] [fecha] [csv]"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[],
     options: &[
         meeting(false),
         occurrence_date(false),
@@ -666,6 +699,7 @@ pub static CANCEL: Spec = Spec {
     usage: Words("[meeting] <date>", "[reunión] <fecha>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[Change::Plan],
     options: &[
         date(Words("The meeting's date, like 2026-12-07", "La fecha de la reunión, como 2026-12-07")),
         meeting(false),
@@ -687,6 +721,7 @@ pub static MOVE: Spec = Spec {
     usage: Words("[meeting] <date> <new date> <time>", "[reunión] <fecha> <nueva fecha> <hora>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[Change::Plan],
     options: &[
         date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual, como 2026-12-07")),
         Opt::text(
@@ -712,6 +747,7 @@ pub static UNCANCEL: Spec = Spec {
     usage: Words("[meeting] <date>", "[reunión] <fecha>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[Change::Plan],
     options: &[
         date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual de la reunión, como 2026-12-07")),
         meeting(false),
@@ -733,6 +769,7 @@ pub static ADD_MEETING: Spec = Spec {
     usage: Words("<date> <time> [length] [zone] <title>", "<fecha> <hora> [duración] [zona] <título>"),
     audience: Audience::Organizer,
     in_direct: true,
+    changes: &[Change::Plan],
     options: &[
         date(Words("Date, like 2027-01-20", "Fecha, como 2027-01-20")),
         Opt::text(
@@ -885,6 +922,7 @@ pub static REMIND: Spec = Spec {
     usage: Words("here|off|list [meeting] [en|es]", "aquí|no|ver [reunión] [en|es]"),
     audience: Audience::Organizer,
     in_direct: false,
+    changes: &[Change::Plan],
     options: &[
         Opt::text(
             Words("what", "qué"),

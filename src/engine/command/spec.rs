@@ -61,6 +61,31 @@ pub struct Choice {
     pub value: &'static str,
 }
 
+/// Where an option's suggestions come from as one types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suggest {
+    /// The group's campaigns.
+    Campaigns,
+    /// The actions of the campaign given in the same command's campaign option.
+    Actions,
+    /// The meetings, organizers' one-off meetings included.
+    Meetings,
+    /// The situation briefings.
+    Briefings,
+}
+
+/// What a command can change, declared with it, so the engine refreshes what depends on it
+/// and no list elsewhere has to remember the command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Who signed up or answered: the counts campaigns show.
+    SignUps,
+    /// Who is going: the counts meetings show.
+    Going,
+    /// The calendar, or who gets personal messages: the reminder plan.
+    Plan,
+}
+
 /// One option of a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opt {
@@ -72,8 +97,8 @@ pub struct Opt {
     pub kind: OptionKind,
     /// Whether it must be given (on Discord; the typed grammar explains what is missing).
     pub required: bool,
-    /// Whether Discord offers the content's names as one types (campaigns, meetings).
-    pub autocomplete: bool,
+    /// Which of the content's names are offered as one types (Discord's autocomplete).
+    pub suggest: Option<Suggest>,
     /// Shortest accepted length, when fixed.
     pub min_length: Option<u16>,
     /// Longest accepted length, when bounded.
@@ -90,16 +115,16 @@ impl Opt {
             about,
             kind: OptionKind::Text,
             required,
-            autocomplete: false,
+            suggest: None,
             min_length: None,
             max_length: None,
             choices: &[],
         }
     }
 
-    /// The same, completed from the content's names.
-    pub const fn completed(self) -> Opt {
-        Opt { autocomplete: true, ..self }
+    /// The same, completed from the content's names of `from`.
+    pub const fn completed(self, from: Suggest) -> Opt {
+        Opt { suggest: Some(from), ..self }
     }
 
     /// The same, at most `n` characters long.
@@ -135,6 +160,8 @@ pub struct Spec {
     pub audience: Audience,
     /// Whether it is offered in the bot's direct chat (reminders are for channels only).
     pub in_direct: bool,
+    /// What it can change.
+    pub changes: &'static [Change],
     /// Its options, in the order Discord shows them.
     pub options: &'static [Opt],
     /// Its options' English names in the order they are typed (`cancel [meeting] <date>`).
