@@ -185,3 +185,27 @@ async fn doctor_logs_in_and_out_and_sends_nothing() {
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert!(failed[0].contains("CONVOCA_SMTP_PASSWORD"), "{failed:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_refused_before_the_message_is_sent_once_after_a_restart_not_lost() {
+    let Some(refusing) = Smtp::start(Mode::RefuseAuth) else { return };
+    let (engine, mut run, clock, due) = one_day_reminder(&refusing, "").await;
+    wait_status(&mut run.status, "the refused attempt over", |s| s.in_flight == 0 && refusing.auth_attempts() > 0)
+        .await;
+    // The bot restarts, now with a server that takes the login.
+    run.stop.send(true).unwrap();
+    let _ = run.handle.await;
+    let Some(working) = Smtp::start(Mode::Normal) else { return };
+    let mut again = start_on(
+        &engine,
+        &convoca::email::ABILITIES,
+        sender(&working),
+        Arc::new(clock.clone()),
+        SchedulerConfig::default(),
+    );
+    clock.set(due + SchedulerConfig::default().retry + Duration::seconds(1));
+    let s = wait_status(&mut again.status, "sent after the restart", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(s.found, 0, "the ledger knew nothing had gone out: no doubt, no loss");
+    assert_eq!(working.messages().len(), 1);
+    assert!(refusing.messages().is_empty());
+}

@@ -446,3 +446,28 @@ async fn postgres_connections_carry_a_statement_timeout() {
     assert_eq!(row.get::<String, _>("statement"), "10s");
     assert_eq!(row.get::<String, _>("idle"), "30s");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_given_back_at_shutdown_before_its_instant_is_a_first_attempt_for_the_next_process() {
+    let store = sqlite_store().await;
+    let due = at(DUE);
+    let clock = convoca::reminders::ManualClock::new(due - Duration::seconds(10));
+    let first = Recorder::new(&clock);
+    let dir = content_with(&["discord:111"], "");
+    let mut run = start(&engine_with(dir.path(), store.clone()), &first, &clock);
+    wait_status(&mut run.status, "asleep before the claim", |s| s.sleeping_until.is_some()).await;
+    clock.set(due - Duration::seconds(2));
+    wait_status(&mut run.status, "claimed, waiting for its instant", |s| s.in_flight == 1).await;
+    // Stopped before the instant: nothing can have been posted, and the ledger knows it.
+    run.stop.send(true).unwrap();
+    run.handle.await.unwrap();
+    let next = Recorder::new(&clock);
+    let mut run2 = start(&engine_with(dir.path(), store.clone()), &next, &clock);
+    clock.set(due);
+    wait_status(&mut run2.status, "posted by the next process", |s| s.sent == 1 && s.in_flight == 0).await;
+    assert_eq!(*next.finds.lock().unwrap(), 0, "no look for an earlier post that cannot exist");
+    assert!(first.posts().is_empty());
+    assert_eq!(next.posts().len(), 1);
+    run2.stop.send(true).unwrap();
+    run2.handle.await.unwrap();
+}

@@ -1,11 +1,9 @@
 //! Reminders to mailing lists, once each through the scheduler's ledger. SMTP cannot be asked
-//! afterwards what it took, so the sender remembers, for this process, the reminders whose
-//! earlier attempt surely handed nothing over: only those are sent again. Any other earlier
-//! attempt (one whose answer never came, or one from before a restart) may have gone out, and
-//! is recorded as such instead of being sent twice.
-
-use std::collections::HashSet;
-use std::sync::Mutex;
+//! afterwards what it took, so a failure says what is known: nothing handed over
+//! ([`SendError::NotSent`], which the ledger keeps, so the next attempt sends without
+//! doubt, even in another process or after a restart), or the outcome unknown (the
+//! connection lost after the whole message went out). An attempt the ledger says may have
+//! gone out is never sent again: it is recorded as possibly sent.
 
 use futures_util::future::BoxFuture;
 
@@ -15,44 +13,25 @@ use crate::reminders::{Found, Post, SendError, Sender, To};
 /// Posts reminders to `mail:` channels through one SMTP server.
 pub struct EmailSender {
     smtp: Smtp,
-    /// Keys whose last attempt in this process surely handed nothing over.
-    not_sent: Mutex<HashSet<String>>,
 }
 
 impl EmailSender {
     /// A sender through `smtp`.
     pub fn new(smtp: Smtp) -> EmailSender {
-        EmailSender { smtp, not_sent: Mutex::new(HashSet::new()) }
-    }
-
-    fn not_sent(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.not_sent.lock().unwrap_or_else(|p| p.into_inner())
+        EmailSender { smtp }
     }
 
     async fn post(&self, post: &Post) -> Result<(), SendError> {
         let To::Channel(list) = &post.to else {
             return Err(SendError::Permanent("email has no direct messages".into()));
         };
-        // Only what this attempt learns counts: an attempt cut off midway (the scheduler's
-        // bound) must leave no "surely not sent" behind from an earlier one.
-        self.not_sent().remove(&post.key);
-        let message =
-            super::message::build(&post.reply, &post.key, &self.smtp.from, list, post.locale, chrono::Utc::now())
-                .map_err(SendError::Permanent)?;
-        let outcome = self.smtp.submit(message.envelope(), &message.formatted()).await;
-        match outcome {
-            Ok(()) => {
-                self.not_sent().remove(&post.key);
-                Ok(())
-            }
-            Err(Failure::Retry(why)) => {
-                self.not_sent().insert(post.key.clone());
-                Err(SendError::Transient(why))
-            }
-            Err(Failure::Refused(why)) => {
-                self.not_sent().insert(post.key.clone());
-                Err(SendError::Permanent(why))
-            }
+        let now = chrono::Utc::now();
+        let message = super::message::build(&post.reply, &post.key, &self.smtp.from, list, post.locale, now)
+            .map_err(SendError::Permanent)?;
+        match self.smtp.submit(message.envelope(), &message.formatted()).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Retry(why)) => Err(SendError::NotSent(why)),
+            Err(Failure::Refused(why)) => Err(SendError::Permanent(why)),
             Err(Failure::Unknown(why)) => {
                 tracing::warn!(server = %self.smtp.server(), "a reminder's mail may or may not have been accepted: {why}");
                 Err(SendError::Transient(why))
@@ -66,17 +45,13 @@ impl Sender for EmailSender {
         Box::pin(self.post(post))
     }
 
-    /// What SMTP allows: an earlier attempt known in this process to have handed nothing over
-    /// is sent again; any other may have gone out.
-    fn find<'a>(&'a self, post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
-        Box::pin(async move {
-            if self.not_sent().contains(&post.key) {
-                Ok(Found::NotPosted)
-            } else {
-                Ok(Found::CannotTell(
-                    "an earlier attempt may have reached the mail server, which cannot be asked; not sent again".into(),
-                ))
-            }
+    /// Asked only when an earlier attempt may have gone out: a mail server cannot be asked,
+    /// so it is taken as sent rather than risk a second mail to the whole list.
+    fn find<'a>(&'a self, _post: &'a Post) -> BoxFuture<'a, Result<Found, SendError>> {
+        Box::pin(async {
+            Ok(Found::CannotTell(
+                "an earlier attempt may have reached the mail server, which cannot be asked; not sent again".into(),
+            ))
         })
     }
 

@@ -15,18 +15,22 @@ use super::sender::{Found, Post, SendError, Sender, To};
 
 impl Ctx {
     /// Waits for the reminder's instant and posts it. Returns the key when shutdown came
-    /// first, for the scheduler to release.
-    pub(super) async fn deliver(self: Arc<Self>, job: Job, mut shutdown: watch::Receiver<bool>) -> Option<String> {
+    /// first, for the scheduler to release, with whether an earlier attempt may have posted it.
+    pub(super) async fn deliver(
+        self: Arc<Self>,
+        job: Job,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Option<(String, bool)> {
         tokio::select! {
             _ = self.clock.sleep_until(job.due) => {}
             _ = shutdown.wait_for(|stop| *stop) => {
                 self.finished(&job, |_| {});
-                return Some(job.key);
+                return Some((job.key, job.attempt > 1));
             }
         }
         let Some(sender) = self.senders.for_target(&job.target) else {
             self.finished(&job, |_| {});
-            return Some(job.key);
+            return Some((job.key, job.attempt > 1));
         };
         let now = self.clock.now();
         if now >= job.starts {
@@ -37,7 +41,7 @@ impl Ctx {
             // Too little lease left to send safely (this task was held up): let it go, to be
             // claimed again at once.
             tracing::warn!(reminder = %job.logged, "lease nearly over before sending; claiming it again");
-            self.retry_later(&job, now, now).await;
+            self.retry_later(&job, now, now, false).await;
             return None;
         }
         // From here the post may reach the platform: never released, only recorded.
@@ -159,7 +163,7 @@ impl Ctx {
                 tracing::warn!(reminder = %job.logged, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
                 self.engine.metrics().error("rate_limited");
                 let after = Duration::from_std(after).unwrap_or(self.config.retry).max(Duration::seconds(1));
-                self.retry_later(job, now + after, now).await;
+                self.retry_later(job, now + after, now, false).await;
             }
             Err(SendError::Gone(reason)) if job.starts > now => {
                 // The person left the direct room: a new one is opened on the next attempt.
@@ -169,7 +173,7 @@ impl Ctx {
                 {
                     tracing::error!(error = %e, "could not forget a direct channel");
                 }
-                self.retry_later(job, now, now).await;
+                self.retry_later(job, now, now, false).await;
             }
             Err(SendError::Unreachable(reason)) => {
                 // Not retried: nothing planned for this person until they talk to the bot.
@@ -190,7 +194,12 @@ impl Ctx {
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.logged, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
-                self.retry_later(job, now + self.config.retry, now).await;
+                self.retry_later(job, now + self.config.retry, now, true).await;
+            }
+            Err(SendError::NotSent(reason)) if job.starts > now => {
+                tracing::warn!(reminder = %job.logged, %reason, "reminder not posted; will retry");
+                self.engine.metrics().error("send");
+                self.retry_later(job, now + self.config.retry, now, false).await;
             }
             Err(e) => {
                 tracing::error!(reminder = %job.logged, error = %e, "reminder could not be posted");
@@ -215,8 +224,12 @@ impl Ctx {
     }
 
     /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
-    async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>) {
-        if let Err(e) = self.engine.store().release(std::slice::from_ref(&job.key), &self.me, retry_at, now).await {
+    /// Gives the reminder back to be claimed again at `retry_at`; `this_may_have_posted` says
+    /// whether this attempt may have reached the platform (earlier ones count too).
+    async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>, this_may_have_posted: bool) {
+        let sent = Some(this_may_have_posted || job.attempt > 1);
+        let key = std::slice::from_ref(&job.key);
+        if let Err(e) = self.engine.store().release(key, &self.me, retry_at, now, sent).await {
             tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
         }
         self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);

@@ -205,7 +205,7 @@ impl Scheduler {
         ctx.flying.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.status.send_modify(|s| s.in_flight = 0);
         let mut changes = ctx.engine.calendar_changes();
-        let mut tasks: JoinSet<Option<String>> = JoinSet::new();
+        let mut tasks: JoinSet<Option<(String, bool)>> = JoinSet::new();
         let mut watermark = ctx.clock.now() - ctx.config.lookback;
         tracing::info!(id = %ctx.me, "reminder scheduler started");
         loop {
@@ -234,13 +234,14 @@ impl Scheduler {
         }
         // Shutdown: tasks waiting for their instant return their key; posts under way get a
         // moment to finish.
-        let mut release = Vec::new();
+        // Keys given back before sending, with whether an earlier attempt may have posted.
+        let mut given_back = Vec::new();
         let deadline = ctx.clock.sleep_until(ctx.clock.now() + ctx.config.finish_within);
         tokio::pin!(deadline);
         loop {
             tokio::select! {
                 next = tasks.join_next() => match next {
-                    Some(Ok(Some(key))) => release.push(key),
+                    Some(Ok(Some(back))) => given_back.push(back),
                     Some(_) => {}
                     None => break,
                 },
@@ -256,19 +257,24 @@ impl Scheduler {
         }
         let store = ctx.engine.store();
         let now = ctx.clock.now();
-        if let Ok(held) = store.held_by(&ctx.me).await {
-            release.extend(held);
-        }
-        // A send that began may have reached the platform: releasing it would invite a second
-        // post from a process that does not look first.
+        // Given back before sending: as much is known as before this attempt. Everything else
+        // held (waiting for a retry) keeps what the ledger says. A send that began may have
+        // reached the platform: releasing it would invite a second post from a process that
+        // does not look first.
         let sending = ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        release.retain(|k| !sending.contains(k));
-        release.sort();
-        release.dedup();
-        match store.release(&release, &ctx.me, now, now).await {
-            Ok(n) if n > 0 => tracing::info!(released = n, "released claimed reminders for another process"),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "could not release claimed reminders; their lease will expire"),
+        let mut leftover = store.held_by(&ctx.me).await.unwrap_or_default();
+        leftover.retain(|k| !sending.contains(k) && !given_back.iter().any(|(g, _)| g == k));
+        let (earlier, clean): (Vec<_>, Vec<_>) = given_back.into_iter().partition(|(_, may)| *may);
+        let keys = |v: Vec<(String, bool)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        let mut released = 0;
+        for (keys, sent) in [(keys(clean), Some(false)), (keys(earlier), Some(true)), (leftover, None)] {
+            match store.release(&keys, &ctx.me, now, now, sent).await {
+                Ok(n) => released += n,
+                Err(e) => tracing::error!(error = %e, "could not release claimed reminders; their lease will expire"),
+            }
+        }
+        if released > 0 {
+            tracing::info!(released, "released claimed reminders for another process");
         }
         ctx.status.send_modify(|s| {
             s.stopped = true;
@@ -295,7 +301,7 @@ impl Ctx {
     /// One pass: plan, settle what is due, and say when to wake next.
     async fn pass(
         self: &Arc<Self>,
-        tasks: &mut JoinSet<Option<String>>,
+        tasks: &mut JoinSet<Option<(String, bool)>>,
         shutdown: &watch::Receiver<bool>,
         watermark: &mut DateTime<Utc>,
     ) -> Result<DateTime<Utc>, StoreError> {

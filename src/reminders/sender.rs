@@ -59,6 +59,11 @@ pub enum SendError {
     /// Worth retrying (network, rate limit, server error).
     #[error("temporary failure: {0}")]
     Transient(String),
+    /// Worth retrying, and the platform surely got nothing (a refused connection or login, a
+    /// refusal before the message): the next attempt posts without looking for this one,
+    /// which matters where a platform cannot be looked at again (email).
+    #[error("not sent: {0}")]
+    NotSent(String),
     /// Not worth retrying (channel gone, no permission).
     #[error("permanent failure: {0}")]
     Permanent(String),

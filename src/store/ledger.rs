@@ -78,8 +78,9 @@ impl Store {
 
     /// Claims every reminder in `claims` that nobody holds: new ones, and ones whose holder's
     /// lease ended (a crash between claim and send). Returns the keys this call claimed, each
-    /// with its attempt number: above 1, an earlier attempt may have posted it. A key held by
-    /// a live lease elsewhere, or already final, is not returned.
+    /// with its attempt number: above 1, an earlier attempt may have posted it; 1 again when
+    /// every earlier attempt was released with nothing sent. A key held by a live lease
+    /// elsewhere, or already final, is not returned.
     pub async fn claim(
         &self,
         claims: &[Claim<'_>],
@@ -103,7 +104,8 @@ impl Store {
                 }
                 sql.push_str(
                     " ON CONFLICT (key) DO UPDATE SET claimed_by = excluded.claimed_by, lease_until = excluded.lease_until,
-                       attempts = reminder_ledger.attempts + 1, updated_at = excluded.updated_at
+                       attempts = CASE WHEN reminder_ledger.note = 'nothing sent yet' THEN 1 ELSE reminder_ledger.attempts + 1 END,
+                       note = NULL, updated_at = excluded.updated_at
                      WHERE reminder_ledger.state = 'claimed' AND reminder_ledger.lease_until <= $3
                      RETURNING key, attempts",
                 );
@@ -200,14 +202,29 @@ impl Store {
     }
 
     /// Lets go of reminders this process holds (shutdown, or a send to retry later): their
-    /// lease ends at `retry_at`, after which anyone may claim them.
-    pub async fn release(&self, keys: &[String], me: &str, retry_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64> {
+    /// lease ends at `retry_at`, after which anyone may claim them. `sent` says what is known
+    /// of every attempt so far: `Some(false)` when none can have posted it (the next claim is
+    /// a first attempt again, posting without looking for an earlier one), `Some(true)` when
+    /// one may have, `None` to leave what the ledger knows.
+    pub async fn release(
+        &self,
+        keys: &[String],
+        me: &str,
+        retry_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        sent: Option<bool>,
+    ) -> Result<u64> {
+        let note = match sent {
+            Some(false) => ", note = 'nothing sent yet'",
+            Some(true) => ", note = NULL",
+            None => "",
+        };
         self.within(async move {
             let mut n = 0;
             for chunk in keys.chunks(CHUNK) {
                 let list = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
                 let sql = format!(
-                    "UPDATE reminder_ledger SET lease_until = $1, updated_at = $2
+                    "UPDATE reminder_ledger SET lease_until = $1, updated_at = $2{note}
                      WHERE state = 'claimed' AND claimed_by = $3 AND key IN ({list})"
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
