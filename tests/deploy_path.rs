@@ -108,12 +108,8 @@ impl Server {
 }
 
 /// Waits until `found` says the reminder is there.
-async fn within_a_minute(what: &str, mut found: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !found().await {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+async fn within_a_minute(what: &str, found: impl AsyncFnMut() -> bool) {
+    until(what, std::time::Duration::from_secs(60), found).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -135,11 +135,10 @@ async fn commands_are_registered_with_spanish_names_options_and_permissions() {
     assert!(global.iter().any(|c| c["name"] == "signups"), "organizer commands work in DMs, by home standing");
     // The bot counts the registration once Discord's answer to the PUT has come back, a moment
     // after the fake recorded the call: wait for it, with a deadline.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while gateway.state.registrations.load(Ordering::Relaxed) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the registration answer was never handled");
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    until("the registration answer was never handled", std::time::Duration::from_secs(10), async || {
+        gateway.state.registrations.load(Ordering::Relaxed) > 0
+    })
+    .await;
     assert_eq!(gateway.state.registrations.load(Ordering::Relaxed), 1);
     assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0);
     gateway.stop().await;
@@ -304,11 +303,10 @@ async fn the_gateway_closing_is_followed_by_a_reconnect() {
     interact(&fake, fake.command("mission", json!([]), ("111", "Ana"), "en-US", "0")).await;
     fake.close_gateway().await;
     fake.wait_identified(2).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    while gateway.state.reconnects.load(Ordering::Relaxed) < 1 {
-        assert!(tokio::time::Instant::now() < deadline, "no reconnect recorded");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("no reconnect recorded", std::time::Duration::from_secs(20), async || {
+        gateway.state.reconnects.load(Ordering::Relaxed) >= 1
+    })
+    .await;
     let r = interact(&fake, fake.command("help", json!([]), ("111", "Ana"), "en-US", "0")).await;
     assert!(embed_text(&r).contains("/meeting"));
     assert!(gateway.state.connected.load(Ordering::Relaxed));
@@ -582,11 +580,10 @@ async fn a_dispatch_serenity_cannot_read_is_counted_not_ignored() {
     let mut broken = fake.command("meeting", json!([]), ("111", "Ana"), "en-US", "0");
     broken.as_object_mut().unwrap().remove("attachment_size_limit");
     fake.dispatch("INTERACTION_CREATE", broken).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    while gateway.state.unknown_events.load(Ordering::Relaxed) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "a malformed dispatch went unnoticed");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    until("a malformed dispatch went unnoticed", std::time::Duration::from_secs(20), async || {
+        gateway.state.unknown_events.load(Ordering::Relaxed) > 0
+    })
+    .await;
     gateway.stop().await;
 }
 
@@ -637,15 +634,11 @@ fn start_of(event: &Value) -> chrono::DateTime<chrono::Utc> {
 
 /// Waits (with a deadline) until the server's events satisfy `f`.
 async fn wait_events(fake: &FakeDiscord, what: &str, f: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    eventually(what, std::time::Duration::from_secs(20), async || {
         let events = fake.events().await;
-        if f(&events) {
-            return events;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}; events: {events:#?}");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+        f(&events).then_some(events)
+    })
+    .await
 }
 
 fn monthly(events: &[Value]) -> Vec<&Value> {
@@ -1062,11 +1055,7 @@ async fn a_killed_gateway_connects_again_and_answers() {
     assert!(embed_text(&r).contains("Working Group"), "{}", embed_text(&r));
     let answers = fake.calls().await.iter().filter(|c| callback_for(c, &i)).count();
     assert_eq!(answers, 1, "answered once");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while fake.open_gateways() != 1 {
-        assert!(tokio::time::Instant::now() < deadline, "{} gateway connections open", fake.open_gateways());
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("one gateway connection open", std::time::Duration::from_secs(10), async || fake.open_gateways() == 1).await;
     gateway.stop().await;
 }
 

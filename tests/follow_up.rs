@@ -15,7 +15,7 @@ use common::*;
 use convoca::chat::{Platform, User};
 use convoca::console::render;
 use convoca::content::ContentHandle;
-use convoca::engine::{Button, Command, Engine, Reply, Request, Settings, Tone, Visibility, bare_answer};
+use convoca::engine::{Button, Command, Engine, Reply, Settings, Tone, Visibility, bare_answer};
 use convoca::locale::Locale;
 use convoca::reminders::{ManualClock, SchedulerConfig, To};
 use convoca::store::{LedgerState, Outcome, Store};
@@ -43,29 +43,14 @@ fn engine(dir: &tempfile::TempDir, store: Store) -> Engine {
     Engine::new(ContentHandle::open(dir.path()).unwrap(), store, Settings::default())
 }
 
-fn on_discord(id: &str, text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
-    let mut req = Request::new(&convoca::discord::ABILITIES, id, &format!("Person {id}"), Command::parse(text), now);
-    req.locale = locale;
-    req.space = Some("home".into());
-    req.channel = Some("general".into());
-    req.member = true;
-    req
-}
-
 async fn ask_as(engine: &Engine, id: &str, text: &str, now: DateTime<Utc>) -> Reply {
-    engine.handle(&on_discord(id, text, Locale::En, now)).await
+    engine.handle(&on_discord(id, &format!("Person {}", id), text, Locale::En, now)).await
 }
 
 /// A Discord button pressed: the command it carries, as the adapter builds it.
 async fn press(engine: &Engine, id: &str, command: Command, now: DateTime<Utc>) -> Reply {
-    let mut req = on_discord(id, "", Locale::En, now);
+    let mut req = on_discord(id, &format!("Person {}", id), "", Locale::En, now);
     req.command = command;
-    engine.handle(&req).await
-}
-
-async fn organizer(engine: &Engine, text: &str, now: DateTime<Utc>) -> Reply {
-    let mut req = on_discord("900", text, Locale::En, now);
-    req.organizer = true;
     engine.handle(&req).await
 }
 
@@ -93,7 +78,9 @@ async fn after_the_deadline_each_person_is_asked_once_and_organizers_read_the_an
         let mut run = start_with(&engine, Arc::new(rec.clone()), Arc::new(clock.clone()), SchedulerConfig::default());
         let now = at(BEFORE);
         ask_as(&engine, "1", "/signup jilamito letter", now).await;
-        engine.handle(&on_discord("2", "/apuntarme jilamito letter", Locale::Es, now)).await;
+        engine
+            .handle(&on_discord("2", &format!("Person {}", "2"), "/apuntarme jilamito letter", Locale::Es, now))
+            .await;
         ask_as(&engine, "3", "/signup jilamito letter", now).await;
         ask_as(&engine, "3", "/myreminders off", now).await;
         ask_as(&engine, "4", "/signup jilamito", now).await;
@@ -160,7 +147,7 @@ async fn after_the_deadline_each_person_is_asked_once_and_organizers_read_the_an
             "{db}: the next step's sign-up button"
         );
         assert!(render(&press(&engine, "1", done, now).await).contains("Already noted"), "{db}");
-        let mut bo = on_discord("2", "/hecho jilamito letter todavia", Locale::Es, now);
+        let mut bo = on_discord("2", &format!("Person {}", "2"), "/hecho jilamito letter todavia", Locale::Es, now);
         bo.locale = Locale::Es;
         let not_yet = render(&engine.handle(&bo).await);
         assert!(not_yet.contains("Anotado: todavía no"), "{db}: {not_yet}");
@@ -207,7 +194,7 @@ async fn without_a_deadline_the_question_comes_a_set_time_after_signing_up_and_a
 
     // "not yet", alone, answers the question most recently asked.
     let (command, locale) = bare_answer("Not yet").unwrap();
-    let mut req = on_discord("1", "", locale, due + Duration::hours(1));
+    let mut req = on_discord("1", &format!("Person {}", "1"), "", locale, due + Duration::hours(1));
     req.command = command;
     let reply = render(&engine.handle(&req).await);
     assert!(reply.contains("Noted: not yet, for **Sign the petition"), "{reply}");
@@ -218,7 +205,7 @@ async fn without_a_deadline_the_question_comes_a_set_time_after_signing_up_and_a
     assert!(render(&engine.handle(&req).await).contains("Thank you! Noted"));
     assert_eq!(engine.store().signups_of(&user("1")).await.unwrap()[0].outcome, Some(Outcome::Done));
     // With nothing asked, a bare "done" asks which action.
-    let mut lost = on_discord("7", "/done", Locale::En, due);
+    let mut lost = on_discord("7", &format!("Person {}", "7"), "/done", Locale::En, due);
     lost.command = Command::Done { campaign: None, action: None, outcome: Outcome::Done };
     let which = engine.handle(&lost).await;
     assert_eq!(which.tone, Tone::Refusal);

@@ -43,10 +43,9 @@ fn events(feed: &str) -> Vec<(String, String, DateTime<Utc>)> {
         .collect()
 }
 
-async fn organizer(engine: &Engine, text: &str) {
-    let mut req = Request::new(&convoca::console::ABILITIES, "org", "Org", Command::parse(text), Utc::now());
-    req.organizer = true;
-    let reply = engine.handle(&req).await;
+/// An organizer's change, which must be done.
+async fn organizer_does(engine: &Engine, text: &str) {
+    let reply = organizer(engine, text, Utc::now()).await;
     assert_eq!(reply.tone, convoca::engine::Tone::Done, "{}", convoca::console::render(&reply));
 }
 
@@ -60,10 +59,11 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     let next: Vec<_> =
         agenda.upcoming(convoca::agenda::Which::Only("monthly"), now, 3, convoca::agenda::Cancelled::Skipped);
     // Cancel the second upcoming date and move the third a week later, 6 pm.
-    organizer(&engine, &format!("/cancel {}", next[1].date)).await;
+    organizer_does(&engine, &format!("/cancel {}", next[1].date)).await;
     let moved_to = next[2].date + chrono::Duration::days(7);
-    organizer(&engine, &format!("/move {} {moved_to} 18:00", next[2].date)).await;
-    organizer(&engine, &format!("/addmeeting {} 19:00 2h Teach-in", next[0].date + chrono::Duration::days(3))).await;
+    organizer_does(&engine, &format!("/move {} {moved_to} 18:00", next[2].date)).await;
+    organizer_does(&engine, &format!("/addmeeting {} 19:00 2h Teach-in", next[0].date + chrono::Duration::days(3)))
+        .await;
 
     let server = serve(&engine, Platforms::default()).await;
     let (status, kind, feed) = get(&format!("{}/calendar.ics", server.base)).await;
@@ -131,15 +131,7 @@ async fn health_follows_the_database_going_away_and_coming_back() {
     assert!(body.contains("database:") && !body.contains("database: ok"), "{body}");
 
     proxy.up();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let (status, _, _) = get(&health).await;
-        if status == 200 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "health never came back");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    until("health back", PATIENCE, async || get(&health).await.0 == 200).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,17 +234,12 @@ async fn connections_beyond_the_limit_are_closed_at_once_and_a_freed_place_is_re
     assert!(said.is_empty(), "no answer beyond the limit: {said}");
     drop(first);
     // The freed place is taken by the next connection (once the server notices the close).
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    until("the freed place reused", std::time::Duration::from_secs(10), async || {
         let mut next = tokio::net::TcpStream::connect(addr).await.unwrap();
         let _ = next.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n").await;
-        let said = read_to_close(&mut next).await.unwrap_or_default();
-        if said.starts_with("HTTP/1.1 200") {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the freed place was never reused: {said}");
-        tokio::task::yield_now().await;
-    }
+        read_to_close(&mut next).await.unwrap_or_default().starts_with("HTTP/1.1 200")
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -351,17 +338,12 @@ async fn a_client_that_stops_reading_answers_is_cut_off() {
             }
         }
     });
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    until("the connection that stopped reading cut", std::time::Duration::from_secs(20), async || {
         let mut next = connect_from("127.0.0.3", addr).await.unwrap();
         let _ = next.write_all(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n").await;
-        let said = read_to_close(&mut next).await.unwrap_or_default();
-        if said.starts_with("HTTP/1.1 200") {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the connection that stopped reading was never cut");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        read_to_close(&mut next).await.unwrap_or_default().starts_with("HTTP/1.1 200")
+    })
+    .await;
     asking.abort();
 }
 

@@ -204,11 +204,10 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
         .unwrap()
         .response
         .event_id;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while w.engine.store().roster("jilamito").await.unwrap().len() < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "the reaction did not sign up");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until("the reaction did not sign up", std::time::Duration::from_secs(30), async || {
+        w.engine.store().roster("jilamito").await.unwrap().len() >= 2
+    })
+    .await;
     let general = w.engine.store().roster("jilamito").await.unwrap().into_iter().find(|e| e.action.is_empty());
     assert_eq!(general.map(|e| e.user_id), Some("@bob:localhost".to_string()));
     // Confirmed in Bob's direct room only: nothing in the room points at him.
@@ -224,11 +223,10 @@ async fn members_ask_sign_up_and_react_organizers_get_rosters_in_private() {
     let alice_room = w.alice.client.get_room(&room).unwrap();
     alice_room.send(ReactionEventContent::new(Annotation::new(campaign.event_id.clone(), "👍".into()))).await.unwrap();
     bob_room.redact(&reaction, None, None).await.unwrap();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while w.engine.store().roster("jilamito").await.unwrap().len() != 1 {
-        assert!(tokio::time::Instant::now() < deadline, "removing the reaction did not withdraw");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until("removing the reaction did not withdraw", std::time::Duration::from_secs(30), async || {
+        w.engine.store().roster("jilamito").await.unwrap().len() == 1
+    })
+    .await;
 
     assert_eq!(
         w.bob.count(|m| from_bot(&w.bot_id, &room)(m) && m.body.contains("I sent you the answer")),
@@ -388,22 +386,20 @@ async fn the_bot_recovers_when_synapse_restarts_and_posts_what_fell_due_meanwhil
 
     // The homeserver goes away; the reminder falls due while it is down.
     w.hs.stop();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-    while w.bot.state.connected.load(Ordering::Relaxed) {
-        assert!(tokio::time::Instant::now() < deadline, "the bot never noticed");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until("the bot never noticed", std::time::Duration::from_secs(60), async || {
+        !w.bot.state.connected.load(Ordering::Relaxed)
+    })
+    .await;
     clock.set(due - Duration::seconds(2));
     clock.set(due);
     status.wait_for(|s| s.in_flight == 0 && s.sleeping_until == Some(due + Duration::seconds(30))).await.unwrap();
 
     // Back: the bot reconnects by itself, answers, and the retry posts the reminder.
     w.hs.restart().await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-    while w.bot.state.reconnects.load(Ordering::Relaxed) < 1 {
-        assert!(tokio::time::Instant::now() < deadline, "the bot never reconnected");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until("the bot never reconnected", std::time::Duration::from_secs(60), async || {
+        w.bot.state.reconnects.load(Ordering::Relaxed) >= 1
+    })
+    .await;
     let asked = w.alice.say(&room, "!mission").await;
     w.alice
         .wait("an answer after the restart", |m| {
@@ -457,15 +453,11 @@ async fn restarts_reuse_the_device_and_never_answer_history() {
 
 /// Waits until the bot has left (declined) `room`, as `who` sees it.
 async fn wait_declined(who: &Member, room: &matrix_sdk::ruma::RoomId, bot: &UserId) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    until(&format!("the invitation to {room} declined"), PATIENCE, async || {
         let m = who.client.get_room(room).unwrap().get_member(bot).await.unwrap();
-        if m.is_some_and(|m| *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Leave) {
-            return;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the invitation to {room} was not declined");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        m.is_some_and(|m| *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Leave)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -596,8 +588,7 @@ async fn a_flood_from_one_member_gets_one_slow_down_then_silence() {
 
 /// Waits (30 s at most) until the campaign's general roster is exactly `who`.
 async fn wait_roster(engine: &Engine, who: &[&str]) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    until(&format!("the roster {who:?}"), PATIENCE, async || {
         let mut now: Vec<String> = engine
             .store()
             .roster("jilamito")
@@ -608,12 +599,9 @@ async fn wait_roster(engine: &Engine, who: &[&str]) {
             .map(|e| e.user_id)
             .collect();
         now.sort();
-        if now == who {
-            return;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "roster {now:?}, expected {who:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        now == who
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -699,11 +687,7 @@ async fn a_failing_homeserver_gets_each_reminder_exactly_once() {
             Mode::LoseSendAnswers => proxy.lost_sends(),
             _ => proxy.requests(mode),
         };
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-        while reached() == 0 {
-            assert!(tokio::time::Instant::now() < deadline, "no attempt in {mode:?}: {:?}", *run.status.borrow());
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        until(&format!("an attempt in {mode:?}"), std::time::Duration::from_secs(20), async || reached() > 0).await;
         clock.set(attempt_at + Duration::seconds(10));
         let retry = attempt_at + Duration::seconds(40);
         common::scheduler::wait_status(&mut run.status, "attempt given up, retry planned", |s| {
@@ -990,7 +974,6 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
         .await;
     assert!(w.engine.store().roster("jilamito").await.unwrap().is_empty());
     wait_reaction_removed(&r, &reaction, "the ✅ was never removed").await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     let typed = w.bob.say(&room, "!signup jilamito letter").await;
     w.bob.wait("the confirmation", |m| m.sender == bot && m.room != room && m.body.contains("You're signed up")).await;
     // A refusal of a personal command can name what the person signed up for: private too.
@@ -1004,16 +987,11 @@ async fn nothing_a_member_does_to_sign_up_stays_in_the_shared_room() {
         0,
         "nothing in the room"
     );
-    loop {
-        let event = r.event(&typed, None).await.unwrap();
-        let raw: serde_json::Value = event.raw().deserialize_as().unwrap();
-        let body = raw.get("content").and_then(|c| c.get("body")).and_then(|b| b.as_str()).map(str::to_string);
-        if body.is_none() {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the typed !signup was never removed: {raw}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    until("the typed !signup removed", PATIENCE, async || {
+        let raw: serde_json::Value = r.event(&typed, None).await.unwrap().raw().deserialize_as().unwrap();
+        raw.get("content").and_then(|c| c.get("body")).is_none()
+    })
+    .await;
     // No pointer replies to a removed command (it would say who asked); a public question
     // asked after them is answered after them.
     let asked = w.bob.say(&room, "!mission").await;
@@ -1041,15 +1019,11 @@ async fn the_members_link_stops_when_a_person_leaves_the_home() {
         .await;
     // Alice removes Bob from the home room; the bot sees it in its next sync.
     w.alice.client.get_room(&room).unwrap().kick_user(&w.bob.user_id(), None).await.unwrap();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    until("the bot sees Bob leave", PATIENCE, async || {
         let seen = w.bot.client.get_room(&room).unwrap().get_member_no_sync(&w.bob.user_id()).await.unwrap();
-        if seen.is_some_and(|m| *m.membership() != matrix_sdk::ruma::events::room::member::MembershipState::Join) {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the bot never saw Bob leave");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        seen.is_some_and(|m| *m.membership() != matrix_sdk::ruma::events::room::member::MembershipState::Join)
+    })
+    .await;
     let (next, clock, mut status, stop, task) = matrix_scheduler(&w, 1).await;
     let due = next[0].start - Duration::hours(1);
     status.wait_for(|s| s.sleeping_until == Some(due - Duration::seconds(2))).await.unwrap();
@@ -1085,11 +1059,10 @@ async fn forgetme_takes_the_sign_up_reaction_out_of_the_room_too() {
     wait_reaction_removed(&r, &reaction, "the ✅ stayed in the room after /forgetme").await;
     // The bot leaves the direct room and forgets its copy of the conversation.
     wait_declined(&w.bob, &dm, &bot).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while w.bot.client.get_room(&dm).is_some() {
-        assert!(tokio::time::Instant::now() < deadline, "the bot kept its copy of the direct room");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    until("the bot kept its copy of the direct room", std::time::Duration::from_secs(30), async || {
+        w.bot.client.get_room(&dm).is_none()
+    })
+    .await;
     w.bot.stop().await;
 }
 
@@ -1131,27 +1104,15 @@ async fn matrix_that_cannot_start_is_tried_again_while_the_rest_runs() {
     alice.wait_joined(&room, &bot_id).await;
     let asked = alice.say(&room, "!mission").await;
     alice.wait("the answer", |m| m.sender == bot_id && m.in_reply_to.as_ref() == Some(&asked)).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let r = reqwest::get(&health).await.unwrap();
-        if r.status().as_u16() == 200 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "health stayed unhealthy: {}", r.text().await.unwrap());
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    until("health back to 200", PATIENCE, async || reqwest::get(&health).await.unwrap().status().as_u16() == 200).await;
     assert!(bot.stop().await.success());
 }
 
 /// Waits until the reaction `event` in `room` has been redacted (its relation gone).
 async fn wait_reaction_removed(room: &matrix_sdk::Room, event: &matrix_sdk::ruma::EventId, what: &str) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    until(what, PATIENCE, async || {
         let raw: serde_json::Value = room.event(event, None).await.unwrap().raw().deserialize_as().unwrap();
-        if raw.get("content").and_then(|c| c.get("m.relates_to")).is_none() {
-            return;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}: {raw}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        raw.get("content").and_then(|c| c.get("m.relates_to")).is_none()
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use common::scheduler::*;
 use common::*;
 use convoca::agenda::Agenda;
 use convoca::chat::Platform;
-use convoca::engine::{Command, Engine, Request};
+use convoca::engine::Engine;
 use convoca::reminders::plan::plan;
 use convoca::reminders::{ManualClock, Post, Status, key_of};
 use convoca::store::{LedgerState, Store};
@@ -102,9 +102,9 @@ async fn dst_weeks_keep_local_times() {
     assert!(sunday.contains(&"2027-03-20T21:00Z 1d".to_string()), "{sunday:?}");
 }
 
-async fn organizer(engine: &Engine, text: &str, channel: Option<&str>, now: DateTime<Utc>) -> String {
-    let mut req = Request::new(&convoca::discord::ABILITIES, "900", "Org", Command::parse(text), now);
-    req.organizer = true;
+/// The organizer's answer to `text` asked in `channel` (`None`: their direct chat), as text.
+async fn organizer_in(engine: &Engine, text: &str, channel: Option<&str>, now: DateTime<Utc>) -> String {
+    let mut req = organizer_request(text, now);
     req.channel = channel.map(str::to_string);
     convoca::console::render(&engine.handle(&req).await)
 }
@@ -118,13 +118,13 @@ async fn cancel_and_move_change_what_is_reminded_and_wake_the_scheduler() {
     let mut run = start(&engine, &rec, &clock);
     wait_status(&mut run.status, "asleep until January 3", |s| s.sleeping_until == Some(at("2027-01-03T21:59:58Z")))
         .await;
-    organizer(&engine, "/cancel 2027-01-04", None, clock_now(&clock)).await;
+    organizer_in(&engine, "/cancel 2027-01-04", None, clock_now(&clock)).await;
     // Woken by the change, nothing is due within its eight-day plan: it sleeps to its end.
     wait_status(&mut run.status, "asleep until the plan's end", |s| {
         s.sleeping_until == Some(at("2027-01-05T00:00:00Z"))
     })
     .await;
-    organizer(&engine, "/move 2027-01-04 2027-01-05 18:00", None, clock_now(&clock)).await;
+    organizer_in(&engine, "/move 2027-01-04 2027-01-05 18:00", None, clock_now(&clock)).await;
     // Moved: reminded at the new time (a day before 6 pm on the 5th = 23:00Z on the 4th).
     wait_status(&mut run.status, "asleep until January 4", |s| s.sleeping_until == Some(at("2027-01-04T22:59:58Z")))
         .await;
@@ -150,7 +150,7 @@ async fn a_subscription_added_while_the_scheduler_sleeps_wakes_it() {
     // No channel gets reminders: it sleeps until its planning horizon, days away.
     let s = wait_status(&mut run.status, "asleep with nothing to do", |s| s.sleeping_until.is_some()).await;
     assert!(s.sleeping_until.unwrap() >= at("2026-12-14T00:00:00Z"), "{s:?}");
-    let reply = organizer(&engine, "/remind here es", Some("333"), clock_now(&clock)).await;
+    let reply = organizer_in(&engine, "/remind here es", Some("333"), clock_now(&clock)).await;
     assert!(reply.contains("This channel now gets reminders"), "{reply}");
     wait_status(&mut run.status, "woken and asleep until the reminder", |s| {
         s.sleeping_until == Some(at("2026-12-06T21:59:58Z"))
@@ -164,7 +164,7 @@ async fn a_subscription_added_while_the_scheduler_sleeps_wakes_it() {
     // The post is counted once it is recorded sent, a moment after the sender saw it.
     wait_status(&mut run.status, "the post recorded as sent", |s| s.sent == 1).await;
     // `remind off` stops the next one.
-    organizer(&engine, "/remind off", Some("333"), clock_now(&clock)).await;
+    organizer_in(&engine, "/remind off", Some("333"), clock_now(&clock)).await;
     let s = wait_status(&mut run.status, "nothing left", |s| {
         s.sleeping_until.is_some_and(|t| t > at("2026-12-08T00:00:00Z"))
     })
@@ -331,7 +331,7 @@ async fn change_inside_the_lead_time(now: &str, change: &str, until: &str) -> Ve
     let engine = engine_on(dir.path()).await;
     if change.starts_with("/addmeeting") {
         // One-off meetings are reminded in the channels subscribed to every meeting.
-        let said = organizer(&engine, "/remind here", Some("222"), at(now)).await;
+        let said = organizer_in(&engine, "/remind here", Some("222"), at(now)).await;
         assert!(!said.contains("only"), "{said}");
     }
     let clock = ManualClock::new(at(now));
@@ -340,7 +340,7 @@ async fn change_inside_the_lead_time(now: &str, change: &str, until: &str) -> Ve
     wait_status(&mut run.status, "first pass", |s| s.passes >= 1 && s.in_flight == 0).await;
     // Counted before the change: the pass it causes may come before the answer does.
     let passes = run.status.borrow().passes;
-    let said = organizer(&engine, change, None, at(now)).await;
+    let said = organizer_in(&engine, change, None, at(now)).await;
     assert!(said.contains("Moved") || said.contains("Added"), "{said}");
     wait_status(&mut run.status, "planned again", |s| s.passes > passes && s.in_flight == 0).await;
     let (before, asleep_until) = {
@@ -429,7 +429,7 @@ async fn deadlines_are_reminded_to_subscribed_channels() {
     std::fs::write(&path, text).unwrap();
     let engine = engine_on(dir.path()).await;
     let clock = ManualClock::new(at("2026-12-14T12:00:00Z"));
-    organizer(&engine, "/remind here", Some("444"), clock_now(&clock)).await;
+    organizer_in(&engine, "/remind here", Some("444"), clock_now(&clock)).await;
     let rec = Recorder::new(&clock);
     let mut run = start(&engine, &rec, &clock);
     // A day before 5 pm EST on the 15th.
@@ -473,11 +473,7 @@ async fn two_schedulers_on_one_postgres_database_send_500_reminders_exactly_once
     wait_status(&mut run_b.status, "b asleep", |s| s.sleeping_until == Some(due - Duration::seconds(2))).await;
     clock.set(due - Duration::seconds(2));
     clock.set(due);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while rec_a.posts().len() + rec_b.posts().len() < 500 {
-        assert!(tokio::time::Instant::now() < deadline, "only {} posts", rec_a.posts().len() + rec_b.posts().len());
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    until("500 posts", PATIENCE, async || rec_a.posts().len() + rec_b.posts().len() >= 500).await;
     let mut keys: Vec<String> = rec_a
         .posts()
         .into_iter()

@@ -283,15 +283,11 @@ async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
     let erased = convoca::console::render(&engine.handle(&ask("/forgetme confirm")).await);
     assert!(erased.contains("Erased: your name"), "{erased}");
     // The log is emptied in the background, right after.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    until("the name and account id gone from the file and its log", std::time::Duration::from_secs(10), async || {
         let bytes = database_bytes(&path);
-        if !contains(&bytes, name) && !contains(&bytes, "4242424242") {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the name or account id is still in the file or its log");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        !contains(&bytes, name) && !contains(&bytes, "4242424242")
+    })
+    .await;
 }
 
 /// Old rows of every table that holds something about a person, written as SQL: a person

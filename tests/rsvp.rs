@@ -14,7 +14,7 @@ use common::*;
 use convoca::chat::Platform;
 use convoca::console::render;
 use convoca::content::ContentHandle;
-use convoca::engine::{Button, Command, Engine, Place, Reply, Request, Settings, Tone, Visibility};
+use convoca::engine::{Button, Engine, Place, Reply, Settings, Tone, Visibility};
 use convoca::locale::Locale;
 use convoca::reminders::{ManualClock, People, SchedulerConfig, To};
 use convoca::store::{OccurrenceRef, Store};
@@ -41,23 +41,8 @@ fn engine(dir: &tempfile::TempDir, store: Store, public_url: Option<&str>) -> En
     Engine::new(ContentHandle::open(dir.path()).unwrap(), store, settings)
 }
 
-/// Someone on Discord asking in the group's server (a member of it).
-fn on_discord(id: &str, name: &str, text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
-    let mut req = Request::new(&convoca::discord::ABILITIES, id, name, Command::parse(text), now);
-    req.locale = locale;
-    req.space = Some("home".into());
-    req.channel = Some("general".into());
-    req
-}
-
 async fn ask_as(engine: &Engine, id: &str, name: &str, text: &str, now: DateTime<Utc>) -> Reply {
     engine.handle(&on_discord(id, name, text, Locale::En, now)).await
-}
-
-async fn organizer(engine: &Engine, text: &str, now: DateTime<Utc>) -> Reply {
-    let mut req = on_discord("900", "Org", text, Locale::En, now);
-    req.organizer = true;
-    engine.handle(&req).await
 }
 
 const NOW: &str = "2026-11-28T12:00:00Z";

@@ -39,10 +39,6 @@ async fn member(engine: &Engine, text: &str) -> String {
     render(&said(engine, "ana", text, Locale::En, false).await)
 }
 
-async fn organizer(engine: &Engine, text: &str) -> Reply {
-    said(engine, "org", text, Locale::En, true).await
-}
-
 /// What Ana said about the letter, as the store has it.
 async fn letter_outcome(engine: &Engine) -> Option<Outcome> {
     let user = convoca::chat::User { platform: Platform::Discord, id: "ana".into(), name: "ana".into() };
@@ -114,13 +110,13 @@ async fn dates_are_dates_within_the_published_calendar() {
 async fn with_a_one_off_meeting_added_going_alone_means_the_next_regular_meeting() {
     let dir = content();
     let engine = engine_with(dir.path(), sqlite_store().await);
-    let added = render(&organizer(&engine, "/addmeeting 2026-12-02 18:00 Teach-in on Honduras").await);
+    let added = render(&organizer(&engine, "/addmeeting 2026-12-02 18:00 Teach-in on Honduras", at(NOW)).await);
     assert!(added.contains("teach-in-on-honduras"), "{added}");
     for text in ["/going", "/notgoing"] {
         let reply = member(&engine, text).await;
         assert!(reply.contains("LA/CWG monthly meeting") && reply.contains("December 7"), "{text}: {reply}");
     }
-    let list = render(&organizer(&engine, "/attendees").await);
+    let list = render(&organizer(&engine, "/attendees", at(NOW)).await);
     assert!(list.contains("December 7"), "{list}");
     // The one-off is reached by its name.
     let teach_in = member(&engine, "/going teach-in-on-honduras").await;
@@ -132,57 +128,58 @@ async fn organizer_changes_that_make_no_sense_are_refused_and_nothing_is_stored(
     let dir = content();
     for (db, store) in stores().await {
         let engine = engine_with(dir.path(), store);
-        let typo = organizer(&engine, "/addmeeting 2027-01-23 18:00 90m Europe/Mdrid Typo zone").await;
+        let typo = organizer(&engine, "/addmeeting 2027-01-23 18:00 90m Europe/Mdrid Typo zone", at(NOW)).await;
         let text = render(&typo);
         assert!(text.contains("I didn't understand `Europe/Mdrid`"), "{db}: {text}");
         assert!(text.contains("Did you mean `Europe/Madrid`?"), "{db}: {text}");
         assert!(engine.store().extra_meetings().await.unwrap().is_empty(), "{db}");
         // Spelt right, in any case, it is the zone and not the title.
-        let right = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 90m europe/madrid Madrid call").await);
+        let right =
+            render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 90m europe/madrid Madrid call", at(NOW)).await);
         assert!(right.contains("Added **Madrid call** (`madrid-call`)") && right.contains("CET"), "{db}: {right}");
 
-        let past = render(&organizer(&engine, "/move 2027-03-01 2020-01-01 18:00").await);
+        let past = render(&organizer(&engine, "/move 2027-03-01 2020-01-01 18:00", at(NOW)).await);
         assert!(past.contains("has already passed"), "{db}: {past}");
-        let onto = render(&organizer(&engine, "/move 2026-12-07 2027-01-04").await);
+        let onto = render(&organizer(&engine, "/move 2026-12-07 2027-01-04", at(NOW)).await);
         assert!(onto.contains("already meets on Monday, January 4, 2027"), "{db}: {onto}");
-        let earlier = render(&organizer(&engine, "/addmeeting 2026-11-01 18:00 Too late").await);
+        let earlier = render(&organizer(&engine, "/addmeeting 2026-11-01 18:00 Too late", at(NOW)).await);
         assert!(earlier.contains("has already passed"), "{db}: {earlier}");
         assert!(engine.store().changes().await.unwrap().is_empty(), "{db}: no change stored");
-        let pm = render(&organizer(&engine, "/addmeeting 2027-01-20 6:00 PM Teach-in").await);
+        let pm = render(&organizer(&engine, "/addmeeting 2027-01-20 6:00 PM Teach-in", at(NOW)).await);
         assert!(pm.contains("I didn't understand `6:00 PM`") && pm.contains("Did you mean `18:00`?"), "{db}: {pm}");
-        let cet = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 90min Teach-in").await);
+        let cet = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 90min Teach-in", at(NOW)).await);
         assert!(cet.contains("a length like 90m"), "{db}: {cet}");
         assert_eq!(engine.store().extra_meetings().await.unwrap().len(), 1, "{db}: only the Madrid call");
 
-        let first = organizer(&engine, "/cancel 2026-12-07").await;
+        let first = organizer(&engine, "/cancel 2026-12-07", at(NOW)).await;
         assert_eq!(first.tone, Tone::Done, "{db}");
-        let again = organizer(&engine, "/cancel 2026-12-07").await;
+        let again = organizer(&engine, "/cancel 2026-12-07", at(NOW)).await;
         assert_ne!(again.tone, Tone::Done, "{db}");
         assert!(render(&again).contains("is already cancelled"), "{db}: {}", render(&again));
 
         // Found by trying it: past dates, dates past the calendar, moves that change nothing,
         // the same meeting added twice.
-        let over = render(&organizer(&engine, "/cancel 2026-11-02").await);
+        let over = render(&organizer(&engine, "/cancel 2026-11-02", at(NOW)).await);
         assert!(over.contains("is over"), "{db}: {over}");
-        let revived = render(&organizer(&engine, "/move 2026-11-02 2026-12-01 18:00").await);
+        let revived = render(&organizer(&engine, "/move 2026-11-02 2026-12-01 18:00", at(NOW)).await);
         assert!(revived.contains("is over"), "{db}: {revived}");
-        let far = render(&organizer(&engine, "/move 2027-01-04 2030-01-14 18:00").await);
+        let far = render(&organizer(&engine, "/move 2027-01-04 2030-01-14 18:00", at(NOW)).await);
         assert!(far.contains("further ahead than the calendar goes"), "{db}: {far}");
-        let same = render(&organizer(&engine, "/move 2027-01-04 17:00").await);
+        let same = render(&organizer(&engine, "/move 2027-01-04 17:00", at(NOW)).await);
         assert!(same.contains("already takes place") && same.contains("nothing changed"), "{db}: {same}");
         assert_eq!(engine.store().changes().await.unwrap().len(), 1, "{db}: only the cancellation");
         let twice = "/addmeeting 2027-02-19 18:00 90m Teach-in";
-        assert_eq!(organizer(&engine, twice).await.tone, Tone::Done, "{db}");
-        let again = render(&organizer(&engine, twice).await);
+        assert_eq!(organizer(&engine, twice, at(NOW)).await.tone, Tone::Done, "{db}");
+        let again = render(&organizer(&engine, twice, at(NOW)).await);
         assert!(again.contains("is already on the calendar"), "{db}: {again}");
         // A moved date is reached by its new date too.
-        assert_eq!(organizer(&engine, "/move 2027-02-01 2027-02-03 18:00").await.tone, Tone::Done, "{db}");
-        let by_new_date = render(&organizer(&engine, "/cancel 2027-02-03").await);
+        assert_eq!(organizer(&engine, "/move 2027-02-01 2027-02-03 18:00", at(NOW)).await.tone, Tone::Done, "{db}");
+        let by_new_date = render(&organizer(&engine, "/cancel 2027-02-03", at(NOW)).await);
         assert!(by_new_date.contains("Cancelled") && by_new_date.contains("February 1"), "{db}: {by_new_date}");
 
-        let arabic = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 اجتماع طارئ").await);
+        let arabic = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 اجتماع طارئ", at(NOW)).await);
         assert!(arabic.contains("**اجتماع طارئ** (`meeting-2027-01-23`)"), "{db}: {arabic}");
-        let again = render(&organizer(&engine, "/addmeeting 2027-01-23 19:00 اجتماع").await);
+        let again = render(&organizer(&engine, "/addmeeting 2027-01-23 19:00 اجتماع", at(NOW)).await);
         assert!(again.contains("(`meeting-2027-01-23-2027-01-23`)"), "{db}: {again}");
         let titles: Vec<String> = engine.store().extra_meetings().await.unwrap().into_iter().map(|m| m.title).collect();
         assert!(titles.contains(&"اجتماع طارئ".to_string()), "{db}: {titles:?}");
@@ -214,7 +211,8 @@ async fn invisible_characters_and_backticks_are_not_echoed() {
     // The word stays inside one code span: it cannot close it and become a link.
     assert!(reply.contains("`a[verify](https://evil.example)`"), "{reply}");
     assert_eq!(reply.matches('`').count() % 2, 0, "{reply}");
-    let added = render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 \u{2067}Vigil\u{2069} for Berta").await);
+    let added =
+        render(&organizer(&engine, "/addmeeting 2027-01-23 18:00 \u{2067}Vigil\u{2069} for Berta", at(NOW)).await);
     assert!(added.contains("**Vigil for Berta**"), "{added:?}");
     // A display name with an override in it reaches organizers without it.
     said(&engine, "eve", "/signup jilamito letter", Locale::En, false).await;
@@ -227,9 +225,9 @@ async fn invisible_characters_and_backticks_are_not_echoed() {
     );
     req.channel = Some("general".into());
     engine.handle(&req).await;
-    let roster = render(&organizer(&engine, "/signups jilamito").await);
+    let roster = render(&organizer(&engine, "/signups jilamito", at(NOW)).await);
     assert!(roster.contains("Mallory") && !roster.contains('\u{202E}'), "{roster:?}");
-    let csv = organizer(&engine, "/export jilamito").await.attachment.expect("a CSV file");
+    let csv = organizer(&engine, "/export jilamito", at(NOW)).await.attachment.expect("a CSV file");
     assert!(!String::from_utf8_lossy(&csv.data).contains('\u{202E}'));
 }
 
@@ -258,7 +256,7 @@ async fn other_commands_take_their_words_or_ask() {
     assert!(leter.contains("Did you mean `/signup jilamito letter`?"), "{leter}");
     let spanish = render(&said(&engine, "ana", "/olvidame confirmo", Locale::Es, false).await);
     assert!(spanish.contains("¿Quisiste decir `confirmar`?"), "{spanish}");
-    let remind = render(&organizer(&engine, "/remind hre").await);
+    let remind = render(&organizer(&engine, "/remind hre", at(NOW)).await);
     assert!(remind.contains("Did you mean `here`?"), "{remind}");
     assert!(engine.store().subscriptions().await.unwrap().is_empty());
 }
@@ -314,7 +312,7 @@ async fn what_the_second_trial_found_is_questioned_or_refused_and_nothing_is_sto
     let dir = content();
     let engine = engine_with(dir.path(), sqlite_store().await);
     // Restoring a date that is over, or onto a day the meeting now meets, is refused.
-    organizer(&engine, "/cancel 2026-12-07").await;
+    organizer(&engine, "/cancel 2026-12-07", at(NOW)).await;
     let mut later = Request::new(
         &convoca::discord::ABILITIES,
         "org",
@@ -325,18 +323,18 @@ async fn what_the_second_trial_found_is_questioned_or_refused_and_nothing_is_sto
     later.organizer = true;
     let over = render(&engine.handle(&later).await);
     assert!(over.contains("is over"), "{over}");
-    assert_eq!(organizer(&engine, "/move 2027-01-04 2027-01-06 17:00").await.tone, Tone::Done);
-    assert_eq!(organizer(&engine, "/move 2027-02-01 2027-01-04 17:00").await.tone, Tone::Done);
-    let clash = render(&organizer(&engine, "/uncancel 2027-01-04").await);
+    assert_eq!(organizer(&engine, "/move 2027-01-04 2027-01-06 17:00", at(NOW)).await.tone, Tone::Done);
+    assert_eq!(organizer(&engine, "/move 2027-02-01 2027-01-04 17:00", at(NOW)).await.tone, Tone::Done);
+    let clash = render(&organizer(&engine, "/uncancel 2027-01-04", at(NOW)).await);
     assert!(clash.contains("already meets on"), "{clash}");
     // A one-off may be moved later than its own date (the calendar publishes only it).
-    assert_eq!(organizer(&engine, "/addmeeting 2026-12-02 18:00 Quick call").await.tone, Tone::Done);
-    let later = organizer(&engine, "/move quick-call 2026-12-02 2026-12-03 18:00").await;
+    assert_eq!(organizer(&engine, "/addmeeting 2026-12-02 18:00 Quick call", at(NOW)).await.tone, Tone::Done);
+    let later = organizer(&engine, "/move quick-call 2026-12-02 2026-12-03 18:00", at(NOW)).await;
     assert_eq!(later.tone, Tone::Done, "{}", render(&later));
-    let twin = render(&organizer(&engine, "/addmeeting 2026-12-03 18:00 Quick-call.").await);
+    let twin = render(&organizer(&engine, "/addmeeting 2026-12-03 18:00 Quick-call.", at(NOW)).await);
     assert!(twin.contains("is already on the calendar"), "{twin}");
     // A zone that only looks like one is asked about, with no misleading suggestion.
-    let gmt = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 GMT+1 Call").await);
+    let gmt = render(&organizer(&engine, "/addmeeting 2027-02-15 18:00 GMT+1 Call", at(NOW)).await);
     assert!(gmt.contains("`GMT+1`") && !gmt.contains("Etc/"), "{gmt}");
     let extras = engine.store().extra_meetings().await.unwrap();
     assert_eq!(extras.len(), 1, "only the quick call: {extras:?}");

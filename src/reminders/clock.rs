@@ -112,12 +112,35 @@ impl Clock for SteppedClock {
 #[derive(Clone)]
 pub struct ManualClock {
     now: Arc<watch::Sender<DateTime<Utc>>>,
+    /// The instants sleepers wait for, so a test can move time once the code it checks is
+    /// waiting (rather than guessing how long it takes to get there).
+    waits: Arc<std::sync::Mutex<Vec<DateTime<Utc>>>>,
+}
+
+/// Takes a sleeper's instant off the list when its sleep ends or is dropped.
+struct Waiting {
+    waits: Arc<std::sync::Mutex<Vec<DateTime<Utc>>>>,
+    t: DateTime<Utc>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        let mut waits = self.waits.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = waits.iter().position(|w| *w == self.t) {
+            waits.swap_remove(i);
+        }
+    }
 }
 
 impl ManualClock {
     /// A clock stopped at `start`.
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock { now: Arc::new(watch::Sender::new(start)) }
+        ManualClock { now: Arc::new(watch::Sender::new(start)), waits: Arc::default() }
+    }
+
+    /// Whether something sleeps until exactly `t`.
+    pub fn waits_for(&self, t: DateTime<Utc>) -> bool {
+        self.waits.lock().unwrap_or_else(|p| p.into_inner()).contains(&t)
     }
 
     /// Moves the clock to `t`, waking every sleeper whose time has come. Moving it back wakes
@@ -144,7 +167,10 @@ impl Clock for ManualClock {
 
     fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
         let mut rx = self.now.subscribe();
+        self.waits.lock().unwrap_or_else(|p| p.into_inner()).push(t);
+        let waiting = Waiting { waits: Arc::clone(&self.waits), t };
         Box::pin(async move {
+            let _waiting = waiting;
             // Only fails if the clock is dropped, and then nobody will ever wake us.
             let _ = rx.wait_for(|now| *now >= t).await;
         })

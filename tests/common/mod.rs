@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod copy;
+pub mod eventually;
 pub mod fake_discord;
 pub mod http_proxy;
 pub mod member;
@@ -126,12 +127,37 @@ pub fn copy_of_shipped() -> tempfile::TempDir {
 }
 
 pub use copy::copy_dir;
+#[allow(unused_imports)]
+pub use eventually::{PATIENCE, eventually, until};
 
 /// A member's request from the console.
 pub fn request(text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
     let mut req = Request::new(&convoca::console::ABILITIES, "member-1", "Ana", Command::parse(text), now);
     req.locale = locale;
     req
+}
+
+/// Someone asking in the group's Discord server, a member of it: the request builder the
+/// tests share.
+pub fn on_discord(id: &str, name: &str, text: &str, locale: Locale, now: DateTime<Utc>) -> Request {
+    let mut req = Request::new(&convoca::discord::ABILITIES, id, name, Command::parse(text), now);
+    req.locale = locale;
+    req.space = Some("home".into());
+    req.channel = Some("general".into());
+    req.member = true;
+    req
+}
+
+/// The group's organizer (id 900) saying `text` in the group's Discord server.
+pub fn organizer_request(text: &str, now: DateTime<Utc>) -> Request {
+    let mut req = on_discord("900", "Org", text, Locale::En, now);
+    req.organizer = true;
+    req
+}
+
+/// The group's organizer's answer to `text`.
+pub async fn organizer(engine: &Engine, text: &str, now: DateTime<Utc>) -> Reply {
+    engine.handle(&organizer_request(text, now)).await
 }
 
 /// Asks and returns the reply.
