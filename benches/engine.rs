@@ -26,7 +26,7 @@ fn request(text: &str, user: u64) -> Request {
 
 fn percentiles(name: &str, rt: &tokio::runtime::Runtime, engine: &Engine, make: impl Fn(u64) -> Request) {
     let n = 20_000u64;
-    // Warm up caches (content, overrides, prepared statements).
+    // Warm up caches (content, changes, prepared statements).
     for i in 0..500 {
         rt.block_on(engine.handle(&make(1_000_000 + i)));
     }

@@ -68,6 +68,66 @@ pub struct Abilities {
     pub only_channel: Option<&'static str>,
 }
 
+/// A person's standing in the group's home, as an adapter reads it there (a Discord home
+/// server's members and organizer role, a Matrix home room's members and power levels),
+/// never in the place a message came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Belongs to the home (a member of a home server, joined to a home room).
+    pub member: bool,
+    /// Organizes the group there.
+    pub organizer: bool,
+}
+
+/// A platform connection's state, the same for every adapter: up or down, and how often it
+/// came back after being up. `/healthz` and `/metrics` read it.
+#[derive(Debug, Default)]
+pub struct Link {
+    connected: std::sync::atomic::AtomicBool,
+    ever: std::sync::atomic::AtomicBool,
+    reconnects: std::sync::atomic::AtomicU64,
+}
+
+impl Link {
+    /// The connection is up. Returns true when this is a reconnection (it had been up, then
+    /// down).
+    pub fn up(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let again = !self.connected.swap(true, Relaxed) && self.ever.swap(true, Relaxed);
+        if again {
+            self.reconnects.fetch_add(1, Relaxed);
+        }
+        again
+    }
+
+    /// A new connection is up (Discord reports each one): every one after the first is a
+    /// reconnection, whether or not its loss was seen. Returns true for those.
+    pub fn connected_anew(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.connected.store(true, Relaxed);
+        let again = self.ever.swap(true, Relaxed);
+        if again {
+            self.reconnects.fetch_add(1, Relaxed);
+        }
+        again
+    }
+
+    /// The connection is down. Returns true when it was up.
+    pub fn down(&self) -> bool {
+        self.connected.swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether it is up.
+    pub fn is_up(&self) -> bool {
+        self.connected.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How often it came back.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// A person on one platform.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {

@@ -303,13 +303,11 @@ async fn the_gateway_closing_is_followed_by_a_reconnect() {
     interact(&fake, fake.command("mission", json!([]), ("111", "Ana"), "en-US", "0")).await;
     fake.close_gateway().await;
     fake.wait_identified(2).await;
-    until("no reconnect recorded", std::time::Duration::from_secs(20), async || {
-        gateway.state.reconnects.load(Ordering::Relaxed) >= 1
-    })
-    .await;
+    until("no reconnect recorded", std::time::Duration::from_secs(20), async || gateway.state.link.reconnects() >= 1)
+        .await;
     let r = interact(&fake, fake.command("help", json!([]), ("111", "Ana"), "en-US", "0")).await;
     assert!(embed_text(&r).contains("/meeting"));
-    assert!(gateway.state.connected.load(Ordering::Relaxed));
+    assert!(gateway.state.link.is_up());
     assert_eq!(gateway.state.unknown_events.load(Ordering::Relaxed), 0);
     gateway.stop().await;
 }
@@ -1087,7 +1085,7 @@ async fn going_by_button_then_a_reminder_by_dm_opened_once_and_closed_dms_record
 
     // An hour before: a DM to Ana, in Spanish, with its key; Bo's DMs are closed.
     let start = engine
-        .overrides()
+        .calendar_changes()
         .await
         .map(|o| {
             let content = engine.content().current();
@@ -1120,7 +1118,7 @@ async fn going_by_button_then_a_reminder_by_dm_opened_once_and_closed_dms_record
 
     // The next personal message to Ana goes to the stored channel: no second open.
     let after = engine
-        .overrides()
+        .calendar_changes()
         .await
         .map(|o| {
             let content = engine.content().current();
@@ -1254,8 +1252,8 @@ async fn the_members_link_goes_only_to_people_still_in_the_home_server() {
         assert!(embed_text(&r).contains("You're going"), "{}", embed_text(&r));
     }
     let content = engine.content().current();
-    let overrides = engine.overrides().await.unwrap();
-    let next = convoca::agenda::Agenda::new(&content, &overrides).upcoming(
+    let changes = engine.calendar_changes().await.unwrap();
+    let next = convoca::agenda::Agenda::new(&content, &changes).upcoming(
         convoca::agenda::Which::All,
         chrono::Utc::now(),
         1,

@@ -5,7 +5,6 @@ mod common;
 
 use std::io::BufReader;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
@@ -54,8 +53,8 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     let engine = engine_on(&shipped()).await;
     let now = Utc::now();
     let content = engine.content().current();
-    let overrides = engine.overrides().await.unwrap();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let changes = engine.calendar_changes().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &changes);
     let next: Vec<_> =
         agenda.upcoming(convoca::agenda::Which::Only("monthly"), now, 3, convoca::agenda::Cancelled::Skipped);
     // Cancel the second upcoming date and move the third a week later, 6 pm.
@@ -72,8 +71,8 @@ async fn the_feed_matches_meeting_for_twelve_occurrences_with_changes() {
     assert!(feed.contains("BEGIN:VALARM") && feed.contains("TRIGGER:-PT1H"), "an alarm an hour before");
     let parsed = events(&feed);
 
-    let overrides = engine.overrides().await.unwrap();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let changes = engine.calendar_changes().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &changes);
     let expected = agenda.upcoming(convoca::agenda::Which::All, now, 12, convoca::agenda::Cancelled::Skipped);
     let mut upcoming: Vec<_> =
         parsed.iter().filter(|(_, status, start)| status == "CONFIRMED" && *start > now).collect();
@@ -139,7 +138,7 @@ async fn health_says_which_platform_is_down() {
     let engine = engine_on(&shipped()).await;
     let discord = Arc::new(convoca::discord::GatewayState::default());
     let matrix = Arc::new(convoca::matrix::MatrixState::default());
-    discord.connected.store(true, Ordering::Relaxed);
+    discord.link.up();
     let server = serve(
         &engine,
         Platforms { discord: Some(Arc::clone(&discord)), matrix: Some(Arc::clone(&matrix)), ..Default::default() },
@@ -148,10 +147,12 @@ async fn health_says_which_platform_is_down() {
     let (status, _, body) = get(&format!("{}/healthz", server.base)).await;
     assert_eq!(status, 503);
     assert!(body.contains("discord: connected") && body.contains("matrix: disconnected"), "{body}");
-    matrix.connected.store(true, Ordering::Relaxed);
+    matrix.link.up();
     let (status, _, _) = get(&format!("{}/healthz", server.base)).await;
     assert_eq!(status, 200);
-    matrix.reconnects.fetch_add(1, Ordering::Relaxed);
+    // Down, then back: one reconnection.
+    matrix.link.down();
+    matrix.link.up();
     let (_, _, metrics) = get(&format!("{}/metrics", server.base)).await;
     assert!(metrics.contains("convoca_platform_connected{platform=\"matrix\"} 1"), "{metrics}");
     assert!(metrics.contains("convoca_platform_reconnects_total{platform=\"matrix\"} 1"), "{metrics}");

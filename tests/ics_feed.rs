@@ -7,7 +7,7 @@ use std::io::BufReader;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use convoca::agenda::{Agenda, Cancelled, Overrides, Which, ics};
+use convoca::agenda::{Agenda, CalendarChanges, Cancelled, Which, ics};
 use convoca::calendar::Lead;
 use convoca::locale::Locale;
 
@@ -39,8 +39,8 @@ fn parse(feed: &str) -> Vec<(String, String, DateTime<Utc>, DateTime<Utc>)> {
 fn feed_matches_the_engine_for_24_occurrences() {
     let now = at("2026-11-28T12:00:00Z");
     let content = shipped_content(now);
-    let overrides = Overrides::default();
-    let agenda = Agenda::new(&content, &overrides);
+    let changes = CalendarChanges::default();
+    let agenda = Agenda::new(&content, &changes);
     let feed = ics::write(&agenda, ics::FeedOptions { only: None, locale: Locale::En, now, alarm: Some(Lead::HOUR) });
     assert!(feed.contains("\r\n"), "iCalendar lines end in CRLF");
     let events = parse(&feed);
@@ -76,8 +76,8 @@ fn feed_carries_changes_from_content() {
     std::fs::write(&path, text).unwrap();
     let now = at("2026-11-28T12:00:00Z");
     let content = convoca::content::load(dir.path(), now).unwrap();
-    let overrides = Overrides::default();
-    let agenda = Agenda::new(&content, &overrides);
+    let changes = CalendarChanges::default();
+    let agenda = Agenda::new(&content, &changes);
     let feed = ics::write(&agenda, ics::FeedOptions { only: Some("monthly"), locale: Locale::Es, now, alarm: None });
     let events = parse(&feed);
     let dec = events.iter().find(|e| e.0 == "monthly-20261207@la-cwg.convoca").unwrap();

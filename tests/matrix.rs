@@ -5,7 +5,6 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use chrono::Duration;
 use common::member::Member;
@@ -58,8 +57,8 @@ async fn matrix_scheduler(
 ) {
     use convoca::reminders::{ManualClock, Scheduler, SchedulerConfig, Senders};
     let content = w.engine.content().current();
-    let overrides = w.engine.overrides().await.unwrap();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let changes = w.engine.calendar_changes().await.unwrap();
+    let agenda = convoca::agenda::Agenda::new(&content, &changes);
     let next = agenda.upcoming(convoca::agenda::Which::All, chrono::Utc::now(), n, convoca::agenda::Cancelled::Skipped);
     let clock = ManualClock::new(next[0].start - Duration::hours(1) - Duration::seconds(5));
     let senders = Senders::new().with(&convoca::matrix::ABILITIES, Arc::new(w.bot.sender()));
@@ -386,20 +385,15 @@ async fn the_bot_recovers_when_synapse_restarts_and_posts_what_fell_due_meanwhil
 
     // The homeserver goes away; the reminder falls due while it is down.
     w.hs.stop();
-    until("the bot never noticed", std::time::Duration::from_secs(60), async || {
-        !w.bot.state.connected.load(Ordering::Relaxed)
-    })
-    .await;
+    until("the bot never noticed", std::time::Duration::from_secs(60), async || !w.bot.state.link.is_up()).await;
     clock.set(due - Duration::seconds(2));
     clock.set(due);
     status.wait_for(|s| s.in_flight == 0 && s.sleeping_until == Some(due + Duration::seconds(30))).await.unwrap();
 
     // Back: the bot reconnects by itself, answers, and the retry posts the reminder.
     w.hs.restart().await;
-    until("the bot never reconnected", std::time::Duration::from_secs(60), async || {
-        w.bot.state.reconnects.load(Ordering::Relaxed) >= 1
-    })
-    .await;
+    until("the bot never reconnected", std::time::Duration::from_secs(60), async || w.bot.state.link.reconnects() >= 1)
+        .await;
     let asked = w.alice.say(&room, "!mission").await;
     w.alice
         .wait("an answer after the restart", |m| {

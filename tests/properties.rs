@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use convoca::calendar::Lead;
 use convoca::content::{parse_date, parse_local_datetime, parse_time};
-use convoca::engine::{Command, Engine, Place, Request, catalog};
+use convoca::engine::{Asked, Command, Engine, Request, catalog};
 use convoca::locale::Locale;
 use proptest::prelude::*;
 
@@ -84,7 +84,7 @@ proptest! {
     #[test]
     fn the_engine_answers_every_request(
         text in prop_oneof![commandish(), tricky_text(120)],
-        place in prop::sample::select(vec![Place::Home, Place::Direct, Place::Elsewhere]),
+        place in prop::sample::select(vec![Asked::Home, Asked::Direct, Asked::Elsewhere]),
         on in prop::sample::select(vec![&convoca::console::ABILITIES, &convoca::discord::ABILITIES, &convoca::matrix::ABILITIES]),
         organizer in any::<bool>(),
         spanish in any::<bool>(),
@@ -94,12 +94,12 @@ proptest! {
         let (rt, engine) = engine();
         let now = at("2026-01-01T00:00:00Z") + chrono::Duration::days(days);
         let mut req = Request::new(on, "prop-user", &name, Command::parse(&text), now);
-        req.place = place;
+        req.asked = place;
         req.organizer = organizer;
         req.locale = if spanish { Locale::Es } else { Locale::En };
         let reply = rt.block_on(engine.handle(&req));
         // Every stored change stays readable: the next request still gets its calendar.
-        prop_assert!(rt.block_on(engine.overrides()).is_ok());
+        prop_assert!(rt.block_on(engine.calendar_changes()).is_ok());
         let _ = convoca::console::render(&reply);
     }
 

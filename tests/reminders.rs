@@ -71,8 +71,8 @@ async fn dst_weeks_keep_local_times() {
     )
     .unwrap();
     let content = convoca::content::load(dir.path(), at("2026-11-28T00:00:00Z")).unwrap();
-    let overrides = Default::default();
-    let agenda = Agenda::new(&content, &overrides);
+    let changes = Default::default();
+    let agenda = Agenda::new(&content, &changes);
     let p = plan(
         &content,
         &agenda,

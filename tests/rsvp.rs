@@ -14,7 +14,7 @@ use common::*;
 use convoca::chat::Platform;
 use convoca::console::render;
 use convoca::content::ContentHandle;
-use convoca::engine::{Button, Engine, Place, Reply, Settings, Tone, Visibility};
+use convoca::engine::{Asked, Button, Engine, Reply, Settings, Tone, Visibility};
 use convoca::locale::Locale;
 use convoca::reminders::{ManualClock, People, SchedulerConfig, To};
 use convoca::store::{OccurrenceRef, Store};
@@ -101,7 +101,7 @@ async fn going_is_private_said_once_and_shown_publicly_as_a_count() {
         assert_eq!(refused.tone, Tone::Refusal, "{db}");
         assert!(!render(&refused).contains("Bo"), "{db}");
         let mut stranger = on_discord("666", "Admin", "/attendees", Locale::En, now);
-        (stranger.place, stranger.organizer) = (Place::Elsewhere, true);
+        (stranger.asked, stranger.organizer) = (Asked::Elsewhere, true);
         let refused = engine.handle(&stranger).await;
         assert!(!render(&refused).contains("Bo") && !render(&refused).contains("Ana"), "{db}: {}", render(&refused));
         let list = organizer(&engine, "/attendees", now).await;
@@ -144,7 +144,7 @@ async fn dates_that_are_not_meetings_are_explained_and_nothing_is_recorded() {
     assert!(render(&next).contains("January 4"), "{}", render(&next));
     // From a server that is not the group's: nothing is recorded.
     let mut elsewhere = on_discord("7", "Stranger", "/going", Locale::En, now);
-    elsewhere.place = Place::Elsewhere;
+    elsewhere.asked = Asked::Elsewhere;
     engine.handle(&elsewhere).await;
     let at = OccurrenceRef { meeting: "monthly".into(), date: "2027-01-04".parse().unwrap() };
     assert_eq!(engine.store().rsvp_counts(&at).await.unwrap(), (1, 0), "only Ana");
@@ -177,7 +177,7 @@ async fn each_person_going_gets_one_private_reminder_in_their_language_with_the_
         engine.handle(&ana).await;
         // Bo writes to the bot's DM without belonging to the group's home server: refused.
         let mut bo = on_discord("2", "Bo", "/going", Locale::En, now);
-        (bo.place, bo.member, bo.channel) = (Place::Direct, false, None);
+        (bo.asked, bo.member, bo.channel) = (Asked::Direct, false, None);
         assert_eq!(engine.handle(&bo).await.tone, Tone::Refusal);
         // An answer on record from someone not a member (made before that rule): reminded,
         // without the members' link.
@@ -397,7 +397,7 @@ async fn my_calendar_is_a_private_feed_that_follows_my_answers_and_a_reset_revok
     assert_eq!(status, 200);
     let mine = events(&feed);
     let next = engine
-        .overrides()
+        .calendar_changes()
         .await
         .map(|o| {
             let content = engine.content().current();

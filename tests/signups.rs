@@ -1,5 +1,5 @@
 //! Sign-ups and organizer tools through the engine, on SQLite and PostgreSQL: privacy,
-//! refusals, overrides shown by `meeting` and the calendar feed.
+//! refusals, changes shown by `meeting` and the calendar feed.
 
 mod common;
 
@@ -171,9 +171,9 @@ async fn organizer_changes_show_in_meeting_and_in_the_feed() {
         assert!(meeting.contains("Moved from Monday, January 4, 2027."), "{db}");
 
         let content = engine.content().current();
-        let overrides = engine.overrides().await.unwrap();
+        let changes = engine.calendar_changes().await.unwrap();
         let feed = ics::write(
-            &Agenda::new(&content, &overrides),
+            &Agenda::new(&content, &changes),
             ics::FeedOptions { only: None, locale: Locale::En, now: at(NOW), alarm: Some(Lead::HOUR) },
         );
         let unfolded = feed.replace("\r\n ", "");
@@ -255,7 +255,7 @@ async fn a_moderators_removal_of_a_reaction_leaves_the_member_able_to_withdraw_b
             at(NOW),
         );
         bob.member = true;
-        bob.place = convoca::engine::Place::Home;
+        bob.asked = convoca::engine::Asked::Home;
         bob.channel = Some("!home:hs".into());
         assert_eq!(engine.sign_up_by_reaction(&bob, "$r1", "$campaign").await.tone, Tone::Done, "{db}");
         let moderator = convoca::chat::User { platform: Platform::Matrix, id: "@mod:hs".into(), name: "Mod".into() };

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use convoca::agenda::{Agenda, Cancelled, Overrides, Which};
+use convoca::agenda::{Agenda, CalendarChanges, Cancelled, Which};
 use convoca::calendar::Status;
 use convoca::engine::{Block, Reply};
 use convoca::locale::Locale;
@@ -96,8 +96,8 @@ async fn skipped_and_moved_occurrences_from_content() {
     assert!(text.contains("The meeting of Monday, December 7, 2026 is cancelled."), "{text}");
 
     let content = convoca::content::load(dir.path(), at("2026-11-28T12:00:00Z")).unwrap();
-    let overrides = Overrides::default();
-    let agenda = Agenda::new(&content, &overrides);
+    let changes = CalendarChanges::default();
+    let agenda = Agenda::new(&content, &changes);
     let all = agenda.upcoming(Which::All, at("2026-11-28T12:00:00Z"), 3, Cancelled::Kept);
     assert_eq!(all[0].status, Status::Cancelled);
     assert!(matches!(all[1].status, Status::Moved { .. }));

@@ -7,14 +7,14 @@ mod common;
 
 use common::*;
 use convoca::console::render;
-use convoca::engine::{Command, Place, Request, Tone, Visibility};
+use convoca::engine::{Asked, Command, Request, Tone, Visibility};
 use convoca::locale::Locale;
 
 const NOW: &str = "2026-12-01T15:00:00Z";
 
-fn asked(text: &str, place: Place, organizer: bool) -> Request {
+fn asked(text: &str, place: Asked, organizer: bool) -> Request {
     let mut req = Request::new(&convoca::discord::ABILITIES, "666", "Mallory", Command::parse(text), at(NOW));
-    req.place = place;
+    req.asked = place;
     req.organizer = organizer;
     req.space = Some("600000000000000001".into());
     req.channel = Some("600000000000000002".into());
@@ -25,7 +25,7 @@ fn asked(text: &str, place: Place, organizer: bool) -> Request {
 async fn elsewhere_an_organizer_gets_public_answers_only_and_nothing_is_recorded() {
     let engine = engine_on(&shipped()).await;
     // Someone signed up at home.
-    let mut beto = asked("/signup jilamito petition", Place::Home, false);
+    let mut beto = asked("/signup jilamito petition", Asked::Home, false);
     beto.user.id = "222".into();
     beto.user.name = "Beto".into();
     assert_eq!(engine.handle(&beto).await.tone, Tone::Done);
@@ -46,7 +46,7 @@ async fn elsewhere_an_organizer_gets_public_answers_only_and_nothing_is_recorded
         "/forgetme confirm",
     ] {
         // Even an organizer of the home, and even when an adapter wrongly says so.
-        let reply = engine.handle(&asked(text, Place::Elsewhere, true)).await;
+        let reply = engine.handle(&asked(text, Asked::Elsewhere, true)).await;
         let shown = render(&reply);
         assert_eq!(reply.tone, Tone::Refusal, "{text}: {shown}");
         assert!(shown.contains("I'm the bot of"), "{text}: {shown}");
@@ -60,25 +60,25 @@ async fn elsewhere_an_organizer_gets_public_answers_only_and_nothing_is_recorded
     assert_eq!(roster.len(), 1, "no sign-up recorded elsewhere, none withdrawn");
 
     // Public answers are given, without buttons that would ask for a sign-up there.
-    let meeting = engine.handle(&asked("/meeting", Place::Elsewhere, true)).await;
+    let meeting = engine.handle(&asked("/meeting", Asked::Elsewhere, true)).await;
     assert!(render(&meeting).contains("Monday, December 7, 2026"), "{}", render(&meeting));
-    let campaign = engine.handle(&asked("/campaign jilamito", Place::Elsewhere, false)).await;
+    let campaign = engine.handle(&asked("/campaign jilamito", Asked::Elsewhere, false)).await;
     assert_eq!(campaign.visibility, Visibility::Public);
     assert!(campaign.buttons.is_empty(), "no sign-up buttons elsewhere");
-    let help = render(&engine.handle(&asked("/help", Place::Elsewhere, true)).await);
+    let help = render(&engine.handle(&asked("/help", Asked::Elsewhere, true)).await);
     assert!(!help.contains("/signups"), "no organizer commands in help elsewhere: {help}");
 }
 
 #[tokio::test]
 async fn in_the_direct_chat_organizer_commands_follow_home_standing_and_stay_private() {
     let engine = engine_on(&shipped()).await;
-    let mut beto = asked("/signup jilamito petition", Place::Home, false);
+    let mut beto = asked("/signup jilamito petition", Asked::Home, false);
     beto.user.id = "222".into();
     beto.user.name = "Beto".into();
     engine.handle(&beto).await;
 
     let direct = |text: &str, organizer: bool| {
-        let mut req = asked(text, Place::Direct, organizer);
+        let mut req = asked(text, Asked::Direct, organizer);
         req.space = None;
         req.channel = None;
         req
@@ -160,9 +160,9 @@ async fn a_stored_value_out_of_range_never_breaks_later_answers() {
     .execute(pool)
     .await
     .unwrap();
-    let overrides = engine.overrides().await.expect("the calendar still loads");
+    let changes = engine.calendar_changes().await.expect("the calendar still loads");
     let content = engine.content().current();
-    let agenda = convoca::agenda::Agenda::new(&content, &overrides);
+    let agenda = convoca::agenda::Agenda::new(&content, &changes);
     assert!(!agenda.upcoming(convoca::agenda::Which::All, at(NOW), 5, convoca::agenda::Cancelled::Kept).is_empty());
     let meeting = render(&ask(&engine, "/meeting", Locale::En, at(NOW)).await);
     assert!(meeting.contains("Monday, December 7, 2026"), "the bad move is left out: {meeting}");
@@ -239,22 +239,22 @@ async fn matrix_help_says_a_reaction_is_seen_by_the_room() {
 #[tokio::test]
 async fn on_matrix_a_refusal_in_the_direct_room_stays_private_and_at_home_is_said_in_place() {
     let engine = engine_on(&shipped()).await;
-    let on_matrix = |text: &str, place: Place| {
+    let on_matrix = |text: &str, place: Asked| {
         let mut req = asked(text, place, false).asked_on(&convoca::matrix::ABILITIES);
-        if place == Place::Direct {
+        if place == Asked::Direct {
             req.channel = None;
         }
         req
     };
     // "done" with nothing signed up: a refusal that names the person's own sign-ups when any.
-    let direct = engine.handle(&on_matrix("!done", Place::Direct)).await;
+    let direct = engine.handle(&on_matrix("!done", Asked::Direct)).await;
     assert_eq!(direct.tone, Tone::Refusal);
     assert_eq!(direct.visibility, Visibility::Private, "{}", render(&direct));
     // A refusal of a public question at home carries nothing private: said in place.
-    let home = engine.handle(&on_matrix("!campaign nosuch", Place::Home)).await;
+    let home = engine.handle(&on_matrix("!campaign nosuch", Asked::Home)).await;
     assert_eq!(home.visibility, Visibility::Public, "{}", render(&home));
     // A personal command's refusal at home stays private, with a pointer left in the room.
-    let personal = engine.handle(&on_matrix("!done", Place::Home)).await;
+    let personal = engine.handle(&on_matrix("!done", Asked::Home)).await;
     assert_eq!((personal.visibility, personal.pointer), (Visibility::Private, true), "{}", render(&personal));
 }
 
@@ -266,12 +266,12 @@ async fn the_reaction_hint_is_given_only_where_a_reaction_signs_up() {
     std::fs::write(&path, text).unwrap();
     let engine = engine_on(dir.path()).await;
     let hint = "React with ✅";
-    let mut req = asked("!campaign jilamito", Place::Home, false).asked_on(&convoca::matrix::ABILITIES);
+    let mut req = asked("!campaign jilamito", Asked::Home, false).asked_on(&convoca::matrix::ABILITIES);
     assert!(render(&engine.handle(&req).await).contains(hint));
-    req.place = Place::Direct;
+    req.asked = Asked::Direct;
     req.channel = None;
     assert!(!render(&engine.handle(&req).await).contains(hint), "a reaction in the direct room signs nobody up");
-    let discord = asked("/campaign jilamito", Place::Home, false);
+    let discord = asked("/campaign jilamito", Asked::Home, false);
     assert!(!render(&engine.handle(&discord).await).contains(hint), "Discord has buttons, not reactions");
 }
 

@@ -356,7 +356,7 @@ async fn what_the_second_trial_found_is_questioned_or_refused_and_nothing_is_sto
     assert!(going.contains("Did you mean `/going monthly`?"), "{going}");
     let place = member(&engine, "/place accept jilamto").await;
     assert!(place.contains("There is no campaign called `jilamto`"), "{place}");
-    // Invisible tags and fillers are dropped like overrides.
+    // Invisible tags and fillers are dropped like changes.
     let tagged = member(&engine, "/campaign ab\u{E0041}\u{3164}cd").await;
     assert!(tagged.contains("`abcd`"), "{tagged:?}");
     let es = render(&said(&engine, "con", "/olvidame", Locale::Es, false).await);

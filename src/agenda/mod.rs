@@ -14,7 +14,7 @@ use crate::content::{Content, Meeting};
 /// What organizers changed from chat, read from the database: single dates cancelled or
 /// moved, and one-off meetings. Content files stay the source of the regular schedule.
 #[derive(Clone, Debug, Default)]
-pub struct Overrides {
+pub struct CalendarChanges {
     /// `(meeting slug, change)`, oldest first: a later change to the same date wins.
     pub changes: Vec<(String, Change)>,
     /// One-off meetings added in chat.
@@ -26,7 +26,7 @@ pub struct Overrides {
     pub added: std::collections::HashMap<String, DateTime<Utc>>,
 }
 
-impl Overrides {
+impl CalendarChanges {
     /// When an organizer last changed this occurrence from chat (moved it, or added its
     /// one-off meeting): reminders whose moment had passed by then were never on time.
     pub fn changed_at(&self, occurrence: &Occurrence) -> Option<DateTime<Utc>> {
@@ -60,24 +60,24 @@ pub enum Cancelled {
     Skipped,
 }
 
-/// Content and overrides together.
+/// Content and changes together.
 #[derive(Clone, Copy)]
 pub struct Agenda<'a> {
     /// The organizers' files.
     pub content: &'a Content,
     /// The organizers' chat changes.
-    pub overrides: &'a Overrides,
+    pub changes: &'a CalendarChanges,
 }
 
 impl<'a> Agenda<'a> {
     /// Builds an agenda.
-    pub fn new(content: &'a Content, overrides: &'a Overrides) -> Agenda<'a> {
-        Agenda { content, overrides }
+    pub fn new(content: &'a Content, changes: &'a CalendarChanges) -> Agenda<'a> {
+        Agenda { content, changes }
     }
 
     /// Every meeting: content files first, then one-offs added in chat.
     pub fn meetings(&self) -> impl Iterator<Item = &'a Meeting> + 'a {
-        self.content.meetings.iter().chain(self.overrides.meetings.iter())
+        self.content.meetings.iter().chain(self.changes.meetings.iter())
     }
 
     /// The meeting with this slug (case-insensitive).
@@ -88,7 +88,7 @@ impl<'a> Agenda<'a> {
     /// A meeting's changes: the file's first, then the chat's, so chat changes win.
     pub fn changes_for(&self, meeting: &Meeting) -> Vec<Change> {
         let mut changes = meeting.changes.clone();
-        changes.extend(self.overrides.changes.iter().filter(|(slug, _)| *slug == meeting.slug).map(|(_, c)| c.clone()));
+        changes.extend(self.changes.changes.iter().filter(|(slug, _)| *slug == meeting.slug).map(|(_, c)| c.clone()));
         changes
     }
 

@@ -16,14 +16,14 @@ pub async fn ics(global: &Global, args: IcsArgs) -> ExitCode {
         Err(code) => return code,
     };
     let content = engine.content().current();
-    let overrides = match engine.overrides().await {
+    let changes = match engine.calendar_changes().await {
         Ok(o) => o,
         Err(e) => {
             eprintln!("convoca: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let agenda = Agenda::new(&content, &overrides);
+    let agenda = Agenda::new(&content, &changes);
     if let Some(m) = &args.meeting
         && agenda.meeting(m).is_none()
     {

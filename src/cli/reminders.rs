@@ -31,9 +31,9 @@ pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
     let store = engine.store();
     let content = engine.content().current();
     let listed = async {
-        let overrides = crate::engine::load_overrides(store).await?;
+        let changes = crate::engine::load_calendar_changes(store).await?;
         let subscriptions = engine.subscriptions().await?;
-        let agenda = Agenda::new(&content, &overrides);
+        let agenda = Agenda::new(&content, &changes);
         let people = crate::reminders::People::load(store, from).await?;
         let plan = plan(&content, &agenda, &subscriptions, &people, from, until, true);
         let keys: Vec<String> = plan.items.iter().map(|i| plan.key(i)).collect();

@@ -34,7 +34,7 @@ pub struct Global {
     /// Default: the file convoca.db in the working folder, created on first use.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<Secret>,
-    /// Log filter, e.g. `info`, `convoca=debug` (RUST_LOG overrides it).
+    /// Log filter, e.g. `info`, `convoca=debug` (RUST_LOG changes it).
     #[arg(long, env = "CONVOCA_LOG", global = true)]
     pub log: Option<String>,
     /// How log lines are written: `text` for people, `json` (one object per line) for log

@@ -1,7 +1,7 @@
 //! The gateway connection (serenity): registers commands when ready, answers interactions,
 //! and reports whether it is connected.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serenity::all::{
@@ -11,8 +11,8 @@ use serenity::all::{
 use serenity::async_trait;
 
 use super::commands;
-use super::events::EventSync;
 use super::interaction::{Answer, Bot, Via};
+use super::scheduled_events::EventSync;
 use crate::config::DiscordConfig;
 use crate::engine::Engine;
 use crate::reminders::{Clock, SystemClock};
@@ -21,10 +21,8 @@ use crate::supervisor::Tasks;
 /// Counters and flags shared with health checks, metrics and tests.
 #[derive(Default, Debug)]
 pub struct GatewayState {
-    /// True while the shard is connected.
-    pub connected: AtomicBool,
-    /// Times the shard connected after the first.
-    pub reconnects: AtomicU64,
+    /// Whether the shard is connected, and how often it reconnected.
+    pub link: crate::chat::Link,
     /// Times it connected at all.
     pub connections: AtomicU64,
     /// Times commands were registered.
@@ -191,11 +189,12 @@ impl EventHandler for Handler {
 
     async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
         let connected = event.new == ConnectionStage::Connected;
-        self.state.connected.store(connected, Ordering::Relaxed);
-        if connected && self.state.connections.fetch_add(1, Ordering::Relaxed) > 0 {
-            self.state.reconnects.fetch_add(1, Ordering::Relaxed);
-            tracing::info!("Discord: reconnected");
-        } else if !connected && event.old == ConnectionStage::Connected {
+        if connected {
+            self.state.connections.fetch_add(1, Ordering::Relaxed);
+            if self.state.link.connected_anew() {
+                tracing::info!("Discord: reconnected");
+            }
+        } else if self.state.link.down() && event.old == ConnectionStage::Connected {
             tracing::warn!(stage = ?event.new, "Discord: connection lost; serenity reconnects");
         }
     }

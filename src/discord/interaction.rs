@@ -14,8 +14,8 @@ use serenity::all::{
 use tokio::sync::Mutex;
 
 use super::render::{Pressed, clip, followup, parse_custom_id, response};
-use crate::chat::Platform;
-use crate::engine::{Admission, Command, Engine, Place, Reply, Request, Visibility, catalog, texts};
+use crate::chat::{Platform, Standing};
+use crate::engine::{Admission, Asked, Command, Engine, Reply, Request, Visibility, catalog, texts};
 use crate::locale::Locale;
 
 /// What to send back.
@@ -39,15 +39,6 @@ pub enum Via {
 /// How long a standing read from a home server for a DM is trusted: a role taken away counts
 /// within this time, and a busy member does not cost two REST calls per command.
 const STANDING_FRESH_FOR: Duration = Duration::from_secs(60);
-
-/// A person's standing in the group's home servers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Standing {
-    /// A member of a home server.
-    pub member: bool,
-    /// An organizer there.
-    pub organizer: bool,
-}
 
 /// Answers Discord interactions from the engine.
 pub struct Bot {
@@ -118,22 +109,22 @@ impl Bot {
 
     /// Where an interaction comes from: a home server, the bot's own DM with the person, or
     /// anywhere else (another server, a group DM, a user-installed context).
-    pub fn place(
+    pub fn asked_in(
         &self,
         guild: Option<GuildId>,
         context: Option<InteractionContext>,
         channel: Option<&PartialChannel>,
-    ) -> Place {
+    ) -> Asked {
         match guild {
-            Some(g) if self.homes.contains(&g) => Place::Home,
-            Some(_) => Place::Elsewhere,
+            Some(g) if self.homes.contains(&g) => Asked::Home,
+            Some(_) => Asked::Elsewhere,
             None => {
                 let bot_dm = match context {
                     Some(c) => c == InteractionContext::BotDm,
                     // Older payloads carry no context: the channel's kind tells.
                     None => channel.is_some_and(|c| c.kind == ChannelType::Private),
                 };
-                if bot_dm { Place::Direct } else { Place::Elsewhere }
+                if bot_dm { Asked::Direct } else { Asked::Elsewhere }
             }
         }
     }
@@ -144,7 +135,7 @@ impl Bot {
         user: &User,
         member: Option<&Member>,
         guild: Option<GuildId>,
-        place: Place,
+        asked: Asked,
         channel: String,
         locale: &str,
         command: Command,
@@ -156,16 +147,16 @@ impl Bot {
         let mut req = Request::new(&super::ABILITIES, &user.id.to_string(), &name, command, Utc::now());
         req.locale = Locale::from_tag(locale);
         req.space = guild.map(|g| g.to_string());
-        req.place = place;
+        req.asked = asked;
         // Outside a server (a direct message) there is no channel to subscribe.
         req.channel = guild.map(|_| channel);
-        let standing = match (place, guild, member) {
+        let standing = match (asked, guild, member) {
             // Signed by Discord in the interaction itself: asked in a home server, a member.
-            (Place::Home, Some(g), Some(m)) => Standing {
+            (Asked::Home, Some(g), Some(m)) => Standing {
                 member: true,
                 organizer: self.organizes(g, m.permissions.unwrap_or_else(Permissions::empty), &m.roles).await,
             },
-            (Place::Direct, _, _) => self.standing_in_home(user.id).await,
+            (Asked::Direct, _, _) => self.standing_in_home(user.id).await,
             _ => Standing::default(),
         };
         req.organizer = standing.organizer;
@@ -292,7 +283,7 @@ impl Bot {
             })
             .collect();
         let command = Command::from_options(&ci.data.name, values);
-        let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
+        let place = self.asked_in(ci.guild_id, ci.context, ci.channel.as_ref());
         let req = self
             .request(&ci.user, ci.member.as_deref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
@@ -313,7 +304,7 @@ impl Bot {
             let text = texts::fill(texts::stale_button(locale), &[("cmd", &fresh)]);
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };
-        let place = self.place(ci.guild_id, ci.context, ci.channel.as_ref());
+        let place = self.asked_in(ci.guild_id, ci.context, ci.channel.as_ref());
         // A sign-up button sits on a public campaign message, refreshed with the new count;
         // every other answer is private and leaves the message it is on as it was.
         let (command, refresh) = match pressed {
@@ -342,7 +333,7 @@ impl Bot {
         // message (the next step offered in a direct message), or the campaign was removed from
         // the content since the message was posted: the private answer alone.
         let refresh = refresh.filter(|(campaign, _)| {
-            place == Place::Home && self.engine.content().current().campaign(campaign).is_some()
+            place == Asked::Home && self.engine.content().current().campaign(campaign).is_some()
         });
         let Some((pressed_campaign, pressed_locale)) = refresh else {
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));

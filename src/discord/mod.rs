@@ -3,11 +3,11 @@
 //! engine replies into embeds; everything else is the engine's.
 
 pub mod commands;
-pub mod events;
 mod gateway;
 pub mod interaction;
 mod limits;
 pub mod render;
+pub mod scheduled_events;
 mod sender;
 pub mod verify;
 

@@ -45,8 +45,8 @@ impl Engine {
                     .unwrap_or_default()
             }
             Suggest::Meetings => {
-                let overrides = self.overrides().await.unwrap_or_default();
-                let agenda = crate::agenda::Agenda::new(&content, &overrides);
+                let changes = self.calendar_changes().await.unwrap_or_default();
+                let agenda = crate::agenda::Agenda::new(&content, &changes);
                 agenda.meetings().filter_map(|m| named(&m.slug, &m.title)).collect()
             }
             Suggest::Briefings => content.briefings.iter().filter_map(|b| named(&b.slug, &b.title)).collect(),

@@ -6,7 +6,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::overrides::FRESH_FOR;
+use super::calendar_changes::FRESH_FOR;
 use crate::store::Result;
 
 /// Values read from the database, kept for [`FRESH_FOR`] and dropped when this process

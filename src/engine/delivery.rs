@@ -3,12 +3,12 @@
 //! elsewhere, and the ways of answering that platform offers. Adapters then only translate.
 
 use crate::content::Content;
-use crate::engine::{Audience, Block, Button, Place, Reply, Request, Tone, Visibility, texts};
+use crate::engine::{Asked, Audience, Block, Button, Reply, Request, Tone, Visibility, texts};
 
 /// `reply` as it should reach the person who asked `req`.
 pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
     // Only in the group's rooms does a reaction sign up.
-    if req.on.reactions && req.place == Place::Home && signs_up_by_reaction(&reply, content) {
+    if req.on.reactions && req.asked == Asked::Home && signs_up_by_reaction(&reply, content) {
         reply = reply.text(texts::react_to_sign_up(req.locale));
     }
     if req.on.ephemeral || !req.on.read_by_others {
@@ -23,7 +23,7 @@ pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
     // In the direct conversation everything stays private: the adapter still checks that
     // it holds the person and the bot alone.
     let refusal = matches!(reply.tone, Tone::Refusal | Tone::Error);
-    if refusal && !personal_at_home(req) && req.place != Place::Direct {
+    if refusal && !personal_at_home(req) && req.asked != Asked::Direct {
         reply.visibility = Visibility::Public;
     }
     // A private answer worth pointing to (not a plain list) leaves a pointer where asked.
@@ -31,7 +31,7 @@ pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
     // What invites a personal answer points to the direct conversation, not to answering
     // where everyone reads.
     let invites = signs_up(&reply).is_some() || matches!(req.command, crate::engine::Command::Meeting { .. });
-    if req.place == Place::Home && invites {
+    if req.asked == Asked::Home && invites {
         reply = reply.block(Block::DirectChat);
     }
     reply
@@ -40,7 +40,7 @@ pub(super) fn fit(req: &Request, content: &Content, mut reply: Reply) -> Reply {
 /// A personal command (sign-ups, answers, going) asked in one of the group's places: what
 /// the person did there is theirs, whatever the answer.
 pub fn personal_at_home(req: &Request) -> bool {
-    req.place == Place::Home && req.command.spec().is_some_and(|s| s.audience == Audience::Member)
+    req.asked == Asked::Home && req.command.spec().is_some_and(|s| s.audience == Audience::Member)
 }
 
 /// The campaign a reply offers to sign up for, if any.

@@ -4,6 +4,7 @@
 //! organize the group; the engine decides what that person may see or do.
 
 pub mod answers;
+mod calendar_changes;
 mod command;
 mod completion;
 mod counts;
@@ -11,7 +12,6 @@ pub mod delivery;
 mod flood;
 mod heard;
 pub mod html;
-mod overrides;
 mod plain;
 pub mod reactions;
 mod reply;
@@ -22,19 +22,19 @@ pub mod texts;
 
 use std::sync::Arc;
 
-use crate::agenda::{Agenda, Overrides};
+use crate::agenda::{Agenda, CalendarChanges};
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
-pub use command::{Args, Audience, Change, Choice, Opt, OptionKind, Spec, Spelling, Suggest, Words};
+pub use calendar_changes::{FRESH_FOR, load as load_calendar_changes};
+pub use command::{Args, Audience, Choice, Effect, Opt, OptionKind, Spec, Spelling, Suggest, Words};
 pub use command::{
     Command, MAX_INPUT_BYTES, MAX_TITLE, MeetingDate, MoveTo, Near, NewMeeting, RemindAction, Unclear, Wanted,
     bare_answer, catalog, clean, language_of,
 };
 pub use flood::{Admission, FloodLimit};
-pub use overrides::{FRESH_FOR, load as load_overrides};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
-pub use request::{Place, Request};
+pub use request::{Asked, Request};
 
 /// Settings that change what replies say, from the configuration.
 #[derive(Clone, Debug)]
@@ -74,7 +74,7 @@ struct Inner {
     content: ContentHandle,
     store: Store,
     settings: Settings,
-    overrides: overrides::OverridesCache,
+    changes: calendar_changes::CalendarChangesCache,
     counts: counts::Kept<String, Vec<crate::store::Count>>,
     going: counts::Kept<crate::store::OccurrenceRef, (i64, i64)>,
     calendar: tokio::sync::watch::Sender<u64>,
@@ -93,7 +93,7 @@ impl Engine {
                 content,
                 store,
                 settings,
-                overrides: Default::default(),
+                changes: Default::default(),
                 counts: Default::default(),
                 going: Default::default(),
                 calendar: tokio::sync::watch::Sender::new(0),
@@ -163,7 +163,7 @@ impl Engine {
     /// Moves whenever something the calendar or reminders depend on changes here (calendar
     /// changes, subscriptions, reloaded content), for every listener at once: the reminder
     /// scheduler and Discord's scheduled events wake on it and plan again.
-    pub fn calendar_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub fn watch_plan(&self) -> tokio::sync::watch::Receiver<u64> {
         self.inner.calendar.subscribe()
     }
 
@@ -175,7 +175,7 @@ impl Engine {
 
     /// Tells every listener of [`Engine::calendar_changes`] to plan again.
     pub fn notify_changed(&self) {
-        self.inner.overrides.invalidate();
+        self.inner.changes.invalidate();
         self.inner.calendar.send_modify(|n| *n = n.wrapping_add(1));
     }
 
@@ -213,8 +213,8 @@ impl Engine {
     }
 
     /// The organizers' calendar changes, cached for [`FRESH_FOR`].
-    pub async fn overrides(&self) -> Result<Arc<Overrides>, StoreError> {
-        self.inner.overrides.get(&self.inner.store).await
+    pub async fn calendar_changes(&self) -> Result<Arc<CalendarChanges>, StoreError> {
+        self.inner.changes.get(&self.inner.store).await
     }
 
     /// Answers one request. Never fails: problems become polite replies, and database
@@ -223,7 +223,7 @@ impl Engine {
         // Standing counts only where the group's authority reaches: elsewhere everyone is a
         // member of the public, whatever an adapter said.
         let demoted;
-        let req = if req.place == Place::Elsewhere && (req.organizer || req.member) {
+        let req = if req.asked == Asked::Elsewhere && (req.organizer || req.member) {
             demoted = Request { organizer: false, member: false, ..req.clone() };
             &demoted
         } else {
@@ -232,7 +232,7 @@ impl Engine {
         let content = self.inner.content.current();
         let metrics = &self.inner.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
-        if req.place != Place::Elsewhere && req.on.direct_messages {
+        if req.asked != Asked::Elsewhere && req.on.direct_messages {
             // Bounded: a slow database must not eat the answer's own time (it is tried again
             // at the person's next command).
             let bound = self.inner.settings.command_deadline / 5;
@@ -265,11 +265,11 @@ impl Engine {
 
     async fn answer(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
         use answers::help;
-        match req.place {
+        match req.asked {
             // A place that is not the group's decides nothing and records nothing.
-            Place::Elsewhere if !req.command.is_public() => return Ok(help::not_here(req, content)),
+            Asked::Elsewhere if !req.command.is_public() => return Ok(help::not_here(req, content)),
             // A direct chat is no channel to post reminders in.
-            Place::Direct
+            Asked::Direct
                 if matches!(req.command, Command::Remind { action: RemindAction::Here | RemindAction::Off, .. }) =>
             {
                 return Ok(help::not_in_direct(req, content));
@@ -285,24 +285,24 @@ impl Engine {
             return Ok(help::members_only(req, content));
         }
         let mut reply = self.answer_command(req, content).await?;
-        match req.place {
-            Place::Direct => reply.visibility = Visibility::Private,
+        match req.asked {
+            Asked::Direct => reply.visibility = Visibility::Private,
             // Buttons elsewhere would ask for sign-ups that are not taken there.
-            Place::Elsewhere => reply.buttons.clear(),
-            Place::Home => {}
+            Asked::Elsewhere => reply.buttons.clear(),
+            Asked::Home => {}
         }
         Ok(reply)
     }
 
     /// Refreshes what depends on what `command` can change, as its declaration says.
     fn changed(&self, command: &Command) {
-        for change in command.spec().map_or(&[][..], |s| s.changes) {
+        for change in command.spec().map_or(&[][..], |s| s.effects) {
             match change {
-                Change::SignUps => self.signups_changed(),
-                Change::Going => self.inner.going.invalidate(),
+                Effect::SignUps => self.signups_changed(),
+                Effect::Going => self.inner.going.invalidate(),
                 // The calendar or who gets personal messages changed, or a place freed: the
                 // scheduler plans again.
-                Change::Plan => self.notify_changed(),
+                Effect::Plan => self.notify_changed(),
             }
         }
     }
@@ -315,8 +315,8 @@ impl Engine {
             Command::Help | Command::Empty => help::help(req, content),
             Command::Mission => mission::mission(req, content),
             Command::Meeting { meeting } => {
-                let overrides = self.overrides().await?;
-                let agenda = Agenda::new(content, &overrides);
+                let changes = self.calendar_changes().await?;
+                let agenda = Agenda::new(content, &changes);
                 let mut reply = meeting::meeting(req, &agenda, meeting.as_deref(), settings);
                 if reply.tone == Tone::Info
                     && let Some(next) = rsvp::next(req, &agenda, meeting.as_deref())
@@ -363,29 +363,29 @@ impl Engine {
                 progress::place(req, content, store, *accept, campaign.as_deref(), action.as_deref()).await?
             }
             Command::Rsvp { going, at } => {
-                let overrides = self.overrides().await?;
-                rsvp::rsvp(req, &Agenda::new(content, &overrides), store, *going, at).await?
+                let changes = self.calendar_changes().await?;
+                rsvp::rsvp(req, &Agenda::new(content, &changes), store, *going, at).await?
             }
             Command::MyReminders { on } => personal::my_reminders(req, store, *on).await?,
             Command::MyCalendar { reset } => personal::my_calendar(req, store, settings, *reset).await?,
             Command::Attendees { at, csv } => {
-                let overrides = self.overrides().await?;
-                attendees::attendees(req, &Agenda::new(content, &overrides), store, at, *csv).await?
+                let changes = self.calendar_changes().await?;
+                attendees::attendees(req, &Agenda::new(content, &changes), store, at, *csv).await?
             }
             Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
             Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
             Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
             Command::Cancel { at } => {
-                schedule::cancel(req, &Agenda::new(content, &*self.overrides().await?), store, at).await?
+                schedule::cancel(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at).await?
             }
             Command::Uncancel { at } => {
-                schedule::uncancel(req, &Agenda::new(content, &*self.overrides().await?), store, at).await?
+                schedule::uncancel(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at).await?
             }
             Command::Move { at, to } => {
-                schedule::move_to(req, &Agenda::new(content, &*self.overrides().await?), store, at, *to).await?
+                schedule::move_to(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at, *to).await?
             }
             Command::AddMeeting(new) => {
-                schedule::add_meeting(req, &Agenda::new(content, &*self.overrides().await?), store, new).await?
+                schedule::add_meeting(req, &Agenda::new(content, &*self.calendar_changes().await?), store, new).await?
             }
             Command::Remind { action, meeting, locale } => {
                 let set = &self.inner.settings.reminder_channels;

@@ -11,7 +11,7 @@ use crate::locale::Locale;
 /// the group's declared home, never from what the place says about itself: anyone can make a
 /// Discord server or a Matrix room and be its admin there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Place {
+pub enum Asked {
     /// One of the group's home servers or rooms, or the terminal of whoever runs the bot.
     Home,
     /// The bot's own direct chat with the asker: personal commands, and organizer commands by
@@ -36,7 +36,7 @@ pub struct Request {
     /// The language to answer in.
     pub locale: Locale,
     /// Where it was asked: the group's home, the bot's direct chat, or elsewhere.
-    pub place: Place,
+    pub asked: Asked,
     /// Whether this person organizes the group, by their standing in the group's home (never
     /// by their standing in the place they asked from).
     pub organizer: bool,
@@ -61,7 +61,7 @@ impl Request {
             space: None,
             channel: None,
             locale: Locale::En,
-            place: Place::Home,
+            asked: Asked::Home,
             organizer: false,
             member: true,
             zone: None,
@@ -93,10 +93,10 @@ impl Request {
     /// compared with it at start, to list records made elsewhere.
     pub fn origin(&self) -> String {
         let platform = self.platform().as_str();
-        match self.place {
+        match self.asked {
             // The terminal has no server and no direct chat: whoever runs it.
             _ if !self.on.read_by_others => platform.to_string(),
-            Place::Direct => format!("{platform}:dm"),
+            Asked::Direct => format!("{platform}:dm"),
             _ => format!("{platform}:{}", self.space.as_deref().unwrap_or("?")),
         }
     }
@@ -105,7 +105,7 @@ impl Request {
     /// (whoever runs it is the only one reading). Hints then say "send …", not "send … to me
     /// in a direct message".
     pub fn alone_with_the_bot(&self) -> bool {
-        self.place == Place::Direct || !self.on.read_by_others
+        self.asked == Asked::Direct || !self.on.read_by_others
     }
 
     /// A command exactly as given, with only the platform's prefix.

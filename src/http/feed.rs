@@ -47,12 +47,12 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
         Ok(None) => return gone(),
         Err(e) => return unavailable(e),
     };
-    let overrides = match state.engine.overrides().await {
+    let changes = match state.engine.calendar_changes().await {
         Ok(o) => o,
         Err(e) => return unavailable(e),
     };
     let content = state.engine.content().current();
-    let agenda = Agenda::new(&content, &overrides);
+    let agenda = Agenda::new(&content, &changes);
     let locale = q.lang.as_deref().map_or(content.group.language, Locale::from_tag);
     let opts = ics::FeedOptions { only: None, locale, now: Utc::now(), alarm: Some(Lead::HOUR) };
     let body = ics::write_personal(&agenda, &mine.going, &mine.actions, opts);
@@ -69,7 +69,7 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
 
 async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Response {
     let content = state.engine.content().current();
-    let overrides = match state.engine.overrides().await {
+    let changes = match state.engine.calendar_changes().await {
         Ok(o) => o,
         Err(e) => {
             tracing::error!(error = %e, "calendar feed: database unavailable");
@@ -77,7 +77,7 @@ async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Respo
                 .into_response();
         }
     };
-    let agenda = Agenda::new(&content, &overrides);
+    let agenda = Agenda::new(&content, &changes);
     if let Some(slug) = only
         && agenda.meeting(slug).is_none()
     {

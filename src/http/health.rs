@@ -1,6 +1,5 @@
 //! `/healthz` and `/metrics`, for whoever hosts the bot.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -87,8 +86,8 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         });
     }
     let reconnects = [
-        ("discord", state.platforms.discord.as_ref().map(|d| d.reconnects.load(Ordering::Relaxed))),
-        ("matrix", state.platforms.matrix.as_ref().map(|m| m.reconnects.load(Ordering::Relaxed))),
+        ("discord", state.platforms.discord.as_ref().map(|d| d.link.reconnects())),
+        ("matrix", state.platforms.matrix.as_ref().map(|m| m.link.reconnects())),
     ];
     for (platform, n) in reconnects {
         if let Some(n) = n {

@@ -46,13 +46,12 @@ pub struct Platforms {
 impl Platforms {
     /// `(name, connected)` for each configured platform.
     pub fn connected(&self) -> Vec<(&'static str, bool)> {
-        use std::sync::atomic::Ordering;
         let mut out = Vec::new();
         if let Some(d) = &self.discord {
-            out.push(("discord", d.connected.load(Ordering::Relaxed)));
+            out.push(("discord", d.link.is_up()));
         }
         if let Some(m) = &self.matrix {
-            out.push(("matrix", m.connected.load(Ordering::Relaxed)));
+            out.push(("matrix", m.link.is_up()));
         }
         out
     }

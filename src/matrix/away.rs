@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::handler::{CAMPAIGN_KEY, MatrixBot, YES, user_of};
 use crate::chat::Platform;
 use crate::engine::reactions::{Present, while_away};
-use crate::engine::{Command, Place, Tone};
+use crate::engine::{Asked, Command, Tone};
 
 /// How many of its own events per home room the bot reads back for campaign messages.
 const LOOK_BACK: usize = 300;
@@ -70,7 +70,7 @@ impl MatrixBot {
                     let Ok(user) = UserId::parse(&new.user_id) else { continue };
                     let command = Command::SignUp { campaign: Some(campaign.clone()), action: None };
                     let req = self.request(&room, &user, command).await;
-                    if req.place != Place::Home {
+                    if req.asked != Asked::Home {
                         continue;
                     }
                     let reply = self.engine.sign_up_by_reaction(&req, &new.reaction_id, message.as_str()).await;

@@ -21,9 +21,9 @@ use serde_json::{Value, json};
 
 use super::queues::Queues;
 use super::render::render;
-use crate::chat::{Platform, User};
+use crate::chat::{Platform, Standing, User};
 use crate::engine::texts;
-use crate::engine::{Admission, Command, Engine, Place, Reply, Request, Visibility, bare_answer, language_of};
+use crate::engine::{Admission, Asked, Command, Engine, Reply, Request, Visibility, bare_answer, language_of};
 use crate::locale::Locale;
 use crate::store::Outcome;
 
@@ -53,7 +53,7 @@ pub struct MatrixBot {
 /// What a room's queue holds, in the order it happened there.
 pub(crate) enum Work {
     /// A command to answer.
-    Command(Box<Asked>),
+    Command(Box<Typed>),
     /// A flood: say "slow down", once, in reply to this message.
     SlowDown { room: Room, to: OwnedEventId, locale: Locale },
     /// A reaction that may sign someone up.
@@ -63,7 +63,7 @@ pub(crate) enum Work {
 }
 
 /// A command someone asked in a room.
-pub(crate) struct Asked {
+pub(crate) struct Typed {
     ev: OriginalSyncRoomMessageEvent,
     room: Room,
     command: Command,
@@ -79,15 +79,6 @@ const ANSWER_REACTIONS: &[(&str, Outcome)] =
 /// Who sent an event, as the engine names people.
 pub(crate) fn user_of(sender: &UserId) -> User {
     User { platform: Platform::Matrix, id: sender.to_string(), name: sender.localpart().to_string() }
-}
-
-/// A person's standing in the group's home rooms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Standing {
-    /// Joined to at least one home room.
-    pub member: bool,
-    /// Power of at least the organizer level (or the creator) in a joined home room.
-    pub organizer: bool,
 }
 
 impl MatrixBot {
@@ -123,23 +114,23 @@ impl MatrixBot {
 
     /// Where a room stands: a home room, the bot's own direct chat with `user` (marked direct
     /// and shared by exactly the two of them, invited members counted), or elsewhere.
-    pub async fn place(&self, room: &Room, user: &UserId) -> Place {
+    pub async fn asked_in(&self, room: &Room, user: &UserId) -> Asked {
         if self.is_home(room) {
-            return Place::Home;
+            return Asked::Home;
         }
         if !room.is_direct().await.unwrap_or(false) {
-            return Place::Elsewhere;
+            return Asked::Elsewhere;
         }
         match room.members(RoomMemberships::JOIN | RoomMemberships::INVITE).await {
             Ok(members) => {
                 let two = members.len() == 2
                     && members.iter().any(|m| m.user_id() == user)
                     && members.iter().any(|m| m.user_id() == self.me);
-                if two { Place::Direct } else { Place::Elsewhere }
+                if two { Asked::Direct } else { Asked::Elsewhere }
             }
             Err(e) => {
                 tracing::warn!(room = %room.room_id(), error = %e, "Matrix: cannot read a room's members");
-                Place::Elsewhere
+                Asked::Elsewhere
             }
         }
     }
@@ -213,7 +204,7 @@ impl MatrixBot {
         };
         match self.engine.admit(&user_of(&ev.sender)) {
             Admission::Go => {
-                let asked = Asked { ev, room: room.clone(), command, locale, bare };
+                let asked = Typed { ev, room: room.clone(), command, locale, bare };
                 self.enqueue(&room, Work::Command(Box::new(asked)))
             }
             Admission::SlowDown => {
@@ -259,12 +250,12 @@ impl MatrixBot {
     }
 
     /// Answers one queued command.
-    async fn answer(&self, asked: Asked) {
-        let Asked { ev, room, command, locale, bare } = asked;
+    async fn answer(&self, asked: Typed) {
+        let Typed { ev, room, command, locale, bare } = asked;
         let t0 = std::time::Instant::now();
         let since_sent = chrono::Utc::now().timestamp_millis() - i64::from(ev.origin_server_ts.0);
         let mut req = self.request(&room, &ev.sender, command).await;
-        if bare && req.place != Place::Direct {
+        if bare && req.asked != Asked::Direct {
             // Conversation in a room shared with others, not an answer to the bot.
             return;
         }
@@ -314,16 +305,16 @@ impl MatrixBot {
             .unwrap_or_else(|| sender.localpart().to_string());
         let mut req = Request::new(&super::ABILITIES, sender.as_str(), &name, command, Utc::now());
         req.locale = self.engine.content().current().group.language;
-        req.place = self.place(room, sender).await;
+        req.asked = self.asked_in(room, sender).await;
         req.space = Some(room.room_id().to_string());
-        let standing = match req.place {
-            Place::Home | Place::Direct => self.standing(sender).await,
-            Place::Elsewhere => Standing::default(),
+        let standing = match req.asked {
+            Asked::Home | Asked::Direct => self.standing(sender).await,
+            Asked::Elsewhere => Standing::default(),
         };
         req.organizer = standing.organizer;
         req.member = standing.member;
         // In a direct room with the bot there is no channel to subscribe to reminders.
-        req.channel = if req.place == Place::Direct { None } else { Some(room.room_id().to_string()) };
+        req.channel = if req.asked == Asked::Direct { None } else { Some(room.room_id().to_string()) };
         req
     }
 
@@ -346,7 +337,7 @@ impl MatrixBot {
         let removed = personal_here && self.remove(room, to).await;
         // A direct chat that is not encrypted gets no private answer in it: the answer goes
         // to the person's encrypted direct room.
-        if req.place == Place::Direct && reply.visibility == Visibility::Private {
+        if req.asked == Asked::Direct && reply.visibility == Visibility::Private {
             let alone = super::direct::only_us(room, &self.me, sender).await;
             if !alone {
                 self.deliver_privately(sender, l, &reply).await;
@@ -502,7 +493,7 @@ impl MatrixBot {
             let Some(outcome) = outcome else { return };
             let command = Command::Done { campaign: None, action: None, outcome };
             let req = self.request(&room, &ev.sender, command).await;
-            if req.place == Place::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
+            if req.asked == Asked::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
                 let reply = self.engine.handle(&req).await;
                 self.deliver_privately(&ev.sender, req.locale, &reply).await;
             }
@@ -514,7 +505,7 @@ impl MatrixBot {
         let req =
             self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
         // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
-        if req.place != Place::Home {
+        if req.asked != Asked::Home {
             return;
         }
         // Only where the campaign's organizers chose it; otherwise the person is told, in

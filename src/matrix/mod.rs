@@ -15,7 +15,7 @@ mod sender;
 pub mod session;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use matrix_sdk::Client;
@@ -24,7 +24,7 @@ use matrix_sdk::ruma::api::client::filter::{Filter as RumaFilter, FilterDefiniti
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use tokio::sync::watch;
 
-pub use handler::{CAMPAIGN_KEY, MatrixBot, Standing};
+pub use handler::{CAMPAIGN_KEY, MatrixBot};
 pub use sender::MatrixSender;
 
 /// What Matrix can do: `!` commands (clients swallow unknown `/` ones), words answered in
@@ -51,10 +51,8 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 /// Connection state shared with health checks, metrics and tests.
 #[derive(Debug, Default)]
 pub struct MatrixState {
-    /// True while syncs succeed.
-    pub connected: AtomicBool,
-    /// Times the sync loop recovered after failing.
-    pub reconnects: AtomicU64,
+    /// Whether syncs succeed, and how often the sync loop recovered after failing.
+    pub link: crate::chat::Link,
     /// Successful syncs.
     pub syncs: AtomicU64,
     /// Why the last attempt to start failed, while it is not started: for `/healthz`.
@@ -150,7 +148,7 @@ impl Matrix {
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
 
         *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        state.connected.store(true, Ordering::Relaxed);
+        state.link.up();
         let (stop, stop_rx) = watch::channel(false);
         let filter = sync_filter(&client).await;
         let token = Arc::new(std::sync::Mutex::new(first.next_batch));
@@ -235,14 +233,13 @@ async fn sync_loop(
                     marked = tokio::time::Instant::now();
                     engine.mark_seen(crate::chat::Platform::Matrix, chrono::Utc::now()).await;
                 }
-                if !state.connected.swap(true, Ordering::Relaxed) {
-                    state.reconnects.fetch_add(1, Ordering::Relaxed);
+                if state.link.up() {
                     tracing::info!("Matrix: reconnected");
                 }
                 backoff = Duration::from_millis(250);
             }
             Err(e) => {
-                if state.connected.swap(false, Ordering::Relaxed) {
+                if state.link.down() {
                     tracing::warn!(error = %e, "Matrix: sync failed; retrying");
                 }
                 tokio::select! {

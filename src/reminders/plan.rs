@@ -361,7 +361,7 @@ pub fn plan(
         for occ in occurrences_until(agenda, &meeting.slug, from, to + longest) {
             let mut subject = None;
             let people = reminded.get(&(meeting.slug.as_str(), occ.date)).map(Vec::as_slice).unwrap_or_default();
-            let changed = agenda.overrides.changed_at(&occ);
+            let changed = agenda.changes.changed_at(&occ);
             let both = [
                 (dues(leads, &occ, changed, Late::OneNotice), targets.as_slice(), channels),
                 // People going who answered before a change are told of it (`Changed`).
@@ -384,8 +384,8 @@ pub fn plan(
     }
 
     // Cancellations and moves made in chat, told at once to the people going.
-    for (slug, change) in &agenda.overrides.changes {
-        let Some(made) = agenda.overrides.made.get(&(slug.clone(), change.date)).copied() else { continue };
+    for (slug, change) in &agenda.changes.changes {
+        let Some(made) = agenda.changes.made.get(&(slug.clone(), change.date)).copied() else { continue };
         if made < from || made >= to {
             continue;
         }

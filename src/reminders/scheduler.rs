@@ -204,7 +204,7 @@ impl Scheduler {
         ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.flying.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.status.send_modify(|s| s.in_flight = 0);
-        let mut changes = ctx.engine.calendar_changes();
+        let mut changes = ctx.engine.watch_plan();
         let mut tasks: JoinSet<Option<(String, bool)>> = JoinSet::new();
         let mut watermark = ctx.clock.now() - ctx.config.lookback;
         tracing::info!(id = %ctx.me, "reminder scheduler started");
@@ -310,8 +310,8 @@ impl Ctx {
         let now = self.clock.now();
         let cfg = self.config;
         let content = self.engine.content().current();
-        let overrides = crate::engine::load_overrides(store).await?;
-        let agenda = Agenda::new(&content, &overrides);
+        let changes = crate::engine::load_calendar_changes(store).await?;
+        let agenda = Agenda::new(&content, &changes);
         let subscriptions = self.engine.subscriptions().await?;
         let from = (*watermark).min(now - cfg.lookback);
         self.offer_places(&content, now).await;

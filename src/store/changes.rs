@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::Row;
 
-use super::people::author;
+use super::erasure::author;
 use super::{Result, Store, StoreError, millis};
 use crate::calendar::{Change, ChangeKind};
 use crate::chat::User;

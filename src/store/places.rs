@@ -11,7 +11,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Row, Transaction};
 
-use super::personal::recipient;
+use super::reach::recipient;
 use super::signups::{SignUpRow, of_sign_up};
 use super::{Recipient, Result, Seen, SignUpOutcome, Store, instant, millis};
 use crate::chat::User;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::people::author;
+use super::erasure::author;
 use super::{Result, Store, millis};
 use crate::chat::User;
 use crate::locale::Locale;

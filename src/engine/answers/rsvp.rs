@@ -208,7 +208,7 @@ pub fn invite(req: &Request, next: OccurrenceRef, named: bool, going: Option<i64
         };
         reply.blocks.insert(reply.blocks.len().min(2), Block::Text(format!("**{text}**")));
     }
-    if req.place == crate::engine::Place::Elsewhere {
+    if req.asked == crate::engine::Asked::Elsewhere {
         return;
     }
     let button = |going: bool, label: &str| Button::Rsvp { at: next.clone(), going, label: label.into() };

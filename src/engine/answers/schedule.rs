@@ -294,7 +294,7 @@ pub async fn add_meeting(req: &Request, agenda: &Agenda<'_>, store: &Store, new:
                 .first()
                 .is_some_and(|o| o.start == start)
     };
-    if let Some(twin) = agenda.overrides.meetings.iter().find(same) {
+    if let Some(twin) = agenda.changes.meetings.iter().find(same) {
         return Ok(Reply::refusal(fill(
             texts::meeting_twin(l),
             &[("title", &title), ("when", &when), ("slug", &twin.slug)],

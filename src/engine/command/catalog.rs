@@ -5,11 +5,11 @@
 //! Adding a command is one declaration here (and its place in [`ALL`]), a variant of
 //! [`Command`] with its arm in [`Command::spec`] and in the engine's dispatch (both matches
 //! are exhaustive: the compiler names a variant missing from either), and the function that
-//! answers it. What it changes (`changes`) refreshes what depends on it; what its options
+//! answers it. What it changes (`effects`) refreshes what depends on it; what its options
 //! suggest as one types (`Opt::completed`) is where Discord's autocomplete reads.
 //!
 //! A command that stores something about a person, or offers buttons, must also:
-//! - erase it on `/forgetme` (`store/people.rs`; `tests/store.rs` looks for the person's id
+//! - erase it on `/forgetme` (`store/erasure.rs`; `tests/store.rs` looks for the person's id
 //!   in every text cell of every table after an erasure);
 //! - expire it under the retention rules (`store/retention.rs`; `tests/retention.rs` ages a
 //!   row of every table that holds something about a person);
@@ -20,7 +20,7 @@
 //!   ([`crate::engine::Block::Unpressed`]).
 
 use super::read::{self, at_most, not_a_choice, unclear};
-use super::spec::{Args, Audience, Change, Choice, Opt, Spec, Spelling, Suggest, Words};
+use super::spec::{Args, Audience, Choice, Effect, Opt, Spec, Spelling, Suggest, Words};
 use super::{Command, MoveTo, NewMeeting, RemindAction, Wanted};
 use crate::locale::Locale;
 use crate::store::Outcome;
@@ -90,7 +90,7 @@ pub static MEETING: Spec = Spec {
     usage: Words("[meeting]", "[reunión]"),
     audience: Audience::Public,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[meeting(false)],
     typed: &["meeting"],
     build: |a| at_most(&MEETING, &a.words(), 1).unwrap_or_else(|| Command::Meeting { meeting: a.value(0, "meeting") }),
@@ -108,7 +108,7 @@ pub static MISSION: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Public,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[],
     typed: &[],
     build: |a| at_most(&MISSION, &a.words(), 0).unwrap_or(Command::Mission),
@@ -126,7 +126,7 @@ pub static CAMPAIGN: Spec = Spec {
     usage: Words("[campaign]", "[campaña]"),
     audience: Audience::Public,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[campaign(false)],
     typed: &["campaign"],
     build: |a| {
@@ -143,7 +143,7 @@ pub static BRIEFING: Spec = Spec {
     usage: Words("[briefing]", "[análisis]"),
     audience: Audience::Public,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[Opt::text(
         Words("briefing", "análisis"),
         Words("An earlier briefing by name", "Un análisis anterior por nombre"),
@@ -171,7 +171,7 @@ pub static SIGN_UP: Spec = Spec {
     usage: Words("<campaign> [action]", "<campaña> [acción]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::SignUps, Change::Plan],
+    effects: &[Effect::SignUps, Effect::Plan],
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
     build: |a| {
@@ -189,7 +189,7 @@ pub static WITHDRAW: Spec = Spec {
     usage: Words("<campaign> [action]", "<campaña> [acción]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::SignUps, Change::Plan],
+    effects: &[Effect::SignUps, Effect::Plan],
     options: &[campaign(true), ACTION],
     typed: &["campaign", "action"],
     build: |a| {
@@ -207,7 +207,7 @@ pub static MY_SIGN_UPS: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[],
     typed: &[],
     build: |a| at_most(&MY_SIGN_UPS, &a.words(), 0).unwrap_or(Command::MySignUps),
@@ -228,7 +228,7 @@ pub static DONE: Spec = Spec {
     usage: Words("[campaign] [action] [done|not yet|couldn't]", "[campaña] [acción] [hecho|todavía no|no pude]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::SignUps, Change::Plan],
+    effects: &[Effect::SignUps, Effect::Plan],
     options: &[
         campaign(false),
         ACTION,
@@ -377,7 +377,7 @@ pub static PLACE: Spec = Spec {
     usage: Words("accept|decline [campaign] [action]", "acepto|rechazo [campaña] [acción]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::SignUps, Change::Plan],
+    effects: &[Effect::SignUps, Effect::Plan],
     options: &[
         Opt::text(Words("answer", "respuesta"), Words("Accept or decline", "Aceptar o rechazar"), true).choices(&[
             Choice { label: Words("accept", "acepto"), value: "accept" },
@@ -437,7 +437,7 @@ pub static GOING: Spec = Spec {
     usage: Words("[meeting] [date]", "[reunión] [fecha]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::Going, Change::Plan],
+    effects: &[Effect::Going, Effect::Plan],
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
     build: |a| match read::meeting_date(&GOING, &a.words()) {
@@ -455,7 +455,7 @@ pub static NOT_GOING: Spec = Spec {
     usage: Words("[meeting] [date]", "[reunión] [fecha]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::Going, Change::Plan],
+    effects: &[Effect::Going, Effect::Plan],
     options: &[meeting(false), occurrence_date(false)],
     typed: &["meeting", "date"],
     build: |a| match read::meeting_date(&NOT_GOING, &a.words()) {
@@ -476,7 +476,7 @@ pub static MY_REMINDERS: Spec = Spec {
     usage: Words("off|on", "no|sí"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[Opt::text(Words("turn", "poner"), Words("Off or on", "No o sí"), false).choices(&[
         Choice { label: Words("off", "no"), value: "off" },
         Choice { label: Words("on", "sí"), value: "on" },
@@ -562,7 +562,7 @@ pub static MY_CALENDAR: Spec = Spec {
     usage: Words("[reset]", "[renovar]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[Opt {
         kind: super::spec::OptionKind::Flag,
         ..Opt::text(
@@ -587,7 +587,7 @@ pub static FORGET_ME: Spec = Spec {
     usage: Words("[confirm]", "[confirmar]"),
     audience: Audience::Member,
     in_direct: true,
-    changes: &[Change::SignUps, Change::Going, Change::Plan],
+    effects: &[Effect::SignUps, Effect::Going, Effect::Plan],
     options: &[Opt {
         kind: super::spec::OptionKind::Flag,
         ..Opt::text(Words("confirm", "confirmar"), Words("Yes, erase it now", "Sí, bórralo ahora"), false)
@@ -609,7 +609,7 @@ pub static HELP: Spec = Spec {
     usage: Words("", ""),
     audience: Audience::Public,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[],
     typed: &[],
     build: |_| Command::Help,
@@ -624,7 +624,7 @@ pub static ROSTER: Spec = Spec {
     usage: Words("<campaign>", "<campaña>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[campaign(true)],
     typed: &["campaign"],
     build: |a| at_most(&ROSTER, &a.words(), 1).unwrap_or_else(|| Command::Roster { campaign: a.value(0, "campaign") }),
@@ -642,7 +642,7 @@ pub static EXPORT: Spec = Spec {
     usage: Words("<campaign>", "<campaña>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[campaign(true)],
     typed: &["campaign"],
     build: |a| at_most(&EXPORT, &a.words(), 1).unwrap_or_else(|| Command::Export { campaign: a.value(0, "campaign") }),
@@ -663,7 +663,7 @@ pub static ATTENDEES: Spec = Spec {
     usage: Words("[meeting] [date] [csv]", "[reunión] [fecha] [csv]"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[],
+    effects: &[],
     options: &[
         meeting(false),
         occurrence_date(false),
@@ -699,7 +699,7 @@ pub static CANCEL: Spec = Spec {
     usage: Words("[meeting] <date>", "[reunión] <fecha>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[
         date(Words("The meeting's date, like 2026-12-07", "La fecha de la reunión, como 2026-12-07")),
         meeting(false),
@@ -721,7 +721,7 @@ pub static MOVE: Spec = Spec {
     usage: Words("[meeting] <date> <new date> <time>", "[reunión] <fecha> <nueva fecha> <hora>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[
         date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual, como 2026-12-07")),
         Opt::text(
@@ -747,7 +747,7 @@ pub static UNCANCEL: Spec = Spec {
     usage: Words("[meeting] <date>", "[reunión] <fecha>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[
         date(Words("The meeting's regular date, like 2026-12-07", "La fecha habitual de la reunión, como 2026-12-07")),
         meeting(false),
@@ -769,7 +769,7 @@ pub static ADD_MEETING: Spec = Spec {
     usage: Words("<date> <time> [length] [zone] <title>", "<fecha> <hora> [duración] [zona] <título>"),
     audience: Audience::Organizer,
     in_direct: true,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[
         date(Words("Date, like 2027-01-20", "Fecha, como 2027-01-20")),
         Opt::text(
@@ -922,7 +922,7 @@ pub static REMIND: Spec = Spec {
     usage: Words("here|off|list [meeting] [en|es]", "aquí|no|ver [reunión] [en|es]"),
     audience: Audience::Organizer,
     in_direct: false,
-    changes: &[Change::Plan],
+    effects: &[Effect::Plan],
     options: &[
         Opt::text(
             Words("what", "qué"),

@@ -10,7 +10,7 @@ mod read;
 mod spec;
 
 pub use read::{MAX_TITLE, MeetingDate, clean, is_invisible};
-pub use spec::{Args, Audience, Change, Choice, Opt, OptionKind, Spec, Spelling, Suggest, Words};
+pub use spec::{Args, Audience, Choice, Effect, Opt, OptionKind, Spec, Spelling, Suggest, Words};
 
 use std::sync::LazyLock;
 

@@ -56,7 +56,7 @@ pub fn squeezed(word: &str) -> String {
 }
 
 /// Strips what must never be read or echoed: control characters become spaces; invisible
-/// formatting (bidirectional overrides and isolates, zero-width characters, the soft
+/// formatting (bidirectional changes and isolates, zero-width characters, the soft
 /// hyphen, byte-order marks) and backticks, which would end a quoted word in a reply,
 /// are removed.
 pub fn clean(text: &str) -> String {

@@ -77,7 +77,7 @@ pub enum Suggest {
 /// What a command can change, declared with it, so the engine refreshes what depends on it
 /// and no list elsewhere has to remember the command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
+pub enum Effect {
     /// Who signed up or answered: the counts campaigns show.
     SignUps,
     /// Who is going: the counts meetings show.
@@ -160,8 +160,8 @@ pub struct Spec {
     pub audience: Audience,
     /// Whether it is offered in the bot's direct chat (reminders are for channels only).
     pub in_direct: bool,
-    /// What it can change.
-    pub changes: &'static [Change],
+    /// What it can change, for what depends on it to be refreshed.
+    pub effects: &'static [Effect],
     /// Its options, in the order Discord shows them.
     pub options: &'static [Opt],
     /// Its options' English names in the order they are typed (`cancel [meeting] <date>`).

@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::agenda::Overrides;
+use crate::agenda::CalendarChanges;
 use crate::store::{Result, Store};
 
 /// How long changes read from the database are trusted.
@@ -16,19 +16,19 @@ pub const FRESH_FOR: Duration = Duration::from_secs(3);
 
 /// The cached changes.
 #[derive(Default)]
-pub struct OverridesCache {
+pub struct CalendarChangesCache {
     // A std Mutex: held only to clone an Arc, never across an await.
-    slot: Mutex<Option<(Instant, Arc<Overrides>)>>,
+    slot: Mutex<Option<(Instant, Arc<CalendarChanges>)>>,
 }
 
-impl OverridesCache {
+impl CalendarChangesCache {
     /// The current changes, from the cache when fresh.
-    pub async fn get(&self, store: &Store) -> Result<Arc<Overrides>> {
+    pub async fn get(&self, store: &Store) -> Result<Arc<CalendarChanges>> {
         if let Ok(slot) = self.slot.lock()
-            && let Some((at, overrides)) = slot.as_ref()
+            && let Some((at, changes)) = slot.as_ref()
             && at.elapsed() < FRESH_FOR
         {
-            return Ok(Arc::clone(overrides));
+            return Ok(Arc::clone(changes));
         }
         let fresh = Arc::new(load(store).await?);
         if let Ok(mut slot) = self.slot.lock() {
@@ -46,11 +46,11 @@ impl OverridesCache {
 }
 
 /// Reads every change and one-off meeting from the database.
-pub async fn load(store: &Store) -> Result<Overrides> {
+pub async fn load(store: &Store) -> Result<CalendarChanges> {
     let rows = store.changes().await?;
     let made = rows.iter().map(|row| ((row.meeting.clone(), row.change.date), row.made_at)).collect();
     let changes = rows.into_iter().map(|row| (row.meeting, row.change)).collect();
     let meetings = store.extra_meetings().await?.iter().filter_map(|m| m.to_meeting()).collect();
     let added = store.extra_meetings_added().await?.into_iter().collect();
-    Ok(Overrides { changes, meetings, made, added })
+    Ok(CalendarChanges { changes, meetings, made, added })
 }

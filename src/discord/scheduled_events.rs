@@ -16,7 +16,7 @@ use serenity::all::{
 };
 
 use super::render::clip;
-use crate::agenda::{Agenda, Cancelled, Overrides, Which};
+use crate::agenda::{Agenda, CalendarChanges, Cancelled, Which};
 use crate::calendar::format;
 use crate::content::{Audience, Content, Meeting};
 use crate::engine::Engine;
@@ -175,8 +175,8 @@ fn wanted_for(meeting: &Meeting, agenda: &Agenda<'_>, language: Locale, now: Dat
 }
 
 /// Every event the calendar asks for at `now`.
-pub fn wanted(content: &Content, overrides: &Overrides, now: DateTime<Utc>) -> Vec<Wanted> {
-    let agenda = Agenda::new(content, overrides);
+pub fn wanted(content: &Content, changes: &CalendarChanges, now: DateTime<Utc>) -> Vec<Wanted> {
+    let agenda = Agenda::new(content, changes);
     agenda.meetings().filter_map(|m| wanted_for(m, &agenda, content.group.language, now)).collect()
 }
 
@@ -247,14 +247,14 @@ impl Drop for EventSync {
 }
 
 async fn run(engine: Engine, http: Arc<Http>, guilds: Vec<GuildId>, bot: UserId, clock: Arc<dyn Clock>) {
-    let mut changes = engine.calendar_changes();
+    let mut changes = engine.watch_plan();
     let mut failures = 0u32;
     loop {
         let now = clock.now();
         // Without the calendar nothing is touched: an empty wish list would remove every event.
-        let (wanted, ok) = match engine.overrides().await {
-            Ok(overrides) => {
-                let wanted = wanted(&engine.content().current(), &overrides, now);
+        let (wanted, ok) = match engine.calendar_changes().await {
+            Ok(changes) => {
+                let wanted = wanted(&engine.content().current(), &changes, now);
                 let mut ok = true;
                 for &guild in &guilds {
                     ok &= sync_guild(&http, guild, bot, &wanted).await;
@@ -376,7 +376,7 @@ mod tests {
     fn the_next_occurrence_in_both_languages_without_the_members_link() {
         let mut content = content();
         content.meetings[0].place.link = Some("https://zoom.example/j/secret".into());
-        let w = wanted(&content, &Overrides::default(), at("2026-11-28T12:00:00Z"));
+        let w = wanted(&content, &CalendarChanges::default(), at("2026-11-28T12:00:00Z"));
         assert_eq!(w.len(), 1);
         let w = &w[0];
         assert_eq!((w.start, w.end), (at("2026-12-07T22:00:00Z"), at("2026-12-07T23:30:00Z")));
@@ -389,17 +389,17 @@ mod tests {
 
         // A public link is shown with the place.
         content.meetings[0].place.audience = Audience::Everyone;
-        let w = wanted(&content, &Overrides::default(), at("2026-11-28T12:00:00Z"));
+        let w = wanted(&content, &CalendarChanges::default(), at("2026-11-28T12:00:00Z"));
         assert_eq!(w[0].location, "Zoom · https://zoom.example/j/secret");
     }
 
     #[test]
     fn an_occurrence_under_way_is_kept_until_it_ends() {
         let content = content();
-        let during = wanted(&content, &Overrides::default(), at("2026-12-07T22:30:00Z"));
+        let during = wanted(&content, &CalendarChanges::default(), at("2026-12-07T22:30:00Z"));
         assert_eq!(during[0].start, at("2026-12-07T22:00:00Z"));
         assert!(during[0].under_way);
-        let after = wanted(&content, &Overrides::default(), at("2026-12-07T23:30:01Z"));
+        let after = wanted(&content, &CalendarChanges::default(), at("2026-12-07T23:30:01Z"));
         assert_eq!(after[0].start, at("2027-01-04T22:00:00Z"));
         assert!(!after[0].under_way);
     }
@@ -408,7 +408,7 @@ mod tests {
     fn plan_creates_moves_keeps_and_removes() {
         let content = content();
         let now = at("2026-11-28T12:00:00Z");
-        let w = wanted(&content, &Overrides::default(), now);
+        let w = wanted(&content, &CalendarChanges::default(), now);
         // Nothing there: make it.
         assert_eq!(plan(&[], &w), vec![Step::Create(w[0].clone())]);
         // Already right: nothing to do.
