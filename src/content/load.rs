@@ -2,13 +2,18 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use super::briefing_file::BriefingFile;
+use super::campaign_file::CampaignFile;
 use super::error::{ContentError, ContentErrors};
-use super::files::{BriefingFile, CampaignFile, GroupFile, MeetingFile, Source};
-use super::model::{Content, Group};
+use super::files::Source;
+use super::group_file::GroupFile;
+use super::meeting_file::MeetingFile;
+use super::model::{Briefing, Campaign, Content, Group, Meeting, NextStep};
 
 /// Files larger than this are refused: content is prose, not data dumps.
 const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -23,88 +28,16 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
             "this content folder does not exist (set --content or CONVOCA_CONTENT)",
         )]));
     }
-    let group_path = dir.join("group.toml");
-    let group = read(&group_path, &mut errors).and_then(|text| {
-        let mut src = Source { path: &group_path, text: &text, errors: &mut errors };
-        let file: GroupFile = src.parse()?;
-        Some(file.check(&mut src))
-    });
-    let Some(group) = group else {
-        if errors.is_empty() {
-            errors.push(ContentError::file(&group_path, "group.toml is missing: it names the group and its mission"));
-        }
-        return Err(ContentErrors(errors));
-    };
+    let Some(group) = load_group(dir, &mut errors) else { return Err(ContentErrors(errors)) };
+    let meetings = load_meetings(dir, &group, now, &mut errors);
+    let campaigns = load_campaigns(dir, &group, &mut errors);
+    let briefings = load_briefings(dir, &group, &mut errors);
 
-    let mut meetings = Vec::new();
-    let mut meeting_refs = Vec::new();
-    for (path, stem, text) in files_in(&dir.join("meetings"), &mut errors) {
-        let mut src = Source { path: &path, text: &text, errors: &mut errors };
-        let Some(file) = src.parse::<MeetingFile>() else { continue };
-        let refs = file.campaign_refs();
-        if let Some(m) = file.check(&mut src, &stem, &group, now) {
-            meeting_refs.push((path.clone(), text.clone(), refs));
-            meetings.push((path, m));
-        }
-    }
-
-    let mut campaigns = Vec::new();
-    // A campaign file that does not parse would make every meeting naming it look wrong too;
-    // its own error is the one worth reading.
-    let mut unreadable_campaigns = Vec::new();
-    let mut next_refs = Vec::new();
-    for (path, stem, text) in files_in(&dir.join("campaigns"), &mut errors) {
-        let mut src = Source { path: &path, text: &text, errors: &mut errors };
-        let Some(file) = src.parse::<CampaignFile>() else {
-            unreadable_campaigns.push(stem);
-            continue;
-        };
-        next_refs.push((path.clone(), text.clone(), file.next_refs(&stem)));
-        campaigns.push((path.clone(), file.check(&mut src, &stem, &group)));
-    }
-
-    let mut briefings = Vec::new();
-    for (path, stem, text) in files_in(&dir.join("briefings"), &mut errors) {
-        let mut src = Source { path: &path, text: &text, errors: &mut errors };
-        let Some(file) = src.parse::<BriefingFile>() else { continue };
-        if let Some(b) = file.check(&mut src, &stem, &group) {
-            briefings.push((path, b));
-        }
-    }
-
-    duplicates(meetings.iter().map(|(p, m)| (p, m.slug.as_str())), "meeting", &mut errors);
-    duplicates(campaigns.iter().map(|(p, c)| (p, c.slug.as_str())), "campaign", &mut errors);
+    duplicates(meetings.checked.iter().map(|(p, m)| (p, m.slug.as_str())), "meeting", &mut errors);
+    duplicates(campaigns.checked.iter().map(|(p, c)| (p, c.slug.as_str())), "campaign", &mut errors);
     duplicates(briefings.iter().map(|(p, b)| (p, b.slug.as_str())), "briefing", &mut errors);
-    for (path, text, refs) in meeting_refs {
-        for (span, slug) in refs {
-            if !campaigns.iter().any(|(_, c)| c.slug == slug) && !unreadable_campaigns.contains(&slug) {
-                errors.push(ContentError::at(&path, &text, span.start, format!("no campaign is named `{slug}`")));
-            }
-        }
-    }
-
-    for (path, text, refs) in next_refs {
-        for (span, next) in refs {
-            let message = match campaigns.iter().find(|(_, c)| c.slug == next.campaign) {
-                Some((_, c)) if c.action(&next.action).is_some() => continue,
-                Some((_, c)) => {
-                    let list: Vec<&str> = c.actions.iter().map(|a| a.slug.as_str()).collect();
-                    format!(
-                        "`next` names `{}`, but the campaign `{}` has no such action (it has: {})",
-                        next.action,
-                        c.slug,
-                        if list.is_empty() { "none".to_string() } else { list.join(", ") }
-                    )
-                }
-                None if unreadable_campaigns.contains(&next.campaign) => continue,
-                None => format!(
-                    "`next` names the campaign `{}`, which does not exist (write `campaign/action`)",
-                    next.campaign
-                ),
-            };
-            errors.push(ContentError::at(&path, &text, span.start, message));
-        }
-    }
+    check_campaign_refs(meetings.campaign_refs, &campaigns, &mut errors);
+    check_next_refs(&campaigns, &mut errors);
 
     if !errors.is_empty() {
         // File by file, line by line, as an organizer fixes them.
@@ -115,10 +48,133 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
     briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     Ok(Content {
         group: Group { ..group },
-        meetings: meetings.into_iter().map(|(_, m)| m).collect(),
-        campaigns: campaigns.into_iter().map(|(_, c)| c).collect(),
+        meetings: meetings.checked.into_iter().map(|(_, m)| m).collect(),
+        campaigns: campaigns.checked.into_iter().map(|(_, c)| c).collect(),
         briefings,
     })
+}
+
+/// Names a file gives that point into other files (a meeting's campaigns, an action's next
+/// step), kept with the file's text: they can only be checked once every file is read, and
+/// their errors must still name the line.
+struct Refs<T> {
+    path: PathBuf,
+    text: String,
+    refs: Vec<(Range<usize>, T)>,
+}
+
+/// The meetings read, each with its file, and the campaigns each names.
+struct Meetings {
+    checked: Vec<(PathBuf, Meeting)>,
+    campaign_refs: Vec<Refs<String>>,
+}
+
+/// The campaigns read, each with its file, and what the other checks need to know of them.
+struct Campaigns {
+    checked: Vec<(PathBuf, Campaign)>,
+    /// Stems of campaign files that do not parse. A meeting or a next step naming one would
+    /// look wrong too; the campaign's own error is the one worth reading.
+    unreadable: Vec<String>,
+    /// The next steps their actions name.
+    next_refs: Vec<Refs<NextStep>>,
+}
+
+/// `group.toml`, which every other file is checked against: without it there is nothing
+/// more to check. `None` when it is missing or wrong, with the errors saying why.
+fn load_group(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Group> {
+    let path = dir.join("group.toml");
+    let group = read(&path, errors).and_then(|text| {
+        let mut src = Source { path: &path, text: &text, errors: &mut *errors };
+        let file: GroupFile = src.parse()?;
+        Some(file.check(&mut src))
+    });
+    if group.is_none() && errors.is_empty() {
+        errors.push(ContentError::file(&path, "group.toml is missing: it names the group and its mission"));
+    }
+    group
+}
+
+/// `meetings/`: a meeting that cannot be scheduled is left out (its errors reject the folder
+/// anyway), and so are the campaigns it names.
+fn load_meetings(dir: &Path, group: &Group, now: DateTime<Utc>, errors: &mut Vec<ContentError>) -> Meetings {
+    let mut meetings = Meetings { checked: Vec::new(), campaign_refs: Vec::new() };
+    for (path, stem, text) in files_in(&dir.join("meetings"), errors) {
+        let mut src = Source { path: &path, text: &text, errors: &mut *errors };
+        let Some(file) = src.parse::<MeetingFile>() else { continue };
+        let refs = file.campaign_refs();
+        if let Some(m) = file.check(&mut src, &stem, group, now) {
+            meetings.campaign_refs.push(Refs { path: path.clone(), text: text.clone(), refs });
+            meetings.checked.push((path, m));
+        }
+    }
+    meetings
+}
+
+/// `campaigns/`: every campaign that parses is checked and kept; the stems of those that do
+/// not are remembered, so that names pointing at them are not reported a second time.
+fn load_campaigns(dir: &Path, group: &Group, errors: &mut Vec<ContentError>) -> Campaigns {
+    let mut campaigns = Campaigns { checked: Vec::new(), unreadable: Vec::new(), next_refs: Vec::new() };
+    for (path, stem, text) in files_in(&dir.join("campaigns"), errors) {
+        let mut src = Source { path: &path, text: &text, errors: &mut *errors };
+        let Some(file) = src.parse::<CampaignFile>() else {
+            campaigns.unreadable.push(stem);
+            continue;
+        };
+        campaigns.next_refs.push(Refs { path: path.clone(), text: text.clone(), refs: file.next_refs(&stem) });
+        campaigns.checked.push((path.clone(), file.check(&mut src, &stem, group)));
+    }
+    campaigns
+}
+
+/// `briefings/`: each checked against the group; one without a valid date is left out.
+fn load_briefings(dir: &Path, group: &Group, errors: &mut Vec<ContentError>) -> Vec<(PathBuf, Briefing)> {
+    let mut briefings = Vec::new();
+    for (path, stem, text) in files_in(&dir.join("briefings"), errors) {
+        let mut src = Source { path: &path, text: &text, errors: &mut *errors };
+        let Some(file) = src.parse::<BriefingFile>() else { continue };
+        if let Some(b) = file.check(&mut src, &stem, group) {
+            briefings.push((path, b));
+        }
+    }
+    briefings
+}
+
+/// Every campaign a meeting names must exist, once all campaigns are read.
+fn check_campaign_refs(meeting_refs: Vec<Refs<String>>, campaigns: &Campaigns, errors: &mut Vec<ContentError>) {
+    for Refs { path, text, refs } in meeting_refs {
+        for (span, slug) in refs {
+            if !campaigns.checked.iter().any(|(_, c)| c.slug == slug) && !campaigns.unreadable.contains(&slug) {
+                errors.push(ContentError::at(&path, &text, span.start, format!("no campaign is named `{slug}`")));
+            }
+        }
+    }
+}
+
+/// Every `next` step must name an action that exists, in a campaign that exists; the message
+/// lists the actions there are, so a misspelt one is easy to fix.
+fn check_next_refs(campaigns: &Campaigns, errors: &mut Vec<ContentError>) {
+    for Refs { path, text, refs } in &campaigns.next_refs {
+        for (span, next) in refs {
+            let message = match campaigns.checked.iter().find(|(_, c)| c.slug == next.campaign) {
+                Some((_, c)) if c.action(&next.action).is_some() => continue,
+                Some((_, c)) => {
+                    let list: Vec<&str> = c.actions.iter().map(|a| a.slug.as_str()).collect();
+                    format!(
+                        "`next` names `{}`, but the campaign `{}` has no such action (it has: {})",
+                        next.action,
+                        c.slug,
+                        if list.is_empty() { "none".to_string() } else { list.join(", ") }
+                    )
+                }
+                None if campaigns.unreadable.contains(&next.campaign) => continue,
+                None => format!(
+                    "`next` names the campaign `{}`, which does not exist (write `campaign/action`)",
+                    next.campaign
+                ),
+            };
+            errors.push(ContentError::at(path, text, span.start, message));
+        }
+    }
 }
 
 fn read(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {

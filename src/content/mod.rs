@@ -5,9 +5,14 @@
 //! and a line. A running bot holds its content in a [`ContentHandle`]: a reload that fails
 //! keeps the last good content, so a typo never takes the bot down.
 
+mod briefing_file;
+mod campaign_file;
+mod channels;
 mod error;
 mod files;
+mod group_file;
 mod load;
+mod meeting_file;
 mod model;
 mod text;
 pub mod watch;
@@ -17,8 +22,9 @@ use std::sync::{Arc, RwLock};
 
 use chrono::Utc;
 
+pub use channels::valid_channel;
 pub use error::{ContentError, ContentErrors, line_of};
-pub use files::{parse_date, parse_local_datetime, parse_time, valid_channel, valid_slug};
+pub use files::{parse_date, parse_local_datetime, parse_time, valid_slug};
 pub use load::load;
 pub use model::*;
 pub use text::Text;

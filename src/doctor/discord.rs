@@ -65,14 +65,39 @@ impl Api {
     }
 }
 
-/// Every Discord check; `channels` are the reminder channels, all platforms'.
+/// The home servers the bot is in, by id: each server (its owner, roles and name) and the bot's
+/// membership in it (its roles), what its permissions are computed from.
+#[derive(Default)]
+struct Homes {
+    guilds: HashMap<String, Value>,
+    members: HashMap<String, Value>,
+}
+
+/// Every Discord check; `channels` are the reminder channels, all platforms'. Without a token
+/// and application that Discord gives, none after them.
 pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<Line>) {
     let Some(api) = Api::new(config) else { return };
-    let me = match api.get("/users/@me").await {
+    let Some(me) = token(&api, lines).await else { return };
+    let Some(app) = application(&api, lines).await else { return };
+    let app_id = app["id"].as_str().unwrap_or_default().to_string();
+    public_key(config, &app, lines);
+    public_bot(&app, lines);
+    let invite = invite_url(&app_id, config);
+    let homes = home_servers(&api, config, &me, &invite, lines).await;
+    organizer_role(&api, config, &homes, lines).await;
+    may_post(&api, channels, &homes, &me, lines).await;
+    commands(&api, &app_id, &homes, lines).await;
+    lines.push(Line::ok("discord invite url", invite));
+}
+
+/// Whether Discord takes the token: the bot's user id, or `None` when every later check would
+/// be refused too.
+async fn token(api: &Api, lines: &mut Vec<Line>) -> Option<String> {
+    match api.get("/users/@me").await {
         Ok((200, me)) => {
             let name = me["username"].as_str().unwrap_or("?");
             lines.push(Line::ok("discord token", format!("valid: the bot is {name}")));
-            me["id"].as_str().unwrap_or_default().to_string()
+            Some(me["id"].as_str().unwrap_or_default().to_string())
         }
         Ok((401, _)) => {
             lines.push(Line::fail(
@@ -80,25 +105,34 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
                 "refused by Discord (401)",
                 "reset the token in the developer portal (Bot → Reset Token) and set DISCORD_TOKEN to it",
             ));
-            return;
+            None
         }
         Ok((status, _)) => {
             lines.push(Line::fail("discord token", format!("Discord answered {status}"), "try again later"));
-            return;
+            None
         }
         Err(e) => {
             lines.push(Line::fail("discord", e, "check the network (or DISCORD_API_BASE)"));
-            return;
+            None
         }
-    };
-    let app = match api.get("/applications/@me").await {
-        Ok((200, app)) => app,
+    }
+}
+
+/// The token's application, which the public key, the commands and the invite URL belong to;
+/// `None` when Discord does not give it.
+async fn application(api: &Api, lines: &mut Vec<Line>) -> Option<Value> {
+    match api.get("/applications/@me").await {
+        Ok((200, app)) => Some(app),
         other => {
             lines.push(Line::fail("discord application", describe(other), "check the token's application"));
-            return;
+            None
         }
-    };
-    let app_id = app["id"].as_str().unwrap_or_default().to_string();
+    }
+}
+
+/// `DISCORD_PUBLIC_KEY` is the application's: with another, every interaction Discord sends
+/// fails its signature check.
+fn public_key(config: &DiscordConfig, app: &Value, lines: &mut Vec<Line>) {
     match (&config.public_key, app["verify_key"].as_str()) {
         (Some(ours), Some(theirs)) if ours.trim().eq_ignore_ascii_case(theirs) => {
             lines.push(Line::ok("discord public key", "matches the application's"))
@@ -110,6 +144,10 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
         )),
         (None, _) => {}
     }
+}
+
+/// "Public Bot" is off: on, anyone can add the bot to their server.
+fn public_bot(app: &Value, lines: &mut Vec<Line>) {
     if app["bot_public"].as_bool() == Some(true) {
         lines.push(Line::warn(
             "discord public bot",
@@ -119,11 +157,12 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
     } else {
         lines.push(Line::ok("discord public bot", "off: only the application's owner can add the bot"));
     }
-    let invite = invite_url(&app_id, config);
+}
 
-    // The home servers: the bot in each, with what it may do there.
-    let mut guilds: HashMap<String, Value> = HashMap::new();
-    let mut members: HashMap<String, Value> = HashMap::new();
+/// The home servers: the bot is in each (`invite` puts it there), and may keep scheduled events
+/// when they are on. The servers it is in, for the checks that follow.
+async fn home_servers(api: &Api, config: &DiscordConfig, me: &str, invite: &str, lines: &mut Vec<Line>) -> Homes {
+    let mut homes = Homes::default();
     for home in config.homes() {
         let id = home.to_string();
         match api.get(&format!("/guilds/{id}")).await {
@@ -134,15 +173,15 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
                 };
                 let name = guild["name"].as_str().unwrap_or("?").to_string();
                 lines.push(Line::ok(format!("discord home {id}"), format!("the bot is in {name}")));
-                if config.scheduled_events && base_permissions(&guild, &member, &me) & MANAGE_EVENTS == 0 {
+                if config.scheduled_events && base_permissions(&guild, &member, me) & MANAGE_EVENTS == 0 {
                     lines.push(Line::fail(
                         format!("discord home {id}"),
                         "scheduled events are on, but the bot lacks Manage Events",
                         "give the bot's role Manage Events (Server Settings → Roles)",
                     ));
                 }
-                guilds.insert(id.clone(), guild);
-                members.insert(id, member);
+                homes.guilds.insert(id.clone(), guild);
+                homes.members.insert(id, member);
             }
             other => lines.push(Line::fail(
                 format!("discord home {id}"),
@@ -151,34 +190,41 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
             )),
         }
     }
+    homes
+}
 
-    // The organizer role, by name: there, and only one of its name.
-    if let Some(role) = config.organizer_role.as_deref().map(str::trim).filter(|r| r.parse::<u64>().is_err()) {
-        for id in guilds.keys() {
-            let what = format!("discord organizer role {id}");
-            match api.get(&format!("/guilds/{id}/roles")).await {
-                Ok((200, Value::Array(roles))) => {
-                    let named = roles
-                        .iter()
-                        .filter_map(|r| Some((r["id"].as_str()?.parse::<u64>().ok()?, r["name"].as_str()?)));
-                    let listed: Vec<(serenity::all::RoleId, &str)> =
-                        named.filter(|(n, _)| *n != 0).map(|(n, name)| (serenity::all::RoleId::new(n), name)).collect();
-                    if crate::discord::role_named(listed.iter().copied(), role).is_some() {
-                        lines.push(Line::ok(what, format!("`{role}` exists")));
-                    } else {
-                        lines.push(Line::fail(
-                            what,
-                            format!("no role is called `{role}` (or two differ only in case): nobody but the owner and administrators organizes"),
-                            format!("create the role `{role}` (Server Settings → Roles) and give it to the organizers, or set DISCORD_ORGANIZER_ROLE to an existing role"),
-                        ));
-                    }
+/// The organizer role, when given by name: in every home server, and only one of its name
+/// (else nobody but the owner and administrators organizes).
+async fn organizer_role(api: &Api, config: &DiscordConfig, homes: &Homes, lines: &mut Vec<Line>) {
+    let Some(role) = config.organizer_role.as_deref().map(str::trim).filter(|r| r.parse::<u64>().is_err()) else {
+        return;
+    };
+    for id in homes.guilds.keys() {
+        let what = format!("discord organizer role {id}");
+        match api.get(&format!("/guilds/{id}/roles")).await {
+            Ok((200, Value::Array(roles))) => {
+                let named =
+                    roles.iter().filter_map(|r| Some((r["id"].as_str()?.parse::<u64>().ok()?, r["name"].as_str()?)));
+                let listed: Vec<(serenity::all::RoleId, &str)> =
+                    named.filter(|(n, _)| *n != 0).map(|(n, name)| (serenity::all::RoleId::new(n), name)).collect();
+                if crate::discord::role_named(listed.iter().copied(), role).is_some() {
+                    lines.push(Line::ok(what, format!("`{role}` exists")));
+                } else {
+                    lines.push(Line::fail(
+                        what,
+                        format!("no role is called `{role}` (or two differ only in case): nobody but the owner and administrators organizes"),
+                        format!("create the role `{role}` (Server Settings → Roles) and give it to the organizers, or set DISCORD_ORGANIZER_ROLE to an existing role"),
+                    ));
                 }
-                other => lines.push(Line::fail(what, describe(other), "check the bot's access to the server")),
             }
+            other => lines.push(Line::fail(what, describe(other), "check the bot's access to the server")),
         }
     }
+}
 
-    // Every channel reminders go to.
+/// Every channel reminders go to: in a home server, and the bot may view it, post and embed
+/// there, and read its history (to find an earlier attempt's post).
+async fn may_post(api: &Api, channels: &[String], homes: &Homes, me: &str, lines: &mut Vec<Line>) {
     for channel in super::on(channels, crate::chat::Platform::Discord) {
         let what = format!("discord channel {channel}");
         let ch = match api.get(&format!("/channels/{channel}")).await {
@@ -193,11 +239,11 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
             }
         };
         let guild_id = ch["guild_id"].as_str().unwrap_or_default().to_string();
-        let (Some(guild), Some(member)) = (guilds.get(&guild_id), members.get(&guild_id)) else {
+        let (Some(guild), Some(member)) = (homes.guilds.get(&guild_id), homes.members.get(&guild_id)) else {
             lines.push(Line::fail(what, "is not in a home server", "post reminders in the group's own server"));
             continue;
         };
-        let allowed = channel_permissions(guild, member, &me, &ch);
+        let allowed = channel_permissions(guild, member, me, &ch);
         let missing: Vec<&str> = IN_CHANNEL.iter().filter(|(bit, _)| allowed & bit == 0).map(|(_, n)| *n).collect();
         let name = ch["name"].as_str().unwrap_or("?");
         if missing.is_empty() {
@@ -210,10 +256,13 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
             ));
         }
     }
+}
 
-    // The commands, registered in each home server at start.
+/// The commands, which the bot registers in each home server at start: all of them there, or
+/// members cannot type the missing ones.
+async fn commands(api: &Api, app_id: &str, homes: &Homes, lines: &mut Vec<Line>) {
     let wanted: Vec<&str> = crate::engine::catalog::ALL.iter().map(|s| s.name.0).collect();
-    for id in guilds.keys() {
+    for id in homes.guilds.keys() {
         match api.get(&format!("/applications/{app_id}/guilds/{id}/commands")).await {
             Ok((200, Value::Array(registered))) => {
                 let names: Vec<&str> = registered.iter().filter_map(|c| c["name"].as_str()).collect();
@@ -235,7 +284,6 @@ pub async fn check(config: &DiscordConfig, channels: &[String], lines: &mut Vec<
             )),
         }
     }
-    lines.push(Line::ok("discord invite url", invite));
 }
 
 /// An answer from Discord in a few words: the status and Discord's message.

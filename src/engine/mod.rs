@@ -9,6 +9,7 @@ mod command;
 mod completion;
 mod counts;
 pub mod delivery;
+mod dispatch;
 mod flood;
 mod heard;
 pub mod html;
@@ -22,7 +23,7 @@ pub mod texts;
 
 use std::sync::Arc;
 
-use crate::agenda::{Agenda, CalendarChanges};
+use crate::agenda::CalendarChanges;
 use crate::content::{Content, ContentHandle};
 use crate::store::{Store, StoreError};
 
@@ -291,111 +292,6 @@ impl Engine {
             Asked::Elsewhere => reply.buttons.clear(),
             Asked::Home => {}
         }
-        Ok(reply)
-    }
-
-    /// Refreshes what depends on what `command` can change, as its declaration says.
-    fn changed(&self, command: &Command) {
-        for change in command.spec().map_or(&[][..], |s| s.effects) {
-            match change {
-                Effect::SignUps => self.signups_changed(),
-                Effect::Going => self.inner.going.invalidate(),
-                // The calendar or who gets personal messages changed, or a place freed: the
-                // scheduler plans again.
-                Effect::Plan => self.notify_changed(),
-            }
-        }
-    }
-
-    async fn answer_command(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
-        use answers::*;
-        let store = &self.inner.store;
-        let settings = &self.inner.settings;
-        let reply = match &req.command {
-            Command::Help | Command::Empty => help::help(req, content),
-            Command::Mission => mission::mission(req, content),
-            Command::Meeting { meeting } => {
-                let changes = self.calendar_changes().await?;
-                let agenda = Agenda::new(content, &changes);
-                let mut reply = meeting::meeting(req, &agenda, meeting.as_deref(), settings);
-                if reply.tone == Tone::Info
-                    && let Some(next) = rsvp::next(req, &agenda, meeting.as_deref())
-                {
-                    // Counts are a nicety: a database hiccup shows the meeting without them.
-                    let going = match self.inner.going.get(&next, store.rsvp_counts(&next)).await {
-                        Ok(counts) => Some(counts.0),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "RSVP counts unavailable");
-                            None
-                        }
-                    };
-                    rsvp::invite(req, next, meeting.is_some(), going, content.group.public_floor, &mut reply);
-                }
-                reply
-            }
-            Command::Campaign { campaign: None } => campaign::list(req, content),
-            Command::Campaign { campaign: Some(slug) } => {
-                let counts = match content.campaign(slug) {
-                    // Counts are a nicety: a database hiccup shows the campaign without them.
-                    Some(c) => match self.inner.counts.get(&c.slug, store.counts(&c.slug)).await {
-                        Ok(counts) => Some(counts),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "sign-up counts unavailable");
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                campaign::show(req, content, slug, counts.as_deref().map(Vec::as_slice))
-            }
-            Command::Briefing { briefing } => briefing::briefing(req, content, briefing.as_deref()),
-            Command::SignUp { campaign, action } => {
-                signup::sign_up(req, content, store, campaign.as_deref(), action.as_deref()).await?
-            }
-            Command::Withdraw { campaign, action } => {
-                signup::withdraw(req, content, store, campaign.as_deref(), action.as_deref()).await?
-            }
-            Command::MySignUps => signup::mine(req, content, store).await?,
-            Command::Done { campaign, action, outcome } => {
-                progress::done(req, content, store, campaign.as_deref(), action.as_deref(), *outcome).await?
-            }
-            Command::Place { accept, campaign, action } => {
-                progress::place(req, content, store, *accept, campaign.as_deref(), action.as_deref()).await?
-            }
-            Command::Rsvp { going, at } => {
-                let changes = self.calendar_changes().await?;
-                rsvp::rsvp(req, &Agenda::new(content, &changes), store, *going, at).await?
-            }
-            Command::MyReminders { on } => personal::my_reminders(req, store, *on).await?,
-            Command::MyCalendar { reset } => personal::my_calendar(req, store, settings, *reset).await?,
-            Command::Attendees { at, csv } => {
-                let changes = self.calendar_changes().await?;
-                attendees::attendees(req, &Agenda::new(content, &changes), store, at, *csv).await?
-            }
-            Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
-            Command::Roster { campaign } => roster::roster(req, content, store, campaign.as_deref()).await?,
-            Command::Export { campaign } => roster::export(req, content, store, campaign.as_deref()).await?,
-            Command::Cancel { at } => {
-                schedule::cancel(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at).await?
-            }
-            Command::Uncancel { at } => {
-                schedule::uncancel(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at).await?
-            }
-            Command::Move { at, to } => {
-                schedule::move_to(req, &Agenda::new(content, &*self.calendar_changes().await?), store, at, *to).await?
-            }
-            Command::AddMeeting(new) => {
-                schedule::add_meeting(req, &Agenda::new(content, &*self.calendar_changes().await?), store, new).await?
-            }
-            Command::Remind { action, meeting, locale } => {
-                let set = &self.inner.settings.reminder_channels;
-                remind::remind(req, content, store, set, *action, meeting.as_deref(), *locale).await?
-            }
-            Command::Unknown { word, suggestion } => help::unknown(req, content, word, *suggestion),
-            Command::Unclear(unclear) => help::unclear(req, unclear),
-            Command::TooLong { bytes } => help::too_long(req, *bytes),
-        };
-        self.changed(&req.command);
         Ok(reply)
     }
 }

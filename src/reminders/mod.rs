@@ -14,6 +14,7 @@
 mod clock;
 mod delivery;
 mod messages;
+mod pass;
 pub mod plan;
 mod scheduler;
 mod sender;

@@ -1,7 +1,10 @@
 //! What is to be reminded, where and when: meetings' occurrences and campaigns' deadlines,
 //! times their lead times, times the channels that get them.
+//!
+//! The types are here; `build` works the plan out.
 
-use std::collections::{HashMap, HashSet};
+mod build;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -9,10 +12,10 @@ use sha2::{Digest, Sha256};
 
 use crate::agenda::{Agenda, Cancelled, Which};
 use crate::calendar::{Lead, Occurrence, Status};
-use crate::chat::{Platform, direct_target};
+use crate::chat::Platform;
 use crate::content::{Audience, Content};
 use crate::locale::Locale;
-use crate::store::{ALL, Committed, Going, Offer, Recipient, Subscription};
+use crate::store::{Committed, Going, Offer, Subscription};
 
 /// Lead times for campaign deadlines.
 pub const DEADLINE_LEADS: [Lead; 1] = [Lead::DAY];
@@ -283,9 +286,6 @@ pub fn key_of(identity: &str) -> String {
     key
 }
 
-/// An occurrence as RSVPs name it: the meeting's slug and the regular date.
-type Occ<'a> = (&'a str, chrono::NaiveDate);
-
 /// Plans every reminder due in `[from, to)`. With `with_nowhere`, reminders that have no
 /// channel are kept (for listings); the scheduler leaves them out.
 pub fn plan(
@@ -297,219 +297,13 @@ pub fn plan(
     to: DateTime<Utc>,
     with_nowhere: bool,
 ) -> Plan {
-    let mut out = Plan::default();
-    let mut target_index: HashMap<(Arc<str>, Locale, bool), u32> = HashMap::new();
-    let mut intern = |out: &mut Plan, channel: &str, locale: Locale, audience: Audience| -> u32 {
-        let channel: Arc<str> = Arc::from(channel);
-        let k = (Arc::clone(&channel), locale, audience == Audience::Members);
-        *target_index.entry(k).or_insert_with(|| {
-            out.targets.push(Target { channel, locale, audience });
-            (out.targets.len() - 1) as u32
-        })
-    };
-    let group_locale = content.group.language;
-    let person_target = |who: &Recipient| {
-        let audience = if who.member { Audience::Members } else { Audience::Everyone };
-        (direct_target(who.platform, &who.user_id), who.locale.unwrap_or(group_locale), audience)
-    };
-    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
-        let (channel, locale, audience) = person_target(who);
-        intern(out, &channel, locale, audience)
-    };
-    // Personal targets by occurrence: `reminded` get reminders, everyone going is `told` of
-    // a change (made after they answered).
-    let mut reminded: HashMap<Occ<'_>, Vec<u32>> = HashMap::new();
-    let mut told: HashMap<Occ<'_>, Vec<(u32, DateTime<Utc>)>> = HashMap::new();
-    for g in &people.going {
-        let t = person(&mut out, &g.who);
-        let at = (g.occurrence.meeting.as_str(), g.occurrence.date);
-        if !g.who.reminders_off {
-            reminded.entry(at).or_default().push(t);
-        }
-        told.entry(at).or_default().push((t, g.since));
-    }
-    let mut committed: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
-    for c in people.committed.iter().filter(|c| !c.who.reminders_off) {
-        let t = person(&mut out, &c.who);
-        committed.entry((c.campaign.as_str(), c.action.as_str())).or_default().push(t);
-    }
-    let personal_for = |slug: &str| reminded.keys().any(|(m, _)| *m == slug);
-
-    for meeting in agenda.meetings() {
-        let mut targets: Vec<u32> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        let members = if meeting.reminders.members_channels { Audience::Members } else { Audience::Everyone };
-        for ch in &meeting.reminders.channels {
-            if seen.insert(ch) {
-                targets.push(intern(&mut out, ch, content.group.language_of(ch), members));
-            }
-        }
-        for sub in subscriptions.iter().filter(|s| s.meeting == meeting.slug || s.meeting == ALL) {
-            if seen.insert(&sub.channel) {
-                targets.push(intern(&mut out, &sub.channel, sub.locale, Audience::Everyone));
-            }
-        }
-        let personal = personal_for(&meeting.slug);
-        if targets.is_empty() && !with_nowhere && !personal {
-            continue;
-        }
-        let leads = &meeting.reminders.before;
-        let personal_leads: &[Lead] = if personal { &meeting.reminders.personal_before } else { &[] };
-        let longest = leads.iter().chain(personal_leads).map(|l| lead_span(*l)).max().unwrap_or_default();
-        let slug: Arc<str> = Arc::from(meeting.slug.as_str());
-        let channels = !targets.is_empty() || with_nowhere;
-        for occ in occurrences_until(agenda, &meeting.slug, from, to + longest) {
-            let mut subject = None;
-            let people = reminded.get(&(meeting.slug.as_str(), occ.date)).map(Vec::as_slice).unwrap_or_default();
-            let changed = agenda.changes.changed_at(&occ);
-            let both = [
-                (dues(leads, &occ, changed, Late::OneNotice), targets.as_slice(), channels),
-                // People going who answered before a change are told of it (`Changed`).
-                (dues(personal_leads, &occ, changed, Late::Dropped), people, !people.is_empty()),
-            ];
-            for (dues, to_whom, wanted) in both {
-                for (lead, due) in dues.iter().filter(|_| wanted) {
-                    let due = *due;
-                    if due < from || due >= to {
-                        continue;
-                    }
-                    let s = *subject.get_or_insert_with(|| {
-                        out.subjects.push(Subject::Meeting { slug: Arc::clone(&slug), occurrence: occ.clone() });
-                        (out.subjects.len() - 1) as u32
-                    });
-                    push_items(&mut out, due, s, *lead, to_whom);
-                }
-            }
-        }
-    }
-
-    // Cancellations and moves made in chat, told at once to the people going.
-    for (slug, change) in &agenda.changes.changes {
-        let Some(made) = agenda.changes.made.get(&(slug.clone(), change.date)).copied() else { continue };
-        if made < from || made >= to {
-            continue;
-        }
-        let Some(list) = told.get(&(slug.as_str(), change.date)) else { continue };
-        let Some(occurrence) = agenda.occurrence(slug, change.date) else { continue };
-        if occurrence.status == Status::Scheduled {
-            continue;
-        }
-        // Those who answered after the change knew of it.
-        let to_whom: Vec<u32> = list.iter().filter(|(_, since)| *since < made).map(|(t, _)| *t).collect();
-        if to_whom.is_empty() {
-            continue;
-        }
-        out.subjects.push(Subject::Changed { slug: Arc::from(slug.as_str()), occurrence });
-        let subject = (out.subjects.len() - 1) as u32;
-        push_items(&mut out, made, subject, Lead::NONE, &to_whom);
-    }
-
-    for campaign in &content.campaigns {
-        let mut targets: Vec<u32> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for meeting in agenda.meetings().filter(|m| m.campaigns.contains(&campaign.slug)) {
-            for ch in &meeting.reminders.channels {
-                if seen.insert(ch) {
-                    targets.push(intern(&mut out, ch, content.group.language_of(ch), Audience::Everyone));
-                }
-            }
-        }
-        for sub in subscriptions.iter().filter(|s| s.meeting == ALL) {
-            if seen.insert(&sub.channel) {
-                targets.push(intern(&mut out, &sub.channel, sub.locale, Audience::Everyone));
-            }
-        }
-        let channels = !targets.is_empty() || with_nowhere;
-        for action in &campaign.actions {
-            let Some(deadline) = action.deadline else { continue };
-            let people = committed.get(&(campaign.slug.as_str(), action.slug.as_str())).map(Vec::as_slice);
-            let people = people.unwrap_or_default();
-            if !channels && people.is_empty() {
-                continue;
-            }
-            let subject = Subject::Deadline {
-                campaign: Arc::from(campaign.slug.as_str()),
-                action: Arc::from(action.slug.as_str()),
-                at: deadline.at,
-            };
-            let mut index = None;
-            for lead in DEADLINE_LEADS {
-                let due = lead.before(deadline.at, deadline.zone);
-                if due < from || due >= to {
-                    continue;
-                }
-                let s = *index.get_or_insert_with(|| {
-                    out.subjects.push(subject.clone());
-                    (out.subjects.len() - 1) as u32
-                });
-                if channels {
-                    push_items(&mut out, due, s, lead, &targets);
-                }
-                if !people.is_empty() {
-                    push_items(&mut out, due, s, lead, people);
-                }
-            }
-        }
-    }
-    let mut person = |out: &mut Plan, who: &Recipient| -> u32 {
-        let (channel, locale, audience) = person_target(who);
-        intern(out, &channel, locale, audience)
-    };
-    follow_ups(&mut out, content, people, from, to, &mut person);
-    for offer in &people.offers {
-        if offer.offered_at < from || offer.offered_at >= to {
-            continue;
-        }
-        let t = person(&mut out, &offer.who);
-        out.subjects.push(Subject::Offer {
-            campaign: Arc::from(offer.campaign.as_str()),
-            action: Arc::from(offer.action.as_str()),
-            offered_at: offer.offered_at,
-            expires_at: offer.expires_at,
-        });
-        let subject = (out.subjects.len() - 1) as u32;
-        push_items(&mut out, offer.offered_at, subject, Lead::NONE, &[t]);
-    }
-    out.items.sort_by_key(|i| (i.due, i.subject, i.target));
-    out
-}
-
-/// "Did you do it?" to each person with a place on an action, once its time comes: after
-/// the deadline, or a set time after their sign-up. Not to people who answered already or
-/// turned personal messages off, and nothing due before follow-ups began on this database.
-fn follow_ups(
-    out: &mut Plan,
-    content: &Content,
-    people: &People,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    person: &mut impl FnMut(&mut Plan, &Recipient) -> u32,
-) {
-    let Some(since) = people.asking_since else { return };
-    let mut subjects: HashMap<(&str, &str, DateTime<Utc>), u32> = HashMap::new();
-    for c in people.committed.iter().filter(|c| !c.who.reminders_off && !c.answered) {
-        let Some(action) = content.campaign(&c.campaign).and_then(|k| k.action(&c.action)) else { continue };
-        let Some(due) = action.follow_up_at(c.since) else { continue };
-        if due < since || due < from || due >= to {
-            continue;
-        }
-        let t = person(out, &c.who);
-        let subject = *subjects.entry((c.campaign.as_str(), c.action.as_str(), due)).or_insert_with(|| {
-            out.subjects.push(Subject::FollowUp {
-                campaign: Arc::from(c.campaign.as_str()),
-                action: Arc::from(c.action.as_str()),
-                due,
-            });
-            (out.subjects.len() - 1) as u32
-        });
-        push_items(out, due, subject, Lead::NONE, &[t]);
-    }
+    build::Planner::new(content, agenda, subscriptions, people, from..to, with_nowhere).plan()
 }
 
 /// What becomes of reminders whose moment had passed when an organizer changed their
 /// occurrence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Late {
+pub(super) enum Late {
     /// The nearest of them is posted once, at the change, its words counted from when it is
     /// posted ("today at 6:00 PM"); the others are dropped.
     OneNotice,
@@ -520,7 +314,12 @@ enum Late {
 /// Each lead's due instant for `occ`. Leads whose moment had passed when an organizer moved
 /// or added the occurrence (`changed`) were never on time, and are not posted as if they
 /// were: see [`Late`].
-fn dues(leads: &[Lead], occ: &Occurrence, changed: Option<DateTime<Utc>>, late: Late) -> Vec<(Lead, DateTime<Utc>)> {
+pub(super) fn dues(
+    leads: &[Lead],
+    occ: &Occurrence,
+    changed: Option<DateTime<Utc>>,
+    late: Late,
+) -> Vec<(Lead, DateTime<Utc>)> {
     let all = leads.iter().map(|lead| (*lead, lead.before(occ.start, occ.zone)));
     let Some(made) = changed else { return all.collect() };
     let (passed, mut ahead): (Vec<_>, Vec<_>) = all.partition(|(_, due)| *due < made);
@@ -533,7 +332,7 @@ fn dues(leads: &[Lead], occ: &Occurrence, changed: Option<DateTime<Utc>>, late: 
     ahead
 }
 
-fn push_items(out: &mut Plan, due: DateTime<Utc>, subject: u32, lead: Lead, targets: &[u32]) {
+pub(super) fn push_items(out: &mut Plan, due: DateTime<Utc>, subject: u32, lead: Lead, targets: &[u32]) {
     if targets.is_empty() {
         out.items.push(Item { due, subject, lead, target: NOWHERE });
     }
@@ -543,12 +342,17 @@ fn push_items(out: &mut Plan, due: DateTime<Utc>, subject: u32, lead: Lead, targ
 }
 
 /// An upper bound of how long before its event a lead time can fall (a day can be 25 hours).
-fn lead_span(lead: Lead) -> Duration {
+pub(super) fn lead_span(lead: Lead) -> Duration {
     Duration::days(i64::from(lead.days)) + Duration::hours(1) + Duration::minutes(i64::from(lead.minutes))
 }
 
 /// The meeting's occurrences (not cancelled) that end after `from` and start before `until`.
-fn occurrences_until(agenda: &Agenda<'_>, slug: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Occurrence> {
+pub(super) fn occurrences_until(
+    agenda: &Agenda<'_>,
+    slug: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Vec<Occurrence> {
     let mut limit = 16;
     loop {
         let found = agenda.upcoming(Which::Only(slug), from, limit, Cancelled::Skipped);
