@@ -531,7 +531,7 @@ fn the_deployments_reminder_channels_get_every_reminder_and_a_wrong_one_is_named
     let mut doctor = convoca();
     with(&mut doctor);
     let (_, out, _) = run(doctor.arg("doctor"));
-    assert!(out.contains("✓ reminders monthly: posted in 1 chat channel(s)"), "{out}");
+    assert!(out.contains("✓ reminders monthly: posted in 1 channel(s)"), "{out}");
     let (code, out, err) =
         run(convoca().env("DATABASE_URL", &db).env("CONVOCA_REMINDER_CHANNELS", "#general").arg("doctor"));
     assert_eq!(code, 1, "{out}{err}");
@@ -566,4 +566,24 @@ fn setup_makes_the_env_file_it_is_named_and_refuses_what_run_would_refuse() {
     ]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--public-url `bot.example.org` is not an http:// or https:// address"), "{err}");
+}
+
+#[test]
+fn email_settings_that_cannot_work_stop_the_bot_before_it_makes_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mail.db");
+    let (code, _, err) = run(convoca()
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("CONVOCA_SMTP_HOST", "localhost")
+        .env("CONVOCA_SMTP_FROM", "LA/CWG convoca@example.org")
+        .arg("run")
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(code, 2, "a settings error, which systemd does not restart in a loop: {err}");
+    assert!(err.contains("CONVOCA_SMTP_FROM") && err.contains("Name <address@example.org>"), "{err}");
+    assert!(!db.exists(), "no database made for a bot that cannot start");
+    // A value of the wrong kind names the variable and one that is accepted.
+    let (code, _, err) =
+        run(convoca().env("CONVOCA_SMTP_SECURITY", "ssl").arg("run").stdin(std::process::Stdio::null()));
+    assert_ne!(code, 0);
+    assert!(err.contains("CONVOCA_SMTP_SECURITY") && err.contains("starttls"), "{err}");
 }

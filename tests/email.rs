@@ -92,6 +92,8 @@ async fn a_meeting_reminder_reaches_the_list_once_in_its_language_with_its_calen
     assert!(m.html.as_deref().unwrap_or_default().contains("<html lang=\"es\">"), "{:?}", m.html);
     assert!(data.contains("text/calendar") && data.contains(".ics"), "{data}");
     assert!(data.contains("DTSTART:20261207T220000Z"), "the occurrence's start in the .ics: {data}");
+    // One entry per occurrence, whatever the reminder, language or time: a later file updates it.
+    assert!(data.contains("UID:monthly-20261207@example.org"), "{data}");
     // Nothing in it reached by a member's link: the list is no members-only channel.
     assert!(!data.contains("zoom.us"), "{data}");
 

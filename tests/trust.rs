@@ -280,7 +280,8 @@ async fn a_deployment_reminder_channel_is_written_to_in_its_declared_language() 
     let dir = copy_of_shipped();
     let group = dir.path().join("group.toml");
     let text = std::fs::read_to_string(&group).unwrap();
-    std::fs::write(&group, format!("{text}\n[channel_languages]\n\"mail:lista@example.org\" = \"es\"\n")).unwrap();
+    // Written with capitals: a list's address is the same list however it is written.
+    std::fs::write(&group, format!("{text}\n[channel_languages]\n\"mail:Lista@Example.org\" = \"es\"\n")).unwrap();
     let settings = convoca::engine::Settings {
         reminder_channels: vec!["mail:lista@example.org".into(), "mail:list@example.org".into()],
         ..Default::default()

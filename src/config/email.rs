@@ -66,11 +66,17 @@ impl EmailConfig {
     /// What is missing or contradictory, naming the variables; nothing when email is off.
     pub fn validate(&self) -> Result<(), String> {
         let Some(host) = self.host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(()) };
-        if self.from.as_deref().is_none_or(|f| !f.contains('@')) {
+        let Some(from) = self.from.as_deref().map(str::trim).filter(|f| !f.is_empty()) else {
             return Err(
                 "CONVOCA_SMTP_FROM: the address mail is sent from is missing (e.g. `LA/CWG <convoca@example.org>`)"
                     .into(),
             );
+        };
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(format!(
+                "CONVOCA_SMTP_FROM: `{from}` is not an address mail can be sent from; write `Name <address@example.org>` \
+                 or the address alone"
+            ));
         }
         if self.user.is_some() != self.password.is_some() {
             return Err("CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD go together: set both, or neither for a relay that needs no login".into());

@@ -269,12 +269,20 @@ fn setting_up() -> bool {
 
 /// "convoca.env:7: convoca reads no DISCROD_TOKEN (did you mean DISCORD_TOKEN?)".
 fn unknown_line(path: &Path, s: &Setting, known: &[String]) -> String {
-    let near = known
-        .iter()
-        .map(|k| (crate::suggest::distance(&k.to_ascii_lowercase(), &s.key.to_ascii_lowercase()), k))
-        .filter(|(d, _)| *d <= 3)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| format!(" (did you mean {k}?)"))
+    let key = s.key.to_ascii_lowercase();
+    // A name cut short (CONVOCA_SMTP_PASS) is the one it begins; else the nearest spelling.
+    let begun =
+        known.iter().filter(|k| k.to_ascii_lowercase().starts_with(&key) && key.len() >= 8).min_by_key(|k| k.len());
+    let near = begun
+        .or_else(|| {
+            known
+                .iter()
+                .map(|k| (crate::suggest::distance(&k.to_ascii_lowercase(), &key), k))
+                .filter(|(d, _)| *d <= 3)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, k)| k)
+        })
+        .map(|k| format!(" (did you mean {k}?)"))
         .unwrap_or_default();
     format!("{}:{}: convoca reads no variable {}{near}", path.display(), s.line, s.key)
 }
@@ -318,6 +326,13 @@ mod tests {
         assert!(read("export A=1\n").unwrap_err().contains("systemd does not read `export"));
         assert!(read("A=a\\b\n").unwrap_err().contains("backslash outside quotes"));
         assert!(read("1A=x\n").unwrap_err().contains(":1:"));
+    }
+
+    #[test]
+    fn a_variable_cut_short_is_said_with_the_one_it_begins() {
+        let known = vec!["CONVOCA_SMTP_HOST".to_string(), "CONVOCA_SMTP_PASSWORD".to_string()];
+        let line = Setting { key: "CONVOCA_SMTP_PASS".into(), value: String::new(), line: 3 };
+        assert!(unknown_line(Path::new("e"), &line, &known).contains("did you mean CONVOCA_SMTP_PASSWORD?"));
     }
 
     #[test]

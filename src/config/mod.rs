@@ -215,14 +215,12 @@ impl ReminderChannels {
     /// The channels, trimmed; a value that is not a channel is refused with the variable.
     pub fn read(&self) -> Result<Vec<String>, String> {
         let mut out = Vec::new();
-        for c in self.channels.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-            if !crate::content::valid_channel(c) || c.starts_with("console:") {
-                return Err(format!(
-                    "CONVOCA_REMINDER_CHANNELS: `{c}` is not a channel (write discord:CHANNEL_ID, matrix:!room:server or mail:LIST_ADDRESS)"
-                ));
+        for c in self.channels.iter().map(|c| crate::content::canonical_channel(c)).filter(|c| !c.is_empty()) {
+            if !crate::content::valid_channel(&c) || c.starts_with("console:") {
+                return Err(format!("CONVOCA_REMINDER_CHANNELS: {}", crate::content::not_a_channel(&c)));
             }
-            if !out.iter().any(|o| o == c) {
-                out.push(c.to_string());
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
         Ok(out)
@@ -595,6 +593,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("CONVOCA_METRICS_BIND", "127.0.0.1:9090"),
     ("CONVOCA_LOG_FORMAT", "text (or json)"),
     ("CONVOCA_COMMAND_BURST", "8"),
+    ("CONVOCA_SMTP_SECURITY", "starttls (or tls, or none)"),
+    ("CONVOCA_SMTP_PORT", "587"),
     ("CONVOCA_COMMAND_EVERY", "3"),
     ("DISCORD_GUILD_ID", "123456789012345678"),
     ("DISCORD_SCHEDULED_EVENTS", "true (or false)"),

@@ -2,6 +2,28 @@
 //! how they are written and how one is told from a typo. The configuration and setup check
 //! theirs with the same `valid_channel`.
 
+/// A channel reference as convoca keeps it: a mailing list's address in lower case (mail
+/// systems do not tell `Action-List@Example.org` from `action-list@example.org`, so neither
+/// may convoca, or one list would get a reminder twice); any other reference as written.
+pub fn canonical_channel(s: &str) -> String {
+    let s = s.trim();
+    match s.strip_prefix("mail:") {
+        Some(address) => format!("mail:{}", address.to_lowercase()),
+        None => s.to_string(),
+    }
+}
+
+/// What to say of a reference that is not a channel: how they are written, and for a list
+/// written with a name (`mail:Action list <a@b.org>`), to write the address alone.
+pub fn not_a_channel(s: &str) -> String {
+    let alone = if s.starts_with("mail:") && (s.contains('<') || s.contains(' ')) {
+        " (for a list, the address alone: mail:action-list@example.org)"
+    } else {
+        ""
+    };
+    format!("`{s}` is not a channel: {CHANNEL_FORMS}{alone}")
+}
+
 /// How channel references are written, for messages about one that is not.
 pub const CHANNEL_FORMS: &str =
     "write discord:<channel id>, matrix:!room:server (a room id; aliases are not accepted) or mail:<list address>";
@@ -40,4 +62,17 @@ fn mail_address(address: &str) -> bool {
         !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;:\"@()[]".contains(c))
     };
     clean(local) && clean(domain) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_one_list_however_its_address_is_written() {
+        assert_eq!(canonical_channel(" mail:Action-List@Example.ORG "), "mail:action-list@example.org");
+        assert_eq!(canonical_channel("matrix:!AbC:example.org"), "matrix:!AbC:example.org", "room ids keep their case");
+        assert!(not_a_channel("mail:Action list <a@example.org>").contains("the address alone"));
+        assert!(!not_a_channel("discord:x").contains("the address alone"));
+    }
 }

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::channels::{CHANNEL_FORMS, valid_channel};
+use super::channels::{canonical_channel, not_a_channel, valid_channel};
 use super::files::Source;
 use super::model::*;
 use super::text::RawText;
@@ -118,9 +118,9 @@ fn channel_languages(written: BTreeMap<String, Spanned<String>>, src: &mut Sourc
     written
         .into_iter()
         .filter_map(|(channel, l)| {
-            let channel = channel.trim().to_string();
+            let channel = canonical_channel(&channel);
             if !valid_channel(&channel) {
-                src.at(l.span(), format!("`{channel}` is not a channel: {CHANNEL_FORMS}"));
+                src.at(l.span(), not_a_channel(&channel));
                 return None;
             }
             match l.get_ref().trim() {

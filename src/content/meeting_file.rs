@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::{Spanned, Value};
 
-use super::channels::{CHANNEL_FORMS, valid_channel};
+use super::channels::{canonical_channel, not_a_channel, valid_channel};
 use super::files::{Source, parse_date, parse_duration, parse_local_datetime, parse_time};
 use super::model::*;
 use super::text::{RawText, Text};
@@ -229,11 +229,11 @@ impl RemindersFile {
             .channels
             .iter()
             .filter_map(|c| {
-                let name = c.get_ref().trim();
-                if valid_channel(name) {
-                    Some(name.to_string())
+                let name = canonical_channel(c.get_ref());
+                if valid_channel(&name) {
+                    Some(name)
                 } else {
-                    src.at(c.span(), format!("`{name}` is not a channel: {CHANNEL_FORMS}"));
+                    src.at(c.span(), not_a_channel(&name));
                     None
                 }
             })

@@ -109,12 +109,21 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     }
     let channels = reminder_channels(content.as_ref(), &subscriptions);
     if args.discord.token.is_none() && args.matrix.homeserver.is_none() {
-        lines.push(Line::fail(
-            "chat platforms",
-            "none is configured: the bot would answer only in the terminal",
-            "set DISCORD_TOKEN and DISCORD_HOME_GUILDS, or MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD and \
-             MATRIX_HOME_ROOMS (`convoca setup` asks for them and checks each)",
-        ));
+        if args.email.enabled() {
+            lines.push(Line::ok(
+                "chat platforms",
+                "none: reminders go to the mailing lists, and members cannot ask the bot anything (organizers use \
+                 `convoca ask --organizer`)",
+            ));
+        } else {
+            lines.push(Line::fail(
+                "chat platforms",
+                "none is configured: the bot would answer only in the terminal",
+                "set DISCORD_TOKEN and DISCORD_HOME_GUILDS, or MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD and \
+                 MATRIX_HOME_ROOMS (`convoca setup` asks for them and checks each), or CONVOCA_SMTP_HOST for \
+                 reminders to mailing lists only",
+            ));
+        }
     }
     if args.discord.token.is_some() {
         discord::check(&args.discord, &channels, &mut lines).await;

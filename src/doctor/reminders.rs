@@ -12,8 +12,9 @@ use crate::store::{ALL, Subscription};
 fn how_to_fix(slug: &str) -> String {
     format!(
         "an organizer sends `/remind here` (Matrix: `!remind here`) in the channel or room where reminders belong, \
-         or run `convoca setup --reminder-channel discord:CHANNEL_ID` (or matrix:!room:server), or list it in \
-         `channels = [...]` under [reminders] in meetings/{slug}.toml"
+         or run `convoca setup --reminder-channel discord:CHANNEL_ID` (or matrix:!room:server), or list it \
+         (or a mailing list, mail:LIST_ADDRESS) in `channels = [...]` under [reminders] in meetings/{slug}.toml or in \
+         CONVOCA_REMINDER_CHANNELS"
     )
 }
 
@@ -34,7 +35,7 @@ pub fn check(content: &Content, subscriptions: &[Subscription], now: DateTime<Ut
                 how_to_fix(&meeting.slug),
             ));
         } else {
-            lines.push(Line::ok(what, format!("posted in {n} chat channel(s)")));
+            lines.push(Line::ok(what, format!("posted in {n} channel(s)")));
         }
     }
     let everywhere = subscriptions.iter().any(|s| s.meeting == ALL && chat(&s.channel));

@@ -4,17 +4,12 @@
 //! instead of adding another.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::engine::Event;
 
 /// The calendar file for `event`, stamped `now`.
 pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
-    let uid = {
-        let place = event.place.as_deref().unwrap_or_default();
-        let digest = Sha256::digest(format!("{}\n{}\n{place}", event.start.timestamp(), event.end.timestamp()));
-        format!("{}@{domain}", &hex::encode(digest)[..32])
-    };
+    let uid = format!("{}@{domain}", event.occurrence);
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -23,6 +18,8 @@ pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
         "BEGIN:VEVENT".to_string(),
         format!("UID:{uid}"),
         format!("DTSTAMP:{}", stamp(now)),
+        // A later file for the same occurrence (a move) replaces this one.
+        format!("SEQUENCE:{}", now.timestamp()),
         format!("DTSTART:{}", stamp(event.start)),
         format!("DTEND:{}", stamp(event.end)),
         format!("SUMMARY:{}", escape(&event.title)),

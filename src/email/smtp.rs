@@ -88,11 +88,15 @@ impl Smtp {
         let addr = (self.host.as_str(), self.port);
         let mut conn = AsyncSmtpConnection::connect_tokio1(addr, Some(STEP), &hello, implicit, None)
             .await
-            .map_err(|e| Failure::Retry(format!("could not connect to {}: {e}", self.server())))?;
+            .map_err(|e| Failure::Retry(format!("could not connect to {}: {e}{}", self.server(), self.hint(&e))))?;
         if self.security == SmtpSecurity::Starttls {
             let tls = self.tls.clone().ok_or_else(|| Failure::Refused("STARTTLS without TLS settings".into()))?;
             conn.starttls(tls, &hello).await.map_err(|e| {
-                Failure::Retry(format!("{} did not secure the connection with STARTTLS: {e}", self.server()))
+                Failure::Retry(format!(
+                    "{} did not secure the connection with STARTTLS: {e}{}",
+                    self.server(),
+                    self.hint(&e)
+                ))
             })?;
         }
         if let Some(credentials) = &self.credentials {
@@ -142,6 +146,23 @@ impl Smtp {
         }
         conn.command(Data).await.map_err(before)?;
         Ok(conn)
+    }
+
+    /// What to look at for a TLS failure: the security setting against the port, or the
+    /// certificate authority.
+    fn hint(&self, e: &lettre::transport::smtp::Error) -> String {
+        let text = e.to_string();
+        if text.contains("UnknownIssuer") || text.contains("certificate") {
+            " (the server's certificate is not trusted: is it the right host, or does it need CONVOCA_SMTP_CA_FILE?)"
+                .into()
+        } else if text.contains("InvalidContentType") || text.contains("corrupt message") {
+            format!(" (is CONVOCA_SMTP_SECURITY right for port {}? tls is for port 465, starttls for 587)", self.port)
+        } else if text.contains("not supported") {
+            " (the server offers no STARTTLS: nothing, the password included, is sent over a connection in clear)"
+                .into()
+        } else {
+            String::new()
+        }
     }
 
     /// A step that took too long, before anything was handed over.

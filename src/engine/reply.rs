@@ -104,6 +104,10 @@ pub enum Block {
 /// A meeting occurrence as it should be shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
+    /// Which occurrence it is, the same whatever its time, language or reminder: the
+    /// meeting's slug and its regular date (`monthly-20261207`), for calendar entries that a
+    /// later file updates instead of adding another.
+    pub occurrence: String,
     /// The meeting's title.
     pub title: String,
     /// When it starts.

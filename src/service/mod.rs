@@ -20,7 +20,6 @@ use tokio::sync::watch;
 use crate::content::watch::{EVERY, fingerprint};
 use crate::engine::Engine;
 use crate::reminders::{Clock, Scheduler, SchedulerConfig, Senders};
-use crate::store::Backend;
 use crate::supervisor::Tasks;
 
 /// The parts of a running bot, for whoever started it to stop them.
@@ -36,11 +35,9 @@ impl Service {
     /// watched by `supervisor`: restarted if it dies.
     pub fn start(engine: &Engine, senders: Senders, clock: Arc<dyn Clock>, supervisor: &Tasks) -> Service {
         let (stop, stop_rx) = watch::channel(false);
-        let mut config = SchedulerConfig::default();
-        if engine.store().backend() == Backend::Postgres {
-            // Other processes may change subscriptions or the calendar: look every few minutes.
-            config.refresh = Some(chrono::Duration::minutes(5));
-        }
+        // Other processes may change subscriptions or the calendar (another bot on the same
+        // PostgreSQL, `convoca ask --organizer` beside this one): look every minute.
+        let config = SchedulerConfig { refresh: Some(chrono::Duration::minutes(1)), ..SchedulerConfig::default() };
         let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
         let status = scheduler.status();
         let mut tasks = tokio::task::JoinSet::new();

@@ -107,6 +107,7 @@ pub fn event_in(
     }
     let place = m.place.name.get(l);
     Event {
+        occurrence: format!("{}-{}", m.slug, occ.date.format("%Y%m%d")),
         title: m.title.get(l).to_string(),
         start: occ.start,
         end: occ.end,
