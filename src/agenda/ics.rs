@@ -197,12 +197,13 @@ fn trigger(lead: Lead) -> String {
     s
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
+/// An instant as iCalendar writes it in UTC (`20261207T220000Z`).
+pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.trim().chars() {
         match c {
@@ -226,14 +227,21 @@ fn slugify(s: &str) -> String {
 
 /// Content lines, CRLF-terminated and folded at 75 octets without splitting a character.
 #[derive(Default)]
-struct Lines(String);
+pub struct Lines(String);
 
 impl Lines {
-    fn prop(&mut self, name: &str, value: &str) {
+    /// `NAME:value`, the value written as given (escape TEXT values with [`escape`]).
+    pub fn prop(&mut self, name: &str, value: &str) {
         self.line(&format!("{name}:{value}"));
     }
 
-    fn line(&mut self, line: &str) {
+    /// The calendar so far.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// One content line, folded.
+    pub fn line(&mut self, line: &str) {
         let mut width = 0;
         for c in line.chars() {
             let len = c.len_utf8();

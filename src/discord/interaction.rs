@@ -332,18 +332,13 @@ impl Bot {
         // Nothing was recorded (a server that is not the group's), the button is on a personal
         // message (the next step offered in a direct message), or the campaign was removed from
         // the content since the message was posted: the private answer alone.
-        let refresh = refresh.filter(|(campaign, _)| {
-            place == Asked::Home && self.engine.content().current().campaign(campaign).is_some()
-        });
-        let Some((pressed_campaign, pressed_locale)) = refresh else {
+        let public = match refresh.filter(|_| place == Asked::Home) {
+            Some((campaign, locale)) => self.engine.public_campaign(&req, &campaign, locale).await.map(|r| (r, locale)),
+            None => None,
+        };
+        let Some((refreshed, pressed_locale)) = public else {
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
         };
-        // The public message again, with the new count, in the language it was written in.
-        let mut again = req.clone();
-        again.command = Command::Campaign { campaign: Some(pressed_campaign) };
-        again.locale = pressed_locale;
-        again.organizer = false;
-        let refreshed = self.engine.handle(&again).await;
         Answer::Follow(
             CreateInteractionResponse::UpdateMessage(response(&refreshed, pressed_locale)),
             Box::new(followup(&reply, req.locale)),

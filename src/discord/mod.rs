@@ -3,6 +3,7 @@
 //! engine replies into embeds; everything else is the engine's.
 
 pub mod commands;
+mod event_sync;
 mod gateway;
 pub mod interaction;
 mod limits;

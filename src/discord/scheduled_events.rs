@@ -6,23 +6,21 @@
 //! the events it made: it recognizes its own by their creator (the bot) and the
 //! `/meeting <name>` line it writes at the end of each description, so a lost database or a
 //! second server needs no bookkeeping, and an organizer's edit is put right at the next pass.
-
-use std::sync::Arc;
+//!
+//! This module says which events the calendar asks for and the steps from what Discord has to
+//! that, with no I/O, so both are tested without Discord; [`EventSync`] applies the steps in
+//! the background.
 
 use chrono::{DateTime, Duration, Utc};
-use serenity::all::{
-    CreateScheduledEvent, EditScheduledEvent, GuildId, Http, ScheduledEvent, ScheduledEventId, ScheduledEventStatus,
-    ScheduledEventType, Timestamp, UserId,
-};
+use serenity::all::{ScheduledEvent, ScheduledEventId, ScheduledEventStatus, Timestamp, UserId};
 
 use super::render::clip;
 use crate::agenda::{Agenda, CalendarChanges, Cancelled, Which};
 use crate::calendar::format;
 use crate::content::{Audience, Content, Meeting};
-use crate::engine::Engine;
 use crate::locale::Locale;
-use crate::reminders::Clock;
-use crate::supervisor::Tasks;
+
+pub use super::event_sync::EventSync;
 
 /// Discord's limits on an event's fields.
 const NAME_MAX: usize = 100;
@@ -31,10 +29,7 @@ const DESCRIPTION_MAX: usize = 1000;
 
 /// How far ahead of now an event must start to be made or moved: Discord refuses start times
 /// in the past, and a request takes a moment to arrive.
-const LEAD: Duration = Duration::minutes(2);
-
-/// A full pass runs at least this often, to put right what someone changed by hand.
-const EVERY: Duration = Duration::hours(6);
+pub(super) const LEAD: Duration = Duration::minutes(2);
 
 /// The event a meeting should have.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,145 +197,6 @@ pub fn plan(existing: &[Existing], wanted: &[Wanted]) -> Vec<Step> {
         }
     }
     steps
-}
-
-/// Keeps the events of some servers in step, in the background.
-pub struct EventSync {
-    task: tokio::task::JoinHandle<()>,
-    stop: tokio::sync::watch::Sender<bool>,
-    supervisor: Tasks,
-}
-
-/// The event sync's name among the supervised tasks.
-const TASK: &str = "discord events";
-
-impl EventSync {
-    /// Starts keeping the events of `guilds` in step with `engine`'s calendar, watched by
-    /// `supervisor` (restarted if it dies).
-    pub fn start(
-        engine: Engine,
-        http: Arc<Http>,
-        guilds: Vec<GuildId>,
-        bot: UserId,
-        clock: Arc<dyn Clock>,
-        supervisor: &Tasks,
-    ) -> EventSync {
-        let (stop, stop_rx) = tokio::sync::watch::channel(false);
-        let task = supervisor.supervise(TASK, stop_rx, move || {
-            run(engine.clone(), Arc::clone(&http), guilds.clone(), bot, Arc::clone(&clock))
-        });
-        EventSync { task, stop, supervisor: supervisor.clone() }
-    }
-
-    /// Stops (between two requests or during one: every step stands on its own).
-    pub fn stop(&self) {
-        let _ = self.stop.send(true);
-        self.supervisor.kill(TASK);
-    }
-}
-
-impl Drop for EventSync {
-    fn drop(&mut self) {
-        self.stop();
-        self.task.abort();
-    }
-}
-
-async fn run(engine: Engine, http: Arc<Http>, guilds: Vec<GuildId>, bot: UserId, clock: Arc<dyn Clock>) {
-    let mut changes = engine.watch_plan();
-    let mut failures = 0u32;
-    loop {
-        let now = clock.now();
-        // Without the calendar nothing is touched: an empty wish list would remove every event.
-        let (wanted, ok) = match engine.calendar_changes().await {
-            Ok(changes) => {
-                let wanted = wanted(&engine.content().current(), &changes, now);
-                let mut ok = true;
-                for &guild in &guilds {
-                    ok &= sync_guild(&http, guild, bot, &wanted).await;
-                }
-                (wanted, ok)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "Discord events: cannot read the calendar; trying again later");
-                (Vec::new(), false)
-            }
-        };
-        // Next pass: when the calendar changes, when an occurrence starts (nothing to do
-        // then but stop touching it) or ends (its meeting then needs the next occurrence's
-        // event), or after a while in case of hand edits; after a failure (Discord down,
-        // Manage Events missing) again in 1, 2, 4 … minutes.
-        failures = if ok { 0 } else { failures.saturating_add(1) };
-        let soonest = wanted
-            .iter()
-            .map(|w| if w.under_way { w.end } else { w.start - LEAD })
-            .filter(|t| *t > now)
-            .min()
-            .map(|t| t + Duration::seconds(1));
-        let next = match failures {
-            0 => soonest.unwrap_or(now + EVERY).min(now + EVERY),
-            n => now + (Duration::minutes(1) * 2i32.saturating_pow(n.min(9) - 1)).min(EVERY),
-        };
-        tokio::select! {
-            r = changes.changed() => if r.is_err() { return },
-            _ = clock.sleep_until(next) => {}
-        }
-    }
-}
-
-/// One pass over one server. False when something failed and a retry is due.
-async fn sync_guild(http: &Http, guild: GuildId, bot: UserId, wanted: &[Wanted]) -> bool {
-    let listed = match guild.scheduled_events(http, false).await {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::warn!(guild = %guild, error = %e, "Discord events: cannot list the server's events");
-            return false;
-        }
-    };
-    let existing: Vec<Existing> = listed.iter().filter_map(|e| Existing::read(e, bot)).collect();
-    let mut ok = true;
-    for step in plan(&existing, wanted) {
-        let done = match &step {
-            Step::Create(w) => {
-                let b = CreateScheduledEvent::new(ScheduledEventType::External, &w.name, stamp(w.start))
-                    .end_time(stamp(w.end))
-                    .location(&w.location)
-                    .description(&w.description);
-                guild.create_scheduled_event(http, b).await.map(|_| ())
-            }
-            Step::Edit(id, w) => {
-                let b = EditScheduledEvent::new()
-                    .name(&w.name)
-                    .description(&w.description)
-                    .location(&w.location)
-                    .start_time(stamp(w.start))
-                    .end_time(stamp(w.end));
-                guild.edit_scheduled_event(http, *id, b).await.map(|_| ())
-            }
-            Step::Delete(id) => guild.delete_scheduled_event(http, *id).await,
-        };
-        match done {
-            Ok(()) => tracing::info!(guild = %guild, step = describe(&step), "Discord events: updated"),
-            Err(e) => {
-                ok = false;
-                tracing::warn!(guild = %guild, step = describe(&step), error = %e,
-                    "Discord events: Discord refused (does the bot have Manage Events?)");
-            }
-        }
-    }
-    ok
-}
-
-fn stamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp::from_unix_timestamp(at.timestamp()).unwrap_or_else(|_| Timestamp::now())
-}
-
-fn describe(step: &Step) -> String {
-    match step {
-        Step::Create(w) => format!("created {} for {}", w.meeting, w.start.to_rfc3339()),
-        Step::Edit(id, w) => format!("moved {id} ({}) to {}", w.meeting, w.start.to_rfc3339()),
-        Step::Delete(id) => format!("removed {id}"),
-    }
 }
 
 #[cfg(test)]

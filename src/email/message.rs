@@ -70,24 +70,10 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().chars().take(120).collect()
 }
 
-/// `monthly-meeting.ics` from the meeting's title, accents dropped (`reunion-mensual.ics`).
+/// `monthly-meeting.ics` from the meeting's title, made as a slug is (`reunion-mensual.ics`).
 fn calendar_name(title: &str) -> String {
-    let plain = |c: char| match c {
-        'á' | 'à' | 'ä' | 'â' | 'Á' => 'a',
-        'é' | 'è' | 'ë' | 'ê' | 'É' => 'e',
-        'í' | 'ì' | 'ï' | 'î' | 'Í' => 'i',
-        'ó' | 'ò' | 'ö' | 'ô' | 'Ó' => 'o',
-        'ú' | 'ù' | 'ü' | 'û' | 'Ú' => 'u',
-        'ñ' | 'Ñ' => 'n',
-        c => c,
-    };
-    let slug: String = title
-        .chars()
-        .map(plain)
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
-    let slug = slug.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    format!("{}.ics", if slug.is_empty() { "meeting" } else { &slug })
+    let slug = crate::engine::answers::schedule::slug_of(title);
+    format!("{}.ics", slug.as_deref().unwrap_or("meeting"))
 }
 
 /// Why the mail came, and where to stop it: the list's own way.
@@ -127,7 +113,7 @@ mod tests {
     #[test]
     fn calendar_names_are_plain() {
         assert_eq!(calendar_name("LA/CWG monthly meeting"), "la-cwg-monthly-meeting.ics");
-        assert_eq!(calendar_name("¡!"), "meeting.ics");
         assert_eq!(calendar_name("Reunión mensual"), "reunion-mensual.ics");
+        assert_eq!(calendar_name("¡!"), "meeting.ics");
     }
 }

@@ -121,6 +121,20 @@ impl Engine {
         campaign::show(req, content, slug, counts.as_deref().map(Vec::as_slice))
     }
 
+    /// A campaign's public message as everyone in the channel sees it, in `locale`: what a
+    /// platform shows again after a button on it changed its counts. Built with nobody's
+    /// standing, so nothing only organizers see reaches a shared message; `None` when the
+    /// campaign is no longer in the content.
+    pub async fn public_campaign(&self, req: &Request, campaign: &str, locale: crate::locale::Locale) -> Option<Reply> {
+        let content = self.content().current();
+        content.campaign(campaign)?;
+        let mut public = req.clone();
+        public.command = Command::Campaign { campaign: Some(campaign.to_string()) };
+        public.locale = locale;
+        public.organizer = false;
+        Some(self.handle(&public).await)
+    }
+
     /// Refreshes what depends on what `command` can change, as its declaration says.
     fn changed(&self, command: &Command) {
         for change in command.spec().map_or(&[][..], |s| s.effects) {

@@ -116,49 +116,9 @@ impl Ctx {
     /// Records what an attempt came to: sent, found, failed for good, or to be retried.
     async fn record(&self, job: &Job, result: Result<Option<Found>, SendError>, sent_at: DateTime<Utc>) {
         let now = self.clock.now();
-        let keys = [job.key.clone()];
-        let store = self.engine.store();
         match result {
-            Ok(Some(found)) => {
-                let note = match &found {
-                    Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
-                    _ => "posted by an earlier attempt, found in the channel".to_string(),
-                };
-                if matches!(found, Found::CannotTell(_)) {
-                    // It may never have gone out: whoever runs the bot should see which.
-                    tracing::warn!(reminder = %job.logged, %note, "reminder not posted again");
-                } else {
-                    tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
-                }
-                if let Err(e) = store.mark_found(&keys, &self.me, &note, now).await {
-                    tracing::error!(error = %e, reminder = %job.logged, "could not record the reminder found");
-                }
-                self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                self.finished(job, |s| s.found += 1);
-            }
-            Ok(None) => {
-                let lateness = (sent_at - job.due).num_milliseconds();
-                if job.late {
-                    tracing::warn!(reminder = %job.logged, late_by_s = lateness / 1000, "reminder posted late");
-                } else {
-                    tracing::info!(reminder = %job.logged, "reminder posted");
-                }
-                let metrics = self.engine.metrics();
-                let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
-                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                metrics.lateness(lateness as f64 / 1000.0);
-                if let Err(e) = store.mark_sent(&keys, &self.me, now).await {
-                    tracing::error!(error = %e, reminder = %job.logged, "posted but not recorded; a retry will look for it first");
-                }
-                self.finished(job, |s| {
-                    s.sent += 1;
-                    s.late += u64::from(job.late);
-                    if s.lateness_ms.len() == LATENESS_SAMPLES {
-                        s.lateness_ms.remove(0);
-                    }
-                    s.lateness_ms.push(lateness);
-                });
-            }
+            Ok(Some(found)) => self.found(job, found, now).await,
+            Ok(None) => self.posted(job, sent_at, now).await,
             Err(SendError::RateLimited(after)) if job.starts > now => {
                 tracing::warn!(reminder = %job.logged, after_s = after.as_secs_f32(), "reminder rate limited; will retry when the platform allows");
                 self.engine.metrics().error("rate_limited");
@@ -169,28 +129,13 @@ impl Ctx {
                 // The person left the direct room: a new one is opened on the next attempt.
                 tracing::warn!(reminder = %job.logged, %reason, "direct channel gone; opening a new one");
                 if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform())
-                    && let Err(e) = store.set_direct_channel(platform, user, None).await
+                    && let Err(e) = self.engine.store().set_direct_channel(platform, user, None).await
                 {
                     tracing::error!(error = %e, "could not forget a direct channel");
                 }
                 self.retry_later(job, now, now, false).await;
             }
-            Err(SendError::Unreachable(reason)) => {
-                // Not retried: nothing planned for this person until they talk to the bot.
-                tracing::warn!(reminder = %job.logged, %reason, "person unreachable; no more personal messages until they write");
-                self.engine.metrics().error("unreachable");
-                if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform()) {
-                    if let Err(e) = store.mark_unreachable(platform, user, now).await {
-                        tracing::error!(error = %e, "could not record the person unreachable");
-                    }
-                    self.engine.unreachable(platform, user);
-                }
-                if let Err(e) = store.mark_failed(&keys, &self.me, &format!("unreachable: {reason}"), now).await {
-                    tracing::error!(error = %e, "could not record the failure");
-                }
-                self.finished(job, |s| s.failed += 1);
-                self.engine.notify_changed();
-            }
+            Err(SendError::Unreachable(reason)) => self.unreachable(job, &reason, now).await,
             Err(SendError::Transient(reason)) if job.starts > now => {
                 tracing::warn!(reminder = %job.logged, %reason, "reminder not posted; will retry");
                 self.engine.metrics().error("send");
@@ -204,12 +149,76 @@ impl Ctx {
             Err(e) => {
                 tracing::error!(reminder = %job.logged, error = %e, "reminder could not be posted");
                 self.engine.metrics().reminders_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if let Err(e) = store.mark_failed(&keys, &self.me, &e.to_string(), now).await {
+                if let Err(e) = self.engine.store().mark_failed(&[job.key.clone()], &self.me, &e.to_string(), now).await
+                {
                     tracing::error!(error = %e, "could not record the failure");
                 }
                 self.finished(job, |s| s.failed += 1);
             }
         }
+    }
+
+    /// An earlier attempt's post was found, or cannot be ruled out: recorded, not posted again.
+    async fn found(&self, job: &Job, found: Found, now: DateTime<Utc>) {
+        let note = match &found {
+            Found::CannotTell(why) => format!("assumed posted by an earlier attempt: {why}"),
+            _ => "posted by an earlier attempt, found in the channel".to_string(),
+        };
+        if matches!(found, Found::CannotTell(_)) {
+            // It may never have gone out: whoever runs the bot should see which.
+            tracing::warn!(reminder = %job.logged, %note, "reminder not posted again");
+        } else {
+            tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
+        }
+        if let Err(e) = self.engine.store().mark_found(&[job.key.clone()], &self.me, &note, now).await {
+            tracing::error!(error = %e, reminder = %job.logged, "could not record the reminder found");
+        }
+        self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.finished(job, |s| s.found += 1);
+    }
+
+    /// Posted: recorded sent, with how late.
+    async fn posted(&self, job: &Job, sent_at: DateTime<Utc>, now: DateTime<Utc>) {
+        let lateness = (sent_at - job.due).num_milliseconds();
+        if job.late {
+            tracing::warn!(reminder = %job.logged, late_by_s = lateness / 1000, "reminder posted late");
+        } else {
+            tracing::info!(reminder = %job.logged, "reminder posted");
+        }
+        let metrics = self.engine.metrics();
+        let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        metrics.lateness(lateness as f64 / 1000.0);
+        if let Err(e) = self.engine.store().mark_sent(&[job.key.clone()], &self.me, now).await {
+            tracing::error!(error = %e, reminder = %job.logged, "posted but not recorded; a retry will look for it first");
+        }
+        self.finished(job, |s| {
+            s.sent += 1;
+            s.late += u64::from(job.late);
+            if s.lateness_ms.len() == LATENESS_SAMPLES {
+                s.lateness_ms.remove(0);
+            }
+            s.lateness_ms.push(lateness);
+        });
+    }
+
+    /// The person does not take direct messages from the bot: not retried, and nothing more
+    /// planned for them until they talk to the bot.
+    async fn unreachable(&self, job: &Job, reason: &str, now: DateTime<Utc>) {
+        tracing::warn!(reminder = %job.logged, %reason, "person unreachable; no more personal messages until they write");
+        self.engine.metrics().error("unreachable");
+        let store = self.engine.store();
+        if let (Some(user), Some(platform)) = (job.target.person(), job.target.platform()) {
+            if let Err(e) = store.mark_unreachable(platform, user, now).await {
+                tracing::error!(error = %e, "could not record the person unreachable");
+            }
+            self.engine.unreachable(platform, user);
+        }
+        if let Err(e) = store.mark_failed(&[job.key.clone()], &self.me, &format!("unreachable: {reason}"), now).await {
+            tracing::error!(error = %e, "could not record the failure");
+        }
+        self.finished(job, |s| s.failed += 1);
+        self.engine.notify_changed();
     }
 
     /// A reminder of a meeting that has begun is noise: recorded missed, never posted.

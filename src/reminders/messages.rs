@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::plan::{Item, Plan, Subject, Target};
 use crate::agenda::Agenda;
 use crate::calendar::Lead;
-use crate::chat::{Abilities, Platform};
+use crate::chat::Abilities;
 use crate::content::Content;
 use crate::engine::answers::follow_up::{follow_up_message, offer_message};
 use crate::engine::answers::reminder_post::{
@@ -18,7 +18,7 @@ use crate::engine::{Engine, Reply};
 use crate::store::Store;
 
 /// Reminder posts built once per pass for each distinct (subject, lead, language, audience,
-/// platform): a thousand channels getting the same reminder share one post.
+/// command prefix): a thousand channels getting the same reminder share one post.
 pub(super) struct Messages<'a> {
     content: &'a Content,
     agenda: &'a Agenda<'a>,
@@ -35,14 +35,15 @@ pub(super) struct Messages<'a> {
 }
 
 /// What makes two reminder posts one message: the same subject and lead, for the same
-/// readers on the same platform.
+/// readers, on platforms that type commands alike (the only thing of a platform's a post's
+/// text depends on: buttons go with every post, and each adapter shows them or not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct SameMessage {
     subject: u32,
     lead: Lead,
     locale: crate::locale::Locale,
     members: bool,
-    platform: Platform,
+    prefix: &'static str,
     /// To one person rather than a channel.
     personal: bool,
 }
@@ -70,7 +71,7 @@ impl<'a> Messages<'a> {
             lead: item.lead,
             locale: target.locale,
             members: target.audience == crate::content::Audience::Members,
-            platform: on.platform,
+            prefix: on.prefix,
             personal: target.person().is_some(),
         };
         if let Some(reply) = self.built.get(&k) {

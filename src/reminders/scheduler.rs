@@ -228,11 +228,23 @@ impl Scheduler {
             }
             ctx.status.send_modify(|s| s.sleeping_until = None);
         }
-        // Shutdown: tasks waiting for their instant return their key; posts under way get a
-        // moment to finish.
-        // Keys given back before sending, with whether an earlier attempt may have posted.
+        let given_back = ctx.wind_down(tasks).await;
+        ctx.give_back(given_back).await;
+        ctx.status.send_modify(|s| {
+            s.stopped = true;
+            s.sleeping_until = None;
+        });
+        tracing::info!("reminder scheduler stopped");
+    }
+}
+
+impl Ctx {
+    /// Shutdown: tasks waiting for their instant return their key (with whether an earlier
+    /// attempt may have posted it); posts under way get a moment to finish, then are left
+    /// to their lease.
+    async fn wind_down(&self, mut tasks: JoinSet<Option<(String, bool)>>) -> Vec<(String, bool)> {
         let mut given_back = Vec::new();
-        let deadline = ctx.clock.sleep_until(ctx.clock.now() + ctx.config.finish_within);
+        let deadline = self.clock.sleep_until(self.clock.now() + self.config.finish_within);
         tokio::pin!(deadline);
         loop {
             tokio::select! {
@@ -251,20 +263,24 @@ impl Scheduler {
                 }
             }
         }
-        let store = ctx.engine.store();
-        let now = ctx.clock.now();
-        // Given back before sending: as much is known as before this attempt. Everything else
-        // held (waiting for a retry) keeps what the ledger says. A send that began may have
-        // reached the platform: releasing it would invite a second post from a process that
-        // does not look first.
-        let sending = ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let mut leftover = store.held_by(&ctx.me).await.unwrap_or_default();
+        given_back
+    }
+
+    /// Releases what this process holds for another. Given back before sending: as much is
+    /// known as before this attempt. Everything else held (waiting for a retry) keeps what
+    /// the ledger says. A send that began may have reached the platform: releasing it would
+    /// invite a second post from a process that does not look first.
+    async fn give_back(&self, given_back: Vec<(String, bool)>) {
+        let store = self.engine.store();
+        let now = self.clock.now();
+        let sending = self.sending.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut leftover = store.held_by(&self.me).await.unwrap_or_default();
         leftover.retain(|k| !sending.contains(k) && !given_back.iter().any(|(g, _)| g == k));
         let (earlier, clean): (Vec<_>, Vec<_>) = given_back.into_iter().partition(|(_, may)| *may);
         let keys = |v: Vec<(String, bool)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
         let mut released = 0;
         for (keys, sent) in [(keys(clean), Some(false)), (keys(earlier), Some(true)), (leftover, None)] {
-            match store.release(&keys, &ctx.me, now, now, sent).await {
+            match store.release(&keys, &self.me, now, now, sent).await {
                 Ok(n) => released += n,
                 Err(e) => tracing::error!(error = %e, "could not release claimed reminders; their lease will expire"),
             }
@@ -272,10 +288,5 @@ impl Scheduler {
         if released > 0 {
             tracing::info!(released, "released claimed reminders for another process");
         }
-        ctx.status.send_modify(|s| {
-            s.stopped = true;
-            s.sleeping_until = None;
-        });
-        tracing::info!("reminder scheduler stopped");
     }
 }

@@ -3,7 +3,7 @@
 //! personal messages sent long ago, and the people left with nothing stored.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::{Result, Store, millis};
 
@@ -97,113 +97,8 @@ impl Store {
     pub async fn erase_older(&self, expired: &[Expired], older: Older) -> Result<Purged> {
         let purged = self
             .within(async move {
-                let mut purged = Purged::default();
                 let mut tx = self.begin_write().await?;
-                for e in expired {
-                    // The later of signing up and answering "did you do it?".
-                    let done = match (&e.action, e.untouched_since) {
-                        (None, _) => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
-                        (Some(action), None) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2")
-                            .bind(&e.campaign)
-                            .bind(action),
-                        (Some(action), Some(since)) => sqlx::query(
-                            "DELETE FROM signups WHERE campaign = $1 AND action = $2 AND signed_up_at < $3
-                             AND (outcome_at IS NULL OR outcome_at < $3) AND waitlisted = 0",
-                        )
-                        .bind(&e.campaign)
-                        .bind(action)
-                        .bind(millis(since)),
-                    }
-                    .execute(&mut *tx)
-                    .await?;
-                    purged.signups += done.rows_affected();
-                }
-                if let Some(before) = older.withdrawn_before {
-                    purged.signups +=
-                        sqlx::query("DELETE FROM signups WHERE withdrawn_at IS NOT NULL AND withdrawn_at < $1")
-                            .bind(millis(before))
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                    purged.messages += sqlx::query(
-                        "DELETE FROM place_offers WHERE expires_at < $1 AND (answered_at IS NULL OR answered_at < $1)",
-                    )
-                    .bind(millis(before))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                }
-                purged.reactions = sqlx::query(
-                    "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
-                     AND s.campaign = reaction_signups.campaign AND s.action = reaction_signups.action)",
-                )
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                // Offers of places whose sign-up is gone.
-                sqlx::query(
-                    "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = place_offers.platform AND s.user_id = place_offers.user_id
-                     AND s.campaign = place_offers.campaign AND s.action = place_offers.action)",
-                )
-                .execute(&mut *tx)
-                .await?;
-                if let Some(before) = older.rsvps_before {
-                    purged.rsvps = sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
-                        .bind(before.to_string())
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                }
-                if let Some(before) = older.messages_before {
-                    // Personal messages go to `platform:@user`; channels never start with @.
-                    purged.messages =
-                        sqlx::query("DELETE FROM reminder_ledger WHERE channel LIKE '%:@%' AND due_at < $1")
-                            .bind(millis(before))
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                }
-                purged.people = sqlx::query(
-                    "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
-                 AND NOT EXISTS (SELECT 1 FROM reaction_signups r
-                   WHERE r.platform = users.platform AND r.user_id = users.user_id)
-                 AND NOT EXISTS (SELECT 1 FROM rsvps v
-                   WHERE v.platform = users.platform AND v.user_id = users.user_id)
-                 AND users.reminders_off IS NULL",
-                )
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                // Kept only to honor "no personal reminders": the name, language, DM channel
-                // and closed-DMs mark are not needed for that.
-                sqlx::query(
-                    "UPDATE users SET display_name = '', locale = NULL, direct_channel = NULL, unreachable_at = NULL
-                     WHERE reminders_off IS NOT NULL AND display_name <> ''
-                 AND NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
-                 AND NOT EXISTS (SELECT 1 FROM rsvps v
-                   WHERE v.platform = users.platform AND v.user_id = users.user_id)",
-                )
-                .execute(&mut *tx)
-                .await?;
-                purged.messages += sqlx::query(
-                    "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
-                   WHERE u.platform = feed_tokens.platform AND u.user_id = feed_tokens.user_id)",
-                )
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if let Some(before) = older.feeds_before {
-                    purged.messages +=
-                        sqlx::query("DELETE FROM feed_tokens WHERE COALESCE(last_used_at, created_at) < $1")
-                            .bind(millis(before))
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                }
+                let purged = erase_in(&mut tx, expired, older).await?;
                 tx.commit().await?;
                 Ok(purged)
             })
@@ -213,4 +108,164 @@ impl Store {
         }
         Ok(purged)
     }
+}
+
+/// Every step of [`Store::erase_older`], in order, on its one write transaction: what each
+/// step leaves behind is what the next one finds orphaned.
+async fn erase_in(tx: &mut Transaction<'static, Any>, expired: &[Expired], older: Older) -> Result<Purged> {
+    let mut purged = Purged::default();
+    for e in expired {
+        purged.signups += erase_signups(tx, e).await?;
+    }
+    if let Some(before) = older.withdrawn_before {
+        let (signups, offers) = erase_withdrawn(tx, before).await?;
+        purged.signups += signups;
+        purged.messages += offers;
+    }
+    purged.reactions = erase_without_signup(tx).await?;
+    if let Some(before) = older.rsvps_before {
+        purged.rsvps = erase_rsvps(tx, before).await?;
+    }
+    if let Some(before) = older.messages_before {
+        // Assigned, not added, as before: the expired offers counted above drop out of the count.
+        purged.messages = erase_personal_messages(tx, before).await?;
+    }
+    purged.people = erase_people(tx).await?;
+    strip_kept_people(tx).await?;
+    purged.messages += erase_feeds(tx, older.feeds_before).await?;
+    Ok(purged)
+}
+
+/// The sign-ups one [`Expired`] names: how many went.
+async fn erase_signups(tx: &mut Transaction<'static, Any>, e: &Expired) -> Result<u64> {
+    // The later of signing up and answering "did you do it?".
+    let done = match (&e.action, e.untouched_since) {
+        (None, _) => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
+        (Some(action), None) => {
+            sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2").bind(&e.campaign).bind(action)
+        }
+        (Some(action), Some(since)) => sqlx::query(
+            "DELETE FROM signups WHERE campaign = $1 AND action = $2 AND signed_up_at < $3
+                             AND (outcome_at IS NULL OR outcome_at < $3) AND waitlisted = 0",
+        )
+        .bind(&e.campaign)
+        .bind(action)
+        .bind(millis(since)),
+    }
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Sign-ups withdrawn before `before`, then offers of places answered or run out before it:
+/// how many of each went.
+async fn erase_withdrawn(tx: &mut Transaction<'static, Any>, before: DateTime<Utc>) -> Result<(u64, u64)> {
+    let signups = sqlx::query("DELETE FROM signups WHERE withdrawn_at IS NOT NULL AND withdrawn_at < $1")
+        .bind(millis(before))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    let offers =
+        sqlx::query("DELETE FROM place_offers WHERE expires_at < $1 AND (answered_at IS NULL OR answered_at < $1)")
+            .bind(millis(before))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    Ok((signups, offers))
+}
+
+/// Remembered reactions, then offers of places, whose sign-up is gone: how many reactions
+/// went (the offers are not counted).
+async fn erase_without_signup(tx: &mut Transaction<'static, Any>) -> Result<u64> {
+    let reactions = sqlx::query(
+        "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
+                     AND s.campaign = reaction_signups.campaign AND s.action = reaction_signups.action)",
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    // Offers of places whose sign-up is gone.
+    sqlx::query(
+        "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = place_offers.platform AND s.user_id = place_offers.user_id
+                     AND s.campaign = place_offers.campaign AND s.action = place_offers.action)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(reactions)
+}
+
+/// Answers to occurrences whose regular date is before `before`: how many went.
+async fn erase_rsvps(tx: &mut Transaction<'static, Any>, before: NaiveDate) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
+        .bind(before.to_string())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Records of personal messages due before `before`: how many went.
+async fn erase_personal_messages(tx: &mut Transaction<'static, Any>, before: DateTime<Utc>) -> Result<u64> {
+    // Personal messages go to `platform:@user`; channels never start with @.
+    Ok(sqlx::query("DELETE FROM reminder_ledger WHERE channel LIKE '%:@%' AND due_at < $1")
+        .bind(millis(before))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// People with no sign-up, reaction or answer left, unless they turned personal reminders
+/// off: how many went.
+async fn erase_people(tx: &mut Transaction<'static, Any>) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM reaction_signups r
+                   WHERE r.platform = users.platform AND r.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM rsvps v
+                   WHERE v.platform = users.platform AND v.user_id = users.user_id)
+                 AND users.reminders_off IS NULL",
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// People kept only to honor "no personal reminders", with nothing else left: everything but
+/// that choice cleared.
+async fn strip_kept_people(tx: &mut Transaction<'static, Any>) -> Result<()> {
+    // Kept only to honor "no personal reminders": the name, language, DM channel
+    // and closed-DMs mark are not needed for that.
+    sqlx::query(
+        "UPDATE users SET display_name = '', locale = NULL, direct_channel = NULL, unreachable_at = NULL
+                     WHERE reminders_off IS NOT NULL AND display_name <> ''
+                 AND NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.platform = users.platform AND s.user_id = users.user_id)
+                 AND NOT EXISTS (SELECT 1 FROM rsvps v
+                   WHERE v.platform = users.platform AND v.user_id = users.user_id)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Calendar links of people no longer stored, then, given `before`, those last read (or,
+/// never read, made) before it: how many went.
+async fn erase_feeds(tx: &mut Transaction<'static, Any>, before: Option<DateTime<Utc>>) -> Result<u64> {
+    let mut gone = sqlx::query(
+        "DELETE FROM feed_tokens WHERE NOT EXISTS (SELECT 1 FROM users u
+                   WHERE u.platform = feed_tokens.platform AND u.user_id = feed_tokens.user_id)",
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if let Some(before) = before {
+        gone += sqlx::query("DELETE FROM feed_tokens WHERE COALESCE(last_used_at, created_at) < $1")
+            .bind(millis(before))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(gone)
 }

@@ -38,10 +38,7 @@ pub async fn remind(
 ) -> Result<Reply> {
     let l = req.locale;
     if action == RemindAction::Help {
-        return Ok(Reply::private().text(fill(
-            texts::remind_usage(l),
-            &[("here", &words(req, "here")), ("off", &words(req, "off")), ("list", &words(req, "list"))],
-        )));
+        return Ok(usage(req));
     }
     let Some(channel) = channel_of(req) else {
         return Ok(Reply::refusal(texts::remind_no_channel(l)));
@@ -49,13 +46,7 @@ pub async fn remind(
     if let Some(m) = meeting
         && content.meeting(m).is_none()
     {
-        let names: Vec<String> = content.meetings.iter().map(|m| format!("`{}`", m.slug)).collect();
-        return Ok(Reply::refusal(format!(
-            "{} {}: {}",
-            fill(texts::unknown_meeting(l), &[("name", m)]),
-            texts::meetings(l),
-            names.join(", ")
-        )));
+        return Ok(unknown_meeting(content, m, l));
     }
     let what = match meeting.and_then(|m| content.meeting(m)) {
         Some(m) => format!("**{}**", m.title.get(l)),
@@ -64,53 +55,84 @@ pub async fn remind(
     let slug = meeting.map(str::to_lowercase).unwrap_or_else(|| ALL.to_string());
     match action {
         RemindAction::Here => {
-            let locale = locale.unwrap_or(l);
-            let sub = Subscription { channel, meeting: slug.clone(), locale };
-            let leads = content
-                .meeting(&slug)
-                .or(content.meetings.first())
-                .map(|m| m.reminders.before.iter().map(|x| x.label(l)).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default();
-            if store.subscribe(&sub, &req.user, &req.origin(), req.now).await? {
-                tracing::info!(channel = %sub.channel, meeting = %slug, "channel subscribed to reminders");
-                Ok(Reply::private().tone(Tone::Done).text(fill(
-                    texts::remind_subscribed(l),
-                    &[("what", &what), ("lang", locale.tag()), ("leads", &leads)],
-                )))
-            } else {
-                Ok(Reply::private().text(fill(texts::remind_already(l), &[("what", &what)])))
-            }
+            let sub = Subscription { channel, meeting: slug, locale: locale.unwrap_or(l) };
+            here(req, content, store, &sub, &what).await
         }
         RemindAction::Off if set.contains(&channel) => Ok(Reply::refusal(texts::remind_off_settings(l))),
-        RemindAction::Off => {
-            let n = store.unsubscribe(&channel, meeting.map(|_| slug.as_str())).await?;
-            let template = if n > 0 { texts::remind_off(l) } else { texts::remind_off_none(l) };
-            Ok(Reply::private()
-                .tone(if n > 0 { Tone::Done } else { Tone::Info })
-                .text(fill(template, &[("what", &what)])))
-        }
-        RemindAction::List | RemindAction::Help => {
-            let mut items: Vec<String> = store
-                .subscriptions()
-                .await?
-                .into_iter()
-                .filter(|s| s.channel == channel)
-                .map(|s| match content.meeting(&s.meeting) {
-                    Some(m) => format!("{} ({})", m.title.get(l), s.locale.tag()),
-                    None if s.meeting == ALL => format!("{} ({})", texts::remind_everything(l), s.locale.tag()),
-                    None => format!("`{}` ({})", s.meeting, s.locale.tag()),
-                })
-                .collect();
-            for m in content.meetings.iter().filter(|m| m.reminders.channels.contains(&channel)) {
-                items.push(format!("{} {}", m.title.get(l), texts::remind_from_content(l)));
-            }
-            if set.contains(&channel) {
-                items.push(format!("{} {}", texts::remind_everything(l), texts::remind_from_settings(l)));
-            }
-            if items.is_empty() {
-                return Ok(Reply::private().text(fill(texts::remind_list_none(l), &[("cmd", &words(req, "here"))])));
-            }
-            Ok(Reply::private().titled(texts::remind_list(l)).block(Block::List { label: String::new(), items }))
-        }
+        RemindAction::Off => off(store, &channel, meeting.map(|_| slug.as_str()), &what, l).await,
+        RemindAction::List | RemindAction::Help => list(req, content, store, set, &channel).await,
     }
+}
+
+/// How to use `remind`, with its sub-commands as typed in the asker's language.
+fn usage(req: &Request) -> Reply {
+    Reply::private().text(fill(
+        texts::remind_usage(req.locale),
+        &[("here", &words(req, "here")), ("off", &words(req, "off")), ("list", &words(req, "list"))],
+    ))
+}
+
+/// The refusal of a meeting that does not exist, naming those that do.
+fn unknown_meeting(content: &Content, m: &str, l: Locale) -> Reply {
+    let names: Vec<String> = content.meetings.iter().map(|m| format!("`{}`", m.slug)).collect();
+    Reply::refusal(format!(
+        "{} {}: {}",
+        fill(texts::unknown_meeting(l), &[("name", m)]),
+        texts::meetings(l),
+        names.join(", ")
+    ))
+}
+
+/// `remind here`: subscribes the channel to `sub.meeting` (or everything), in `sub.locale`;
+/// says so, with the lead times, or that it already was.
+async fn here(req: &Request, content: &Content, store: &Store, sub: &Subscription, what: &str) -> Result<Reply> {
+    let l = req.locale;
+    let leads = content
+        .meeting(&sub.meeting)
+        .or(content.meetings.first())
+        .map(|m| m.reminders.before.iter().map(|x| x.label(l)).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    if store.subscribe(sub, &req.user, &req.origin(), req.now).await? {
+        tracing::info!(channel = %sub.channel, meeting = %sub.meeting, "channel subscribed to reminders");
+        Ok(Reply::private()
+            .tone(Tone::Done)
+            .text(fill(texts::remind_subscribed(l), &[("what", what), ("lang", sub.locale.tag()), ("leads", &leads)])))
+    } else {
+        Ok(Reply::private().text(fill(texts::remind_already(l), &[("what", what)])))
+    }
+}
+
+/// `remind off`: unsubscribes the channel from `meeting` (`None`: from everything); says
+/// whether there was anything to stop.
+async fn off(store: &Store, channel: &str, meeting: Option<&str>, what: &str, l: Locale) -> Result<Reply> {
+    let n = store.unsubscribe(channel, meeting).await?;
+    let template = if n > 0 { texts::remind_off(l) } else { texts::remind_off_none(l) };
+    Ok(Reply::private().tone(if n > 0 { Tone::Done } else { Tone::Info }).text(fill(template, &[("what", what)])))
+}
+
+/// `remind list`: everything the channel gets reminders of, from subscriptions, the content
+/// and the bot's settings, in that order; or how to get some.
+async fn list(req: &Request, content: &Content, store: &Store, set: &[String], channel: &str) -> Result<Reply> {
+    let l = req.locale;
+    let mut items: Vec<String> = store
+        .subscriptions()
+        .await?
+        .into_iter()
+        .filter(|s| s.channel == channel)
+        .map(|s| match content.meeting(&s.meeting) {
+            Some(m) => format!("{} ({})", m.title.get(l), s.locale.tag()),
+            None if s.meeting == ALL => format!("{} ({})", texts::remind_everything(l), s.locale.tag()),
+            None => format!("`{}` ({})", s.meeting, s.locale.tag()),
+        })
+        .collect();
+    for m in content.meetings.iter().filter(|m| m.reminders.channels.iter().any(|c| c == channel)) {
+        items.push(format!("{} {}", m.title.get(l), texts::remind_from_content(l)));
+    }
+    if set.iter().any(|c| c == channel) {
+        items.push(format!("{} {}", texts::remind_everything(l), texts::remind_from_settings(l)));
+    }
+    if items.is_empty() {
+        return Ok(Reply::private().text(fill(texts::remind_list_none(l), &[("cmd", &words(req, "here"))])));
+    }
+    Ok(Reply::private().titled(texts::remind_list(l)).block(Block::List { label: String::new(), items }))
 }

@@ -338,7 +338,7 @@ fn outside_window(req: &Request, date: NaiveDate) -> Option<Reply> {
 /// A slug from a title: lowercase ASCII letters and digits joined by dashes, at most 40
 /// characters ("Teach-in on Honduras" → `teach-in-on-honduras`); `None` when the title has
 /// none.
-fn slug_of(title: &str) -> Option<String> {
+pub fn slug_of(title: &str) -> Option<String> {
     let mut slug = String::new();
     for c in title.chars().flat_map(fold_accent) {
         if c.is_ascii_alphanumeric() {

@@ -1,0 +1,110 @@
+//! Reactions: ✅ on a campaign message signs up (where its organizers allow it), removing it
+//! withdraws; in the direct room a reaction answers "did you do it?".
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use matrix_sdk::Room;
+use matrix_sdk::ruma::EventId;
+use matrix_sdk::ruma::events::reaction::OriginalSyncReactionEvent;
+use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
+use serde_json::Value;
+
+use super::*;
+
+impl MatrixBot {
+    /// ✅ on the bot's campaign message signs up for that campaign: queued for the room, like
+    /// commands, and limited like them.
+    pub async fn on_reaction(self: Arc<Self>, ev: OriginalSyncReactionEvent, room: Room) {
+        let key = ev.content.relates_to.key.as_str();
+        if ev.sender == self.me || !(YES.contains(&key) || ANSWER_REACTIONS.iter().any(|(k, _)| *k == key)) {
+            return;
+        }
+        if self.engine.admit(&user_of(&ev.sender)) != Admission::Go {
+            tracing::debug!("Matrix: a reaction dropped: too many too fast");
+            return;
+        }
+        self.enqueue(&room.clone(), Work::Reaction { ev, room });
+    }
+
+    pub(super) async fn react(&self, ev: OriginalSyncReactionEvent, room: Room) {
+        let key = ev.content.relates_to.key.as_str();
+        let Some(campaign) = self.campaign_of(&room, &ev.content.relates_to.event_id).await else {
+            // In the direct room, a reaction to the bot's "did you do it?" answers it.
+            let outcome = if YES.contains(&key) {
+                Some(Outcome::Done)
+            } else {
+                ANSWER_REACTIONS.iter().find(|(k, _)| *k == key).map(|(_, o)| *o)
+            };
+            let Some(outcome) = outcome else { return };
+            let command = Command::Done { campaign: None, action: None, outcome };
+            let req = self.request(&room, &ev.sender, command).await;
+            if req.asked == Asked::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
+                let reply = self.engine.handle(&req).await;
+                self.deliver_privately(&ev.sender, req.locale, &reply).await;
+            }
+            return;
+        };
+        if !YES.contains(&key) {
+            return;
+        }
+        let req =
+            self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
+        // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
+        if req.asked != Asked::Home {
+            return;
+        }
+        // Only where the campaign's organizers chose it; otherwise the person is told, in
+        // private, how to sign up.
+        let content = self.engine.content().current();
+        let Some(c) = content.campaign(&campaign) else { return };
+        if !c.public_reactions {
+            // The room saw the ✅ as a sign-up: removed where the bot may.
+            let _ = self.remove(&room, &ev.event_id).await;
+            let l = req.locale;
+            let cmd = crate::engine::catalog::SIGN_UP.typed_on(&crate::matrix::ABILITIES, l, &c.slug);
+            let text = texts::fill(texts::reactions_not_here(l), &[("campaign", c.title.get(l)), ("cmd", &cmd)]);
+            self.deliver_privately(&ev.sender, l, &Reply::private().text(text)).await;
+            return;
+        }
+        let reply =
+            self.engine.sign_up_by_reaction(&req, ev.event_id.as_str(), ev.content.relates_to.event_id.as_str()).await;
+        self.deliver_privately(&ev.sender, req.locale, &reply).await;
+    }
+
+    /// Removing a sign-up reaction (a redaction of it) withdraws the sign-up: queued for the
+    /// room, in order after the reaction.
+    pub async fn on_redaction(self: Arc<Self>, ev: OriginalSyncRoomRedactionEvent, room: Room) {
+        if ev.sender == self.me {
+            return;
+        }
+        self.enqueue(&room, Work::Redaction { ev });
+    }
+
+    pub(super) async fn unreact(&self, ev: OriginalSyncRoomRedactionEvent) {
+        let Some(redacted) = ev.redacts.clone().or_else(|| ev.content.redacts.clone()) else { return };
+        // Only who removed it matters: the engine withdraws exactly what the reaction did.
+        let user = user_of(&ev.sender);
+        let l = self.engine.content().current().group.language;
+        if let Some(reply) = self.engine.reaction_removed(&user, redacted.as_str(), l, Utc::now()).await {
+            self.deliver_privately(&ev.sender, l, &reply).await;
+        }
+    }
+
+    /// The campaign a bot message is about, from its custom key.
+    /// Whether an event of `room` is the bot's own.
+    pub(super) async fn is_mine(&self, room: &Room, event_id: &EventId) -> bool {
+        let Ok(event) = room.load_or_fetch_event(event_id, None).await else { return false };
+        let raw: Option<Value> = event.raw().deserialize_as().ok();
+        raw.and_then(|r| r.get("sender").and_then(Value::as_str).map(|s| s == self.me.as_str())).unwrap_or(false)
+    }
+
+    pub(super) async fn campaign_of(&self, room: &Room, event_id: &EventId) -> Option<String> {
+        let event = room.load_or_fetch_event(event_id, None).await.ok()?;
+        let raw: Value = event.raw().deserialize_as().ok()?;
+        if raw.get("sender").and_then(Value::as_str) != Some(self.me.as_str()) {
+            return None;
+        }
+        raw.get("content")?.get(CAMPAIGN_KEY)?.as_str().map(str::to_string)
+    }
+}
