@@ -587,3 +587,10 @@ fn email_settings_that_cannot_work_stop_the_bot_before_it_makes_anything() {
     assert_ne!(code, 0);
     assert!(err.contains("CONVOCA_SMTP_SECURITY") && err.contains("starttls"), "{err}");
 }
+
+#[test]
+fn in_the_terminal_an_organizer_command_says_how_to_run_as_one() {
+    let (code, out, err) = run(convoca().args(["ask", "/cancel 2026-12-07"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--organizer") && !out.contains("organizer role"), "{out}");
+}

@@ -166,6 +166,7 @@ texts! {
     n_authored => "your name on {n} organizer records", "tu nombre en {n} registros de organización";
 
     members_only => "Signing up, going and calendar links are for members of {group}: join its server or room first.", "Apuntarse, ir a reuniones y los enlaces de calendario son para integrantes de {group}: únete primero a su servidor o sala.";
+    organizers_only_here => "Only organizers can do that: in the terminal, whoever runs convoca is one when it runs with `--organizer` (`convoca ask --organizer \"…\"`).", "Solo el equipo organizador puede hacer eso: en la terminal, quien ejecuta convoca lo es cuando lo ejecuta con `--organizer` (`convoca ask --organizer \"…\"`).";
     organizers_only => "Sorry, only organizers can do that. If you help organize {group}, ask an admin for the organizer role.", "Lo siento, solo el equipo organizador puede hacer eso. Si ayudas a organizar {group}, pide el rol de organización a quien administra.";
     date_out_of_window => "{date} is more than {years} years from today; I only change dates closer than that.", "{date} está a más de {years} años de hoy; solo cambio fechas más cercanas.";
     too_long_meeting => "`{text}` is too long for a meeting; the longest is 7 days.", "`{text}` es demasiado para una reunión; lo más largo son 7 días.";

@@ -149,7 +149,8 @@ impl Ctx {
             Err(e) => {
                 tracing::error!(reminder = %job.logged, error = %e, "reminder could not be posted");
                 self.engine.metrics().reminders_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if let Err(e) = self.engine.store().mark_failed(&[job.key.clone()], &self.me, &e.to_string(), now).await
+                if let Err(e) =
+                    self.engine.store().mark_failed(std::slice::from_ref(&job.key), &self.me, &e.to_string(), now).await
                 {
                     tracing::error!(error = %e, "could not record the failure");
                 }
@@ -170,7 +171,7 @@ impl Ctx {
         } else {
             tracing::info!(reminder = %job.logged, %note, "reminder not posted again");
         }
-        if let Err(e) = self.engine.store().mark_found(&[job.key.clone()], &self.me, &note, now).await {
+        if let Err(e) = self.engine.store().mark_found(std::slice::from_ref(&job.key), &self.me, &note, now).await {
             tracing::error!(error = %e, reminder = %job.logged, "could not record the reminder found");
         }
         self.engine.metrics().reminders_found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -189,7 +190,7 @@ impl Ctx {
         let counter = if job.late { &metrics.reminders_late } else { &metrics.reminders_sent };
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         metrics.lateness(lateness as f64 / 1000.0);
-        if let Err(e) = self.engine.store().mark_sent(&[job.key.clone()], &self.me, now).await {
+        if let Err(e) = self.engine.store().mark_sent(std::slice::from_ref(&job.key), &self.me, now).await {
             tracing::error!(error = %e, reminder = %job.logged, "posted but not recorded; a retry will look for it first");
         }
         self.finished(job, |s| {
@@ -214,7 +215,9 @@ impl Ctx {
             }
             self.engine.unreachable(platform, user);
         }
-        if let Err(e) = store.mark_failed(&[job.key.clone()], &self.me, &format!("unreachable: {reason}"), now).await {
+        if let Err(e) =
+            store.mark_failed(std::slice::from_ref(&job.key), &self.me, &format!("unreachable: {reason}"), now).await
+        {
             tracing::error!(error = %e, "could not record the failure");
         }
         self.finished(job, |s| s.failed += 1);

@@ -35,6 +35,10 @@ pub fn help(req: &Request, content: &Content) -> Reply {
 
 /// A polite refusal for a member asking for an organizer command.
 pub fn organizers_only(req: &Request, content: &Content) -> Reply {
+    if !req.on.read_by_others {
+        // Whoever runs the terminal has no role to ask for: the flag is how they organize.
+        return Reply::refusal(texts::organizers_only_here(req.locale));
+    }
     Reply::refusal(fill(texts::organizers_only(req.locale), &[("group", content.group.name.get(req.locale))]))
 }
 
