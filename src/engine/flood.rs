@@ -11,8 +11,6 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::chat::Platform;
-
 /// People tracked before idle ones (full buckets) are forgotten.
 const TRACKED: usize = 1024;
 
@@ -54,7 +52,7 @@ struct Bucket {
 /// The buckets, per platform and person.
 pub struct Flood {
     limit: FloodLimit,
-    buckets: Mutex<HashMap<(Platform, String), Bucket>>,
+    buckets: Mutex<HashMap<String, Bucket>>,
 }
 
 impl Flood {
@@ -63,8 +61,9 @@ impl Flood {
         Flood { limit, buckets: Mutex::default() }
     }
 
-    /// Takes one command from `user`'s bucket.
-    pub fn admit(&self, platform: Platform, user: &str) -> Admission {
+    /// Takes one command from the bucket of `who` (a person on one platform, as
+    /// [`crate::chat::User::direct_target`] names them).
+    pub fn admit(&self, who: &str) -> Admission {
         if self.limit.burst == 0 {
             return Admission::Go;
         }
@@ -74,8 +73,7 @@ impl Flood {
         if buckets.len() >= TRACKED {
             buckets.retain(|_, b| self.refilled(b, now) < full);
         }
-        let bucket =
-            buckets.entry((platform, user.to_string())).or_insert(Bucket { tokens: full, at: now, told: false });
+        let bucket = buckets.entry(who.to_string()).or_insert(Bucket { tokens: full, at: now, told: false });
         bucket.tokens = self.refilled(bucket, now);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
@@ -113,15 +111,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_flood_gets_one_slow_down_then_silence_until_the_bucket_refills() {
         let flood = flood();
-        let ask = || flood.admit(Platform::Matrix, "@bob:x");
+        let ask = || flood.admit("one:@bob:x");
         let burst: Vec<Admission> = (0..BURST).map(|_| ask()).collect();
         assert!(burst.iter().all(|a| *a == Admission::Go));
         assert_eq!(ask(), Admission::SlowDown);
         assert_eq!(ask(), Admission::Quiet);
         assert_eq!(ask(), Admission::Quiet);
         // Someone else is not affected.
-        assert_eq!(flood.admit(Platform::Matrix, "@alice:x"), Admission::Go);
-        assert_eq!(flood.admit(Platform::Discord, "@bob:x"), Admission::Go);
+        assert_eq!(flood.admit("one:@alice:x"), Admission::Go);
+        assert_eq!(flood.admit("other:@bob:x"), Admission::Go, "the same id elsewhere is someone else");
         tokio::time::advance(REFILL).await;
         assert_eq!(ask(), Admission::Go, "one more after one refill");
         assert_eq!(ask(), Admission::SlowDown, "told again after a pause");
@@ -132,17 +130,17 @@ mod tests {
     #[test]
     fn no_limit_when_the_burst_is_zero() {
         let flood = Flood::new(FloodLimit { burst: 0, every: REFILL });
-        assert!((0..1000).all(|_| flood.admit(Platform::Discord, "1") == Admission::Go));
+        assert!((0..1000).all(|_| flood.admit("1") == Admission::Go));
     }
 
     #[tokio::test(start_paused = true)]
     async fn idle_people_are_forgotten() {
         let flood = flood();
         for i in 0..TRACKED {
-            flood.admit(Platform::Discord, &i.to_string());
+            flood.admit(&i.to_string());
         }
         tokio::time::advance(REFILL * BURST).await;
-        flood.admit(Platform::Discord, "new");
+        flood.admit("new");
         assert_eq!(flood.buckets.lock().unwrap().len(), 1);
     }
 }

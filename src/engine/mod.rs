@@ -109,7 +109,7 @@ impl Engine {
     /// Whether to answer one more command from `user` now, by how fast they have been
     /// asking (see [`Admission`]). Adapters ask before queueing a command.
     pub fn admit(&self, user: &crate::chat::User) -> Admission {
-        let admission = self.inner.flood.admit(user.platform, &user.id);
+        let admission = self.inner.flood.admit(&user.direct_target());
         if admission != Admission::Go {
             self.inner.metrics.error("flood");
         }

@@ -261,7 +261,7 @@ texts! {
     attendees_none => "Nobody has answered yet.", "Nadie ha respondido todavía.";
     attendees_going => "Going ({n})", "Van ({n})";
     attendees_not => "Can't make it ({n})", "No pueden ({n})";
-    attendees_per_account => "Counted per chat account: one person on Discord and Matrix counts twice.", "Contado por cuenta de chat: una persona en Discord y en Matrix cuenta dos veces.";
+    attendees_per_account => "Counted per chat account: one person who answered on two platforms counts twice.", "Contado por cuenta de chat: una persona que respondió en dos plataformas cuenta dos veces.";
     attendees_export => "{rows} for {what}, attached.", "{rows} de {what}, en el archivo adjunto.";
     one_rsvp => "1 answer to a meeting", "1 respuesta a una reunión";
     n_rsvps => "{n} answers to meetings", "{n} respuestas a reuniones";

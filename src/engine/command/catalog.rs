@@ -998,7 +998,7 @@ mod tests {
     use crate::engine::language_of;
 
     #[test]
-    fn every_declared_command_parses_by_each_of_its_spellings_and_by_discord_name() {
+    fn every_declared_command_parses_by_each_of_its_spellings_and_by_its_options() {
         for spec in ALL {
             for (word, language) in spec.spellings() {
                 assert_eq!(super::super::spelling_of(&word), Some((*spec, language)), "{word}");
@@ -1050,7 +1050,7 @@ mod tests {
     }
 
     #[test]
-    fn discord_options_read_like_typed_words() {
+    fn named_options_read_like_typed_words() {
         let named = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         assert_eq!(
             Command::from_options("cancel", named(&[("date", "2026-12-07"), ("meeting", "monthly")])),
