@@ -211,3 +211,43 @@ async fn a_send_refused_before_the_message_is_sent_once_after_a_restart_not_lost
     assert_eq!(working.messages().len(), 1);
     assert!(refusing.messages().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_to_action_deadline_reaches_a_list_named_for_every_reminder() {
+    let Some(server) = Smtp::start(Mode::Normal) else { return };
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\n\n[[actions]]",
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\ndeadline = \"2026-12-15T17:00\"\n\n[[actions]]",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    // The list as CONVOCA_REMINDER_CHANNELS names it: every meeting's and deadline's reminders.
+    let settings = convoca::engine::Settings { reminder_channels: vec![LIST.into()], ..Default::default() };
+    let engine = convoca::engine::Engine::new(
+        convoca::content::ContentHandle::open(dir.path()).unwrap(),
+        sqlite_store().await,
+        settings,
+    );
+    let clock = ManualClock::new(at("2026-12-14T21:59:00Z"));
+    let mut run = start_on(
+        &engine,
+        &convoca::email::ABILITIES,
+        sender(&server),
+        Arc::new(clock.clone()),
+        SchedulerConfig::default(),
+    );
+    wait_status(&mut run.status, "asleep until the deadline reminder", |s| {
+        s.sleeping_until == Some(at("2026-12-14T21:59:58Z"))
+    })
+    .await;
+    clock.set(at("2026-12-14T22:00:00Z"));
+    wait_status(&mut run.status, "sent", |s| s.sent == 1 && s.in_flight == 0).await;
+    let mail = server.messages();
+    assert_eq!(mail.len(), 1);
+    let text = mail[0].text.clone().unwrap_or_default();
+    assert!(text.contains("Sign the petition to Simonds International"), "{text}");
+    assert!(text.contains("Tuesday, December 15, 2026, 5:00 PM EST"), "{text}");
+    assert!(!mail[0].data.contains("text/calendar"), "a deadline is no meeting: no .ics");
+}
