@@ -1280,3 +1280,28 @@ async fn the_members_link_goes_only_to_people_still_in_the_home_server() {
     run.handle.await.unwrap();
     gateway.stop().await;
 }
+
+/// A reminder channel deleted on Discord fails for good, once: it is not asked for again and
+/// again until the meeting (it was taken for a person's direct channel gone, retried at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_to_a_deleted_channel_fails_once_and_is_not_retried() {
+    use convoca::reminders::{ManualClock, SchedulerConfig};
+    let dir = common::scheduler::content_with(&[&format!("discord:{CHANNEL_ID}")], "");
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let (fake, gateway, _) = connect(&engine).await;
+    fake.delete_channel(CHANNEL_ID).await;
+    let due = at("2026-12-06T22:00:00Z");
+    let clock = ManualClock::new(due - Duration::seconds(5));
+    let sender = convoca::discord::DiscordSender::new(Arc::clone(&gateway.http));
+    let mut run =
+        common::scheduler::start_with(&engine, Arc::new(sender), Arc::new(clock.clone()), SchedulerConfig::default());
+    run.status.wait_for(|s| s.sleeping_until.is_some()).await.unwrap();
+    clock.set(due);
+    let s = common::scheduler::wait_status(&mut run.status, "failed", |s| s.failed == 1 && s.in_flight == 0).await;
+    assert_eq!(s.sent, 0);
+    let posts = fake.calls().await.iter().filter(|c| c.method == "POST" && c.path.ends_with("/messages")).count();
+    assert_eq!(posts, 1, "asked once");
+    run.stop.send(true).unwrap();
+    let _ = run.handle.await;
+    gateway.stop().await;
+}

@@ -315,6 +315,24 @@ const ORGANIZERS: &[&str] = &["extra_meetings", "occurrence_changes", "subscript
 /// Nothing about a person.
 const NOT_PERSONAL: &[&str] = &["action_places", "features", "pinned_aliases", "platform_seen"];
 
+/// An offer of a place long answered is erased and counted: a count of nothing would skip the
+/// checkpoint that empties SQLite's log of the erased rows (it was overwritten by the count
+/// of personal messages).
+#[tokio::test]
+async fn an_old_answered_offer_alone_is_erased_and_counted() {
+    let store = sqlite_store().await;
+    for sql in [OLD_PERSONAL_ROWS[0], OLD_PERSONAL_ROWS[OLD_PERSONAL_ROWS.len() - 1]] {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(store.pool()).await.unwrap();
+    }
+    let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[retention]\nsignups_days = 30\n")).unwrap();
+    let engine = engine_with(dir.path(), store.clone());
+    let purged = run_once(&engine, "p1", at("2026-12-06T12:00:00Z")).await.unwrap().unwrap();
+    assert_eq!(purged.messages, 1, "{purged:?}");
+}
+
 #[tokio::test]
 async fn retention_reaches_every_table_that_holds_a_person() {
     let store = sqlite_store().await;

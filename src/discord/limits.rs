@@ -112,12 +112,23 @@ impl RateLimits {
 
 /// Seconds as Discord writes them (a float), bounded to an hour.
 pub fn seconds(s: f64) -> Duration {
+    // A value that is no number (NaN) would panic below: a second, as when none is given.
+    if !s.is_finite() {
+        return Duration::from_secs(1);
+    }
     Duration::from_secs_f64(s.clamp(0.0, 3600.0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_that_is_no_number_is_a_second_not_a_panic() {
+        assert_eq!(seconds(f64::NAN), Duration::from_secs(1));
+        assert_eq!(seconds(f64::INFINITY), Duration::from_secs(1));
+        assert_eq!(seconds(1e9), Duration::from_secs(3600));
+    }
 
     fn headers(remaining: &str, reset_after: &str) -> reqwest::header::HeaderMap {
         let mut h = reqwest::header::HeaderMap::new();

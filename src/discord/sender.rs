@@ -201,7 +201,12 @@ impl Sender for DiscordSender {
             let msg =
                 message(&post.reply, post.locale, &post.key).nonce(Nonce::String(post.key.clone())).enforce_nonce(true);
             let body = serde_json::to_value(&msg).map_err(|e| SendError::Permanent(e.to_string()))?;
-            self.post(channel, &body).await
+            self.post(channel, &body).await.map_err(|e| match (e, &post.to) {
+                // A person's direct channel gone is opened again; a channel gone is gone for
+                // good (retried at once, it would be asked for again and again until the meeting).
+                (SendError::Gone(why), crate::reminders::To::Channel(_)) => SendError::Permanent(why),
+                (e, _) => e,
+            })
         })
     }
 

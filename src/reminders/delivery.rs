@@ -98,11 +98,16 @@ impl Ctx {
             return Ok(To::Channel(target.local_id().to_string()));
         };
         let store = self.engine.store();
-        let known = store.direct_channel(platform, user).await.map_err(|e| SendError::Transient(e.to_string()))?;
+        // Nothing is posted before the direct channel is known: a failure here is one the
+        // next attempt need not look behind.
+        let known = store.direct_channel(platform, user).await.map_err(|e| SendError::NotSent(e.to_string()))?;
         let channel = match known {
             Some(channel) => channel,
             None => {
-                let channel = sender.open_direct(user).await?;
+                let channel = sender.open_direct(user).await.map_err(|e| match e {
+                    SendError::Transient(why) => SendError::NotSent(why),
+                    other => other,
+                })?;
                 if let Err(e) = store.set_direct_channel(platform, user, Some(&channel)).await {
                     // Opened again next time: harmless, only slower.
                     tracing::warn!(error = %e, "could not keep a direct channel's id");
@@ -235,7 +240,6 @@ impl Ctx {
         self.finished(job, |s| s.missed += 1);
     }
 
-    /// Lets another attempt (this process's or another's) claim the reminder from `retry_at`.
     /// Gives the reminder back to be claimed again at `retry_at`; `this_may_have_posted` says
     /// whether this attempt may have reached the platform (earlier ones count too).
     async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>, this_may_have_posted: bool) {

@@ -30,7 +30,6 @@ impl Ctx {
         target.clone()
     }
 
-    /// One pass: plan, settle what is due, and say when to wake next.
     /// One pass: plan what is due, settle what is settled, record what was missed, claim
     /// what this process can send now and start sending it. Returns when to pass again.
     pub(super) async fn pass(

@@ -155,7 +155,8 @@ impl Later {
     }
 
     fn not_yet(&self) -> SendError {
-        SendError::Transient(format!("{} has not started yet", self.name))
+        // Nothing reached the platform: the next attempt posts without looking.
+        SendError::NotSent(format!("{} has not started yet", self.name))
     }
 }
 

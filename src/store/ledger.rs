@@ -104,8 +104,7 @@ impl Store {
                 }
                 sql.push_str(
                     " ON CONFLICT (key) DO UPDATE SET claimed_by = excluded.claimed_by, lease_until = excluded.lease_until,
-                       attempts = CASE WHEN reminder_ledger.note = 'nothing sent yet' THEN 1 ELSE reminder_ledger.attempts + 1 END,
-                       note = NULL, updated_at = excluded.updated_at
+                       attempts = reminder_ledger.attempts + 1, updated_at = excluded.updated_at
                      WHERE reminder_ledger.state = 'claimed' AND reminder_ledger.lease_until <= $3
                      RETURNING key, attempts",
                 );
@@ -203,9 +202,9 @@ impl Store {
 
     /// Lets go of reminders this process holds (shutdown, or a send to retry later): their
     /// lease ends at `retry_at`, after which anyone may claim them. `sent` says what is known
-    /// of every attempt so far: `Some(false)` when none can have posted it (the next claim is
-    /// a first attempt again, posting without looking for an earlier one), `Some(true)` when
-    /// one may have, `None` to leave what the ledger knows.
+    /// of every attempt so far: `Some(false)` when none can have posted it (its attempts go
+    /// back to none, so the next claim is a first attempt again and posts without looking
+    /// for an earlier one, in this version or an older one); otherwise the count stands.
     pub async fn release(
         &self,
         keys: &[String],
@@ -214,17 +213,13 @@ impl Store {
         now: DateTime<Utc>,
         sent: Option<bool>,
     ) -> Result<u64> {
-        let note = match sent {
-            Some(false) => ", note = 'nothing sent yet'",
-            Some(true) => ", note = NULL",
-            None => "",
-        };
+        let attempts = if sent == Some(false) { ", attempts = 0" } else { "" };
         self.within(async move {
             let mut n = 0;
             for chunk in keys.chunks(CHUNK) {
                 let list = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
                 let sql = format!(
-                    "UPDATE reminder_ledger SET lease_until = $1, updated_at = $2{note}
+                    "UPDATE reminder_ledger SET lease_until = $1, updated_at = $2{attempts}
                      WHERE state = 'claimed' AND claimed_by = $3 AND key IN ({list})"
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -127,8 +127,7 @@ async fn erase_in(tx: &mut Transaction<'static, Any>, expired: &[Expired], older
         purged.rsvps = erase_rsvps(tx, before).await?;
     }
     if let Some(before) = older.messages_before {
-        // Assigned, not added, as before: the expired offers counted above drop out of the count.
-        purged.messages = erase_personal_messages(tx, before).await?;
+        purged.messages += erase_personal_messages(tx, before).await?;
     }
     purged.people = erase_people(tx).await?;
     strip_kept_people(tx).await?;

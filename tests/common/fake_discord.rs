@@ -88,6 +88,8 @@ struct Shared {
     dms: Mutex<HashMap<String, String>>,
     /// Users whose DMs are closed to the bot: posts to their DM channel get 50007.
     closed_dms: Mutex<std::collections::HashSet<String>>,
+    /// Channels deleted: a message to one gets Discord's 10003 (Unknown Channel).
+    deleted: Mutex<std::collections::HashSet<String>>,
     /// `POST /users/@me/channels` calls answered.
     pub dm_opens: AtomicU64,
     /// Commands registered, by the path they were put to.
@@ -263,6 +265,11 @@ impl FakeDiscord {
     /// Closes `user`'s DMs to the bot: a message to them gets Discord's 50007.
     pub async fn close_dms(&self, user: &str) {
         self.shared.closed_dms.lock().await.insert(user.to_string());
+    }
+
+    /// Deletes `channel`: a message to it gets Discord's 10003.
+    pub async fn delete_channel(&self, channel: &str) {
+        self.shared.deleted.lock().await.insert(channel.to_string());
     }
 
     /// DM channels opened so far (`POST /users/@me/channels` answered).
@@ -611,6 +618,10 @@ async fn answer(
                     StatusCode::FORBIDDEN,
                     axum::Json(json!({"message": "Cannot send messages to this user", "code": 50007})),
                 )
+                    .into_response();
+            }
+            if shared.deleted.lock().await.contains(*channel) {
+                return (StatusCode::NOT_FOUND, axum::Json(json!({"message": "Unknown Channel", "code": 10003})))
                     .into_response();
             }
             if let Some(status) = shared.failures.lock().await.pop_front() {
