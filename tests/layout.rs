@@ -63,3 +63,22 @@ fn the_layout_check_sees_a_comparison() {
     assert!(lines[0].contains("Platform::Discord"));
     assert!(code(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/mod.rs")).contains("fn handle"));
 }
+
+/// Every command a member uses has been placed on one side: whether it commits the asker to
+/// something (only members of the group's home may then use it, checked against the home each
+/// time) or not. A new member command fails here until someone has decided which.
+#[test]
+fn every_member_command_is_decided_to_engage_or_not() {
+    use convoca::engine::{Audience, catalog};
+    // Commit: sign up, say done, take a place, say going, get a calendar link.
+    const ENGAGE: &[&str] = &["signup", "done", "place", "going", "mycalendar"];
+    // Never commit: withdraw, list one's own, say not going, stop messages, erase oneself.
+    const NEVER: &[&str] = &["withdraw", "mysignups", "notgoing", "myreminders", "forgetme"];
+    for spec in catalog::ALL.iter().filter(|s| s.audience == Audience::Member) {
+        let name = spec.name.0;
+        assert!(
+            ENGAGE.contains(&name) || NEVER.contains(&name),
+            "/{name} is a member command: decide in Command::engages whether it commits the asker, then list it here"
+        );
+    }
+}

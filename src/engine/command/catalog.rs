@@ -8,6 +8,9 @@
 //! answers it. What it changes (`effects`) refreshes what depends on it; what its options
 //! suggest as one types (`Opt::completed`) is where Discord's autocomplete reads.
 //!
+//! A member's command must be decided to commit the asker or not ([`Command::engages`]:
+//! only members of the home may commit; `tests/layout.rs` fails until it is listed).
+//!
 //! A command that stores something about a person, or offers buttons, must also:
 //! - erase it on `/forgetme` (`store/erasure.rs`; `tests/store.rs` looks for the person's id
 //!   in every text cell of every table after an erasure);
