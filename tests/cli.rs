@@ -171,7 +171,7 @@ fn sign_up_sequence(url: Option<&str>) {
     let count = ask(&["/campaign", "jilamito"]);
     assert!(count.contains("Sign the petition to Simonds International a few") && !count.contains("Ana"), "{count}");
     let refused = ask(&["/signups", "jilamito"]);
-    assert!(refused.contains("only organizers"), "{refused}");
+    assert!(refused.contains("Only organizers") && refused.contains("--organizer"), "{refused}");
     let roster = ask(&["--organizer", "/signups", "jilamito"]);
     assert!(roster.contains("Ana (console,"), "{roster}");
     // The terminal export command writes the same roster as CSV.
@@ -593,4 +593,26 @@ fn in_the_terminal_an_organizer_command_says_how_to_run_as_one() {
     let (code, out, err) = run(convoca().args(["ask", "/cancel 2026-12-07"]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("--organizer") && !out.contains("organizer role"), "{out}");
+}
+
+#[test]
+fn doctor_says_when_lists_are_named_but_email_is_off_and_when_a_language_names_no_channel() {
+    let db = format!("sqlite://{}", tempfile::tempdir().unwrap().keep().join("m.db").display());
+    let content = copy_of_shipped();
+    let group = content.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[channel_languages]\n\"mail:lista-inf@example.org\" = \"es\"\n")).unwrap();
+    let doctor = || {
+        let mut cmd = convoca();
+        cmd.env("DATABASE_URL", &db)
+            .env("CONVOCA_CONTENT", content.path())
+            .env("CONVOCA_REMINDER_CHANNELS", "mail:Lista-Info@example.org");
+        cmd
+    };
+    run(doctor().args(["ask", "/mission"]));
+    let (code, out, _) = run(doctor().arg("doctor"));
+    assert!(out.contains("✗ email: reminders go to lista-info@example.org but email is off"), "{out}");
+    assert!(out.contains("! channel languages: `mail:lista-inf@example.org` is given es"), "{out}");
+    assert!(out.contains("✓ reminders monthly: posted in 1 channel(s)"), "the list once: {out}");
+    assert_eq!(code, 1, "{out}");
 }

@@ -32,9 +32,9 @@ fn config(server: &Smtp, security: SmtpSecurity, password: &str) -> EmailConfig 
     }
 }
 
-fn sender(server: &Smtp) -> Arc<EmailSender> {
+fn sender(server: &Smtp, engine: &convoca::engine::Engine) -> Arc<EmailSender> {
     let smtp = convoca::email::Smtp::new(&config(server, SmtpSecurity::Starttls, PASSWORD)).unwrap();
-    Arc::new(EmailSender::new(smtp))
+    Arc::new(EmailSender::new(smtp, engine.content().clone()))
 }
 
 /// The key of the monthly meeting's one-day reminder to `channel`.
@@ -58,7 +58,7 @@ async fn one_day_reminder(
     let mut run = start_on(
         &engine,
         &convoca::email::ABILITIES,
-        sender(server),
+        sender(server, &engine),
         Arc::new(clock.clone()),
         SchedulerConfig::default(),
     );
@@ -93,7 +93,13 @@ async fn a_meeting_reminder_reaches_the_list_once_in_its_language_with_its_calen
     assert!(data.contains("text/calendar") && data.contains(".ics"), "{data}");
     assert!(data.contains("DTSTART:20261207T220000Z"), "the occurrence's start in the .ics: {data}");
     // One entry per occurrence, whatever the reminder, language or time: a later file updates it.
-    assert!(data.contains("UID:monthly-20261207@example.org"), "{data}");
+    // And as the group's calendar feed names it, so a calendar keeps one entry for both.
+    assert!(data.contains("UID:monthly-20261207@la-cwg.convoca"), "{data}");
+    let feed = convoca::agenda::ics::write(
+        &convoca::agenda::Agenda::new(&engine.content().current(), &engine.calendar_changes().await.unwrap()),
+        convoca::agenda::ics::FeedOptions { only: None, locale: convoca::locale::Locale::En, now: due, alarm: None },
+    );
+    assert!(feed.contains("UID:monthly-20261207@la-cwg.convoca"), "the feed names it alike");
     // Nothing in it reached by a member's link: the list is no members-only channel.
     assert!(!data.contains("zoom.us"), "{data}");
 
@@ -103,13 +109,13 @@ async fn a_meeting_reminder_reaches_the_list_once_in_its_language_with_its_calen
     let mut again = start_on(
         &engine,
         &convoca::email::ABILITIES,
-        sender(&server),
+        sender(&server, &engine),
         Arc::new(clock.clone()),
         SchedulerConfig::default(),
     );
     clock.set(due + Duration::minutes(1));
-    let passes = again.status.borrow().passes;
-    wait_status(&mut again.status, "a pass after the restart", |s| s.passes > passes && s.in_flight == 0).await;
+    // Its first pass planned the reminder, found it in the ledger, and went to sleep.
+    wait_status(&mut again.status, "a pass after the restart", |s| s.passes >= 1 && s.sleeping_until.is_some()).await;
     assert_eq!(server.messages().len(), 1, "not sent again");
 }
 
@@ -141,14 +147,27 @@ async fn a_refused_login_sends_nothing_and_is_tried_again_later() {
     let Some(server) = Smtp::start(Mode::RefuseAuth) else { return };
     let smtp = convoca::email::Smtp::new(&config(&server, SmtpSecurity::Starttls, "wrong")).unwrap();
     let refused = smtp.check_login().await.unwrap_err();
-    assert!(matches!(&refused, Failure::Retry(why) if why.contains("refused the login")), "{refused:?}");
-    assert!(server.auth_attempts() >= 1);
+    assert!(
+        matches!(&refused, Failure::LoginRefused(why) if why.contains("CONVOCA_SMTP_PASSWORD")),
+        "names what to correct: {refused:?}"
+    );
+    let by_doctor = server.auth_attempts();
+    assert!(by_doctor >= 1);
     // Through the scheduler: a failure to retry, nothing handed over.
-    let (_engine, mut run, _clock, _due) = one_day_reminder(&server, "").await;
+    let (_engine, mut run, clock, due) = one_day_reminder(&server, "").await;
     wait_status(&mut run.status, "attempt over", |s| s.in_flight == 0 && s.passes > 1).await;
     assert!(server.messages().is_empty());
     assert_eq!(run.status.borrow().sent, 0);
     assert_eq!(run.status.borrow().failed, 0, "a login refused is retried, not given up");
+    let after_first = server.auth_attempts();
+    assert!(after_first > by_doctor, "the scheduler's attempt logged in");
+    // The retry half a minute later does not try the password again (a provider would lock
+    // the account): it waits for the settings to change.
+    let passes = run.status.borrow().passes;
+    clock.set(due + SchedulerConfig::default().retry + Duration::seconds(1));
+    wait_status(&mut run.status, "the retry over", |s| s.passes > passes && s.in_flight == 0).await;
+    assert_eq!(server.auth_attempts(), after_first, "no second login within ten minutes");
+    assert_eq!(run.status.borrow().sent, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,7 +220,7 @@ async fn a_send_refused_before_the_message_is_sent_once_after_a_restart_not_lost
     let mut again = start_on(
         &engine,
         &convoca::email::ABILITIES,
-        sender(&working),
+        sender(&working, &engine),
         Arc::new(clock.clone()),
         SchedulerConfig::default(),
     );
@@ -234,7 +253,7 @@ async fn a_call_to_action_deadline_reaches_a_list_named_for_every_reminder() {
     let mut run = start_on(
         &engine,
         &convoca::email::ABILITIES,
-        sender(&server),
+        sender(&server, &engine),
         Arc::new(clock.clone()),
         SchedulerConfig::default(),
     );

@@ -49,10 +49,16 @@ pub fn feed_occurrences(agenda: &Agenda<'_>, meeting: &Meeting, now: DateTime<Ut
     past.chain(future).collect()
 }
 
+/// The domain of the group's calendar UIDs (`la-cwg.convoca`): the feed's, and the one a
+/// reminder's `.ics` uses, so both name an occurrence alike and a calendar keeps one entry.
+pub fn calendar_domain(short_name: &str) -> String {
+    format!("{}.convoca", slugify(short_name))
+}
+
 /// Writes the calendar.
 pub fn write(agenda: &Agenda<'_>, opts: FeedOptions<'_>) -> String {
     let group = &agenda.content.group;
-    let domain = format!("{}.convoca", slugify(&group.short_name));
+    let domain = calendar_domain(&group.short_name);
     let mut out = begin(agenda, &escape(group.name.get(opts.locale)), "PT6H");
     let stamp = stamp(opts.now);
     for meeting in agenda.meetings() {
@@ -79,7 +85,7 @@ pub fn write_personal(
 ) -> String {
     let l = opts.locale;
     let group = &agenda.content.group;
-    let domain = format!("{}.convoca", slugify(&group.short_name));
+    let domain = calendar_domain(&group.short_name);
     let mut out = begin(agenda, &escape(&format!("{} (me)", group.short_name)), "PT1H");
     let stamp = stamp(opts.now);
     for at in going {

@@ -66,7 +66,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("CONVOCA_METRICS_BIND", "127.0.0.1:9090"),
     ("CONVOCA_LOG_FORMAT", "text (or json)"),
     ("CONVOCA_COMMAND_BURST", "8"),
-    ("CONVOCA_SMTP_SECURITY", "starttls (or tls, or none)"),
+    ("CONVOCA_SMTP_SECURITY", "tls (port 465; what \"ssl\" usually means) or starttls (port 587)"),
     ("CONVOCA_SMTP_PORT", "587"),
     ("CONVOCA_COMMAND_EVERY", "3"),
     ("DISCORD_GUILD_ID", "123456789012345678"),

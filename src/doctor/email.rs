@@ -19,6 +19,9 @@ pub async fn check(config: &EmailConfig, channels: &[String], lines: &mut Vec<Li
             let how = if config.user.is_some() { "logged in and out" } else { "connected (no login set)" };
             lines.push(Line::ok("email server", format!("{} — {how}, nothing sent", smtp.server())));
         }
+        Err(Failure::LoginRefused(why)) => {
+            lines.push(Line::fail("email server", why, "correct CONVOCA_SMTP_USER or CONVOCA_SMTP_PASSWORD"))
+        }
         Err(Failure::Retry(why) | Failure::Refused(why) | Failure::Unknown(why)) => lines.push(Line::fail(
             "email server",
             why,

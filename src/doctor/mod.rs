@@ -137,10 +137,35 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     }
     if args.email.enabled() {
         email::check(&args.email, &channels, &mut lines).await;
-    } else {
+    } else if on(&channels, crate::chat::Platform::Email).is_empty() {
         lines.push(Line::ok("email", "off (no CONVOCA_SMTP_HOST)"));
+    } else {
+        lines.push(Line::fail(
+            "email",
+            format!("reminders go to {} but email is off", on(&channels, crate::chat::Platform::Email).join(", ")),
+            "set CONVOCA_SMTP_HOST, CONVOCA_SMTP_USER, CONVOCA_SMTP_PASSWORD and CONVOCA_SMTP_FROM, or take the mail: \
+             channels out",
+        ));
+    }
+    if let Some(content) = &content {
+        languages(content, &channels, &mut lines);
     }
     lines
+}
+
+/// A language given to a channel no reminder goes to is most likely a typo in its name: the
+/// channel meant gets the group's language instead.
+fn languages(content: &crate::content::Content, channels: &[String], lines: &mut Vec<Line>) {
+    for (channel, locale) in &content.group.channel_languages {
+        if !channels.contains(channel) {
+            lines.push(Line::warn(
+                "channel languages",
+                format!("`{channel}` is given {} but no reminder goes there", locale.tag()),
+                "correct its name in group.toml's [channel_languages] (the channel meant is written to in the \
+                 group's language)",
+            ));
+        }
+    }
 }
 
 /// Which env file was read, and each of its lines that did nothing (a misspelt name turns

@@ -26,7 +26,15 @@ pub fn check(content: &Content, subscriptions: &[Subscription], now: DateTime<Ut
         subscriptions.iter().filter(|s| (s.meeting == slug || s.meeting == ALL) && chat(&s.channel)).count()
     };
     for meeting in &content.meetings {
-        let n = meeting.reminders.channels.iter().filter(|c| chat(c)).count() + subscribed(&meeting.slug);
+        // Each channel once, however many times it is named (the content and a subscription).
+        let mut named: Vec<&str> = meeting.reminders.channels.iter().map(String::as_str).collect();
+        named.extend(
+            subscriptions.iter().filter(|s| s.meeting == meeting.slug || s.meeting == ALL).map(|s| s.channel.as_str()),
+        );
+        named.retain(|c| chat(c));
+        named.sort_unstable();
+        named.dedup();
+        let n = named.len();
         let what = format!("reminders {}", meeting.slug);
         if n == 0 {
             lines.push(Line::warn(

@@ -2,14 +2,15 @@
 //! calendar in one click: written from the event the reminder shows (its link only when the
 //! reminder may show it), with a UID per occurrence so a second reminder updates the entry
 //! instead of adding another: the same for every reminder of one occurrence, in every
-//! language, moved or not. Lines are written as the group's calendar feed writes them.
+//! language, moved or not, and the same as the group's calendar feed gives it. Lines are written as the group's calendar feed writes them.
 
 use chrono::{DateTime, Utc};
 
 use crate::agenda::ics::{Lines, escape, stamp};
 use crate::engine::Event;
 
-/// The calendar file for `event`, stamped `now`.
+/// The calendar file for `event`, stamped `now`, its UID in `domain` (the group's calendar
+/// domain, as the feed's).
 pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
     let mut out = Lines::default();
     for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//convoca//reminder//EN", "METHOD:PUBLISH", "BEGIN:VEVENT"]
@@ -18,8 +19,6 @@ pub fn calendar(event: &Event, domain: &str, now: DateTime<Utc>) -> String {
     }
     out.prop("UID", &format!("{}@{domain}", event.occurrence));
     out.prop("DTSTAMP", &stamp(now));
-    // A later file for the same occurrence (a move) replaces this one.
-    out.prop("SEQUENCE", &now.timestamp().to_string());
     out.prop("DTSTART", &stamp(event.start));
     out.prop("DTEND", &stamp(event.end));
     out.prop("SUMMARY", &escape(&event.title));

@@ -19,13 +19,14 @@ pub fn message_id(key: &str, domain: &str) -> String {
     format!("<{}@{domain}>", &hex::encode(digest)[..40])
 }
 
-/// The mail for `reply` to `list`, from `from`, in `locale`, written `now`.
+/// The mail for `reply` to `list`, from `from`, in `locale`, written `now`; a meeting's
+/// `.ics` names it in the group's `calendar` domain.
 pub fn build(
     reply: &Reply,
     key: &str,
     from: &Mailbox,
     list: &str,
-    locale: Locale,
+    (locale, calendar): (Locale, &str),
     now: DateTime<Utc>,
 ) -> Result<Message, String> {
     let to: Mailbox = list.parse().map_err(|e| format!("`{list}` is not a mail address: {e}"))?;
@@ -55,7 +56,7 @@ pub fn build(
         .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("Content-Language"), locale.tag().into()));
     let message = match event {
         Some(event) => {
-            let ics = super::ics::calendar(event, domain, now);
+            let ics = super::ics::calendar(event, calendar, now);
             let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").map_err(|e| e.to_string())?;
             let attachment: SinglePart = Attachment::new(calendar_name(&event.title)).body(ics, kind);
             builder.multipart(MultiPart::mixed().multipart(body).singlepart(attachment))

@@ -13,24 +13,51 @@ use crate::reminders::{Found, Post, SendError, Sender, To};
 /// Posts reminders to `mail:` channels through one SMTP server.
 pub struct EmailSender {
     smtp: Smtp,
+    /// The group's content, for its calendar domain.
+    content: crate::content::ContentHandle,
+    /// Until when a login the server refused is not tried again: each reminder retrying on
+    /// its own would try the password every half minute, enough for a provider to lock the
+    /// account.
+    refused_until: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
+/// How long after a refused login no other is tried.
+const AFTER_REFUSAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 impl EmailSender {
-    /// A sender through `smtp`.
-    pub fn new(smtp: Smtp) -> EmailSender {
-        EmailSender { smtp }
+    /// A sender through `smtp` for the group whose content `content` holds.
+    pub fn new(smtp: Smtp, content: crate::content::ContentHandle) -> EmailSender {
+        EmailSender { smtp, content, refused_until: std::sync::Mutex::new(None) }
     }
 
     async fn post(&self, post: &Post) -> Result<(), SendError> {
         let To::Channel(list) = &post.to else {
             return Err(SendError::Permanent("email has no direct messages".into()));
         };
+        if let Some(until) = *self.refused_until.lock().unwrap_or_else(|p| p.into_inner())
+            && std::time::Instant::now() < until
+        {
+            return Err(SendError::NotSent(format!(
+                "{} refused the login a moment ago; not tried again before {} s (check CONVOCA_SMTP_USER and \
+                 CONVOCA_SMTP_PASSWORD)",
+                self.smtp.server(),
+                until.saturating_duration_since(std::time::Instant::now()).as_secs()
+            )));
+        }
         let now = chrono::Utc::now();
-        let message = super::message::build(&post.reply, &post.key, &self.smtp.from, list, post.locale, now)
-            .map_err(SendError::Permanent)?;
+        let calendar = crate::agenda::ics::calendar_domain(&self.content.current().group.short_name);
+        let message =
+            super::message::build(&post.reply, &post.key, &self.smtp.from, list, (post.locale, &calendar), now)
+                .map_err(SendError::Permanent)?;
         match self.smtp.submit(message.envelope(), &message.formatted()).await {
             Ok(()) => Ok(()),
             Err(Failure::Retry(why)) => Err(SendError::NotSent(why)),
+            Err(Failure::LoginRefused(why)) => {
+                *self.refused_until.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(std::time::Instant::now() + AFTER_REFUSAL);
+                tracing::error!(server = %self.smtp.server(), "email: {why}; no login tried again for 10 minutes");
+                Err(SendError::NotSent(why))
+            }
             Err(Failure::Refused(why)) => Err(SendError::Permanent(why)),
             Err(Failure::Unknown(why)) => {
                 tracing::warn!(server = %self.smtp.server(), "a reminder's mail may or may not have been accepted: {why}");

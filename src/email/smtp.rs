@@ -22,15 +22,22 @@ const STEP: Duration = Duration::from_secs(5);
 pub const BUDGET: Duration = Duration::from_secs(8);
 
 /// How a submission failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     /// Nothing was handed over; worth trying again (a network error, a 4xx answer, a login
     /// refused while the settings may be being corrected).
+    #[error("{0}")]
     Retry(String),
+    /// The server refused the login: nothing was handed over, and trying again before the
+    /// settings change only risks the account being locked.
+    #[error("{0}")]
+    LoginRefused(String),
     /// Nothing was handed over, and trying again will not help (a 5xx answer to the sender or
     /// the list).
+    #[error("{0}")]
     Refused(String),
     /// The whole message went out and no answer came: the server may have accepted it.
+    #[error("{0}")]
     Unknown(String),
 }
 
@@ -100,9 +107,12 @@ impl Smtp {
             })?;
         }
         if let Some(credentials) = &self.credentials {
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
-                .await
-                .map_err(|e| Failure::Retry(format!("{} refused the login: {e}", self.server())))?;
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(|e| {
+                Failure::LoginRefused(format!(
+                    "{} refused the login: {e} (check CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD)",
+                    self.server()
+                ))
+            })?;
         }
         Ok(conn)
     }

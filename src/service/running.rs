@@ -96,12 +96,15 @@ impl Running {
             tokio::spawn(async move {
                 if let Err(e) = check.check_login().await {
                     tracing::error!(
-                        "email: {e:?}; reminders to lists will not go out until it is fixed (check CONVOCA_SMTP_* \
-                         and run `convoca doctor`)"
+                        "email: {e}; reminders to lists will not go out until it is fixed (`convoca doctor` \
+                         checks the settings)"
                     );
                 }
             });
-            senders = senders.with(&crate::email::ABILITIES, Arc::new(crate::email::EmailSender::new(smtp)));
+            senders = senders.with(
+                &crate::email::ABILITIES,
+                Arc::new(crate::email::EmailSender::new(smtp, engine.content().clone())),
+            );
         } else {
             status.push("Email: off (CONVOCA_SMTP_HOST is not set)".to_string());
         }
