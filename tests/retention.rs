@@ -399,3 +399,32 @@ async fn rsvps_days_alone_erases_answers_and_an_unread_calendar_link_stops_worki
     assert_eq!(purged.rsvps, 1, "{purged:?}");
     assert_eq!(store.rsvp_counts(&old).await.unwrap(), (0, 0));
 }
+
+/// A record of a personal message outlives a retention shorter than the scheduler's week of
+/// looking back: erased sooner, the message would be planned, and sent, again ("did you do
+/// it?" stays worth asking three days).
+#[tokio::test]
+async fn a_personal_message_is_remembered_as_long_as_the_scheduler_looks_back() {
+    let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[retention]\nrsvps_days = 1\n")).unwrap();
+    let engine = engine_with(dir.path(), sqlite_store().await);
+    let store = engine.store();
+    let sent = at("2026-12-04T12:00:00Z");
+    let claim = convoca::store::Claim { key: "f1", identity: "followup:x", channel: "discord:@1", due: sent };
+    store.claim(&[claim], "me", sent, sent).await.unwrap();
+    store.mark_sent(&["f1".to_string()], "me", sent).await.unwrap();
+    // Two days later, with answers kept one day: the record stays.
+    let purged = run_once(&engine, "p", sent + chrono::Duration::days(2)).await.unwrap().unwrap();
+    assert_eq!(purged.messages, 0, "{purged:?}");
+    assert_eq!(ledger_state(store, "f1").await.as_deref(), Some("sent"));
+    // Past the scheduler's week (and a day): gone.
+    let purged = run_once(&engine, "q", sent + chrono::Duration::days(9)).await.unwrap().unwrap();
+    assert_eq!(purged.messages, 1, "{purged:?}");
+    assert!(convoca::engine::retention::LEDGER_AT_LEAST > convoca::reminders::SchedulerConfig::default().lookback);
+}
+
+async fn ledger_state(store: &convoca::store::Store, key: &str) -> Option<String> {
+    store.ledger_states(&[key]).await.unwrap().into_iter().next().map(|(_, s, _)| s.word().to_string())
+}

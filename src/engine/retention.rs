@@ -5,6 +5,11 @@
 use chrono::{DateTime, Utc};
 
 use super::Engine;
+
+/// The least time a personal message's record is kept, whatever the retention: the reminder
+/// scheduler plans a week back (to post what fell due while it was down), and a message whose
+/// record is gone would be planned, and sent, again. A day more than that week.
+pub const LEDGER_AT_LEAST: chrono::Duration = chrono::Duration::days(8);
 use crate::content::Content;
 use crate::store::{Expired, FEED_IDLE, Older, Purged, StoreError};
 
@@ -68,7 +73,7 @@ impl Engine {
         }
         let older = Older {
             rsvps_before: answers.map(|keep| (now - keep).date_naive()),
-            messages_before: answers.map(|keep| now - keep),
+            messages_before: answers.map(|keep| now - keep.max(LEDGER_AT_LEAST)),
             withdrawn_before: signups.map(|keep| now - keep),
             feeds_before: Some(now - FEED_IDLE),
         };
