@@ -494,3 +494,13 @@ async fn from_the_console_going_brings_the_personal_reminder_with_the_members_li
     run.stop.send(true).unwrap();
     run.handle.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_meeting_moved_within_its_day_says_from_what_time() {
+    let engine = engine_on(&copy_of_shipped().keep()).await;
+    let now = at("2026-11-28T12:00:00Z");
+    let moved = organizer(&engine, "/move monthly 2026-12-07 2026-12-07 19:00", now).await;
+    assert_eq!(moved.tone, Tone::Done, "{}", convoca::console::render(&moved));
+    let meeting = convoca::console::render(&ask_as(&engine, "1", "Ana", "/meeting", now).await);
+    assert!(meeting.contains("Moved from Monday, December 7, 2026, 5:00 PM EST"), "{meeting}");
+}

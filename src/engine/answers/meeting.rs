@@ -96,8 +96,11 @@ pub fn event_in(
 ) -> Event {
     let mut notes = Vec::new();
     if let Status::Moved { from } = occ.status {
-        let from_date = format::date(from.with_timezone(&occ.zone).date_naive(), l);
-        notes.push(fill(texts::moved_from(l), &[("date", &from_date)]));
+        // Moved within its day, the date alone would name the day it is on: say the time too.
+        let day = |t: DateTime<Utc>| t.with_timezone(&occ.zone).date_naive();
+        let was =
+            if day(from) == day(occ.start) { format::instant(from, occ.zone, l) } else { format::date(day(from), l) };
+        notes.push(fill(texts::moved_from(l), &[("date", &was)]));
     }
     let link = m.place.link_for(audience).map(str::to_string);
     if link.is_none()
