@@ -264,8 +264,11 @@ async fn setup_on_a_terminal_asks_each_question_and_writes_the_answers() {
     };
     answer("Which chat platforms", "discord", &mut shown);
     answer("(not shown): ", "fake-token", &mut shown);
+    assert!(pty::read_until(&master, &mut shown, |s| s.contains("mailing list by email too")), "{shown}");
+    let discord_part = shown.clone();
+    answer("mailing list by email too", "", &mut shown);
     assert!(pty::read_until(&master, &mut shown, |s| s.contains("#reminders (Discord)")), "{shown}");
-    let listed = shown.clone();
+    let listed = format!("{discord_part}{shown}");
     let number = listed
         .lines()
         .find(|l| l.contains("#reminders (Discord)"))

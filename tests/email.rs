@@ -270,3 +270,52 @@ async fn a_call_to_action_deadline_reaches_a_list_named_for_every_reminder() {
     assert!(text.contains("Tuesday, December 15, 2026, 5:00 PM EST"), "{text}");
     assert!(!mail[0].data.contains("text/calendar"), "a deadline is no meeting: no .ics");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_for_a_group_with_mailing_lists_only_checks_the_login_and_writes_the_settings() {
+    let Some(server) = Smtp::start(Mode::Normal) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("convoca.env");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("CONVOCA_CONTENT", shipped())
+        .args(["--env-file", env.to_str().unwrap(), "setup", "--no-input", "--platforms", "email"])
+        .args(["--smtp-host", "localhost", "--smtp-port", &server.port.to_string()])
+        .args(["--smtp-user", USER, "--smtp-password", PASSWORD, "--smtp-from", "LA/CWG <convoca@example.org>"])
+        .args(["--smtp-ca-file", server.dir.path().join("ca.pem").to_str().unwrap()])
+        .args(["--mail-list", "Action-List@example.org"])
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("logged in and out, nothing sent"), "{said}");
+    assert_eq!(server.auth_attempts(), 1);
+    assert!(server.messages().is_empty());
+    let written = std::fs::read_to_string(&env).unwrap();
+    for line in [
+        "CONVOCA_SMTP_HOST=localhost",
+        "CONVOCA_SMTP_USER=convoca",
+        "CONVOCA_SMTP_SECURITY=starttls",
+        "CONVOCA_REMINDER_CHANNELS=mail:action-list@example.org",
+    ] {
+        assert!(written.lines().any(|l| l == line), "{line} in:\n{written}");
+    }
+    assert!(written.contains("CONVOCA_SMTP_PASSWORD=s3cret"), "the password, in the owner-only file: {written}");
+    assert!(!said.contains(PASSWORD), "never shown: {said}");
+    // A wrong password is refused before anything is written.
+    std::fs::remove_file(&env).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+        .current_dir(dir.path())
+        .env("CONVOCA_CONTENT", shipped())
+        .args(["--env-file", env.to_str().unwrap(), "setup", "--no-input", "--platforms", "email"])
+        .args(["--smtp-host", "localhost", "--smtp-port", &server.port.to_string()])
+        .args(["--smtp-user", USER, "--smtp-password", "wrong", "--smtp-from", "convoca@example.org"])
+        .args(["--smtp-ca-file", server.dir.path().join("ca.pem").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("CONVOCA_SMTP_PASSWORD"), "{said}");
+    assert!(!env.exists(), "nothing written");
+}

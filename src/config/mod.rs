@@ -101,6 +101,8 @@ pub enum PlatformChoice {
     Matrix,
     /// Both.
     Both,
+    /// No chat: reminders to mailing lists by email only.
+    Email,
 }
 
 /// `convoca setup`: each answer a flag (or its environment variable) can give.
@@ -115,6 +117,12 @@ pub struct SetupArgs {
     /// Matrix's homeserver, account, home room and store.
     #[command(flatten)]
     pub matrix: MatrixConfig,
+    /// Email's SMTP server and account, for reminders to mailing lists.
+    #[command(flatten)]
+    pub email: EmailConfig,
+    /// The mailing list reminders go to by email (its address), or `none`.
+    #[arg(long = "mail-list")]
+    pub mail_list: Option<String>,
     /// Where every meeting's reminders go: `discord:CHANNEL_ID`, `matrix:!room:server`,
     /// `home` (the Matrix home room), or `none` (asked, with the server's channels, when
     /// left out).

@@ -22,6 +22,13 @@ pub const MANAGED: &[&str] = &[
     "CONVOCA_HTTP_BIND",
     "CONVOCA_METRICS_BIND",
     "CONVOCA_PUBLIC_URL",
+    "CONVOCA_SMTP_HOST",
+    "CONVOCA_SMTP_PORT",
+    "CONVOCA_SMTP_SECURITY",
+    "CONVOCA_SMTP_USER",
+    "CONVOCA_SMTP_PASSWORD",
+    "CONVOCA_SMTP_FROM",
+    "CONVOCA_SMTP_CA_FILE",
 ];
 
 /// The first lines of the file setup writes.

@@ -6,10 +6,11 @@
 //! an error naming its flag.
 //!
 //! - [`prompt`]: questions on the terminal, or none.
-//! - [`discord`] and [`matrix`]: each platform's questions and live checks.
+//! - [`discord`], [`matrix`] and [`email`]: each platform's questions and live checks.
 //! - [`env`]: the file written.
 
 mod discord;
+mod email;
 pub mod env;
 mod matrix;
 pub mod prompt;
@@ -125,22 +126,34 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
         return Err(SetupError::Refused(format!("--public-url `{url}` is not an http:// or https:// address")));
     }
     let platforms = which(args, prompt)?;
-    let discord = if platforms != PlatformChoice::Matrix {
+    let discord = if matches!(platforms, PlatformChoice::Discord | PlatformChoice::Both) {
         prompt.say("\n— Discord —");
         Some(discord::setup(&args.discord, prompt).await?)
     } else {
         None
     };
-    let matrix = if platforms != PlatformChoice::Discord {
+    let matrix = if matches!(platforms, PlatformChoice::Matrix | PlatformChoice::Both) {
         prompt.say("\n— Matrix —");
         Some(matrix::setup(&args.matrix, prompt).await?)
     } else {
         None
     };
+    let email = if platforms == PlatformChoice::Email || wants_email(args, prompt) {
+        prompt.say("\n— Email —");
+        Some(email::setup(&args.email, args.mail_list.as_deref(), prompt).await?)
+    } else {
+        None
+    };
     prompt.say("\n— Reminders —");
-    let reminders = reminder_channel(args, discord.as_ref(), matrix.as_ref(), prompt)?;
+    let mut reminders = if platforms == PlatformChoice::Email {
+        Vec::new()
+    } else {
+        reminder_channel(args, discord.as_ref(), matrix.as_ref(), prompt)?
+    };
+    reminders.extend(email.as_ref().and_then(|e| e.list.clone()));
     let public_url = public_url(args, prompt);
-    let values = settings(global, args, discord.as_ref(), matrix.as_ref(), &reminders, public_url, &path);
+    let mut values = settings(global, args, discord.as_ref(), matrix.as_ref(), &reminders, public_url, &path);
+    values.extend(email_settings(email.as_ref()));
     let text = env::compose(&values, old.as_deref()).map_err(SetupError::Refused)?;
     env::write(&path, &text).map_err(|e| SetupError::Write { path: path.clone(), why: e.to_string() })?;
     checks(discord.as_ref(), &reminders, prompt).await;
@@ -164,32 +177,70 @@ fn public_url(args: &SetupArgs, prompt: &mut dyn Prompt) -> Option<String> {
     None
 }
 
+/// Whether to send reminders to a mailing list too: the SMTP flags say so, or the answer.
+fn wants_email(args: &SetupArgs, prompt: &mut dyn Prompt) -> bool {
+    if args.email.enabled() {
+        return true;
+    }
+    let answer = prompt.ask("Send reminders to a mailing list by email too? (y/N)", Some("n")).unwrap_or_default();
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+/// Email's settings, or every one of them off.
+fn email_settings(email: Option<&email::Found>) -> Vec<(&'static str, String)> {
+    let Some(found) = email else {
+        return ["CONVOCA_SMTP_HOST", "CONVOCA_SMTP_USER", "CONVOCA_SMTP_PASSWORD", "CONVOCA_SMTP_FROM"]
+            .into_iter()
+            .map(|n| (n, String::new()))
+            .collect();
+    };
+    let c = &found.config;
+    let security = match c.security {
+        crate::config::SmtpSecurity::Starttls => "starttls",
+        crate::config::SmtpSecurity::Tls => "tls",
+        crate::config::SmtpSecurity::None => "none",
+    };
+    vec![
+        ("CONVOCA_SMTP_HOST", c.host.clone().unwrap_or_default()),
+        ("CONVOCA_SMTP_PORT", c.port.map(|p| p.to_string()).unwrap_or_default()),
+        ("CONVOCA_SMTP_SECURITY", security.to_string()),
+        ("CONVOCA_SMTP_USER", c.user.clone().unwrap_or_default()),
+        ("CONVOCA_SMTP_PASSWORD", c.password.as_ref().map(|p| p.expose().to_string()).unwrap_or_default()),
+        ("CONVOCA_SMTP_FROM", c.from.clone().unwrap_or_default()),
+        ("CONVOCA_SMTP_CA_FILE", c.ca_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default()),
+    ]
+}
+
 /// The platforms: as given, as the flags imply, or asked.
 fn which(args: &SetupArgs, prompt: &mut dyn Prompt) -> Result<PlatformChoice, SetupError> {
     if let Some(p) = args.platforms {
         return Ok(p);
     }
-    let (d, m) = (args.discord.token.is_some(), args.matrix.homeserver.is_some());
-    let implied = match (d, m) {
-        (true, true) => Some(PlatformChoice::Both),
-        (true, false) => Some(PlatformChoice::Discord),
-        (false, true) => Some(PlatformChoice::Matrix),
-        (false, false) => None,
+    let (d, m, e) = (args.discord.token.is_some(), args.matrix.homeserver.is_some(), args.email.enabled());
+    let implied = match (d, m, e) {
+        (true, true, _) => Some(PlatformChoice::Both),
+        (true, false, _) => Some(PlatformChoice::Discord),
+        (false, true, _) => Some(PlatformChoice::Matrix),
+        (false, false, true) => Some(PlatformChoice::Email),
+        (false, false, false) => None,
     };
     let default = implied.map(|p| match p {
         PlatformChoice::Discord => "discord",
         PlatformChoice::Matrix => "matrix",
         PlatformChoice::Both => "both",
+        PlatformChoice::Email => "email",
     });
     loop {
-        let answer = prompt
-            .ask("Which chat platforms: discord, matrix or both?", default)
-            .ok_or(SetupError::Missing { what: "which chat platforms", flag: "--platforms discord|matrix|both" })?;
+        let answer =
+            prompt.ask("Which chat platforms: discord, matrix, both, or email (mailing lists only)?", default).ok_or(
+                SetupError::Missing { what: "which chat platforms", flag: "--platforms discord|matrix|both|email" },
+            )?;
         match answer.trim().to_ascii_lowercase().as_str() {
             "discord" | "d" => return Ok(PlatformChoice::Discord),
             "matrix" | "m" => return Ok(PlatformChoice::Matrix),
             "both" | "b" => return Ok(PlatformChoice::Both),
-            other => prompt.say(&format!("`{other}` is not one of discord, matrix, both")),
+            "email" | "e" | "mail" => return Ok(PlatformChoice::Email),
+            other => prompt.say(&format!("`{other}` is not one of discord, matrix, both, email")),
         }
     }
 }
