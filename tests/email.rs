@@ -234,14 +234,7 @@ async fn a_send_refused_before_the_message_is_sent_once_after_a_restart_not_lost
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_to_action_deadline_reaches_a_list_named_for_every_reminder() {
     let Some(server) = Smtp::start(Mode::Normal) else { return };
-    let dir = copy_of_shipped();
-    let path = dir.path().join("campaigns/jilamito.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
-        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\n\n[[actions]]",
-        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\ndeadline = \"2026-12-15T17:00\"\n\n[[actions]]",
-        1,
-    );
-    std::fs::write(&path, text).unwrap();
+    let dir = petition_deadline();
     // The list as CONVOCA_REMINDER_CHANNELS names it: every meeting's and deadline's reminders.
     let settings = convoca::engine::Settings { reminder_channels: vec![LIST.into()], ..Default::default() };
     let engine = convoca::engine::Engine::new(

@@ -419,14 +419,7 @@ async fn after_downtime_a_reminder_too_late_is_recorded_missed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_are_reminded_to_subscribed_channels() {
-    let dir = copy_of_shipped();
-    let path = dir.path().join("campaigns/jilamito.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
-        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\n\n[[actions]]",
-        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\ndeadline = \"2026-12-15T17:00\"\n\n[[actions]]",
-        1,
-    );
-    std::fs::write(&path, text).unwrap();
+    let dir = petition_deadline();
     let engine = engine_on(dir.path()).await;
     let clock = ManualClock::new(at("2026-12-14T12:00:00Z"));
     organizer_in(&engine, "/remind here", Some("444"), clock_now(&clock)).await;

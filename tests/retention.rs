@@ -315,6 +315,15 @@ const ORGANIZERS: &[&str] = &["extra_meetings", "occurrence_changes", "subscript
 /// Nothing about a person.
 const NOT_PERSONAL: &[&str] = &["action_places", "features", "pinned_aliases", "platform_seen"];
 
+/// The shipped content with `[retention]` set to `kept` (`signups_days = 30`).
+fn shipped_kept(kept: &str) -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let group = dir.path().join("group.toml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    std::fs::write(&group, format!("{text}\n[retention]\n{kept}\n")).unwrap();
+    dir
+}
+
 /// An offer of a place long answered is erased and counted: a count of nothing would skip the
 /// checkpoint that empties SQLite's log of the erased rows (it was overwritten by the count
 /// of personal messages).
@@ -324,10 +333,7 @@ async fn an_old_answered_offer_alone_is_erased_and_counted() {
     for sql in [OLD_PERSONAL_ROWS[0], OLD_PERSONAL_ROWS[OLD_PERSONAL_ROWS.len() - 1]] {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(store.pool()).await.unwrap();
     }
-    let dir = copy_of_shipped();
-    let group = dir.path().join("group.toml");
-    let text = std::fs::read_to_string(&group).unwrap();
-    std::fs::write(&group, format!("{text}\n[retention]\nsignups_days = 30\n")).unwrap();
+    let dir = shipped_kept("signups_days = 30");
     let engine = engine_with(dir.path(), store.clone());
     let purged = run_once(&engine, "p1", at("2026-12-06T12:00:00Z")).await.unwrap().unwrap();
     assert_eq!(purged.messages, 1, "{purged:?}");
@@ -353,10 +359,7 @@ async fn retention_reaches_every_table_that_holds_a_person() {
     }
     // Only sign-ups kept a set time: the job runs, and every personal table is emptied of
     // what is past its time.
-    let dir = copy_of_shipped();
-    let group = dir.path().join("group.toml");
-    let text = std::fs::read_to_string(&group).unwrap();
-    std::fs::write(&group, format!("{text}\n[retention]\nsignups_days = 30\n")).unwrap();
+    let dir = shipped_kept("signups_days = 30");
     let engine = engine_with(dir.path(), store.clone());
     let now = at("2026-12-06T12:00:00Z");
     assert!(run_once(&engine, "p1", now).await.unwrap().is_some(), "the job ran");
@@ -405,10 +408,7 @@ async fn rsvps_days_alone_erases_answers_and_an_unread_calendar_link_stops_worki
 /// it?" stays worth asking three days).
 #[tokio::test]
 async fn a_personal_message_is_remembered_as_long_as_the_scheduler_looks_back() {
-    let dir = copy_of_shipped();
-    let group = dir.path().join("group.toml");
-    let text = std::fs::read_to_string(&group).unwrap();
-    std::fs::write(&group, format!("{text}\n[retention]\nrsvps_days = 1\n")).unwrap();
+    let dir = shipped_kept("rsvps_days = 1");
     let engine = engine_with(dir.path(), sqlite_store().await);
     let store = engine.store();
     let sent = at("2026-12-04T12:00:00Z");

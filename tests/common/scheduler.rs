@@ -115,6 +115,19 @@ pub fn content_with(channels: &[&str], extra: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The shipped content with a deadline (`2026-12-15T17:00`) on jilamito's petition.
+pub fn petition_deadline() -> tempfile::TempDir {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("campaigns/jilamito.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\n\n[[actions]]",
+        "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"\ndeadline = \"2026-12-15T17:00\"\n\n[[actions]]",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    dir
+}
+
 pub struct Running {
     pub status: watch::Receiver<Status>,
     pub stop: watch::Sender<bool>,
