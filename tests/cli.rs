@@ -581,6 +581,15 @@ fn email_settings_that_cannot_work_stop_the_bot_before_it_makes_anything() {
     assert_eq!(code, 2, "a settings error, which systemd does not restart in a loop: {err}");
     assert!(err.contains("CONVOCA_SMTP_FROM") && err.contains("Name <address@example.org>"), "{err}");
     assert!(!db.exists(), "no database made for a bot that cannot start");
+    // A certificate authority file that cannot be read stops it for good too.
+    let (code, _, err) = run(convoca()
+        .env("CONVOCA_SMTP_HOST", "localhost")
+        .env("CONVOCA_SMTP_FROM", "convoca@example.org")
+        .env("CONVOCA_SMTP_CA_FILE", dir.path().join("no-such-ca.pem"))
+        .arg("run")
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("CONVOCA_SMTP_CA_FILE"), "{err}");
     // A value of the wrong kind names the variable and one that is accepted.
     let (code, _, err) =
         run(convoca().env("CONVOCA_SMTP_SECURITY", "ssl").arg("run").stdin(std::process::Stdio::null()));

@@ -39,7 +39,10 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             super::say(global, &format!("convoca: {e}"));
-            return ExitCode::FAILURE;
+            // A setting that cannot work stops for good (systemd does not restart on 2); a
+            // platform or port that may come back is worth another start.
+            let settings = matches!(e, crate::service::StartError::Email(_) | crate::service::StartError::PublicKey(_));
+            return if settings { ExitCode::from(2) } else { ExitCode::FAILURE };
         }
     };
     for line in &running.status {
