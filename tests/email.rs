@@ -296,6 +296,26 @@ async fn setup_for_a_group_with_mailing_lists_only_checks_the_login_and_writes_t
     }
     assert!(written.contains("CONVOCA_SMTP_PASSWORD=s3cret"), "the password, in the owner-only file: {written}");
     assert!(!said.contains(PASSWORD), "never shown: {said}");
+    // Without a terminal the list must be given; one written with a name is refused before
+    // any login.
+    let base = |list: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"));
+        cmd.current_dir(dir.path())
+            .env("CONVOCA_CONTENT", shipped())
+            .args(["--env-file", dir.path().join("other.env").to_str().unwrap(), "setup", "--no-input"])
+            .args(["--platforms", "email", "--smtp-host", "localhost", "--smtp-port", &server.port.to_string()])
+            .args(["--smtp-user", USER, "--smtp-password", PASSWORD, "--smtp-from", "convoca@example.org"]);
+        if let Some(list) = list {
+            cmd.args(["--mail-list", list]);
+        }
+        cmd.output().unwrap()
+    };
+    let out = base(None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--mail-list"), "{out:?}");
+    let logins = server.auth_attempts();
+    let out = base(Some("Action <a@example.org>"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the address alone"), "{out:?}");
+    assert_eq!(server.auth_attempts(), logins, "refused before any login");
     // A wrong password is refused before anything is written.
     std::fs::remove_file(&env).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
@@ -304,6 +324,7 @@ async fn setup_for_a_group_with_mailing_lists_only_checks_the_login_and_writes_t
         .args(["--env-file", env.to_str().unwrap(), "setup", "--no-input", "--platforms", "email"])
         .args(["--smtp-host", "localhost", "--smtp-port", &server.port.to_string()])
         .args(["--smtp-user", USER, "--smtp-password", "wrong", "--smtp-from", "convoca@example.org"])
+        .args(["--mail-list", "none"])
         .args(["--smtp-ca-file", server.dir.path().join("ca.pem").to_str().unwrap()])
         .output()
         .unwrap();
