@@ -23,6 +23,9 @@ pub async fn setup(global: &Global, args: SetupArgs) -> ExitCode {
                 println!("Discord invite link (with the permissions this configuration needs): {invite}");
             }
             match w.reminders.as_slice() {
+                [] if !w.chat => println!(
+                    "Reminders: no list yet. Run setup again with the list's address (--mail-list action-list@example.org)."
+                ),
                 [] => println!(
                     "Reminders: no channel yet. In the channel or room where they belong, an organizer sends /remind here (Matrix: !remind here)."
                 ),

@@ -166,7 +166,18 @@ impl Smtp {
             " (the server's certificate is not trusted: is it the right host, or does it need CONVOCA_SMTP_CA_FILE?)"
                 .into()
         } else if text.contains("InvalidContentType") || text.contains("corrupt message") {
-            format!(" (is CONVOCA_SMTP_SECURITY right for port {}? tls is for port 465, starttls for 587)", self.port)
+            match self.security {
+                SmtpSecurity::Tls => format!(
+                    " (CONVOCA_SMTP_SECURITY=tls speaks TLS from the first byte; the server on port {} may want \
+                     starttls)",
+                    self.port
+                ),
+                _ => format!(
+                    " (the server on port {} may want TLS from the first byte: CONVOCA_SMTP_SECURITY=tls, usually \
+                     port 465)",
+                    self.port
+                ),
+            }
         } else if text.contains("not supported") {
             " (the server offers no STARTTLS: nothing, the password included, is sent over a connection in clear)"
                 .into()

@@ -83,6 +83,8 @@ pub struct Written {
     pub invite: Option<String>,
     /// Where reminders go (empty: nowhere yet).
     pub reminders: Vec<String>,
+    /// Whether a chat platform was set up (not email alone), where `/remind here` works.
+    pub chat: bool,
 }
 
 /// The env file setup writes: the one named, the one read, the service's (as root, once
@@ -157,7 +159,8 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     let text = env::compose(&values, old.as_deref()).map_err(SetupError::Refused)?;
     env::write(&path, &text).map_err(|e| SetupError::Write { path: path.clone(), why: e.to_string() })?;
     checks(discord.as_ref(), &reminders, prompt).await;
-    Ok(Written { path, invite: discord.map(|d| d.invite), reminders })
+    let chat = discord.is_some() || matrix.is_some();
+    Ok(Written { path, invite: discord.map(|d| d.invite), reminders, chat })
 }
 
 /// The public address, optional: the flag's (checked before anything else), or asked until
