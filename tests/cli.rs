@@ -476,15 +476,7 @@ fn ask_offers_a_freed_place_to_the_next_in_line_and_shows_strong_words_without_a
 #[test]
 fn the_console_on_a_terminal_edits_lines_recalls_history_and_stops_at_once_on_sigterm() {
     use std::io::Write;
-    let (master, slave) = pty::open();
-    let mut child = convoca()
-        .arg("run")
-        .env("NO_COLOR", "1")
-        .stdin(slave.try_clone().unwrap())
-        .stdout(slave.try_clone().unwrap())
-        .stderr(slave)
-        .spawn()
-        .unwrap();
+    let (master, mut child) = pty::spawn(convoca().arg("run").env("NO_COLOR", "1"));
     let mut shown = String::new();
     assert!(pty::read_until(&master, &mut shown, |s| s.contains("> ")), "no prompt: {shown}");
     let typed = |keys: &[u8]| {

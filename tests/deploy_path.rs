@@ -246,16 +246,9 @@ async fn setup_on_a_terminal_asks_each_question_and_writes_the_answers() {
     use std::io::Write;
     let fake = FakeDiscord::start().await;
     let server = Server::new();
-    let (master, slave) = pty::open();
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut child = server
-        .command(elsewhere.path())
-        .args(["setup", "--force", "--discord-api-base", &fake.base])
-        .stdin(slave.try_clone().unwrap())
-        .stdout(slave.try_clone().unwrap())
-        .stderr(slave)
-        .spawn()
-        .unwrap();
+    let (master, mut child) =
+        pty::spawn(server.command(elsewhere.path()).args(["setup", "--force", "--discord-api-base", &fake.base]));
     let mut shown = String::new();
     let answer = |question: &str, typed: &str, shown: &mut String| {
         assert!(pty::read_until(&master, shown, |s| s.contains(question)), "never asked {question:?}: {shown}");

@@ -37,6 +37,17 @@ fn sender(server: &Smtp, engine: &convoca::engine::Engine) -> Arc<EmailSender> {
     Arc::new(EmailSender::new(smtp, engine.content().clone()))
 }
 
+/// A scheduler posting `engine`'s reminders by email through `server`, on `clock`.
+fn mailing(engine: &convoca::engine::Engine, server: &Smtp, clock: &ManualClock) -> Running {
+    start_on(
+        engine,
+        &convoca::email::ABILITIES,
+        sender(server, engine),
+        Arc::new(clock.clone()),
+        SchedulerConfig::default(),
+    )
+}
+
 /// The key of the monthly meeting's one-day reminder to `channel`.
 fn one_day_key(channel: &str) -> String {
     key_of(&format!("meeting:monthly:2026-12-07:2026-12-07T22:00Z:1d:{channel}"))
@@ -55,13 +66,7 @@ async fn one_day_reminder(
     std::mem::forget(dir);
     let due = at("2026-12-06T22:00:00Z");
     let clock = ManualClock::new(due - Duration::seconds(5));
-    let mut run = start_on(
-        &engine,
-        &convoca::email::ABILITIES,
-        sender(server, &engine),
-        Arc::new(clock.clone()),
-        SchedulerConfig::default(),
-    );
+    let mut run = mailing(&engine, server, &clock);
     wait_status(&mut run.status, "asleep before the reminder", |s| s.sleeping_until.is_some()).await;
     clock.set(due);
     (engine, run, clock, due)
@@ -106,13 +111,7 @@ async fn a_meeting_reminder_reaches_the_list_once_in_its_language_with_its_calen
     // Exactly once: the next pass, and a new scheduler on the same database, send nothing more.
     run.stop.send(true).unwrap();
     let _ = run.handle.await;
-    let mut again = start_on(
-        &engine,
-        &convoca::email::ABILITIES,
-        sender(&server, &engine),
-        Arc::new(clock.clone()),
-        SchedulerConfig::default(),
-    );
+    let mut again = mailing(&engine, &server, &clock);
     clock.set(due + Duration::minutes(1));
     // Its first pass planned the reminder, found it in the ledger, and went to sleep.
     wait_status(&mut again.status, "a pass after the restart", |s| s.passes >= 1 && s.sleeping_until.is_some()).await;
@@ -217,13 +216,7 @@ async fn a_send_refused_before_the_message_is_sent_once_after_a_restart_not_lost
     run.stop.send(true).unwrap();
     let _ = run.handle.await;
     let Some(working) = Smtp::start(Mode::Normal) else { return };
-    let mut again = start_on(
-        &engine,
-        &convoca::email::ABILITIES,
-        sender(&working, &engine),
-        Arc::new(clock.clone()),
-        SchedulerConfig::default(),
-    );
+    let mut again = mailing(&engine, &working, &clock);
     clock.set(due + SchedulerConfig::default().retry + Duration::seconds(1));
     let s = wait_status(&mut again.status, "sent after the restart", |s| s.sent == 1 && s.in_flight == 0).await;
     assert_eq!(s.found, 0, "the ledger knew nothing had gone out: no doubt, no loss");
@@ -243,13 +236,7 @@ async fn a_call_to_action_deadline_reaches_a_list_named_for_every_reminder() {
         settings,
     );
     let clock = ManualClock::new(at("2026-12-14T21:59:00Z"));
-    let mut run = start_on(
-        &engine,
-        &convoca::email::ABILITIES,
-        sender(&server, &engine),
-        Arc::new(clock.clone()),
-        SchedulerConfig::default(),
-    );
+    let mut run = mailing(&engine, &server, &clock);
     wait_status(&mut run.status, "asleep until the deadline reminder", |s| {
         s.sleeping_until == Some(at("2026-12-14T21:59:58Z"))
     })

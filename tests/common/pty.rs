@@ -15,6 +15,14 @@ pub fn open() -> (std::fs::File, std::fs::File) {
     unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) }
 }
 
+/// Starts `cmd` with the terminal's slave side as its standard streams; the master side to
+/// type into and read from.
+pub fn spawn(cmd: &mut std::process::Command) -> (std::fs::File, std::process::Child) {
+    let (master, slave) = open();
+    let child = cmd.stdin(slave.try_clone().unwrap()).stdout(slave.try_clone().unwrap()).stderr(slave).spawn().unwrap();
+    (master, child)
+}
+
 /// Reads what the terminal shows until `done` says enough (10 s at most).
 pub fn read_until(master: &std::fs::File, shown: &mut String, done: impl Fn(&str) -> bool) -> bool {
     use std::io::Read;
