@@ -137,7 +137,7 @@ impl Engine {
 
     /// Refreshes what depends on what `command` can change, as its declaration says.
     fn changed(&self, command: &Command) {
-        for change in command.spec().map_or(&[][..], |s| s.effects) {
+        for change in command.effects() {
             match change {
                 Effect::SignUps => self.signups_changed(),
                 Effect::Going => self.inner.going.invalidate(),

@@ -404,6 +404,19 @@ impl Command {
         })
     }
 
+    /// What this request can change, as its declaration says: nothing for words not
+    /// understood, for `remind list` (or `remind` alone) and for an unconfirmed `forgetme`,
+    /// which only read or ask. Each effect costs a replan, so none is spent on those.
+    pub fn effects(&self) -> &'static [Effect] {
+        let reads_only = matches!(
+            self,
+            Command::Unclear(_)
+                | Command::Remind { action: RemindAction::List | RemindAction::Help, .. }
+                | Command::ForgetMe { confirmed: false }
+        );
+        if reads_only { &[] } else { self.spec().map_or(&[], |s| s.effects) }
+    }
+
     /// A stable name for logs and metrics.
     pub fn name(&self) -> &'static str {
         match (self.spec(), self) {

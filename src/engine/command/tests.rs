@@ -145,3 +145,13 @@ fn blank_is_empty() {
     assert_eq!(Command::parse(""), Command::Empty);
     assert_eq!(Command::parse("  ! "), Command::Empty);
 }
+
+#[test]
+fn what_only_reads_or_asks_changes_nothing() {
+    for text in ["/remind list", "/remind", "/forgetme", "/done jilamito letter maybe"] {
+        assert!(Command::parse(text).effects().is_empty(), "{text}");
+    }
+    for text in ["/forgetme confirm", "/signup jilamito", "/remind here", "/cancel 2026-12-07"] {
+        assert!(!Command::parse(text).effects().is_empty(), "{text}");
+    }
+}
