@@ -243,9 +243,9 @@ impl Ctx {
     /// Gives the reminder back to be claimed again at `retry_at`; `this_may_have_posted` says
     /// whether this attempt may have reached the platform (earlier ones count too).
     async fn retry_later(&self, job: &Job, retry_at: DateTime<Utc>, now: DateTime<Utc>, this_may_have_posted: bool) {
-        let sent = Some(this_may_have_posted || job.attempt > 1);
+        let nothing_sent = !this_may_have_posted && job.attempt == 1;
         let key = std::slice::from_ref(&job.key);
-        if let Err(e) = self.engine.store().release(key, &self.me, retry_at, now, sent).await {
+        if let Err(e) = self.engine.store().release(key, &self.me, retry_at, now, nothing_sent).await {
             tracing::error!(error = %e, "could not schedule the retry; the lease will expire");
         }
         self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);

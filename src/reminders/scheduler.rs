@@ -277,10 +277,12 @@ impl Ctx {
         let mut leftover = store.held_by(&self.me).await.unwrap_or_default();
         leftover.retain(|k| !sending.contains(k) && !given_back.iter().any(|(g, _)| g == k));
         let (earlier, clean): (Vec<_>, Vec<_>) = given_back.into_iter().partition(|(_, may)| *may);
-        let keys = |v: Vec<(String, bool)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        // What may have posted, and what waits for a retry, keep their count as it stands.
+        leftover.extend(earlier.into_iter().map(|(k, _)| k));
+        let clean: Vec<String> = clean.into_iter().map(|(k, _)| k).collect();
         let mut released = 0;
-        for (keys, sent) in [(keys(clean), Some(false)), (keys(earlier), Some(true)), (leftover, None)] {
-            match store.release(&keys, &self.me, now, now, sent).await {
+        for (keys, nothing_sent) in [(clean, true), (leftover, false)] {
+            match store.release(&keys, &self.me, now, now, nothing_sent).await {
                 Ok(n) => released += n,
                 Err(e) => tracing::error!(error = %e, "could not release claimed reminders; their lease will expire"),
             }

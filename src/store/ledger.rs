@@ -201,19 +201,19 @@ impl Store {
     }
 
     /// Lets go of reminders this process holds (shutdown, or a send to retry later): their
-    /// lease ends at `retry_at`, after which anyone may claim them. `sent` says what is known
-    /// of every attempt so far: `Some(false)` when none can have posted it (its attempts go
-    /// back to none, so the next claim is a first attempt again and posts without looking
-    /// for an earlier one, in this version or an older one); otherwise the count stands.
+    /// lease ends at `retry_at`, after which anyone may claim them. `nothing_sent` when no
+    /// attempt so far can have posted them: their attempts go back to none, so the next claim
+    /// is a first attempt again and posts without looking for an earlier one (in this version
+    /// or an older one); otherwise the count stands.
     pub async fn release(
         &self,
         keys: &[String],
         me: &str,
         retry_at: DateTime<Utc>,
         now: DateTime<Utc>,
-        sent: Option<bool>,
+        nothing_sent: bool,
     ) -> Result<u64> {
-        let attempts = if sent == Some(false) { ", attempts = 0" } else { "" };
+        let attempts = if nothing_sent { ", attempts = 0" } else { "" };
         self.within(async move {
             let mut n = 0;
             for chunk in keys.chunks(CHUNK) {
