@@ -22,9 +22,9 @@ pub async fn check(config: &EmailConfig, channels: &[String], lines: &mut Vec<Li
         Err(Failure::LoginRefused(why)) => {
             lines.push(Line::fail("email server", why, "correct CONVOCA_SMTP_USER or CONVOCA_SMTP_PASSWORD"))
         }
-        Err(Failure::Retry(why) | Failure::Refused(why) | Failure::Unknown(why)) => lines.push(Line::fail(
+        Err(other) => lines.push(Line::fail(
             "email server",
-            why,
+            other.to_string(),
             "check CONVOCA_SMTP_HOST, CONVOCA_SMTP_PORT, CONVOCA_SMTP_SECURITY, CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD",
         )),
     }

@@ -135,14 +135,15 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     } else {
         lines.push(Line::ok("matrix", "off (no MATRIX_HOMESERVER)"));
     }
+    let lists = on(&channels, crate::chat::Platform::Email);
     if args.email.enabled() {
         email::check(&args.email, &channels, &mut lines).await;
-    } else if on(&channels, crate::chat::Platform::Email).is_empty() {
+    } else if lists.is_empty() {
         lines.push(Line::ok("email", "off (no CONVOCA_SMTP_HOST)"));
     } else {
         lines.push(Line::fail(
             "email",
-            format!("reminders go to {} but email is off", on(&channels, crate::chat::Platform::Email).join(", ")),
+            format!("reminders go to {} but email is off", lists.join(", ")),
             "set CONVOCA_SMTP_HOST, CONVOCA_SMTP_USER, CONVOCA_SMTP_PASSWORD and CONVOCA_SMTP_FROM, or take the mail: \
              channels out",
         ));

@@ -30,6 +30,24 @@ impl EmailSender {
         EmailSender { smtp, content, refused_until: std::sync::Mutex::new(None) }
     }
 
+    /// Logs in and out once (at start), so a wrong password is said at once; a refusal holds
+    /// the next logins back as a send's would.
+    pub async fn check_login(&self) {
+        match self.smtp.check_login().await {
+            Ok(()) => {}
+            Err(Failure::LoginRefused(why)) => self.refused(&why),
+            Err(other) => tracing::warn!(
+                "email: {other}; reminders to lists wait until the server answers (`convoca doctor` checks the settings)"
+            ),
+        }
+    }
+
+    /// The server refused the login: said, and no other login tried for a while.
+    fn refused(&self, why: &str) {
+        *self.refused_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now() + AFTER_REFUSAL);
+        tracing::error!(server = %self.smtp.server(), "email: {why}; no login tried again for 10 minutes");
+    }
+
     async fn post(&self, post: &Post) -> Result<(), SendError> {
         let To::Channel(list) = &post.to else {
             return Err(SendError::Permanent("email has no direct messages".into()));
@@ -53,9 +71,7 @@ impl EmailSender {
             Ok(()) => Ok(()),
             Err(Failure::Retry(why)) => Err(SendError::NotSent(why)),
             Err(Failure::LoginRefused(why)) => {
-                *self.refused_until.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some(std::time::Instant::now() + AFTER_REFUSAL);
-                tracing::error!(server = %self.smtp.server(), "email: {why}; no login tried again for 10 minutes");
+                self.refused(&why);
                 Err(SendError::NotSent(why))
             }
             Err(Failure::Refused(why)) => Err(SendError::Permanent(why)),

@@ -24,8 +24,7 @@ pub const BUDGET: Duration = Duration::from_secs(8);
 /// How a submission failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
-    /// Nothing was handed over; worth trying again (a network error, a 4xx answer, a login
-    /// refused while the settings may be being corrected).
+    /// Nothing was handed over; worth trying again (a network error, a 4xx answer).
     #[error("{0}")]
     Retry(String),
     /// The server refused the login: nothing was handed over, and trying again before the
@@ -108,10 +107,16 @@ impl Smtp {
         }
         if let Some(credentials) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(|e| {
-                Failure::LoginRefused(format!(
-                    "{} refused the login: {e} (check CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD)",
-                    self.server()
-                ))
+                // Only the server's no (5xx) is about the account; a dropped connection or a
+                // 4xx is worth another try with the same password.
+                if e.is_permanent() {
+                    Failure::LoginRefused(format!(
+                        "{} refused the login: {e} (check CONVOCA_SMTP_USER and CONVOCA_SMTP_PASSWORD)",
+                        self.server()
+                    ))
+                } else {
+                    Failure::Retry(format!("{} did not finish the login: {e}", self.server()))
+                }
             })?;
         }
         Ok(conn)

@@ -91,20 +91,11 @@ impl Running {
         if args.email.enabled() {
             let smtp = crate::email::Smtp::new(&args.email).map_err(StartError::Email)?;
             status.push(format!("Email: on (mail to lists through {})", smtp.server()));
+            let sender = Arc::new(crate::email::EmailSender::new(smtp, engine.content().clone()));
             // A wrong password is said now, not at the first reminder's failures.
-            let check = smtp.clone();
-            tokio::spawn(async move {
-                if let Err(e) = check.check_login().await {
-                    tracing::error!(
-                        "email: {e}; reminders to lists will not go out until it is fixed (`convoca doctor` \
-                         checks the settings)"
-                    );
-                }
-            });
-            senders = senders.with(
-                &crate::email::ABILITIES,
-                Arc::new(crate::email::EmailSender::new(smtp, engine.content().clone())),
-            );
+            let check = Arc::clone(&sender);
+            tokio::spawn(async move { check.check_login().await });
+            senders = senders.with(&crate::email::ABILITIES, sender);
         } else {
             status.push("Email: off (CONVOCA_SMTP_HOST is not set)".to_string());
         }

@@ -24,33 +24,48 @@ pub async fn setup(given: &EmailConfig, list: Option<&str>, prompt: &mut dyn Pro
     let mut config = given.clone();
     for attempt in 1..=TRIES {
         ask_server(&mut config, prompt)?;
-        ask_account(&mut config, prompt)?;
+        // A relay on this machine takes no login (and must not get a password in clear).
+        if config.security != SmtpSecurity::None {
+            ask_account(&mut config, prompt)?;
+        }
         match login(&config).await {
             Ok(server) => {
                 prompt.say(&format!("✓ {server}: logged in and out, nothing sent"));
                 return Ok(Found { config, list });
             }
-            Err(why) if attempt < TRIES && prompt.interactive() => {
-                prompt.say(&format!("✗ {why}"));
-                forget_what_failed(&mut config, &why);
+            Err(failed) if attempt < TRIES && prompt.interactive() => {
+                prompt.say(&format!("✗ {failed}"));
+                forget_what_failed(&mut config, given, &failed);
             }
-            Err(why) => return Err(SetupError::Refused(why)),
+            Err(failed) => return Err(SetupError::Refused(failed.to_string())),
         }
     }
     Err(SetupError::Refused("the SMTP settings did not work".into()))
 }
 
+/// Why a check failed: settings that cannot work as written, or the server's answer.
+#[derive(Debug, thiserror::Error)]
+enum Failed {
+    /// What the settings say cannot work (the variable named).
+    #[error("{0}")]
+    Settings(String),
+    /// What the server did.
+    #[error("{0}")]
+    Server(Failure),
+}
+
 /// After a failed check, the answers it points at are asked again: the password for a
-/// refused login, the sender for an address refused, else the server and its port.
-fn forget_what_failed(config: &mut EmailConfig, why: &str) {
-    if why.contains("refused the login") {
-        config.password = None;
-    } else if why.contains("CONVOCA_SMTP_FROM") {
-        config.from = None;
-    } else {
-        config.host = None;
-        config.port = None;
-        config.security = SmtpSecurity::Starttls;
+/// refused login, the sender for an address refused, else the server and its port (with
+/// the protection as it was given).
+fn forget_what_failed(config: &mut EmailConfig, given: &EmailConfig, failed: &Failed) {
+    match failed {
+        Failed::Server(Failure::LoginRefused(_)) => config.password = None,
+        Failed::Settings(why) if why.contains("CONVOCA_SMTP_FROM") => config.from = None,
+        _ => {
+            config.host = None;
+            config.port = None;
+            config.security = given.security;
+        }
     }
 }
 
@@ -63,13 +78,19 @@ fn ask_server(config: &mut EmailConfig, prompt: &mut dyn Prompt) -> Result<(), S
             .ok_or(SetupError::Missing { what: "the SMTP server", flag: "--smtp-host" })?;
         config.host = Some(host.trim().to_string());
     }
-    if config.port.is_none() && prompt.interactive() {
-        let answer = prompt.ask("Its port: 587 (STARTTLS) or 465 (TLS)", Some("587")).unwrap_or_default();
-        if let Ok(port) = answer.trim().parse::<u16>() {
-            config.port = Some(port);
-            if port == 465 && config.security == SmtpSecurity::Starttls {
-                config.security = SmtpSecurity::Tls;
+    let mut tries = 0;
+    while config.port.is_none() && prompt.interactive() && tries < TRIES {
+        tries += 1;
+        let default = config.port().to_string();
+        let answer = prompt.ask("Its port: 587 (STARTTLS) or 465 (TLS)", Some(&default)).unwrap_or_default();
+        match answer.trim().parse::<u16>() {
+            Ok(port) => {
+                config.port = Some(port);
+                if port == 465 && config.security == SmtpSecurity::Starttls {
+                    config.security = SmtpSecurity::Tls;
+                }
             }
+            Err(_) => prompt.say(&format!("✗ `{}` is not a port number", answer.trim())),
         }
     }
     for _ in 0..TRIES {
@@ -107,14 +128,10 @@ fn ask_account(config: &mut EmailConfig, prompt: &mut dyn Prompt) -> Result<(), 
 }
 
 /// Logs in and out with `config`, sending nothing; the server's name when that worked.
-async fn login(config: &EmailConfig) -> Result<String, String> {
-    let smtp = Smtp::new(config)?;
-    match smtp.check_login().await {
-        Ok(()) => Ok(smtp.server()),
-        Err(Failure::Retry(why) | Failure::LoginRefused(why) | Failure::Refused(why) | Failure::Unknown(why)) => {
-            Err(why)
-        }
-    }
+async fn login(config: &EmailConfig) -> Result<String, Failed> {
+    let smtp = Smtp::new(config).map_err(Failed::Settings)?;
+    smtp.check_login().await.map_err(Failed::Server)?;
+    Ok(smtp.server())
 }
 
 /// The list every reminder goes to: given, or asked (Enter keeps the one already set up, or
@@ -160,8 +177,10 @@ mod tests {
     struct Typed(Vec<&'static str>);
 
     impl Prompt for Typed {
-        fn ask(&mut self, _: &str, _: Option<&str>) -> Option<String> {
-            (!self.0.is_empty()).then(|| self.0.remove(0).to_string())
+        /// Enter (an empty answer) takes the default, as at the terminal.
+        fn ask(&mut self, _: &str, default: Option<&str>) -> Option<String> {
+            let typed = (!self.0.is_empty()).then(|| self.0.remove(0).to_string())?;
+            Some(if typed.is_empty() { default.unwrap_or_default().to_string() } else { typed })
         }
         fn secret(&mut self, q: &str) -> Option<String> {
             self.ask(q, None)
@@ -180,6 +199,10 @@ mod tests {
         let mut config = EmailConfig::default();
         ask_server(&mut config, &mut Typed(vec!["smtp.example.org", "465", "convoca@example.org"])).unwrap();
         assert_eq!((config.port, config.security), (Some(465), SmtpSecurity::Tls));
+        // Not a number: asked again, not dropped; Enter takes the protection's own port.
+        let mut config = EmailConfig { security: SmtpSecurity::Tls, ..EmailConfig::default() };
+        ask_server(&mut config, &mut Typed(vec!["smtp.example.org", "sixty", "", "convoca@example.org"])).unwrap();
+        assert_eq!(config.port, Some(465));
     }
 
     #[test]
@@ -200,11 +223,16 @@ mod tests {
             password: Some("p".parse().unwrap()),
             ..EmailConfig::default()
         };
+        let given = EmailConfig { security: SmtpSecurity::Tls, ..full() };
         let mut c = full();
-        forget_what_failed(&mut c, "h:587 refused the login: 535");
+        forget_what_failed(&mut c, &given, &Failed::Server(Failure::LoginRefused("535".into())));
         assert!(c.password.is_none() && c.host.is_some());
         let mut c = full();
-        forget_what_failed(&mut c, "could not connect to h:587: refused");
+        forget_what_failed(&mut c, &given, &Failed::Server(Failure::Retry("could not connect".into())));
         assert!(c.host.is_none() && c.port.is_none() && c.password.is_some());
+        assert_eq!(c.security, SmtpSecurity::Tls, "the protection given stays");
+        let mut c = full();
+        forget_what_failed(&mut c, &given, &Failed::Settings("CONVOCA_SMTP_FROM: `x` is not an address".into()));
+        assert!(c.from.is_none() && c.host.is_some());
     }
 }
