@@ -22,9 +22,17 @@ type Line = (Vec<String>, BTreeMap<String, usize>);
 
 /// Prints one line per reminder (a subject at a lead time), with its channels.
 pub async fn reminders(global: &Global, args: RemindersArgs) -> ExitCode {
+    // A channel that is not one is said, as `run` says it, not dropped from the listing.
+    let reminder_channels = match args.reminders.read() {
+        Ok(channels) => channels,
+        Err(why) => {
+            eprintln!("convoca: {why}");
+            return ExitCode::from(2);
+        }
+    };
     let engine = match super::open_existing_engine_with(
         global,
-        crate::engine::Settings { reminder_channels: args.reminders.read().unwrap_or_default(), ..Default::default() },
+        crate::engine::Settings { reminder_channels, ..Default::default() },
     )
     .await
     {

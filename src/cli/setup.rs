@@ -27,7 +27,8 @@ pub async fn setup(global: &Global, args: SetupArgs) -> ExitCode {
                     "Reminders: no list yet. Run setup again with the list's address (--mail-list action-list@example.org)."
                 ),
                 [] => println!(
-                    "Reminders: no channel yet. In the channel or room where they belong, an organizer sends /remind here (Matrix: !remind here)."
+                    "Reminders: no channel yet. In the channel or room where they belong, an organizer sends {}.",
+                    crate::setup::remind_here()
                 ),
                 list => println!("Reminders of every meeting go to: {}", list.join(", ")),
             }

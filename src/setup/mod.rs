@@ -267,8 +267,10 @@ fn reminder_channel(
     if let Some(m) = matrix {
         choices.push(Choice { value: format!("matrix:{}", m.room), shown: "the Matrix home room".into() });
     }
-    choices
-        .push(Choice { value: "none".into(), shown: "none for now (an organizer can send /remind here later)".into() });
+    choices.push(Choice {
+        value: "none".into(),
+        shown: format!("none for now (an organizer can send {} later)", remind_here()),
+    });
     let answer = match &args.reminder_channel {
         Some(given) => given.clone(),
         None => choose(prompt, "Where should every meeting's reminders be posted?", &choices, Some(0)).ok_or(
@@ -293,6 +295,12 @@ fn reminder_channel(
         )));
     }
     Ok(vec![channel])
+}
+
+/// `/remind here (Matrix: !remind here)`, as the catalog spells it on each platform.
+pub fn remind_here() -> String {
+    let here = |on| crate::engine::catalog::REMIND.typed_on(on, crate::locale::Locale::En, "here");
+    format!("{} (Matrix: {})", here(&crate::discord::ABILITIES), here(&crate::matrix::ABILITIES))
 }
 
 /// Every setting the file holds.

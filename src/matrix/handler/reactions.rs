@@ -91,7 +91,6 @@ impl MatrixBot {
         }
     }
 
-    /// The campaign a bot message is about, from its custom key.
     /// Whether an event of `room` is the bot's own.
     pub(super) async fn is_mine(&self, room: &Room, event_id: &EventId) -> bool {
         let Ok(event) = room.load_or_fetch_event(event_id, None).await else { return false };
@@ -99,6 +98,7 @@ impl MatrixBot {
         raw.and_then(|r| r.get("sender").and_then(Value::as_str).map(|s| s == self.me.as_str())).unwrap_or(false)
     }
 
+    /// The campaign a bot message is about, from its custom key.
     pub(super) async fn campaign_of(&self, room: &Room, event_id: &EventId) -> Option<String> {
         let event = room.load_or_fetch_event(event_id, None).await.ok()?;
         let raw: Value = event.raw().deserialize_as().ok()?;
