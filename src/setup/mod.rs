@@ -146,10 +146,10 @@ pub async fn run(global: &Global, args: &SetupArgs, prompt: &mut dyn Prompt) -> 
     } else {
         None
     };
-    prompt.say("\n— Reminders —");
     let mut reminders = if platforms == PlatformChoice::Email {
         Vec::new()
     } else {
+        prompt.say("\n— Reminders —");
         reminder_channel(args, discord.as_ref(), matrix.as_ref(), prompt)?
     };
     reminders.extend(email.as_ref().and_then(|e| e.list.clone()));
