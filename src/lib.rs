@@ -14,6 +14,7 @@
 //!   configuration (flags, environment and the env file), the counters `/metrics` shows,
 //!   files only their owner can read, and the watch that restarts a long-running task that
 //!   dies.
+//! - [`group_id`] names one working group of an organization, for every layer above.
 //! - [`chat`] names a person on a chat platform, for the store and the engine alike, and
 //!   what a platform can do.
 //! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
@@ -57,6 +58,7 @@ pub mod discord;
 pub mod doctor;
 pub mod email;
 pub mod engine;
+pub mod group_id;
 pub mod http;
 pub mod locale;
 pub mod matrix;

@@ -296,13 +296,13 @@ async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
 /// records and offers of places long answered. Instants are 1970's.
 const OLD_PERSONAL_ROWS: &[&str] = &[
     "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL)",
-    "INSERT INTO signups VALUES ('discord', '111', 'jilamito', 'petition', 10, 11, NULL, NULL, 0, NULL)",
-    "INSERT INTO signups VALUES ('discord', '111', 'gone-campaign', '', 10, NULL, NULL, NULL, 0, NULL)",
-    "INSERT INTO reaction_signups VALUES ('discord', '$r1', '111', 'jilamito', 'petition', 70, '$m1')",
-    "INSERT INTO rsvps VALUES ('discord', '111', 'monthly', '1970-01-05', 1, 100)",
+    "INSERT INTO signups VALUES ('', 'discord', '111', 'jilamito', 'petition', 10, 11, NULL, NULL, 0, NULL)",
+    "INSERT INTO signups VALUES ('', 'discord', '111', 'gone-campaign', '', 10, NULL, NULL, NULL, 0, NULL)",
+    "INSERT INTO reaction_signups VALUES ('', 'discord', '$r1', '111', 'jilamito', 'petition', 70, '$m1')",
+    "INSERT INTO rsvps VALUES ('', 'discord', '111', 'monthly', '1970-01-05', 1, 100)",
     "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110, NULL)",
     "INSERT INTO reminder_ledger VALUES ('k1', 'meeting:monthly:x', 'discord:@111', 50, 'sent', NULL, NULL, 1, NULL, 52)",
-    "INSERT INTO place_offers VALUES ('jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",
+    "INSERT INTO place_offers VALUES ('', 'jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",
 ];
 
 /// Every table of the schema, by what it holds. A table added by a migration fails the test

@@ -145,8 +145,19 @@ pub struct MigrateArgs {
     /// The empty database to copy into, e.g. postgres://convoca:…@localhost/convoca. Its
     /// schema is brought up to date first. Give it in CONVOCA_MIGRATE_TO rather than on the
     /// command line, where every user of the machine can read it (`/proc`).
-    #[arg(long = "to", env = "CONVOCA_MIGRATE_TO", hide_env_values = true)]
-    pub to: crate::config::Secret,
+    #[arg(
+        long = "to",
+        env = "CONVOCA_MIGRATE_TO",
+        hide_env_values = true,
+        required_unless_present = "into_group",
+        conflicts_with = "into_group"
+    )]
+    pub to: Option<crate::config::Secret>,
+    /// Instead of copying: move the rows of a deployment that was one group into the group
+    /// named here (a folder under the content's `groups/`), once its content has become an
+    /// organization's. Reminders already sent keep their record, under the group's name.
+    #[arg(long = "into-group", value_name = "SLUG")]
+    pub into_group: Option<String>,
 }
 
 /// `convoca backup`.

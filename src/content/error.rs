@@ -57,6 +57,12 @@ impl fmt::Display for ContentErrors {
 
 impl std::error::Error for ContentErrors {}
 
+/// File by file, line by line, as an organizer fixes them (a whole file's errors before its
+/// lines'; errors at one line in the order they were found).
+pub(crate) fn in_reading_order(errors: &mut [ContentError]) {
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+}
+
 /// 1-based line number of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());

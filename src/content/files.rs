@@ -3,8 +3,9 @@
 //!
 //! Every field that can be wrong in a way TOML cannot see (a zone, a rule, a date, a link)
 //! is read `Spanned`, so its error can name the line it is on. The files' shapes and their
-//! checking into the model live beside this one, one file for each kind: `group_file`,
-//! `meeting_file`, `campaign_file`, `briefing_file` (and `channels` for channel references).
+//! checking into the model live beside this one, one file for each kind: `organization_file`,
+//! `group_file` (with `home_file` for the `[home]` both share), `meeting_file`,
+//! `campaign_file`, `briefing_file` (and `channels` for channel references).
 
 use std::ops::Range;
 use std::path::Path;
@@ -85,6 +86,18 @@ impl Source<'_> {
                 ));
                 Text::default()
             }
+        }
+    }
+
+    /// `language`: one convoca speaks (en or es), English when unset or wrong.
+    pub(super) fn language(&mut self, language: Option<&Spanned<String>>) -> Locale {
+        match language {
+            Some(l) if !matches!(l.get_ref().trim(), "en" | "es") => {
+                self.at(l.span(), format!("`{}` is not a language convoca speaks: use en or es", l.get_ref()));
+                Locale::En
+            }
+            Some(l) => Locale::from_tag(l.get_ref()),
+            None => Locale::En,
         }
     }
 

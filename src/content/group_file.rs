@@ -1,4 +1,4 @@
-//! `group.toml`: the group's name, zone, language and prose, checked into a [`Group`].
+//! `group.toml`: the group's name, zone, language, prose and home, checked into a [`Group`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,8 +8,10 @@ use toml::Spanned;
 
 use super::channels::{canonical_channel, not_a_channel, valid_channel};
 use super::files::Source;
+use super::home_file::HomeFile;
 use super::model::*;
 use super::text::RawText;
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 
 #[derive(Deserialize)]
@@ -29,6 +31,8 @@ pub(crate) struct GroupFile {
     /// Channels written to in another language than the group's: `"mail:lista@…" = "es"`.
     #[serde(default)]
     channel_languages: BTreeMap<String, Spanned<String>>,
+    /// Where the group lives on Discord and Matrix, and who organizes it there.
+    home: Option<HomeFile>,
 }
 
 #[derive(Deserialize)]
@@ -49,14 +53,7 @@ impl GroupFile {
     /// The group, with every mistake in `group.toml` reported to `src`. A wrong value gives
     /// way to its default (English, UTC), so the other files are still checked against it.
     pub fn check(self, src: &mut Source<'_>) -> Group {
-        let language = match &self.language {
-            Some(l) if !matches!(l.get_ref().trim(), "en" | "es") => {
-                src.at(l.span(), format!("`{}` is not a language convoca speaks: use en or es", l.get_ref()));
-                Locale::En
-            }
-            Some(l) => Locale::from_tag(l.get_ref()),
-            None => Locale::En,
-        };
+        let language = src.language(self.language.as_ref());
         let name = src.required(self.name, "the group's name", language);
         if self.time_zone.is_none() {
             src.whole("the group's `time_zone` is missing (for example America/New_York)");
@@ -77,7 +74,11 @@ impl GroupFile {
             None => PUBLIC_FLOOR,
         };
         let channel_languages = channel_languages(self.channel_languages, src);
+        let home = self.home.map(|h| h.check(src)).unwrap_or_default();
         Group {
+            // The loader names the group: this file does not know which folder it is in.
+            id: GroupId::single(),
+            home,
             channel_languages,
             public_floor,
             short_name,

@@ -1,4 +1,5 @@
-//! Reading the whole `commands/` folder, all or nothing.
+//! Reading one group's folder (`commands/`, or `groups/<slug>/` of an organization), all or
+//! nothing.
 
 use std::collections::HashMap;
 use std::fs;
@@ -9,26 +10,64 @@ use chrono::{DateTime, Utc};
 
 use super::briefing_file::BriefingFile;
 use super::campaign_file::CampaignFile;
-use super::error::{ContentError, ContentErrors};
+use super::error::{ContentError, ContentErrors, in_reading_order};
 use super::files::Source;
 use super::group_file::GroupFile;
 use super::meeting_file::MeetingFile;
-use super::model::{Briefing, Campaign, Content, Group, Meeting, NextStep};
+use super::model::{Briefing, Campaign, Content, Group, Home, Meeting, NextStep};
+use crate::group_id::GroupId;
 
 /// Files larger than this are refused: content is prose, not data dumps.
 const MAX_FILE_BYTES: u64 = 1 << 20;
 
-/// Loads and checks every file under `dir`. Any error anywhere rejects the whole folder, so
-/// a running bot never switches to half of an edit.
+/// What is said of a content folder that is not there.
+pub(super) const MISSING_FOLDER: &str = "this content folder does not exist (set --content or CONVOCA_CONTENT)";
+
+/// Loads and checks every file under `dir`, a folder that is one group (the *single* group).
+/// Any error anywhere rejects the whole folder, so a running bot never switches to half of
+/// an edit.
 pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
-    let mut errors = Vec::new();
+    load_group(dir, GroupId::single(), now)
+}
+
+/// Loads and checks one group's folder (`group.toml`, `meetings/`, `campaigns/`,
+/// `briefings/`), all or nothing, as the group `id`.
+pub fn load_group(dir: &Path, id: GroupId, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
+    read_group(dir, id, now).content
+}
+
+/// One group's folder, read.
+pub(super) struct GroupRead {
+    /// Where `group.toml` says the group lives, whenever it parsed (even with mistakes in it
+    /// or in the group's other files): homes are checked across groups, and a group whose
+    /// meeting broke still claims its channels.
+    pub home: Option<Home>,
+    /// The group's content, or every error in its folder.
+    pub content: Result<Content, ContentErrors>,
+}
+
+/// Reads one group's folder as the group `id`: its content or its errors, and its home.
+pub(super) fn read_group(dir: &Path, id: GroupId, now: DateTime<Utc>) -> GroupRead {
     if !dir.is_dir() {
-        return Err(ContentErrors(vec![ContentError::file(
-            dir,
-            "this content folder does not exist (set --content or CONVOCA_CONTENT)",
-        )]));
+        let missing = ContentError::file(dir, MISSING_FOLDER);
+        return GroupRead { home: None, content: Err(ContentErrors(vec![missing])) };
     }
-    let Some(group) = load_group(dir, &mut errors) else { return Err(ContentErrors(errors)) };
+    let mut errors = Vec::new();
+    let Some(group) = group_toml(dir, &mut errors) else {
+        return GroupRead { home: None, content: Err(ContentErrors(errors)) };
+    };
+    let home = Some(group.home.clone());
+    GroupRead { home, content: group_content(dir, Group { id, ..group }, now, errors) }
+}
+
+/// The rest of a group's folder, checked against its `group.toml`; `errors` holds what
+/// `group.toml` already had.
+fn group_content(
+    dir: &Path,
+    group: Group,
+    now: DateTime<Utc>,
+    mut errors: Vec<ContentError>,
+) -> Result<Content, ContentErrors> {
     let meetings = load_meetings(dir, &group, now, &mut errors);
     let campaigns = load_campaigns(dir, &group, &mut errors);
     let briefings = load_briefings(dir, &group, &mut errors);
@@ -40,14 +79,13 @@ pub fn load(dir: &Path, now: DateTime<Utc>) -> Result<Content, ContentErrors> {
     check_next_refs(&campaigns, &mut errors);
 
     if !errors.is_empty() {
-        // File by file, line by line, as an organizer fixes them.
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        in_reading_order(&mut errors);
         return Err(ContentErrors(errors));
     }
     let mut briefings: Vec<_> = briefings.into_iter().map(|(_, b)| b).collect();
     briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     Ok(Content {
-        group: Group { ..group },
+        group,
         meetings: meetings.checked.into_iter().map(|(_, m)| m).collect(),
         campaigns: campaigns.checked.into_iter().map(|(_, c)| c).collect(),
         briefings,
@@ -80,8 +118,9 @@ struct Campaigns {
 }
 
 /// `group.toml`, which every other file is checked against: without it there is nothing
-/// more to check. `None` when it is missing or wrong, with the errors saying why.
-fn load_group(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Group> {
+/// more to check. `None` when it is missing or does not parse, with the errors saying why;
+/// a group with mistakes in its values (reported) when it parses.
+fn group_toml(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Group> {
     let path = dir.join("group.toml");
     let group = read(&path, errors).and_then(|text| {
         let mut src = Source { path: &path, text: &text, errors: &mut *errors };
@@ -177,7 +216,9 @@ fn check_next_refs(campaigns: &Campaigns, errors: &mut Vec<ContentError>) {
     }
 }
 
-fn read(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
+/// A content file's text; `None` when it is missing (nothing said) or cannot be read as
+/// text (the error said).
+pub(super) fn read(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
     let meta = fs::metadata(path).ok()?;
     if meta.len() > MAX_FILE_BYTES {
         errors.push(ContentError::file(path, "this file is larger than 1 MB"));
@@ -227,7 +268,7 @@ fn files_in(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<(PathBuf, String,
 
 /// Files editors leave beside the ones being edited: Emacs's `#name#` and `name~`, Vim's
 /// swap files and its `4913` probe, Kate's swap, `.bak`, `.orig`, `.tmp`. Never content.
-fn editors_own(name: &str) -> bool {
+pub(super) fn editors_own(name: &str) -> bool {
     const ENDINGS: &[&str] = &["~", "#", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".kate-swp", ".rej"];
     name.starts_with('#') || ENDINGS.iter().any(|e| name.ends_with(e)) || name.chars().all(|c| c.is_ascii_digit())
 }

@@ -1,10 +1,14 @@
-//! The group's content after validation: what the engine answers from.
+//! The content after validation (a group, or an organization and its groups): what the
+//! engine answers from.
+
+use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::text::Text;
 use crate::calendar::{Change, Lead, Schedule};
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 
 /// Everything in `commands/`, checked and ready to answer from.
@@ -40,6 +44,11 @@ impl Content {
 /// The group itself: name, zone, language, and the prose members ask for.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// Which group this is: the single group of a one-group folder, or the name of its
+    /// folder in an organization's `groups/`.
+    pub id: GroupId,
+    /// Where the group lives on each platform, and who organizes it there (`[home]`).
+    pub home: Home,
     /// Full name.
     pub name: Text,
     /// Short name for tight spaces (calendar names, reminder headers).
@@ -71,6 +80,72 @@ impl Group {
     /// The language posts to `channel` are written in.
     pub fn language_of(&self, channel: &str) -> Locale {
         self.channel_languages.get(channel).copied().unwrap_or(self.language)
+    }
+}
+
+/// An organization of groups (`organization.toml` at the top of the content folder): who
+/// it is, and where it lives itself. Its groups each have their own folder under `groups/`.
+#[derive(Clone, Debug)]
+pub struct Organization {
+    /// Full name.
+    pub name: Text,
+    /// Short name for tight spaces.
+    pub short_name: String,
+    /// The language plain (untranslated) texts in `organization.toml` are written in.
+    pub language: Locale,
+    /// The organization's public page.
+    pub website: Option<String>,
+    /// The organization's own server or space, and who organizes the organization there.
+    /// It may be the same server or room a group claims: the group's claim is about its own
+    /// members, the organization's about the organization's organizers.
+    pub home: Home,
+}
+
+/// Where a group (or the organization) lives on each platform: `[home]` in its file.
+///
+/// Nothing declared is a group that lives wherever the deployment's settings say (the one
+/// group of a one-group folder, as before organizations).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Home {
+    /// Discord servers, or channels and categories within a server, that are the group's.
+    pub discord: Vec<DiscordPlace>,
+    /// The Discord role (its name or id) that makes a member an organizer of this group.
+    pub organizer_role: Option<String>,
+    /// Matrix rooms (or a space) by id (`!abc:example.org`) or alias (`#name:example.org`).
+    pub matrix: Vec<String>,
+    /// The power level in a home room from which a member is an organizer of this group.
+    pub organizer_power: Option<i64>,
+}
+
+impl Home {
+    /// True when no place is declared on any platform (roles and power levels alone place
+    /// the group nowhere).
+    pub fn is_empty(&self) -> bool {
+        self.discord.is_empty() && self.matrix.is_empty()
+    }
+}
+
+/// A place on Discord that is a group's: a whole server, or a channel or category within it.
+///
+/// Two groups may not claim the same place, but one may claim a whole server while another
+/// claims a channel or category within it: the more specific place wins, so a message in
+/// that channel is the second group's and every other one in the server the first's. That
+/// is how a small organization shares one server among its groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DiscordPlace {
+    /// The server (guild) id.
+    pub server: u64,
+    /// A channel or category id in that server; `None` for the whole server.
+    pub within: Option<u64>,
+}
+
+impl fmt::Display for DiscordPlace {
+    /// As written in `[home]`: `server` or `server/channel`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.within {
+            Some(within) => write!(f, "{}/{within}", self.server),
+            None => write!(f, "{}", self.server),
+        }
     }
 }
 

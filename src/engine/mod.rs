@@ -13,6 +13,7 @@ mod dispatch;
 mod flood;
 mod heard;
 pub mod html;
+mod organization;
 mod plain;
 pub mod reactions;
 mod reply;
@@ -34,6 +35,7 @@ pub use command::{
     bare_answer, catalog, clean, language_of,
 };
 pub use flood::{Admission, FloodLimit};
+pub use organization::{Groups, Organization, Reloaded};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Asked, Request};
 
@@ -71,14 +73,21 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+/// One group's engine: its content, its rows of the store, and what is cached of them.
 struct Inner {
     content: ContentHandle,
     store: Store,
-    settings: Settings,
     changes: calendar_changes::CalendarChangesCache,
     counts: counts::Kept<String, Vec<crate::store::Count>>,
     going: counts::Kept<crate::store::OccurrenceRef, (i64, i64)>,
     calendar: tokio::sync::watch::Sender<u64>,
+    shared: Arc<Shared>,
+}
+
+/// What every group's engine of one deployment shares: a person is one person to it (how
+/// fast they ask, whether they wrote), and its counters and settings are the deployment's.
+struct Shared {
+    settings: Settings,
     metrics: Arc<crate::metrics::Metrics>,
     flood: flood::Flood,
     heard: heard::Heard,
@@ -86,32 +95,52 @@ struct Inner {
 }
 
 impl Engine {
-    /// An engine answering from `content`, remembering in `store`.
+    /// An engine answering from `content`, remembering in `store` (scoped to the content's
+    /// group): the only group of a deployment, or the first of an organization's, whose
+    /// other groups are made with [`Engine::another`].
     pub fn new(content: ContentHandle, store: Store, settings: Settings) -> Engine {
-        let flood = flood::Flood::new(settings.flood);
+        let shared = Shared {
+            flood: flood::Flood::new(settings.flood),
+            settings,
+            metrics: Arc::default(),
+            heard: heard::Heard::default(),
+            instance: answers::personal::new_token()[..16].to_string(),
+        };
+        Engine::with_shared(content, store, Arc::new(shared))
+    }
+
+    /// The engine of another group of the same deployment: its own content and rows, this
+    /// engine's flood limits, counters and settings.
+    pub fn another(&self, content: ContentHandle) -> Engine {
+        Engine::with_shared(content, self.inner.store.clone(), Arc::clone(&self.inner.shared))
+    }
+
+    fn with_shared(content: ContentHandle, store: Store, shared: Arc<Shared>) -> Engine {
+        let store = store.for_group(&content.current().group.id);
         Engine {
             inner: Arc::new(Inner {
                 content,
                 store,
-                settings,
                 changes: Default::default(),
                 counts: Default::default(),
                 going: Default::default(),
                 calendar: tokio::sync::watch::Sender::new(0),
-                metrics: Arc::default(),
-                flood,
-                heard: heard::Heard::default(),
-                instance: answers::personal::new_token()[..16].to_string(),
+                shared,
             }),
         }
+    }
+
+    /// Which group this engine answers for.
+    pub fn group(&self) -> &crate::group_id::GroupId {
+        self.inner.store.group()
     }
 
     /// Whether to answer one more command from `user` now, by how fast they have been
     /// asking (see [`Admission`]). Adapters ask before queueing a command.
     pub fn admit(&self, user: &crate::chat::User) -> Admission {
-        let admission = self.inner.flood.admit(&user.direct_target());
+        let admission = self.inner.shared.flood.admit(&user.direct_target());
         if admission != Admission::Go {
-            self.inner.metrics.error("flood");
+            self.inner.shared.metrics.error("flood");
         }
         admission
     }
@@ -120,7 +149,7 @@ impl Engine {
     /// the public URL with the one on the local address. Random, so it says nothing about the
     /// machine.
     pub fn instance(&self) -> &str {
-        &self.inner.instance
+        &self.inner.shared.instance
     }
 
     /// The content this engine answers from.
@@ -135,7 +164,7 @@ impl Engine {
 
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
-        &self.inner.settings
+        &self.inner.shared.settings
     }
 
     /// Where reminders go besides the content's channels: the organizers' subscriptions
@@ -144,7 +173,7 @@ impl Engine {
     pub async fn subscriptions(&self) -> Result<Vec<crate::store::Subscription>, StoreError> {
         let mut subs = self.store().subscriptions().await?;
         let content = self.content().current();
-        for channel in &self.inner.settings.reminder_channels {
+        for channel in &self.inner.shared.settings.reminder_channels {
             if !subs.iter().any(|s| &s.channel == channel && s.meeting == crate::store::ALL) {
                 subs.push(crate::store::Subscription {
                     channel: channel.clone(),
@@ -158,7 +187,7 @@ impl Engine {
 
     /// What has been counted since start.
     pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
-        &self.inner.metrics
+        &self.inner.shared.metrics
     }
 
     /// Moves whenever something the calendar or reminders depend on changes here (calendar
@@ -184,7 +213,7 @@ impl Engine {
     /// messages may go again; and their messages are written in the language they used.
     /// Asked of the database once per person and language while this process runs.
     async fn heard_from(&self, req: &Request) {
-        if self.inner.heard.known(&req.user, req.locale) {
+        if self.inner.shared.heard.known(&req.user, req.locale) {
             return;
         }
         let store = &self.inner.store;
@@ -202,7 +231,7 @@ impl Engine {
         }
         .await;
         match result {
-            Ok(()) => self.inner.heard.remember(&req.user, req.locale),
+            Ok(()) => self.inner.shared.heard.remember(&req.user, req.locale),
             Err(e) => tracing::warn!(error = %e, "could not record that a person wrote"),
         }
     }
@@ -210,7 +239,7 @@ impl Engine {
     /// The platform refused to deliver to this person: the next time they write, that is
     /// recorded undone.
     pub fn unreachable(&self, platform: crate::chat::Platform, user_id: &str) {
-        self.inner.heard.forget(platform, user_id);
+        self.inner.shared.heard.forget(platform, user_id);
     }
 
     /// The organizers' calendar changes, cached for [`FRESH_FOR`].
@@ -231,18 +260,19 @@ impl Engine {
             req
         };
         let content = self.inner.content.current();
-        let metrics = &self.inner.metrics;
+        let metrics = &self.inner.shared.metrics;
         metrics.command(req.command.name(), req.platform().as_str());
         if req.asked != Asked::Elsewhere && req.on.direct_messages {
             // Bounded: a slow database must not eat the answer's own time (it is tried again
             // at the person's next command).
-            let bound = self.inner.settings.command_deadline / 5;
+            let bound = self.inner.shared.settings.command_deadline / 5;
             if tokio::time::timeout(bound, self.heard_from(req)).await.is_err() {
                 tracing::warn!("could not record that a person wrote in time; trying again at their next command");
             }
         }
-        let answered = tokio::time::timeout(self.inner.settings.command_deadline, self.answer(req, &content)).await;
-        let answered = answered.unwrap_or(Err(StoreError::Timeout(self.inner.settings.command_deadline)));
+        let answered =
+            tokio::time::timeout(self.inner.shared.settings.command_deadline, self.answer(req, &content)).await;
+        let answered = answered.unwrap_or(Err(StoreError::Timeout(self.inner.shared.settings.command_deadline)));
         match answered {
             Ok(reply) => {
                 if matches!(req.command, Command::SignUp { .. }) && reply.tone == Tone::Done {

@@ -55,7 +55,10 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
     let agenda = Agenda::new(&content, &changes);
     let locale = q.lang.as_deref().map_or(content.group.language, Locale::from_tag);
     let opts = ics::FeedOptions { only: None, locale, now: Utc::now(), alarm: Some(Lead::HOUR) };
-    let body = ics::write_personal(&agenda, &mine.going, &mine.actions, opts);
+    let group = state.engine.group();
+    let going: Vec<_> = mine.going.into_iter().filter(|(g, _)| g == group).map(|(_, at)| at).collect();
+    let actions: Vec<_> = mine.actions.into_iter().filter(|(g, ..)| g == group).map(|(_, c, a)| (c, a)).collect();
+    let body = ics::write_personal(&agenda, &going, &actions, opts);
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

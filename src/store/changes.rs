@@ -53,9 +53,9 @@ impl Store {
                 ChangeKind::Move { to } => ("move", Some(to.format(LOCAL_FORMAT).to_string())),
             };
             sqlx::query(
-                "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (meeting, occurrence_date) DO UPDATE
+                "INSERT INTO occurrence_changes (meeting, occurrence_date, kind, moved_to, created_by, created_at, origin, grp)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (grp, meeting, occurrence_date) DO UPDATE
                  SET kind = excluded.kind, moved_to = excluded.moved_to,
                      created_by = excluded.created_by, created_at = excluded.created_at, origin = excluded.origin",
             )
@@ -66,6 +66,7 @@ impl Store {
             .bind(author(by))
             .bind(millis(now))
             .bind(origin)
+            .bind(self.group.as_str())
             .execute(&self.pool)
             .await?;
             Ok(())
@@ -77,12 +78,14 @@ impl Store {
     /// there was one.
     pub async fn clear_change(&self, meeting: &str, date: NaiveDate) -> Result<bool> {
         self.within(async move {
-            let n = sqlx::query("DELETE FROM occurrence_changes WHERE meeting = $1 AND occurrence_date = $2")
-                .bind(meeting)
-                .bind(date.to_string())
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+            let n =
+                sqlx::query("DELETE FROM occurrence_changes WHERE meeting = $1 AND occurrence_date = $2 AND grp = $3")
+                    .bind(meeting)
+                    .bind(date.to_string())
+                    .bind(self.group.as_str())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
             Ok(n > 0)
         })
         .await
@@ -92,8 +95,10 @@ impl Store {
     pub async fn changes(&self) -> Result<Vec<ChangeRow>> {
         self.within(async move {
             let rows = sqlx::query(
-                "SELECT meeting, occurrence_date, kind, moved_to, created_at FROM occurrence_changes ORDER BY created_at, meeting",
+                "SELECT meeting, occurrence_date, kind, moved_to, created_at FROM occurrence_changes
+                 WHERE grp = $1 ORDER BY created_at, meeting",
             )
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             let read = |r: &sqlx::any::AnyRow| -> Result<ChangeRow> {
@@ -127,8 +132,8 @@ impl Store {
     pub async fn add_meeting(&self, m: &ExtraMeeting, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
         self.within(async move {
             let n = sqlx::query(
-                "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO NOTHING",
+                "INSERT INTO extra_meetings (slug, title, starts_local, duration_minutes, time_zone, created_by, created_at, origin, grp)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (grp, slug) DO NOTHING",
             )
             .bind(&m.slug)
             .bind(&m.title)
@@ -138,6 +143,7 @@ impl Store {
             .bind(author(by))
             .bind(millis(now))
             .bind(origin)
+            .bind(self.group.as_str())
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -150,8 +156,10 @@ impl Store {
     pub async fn extra_meetings(&self) -> Result<Vec<ExtraMeeting>> {
         self.within(async move {
             let rows = sqlx::query(
-                "SELECT slug, title, starts_local, duration_minutes, time_zone FROM extra_meetings ORDER BY starts_local, slug",
+                "SELECT slug, title, starts_local, duration_minutes, time_zone FROM extra_meetings
+                 WHERE grp = $1 ORDER BY starts_local, slug",
             )
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             let read = |r: &sqlx::any::AnyRow| -> Result<ExtraMeeting> {
@@ -182,7 +190,10 @@ impl Store {
     /// then is not posted as if it were on time.
     pub async fn extra_meetings_added(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
         self.within(async move {
-            let rows = sqlx::query("SELECT slug, created_at FROM extra_meetings").fetch_all(&self.pool).await?;
+            let rows = sqlx::query("SELECT slug, created_at FROM extra_meetings WHERE grp = $1")
+                .bind(self.group.as_str())
+                .fetch_all(&self.pool)
+                .await?;
             let read = |r: &sqlx::any::AnyRow| -> Result<(String, DateTime<Utc>)> {
                 Ok((r.try_get("slug")?, super::instant(r.try_get("created_at")?)?))
             };

@@ -42,6 +42,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "signups",
         &[
+            ("grp", Text),
             ("platform", Text),
             ("user_id", Text),
             ("campaign", Text),
@@ -57,6 +58,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "occurrence_changes",
         &[
+            ("grp", Text),
             ("meeting", Text),
             ("occurrence_date", Text),
             ("kind", Text),
@@ -69,6 +71,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "extra_meetings",
         &[
+            ("grp", Text),
             ("slug", Text),
             ("title", Text),
             ("starts_local", Text),
@@ -82,6 +85,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "subscriptions",
         &[
+            ("grp", Text),
             ("channel", Text),
             ("meeting", Text),
             ("locale", Text),
@@ -108,6 +112,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "reaction_signups",
         &[
+            ("grp", Text),
             ("platform", Text),
             ("reaction_id", Text),
             ("user_id", Text),
@@ -122,6 +127,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "rsvps",
         &[
+            ("grp", Text),
             ("platform", Text),
             ("user_id", Text),
             ("meeting", Text),
@@ -134,10 +140,11 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
         "feed_tokens",
         &[("token", Text), ("platform", Text), ("user_id", Text), ("created_at", Int), ("last_used_at", Int)],
     ),
-    ("action_places", &[("campaign", Text), ("action", Text), ("arrivals", Int)]),
+    ("action_places", &[("grp", Text), ("campaign", Text), ("action", Text), ("arrivals", Int)]),
     (
         "place_offers",
         &[
+            ("grp", Text),
             ("campaign", Text),
             ("action", Text),
             ("platform", Text),

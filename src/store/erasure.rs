@@ -29,7 +29,8 @@ impl Erased {
 }
 
 impl Store {
-    /// What is stored about a user, counted as `forget` would erase it.
+    /// What is stored about a user, counted as `forget` would erase it: in every group (a
+    /// person is one person to the deployment, whichever group's handle asks).
     pub async fn stored_about(&self, user: &User) -> Result<Erased> {
         self.within(async move {
             let author = author(user);
@@ -65,7 +66,8 @@ impl Store {
     /// Erases everything stored about a user on their platform, in one transaction: their
     /// sign-ups, RSVPs, calendar feed, the record of personal messages sent to them, their
     /// choices and name are deleted; records they authored as an organizer stay but no
-    /// longer say who.
+    /// longer say who. Every group's rows go: `/forgetme` asked in one group forgets the
+    /// person everywhere the deployment knows them.
     pub async fn forget(&self, user: &User) -> Result<Erased> {
         let erased = self
             .within(async move {

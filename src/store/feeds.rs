@@ -7,15 +7,16 @@ use sqlx::Row;
 use super::rsvps::{OccurrenceRef, date_of};
 use super::{Result, Store, millis};
 use crate::chat::User;
+use crate::group_id::GroupId;
 
 /// What a private calendar feed holds: the occurrences its owner is going to and the actions
-/// they signed up for.
+/// they signed up for, in every group (one link is the person's whole calendar).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MyAgenda {
-    /// Occurrences they said going to.
-    pub going: Vec<OccurrenceRef>,
-    /// `(campaign, action)` they are signed up for.
-    pub actions: Vec<(String, String)>,
+    /// Occurrences they said going to, each with its group.
+    pub going: Vec<(GroupId, OccurrenceRef)>,
+    /// `(group, campaign, action)` they are signed up for.
+    pub actions: Vec<(GroupId, String, String)>,
 }
 
 /// How long a private calendar link keeps working unread: a calendar app reads it every few
@@ -89,17 +90,17 @@ impl Store {
             let platform: String = owner.try_get("platform")?;
             let user_id: String = owner.try_get("user_id")?;
             let going = sqlx::query(
-                "SELECT meeting, occurrence_date FROM rsvps WHERE platform = $1 AND user_id = $2 AND going = 1
-                 ORDER BY occurrence_date, meeting",
+                "SELECT grp, meeting, occurrence_date FROM rsvps WHERE platform = $1 AND user_id = $2 AND going = 1
+                 ORDER BY occurrence_date, grp, meeting",
             )
             .bind(&platform)
             .bind(&user_id)
             .fetch_all(&self.pool)
             .await?;
             let actions = sqlx::query(
-                "SELECT campaign, action FROM signups
+                "SELECT grp, campaign, action FROM signups
                  WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL AND action <> ''
-                 ORDER BY campaign, action",
+                 ORDER BY grp, campaign, action",
             )
             .bind(&platform)
             .bind(&user_id)
@@ -108,13 +109,20 @@ impl Store {
             let mut agenda = MyAgenda::default();
             for r in &going {
                 let date: String = r.try_get("occurrence_date")?;
-                agenda.going.push(OccurrenceRef { meeting: r.try_get("meeting")?, date: date_of(&date)? });
+                let at = OccurrenceRef { meeting: r.try_get("meeting")?, date: date_of(&date)? };
+                agenda.going.push((group_of(r)?, at));
             }
             for r in &actions {
-                agenda.actions.push((r.try_get("campaign")?, r.try_get("action")?));
+                agenda.actions.push((group_of(r)?, r.try_get("campaign")?, r.try_get("action")?));
             }
             Ok(Some(agenda))
         })
         .await
     }
+}
+
+/// The group a row belongs to, as its `grp` column says.
+pub(super) fn group_of(r: &sqlx::any::AnyRow) -> Result<GroupId> {
+    let grp: String = r.try_get("grp")?;
+    Ok(if grp.is_empty() { GroupId::single() } else { GroupId::named(&grp) })
 }

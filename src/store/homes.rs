@@ -72,23 +72,23 @@ impl Store {
 
     /// Calendar changes, one-off meetings and subscriptions whose origin is not in `homes`
     /// (origins as the engine writes them: `discord:<server>`, `matrix:<room>`, `…:dm`,
-    /// `console`), including those made before origins were recorded.
+    /// `console`), including those made before origins were recorded. This group's only.
     pub async fn leftovers(&self, homes: &[String]) -> Result<Vec<Leftover>> {
         self.within(async move {
             let mut out = Vec::new();
             let queries: [(&'static str, &str); 3] = [
                 (
                     "calendar change",
-                    "SELECT meeting || ' ' || occurrence_date AS what, origin FROM occurrence_changes ORDER BY created_at",
+                    "SELECT meeting || ' ' || occurrence_date AS what, origin FROM occurrence_changes WHERE grp = $1 ORDER BY created_at",
                 ),
-                ("one-off meeting", "SELECT slug AS what, origin FROM extra_meetings ORDER BY created_at"),
+                ("one-off meeting", "SELECT slug AS what, origin FROM extra_meetings WHERE grp = $1 ORDER BY created_at"),
                 (
                     "reminder subscription",
-                    "SELECT channel || ' ' || meeting AS what, origin FROM subscriptions ORDER BY created_at",
+                    "SELECT channel || ' ' || meeting AS what, origin FROM subscriptions WHERE grp = $1 ORDER BY created_at",
                 ),
             ];
             for (kind, sql) in queries {
-                for row in sqlx::query(sql).fetch_all(&self.pool).await? {
+                for row in sqlx::query(sql).bind(self.group.as_str()).fetch_all(&self.pool).await? {
                     let what: String = row.try_get("what")?;
                     let origin: Option<String> = row.try_get("origin")?;
                     if origin.as_ref().is_some_and(|o| homes.contains(o)) {

@@ -11,6 +11,7 @@ mod changes;
 mod copy;
 mod erasure;
 mod feeds;
+mod groups;
 mod homes;
 mod ledger;
 mod places;
@@ -29,11 +30,14 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+use crate::group_id::GroupId;
+
 pub use backup::BackupError;
 pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
 pub use copy::{Copied, CopyError, Kind, TABLES};
 pub use erasure::Erased;
 pub use feeds::{FEED_IDLE, MyAgenda};
+pub use groups::{GROUP_TABLES, Moved};
 pub use homes::{Leftover, Pin};
 pub use ledger::{Claim, LedgerState};
 pub use places::{Offer, OfferAnswer, Placed};
@@ -109,6 +113,8 @@ pub struct Store {
     backend: Backend,
     url: String,
     deadline: Duration,
+    /// The group whose rows this handle reads and writes (see [`Store::for_group`]).
+    group: GroupId,
 }
 
 impl Store {
@@ -227,7 +233,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { url: masked.clone(), source })?;
-        Ok(Store { pool, backend, url: masked, deadline: QUERY_DEADLINE })
+        Ok(Store { pool, backend, url: masked, deadline: QUERY_DEADLINE, group: GroupId::single() })
     }
 
     /// After an erasure, in the background (no one waits on it, and it may wait on
@@ -283,6 +289,21 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// The same database, reading and writing the rows of `group` only: sign-ups, RSVPs,
+    /// places and offers, calendar changes, one-off meetings, subscriptions and reactions
+    /// belong to one group. People (`users`), their calendar links and the reminder ledger
+    /// are the deployment's; what a person asks about themselves (`/mysignups`,
+    /// `/forgetme`) spans every group. A handle opened by [`Store::open`] is the single
+    /// group's.
+    pub fn for_group(&self, group: &GroupId) -> Store {
+        Store { group: group.clone(), ..self.clone() }
+    }
+
+    /// The group this handle reads and writes.
+    pub fn group(&self) -> &GroupId {
+        &self.group
     }
 
     /// This store with another deadline per call (tests of stalled databases use a short one).

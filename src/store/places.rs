@@ -7,6 +7,9 @@
 //! does; and its counter numbers arrivals, so the waitlist's order is the order sign-ups
 //! committed in. No place is given or offered except inside that turn, so a capacity is
 //! never exceeded and no place is offered twice.
+//!
+//! Places, offers and the sign-ups they count are the handle's group's (two groups may name
+//! a campaign and an action alike): every statement here is limited to it.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Row, Transaction};
@@ -66,17 +69,24 @@ enum Leaves {
     Waitlist,
 }
 
-/// The turn on one action's places. A sign-up (`arriving`) draws the next arrival number,
-/// which it returns; offers and answers only take the turn.
-async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str, arriving: bool) -> Result<i64> {
+/// The turn on one of `group`'s actions' places. A sign-up (`arriving`) draws the next
+/// arrival number, which it returns; offers and answers only take the turn.
+async fn turn(
+    tx: &mut Transaction<'static, Any>,
+    group: &str,
+    campaign: &str,
+    action: &str,
+    arriving: bool,
+) -> Result<i64> {
     let row = sqlx::query(
-        "INSERT INTO action_places (campaign, action, arrivals) VALUES ($1, $2, $3)
-         ON CONFLICT (campaign, action) DO UPDATE SET arrivals = action_places.arrivals + $3
+        "INSERT INTO action_places (campaign, action, arrivals, grp) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (grp, campaign, action) DO UPDATE SET arrivals = action_places.arrivals + $3
          RETURNING arrivals",
     )
     .bind(campaign)
     .bind(action)
     .bind(i64::from(arriving))
+    .bind(group)
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.try_get("arrivals")?)
@@ -84,27 +94,35 @@ async fn turn(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str, 
 
 /// How many wait for a place, and how many places are given or held by an open offer: one
 /// statement, read inside the turn.
-async fn places(tx: &mut Transaction<'static, Any>, campaign: &str, action: &str) -> Result<(i64, i64)> {
+async fn places(tx: &mut Transaction<'static, Any>, group: &str, campaign: &str, action: &str) -> Result<(i64, i64)> {
     let row = sqlx::query(
         "SELECT COUNT(CASE WHEN waitlisted = 1 THEN 1 END) AS waiting,
                 COUNT(CASE WHEN waitlisted = 0 THEN 1 END)
-                  + (SELECT COUNT(*) FROM place_offers WHERE campaign = $1 AND action = $2 AND state = 'open') AS taken
-         FROM signups WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL",
+                  + (SELECT COUNT(*) FROM place_offers o
+                       WHERE o.grp = $3 AND o.campaign = $1 AND o.action = $2 AND o.state = 'open') AS taken
+         FROM signups WHERE grp = $3 AND campaign = $1 AND action = $2 AND withdrawn_at IS NULL",
     )
     .bind(campaign)
     .bind(action)
+    .bind(group)
     .fetch_one(&mut **tx)
     .await?;
     Ok((row.try_get("waiting")?, row.try_get("taken")?))
 }
 
 /// Someone's place in line (1 = next), counting those still waiting who arrived before.
-async fn position(tx: &mut Transaction<'static, Any>, user: &User, campaign: &str, action: &str) -> Result<i64> {
+async fn position(
+    tx: &mut Transaction<'static, Any>,
+    group: &str,
+    user: &User,
+    campaign: &str,
+    action: &str,
+) -> Result<i64> {
     let sql = "SELECT COUNT(*) AS n FROM signups w, signups me
-               WHERE me.platform = $1 AND me.user_id = $2 AND me.campaign = $3 AND me.action = $4
-                 AND w.campaign = $3 AND w.action = $4 AND w.withdrawn_at IS NULL AND w.waitlisted = 1
+               WHERE me.platform = $1 AND me.user_id = $2 AND me.campaign = $3 AND me.action = $4 AND me.grp = $5
+                 AND w.grp = $5 AND w.campaign = $3 AND w.action = $4 AND w.withdrawn_at IS NULL AND w.waitlisted = 1
                  AND w.arrival <= me.arrival";
-    Ok(of_sign_up(sql, user, campaign, action).fetch_one(&mut **tx).await?.try_get("n")?)
+    Ok(of_sign_up(sql, user, campaign, action).bind(group).fetch_one(&mut **tx).await?.try_get("n")?)
 }
 
 const OFFER_COLUMNS: &str = "o.campaign AS campaign, o.action AS action, o.platform AS platform, o.user_id AS user_id,
@@ -137,28 +155,30 @@ impl Store {
         self.within(async move {
             // Who they are first: it needs no turn, and everything done inside the turn makes
             // every other sign-up for the action wait.
+            let group = self.group.as_str();
             let mut tx = self.begin_as(user, Some(seen), now).await?;
-            let arrival = turn(&mut tx, campaign, action, true).await?;
-            let before = SignUpRow::read(&mut tx, user, campaign, action).await?;
+            let arrival = turn(&mut tx, group, campaign, action, true).await?;
+            let before = SignUpRow::read(&mut tx, &self.group, user, campaign, action).await?;
             let (outcome, placed) = match before {
                 Some(row) if row.active && row.waitlisted => (
                     SignUpOutcome::Already,
-                    Placed::Waitlisted { position: position(&mut tx, user, campaign, action).await? },
+                    Placed::Waitlisted { position: position(&mut tx, group, user, campaign, action).await? },
                 ),
                 Some(row) if row.active => (SignUpOutcome::Already, Placed::Confirmed),
                 _ => {
-                    let (waiting, taken) = places(&mut tx, campaign, action).await?;
+                    let (waiting, taken) = places(&mut tx, group, campaign, action).await?;
                     let waits = waiting > 0 || taken >= i64::from(capacity);
-                    let sql =
-                        "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, waitlisted, arrival)
-                               VALUES ($1, $2, $3, $4, $5, $6, $7)
-                               ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
+                    let sql = "INSERT INTO signups
+                                 (platform, user_id, campaign, action, signed_up_at, waitlisted, arrival, grp)
+                               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                               ON CONFLICT (grp, platform, user_id, campaign, action) DO UPDATE
                                SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = NULL,
                                    outcome_at = NULL, waitlisted = excluded.waitlisted, arrival = excluded.arrival";
                     of_sign_up(sql, user, campaign, action)
                         .bind(millis(now))
                         .bind(i64::from(waits))
                         .bind(arrival)
+                        .bind(group)
                         .execute(&mut *tx)
                         .await?;
                     let outcome = if before.is_some() { SignUpOutcome::Renewed } else { SignUpOutcome::New };
@@ -172,11 +192,11 @@ impl Store {
         .await
     }
 
-    /// Moves freed places down the waitlist for one action: offers past their time expire
-    /// (their person leaves the waitlist), and each place neither given nor held by an open
-    /// offer is offered, valid for `valid`, to the first person waiting who holds none.
-    /// Returns how many offers it made. Safe to call from any number of processes at once:
-    /// each place is offered once.
+    /// Moves freed places down the waitlist for one of this group's actions: offers past
+    /// their time expire (their person leaves the waitlist), and each place neither given nor
+    /// held by an open offer is offered, valid for `valid`, to the first person waiting who
+    /// holds none. Returns how many offers it made. Safe to call from any number of processes
+    /// at once: each place is offered once.
     pub async fn offer_places(
         &self,
         campaign: &str,
@@ -186,48 +206,54 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         self.within(async move {
+            let group = self.group.as_str();
             let mut tx = self.begin_write().await?;
-            turn(&mut tx, campaign, action, false).await?;
+            turn(&mut tx, group, campaign, action, false).await?;
             sqlx::query(
-                "UPDATE signups SET withdrawn_at = $3 WHERE campaign = $1 AND action = $2 AND withdrawn_at IS NULL
+                "UPDATE signups SET withdrawn_at = $3
+                 WHERE grp = $4 AND campaign = $1 AND action = $2 AND withdrawn_at IS NULL
                    AND waitlisted = 1 AND EXISTS (SELECT 1 FROM place_offers o
-                     WHERE o.campaign = $1 AND o.action = $2 AND o.platform = signups.platform
+                     WHERE o.grp = $4 AND o.campaign = $1 AND o.action = $2 AND o.platform = signups.platform
                        AND o.user_id = signups.user_id AND o.state = 'open' AND o.expires_at <= $3)",
             )
             .bind(campaign)
             .bind(action)
             .bind(millis(now))
+            .bind(group)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
                 "UPDATE place_offers SET state = 'expired', answered_at = $3
-                 WHERE campaign = $1 AND action = $2 AND state = 'open' AND expires_at <= $3",
+                 WHERE grp = $4 AND campaign = $1 AND action = $2 AND state = 'open' AND expires_at <= $3",
             )
             .bind(campaign)
             .bind(action)
             .bind(millis(now))
+            .bind(group)
             .execute(&mut *tx)
             .await?;
-            let free = i64::from(capacity) - places(&mut tx, campaign, action).await?.1;
+            let free = i64::from(capacity) - places(&mut tx, group, campaign, action).await?.1;
             let mut made = 0;
             if free > 0 {
                 let next = sqlx::query(
-                    "SELECT platform, user_id FROM signups s WHERE campaign = $1 AND action = $2
+                    "SELECT platform, user_id FROM signups s WHERE s.grp = $4 AND campaign = $1 AND action = $2
                        AND withdrawn_at IS NULL AND waitlisted = 1
-                       AND NOT EXISTS (SELECT 1 FROM place_offers o WHERE o.campaign = $1 AND o.action = $2
-                         AND o.platform = s.platform AND o.user_id = s.user_id AND o.state = 'open')
+                       AND NOT EXISTS (SELECT 1 FROM place_offers o WHERE o.grp = $4 AND o.campaign = $1
+                         AND o.action = $2 AND o.platform = s.platform AND o.user_id = s.user_id AND o.state = 'open')
                      ORDER BY arrival LIMIT $3",
                 )
                 .bind(campaign)
                 .bind(action)
                 .bind(free)
+                .bind(group)
                 .fetch_all(&mut *tx)
                 .await?;
                 for r in next {
                     let (platform, user_id): (String, String) = (r.try_get("platform")?, r.try_get("user_id")?);
                     sqlx::query(
-                        "INSERT INTO place_offers (campaign, action, platform, user_id, offered_at, expires_at, state)
-                         VALUES ($1, $2, $3, $4, $5, $6, 'open')",
+                        "INSERT INTO place_offers
+                           (campaign, action, platform, user_id, offered_at, expires_at, state, grp)
+                         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
                     )
                     .bind(campaign)
                     .bind(action)
@@ -235,6 +261,7 @@ impl Store {
                     .bind(&user_id)
                     .bind(millis(now))
                     .bind(millis(now + valid))
+                    .bind(group)
                     .execute(&mut *tx)
                     .await?;
                     made += 1;
@@ -246,29 +273,32 @@ impl Store {
         .await
     }
 
-    /// Every open offer, oldest first: the messages that tell people of them.
+    /// Every open offer of this group, oldest first: the messages that tell people of them.
     pub async fn open_offers(&self) -> Result<Vec<Offer>> {
         self.within(async move {
             let sql = format!(
                 "SELECT {OFFER_COLUMNS} FROM place_offers o JOIN users u ON u.platform = o.platform AND u.user_id = o.user_id
-                 WHERE o.state = 'open' ORDER BY o.offered_at, o.campaign, o.action"
+                 WHERE o.grp = $1 AND o.state = 'open' ORDER BY o.offered_at, o.campaign, o.action"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.group.as_str()).fetch_all(&self.pool).await?;
             rows.iter().map(offer).collect()
         })
         .await
     }
 
-    /// The open offers to `user`, most recent first: a bare "accept" answers the first.
+    /// This group's open offers to `user`, most recent first: a bare "accept" answers the
+    /// first.
     pub async fn open_offers_of(&self, user: &User) -> Result<Vec<Offer>> {
         self.within(async move {
             let sql = format!(
                 "SELECT {OFFER_COLUMNS} FROM place_offers o JOIN users u ON u.platform = o.platform AND u.user_id = o.user_id
-                 WHERE o.platform = $1 AND o.user_id = $2 AND o.state = 'open' ORDER BY o.offered_at DESC"
+                 WHERE o.platform = $1 AND o.user_id = $2 AND o.grp = $3 AND o.state = 'open'
+                 ORDER BY o.offered_at DESC"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(user.platform.as_str())
                 .bind(&user.id)
+                .bind(self.group.as_str())
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(offer).collect()
@@ -276,7 +306,8 @@ impl Store {
         .await
     }
 
-    /// Accepts or declines the place most recently offered to `user` on this action.
+    /// Accepts or declines the place most recently offered to `user` on this action of this
+    /// group.
     pub async fn answer_offer(
         &self,
         user: &User,
@@ -286,12 +317,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OfferAnswer> {
         self.within(async move {
+            let group = self.group.as_str();
             let mut tx = self.begin_write().await?;
-            turn(&mut tx, campaign, action, false).await?;
+            turn(&mut tx, group, campaign, action, false).await?;
             let sql = "SELECT offered_at, expires_at, state FROM place_offers
-                       WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                       WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND grp = $5
                        ORDER BY offered_at DESC LIMIT 1";
-            let Some(row) = of_sign_up(sql, user, campaign, action).fetch_optional(&mut *tx).await? else {
+            let Some(row) = of_sign_up(sql, user, campaign, action).bind(group).fetch_optional(&mut *tx).await? else {
                 return Ok(OfferAnswer::NoOffer);
             };
             let state: String = row.try_get("state")?;
@@ -309,22 +341,25 @@ impl Store {
             };
             if let Some((offer_state, leaves)) = settle {
                 let sql = "UPDATE place_offers SET state = $5, answered_at = $6
-                           WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND offered_at = $7";
+                           WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND offered_at = $7
+                             AND grp = $8";
                 of_sign_up(sql, user, campaign, action)
                     .bind(offer_state)
                     .bind(millis(now))
                     .bind(offered_at)
+                    .bind(group)
                     .execute(&mut *tx)
                     .await?;
-                let waiting = "platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
+                // The group is $5 in both statements; the withdrawal's instant comes after it.
+                let waiting = "platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND grp = $5
                                AND withdrawn_at IS NULL AND waitlisted = 1";
                 let (took, left) = (
                     format!("UPDATE signups SET waitlisted = 0 WHERE {waiting}"),
-                    format!("UPDATE signups SET withdrawn_at = $5 WHERE {waiting}"),
+                    format!("UPDATE signups SET withdrawn_at = $6 WHERE {waiting}"),
                 );
                 match leaves {
-                    Leaves::Nothing => of_sign_up(&took, user, campaign, action),
-                    Leaves::Waitlist => of_sign_up(&left, user, campaign, action).bind(millis(now)),
+                    Leaves::Nothing => of_sign_up(&took, user, campaign, action).bind(group),
+                    Leaves::Waitlist => of_sign_up(&left, user, campaign, action).bind(group).bind(millis(now)),
                 }
                 .execute(&mut *tx)
                 .await?;

@@ -55,9 +55,9 @@ pub enum Reported {
 }
 
 impl Store {
-    /// Records what `user` says they did about `campaign`'s `action`. Someone who did it
-    /// without signing up first is signed up with it, except for an action with a capacity
-    /// (`counted`), whose places go by sign-up.
+    /// Records what `user` says they did about this group's `campaign`'s `action`. Someone
+    /// who did it without signing up first is signed up with it, except for an action with a
+    /// capacity (`counted`), whose places go by sign-up.
     #[allow(clippy::too_many_arguments)]
     pub async fn report(
         &self,
@@ -71,15 +71,17 @@ impl Store {
     ) -> Result<Reported> {
         self.within(async move {
             let mut tx = self.begin_as(user, Some(seen), now).await?;
-            let reported = match SignUpRow::read(&mut tx, user, campaign, action).await? {
+            let group = self.group.as_str();
+            let reported = match SignUpRow::read(&mut tx, &self.group, user, campaign, action).await? {
                 Some(row) if row.active && row.waitlisted => Reported::Waitlisted,
                 Some(row) if row.active => {
                     if row.outcome != Some(outcome) {
                         let sql = "UPDATE signups SET outcome = $5, outcome_at = $6
-                                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4";
+                                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND grp = $7";
                         of_sign_up(sql, user, campaign, action)
                             .bind(outcome.as_str())
                             .bind(millis(now))
+                            .bind(group)
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -87,14 +89,16 @@ impl Store {
                 }
                 _ if counted => Reported::NoPlace,
                 _ => {
-                    let sql = "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, outcome, outcome_at)
-                               VALUES ($1, $2, $3, $4, $5, $6, $5)
-                               ON CONFLICT (platform, user_id, campaign, action) DO UPDATE
+                    let sql = "INSERT INTO signups
+                                 (platform, user_id, campaign, action, signed_up_at, outcome, outcome_at, grp)
+                               VALUES ($1, $2, $3, $4, $5, $6, $5, $7)
+                               ON CONFLICT (grp, platform, user_id, campaign, action) DO UPDATE
                                SET withdrawn_at = NULL, signed_up_at = excluded.signed_up_at, outcome = excluded.outcome,
                                    outcome_at = excluded.outcome_at, waitlisted = 0";
                     of_sign_up(sql, user, campaign, action)
                         .bind(millis(now))
                         .bind(outcome.as_str())
+                        .bind(group)
                         .execute(&mut *tx)
                         .await?;
                     Reported::Recorded { was: None }

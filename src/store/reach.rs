@@ -82,8 +82,8 @@ impl Store {
         Ok(())
     }
 
-    /// Everyone signed up for one of a campaign's actions (not the campaign in general) whom
-    /// a message can reach, with their choices.
+    /// Everyone signed up for one of this group's campaigns' actions (not the campaign in
+    /// general) whom a message can reach, with their choices.
     pub async fn committed(&self) -> Result<Vec<Committed>> {
         self.within(async move {
             let rows = sqlx::query(
@@ -91,9 +91,11 @@ impl Store {
                         s.signed_up_at AS signed_up_at, s.outcome AS outcome,
                         u.locale AS locale, u.member AS member, u.reminders_off AS reminders_off
                  FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
-                 WHERE s.withdrawn_at IS NULL AND s.waitlisted = 0 AND s.action <> '' AND u.unreachable_at IS NULL
+                 WHERE s.grp = $1 AND s.withdrawn_at IS NULL AND s.waitlisted = 0 AND s.action <> ''
+                   AND u.unreachable_at IS NULL
                  ORDER BY s.campaign, s.action, s.platform, s.user_id",
             )
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()

@@ -1,5 +1,7 @@
 //! Sign-ups by reaction (Matrix ✅ on a campaign message), remembered so that removing the
-//! reaction withdraws exactly that sign-up.
+//! reaction withdraws exactly that sign-up. Each remembered reaction belongs to the group
+//! whose campaign it signed up for (the handle's group); which platforms run
+//! (`platform_seen`) is the deployment's.
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -30,7 +32,7 @@ pub struct KnownReaction {
 }
 
 impl Store {
-    /// Remembers that `reaction_id`, on `message_id`, signed `user` up for
+    /// Remembers that `reaction_id`, on `message_id`, signed `user` up for this group's
     /// `campaign`/`action`.
     pub async fn remember_reaction(
         &self,
@@ -43,8 +45,9 @@ impl Store {
     ) -> Result<()> {
         self.within(async move {
             sqlx::query(
-                "INSERT INTO reaction_signups (platform, reaction_id, user_id, campaign, action, created_at, message_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, reaction_id) DO NOTHING",
+                "INSERT INTO reaction_signups
+                   (platform, reaction_id, user_id, campaign, action, created_at, message_id, grp)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (platform, reaction_id) DO NOTHING",
             )
             .bind(user.platform.as_str())
             .bind(reaction_id)
@@ -53,6 +56,7 @@ impl Store {
             .bind(action)
             .bind(millis(now))
             .bind(message_id)
+            .bind(self.group.as_str())
             .execute(&self.pool)
             .await?;
             Ok(())
@@ -60,15 +64,16 @@ impl Store {
         .await
     }
 
-    /// The remembered sign-up reactions on `message_id`.
+    /// This group's remembered sign-up reactions on `message_id`.
     pub async fn reactions_on(&self, platform: Platform, message_id: &str) -> Result<Vec<KnownReaction>> {
         self.within(async move {
             let rows = sqlx::query(
                 "SELECT reaction_id, message_id, user_id FROM reaction_signups
-                 WHERE platform = $1 AND message_id = $2 ORDER BY reaction_id",
+                 WHERE platform = $1 AND message_id = $2 AND grp = $3 ORDER BY reaction_id",
             )
             .bind(platform.as_str())
             .bind(message_id)
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -85,7 +90,8 @@ impl Store {
     }
 
     /// The reactions that signed `user` up, by event id: what `/forgetme` takes out of the
-    /// rooms as well as out of the record.
+    /// rooms as well as out of the record. In every group, as `forget` erases every group's
+    /// rows: a reaction left out here would stay in its room once its record is gone.
     pub async fn reactions_of(&self, user: &User) -> Result<Vec<String>> {
         self.within(async move {
             let rows = sqlx::query("SELECT reaction_id FROM reaction_signups WHERE platform = $1 AND user_id = $2")
@@ -98,14 +104,17 @@ impl Store {
         .await
     }
 
-    /// Whether `reaction_id` is remembered (on any message).
+    /// Whether `reaction_id` is remembered for this group (on any message).
     pub async fn knows_reaction(&self, platform: Platform, reaction_id: &str) -> Result<bool> {
         self.within(async move {
-            let row = sqlx::query("SELECT 1 AS one FROM reaction_signups WHERE platform = $1 AND reaction_id = $2")
-                .bind(platform.as_str())
-                .bind(reaction_id)
-                .fetch_optional(&self.pool)
-                .await?;
+            let row = sqlx::query(
+                "SELECT 1 AS one FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 AND grp = $3",
+            )
+            .bind(platform.as_str())
+            .bind(reaction_id)
+            .bind(self.group.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
             Ok(row.is_some())
         })
         .await
@@ -139,18 +148,19 @@ impl Store {
         .await
     }
 
-    /// Forgets the reaction `reaction_id` when it was `user`'s, and says what it had signed
-    /// them up for. Someone else's removal of it (a moderator's) leaves the record, so that
-    /// the sign-up it made stays tied to a reaction.
+    /// Forgets the reaction `reaction_id` when it was `user`'s (and this group's), and says
+    /// what it had signed them up for. Someone else's removal of it (a moderator's) leaves the
+    /// record, so that the sign-up it made stays tied to a reaction.
     pub async fn take_reaction(&self, user: &User, reaction_id: &str) -> Result<Option<Reacted>> {
         self.within(async move {
             let row = sqlx::query(
-                "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 AND user_id = $3
+                "DELETE FROM reaction_signups WHERE platform = $1 AND reaction_id = $2 AND user_id = $3 AND grp = $4
                  RETURNING user_id, campaign, action",
             )
             .bind(user.platform.as_str())
             .bind(reaction_id)
             .bind(&user.id)
+            .bind(self.group.as_str())
             .fetch_optional(&self.pool)
             .await?;
             Ok(match row {

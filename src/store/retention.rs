@@ -1,6 +1,10 @@
 //! Erasing personal data past its time: the sign-ups the content's `[retention]` says are no
 //! longer useful, the reactions that made them, answers to meetings long over, the record of
 //! personal messages sent long ago, and the people left with nothing stored.
+//!
+//! Each group has its own retention: sign-ups, reactions, offers of places and answers are
+//! erased in the handle's group only. The record of personal messages, calendar links and
+//! people are the deployment's: a person goes once no group has anything left about them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Any, Row, Transaction};
@@ -74,18 +78,21 @@ pub struct Older {
 }
 
 impl Store {
-    /// Each campaign and action that has sign-ups on record: those removed from the content
-    /// are erased once untouched long enough.
+    /// Each of this group's campaigns and actions that has sign-ups on record: those removed
+    /// from the content are erased once untouched long enough.
     pub async fn actions_on_record(&self) -> Result<Vec<(String, String)>> {
         self.within(async move {
-            let rows = sqlx::query("SELECT DISTINCT campaign, action FROM signups").fetch_all(&self.pool).await?;
+            let rows = sqlx::query("SELECT DISTINCT campaign, action FROM signups WHERE grp = $1")
+                .bind(self.group.as_str())
+                .fetch_all(&self.pool)
+                .await?;
             rows.iter().map(|r| Ok((r.try_get("campaign")?, r.try_get("action")?))).collect()
         })
         .await
     }
 
-    /// Erases the sign-ups in `expired`, then the reactions and people they leave behind,
-    /// in one transaction.
+    /// Erases this group's sign-ups in `expired`, then the reactions and people they leave
+    /// behind, in one transaction.
     pub async fn erase_expired(&self, expired: &[Expired]) -> Result<Purged> {
         self.erase_older(expired, Older::default()).await
     }
@@ -98,7 +105,7 @@ impl Store {
         let purged = self
             .within(async move {
                 let mut tx = self.begin_write().await?;
-                let purged = erase_in(&mut tx, expired, older).await?;
+                let purged = erase_in(&mut tx, self.group.as_str(), expired, older).await?;
                 tx.commit().await?;
                 Ok(purged)
             })
@@ -111,20 +118,26 @@ impl Store {
 }
 
 /// Every step of [`Store::erase_older`], in order, on its one write transaction: what each
-/// step leaves behind is what the next one finds orphaned.
-async fn erase_in(tx: &mut Transaction<'static, Any>, expired: &[Expired], older: Older) -> Result<Purged> {
+/// step leaves behind is what the next one finds orphaned. Sign-ups, offers, reactions and
+/// answers are `group`'s; the rest is the deployment's.
+async fn erase_in(
+    tx: &mut Transaction<'static, Any>,
+    group: &str,
+    expired: &[Expired],
+    older: Older,
+) -> Result<Purged> {
     let mut purged = Purged::default();
     for e in expired {
-        purged.signups += erase_signups(tx, e).await?;
+        purged.signups += erase_signups(tx, group, e).await?;
     }
     if let Some(before) = older.withdrawn_before {
-        let (signups, offers) = erase_withdrawn(tx, before).await?;
+        let (signups, offers) = erase_withdrawn(tx, group, before).await?;
         purged.signups += signups;
         purged.messages += offers;
     }
-    purged.reactions = erase_without_signup(tx).await?;
+    purged.reactions = erase_without_signup(tx, group).await?;
     if let Some(before) = older.rsvps_before {
-        purged.rsvps = erase_rsvps(tx, before).await?;
+        purged.rsvps = erase_rsvps(tx, group, before).await?;
     }
     if let Some(before) = older.messages_before {
         purged.messages += erase_personal_messages(tx, before).await?;
@@ -135,70 +148,80 @@ async fn erase_in(tx: &mut Transaction<'static, Any>, expired: &[Expired], older
     Ok(purged)
 }
 
-/// The sign-ups one [`Expired`] names: how many went.
-async fn erase_signups(tx: &mut Transaction<'static, Any>, e: &Expired) -> Result<u64> {
+/// The sign-ups of `group` one [`Expired`] names: how many went.
+async fn erase_signups(tx: &mut Transaction<'static, Any>, group: &str, e: &Expired) -> Result<u64> {
     // The later of signing up and answering "did you do it?".
     let done = match (&e.action, e.untouched_since) {
-        (None, _) => sqlx::query("DELETE FROM signups WHERE campaign = $1").bind(&e.campaign),
-        (Some(action), None) => {
-            sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2").bind(&e.campaign).bind(action)
-        }
+        (None, _) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND grp = $2").bind(&e.campaign).bind(group),
+        (Some(action), None) => sqlx::query("DELETE FROM signups WHERE campaign = $1 AND action = $2 AND grp = $3")
+            .bind(&e.campaign)
+            .bind(action)
+            .bind(group),
         (Some(action), Some(since)) => sqlx::query(
             "DELETE FROM signups WHERE campaign = $1 AND action = $2 AND signed_up_at < $3
-                             AND (outcome_at IS NULL OR outcome_at < $3) AND waitlisted = 0",
+                             AND (outcome_at IS NULL OR outcome_at < $3) AND waitlisted = 0 AND grp = $4",
         )
         .bind(&e.campaign)
         .bind(action)
-        .bind(millis(since)),
+        .bind(millis(since))
+        .bind(group),
     }
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
 }
 
-/// Sign-ups withdrawn before `before`, then offers of places answered or run out before it:
-/// how many of each went.
-async fn erase_withdrawn(tx: &mut Transaction<'static, Any>, before: DateTime<Utc>) -> Result<(u64, u64)> {
-    let signups = sqlx::query("DELETE FROM signups WHERE withdrawn_at IS NOT NULL AND withdrawn_at < $1")
+/// `group`'s sign-ups withdrawn before `before`, then its offers of places answered or run
+/// out before it: how many of each went.
+async fn erase_withdrawn(tx: &mut Transaction<'static, Any>, group: &str, before: DateTime<Utc>) -> Result<(u64, u64)> {
+    let signups = sqlx::query("DELETE FROM signups WHERE withdrawn_at IS NOT NULL AND withdrawn_at < $1 AND grp = $2")
         .bind(millis(before))
+        .bind(group)
         .execute(&mut **tx)
         .await?
         .rows_affected();
-    let offers =
-        sqlx::query("DELETE FROM place_offers WHERE expires_at < $1 AND (answered_at IS NULL OR answered_at < $1)")
-            .bind(millis(before))
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+    let offers = sqlx::query(
+        "DELETE FROM place_offers WHERE expires_at < $1 AND (answered_at IS NULL OR answered_at < $1) AND grp = $2",
+    )
+    .bind(millis(before))
+    .bind(group)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     Ok((signups, offers))
 }
 
-/// Remembered reactions, then offers of places, whose sign-up is gone: how many reactions
-/// went (the offers are not counted).
-async fn erase_without_signup(tx: &mut Transaction<'static, Any>) -> Result<u64> {
+/// `group`'s remembered reactions, then its offers of places, whose sign-up (in the same
+/// group) is gone: how many reactions went (the offers are not counted).
+async fn erase_without_signup(tx: &mut Transaction<'static, Any>, group: &str) -> Result<u64> {
     let reactions = sqlx::query(
-        "DELETE FROM reaction_signups WHERE NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
+        "DELETE FROM reaction_signups WHERE grp = $1 AND NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.grp = reaction_signups.grp
+                     AND s.platform = reaction_signups.platform AND s.user_id = reaction_signups.user_id
                      AND s.campaign = reaction_signups.campaign AND s.action = reaction_signups.action)",
     )
+    .bind(group)
     .execute(&mut **tx)
     .await?
     .rows_affected();
     // Offers of places whose sign-up is gone.
     sqlx::query(
-        "DELETE FROM place_offers WHERE NOT EXISTS (SELECT 1 FROM signups s
-                   WHERE s.platform = place_offers.platform AND s.user_id = place_offers.user_id
+        "DELETE FROM place_offers WHERE grp = $1 AND NOT EXISTS (SELECT 1 FROM signups s
+                   WHERE s.grp = place_offers.grp
+                     AND s.platform = place_offers.platform AND s.user_id = place_offers.user_id
                      AND s.campaign = place_offers.campaign AND s.action = place_offers.action)",
     )
+    .bind(group)
     .execute(&mut **tx)
     .await?;
     Ok(reactions)
 }
 
-/// Answers to occurrences whose regular date is before `before`: how many went.
-async fn erase_rsvps(tx: &mut Transaction<'static, Any>, before: NaiveDate) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1")
+/// `group`'s answers to occurrences whose regular date is before `before`: how many went.
+async fn erase_rsvps(tx: &mut Transaction<'static, Any>, group: &str, before: NaiveDate) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM rsvps WHERE occurrence_date < $1 AND grp = $2")
         .bind(before.to_string())
+        .bind(group)
         .execute(&mut **tx)
         .await?
         .rows_affected())
@@ -214,8 +237,8 @@ async fn erase_personal_messages(tx: &mut Transaction<'static, Any>, before: Dat
         .rows_affected())
 }
 
-/// People with no sign-up, reaction or answer left, unless they turned personal reminders
-/// off: how many went.
+/// People with no sign-up, reaction or answer left in any group, unless they turned personal
+/// reminders off: how many went.
 async fn erase_people(tx: &mut Transaction<'static, Any>) -> Result<u64> {
     Ok(sqlx::query(
         "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM signups s
@@ -231,8 +254,8 @@ async fn erase_people(tx: &mut Transaction<'static, Any>) -> Result<u64> {
     .rows_affected())
 }
 
-/// People kept only to honor "no personal reminders", with nothing else left: everything but
-/// that choice cleared.
+/// People kept only to honor "no personal reminders", with nothing else left in any group:
+/// everything but that choice cleared.
 async fn strip_kept_people(tx: &mut Transaction<'static, Any>) -> Result<()> {
     // Kept only to honor "no personal reminders": the name, language, DM channel
     // and closed-DMs mark are not needed for that.

@@ -73,12 +73,14 @@ impl Store {
         self.within(async move {
             let mut tx = self.begin_as(user, Some(seen), now).await?;
             let before: Option<i64> = sqlx::query(
-                "SELECT going FROM rsvps WHERE platform = $1 AND user_id = $2 AND meeting = $3 AND occurrence_date = $4",
+                "SELECT going FROM rsvps
+                 WHERE platform = $1 AND user_id = $2 AND meeting = $3 AND occurrence_date = $4 AND grp = $5",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
             .bind(&at.meeting)
             .bind(at.date.to_string())
+            .bind(self.group.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .map(|r| r.try_get("going"))
@@ -90,9 +92,9 @@ impl Store {
             };
             if outcome != RsvpOutcome::Already {
                 sqlx::query(
-                    "INSERT INTO rsvps (platform, user_id, meeting, occurrence_date, going, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (platform, user_id, meeting, occurrence_date)
+                    "INSERT INTO rsvps (platform, user_id, meeting, occurrence_date, going, updated_at, grp)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (grp, platform, user_id, meeting, occurrence_date)
                      DO UPDATE SET going = excluded.going, updated_at = excluded.updated_at",
                 )
                 .bind(user.platform.as_str())
@@ -101,6 +103,7 @@ impl Store {
                 .bind(at.date.to_string())
                 .bind(i64::from(going))
                 .bind(millis(now))
+                .bind(self.group.as_str())
                 .execute(&mut *tx)
                 .await?;
             }
@@ -115,10 +118,11 @@ impl Store {
         self.within(async move {
             let row = sqlx::query(
                 "SELECT COUNT(CASE WHEN going = 1 THEN 1 END) AS going, COUNT(CASE WHEN going = 0 THEN 1 END) AS not_going
-                 FROM rsvps WHERE meeting = $1 AND occurrence_date = $2",
+                 FROM rsvps WHERE meeting = $1 AND occurrence_date = $2 AND grp = $3",
             )
             .bind(&at.meeting)
             .bind(at.date.to_string())
+            .bind(self.group.as_str())
             .fetch_one(&self.pool)
             .await?;
             Ok((row.try_get("going")?, row.try_get("not_going")?))
@@ -133,11 +137,12 @@ impl Store {
                 "SELECT r.platform AS platform, r.user_id AS user_id, u.display_name AS display_name,
                         r.going AS going, r.updated_at AS updated_at
                  FROM rsvps r JOIN users u ON u.platform = r.platform AND u.user_id = r.user_id
-                 WHERE r.meeting = $1 AND r.occurrence_date = $2
+                 WHERE r.meeting = $1 AND r.occurrence_date = $2 AND r.grp = $3
                  ORDER BY r.going DESC, r.updated_at, r.platform, r.user_id",
             )
             .bind(&at.meeting)
             .bind(at.date.to_string())
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -164,10 +169,11 @@ impl Store {
                         r.occurrence_date AS occurrence_date, u.locale AS locale, u.member AS member,
                         u.reminders_off AS reminders_off, r.updated_at AS updated_at
                  FROM rsvps r JOIN users u ON u.platform = r.platform AND u.user_id = r.user_id
-                 WHERE r.going = 1 AND r.occurrence_date >= $1 AND u.unreachable_at IS NULL
+                 WHERE r.going = 1 AND r.occurrence_date >= $1 AND u.unreachable_at IS NULL AND r.grp = $2
                  ORDER BY r.meeting, r.occurrence_date, r.platform, r.user_id",
             )
             .bind(from.to_string())
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()

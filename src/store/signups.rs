@@ -6,6 +6,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::{Backend, Outcome, Result, Store, instant, millis};
 use crate::chat::User;
+use crate::group_id::GroupId;
 
 /// What a sign-up did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,15 +137,16 @@ impl Store {
         self.within(async move {
             let mut tx = self.begin_as(user, seen, now).await?;
             let inserted = sqlx::query(
-                "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (platform, user_id, campaign, action) DO NOTHING",
+                "INSERT INTO signups (platform, user_id, campaign, action, signed_up_at, grp)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (grp, platform, user_id, campaign, action) DO NOTHING",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
             .bind(campaign)
             .bind(action)
             .bind(millis(now))
+            .bind(self.group.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -154,13 +156,14 @@ impl Store {
                 let renewed = sqlx::query(
                     "UPDATE signups SET withdrawn_at = NULL, signed_up_at = $5, outcome = NULL, outcome_at = NULL
                      WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4
-                       AND withdrawn_at IS NOT NULL",
+                       AND withdrawn_at IS NOT NULL AND grp = $6",
                 )
                 .bind(user.platform.as_str())
                 .bind(&user.id)
                 .bind(campaign)
                 .bind(action)
                 .bind(millis(now))
+                .bind(self.group.as_str())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -178,7 +181,8 @@ impl Store {
     pub async fn withdraw(&self, user: &User, campaign: &str, action: Option<&str>, now: DateTime<Utc>) -> Result<u64> {
         self.within(async move {
             // `action = COALESCE($4, action)`: one action, or every action when it is NULL.
-            let whose = "platform = $1 AND user_id = $2 AND campaign = $3 AND action = COALESCE($4, action)";
+            let whose =
+                "platform = $1 AND user_id = $2 AND campaign = $3 AND action = COALESCE($4, action) AND grp = $6";
             let signups = format!("UPDATE signups SET withdrawn_at = $5 WHERE {whose} AND withdrawn_at IS NULL");
             let offers = format!(
                 "UPDATE place_offers SET state = 'withdrawn', answered_at = $5 WHERE {whose} AND state = 'open'"
@@ -190,6 +194,7 @@ impl Store {
                     .bind(campaign)
                     .bind(action)
                     .bind(millis(now))
+                    .bind(self.group.as_str())
             };
             let mut tx = self.begin_write().await?;
             let n = run(signups).execute(&mut *tx).await?.rows_affected();
@@ -205,11 +210,12 @@ impl Store {
         self.within(async move {
             let rows = sqlx::query(
                 "SELECT campaign, action, signed_up_at, outcome, waitlisted FROM signups
-                 WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL
+                 WHERE platform = $1 AND user_id = $2 AND withdrawn_at IS NULL AND grp = $3
                  ORDER BY signed_up_at DESC, campaign, action",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -234,10 +240,11 @@ impl Store {
                 "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
                         s.signed_up_at AS signed_up_at, s.outcome AS outcome, s.waitlisted AS waitlisted
                  FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
-                 WHERE s.campaign = $1 AND s.withdrawn_at IS NULL
+                 WHERE s.campaign = $1 AND s.withdrawn_at IS NULL AND s.grp = $2
                  ORDER BY s.action, s.waitlisted, s.arrival, s.signed_up_at, s.platform, s.user_id",
             )
             .bind(campaign)
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -265,10 +272,11 @@ impl Store {
                 "SELECT action, COUNT(CASE WHEN waitlisted = 0 THEN 1 END) AS people,
                         COUNT(CASE WHEN waitlisted = 0 AND outcome = 'done' THEN 1 END) AS done,
                         COUNT(CASE WHEN waitlisted <> 0 THEN 1 END) AS waiting
-                 FROM signups WHERE campaign = $1 AND withdrawn_at IS NULL
+                 FROM signups WHERE campaign = $1 AND withdrawn_at IS NULL AND grp = $2
                  GROUP BY action ORDER BY action",
             )
             .bind(campaign)
+            .bind(self.group.as_str())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -290,9 +298,10 @@ impl Store {
         self.within(async move {
             let row = sqlx::query(
                 "SELECT COUNT(*) AS n FROM (SELECT DISTINCT platform, user_id FROM signups
-                 WHERE campaign = $1 AND withdrawn_at IS NULL AND waitlisted = 0) AS people",
+                 WHERE campaign = $1 AND withdrawn_at IS NULL AND waitlisted = 0 AND grp = $2) AS people",
             )
             .bind(campaign)
+            .bind(self.group.as_str())
             .fetch_one(&self.pool)
             .await?;
             Ok(row.try_get("n")?)
@@ -329,13 +338,14 @@ impl SignUpRow {
     /// The row, if the person ever signed up for the action.
     pub(super) async fn read(
         tx: &mut Transaction<'static, Any>,
+        group: &GroupId,
         user: &User,
         campaign: &str,
         action: &str,
     ) -> Result<Option<SignUpRow>> {
         let sql = "SELECT withdrawn_at, waitlisted, outcome FROM signups
-                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4";
-        let row = of_sign_up(sql, user, campaign, action).fetch_optional(&mut **tx).await?;
+                   WHERE platform = $1 AND user_id = $2 AND campaign = $3 AND action = $4 AND grp = $5";
+        let row = of_sign_up(sql, user, campaign, action).bind(group.as_str()).fetch_optional(&mut **tx).await?;
         row.map(|r| {
             Ok(SignUpRow {
                 active: r.try_get::<Option<i64>, _>("withdrawn_at")?.is_none(),

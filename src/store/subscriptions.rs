@@ -28,9 +28,9 @@ impl Store {
     pub async fn subscribe(&self, sub: &Subscription, by: &User, origin: &str, now: DateTime<Utc>) -> Result<bool> {
         self.within(async move {
             let n = sqlx::query(
-                "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (channel, meeting) DO UPDATE SET locale = excluded.locale
+                "INSERT INTO subscriptions (channel, meeting, locale, created_by, created_at, origin, grp)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (grp, channel, meeting) DO UPDATE SET locale = excluded.locale
                  WHERE subscriptions.locale <> excluded.locale",
             )
             .bind(&sub.channel)
@@ -39,6 +39,7 @@ impl Store {
             .bind(author(by))
             .bind(millis(now))
             .bind(origin)
+            .bind(self.group.as_str())
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -52,10 +53,13 @@ impl Store {
     pub async fn unsubscribe(&self, channel: &str, meeting: Option<&str>) -> Result<u64> {
         self.within(async move {
             let q = match meeting {
-                Some(m) => {
-                    sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND meeting = $2").bind(channel).bind(m)
-                }
-                None => sqlx::query("DELETE FROM subscriptions WHERE channel = $1").bind(channel),
+                Some(m) => sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND grp = $2 AND meeting = $3")
+                    .bind(channel)
+                    .bind(self.group.as_str())
+                    .bind(m),
+                None => sqlx::query("DELETE FROM subscriptions WHERE channel = $1 AND grp = $2")
+                    .bind(channel)
+                    .bind(self.group.as_str()),
             };
             Ok(q.execute(&self.pool).await?.rows_affected())
         })
@@ -65,9 +69,12 @@ impl Store {
     /// Every subscription, by channel then meeting.
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>> {
         self.within(async move {
-            let rows = sqlx::query("SELECT channel, meeting, locale FROM subscriptions ORDER BY channel, meeting")
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT channel, meeting, locale FROM subscriptions WHERE grp = $1 ORDER BY channel, meeting",
+            )
+            .bind(self.group.as_str())
+            .fetch_all(&self.pool)
+            .await?;
             rows.iter()
                 .map(|r| {
                     let locale: String = r.try_get("locale")?;

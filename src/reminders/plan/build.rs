@@ -56,7 +56,7 @@ impl<'a> Planner<'a> {
             people,
             window,
             with_nowhere,
-            out: Plan::default(),
+            out: Plan { group: content.group.id.clone(), ..Plan::default() },
             index: HashMap::new(),
             reminded: HashMap::new(),
             told: HashMap::new(),

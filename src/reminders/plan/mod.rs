@@ -7,6 +7,7 @@ mod build;
 
 use std::sync::Arc;
 
+use crate::group_id::GroupId;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
@@ -232,6 +233,9 @@ pub struct Item {
 /// Every reminder due within a window, in order of due instant.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
+    /// Whose reminders these are: every identity starts with the group's prefix, so two
+    /// groups' reminders for meetings of one name to a shared channel are two reminders.
+    pub group: GroupId,
     /// What reminders are about.
     pub subjects: Vec<Subject>,
     /// Where they go.
@@ -257,7 +261,7 @@ impl Plan {
     /// The reminder's readable identity: what, which occurrence, lead time, channel.
     pub fn identity(&self, item: &Item) -> String {
         let channel = self.target(item).map_or("-", |t| &t.channel);
-        format!("{}:{}:{channel}", self.subject(item).identity(), item.lead)
+        format!("{}{}:{}:{channel}", self.group.identity_prefix(), self.subject(item).identity(), item.lead)
     }
 
     /// The identity as logs show it: a personal message's person is not named (`…:discord:@`).
@@ -265,7 +269,7 @@ impl Plan {
         match self.target(item) {
             Some(t) if t.person().is_some() => {
                 let platform = t.platform().map_or("?", |p| p.as_str());
-                format!("{}:{}:{platform}:@", self.subject(item).identity(), item.lead)
+                format!("{}{}:{}:{platform}:@", self.group.identity_prefix(), self.subject(item).identity(), item.lead)
             }
             _ => self.identity(item),
         }

@@ -1,0 +1,518 @@
+//! A content root, the folder `--content` names: one group (`group.toml` at its top, as
+//! every deployment before organizations had) or an organization (`organization.toml` at
+//! its top, and one folder per group under `groups/`, each laid out as a one-group folder).
+//!
+//! Each group's folder is checked on its own, then what no single folder can see: two groups
+//! claiming the same place as their home.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::error::{ContentError, ContentErrors, in_reading_order};
+use super::files::{Source, valid_slug};
+use super::load::{GroupRead, MISSING_FOLDER, editors_own, read, read_group};
+use super::model::{Content, DiscordPlace, Home, Organization};
+use super::organization_file::OrganizationFile;
+use crate::group_id::GroupId;
+
+/// Everything under a content root: the organization (when it is one) and its groups.
+#[derive(Clone, Debug)]
+pub struct Root {
+    /// The organization; `None` for a folder that is one group.
+    pub organization: Option<Organization>,
+    /// The groups, sorted by id: the single group alone, or one for each folder of `groups/`.
+    pub groups: Vec<Content>,
+}
+
+/// Each part of a root read on its own, so that a running bot can keep the last good content
+/// of a group whose files broke while the others change.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// `organization.toml`, read, when the root is an organization.
+    pub organization: Option<Result<Organization, ContentErrors>>,
+    /// Each group, sorted by id, with its content or every error in its folder (a home
+    /// another group claims too among them).
+    pub groups: Vec<(GroupId, Result<Content, ContentErrors>)>,
+    /// Mistakes of the root itself, no group's: a missing folder, both `organization.toml`
+    /// and `group.toml`, an organization without a group, a folder in `groups/` that cannot
+    /// be one.
+    pub errors: Vec<ContentError>,
+}
+
+/// Reads every part of the root under `dir`, each on its own: an error in one group's files
+/// leaves the other groups (and the organization) as they are.
+pub fn load_each(dir: &Path, now: DateTime<Utc>) -> Loaded {
+    let mut loaded = Loaded { organization: None, groups: Vec::new(), errors: Vec::new() };
+    if !dir.is_dir() {
+        loaded.errors.push(ContentError::file(dir, MISSING_FOLDER));
+        return loaded;
+    }
+    let organization_toml = dir.join("organization.toml");
+    if !organization_toml.exists() {
+        let single = read_group(dir, GroupId::single(), now);
+        loaded.groups.push((GroupId::single(), single.content));
+        return loaded;
+    }
+    if dir.join("group.toml").exists() {
+        // Which of the two the folder is meant to be, only the organizer knows.
+        loaded.errors.push(ContentError::file(
+            &organization_toml,
+            "this folder has both organization.toml and group.toml: a content folder is one group (group.toml) \
+             or an organization (organization.toml, and each group's files in groups/<name>/). Move group.toml \
+             into a folder of groups/, or remove organization.toml",
+        ));
+        return loaded;
+    }
+    loaded.organization = Some(load_organization(&organization_toml));
+    let (folders, errors) = group_folders(&dir.join("groups"));
+    loaded.errors = errors;
+    let mut groups: Vec<(GroupId, PathBuf, GroupRead)> = folders
+        .into_iter()
+        .map(|(id, folder)| {
+            let group = read_group(&folder, id.clone(), now);
+            (id, folder, group)
+        })
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    home_conflicts(dir, &mut groups);
+    loaded.groups = groups.into_iter().map(|(id, _, group)| (id, group.content)).collect();
+    loaded
+}
+
+/// Reads the root under `dir`, all or nothing (start-up and `convoca check`): every error of
+/// every file, sorted by file and line.
+pub fn load_root(dir: &Path, now: DateTime<Utc>) -> Result<Root, ContentErrors> {
+    let Loaded { organization, groups, mut errors } = load_each(dir, now);
+    let organization = match organization {
+        Some(Ok(organization)) => Some(organization),
+        Some(Err(wrong)) => {
+            errors.extend(wrong.0);
+            None
+        }
+        None => None,
+    };
+    let mut contents = Vec::new();
+    for (_, content) in groups {
+        match content {
+            Ok(content) => contents.push(content),
+            Err(wrong) => errors.extend(wrong.0),
+        }
+    }
+    if !errors.is_empty() {
+        in_reading_order(&mut errors);
+        return Err(ContentErrors(errors));
+    }
+    Ok(Root { organization, groups: contents })
+}
+
+/// `organization.toml`, read and checked.
+fn load_organization(path: &Path) -> Result<Organization, ContentErrors> {
+    let mut errors = Vec::new();
+    let organization = read(path, &mut errors).and_then(|text| {
+        let mut src = Source { path, text: &text, errors: &mut errors };
+        let file: OrganizationFile = src.parse()?;
+        Some(file.check(&mut src))
+    });
+    match organization {
+        Some(organization) if errors.is_empty() => Ok(organization),
+        _ => {
+            if errors.is_empty() {
+                errors.push(ContentError::file(path, "organization.toml cannot be read"));
+            }
+            in_reading_order(&mut errors);
+            Err(ContentErrors(errors))
+        }
+    }
+}
+
+/// The folders of `groups/`, sorted, each with the id its name gives, and what is wrong
+/// there. Names starting with `_` or `.` are templates and notes, as files are; Markdown
+/// files and editors' leftovers are let be.
+fn group_folders(groups: &Path) -> (Vec<(GroupId, PathBuf)>, Vec<ContentError>) {
+    let mut paths: Vec<PathBuf> = match fs::read_dir(groups) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(_) => Vec::new(),
+    };
+    paths.sort();
+    let mut folders = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if name.starts_with(['_', '.']) {
+            continue;
+        }
+        if !path.is_dir() {
+            if !name.ends_with(".md") && !editors_own(&name) {
+                errors.push(ContentError::file(
+                    &path,
+                    "only group folders belong in groups/ (groups/<name>/group.toml); start a note's name with _",
+                ));
+            }
+            continue;
+        }
+        // The name is stored with the group's rows and prefixes its reminders' identities.
+        if !valid_slug(&name) {
+            errors.push(ContentError::file(
+                &path,
+                format!(
+                    "`{name}` cannot name a group: the folder's name is the group's id, so rename it with lowercase \
+                     letters, digits and dashes (or start it with _ to leave it out)"
+                ),
+            ));
+            continue;
+        }
+        folders.push((GroupId::named(&name), path));
+    }
+    if folders.is_empty() && errors.is_empty() {
+        errors.push(ContentError::file(
+            groups,
+            "an organization needs at least one group: a folder in groups/ with the group's files \
+             (groups/<name>/group.toml)",
+        ));
+    }
+    (folders, errors)
+}
+
+/// A place one group claims as its home, compared across groups.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    Discord(DiscordPlace),
+    Matrix(String),
+}
+
+impl Claim {
+    /// Every place a home claims.
+    fn all(home: &Home) -> impl Iterator<Item = Claim> + '_ {
+        let discord = home.discord.iter().map(|place| Claim::Discord(*place));
+        discord.chain(home.matrix.iter().map(|room| Claim::Matrix(room.clone())))
+    }
+
+    /// As written in `[home]`, to find its line.
+    fn written(&self) -> String {
+        match self {
+            Claim::Discord(place) => place.to_string(),
+            Claim::Matrix(room) => room.clone(),
+        }
+    }
+
+    /// What to say in one group's file when `others` claim it too.
+    fn conflict(&self, others: &str) -> String {
+        match self {
+            Claim::Discord(place @ DiscordPlace { within: Some(_), .. }) => {
+                format!("the Discord home `{place}` is also claimed by {others}: a channel belongs to one group")
+            }
+            Claim::Discord(place) => format!(
+                "the Discord home `{place}` is also claimed by {others}: a server belongs to one group \
+                 (another may claim a channel or category in it)"
+            ),
+            Claim::Matrix(room) => {
+                format!("the Matrix home `{room}` is also claimed by {others}: a room belongs to one group")
+            }
+        }
+    }
+}
+
+/// A place two groups both claim (the same server, the same channel or category, the same
+/// room) is an error in each one's `group.toml`, at the line of the entry, naming the other
+/// file: either may be the one to change. A group whose `group.toml` did not parse claims
+/// nothing; one with mistakes elsewhere still claims its home.
+fn home_conflicts(root: &Path, groups: &mut [(GroupId, PathBuf, GroupRead)]) {
+    let mut claimed: BTreeMap<Claim, Vec<usize>> = BTreeMap::new();
+    for (i, (_, _, group)) in groups.iter().enumerate() {
+        let Some(home) = &group.home else { continue };
+        for claim in Claim::all(home) {
+            claimed.entry(claim).or_default().push(i);
+        }
+    }
+    for (claim, owners) in claimed {
+        if owners.len() < 2 {
+            continue;
+        }
+        for &i in &owners {
+            let others: Vec<String> =
+                owners.iter().filter(|&&j| j != i).map(|&j| shown(root, &groups[j].1.join("group.toml"))).collect();
+            let file = groups[i].1.join("group.toml");
+            let error = entry_error(&file, &claim.written(), claim.conflict(&others.join(", ")));
+            add_error(&mut groups[i].2.content, error);
+        }
+    }
+}
+
+/// A path as the organizer sees it from the content root: `groups/youth/group.toml`.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+/// One more error for a group: content that was good until now is refused too.
+fn add_error(content: &mut Result<Content, ContentErrors>, error: ContentError) {
+    if let Err(errors) = content {
+        errors.0.push(error);
+        in_reading_order(&mut errors.0);
+    } else {
+        *content = Err(ContentErrors(vec![error]));
+    }
+}
+
+/// An error at the line `entry` is written on in `file`, or about the whole file when it
+/// cannot be found there (written another way, such as with leading zeros).
+fn entry_error(file: &Path, entry: &str, message: String) -> ContentError {
+    let text = fs::read_to_string(file).unwrap_or_default();
+    match written_at(&text, entry) {
+        Some(offset) => ContentError::at(file, &text, offset, message),
+        None => ContentError::file(file, message),
+    }
+}
+
+/// Where `entry` is written in `text` as a whole value (not `111` inside `111/333` or
+/// `1111`): from the `[home]` table on when the file has one, else anywhere.
+fn written_at(text: &str, entry: &str) -> Option<usize> {
+    let home = text
+        .split_inclusive('\n')
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line))
+        })
+        .find(|(_, line)| line.trim_start().starts_with("[home]"))
+        .map_or(0, |(start, _)| start);
+    whole_value_at(text, entry, home).or_else(|| whole_value_at(text, entry, 0))
+}
+
+/// The first place from `from` on where `entry` stands alone: between quotes, brackets,
+/// commas, `=` or spaces.
+fn whole_value_at(text: &str, entry: &str, from: usize) -> Option<usize> {
+    let bounded = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "\"'[],=".contains(c));
+    text[from..]
+        .match_indices(entry)
+        .map(|(i, _)| from + i)
+        .find(|&at| bounded(text[..at].chars().next_back()) && bounded(text[at + entry.len()..].chars().next()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The least a `group.toml` holds (three lines), after `commands/group.toml`.
+    const GROUP: &str = "name = \"Working Group\"\ntime_zone = \"America/New_York\"\nmission = \"Peace.\"\n";
+
+    const MEETING: &str = "title = \"Monthly\"\nrepeat = \"FREQ=MONTHLY;BYDAY=1MO\"\nstart = \"17:00\"\n";
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z").expect("test instant").to_utc()
+    }
+
+    fn write(root: &Path, file: &str, text: &str) {
+        let path = root.join(file);
+        fs::create_dir_all(path.parent().expect("a file in a folder")).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// An organization whose groups each have `GROUP` and then their own lines.
+    fn organization(groups: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "organization.toml", "name = \"Peace Action\"\nshort_name = \"PA\"\n");
+        for (slug, more) in groups {
+            write(dir.path(), &format!("groups/{slug}/group.toml"), &format!("{GROUP}{more}"));
+        }
+        dir
+    }
+
+    fn errors_of(loaded: &Loaded, id: &str) -> Vec<ContentError> {
+        let (_, content) = loaded.groups.iter().find(|(g, _)| g.as_str() == id).expect("the group is read");
+        content.as_ref().expect_err("the group is refused").0.clone()
+    }
+
+    fn ids(loaded: &Loaded) -> Vec<&str> {
+        loaded.groups.iter().map(|(id, _)| id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_folder_that_is_one_group_is_the_single_group() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "group.toml", GROUP);
+        write(dir.path(), "meetings/monthly.toml", MEETING);
+        let root = load_root(dir.path(), now()).expect("one group loads");
+        assert!(root.organization.is_none());
+        assert_eq!(root.groups.len(), 1);
+        assert!(root.groups[0].group.id.is_single());
+        assert!(root.groups[0].group.home.is_empty());
+        assert_eq!(root.groups[0].meetings.len(), 1);
+        let loaded = load_each(dir.path(), now());
+        assert!(loaded.organization.is_none() && loaded.errors.is_empty());
+        assert_eq!(ids(&loaded), vec![""]);
+
+        let gone = dir.path().join("nowhere");
+        let errors = load_root(&gone, now()).expect_err("a missing folder is refused").0;
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, MISSING_FOLDER);
+        assert_eq!(errors[0].message, crate::content::load(&gone, now()).unwrap_err().0[0].message);
+    }
+
+    #[test]
+    fn an_organization_loads_each_group_under_its_folders_name() {
+        let dir = organization(&[("youth", ""), ("lacwg", "")]);
+        write(dir.path(), "groups/lacwg/meetings/monthly.toml", MEETING);
+        write(dir.path(), "groups/_template/group.toml", "not = a group");
+        write(dir.path(), "groups/README.md", "# Our groups");
+        let root = load_root(dir.path(), now()).expect("the organization loads");
+        let organization = root.organization.expect("an organization");
+        assert_eq!(organization.short_name, "PA");
+        assert_eq!(organization.name.get(crate::locale::Locale::En), "Peace Action");
+        let ids: Vec<&str> = root.groups.iter().map(|c| c.group.id.as_str()).collect();
+        assert_eq!(ids, vec!["lacwg", "youth"], "sorted by id, the template left out");
+        assert_eq!(root.groups[0].meetings.len(), 1);
+        assert!(root.groups[1].meetings.is_empty());
+    }
+
+    #[test]
+    fn a_folder_that_cannot_name_a_group_is_named() {
+        let dir = organization(&[("lacwg", ""), ("Youth Group", "")]);
+        let loaded = load_each(dir.path(), now());
+        assert_eq!(ids(&loaded), vec!["lacwg"]);
+        assert!(loaded.groups[0].1.is_ok());
+        assert_eq!(loaded.errors.len(), 1, "{:#?}", loaded.errors);
+        assert!(loaded.errors[0].file.ends_with("groups/Youth Group"), "{}", loaded.errors[0]);
+        assert!(loaded.errors[0].message.contains("`Youth Group` cannot name a group"), "{}", loaded.errors[0]);
+        assert!(load_root(dir.path(), now()).is_err());
+    }
+
+    #[test]
+    fn an_organization_needs_a_group() {
+        let dir = organization(&[]);
+        let errors = load_root(dir.path(), now()).expect_err("no group").0;
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].message.contains("at least one group"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_folder_is_a_group_or_an_organization_not_both() {
+        let dir = organization(&[("lacwg", "")]);
+        write(dir.path(), "group.toml", GROUP);
+        let loaded = load_each(dir.path(), now());
+        assert!(loaded.groups.is_empty() && loaded.organization.is_none());
+        assert_eq!(loaded.errors.len(), 1, "{:#?}", loaded.errors);
+        let both = &loaded.errors[0];
+        assert!(both.message.contains("organization.toml") && both.message.contains("group.toml"), "{both}");
+        let errors = load_root(dir.path(), now()).expect_err("both is refused").0;
+        assert_eq!(errors, loaded.errors);
+    }
+
+    #[test]
+    fn a_channel_claimed_by_two_groups_is_an_error_in_each() {
+        let dir = organization(&[
+            ("lacwg", "[home]\ndiscord = [\"111\", \"111/333\"]\n"),
+            ("youth", "[home]\nmatrix = [\"!youth:example.org\"]\ndiscord = [\"111/333\"]\n"),
+        ]);
+        let loaded = load_each(dir.path(), now());
+        let lacwg = errors_of(&loaded, "lacwg");
+        assert_eq!(lacwg.len(), 1, "{lacwg:#?}");
+        assert!(lacwg[0].file.ends_with("groups/lacwg/group.toml"), "{}", lacwg[0]);
+        assert_eq!(lacwg[0].line, Some(5), "{}", lacwg[0]);
+        let said =
+            "the Discord home `111/333` is also claimed by groups/youth/group.toml: a channel belongs to one group";
+        assert_eq!(lacwg[0].message, said);
+        let youth = errors_of(&loaded, "youth");
+        assert_eq!(youth.len(), 1, "{youth:#?}");
+        assert!(youth[0].file.ends_with("groups/youth/group.toml"), "{}", youth[0]);
+        assert_eq!(youth[0].line, Some(6), "{}", youth[0]);
+        assert!(youth[0].message.contains("also claimed by groups/lacwg/group.toml"), "{}", youth[0]);
+
+        let all = load_root(dir.path(), now()).expect_err("the root is refused").0;
+        assert_eq!(all, [lacwg, youth].concat(), "both, by file");
+    }
+
+    #[test]
+    fn a_room_claimed_by_two_groups_is_an_error_even_beside_a_broken_meeting() {
+        let dir = organization(&[
+            ("lacwg", "[home]\nmatrix = [\"#peace:example.org\"]\n"),
+            ("youth", "\n[home]\nmatrix = [ \"#peace:example.org\" ]\n"),
+        ]);
+        write(dir.path(), "groups/youth/meetings/monthly.toml", "title = \"Monthly\"\nstart = \"17:00\"\n");
+        let loaded = load_each(dir.path(), now());
+        let lacwg = errors_of(&loaded, "lacwg");
+        assert_eq!(lacwg.len(), 1, "{lacwg:#?}");
+        assert_eq!(lacwg[0].line, Some(5));
+        assert!(lacwg[0].message.contains("the Matrix home `#peace:example.org` is also claimed by"), "{}", lacwg[0]);
+        let youth = errors_of(&loaded, "youth");
+        assert_eq!(youth.len(), 2, "the meeting's mistake and the room: {youth:#?}");
+        assert!(youth.iter().any(|e| e.line == Some(6) && e.message.contains("groups/lacwg/group.toml")), "{youth:#?}");
+    }
+
+    #[test]
+    fn a_server_and_a_channel_in_it_are_two_places() {
+        let dir = organization(&[
+            ("lacwg", "[home]\ndiscord = [\"111\"]\norganizer_role = \"LA/CWG organizers\"\n"),
+            ("youth", "[home]\ndiscord = [\"111/333\", \"111/444\"]\n"),
+        ]);
+        // The organization's own server is every group's too.
+        write(dir.path(), "organization.toml", "name = \"Peace Action\"\n[home]\ndiscord = [\"111\"]\n");
+        let root = load_root(dir.path(), now()).expect("no conflict");
+        let server = DiscordPlace { server: 111, within: None };
+        assert_eq!(root.organization.expect("an organization").home.discord, vec![server]);
+        assert_eq!(root.groups[0].group.home.discord, vec![server]);
+        assert_eq!(root.groups[0].group.home.organizer_role.as_deref(), Some("LA/CWG organizers"));
+        assert_eq!(root.groups[1].group.home.discord.len(), 2);
+    }
+
+    #[test]
+    fn wrong_home_values_are_named_at_their_lines() {
+        let dir = organization(&[("lacwg", "[home]\ndiscord = [\"0\"]\nmatrix = [\"lacwg\"]\norganizer_power = -1\n")]);
+        write(dir.path(), "organization.toml", "name = \"Peace Action\"\n\n[home]\nmatrix = [\"#pa\"]\n");
+        let loaded = load_each(dir.path(), now());
+        let lacwg = errors_of(&loaded, "lacwg");
+        let lines: Vec<Option<usize>> = lacwg.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![Some(5), Some(6), Some(7)], "{lacwg:#?}");
+        assert!(lacwg[0].message.contains("`0` is not a Discord place"), "{}", lacwg[0]);
+        assert!(lacwg[1].message.contains("`lacwg` is not a Matrix room"), "{}", lacwg[1]);
+        assert!(lacwg[2].message.contains("organizer_power = -1"), "{}", lacwg[2]);
+        let organization = loaded.organization.expect("read").expect_err("refused").0;
+        assert_eq!(organization.len(), 1, "{organization:#?}");
+        assert_eq!(organization[0].line, Some(4));
+        assert!(organization[0].message.contains("`#pa` is not a Matrix room"), "{}", organization[0]);
+    }
+
+    #[test]
+    fn a_broken_group_leaves_the_others_as_they_are() {
+        let dir = organization(&[("lacwg", ""), ("youth", "")]);
+        write(dir.path(), "groups/lacwg/meetings/monthly.toml", MEETING);
+        write(dir.path(), "groups/youth/meetings/monthly.toml", "title = \"Monthly\"\nstart = \"25:00\"\n");
+        let loaded = load_each(dir.path(), now());
+        assert!(loaded.errors.is_empty(), "{:#?}", loaded.errors);
+        assert!(matches!(&loaded.organization, Some(Ok(_))));
+        assert_eq!(ids(&loaded), vec!["lacwg", "youth"]);
+        let lacwg = loaded.groups[0].1.as_ref().expect("the other group is good");
+        assert_eq!(lacwg.group.id, GroupId::named("lacwg"));
+        assert_eq!(lacwg.meetings.len(), 1);
+        let youth = errors_of(&loaded, "youth");
+        assert!(youth.iter().all(|e| e.file.ends_with("groups/youth/meetings/monthly.toml")), "{youth:#?}");
+    }
+
+    #[test]
+    fn load_root_names_every_error_of_every_file_in_order() {
+        let dir = organization(&[("lacwg", ""), ("youth", "")]);
+        write(dir.path(), "organization.toml", "short_name = \"PA\"\n");
+        write(dir.path(), "groups/lacwg/meetings/monthly.toml", "title = \"Monthly\"\nstart = \"25:00\"\n");
+        write(dir.path(), "groups/youth/group.toml", &GROUP.replace("America/New_York", "America/Nowhere"));
+        let errors = load_root(dir.path(), now()).expect_err("refused").0;
+        let files: Vec<String> = errors.iter().map(|e| shown(dir.path(), &e.file)).collect();
+        assert!(files.iter().any(|f| f == "groups/lacwg/meetings/monthly.toml"), "{errors:#?}");
+        assert!(files.iter().any(|f| f == "groups/youth/group.toml"), "{errors:#?}");
+        assert!(files.iter().any(|f| f == "organization.toml"), "{errors:#?}");
+        let order: Vec<(&PathBuf, Option<usize>)> = errors.iter().map(|e| (&e.file, e.line)).collect();
+        assert!(order.windows(2).all(|w| w[0] <= w[1]), "sorted by file and line: {errors:#?}");
+        assert!(errors.iter().any(|e| e.message.contains("organization's name is missing")), "{errors:#?}");
+        assert!(errors.iter().any(|e| e.message.contains("America/Nowhere")), "{errors:#?}");
+    }
+
+    #[test]
+    fn an_entry_is_found_whole_and_in_its_table() {
+        let text = "# 111 is ours\n[home]\ndiscord = [\"1111\", \"111/333\", \"111\"]\n";
+        let at = written_at(text, "111").expect("found");
+        assert_eq!(&text[at - 1..at + 4], "\"111\"");
+        assert_eq!(crate::content::line_of(text, at), 3);
+        assert_eq!(written_at(text, "222"), None);
+    }
+}

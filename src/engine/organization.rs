@@ -1,0 +1,224 @@
+//! Every group one deployment answers for: an engine per group, kept current as the content
+//! root changes while the bot runs.
+//!
+//! A group's engine has its own content and its own rows of the store; a person, their flood
+//! limit and the deployment's counters are shared (see [`Engine::another`]). Which group a
+//! message is for is the adapters' to say, from the homes each group declares: the engine
+//! never reads a platform's places.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::Utc;
+
+use super::{Engine, Settings};
+use crate::content::{self, Content, ContentErrors, ContentHandle};
+use crate::group_id::GroupId;
+use crate::store::Store;
+
+/// The groups, by id, as one snapshot: cheap to take, never changes under its holder.
+pub type Groups = Arc<BTreeMap<GroupId, Engine>>;
+
+/// Every group of a deployment, and the organization above them when the content is one.
+#[derive(Clone)]
+pub struct Organization {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dir: PathBuf,
+    /// The engine new groups share their deployment-wide parts with.
+    first: Engine,
+    about: RwLock<Option<Arc<content::Organization>>>,
+    groups: RwLock<Groups>,
+    /// The errors of the last reload, by group (`None`: the root itself), while those groups
+    /// answer from their last good content or are not started.
+    stale: RwLock<BTreeMap<Option<GroupId>, ContentErrors>>,
+    /// Moves when groups are added or removed, for whoever runs something per group.
+    changed: tokio::sync::watch::Sender<u64>,
+    /// Each group folder's files as last loaded: a reload replans only the groups whose
+    /// files changed, not a thousand because one did.
+    seen: std::sync::Mutex<BTreeMap<GroupId, Fingerprint>>,
+}
+
+/// A folder's files, names, times and sizes (see [`content::watch::fingerprint`]).
+type Fingerprint = Vec<(String, Option<std::time::SystemTime>, u64)>;
+
+/// What a reload did, for the log and for whoever starts and stops each group's tasks.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reloaded {
+    /// Groups that appeared.
+    pub added: Vec<GroupId>,
+    /// Groups whose folder is gone.
+    pub removed: Vec<GroupId>,
+    /// Groups whose content changed.
+    pub changed: Vec<GroupId>,
+    /// Groups (or, `None`, the root) whose files have errors: they keep their last good
+    /// content, or are not started when they never had any.
+    pub failed: Vec<Option<GroupId>>,
+}
+
+impl Organization {
+    /// Every group under `dir`, all of whose files must be valid (start-up), each answering
+    /// from its own rows of `store`.
+    pub fn open(dir: &Path, store: Store, settings: Settings) -> Result<Organization, ContentErrors> {
+        let root = content::load_root(dir, Utc::now())?;
+        let mut groups = root.groups.into_iter();
+        let Some(first) = groups.next() else {
+            return Err(ContentErrors(vec![content::ContentError::file(dir, "this content root holds no group")]));
+        };
+        let first = Engine::new(ContentHandle::fixed(&group_dir(dir, &first), first), store, settings);
+        let org = Organization::of(first);
+        *org.inner.about.write().unwrap_or_else(|p| p.into_inner()) = root.organization.map(Arc::new);
+        {
+            let mut all = BTreeMap::clone(&org.groups());
+            for content in groups {
+                let engine = org.inner.first.another(ContentHandle::fixed(&group_dir(dir, &content), content));
+                all.insert(engine.group().clone(), engine);
+            }
+            *org.inner.groups.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(all);
+        }
+        let mut seen = org.inner.seen.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, engine) in org.groups().iter() {
+            seen.insert(id.clone(), content::watch::fingerprint(engine.content().dir()));
+        }
+        drop(seen);
+        Ok(org)
+    }
+
+    /// A deployment of one group, answered by `engine` (tests, and the terminal's commands).
+    pub fn of(engine: Engine) -> Organization {
+        let dir = engine.content().dir().to_path_buf();
+        let groups = BTreeMap::from([(engine.group().clone(), engine.clone())]);
+        Organization {
+            inner: Arc::new(Inner {
+                dir,
+                first: engine,
+                about: RwLock::new(None),
+                groups: RwLock::new(Arc::new(groups)),
+                stale: RwLock::new(BTreeMap::new()),
+                changed: tokio::sync::watch::Sender::new(0),
+                seen: Default::default(),
+            }),
+        }
+    }
+
+    /// The groups now.
+    pub fn groups(&self) -> Groups {
+        Arc::clone(&self.inner.groups.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// One group's engine, if the deployment has that group now.
+    pub fn group(&self, id: &GroupId) -> Option<Engine> {
+        self.groups().get(id).cloned()
+    }
+
+    /// The only group, when there is exactly one (a one-group deployment, or an organization
+    /// of one group so far).
+    pub fn only(&self) -> Option<Engine> {
+        let groups = self.groups();
+        (groups.len() == 1).then(|| groups.values().next().cloned()).flatten()
+    }
+
+    /// An engine for what is the deployment's rather than a group's (flood limits, counters,
+    /// settings, the instance id): each group's engine shares them.
+    pub fn any(&self) -> &Engine {
+        &self.inner.first
+    }
+
+    /// The organization, when the content root is one.
+    pub fn about(&self) -> Option<Arc<content::Organization>> {
+        self.inner.about.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The content root's folder.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Moves whenever groups are added or removed.
+    pub fn watch_groups(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.changed.subscribe()
+    }
+
+    /// While some files do not load: their errors, by group (`None` for the root's own).
+    pub fn stale(&self) -> Vec<(Option<GroupId>, ContentErrors)> {
+        let stale = self.inner.stale.read().unwrap_or_else(|p| p.into_inner());
+        stale.iter().map(|(g, e)| (g.clone(), e.clone())).collect()
+    }
+
+    /// Reads the root again. A group whose files are valid answers from them now (a new
+    /// folder starts a new group, a removed one stops); a group whose files have errors
+    /// keeps its last good content; the others are not touched. Errors in the root itself
+    /// (`organization.toml`) change nothing at all.
+    pub fn reload(&self) -> Reloaded {
+        let loaded = content::load_each(&self.inner.dir, Utc::now());
+        let mut done = Reloaded::default();
+        let mut stale = BTreeMap::new();
+        let root_failed = !loaded.errors.is_empty() || matches!(loaded.organization, Some(Err(_)));
+        if root_failed {
+            let mut errors = loaded.errors.clone();
+            if let Some(Err(e)) = &loaded.organization {
+                errors.extend(e.0.iter().cloned());
+            }
+            stale.insert(None, ContentErrors(errors));
+            done.failed.push(None);
+            *self.inner.stale.write().unwrap_or_else(|p| p.into_inner()) = stale;
+            return done;
+        }
+        let before = self.groups();
+        let mut after = BTreeMap::new();
+        let mut seen = self.inner.seen.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, result) in loaded.groups {
+            match (result, before.get(&id)) {
+                (Ok(content), Some(engine)) => {
+                    let print = content::watch::fingerprint(&group_dir(&self.inner.dir, &content));
+                    let same = seen.get(&id) == Some(&print) && engine.content().stale().is_none();
+                    if !same {
+                        engine.content().replace(content);
+                        engine.notify_changed();
+                        done.changed.push(id.clone());
+                        seen.insert(id.clone(), print);
+                    }
+                    after.insert(id, engine.clone());
+                }
+                (Ok(content), None) => {
+                    let dir = group_dir(&self.inner.dir, &content);
+                    seen.insert(id.clone(), content::watch::fingerprint(&dir));
+                    let engine = self.inner.first.another(ContentHandle::fixed(&dir, content));
+                    done.added.push(id.clone());
+                    after.insert(id, engine);
+                }
+                (Err(errors), kept) => {
+                    if let Some(engine) = kept {
+                        engine.content().set_stale(Some(errors.clone()));
+                        after.insert(id.clone(), engine.clone());
+                    }
+                    stale.insert(Some(id.clone()), errors);
+                    done.failed.push(Some(id));
+                }
+            }
+        }
+        done.removed = before.keys().filter(|id| !after.contains_key(*id)).cloned().collect();
+        seen.retain(|id, _| after.contains_key(id));
+        drop(seen);
+        if let Some(Ok(about)) = loaded.organization {
+            *self.inner.about.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(about));
+        } else if loaded.organization.is_none() {
+            *self.inner.about.write().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        *self.inner.groups.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(after);
+        *self.inner.stale.write().unwrap_or_else(|p| p.into_inner()) = stale;
+        if !done.added.is_empty() || !done.removed.is_empty() {
+            self.inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        done
+    }
+}
+
+/// The folder a group's files are in: the root for the single group, `groups/<slug>/`
+/// otherwise.
+fn group_dir(root: &Path, content: &Content) -> PathBuf {
+    if content.group.id.is_single() { root.to_path_buf() } else { root.join("groups").join(content.group.id.as_str()) }
+}
