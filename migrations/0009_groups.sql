@@ -140,3 +140,6 @@ INSERT INTO place_offers_g (grp, campaign, action, platform, user_id, offered_at
 DROP TABLE place_offers;
 ALTER TABLE place_offers_g RENAME TO place_offers;
 CREATE INDEX place_offers_open ON place_offers (state, expires_at);
+
+-- Someone in several groups chooses which one the bot's direct chat answers for (`/group`).
+ALTER TABLE users ADD COLUMN direct_group TEXT;

@@ -16,6 +16,9 @@ impl Engine {
         let reply = match &req.command {
             Command::Help | Command::Empty => help::help(req, content),
             Command::Mission => mission::mission(req, content),
+            // The organization answers these before any group does (`Organization::handle`);
+            // a group alone is its own list.
+            Command::Groups | Command::Group { .. } => groups::only_this(req, content),
             Command::Meeting { meeting } => self.meeting_with_going(req, content, meeting.as_deref()).await?,
             Command::Campaign { campaign: None } => campaign::list(req, content),
             Command::Campaign { campaign: Some(slug) } => self.campaign_with_counts(req, content, slug).await,

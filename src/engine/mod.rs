@@ -35,7 +35,7 @@ pub use command::{
     bare_answer, catalog, clean, language_of,
 };
 pub use flood::{Admission, FloodLimit};
-pub use organization::{Groups, Organization, Reloaded};
+pub use organization::{Groups, Organization, Reloaded, Whose};
 pub use reply::{Attachment, Block, Button, Event, Reply, Tone, Visibility};
 pub use request::{Asked, Request};
 

@@ -326,6 +326,39 @@ texts! {
 
 }
 
+// Several groups from one deployment: the organization's list, and which group a direct chat
+// answers for.
+texts! {
+    groups_title => "Our groups", "Nuestros grupos";
+    groups_of => "The groups of {org}", "Los grupos de {org}";
+    groups_next => "Next meeting: {when}", "Próxima reunión: {when}";
+    groups_no_meeting => "No meeting on the calendar yet", "Todavía no hay reuniones en el calendario";
+    groups_join => "How to join: {how}", "Cómo sumarse: {how}";
+    groups_write_to => "write to {who}", "escribe a {who}";
+    group_is => "This direct chat answers for **{group}**.", "Este chat directo responde para **{group}**.";
+    group_yours => "Your groups: {list}. Choose the one this chat answers for with `{cmd}`.",
+        "Tus grupos: {list}. Elige para cuál responde este chat con `{cmd}`.";
+    group_chosen => "From now on this direct chat answers for **{group}**.",
+        "Desde ahora este chat directo responde para **{group}**.";
+    group_unknown => "No group is called `{name}`. The groups: {list}.", "Ningún grupo se llama `{name}`. Los grupos: {list}.";
+    group_not_yours => "You're not a member of {group}'s home, so this chat can't answer for it. Your groups: {list}.",
+        "No eres miembro del espacio de {group}, así que este chat no puede responder para ese grupo. Tus grupos: {list}.";
+    group_choose_first => "You're in several groups ({list}). Say which one this chat answers for with `{cmd}`, then ask again.",
+        "Estás en varios grupos ({list}). Di para cuál responde este chat con `{cmd}` y vuelve a preguntar.";
+    group_none => "You're not in any group's home yet. `{cmd}` lists the groups and how to join.",
+        "Todavía no estás en el espacio de ningún grupo. `{cmd}` muestra los grupos y cómo sumarse.";
+    group_here => "Here the bot answers for **{group}**, whose home this is. In your direct chat with the bot, `{cmd}` chooses among your groups.",
+        "Aquí el bot responde para **{group}**, cuyo espacio es este. En tu chat directo con el bot, `{cmd}` elige entre tus grupos.";
+    ask_in_group => "That is asked in your group's own channel or room (or your direct chat with the bot). `{cmd}` lists the groups.",
+        "Eso se pregunta en el canal o sala de tu grupo (o en tu chat directo con el bot). `{cmd}` muestra los grupos.";
+    org_counts_title => "{campaign} across the groups", "{campaign} en todos los grupos";
+    org_counts_none => "No group has a campaign called `{campaign}`.", "Ningún grupo tiene una campaña llamada `{campaign}`.";
+    org_counts_line => "**{group}**: {people} signed up, {done} did it", "**{group}**: {people} inscritas, {done} lo hicieron";
+    org_counts_note => "Counts only: each group's organizers see its names, in its own home.",
+        "Solo cifras: los nombres los ven quienes organizan cada grupo, en su propio espacio.";
+    org_meetings_title => "Next meetings of every group", "Próximas reuniones de cada grupo";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

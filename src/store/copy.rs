@@ -37,6 +37,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("reminders_off", Int),
             ("direct_channel", Text),
             ("unreachable_at", Int),
+            ("direct_group", Text),
         ],
     ),
     (

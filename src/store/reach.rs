@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::{Result, Store, StoreError, instant, millis};
 use crate::chat::{Platform, User};
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 
 /// Someone a personal message may go to, with what the message needs to know about them.
@@ -218,6 +219,36 @@ impl Store {
                 .bind(channel)
                 .execute(&self.pool)
                 .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The group someone in several chose for the bot's direct chat (`/group`), if any.
+    pub async fn direct_group(&self, user: &User) -> Result<Option<GroupId>> {
+        self.within(async move {
+            let row = sqlx::query("SELECT direct_group FROM users WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .fetch_optional(&self.pool)
+                .await?;
+            let chosen = row.map(|r| r.try_get::<Option<String>, _>("direct_group")).transpose()?.flatten();
+            Ok(chosen.filter(|g| !g.is_empty()).map(|g| GroupId::named(&g)))
+        })
+        .await
+    }
+
+    /// Records which group the bot's direct chat answers for this person.
+    pub async fn set_direct_group(&self, user: &User, group: &GroupId, now: DateTime<Utc>) -> Result<()> {
+        self.within(async move {
+            let mut tx = self.begin_as(user, None, now).await?;
+            sqlx::query("UPDATE users SET direct_group = $3 WHERE platform = $1 AND user_id = $2")
+                .bind(user.platform.as_str())
+                .bind(&user.id)
+                .bind(group.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             Ok(())
         })
         .await

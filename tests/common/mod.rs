@@ -6,6 +6,7 @@ pub mod eventually;
 pub mod fake_discord;
 pub mod http_proxy;
 pub mod member;
+pub mod org;
 pub mod proxy;
 pub mod scheduler;
 pub mod smtp;

@@ -11,7 +11,10 @@ pub fn help(req: &Request, content: &Content) -> Reply {
     let group = content.group.name.get(l);
     let line = |spec: &Spec| format!("\n- `{}` — {}", req.cmd(spec, spec.usage.get(l)), spec.help.get(l));
     let mut body = texts::help_intro(l).to_string();
-    for spec in catalog::ALL.iter().filter(|s| s.audience != Audience::Organizer) {
+    // A group alone has no other group to list or choose.
+    let alone = content.group.id.is_single();
+    let listed = |s: &&&Spec| !(alone && catalog::FOR_ORGANIZATIONS.iter().any(|o| std::ptr::eq(*o, **s)));
+    for spec in catalog::ALL.iter().filter(|s| s.audience != Audience::Organizer).filter(listed) {
         body.push_str(&line(spec));
     }
     if req.on.reactions {

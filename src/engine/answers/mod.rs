@@ -5,6 +5,7 @@ pub mod attendees;
 pub mod briefing;
 pub mod campaign;
 pub mod follow_up;
+pub mod groups;
 pub mod help;
 pub mod meeting;
 pub mod mission;

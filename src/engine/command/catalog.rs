@@ -45,6 +45,8 @@ pub static ALL: &[&Spec] = &[
     &MY_CALENDAR,
     &FORGET_ME,
     &HELP,
+    &GROUPS,
+    &GROUP,
     &ROSTER,
     &EXPORT,
     &ATTENDEES,
@@ -616,6 +618,46 @@ pub static HELP: Spec = Spec {
     options: &[],
     typed: &[],
     build: |_| Command::Help,
+};
+
+/// Commands that mean something only where the content is an organization of groups: the
+/// help of a one-group deployment leaves them out.
+pub static FOR_ORGANIZATIONS: &[&Spec] = &[&GROUPS, &GROUP];
+
+/// The organization's groups.
+pub static GROUPS: Spec = Spec {
+    name: Words("groups", "grupos"),
+    also: &[],
+    about: Words(
+        "The organization's groups: when each meets and how to join",
+        "Los grupos de la organización: cuándo se reúne cada uno y cómo sumarse",
+    ),
+    help: Words("every group, when it meets, and how to join", "cada grupo, cuándo se reúne y cómo sumarse"),
+    usage: Words("", ""),
+    audience: Audience::Public,
+    in_direct: true,
+    effects: &[],
+    options: &[],
+    typed: &[],
+    build: |a| at_most(&GROUPS, &a.words(), 0).unwrap_or(Command::Groups),
+};
+
+/// Which group the direct chat answers for.
+pub static GROUP: Spec = Spec {
+    name: Words("group", "grupo"),
+    also: &[],
+    about: Words(
+        "In your direct chat with the bot: which of your groups it answers for",
+        "En tu chat directo con el bot: para cuál de tus grupos responde",
+    ),
+    help: Words("which of your groups the direct chat answers for", "para cuál de tus grupos responde el chat directo"),
+    usage: Words("[group]", "[grupo]"),
+    audience: Audience::Member,
+    in_direct: true,
+    effects: &[],
+    options: &[Opt::text(Words("group", "grupo"), Words("The group's name", "El nombre del grupo"), false)],
+    typed: &["group"],
+    build: |a| at_most(&GROUP, &a.words(), 1).unwrap_or_else(|| Command::Group { group: a.value(0, "group") }),
 };
 
 /// Organizers: who signed up.

@@ -32,6 +32,14 @@ pub enum Command {
     Help,
     /// The group's mission, history and how to get involved.
     Mission,
+    /// The organization's groups: each one's next meeting and how to join.
+    Groups,
+    /// Which group the bot's direct chat answers for, for someone in several: the one named,
+    /// or (alone) the groups they are in and which one it is now.
+    Group {
+        /// A group's name (its folder's), when given.
+        group: Option<String>,
+    },
     /// The next meetings (all, or one meeting by name).
     Meeting {
         /// A meeting's name, when given.
@@ -378,6 +386,8 @@ impl Command {
         Some(match self {
             Command::Help => &HELP,
             Command::Mission => &MISSION,
+            Command::Groups => &GROUPS,
+            Command::Group { .. } => &GROUP,
             Command::Meeting { .. } => &MEETING,
             Command::Campaign { .. } => &CAMPAIGN,
             Command::Briefing { .. } => &BRIEFING,

@@ -12,6 +12,10 @@ use std::sync::{Arc, RwLock};
 
 use chrono::Utc;
 
+mod asked;
+
+pub use asked::Whose;
+
 use super::{Engine, Settings};
 use crate::content::{self, Content, ContentErrors, ContentHandle};
 use crate::group_id::GroupId;
@@ -221,4 +225,11 @@ impl Organization {
 /// otherwise.
 fn group_dir(root: &Path, content: &Content) -> PathBuf {
     if content.group.id.is_single() { root.to_path_buf() } else { root.join("groups").join(content.group.id.as_str()) }
+}
+
+impl From<Engine> for Organization {
+    /// A deployment of the one group `engine` answers for.
+    fn from(engine: Engine) -> Organization {
+        Organization::of(engine)
+    }
 }
