@@ -132,6 +132,13 @@ async fn a_direct_chat_of_someone_in_several_groups_asks_which() {
     // Their standing there is the group's: an organizer of sur sees its roster privately.
     let roster = text(&org, &ask("/signups jilamito", "ana"), &two).await;
     assert!(!roster.to_lowercase().contains("only organizers"), "{roster}");
+    // Their own list spans every group they signed up in, wherever they ask.
+    text(&org, &ask("/signup jilamito petition", "ana"), &group("lacwg")).await;
+    text(&org, &ask("/signup jilamito rally", "ana"), &group("west")).await;
+    let mine = text(&org, &ask("/mysignups", "ana"), &two).await;
+    assert!(mine.contains("Latin America Group") && mine.contains("West Group"), "{mine}");
+    let mine_here = text(&org, &ask("/mysignups", "ana"), &group("sur")).await;
+    assert!(mine_here.contains("West Group"), "{mine_here}");
     // Someone in one group only is answered for it, without a question.
     let one = Whose::Direct(vec![(GroupId::named("west"), MEMBER)]);
     assert!(text(&org, &ask("/meeting", "bo"), &one).await.contains("West Group"));

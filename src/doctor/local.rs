@@ -5,21 +5,25 @@ use std::os::unix::fs::PermissionsExt;
 
 use super::Line;
 use crate::config::{Global, HttpConfig};
-use crate::content::Content;
+use crate::content::Root;
 
-/// The content folder loads; returns it for the checks that need its channels.
-pub fn content(global: &Global, lines: &mut Vec<Line>) -> Option<Content> {
+/// The content root loads (every group of an organization); returns it for the checks that
+/// need its channels.
+pub fn content(global: &Global, lines: &mut Vec<Line>) -> Option<Root> {
     let dir = global.content.display().to_string();
-    match crate::content::load(&global.content, chrono::Utc::now()) {
-        Ok(c) => {
-            let found = format!(
-                "{dir}: {} meeting(s), {} campaign(s), {} briefing(s)",
-                c.meetings.len(),
-                c.campaigns.len(),
-                c.briefings.len()
-            );
-            lines.push(Line::ok("content", found));
-            Some(c)
+    match crate::content::load_root(&global.content, chrono::Utc::now()) {
+        Ok(root) => {
+            for c in &root.groups {
+                let whose = if c.group.id.is_single() { dir.clone() } else { format!("{dir}, group {}", c.group.id) };
+                let found = format!(
+                    "{whose}: {} meeting(s), {} campaign(s), {} briefing(s)",
+                    c.meetings.len(),
+                    c.campaigns.len(),
+                    c.briefings.len()
+                );
+                lines.push(Line::ok("content", found));
+            }
+            Some(root)
         }
         Err(errors) => {
             for e in &errors.0 {

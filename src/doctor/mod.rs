@@ -96,18 +96,31 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
             "correct it in the env file (`convoca run` refuses to start until then)",
         ));
     }
-    let content = local::content(global, &mut lines);
+    let root = local::content(global, &mut lines);
     local::database(global, &mut lines).await;
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
-    let mut subscriptions = subscriptions(global).await;
-    let language = content.as_ref().map_or(crate::locale::Locale::En, |c| c.group.language);
-    for channel in args.reminders.read().unwrap_or_default() {
-        subscriptions.push(crate::store::Subscription { channel, meeting: crate::store::ALL.into(), locale: language });
-    }
-    if let Some(content) = &content {
+    let deployment_channels = args.reminders.read().unwrap_or_default();
+    let groups: Vec<&crate::content::Content> = root.as_ref().map(|r| r.groups.iter().collect()).unwrap_or_default();
+    let mut channels = Vec::new();
+    for content in &groups {
+        let mut subscriptions = subscriptions(global, &content.group.id).await;
+        for channel in &deployment_channels {
+            let locale = content.group.language_of(channel);
+            subscriptions.push(crate::store::Subscription {
+                channel: channel.clone(),
+                meeting: crate::store::ALL.into(),
+                locale,
+            });
+        }
         reminders::check(content, &subscriptions, chrono::Utc::now(), &mut lines);
+        channels.extend(reminder_channels(Some(content), &subscriptions));
     }
-    let channels = reminder_channels(content.as_ref(), &subscriptions);
+    if groups.is_empty() {
+        channels = reminder_channels(None, &subscriptions(global, &crate::group_id::GroupId::single()).await);
+        channels.extend(deployment_channels.iter().cloned());
+    }
+    channels.sort();
+    channels.dedup();
     if args.discord.token.is_none() && args.matrix.homeserver.is_none() {
         if args.email.enabled() {
             lines.push(Line::ok(
@@ -148,7 +161,7 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
              channels out",
         ));
     }
-    if let Some(content) = &content {
+    for content in &groups {
         languages(content, &channels, &mut lines);
     }
     lines
@@ -182,11 +195,11 @@ fn env(file: &Loaded, lines: &mut Vec<Line>) {
 }
 
 /// The organizers' reminder subscriptions, when the database answers.
-async fn subscriptions(global: &Global) -> Vec<crate::store::Subscription> {
+async fn subscriptions(global: &Global, group: &crate::group_id::GroupId) -> Vec<crate::store::Subscription> {
     let Ok(store) = crate::store::Store::open_existing(global.database_url.as_ref().map(|s| s.expose())).await else {
         return Vec::new();
     };
-    let subs = store.subscriptions().await.unwrap_or_default();
+    let subs = store.for_group(group).subscriptions().await.unwrap_or_default();
     store.close().await;
     subs
 }

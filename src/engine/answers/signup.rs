@@ -121,13 +121,33 @@ pub async fn withdraw(
 
 /// `mysignups`: the asker's own active sign-ups.
 pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Reply> {
+    mine_everywhere(req, &[(content, store)]).await
+}
+
+/// `mysignups` across every group of a deployment: one list per group with sign-ups, named
+/// by the group when there are several.
+pub async fn mine_everywhere(req: &Request, groups: &[(&Content, &Store)]) -> Result<Reply> {
     let l = req.locale;
-    let signups = store.signups_of(&req.user).await?;
-    if signups.is_empty() {
+    let mut lists = Vec::new();
+    for (content, store) in groups {
+        let signups = store.signups_of(&req.user).await?;
+        if signups.is_empty() {
+            continue;
+        }
+        let label = if groups.len() > 1 { content.group.name.get(l).to_string() } else { String::new() };
+        lists.push(Block::List { label, items: listed(req, content, &signups) });
+    }
+    if lists.is_empty() {
         return Ok(Reply::private().text(fill(texts::my_signups_none(l), &[("cmd", &req.cmd(&catalog::CAMPAIGN, ""))])));
     }
+    Ok(lists.into_iter().fold(Reply::private().titled(texts::my_signups(l)), Reply::block))
+}
+
+/// One group's sign-ups of a person, a line each.
+fn listed(req: &Request, content: &Content, signups: &[crate::store::SignUp]) -> Vec<String> {
+    let l = req.locale;
     let zone = content.group.zone;
-    let items = signups
+    signups
         .iter()
         .map(|s| {
             let date = format::day_month_year(s.at.with_timezone(&zone).date_naive(), l);
@@ -138,8 +158,7 @@ pub async fn mine(req: &Request, content: &Content, store: &Store) -> Result<Rep
                 None => format!("**{}** — {} ({date}){state}", s.campaign, s.action),
             }
         })
-        .collect();
-    Ok(Reply::private().titled(texts::my_signups(l)).block(Block::List { label: String::new(), items }))
+        .collect()
 }
 
 /// `forgetme`: first says what would be erased; `forgetme confirm` erases it.

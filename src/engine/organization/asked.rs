@@ -32,6 +32,11 @@ pub enum Whose {
 impl Organization {
     /// Answers one request for whoever it is for. Never fails (as [`Engine::handle`]).
     pub async fn handle(&self, req: &Request, whose: &Whose) -> Reply {
+        // A person's own list spans every group they signed up in, wherever they ask.
+        if matches!(req.command, Command::MySignUps) && !self.is_one_group() && *whose != Whose::Elsewhere {
+            let asked = if matches!(whose, Whose::Direct(_)) { Asked::Direct } else { Asked::Home };
+            return self.my_signups(&Request { asked, ..req.clone() }).await;
+        }
         match whose {
             Whose::Group(id) => match self.group(id) {
                 Some(engine) => self.in_group_home(&engine, req).await,
@@ -234,6 +239,20 @@ impl Organization {
                 .text(texts::org_counts_note(l))
         };
         self.fit(req, reply)
+    }
+
+    /// `/mysignups` across every group, privately.
+    async fn my_signups(&self, req: &Request) -> Reply {
+        let all = self.groups();
+        let contents: Vec<(Arc<Content>, &Engine)> = all.values().map(|e| (e.content().current(), e)).collect();
+        let parts: Vec<(&Content, &crate::store::Store)> = contents.iter().map(|(c, e)| (&**c, e.store())).collect();
+        match crate::engine::answers::signup::mine_everywhere(req, &parts).await {
+            Ok(reply) => self.fit(req, reply),
+            Err(e) => {
+                tracing::error!(error = %e, "my sign-ups across groups: database error");
+                self.fit(req, Reply::refusal(texts::store_error(req.locale)))
+            }
+        }
     }
 
     /// Whether the deployment is one group (`/groups` and `/group` are then the group's).
