@@ -456,12 +456,12 @@ mod endpoint {
         let public = hex::encode(key.verifying_key().to_bytes());
         let fake = FakeDiscord::start().await;
         let engine = engine_on(&shipped()).await;
-        let config = DiscordConfig { api_base: Some(fake.base.clone()), ..Default::default() };
+        let config =
+            DiscordConfig { api_base: Some(fake.base.clone()), home: vec![GUILD_ID.into()], ..Default::default() };
         let bot = Arc::new(convoca::discord::Bot::new(
             engine.clone(),
             Arc::new(convoca::discord::http_client(&config, "")),
-            None,
-            vec![serenity::all::GuildId::new(GUILD_ID.parse().unwrap())],
+            &config,
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
         let state = convoca::http::AppState {
