@@ -7,6 +7,7 @@
 //! organizer role: an organizer of one group is nobody special to another.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,15 +68,16 @@ enum Place {
 pub struct Bot {
     homes: Homes,
     http: Arc<Http>,
-    /// Role names resolved to ids, per server and name, with when they were read.
-    roles: Mutex<HashMap<(GuildId, String), (Instant, Option<RoleId>)>>,
-    /// Standing in a group's home read for direct messages, per person and group, with when
-    /// it was read.
-    standing: Mutex<HashMap<(UserId, GroupId), (Instant, Standing)>>,
-    /// The category a channel is in, for threads (whose interaction names only the channel),
-    /// with when it was read.
-    categories: Mutex<HashMap<ChannelId, (Instant, Option<ChannelId>)>>,
+    /// Role names resolved to ids, per server and name.
+    roles: Kept<(GuildId, String), Option<RoleId>>,
+    /// Standing in a group's home read for direct messages, per person and group.
+    standing: Kept<(UserId, GroupId), Standing>,
+    /// The category a channel is in, for threads (whose interaction names only the channel).
+    categories: Kept<ChannelId, Option<ChannelId>>,
 }
+
+/// What was read from Discord, with when it was read.
+type Kept<K, V> = Mutex<HashMap<K, (Instant, V)>>;
 
 impl Bot {
     /// A bot answering for `org`'s groups, each in its home (the content's `[home]`, or
@@ -342,22 +344,21 @@ impl Bot {
     /// (and @everyone) where the home is the whole server.
     async fn standing_in(&self, rule: &Rule, user: UserId, read: &mut Servers) -> serenity::Result<Standing> {
         let guild = rule.guild;
-        if !read.members.contains_key(&guild) {
-            let member = match self.http.get_member(guild, user).await {
+        if let Entry::Vacant(vacant) = read.members.entry(guild) {
+            vacant.insert(match self.http.get_member(guild, user).await {
                 Ok(m) => Some(m),
                 // Not a member of this server: no standing there.
                 Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => None,
                 Err(e) => return Err(e),
-            };
-            read.members.insert(guild, member);
+            });
         }
         let Some(member) = read.members.get(&guild).cloned().flatten() else {
             return Ok(Standing::default());
         };
         let mut perms = Permissions::empty();
         if rule.admin {
-            if !read.servers.contains_key(&guild) {
-                read.servers.insert(guild, self.http.get_guild(guild).await?);
+            if let Entry::Vacant(vacant) = read.servers.entry(guild) {
+                vacant.insert(self.http.get_guild(guild).await?);
             }
             let server = &read.servers[&guild];
             if server.owner_id == user {
