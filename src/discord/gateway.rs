@@ -51,8 +51,18 @@ pub struct Gateway {
     task: tokio::task::JoinHandle<()>,
     events: Option<Arc<OnceLock<EventSync>>>,
     /// The task registering commands in servers that become homes, once ready.
-    following: Arc<OnceLock<tokio::task::JoinHandle<()>>>,
+    following: Arc<std::sync::Mutex<Option<Following>>>,
+    supervisor: Tasks,
 }
+
+/// The supervised task that registers commands in servers that become homes.
+struct Following {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Its name among the supervised tasks.
+const FOLLOWING: &str = "discord commands";
 
 /// How long one request to Discord's REST API may take, connecting included: serenity builds
 /// its HTTP client with no timeout, so a Discord that stops answering would hold a reply or a
@@ -118,7 +128,8 @@ struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
     homes: Homes,
     registrar: Arc<Registrar>,
-    following: Arc<OnceLock<tokio::task::JoinHandle<()>>>,
+    following: Arc<std::sync::Mutex<Option<Following>>>,
+    supervisor: Tasks,
     state: Arc<GatewayState>,
     /// Set when scheduled events are on: started at the first ready, once.
     events: Option<Events>,
@@ -129,7 +140,6 @@ struct Handler {
 struct Events {
     clock: Arc<dyn Clock>,
     sync: Arc<OnceLock<EventSync>>,
-    supervisor: Tasks,
 }
 
 #[async_trait]
@@ -148,13 +158,16 @@ impl EventHandler for Handler {
         }
         // Every command in each home server; the personal ones for the bot's DMs.
         self.registrar.all(&ctx.http).await;
-        // Then, once, whatever servers become homes while the bot runs.
-        if self.following.get().is_none() {
-            let task = tokio::spawn(Arc::clone(&self.registrar).follow(Arc::clone(&ctx.http)));
-            if let Err(task) = self.following.set(task) {
-                task.abort();
-            }
+        // Then, from the first ready on, whatever servers become homes while the bot runs.
+        let mut following = self.following.lock().unwrap_or_else(|p| p.into_inner());
+        if following.is_none() {
+            let (stop, stop_rx) = tokio::sync::watch::channel(false);
+            let (registrar, http) = (Arc::clone(&self.registrar), Arc::clone(&ctx.http));
+            let task =
+                self.supervisor.supervise(FOLLOWING, stop_rx, move || Arc::clone(&registrar).follow(Arc::clone(&http)));
+            *following = Some(Following { stop, task });
         }
+        drop(following);
         if let Some(events) = &self.events
             && events.sync.get().is_none()
         {
@@ -164,14 +177,21 @@ impl EventHandler for Handler {
                 Arc::clone(&ctx.http),
                 ready.user.id,
                 Arc::clone(&events.clock),
-                &events.supervisor,
+                &self.supervisor,
             );
             let _ = events.sync.set(sync);
         }
     }
 
-    async fn guild_create(&self, _ctx: Context, guild: Guild, is_new: Option<bool>) {
-        if is_new == Some(true) && !self.homes.servers().contains(&guild.id) {
+    async fn guild_create(&self, ctx: Context, guild: Guild, is_new: Option<bool>) {
+        if is_new != Some(true) {
+            return;
+        }
+        if self.homes.servers().contains(&guild.id) {
+            // Invited into a home server after it was declared: its commands, now that
+            // Discord accepts them there.
+            self.registrar.catch_up(&ctx.http).await;
+        } else {
             foreign(guild.id, Some(&guild.name));
         }
     }
@@ -285,14 +305,14 @@ impl Gateway {
         // The handler needs the bot, and the bot the client's REST client: it is filled in
         // once the client exists, before it connects.
         let cell = Arc::new(OnceLock::new());
-        let events =
-            config.scheduled_events.then(|| Events { clock, sync: Arc::default(), supervisor: supervisor.clone() });
-        let following = Arc::new(OnceLock::new());
+        let events = config.scheduled_events.then(|| Events { clock, sync: Arc::default() });
+        let following = Arc::default();
         let handler = Handler {
             bot: Arc::clone(&cell),
             homes: homes.clone(),
             registrar: Arc::new(Registrar::new(homes.clone(), Arc::clone(&state))),
             following: Arc::clone(&following),
+            supervisor: supervisor.clone(),
             state: Arc::clone(&state),
             events: events.clone(),
         };
@@ -331,7 +351,18 @@ impl Gateway {
                 }
             }
         });
-        Ok(Gateway { http, bot, homes, state, shards, stop, task, events: events.map(|e| e.sync), following })
+        Ok(Gateway {
+            http,
+            bot,
+            homes,
+            state,
+            shards,
+            stop,
+            task,
+            events: events.map(|e| e.sync),
+            following,
+            supervisor: supervisor.clone(),
+        })
     }
 
     /// Closes the connection.
@@ -340,8 +371,11 @@ impl Gateway {
         if let Some(sync) = self.events.as_ref().and_then(|e| e.get()) {
             sync.stop();
         }
-        if let Some(following) = self.following.get() {
-            following.abort();
+        let following = self.following.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(following) = following {
+            let _ = following.stop.send(true);
+            self.supervisor.kill(FOLLOWING);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), following.task).await;
         }
         let shards = self.shards.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some(shards) = shards {
