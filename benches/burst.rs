@@ -49,12 +49,15 @@ async fn burst(label: &str, url: &str, capacity: Option<u32>) {
     let engine = Engine::new(content, store, Settings::default());
     let fake = fake_discord::FakeDiscord::start().await;
     let key = SigningKey::from_bytes(&[7u8; 32]);
-    let config = DiscordConfig { api_base: Some(fake.base.clone()), ..Default::default() };
+    let config = DiscordConfig {
+        api_base: Some(fake.base.clone()),
+        home: vec![fake_discord::GUILD_ID.into()],
+        ..Default::default()
+    };
     let bot = Arc::new(convoca::discord::Bot::new(
         engine.clone(),
         Arc::new(convoca::discord::http_client(&config, "")),
-        None,
-        vec![serenity::all::GuildId::new(fake_discord::GUILD_ID.parse().unwrap())],
+        &config,
     ));
     let verifier = Arc::new(
         convoca::discord::verify::InteractionVerifier::new(&hex::encode(key.verifying_key().to_bytes())).unwrap(),

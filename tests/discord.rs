@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use chrono::Duration;
 use common::fake_discord::{
     ADMIN_ROLE, APP_ID, BOT_ID, CHANNEL_ID, EVENTS_ROLE, FOREIGN_GUILD_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE,
-    OWNER_ID, message_json,
+    OWNER_ID, callback_for, embed_text, ephemeral, interact, message_json,
 };
 use common::*;
 use convoca::config::{DiscordConfig, Secret};
@@ -36,36 +36,6 @@ fn config_for(fake: &FakeDiscord) -> DiscordConfig {
         public_key: None,
         scheduled_events: false,
     }
-}
-
-fn callback_for(c: &common::fake_discord::Call, interaction: &Value) -> bool {
-    c.method == "POST"
-        && c.path
-            == format!(
-                "/api/v10/interactions/{}/{}/callback",
-                interaction["id"].as_str().unwrap(),
-                interaction["token"].as_str().unwrap()
-            )
-}
-
-async fn interact(fake: &FakeDiscord, interaction: Value) -> Value {
-    let from = fake.calls().await.len();
-    fake.dispatch("INTERACTION_CREATE", interaction.clone()).await;
-    fake.wait_call(from, "the interaction callback", |c| callback_for(c, &interaction)).await.body
-}
-
-fn embed_text(response: &Value) -> String {
-    let e = &response["data"]["embeds"][0];
-    let mut text = format!("{}\n{}\n", e["title"].as_str().unwrap_or(""), e["description"].as_str().unwrap_or(""));
-    for f in e["fields"].as_array().cloned().unwrap_or_default() {
-        text.push_str(&format!("{}: {}\n", f["name"].as_str().unwrap_or(""), f["value"].as_str().unwrap_or("")));
-    }
-    text.push_str(e["footer"]["text"].as_str().unwrap_or(""));
-    text
-}
-
-fn ephemeral(response: &Value) -> bool {
-    response["data"]["flags"].as_u64().unwrap_or(0) & 64 == 64
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -458,12 +428,12 @@ mod endpoint {
         let public = hex::encode(key.verifying_key().to_bytes());
         let fake = FakeDiscord::start().await;
         let engine = engine_on(&shipped()).await;
-        let config = DiscordConfig { api_base: Some(fake.base.clone()), ..Default::default() };
+        let config =
+            DiscordConfig { api_base: Some(fake.base.clone()), home: vec![GUILD_ID.into()], ..Default::default() };
         let bot = Arc::new(convoca::discord::Bot::new(
             engine.clone(),
             Arc::new(convoca::discord::http_client(&config, "")),
-            None,
-            vec![serenity::all::GuildId::new(GUILD_ID.parse().unwrap())],
+            &config,
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
         let state = convoca::http::AppState {

@@ -1,20 +1,22 @@
-//! The gateway connection (serenity): registers commands when ready, answers interactions,
-//! and reports whether it is connected.
+//! The gateway connection (serenity): registers commands in every home server when ready
+//! (and in new ones as groups come), answers interactions for every group, and reports
+//! whether it is connected.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serenity::all::{
-    ClientBuilder, Command as DiscordCommand, ConnectionStage, Context, Event, EventHandler, GatewayIntents, Guild,
-    GuildId, Http, HttpBuilder, Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
+    ClientBuilder, ConnectionStage, Context, Event, EventHandler, GatewayIntents, Guild, GuildId, Http, HttpBuilder,
+    Interaction, RawEventHandler, Ready, ShardManager, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
 
-use super::commands;
+use super::homes::Homes;
 use super::interaction::{Answer, Bot, Via};
+use super::register::Registrar;
 use super::scheduled_events::EventSync;
 use crate::config::DiscordConfig;
-use crate::engine::Engine;
+use crate::engine::Organization;
 use crate::reminders::{Clock, SystemClock};
 use crate::supervisor::Tasks;
 
@@ -39,6 +41,8 @@ pub struct Gateway {
     pub http: Arc<Http>,
     /// The interaction answerer, shared with the HTTP endpoint.
     pub bot: Arc<Bot>,
+    /// Where each group and the organization live: the reminder sender reads its servers.
+    pub homes: Homes,
     /// Connection state.
     pub state: Arc<GatewayState>,
     /// The current run's shards.
@@ -46,7 +50,19 @@ pub struct Gateway {
     stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     events: Option<Arc<OnceLock<EventSync>>>,
+    /// The task registering commands in servers that become homes, once ready.
+    following: Arc<std::sync::Mutex<Option<Following>>>,
+    supervisor: Tasks,
 }
+
+/// The supervised task that registers commands in servers that become homes.
+struct Following {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Its name among the supervised tasks.
+const FOLLOWING: &str = "discord commands";
 
 /// How long one request to Discord's REST API may take, connecting included: serenity builds
 /// its HTTP client with no timeout, so a Discord that stops answering would hold a reply or a
@@ -90,7 +106,8 @@ pub fn http_client(config: &DiscordConfig, token: &str) -> Http {
     }
 }
 
-/// The group's home servers as Discord ids.
+/// The home servers the settings name (`DISCORD_HOME_GUILDS`), as Discord ids: the home of
+/// a one-group deployment whose content declares none. [`Homes::servers`] has every home.
 pub fn home_guilds(config: &DiscordConfig) -> Vec<GuildId> {
     config.homes().into_iter().map(GuildId::new).collect()
 }
@@ -109,7 +126,10 @@ fn foreign(guild: GuildId, name: Option<&str>) {
 #[derive(Clone)]
 struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
-    homes: Vec<GuildId>,
+    homes: Homes,
+    registrar: Arc<Registrar>,
+    following: Arc<std::sync::Mutex<Option<Following>>>,
+    supervisor: Tasks,
     state: Arc<GatewayState>,
     /// Set when scheduled events are on: started at the first ready, once.
     events: Option<Events>,
@@ -118,71 +138,60 @@ struct Handler {
 /// Scheduled events, when `DISCORD_SCHEDULED_EVENTS` is on.
 #[derive(Clone)]
 struct Events {
-    engine: Engine,
     clock: Arc<dyn Clock>,
     sync: Arc<OnceLock<EventSync>>,
-    supervisor: Tasks,
 }
 
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, "Discord: ready");
+        let homes = self.homes.servers();
         let joined: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
-        for home in &self.homes {
+        for home in &homes {
             if !joined.contains(home) {
                 tracing::error!(guild = %home, "Discord: the bot is not in this home server; invite it there");
             }
         }
-        for guild in joined.iter().filter(|g| !self.homes.contains(g)) {
+        for guild in joined.iter().filter(|g| !homes.contains(g)) {
             foreign(*guild, None);
         }
-        // Every command in each home server; the personal ones for the bot's DMs, registered
-        // globally but limited to DMs, so they show in no other server.
-        let mut registered = 0;
-        let mut ok = true;
-        for &home in &self.homes {
-            match home.set_commands(&ctx.http, commands::all()).await {
-                Ok(c) => registered += c.len(),
-                Err(e) => {
-                    ok = false;
-                    tracing::error!(guild = %home, error = %e, "Discord: cannot register commands in a home server");
-                }
-            }
+        // Every command in each home server; the personal ones for the bot's DMs.
+        self.registrar.all(&ctx.http).await;
+        // Then, from the first ready on, whatever servers become homes while the bot runs.
+        let mut following = self.following.lock().unwrap_or_else(|p| p.into_inner());
+        if following.is_none() {
+            let (stop, stop_rx) = tokio::sync::watch::channel(false);
+            let (registrar, http) = (Arc::clone(&self.registrar), Arc::clone(&ctx.http));
+            let task =
+                self.supervisor.supervise(FOLLOWING, stop_rx, move || Arc::clone(&registrar).follow(Arc::clone(&http)));
+            *following = Some(Following { stop, task });
         }
-        match DiscordCommand::set_global_commands(&ctx.http, commands::direct()).await {
-            Ok(c) => registered += c.len(),
-            Err(e) => {
-                ok = false;
-                tracing::error!(error = %e, "Discord: cannot register the direct-message commands");
-            }
-        }
-        if ok {
-            self.state.registrations.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(
-                commands = registered,
-                homes = self.homes.len(),
-                "Discord: commands registered in the home servers and for DMs"
-            );
-        }
+        drop(following);
         if let Some(events) = &self.events
             && events.sync.get().is_none()
         {
-            // Scheduled events belong to the group's own servers only.
+            // Scheduled events belong to each group's own servers only.
             let sync = EventSync::start(
-                events.engine.clone(),
-                Arc::clone(&ctx.http),
                 self.homes.clone(),
+                Arc::clone(&ctx.http),
                 ready.user.id,
                 Arc::clone(&events.clock),
-                &events.supervisor,
+                &self.supervisor,
             );
             let _ = events.sync.set(sync);
         }
     }
 
-    async fn guild_create(&self, _ctx: Context, guild: Guild, is_new: Option<bool>) {
-        if is_new == Some(true) && !self.homes.contains(&guild.id) {
+    async fn guild_create(&self, ctx: Context, guild: Guild, is_new: Option<bool>) {
+        if is_new != Some(true) {
+            return;
+        }
+        if self.homes.servers().contains(&guild.id) {
+            // Invited into a home server after it was declared: its commands, now that
+            // Discord accepts them there.
+            self.registrar.catch_up(&ctx.http).await;
+        } else {
             foreign(guild.id, Some(&guild.name));
         }
     }
@@ -264,50 +273,54 @@ impl RawEventHandler for Unknowns {
 }
 
 impl Gateway {
-    /// Connects (in the background) and returns at once.
-    pub async fn start(config: &DiscordConfig, engine: Engine) -> anyhow::Result<Gateway> {
-        Gateway::start_with_clock(config, engine, Arc::new(SystemClock)).await
+    /// Connects (in the background) and returns at once, answering for `org`: an
+    /// [`Organization`], or the [`crate::engine::Engine`] of a one-group deployment.
+    pub async fn start(config: &DiscordConfig, org: impl Into<Organization>) -> anyhow::Result<Gateway> {
+        Gateway::start_with_clock(config, org, Arc::new(SystemClock)).await
     }
 
     /// As [`Gateway::start`], with scheduled events following `clock` (tests move it by hand).
     pub async fn start_with_clock(
         config: &DiscordConfig,
-        engine: Engine,
+        org: impl Into<Organization>,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Gateway> {
-        Gateway::start_supervised(config, engine, clock, &Tasks::new()).await
+        Gateway::start_supervised(config, org, clock, &Tasks::new()).await
     }
 
     /// As [`Gateway::start_with_clock`], with the gateway connection and the scheduled-event
     /// sync watched by `supervisor`: restarted if they end or panic.
     pub async fn start_supervised(
         config: &DiscordConfig,
-        engine: Engine,
+        org: impl Into<Organization>,
         clock: Arc<dyn Clock>,
         supervisor: &Tasks,
     ) -> anyhow::Result<Gateway> {
-        config.validate().map_err(|e| anyhow::anyhow!(e))?;
+        let homes = Homes::new(org.into(), config);
+        checked(config, &homes)?;
         let token = config.token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
-        let homes = home_guilds(config);
         let state = Arc::new(GatewayState::default());
         // The client owns its REST client; the gateway URL is discovered through it, so the
         // proxy must be set here, before the client is built.
         // The handler needs the bot, and the bot the client's REST client: it is filled in
         // once the client exists, before it connects.
         let cell = Arc::new(OnceLock::new());
-        let events = config.scheduled_events.then(|| Events {
-            engine: engine.clone(),
-            clock,
-            sync: Arc::default(),
+        let events = config.scheduled_events.then(|| Events { clock, sync: Arc::default() });
+        let following = Arc::default();
+        let handler = Handler {
+            bot: Arc::clone(&cell),
+            homes: homes.clone(),
+            registrar: Arc::new(Registrar::new(homes.clone(), Arc::clone(&state))),
+            following: Arc::clone(&following),
             supervisor: supervisor.clone(),
-        });
-        let handler =
-            Handler { bot: Arc::clone(&cell), homes: homes.clone(), state: Arc::clone(&state), events: events.clone() };
+            state: Arc::clone(&state),
+            events: events.clone(),
+        };
         let unknowns = Unknowns(Arc::clone(&state));
         // The first client is built here, so that a configuration it refuses stops the start.
         let first = client(config, &token, handler.clone(), unknowns.clone()).await?;
         let http = Arc::clone(&first.http);
-        let bot = Arc::new(Bot::new(engine, Arc::clone(&http), config.organizer_role.clone(), homes));
+        let bot = Arc::new(Bot::with_homes(homes.clone(), Arc::clone(&http)));
         let _ = cell.set(Arc::clone(&bot));
         // A client cannot start twice (its shard queue ends with its first run): a run after
         // one that died builds a new one, with the same handler and state.
@@ -338,7 +351,18 @@ impl Gateway {
                 }
             }
         });
-        Ok(Gateway { http, bot, state, shards, stop, task, events: events.map(|e| e.sync) })
+        Ok(Gateway {
+            http,
+            bot,
+            homes,
+            state,
+            shards,
+            stop,
+            task,
+            events: events.map(|e| e.sync),
+            following,
+            supervisor: supervisor.clone(),
+        })
     }
 
     /// Closes the connection.
@@ -347,10 +371,33 @@ impl Gateway {
         if let Some(sync) = self.events.as_ref().and_then(|e| e.get()) {
             sync.stop();
         }
+        let following = self.following.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(following) = following {
+            let _ = following.stop.send(true);
+            self.supervisor.kill(FOLLOWING);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), following.task).await;
+        }
         let shards = self.shards.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some(shards) = shards {
             shards.shutdown_all().await;
         }
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.task).await;
     }
+}
+
+/// The settings checked as the content leaves them: an organization names its groups' homes
+/// in its content, which then stand in for `DISCORD_HOME_GUILDS` (not needed, and not used:
+/// said once, so that nobody expects it to matter).
+fn checked(config: &DiscordConfig, homes: &Homes) -> anyhow::Result<()> {
+    let mut with_homes = config.clone();
+    if homes.declared() {
+        if !config.homes().is_empty() {
+            tracing::warn!(
+                "Discord: DISCORD_HOME_GUILDS is not used: the content's [home] tables say where each group lives"
+            );
+        }
+        with_homes.home = homes.servers().iter().map(|g| g.to_string()).collect();
+        with_homes.guild_id = None;
+    }
+    with_homes.validate().map_err(|e| anyhow::anyhow!(e))
 }

@@ -1,23 +1,33 @@
 //! One interaction in, one response out: slash commands, button clicks, autocomplete and
 //! pings, the same whether they arrive over the gateway or the HTTP endpoint.
+//!
+//! Each interaction is answered for whoever's home it was asked in (see [`super::homes`]):
+//! a group's channel by that group, the organization's by the organization, the bot's
+//! direct chat by the asker's groups. Standing is read in that home only, by that home's
+//! organizer role: an organizer of one group is nobody special to another.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serenity::all::{
-    ChannelType, CommandInteraction, ComponentInteraction, CreateAutocompleteResponse, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction, InteractionContext, Member,
-    PartialChannel, Permissions, ResolvedValue, RoleId, User, UserId,
+    ChannelId, ChannelType, CommandInteraction, ComponentInteraction, CreateAutocompleteResponse,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction,
+    InteractionContext, Member, PartialChannel, PartialGuild, Permissions, ResolvedValue, RoleId, User, UserId,
 };
 use tokio::sync::Mutex;
 
+use super::homes::{DiscordHome, Found, Homes, Owner, Rule};
 use super::render::{Pressed, clip, followup, parse_custom_id, response};
 use crate::chat::{Platform, Standing};
-use crate::engine::{Admission, Asked, Command, Engine, Reply, Request, Visibility, catalog, texts};
+use crate::config::DiscordConfig;
+use crate::engine::{
+    Admission, Asked, Command, Engine, Organization, Reply, Request, Visibility, Whose, catalog, texts,
+};
+use crate::group_id::GroupId;
 use crate::locale::Locale;
-
 /// What to send back.
 pub enum Answer {
     /// One response.
@@ -37,33 +47,55 @@ pub enum Via {
 }
 
 /// How long a standing read from a home server for a DM is trusted: a role taken away counts
-/// within this time, and a busy member does not cost two REST calls per command.
+/// within this time, and a busy member does not cost two REST calls per command. Role names
+/// and the category of a thread's channel are kept as long.
 const STANDING_FRESH_FOR: Duration = Duration::from_secs(60);
 
-/// Answers Discord interactions from the engine.
-pub struct Bot {
-    engine: Engine,
-    http: Arc<Http>,
-    organizer_role: Option<String>,
-    /// The group's home servers: the only places standing is read.
-    homes: Vec<GuildId>,
-    /// Role names resolved to ids, per server, with when they were read.
-    roles: Mutex<HashMap<GuildId, (Instant, Option<RoleId>)>>,
-    /// Standing in the home read for direct messages, per person, with when it was read.
-    standing: Mutex<HashMap<UserId, (Instant, Standing)>>,
+/// Where an interaction was asked, as far as standing goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Place {
+    /// A place some home claims: standing is the one Discord signed in the interaction,
+    /// judged by that home's rule.
+    Home(Found),
+    /// The bot's own direct chat with the person: standing is read in each group's home.
+    Direct,
+    /// Anywhere else (another server, a part of a server no home claims, a group DM, a
+    /// user-installed context): public answers only.
+    Elsewhere,
 }
 
+/// Answers Discord interactions for every group of an organization.
+pub struct Bot {
+    homes: Homes,
+    http: Arc<Http>,
+    /// Role names resolved to ids, per server and name.
+    roles: Kept<(GuildId, String), Option<RoleId>>,
+    /// Standing in a group's home read for direct messages, per person and group.
+    standing: Kept<(UserId, GroupId), Standing>,
+    /// The category a channel is in, for threads (whose interaction names only the channel).
+    categories: Kept<ChannelId, Option<ChannelId>>,
+}
+
+/// What was read from Discord, with when it was read.
+type Kept<K, V> = Mutex<HashMap<K, (Instant, V)>>;
+
 impl Bot {
-    /// A bot answering from `engine` for a group whose home servers are `homes`; `http` reads
-    /// roles and, for direct messages, the asker's standing in the home.
-    pub fn new(engine: Engine, http: Arc<Http>, organizer_role: Option<String>, homes: Vec<GuildId>) -> Bot {
+    /// A bot answering for `org`'s groups, each in its home (the content's `[home]`, or
+    /// `config`'s home servers and organizer role for a one-group deployment that declares
+    /// none); `http` reads roles and, for direct messages, the asker's standing in homes.
+    pub fn new(org: impl Into<Organization>, http: Arc<Http>, config: &DiscordConfig) -> Bot {
+        Bot::with_homes(Homes::new(org.into(), config), http)
+    }
+
+    /// A bot answering for these homes (shared with whoever registers commands and syncs
+    /// events).
+    pub fn with_homes(homes: Homes, http: Arc<Http>) -> Bot {
         Bot {
-            engine,
-            http,
-            organizer_role,
             homes,
+            http,
             roles: Mutex::new(HashMap::new()),
             standing: Mutex::new(HashMap::new()),
+            categories: Mutex::new(HashMap::new()),
         }
     }
 
@@ -72,9 +104,14 @@ impl Bot {
         &self.http
     }
 
-    /// The engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The organization it answers for.
+    pub fn organization(&self) -> &Organization {
+        self.homes.organization()
+    }
+
+    /// Where each group and the organization live on Discord.
+    pub fn homes(&self) -> &Homes {
+        &self.homes
     }
 
     /// Answers one interaction. `None` for kinds convoca does not use (modals).
@@ -99,7 +136,7 @@ impl Bot {
     /// interaction must be answered, so each one over the limit gets it.
     fn too_fast(&self, user: &User, locale: &str) -> Option<Answer> {
         let who = crate::chat::User { platform: Platform::Discord, id: user.id.to_string(), name: String::new() };
-        if self.engine.admit(&who) == Admission::Go {
+        if self.organization().any().admit(&who) == Admission::Go {
             return None;
         }
         let l = Locale::from_tag(locale);
@@ -107,39 +144,74 @@ impl Bot {
         Some(Answer::Respond(CreateInteractionResponse::Message(response(&reply, l))))
     }
 
-    /// Where an interaction comes from: a home server, the bot's own DM with the person, or
-    /// anywhere else (another server, a group DM, a user-installed context).
-    pub fn asked_in(
+    /// Where an interaction comes from: a home (whose, by the most specific place claimed),
+    /// the bot's own DM with the person, or anywhere else.
+    async fn place(
         &self,
         guild: Option<GuildId>,
         context: Option<InteractionContext>,
+        channel_id: ChannelId,
         channel: Option<&PartialChannel>,
-    ) -> Asked {
-        match guild {
-            Some(g) if self.homes.contains(&g) => Asked::Home,
-            Some(_) => Asked::Elsewhere,
-            None => {
-                let bot_dm = match context {
-                    Some(c) => c == InteractionContext::BotDm,
-                    // Older payloads carry no context: the channel's kind tells.
-                    None => channel.is_some_and(|c| c.kind == ChannelType::Private),
-                };
-                if bot_dm { Asked::Direct } else { Asked::Elsewhere }
-            }
+    ) -> Place {
+        let Some(guild) = guild else {
+            let bot_dm = match context {
+                Some(c) => c == InteractionContext::BotDm,
+                // Older payloads carry no context: the channel's kind tells.
+                None => channel.is_some_and(|c| c.kind == ChannelType::Private),
+            };
+            return if bot_dm { Place::Direct } else { Place::Elsewhere };
+        };
+        let mut chain = vec![channel_id];
+        chain.extend(channel.and_then(|c| c.parent_id));
+        // A thread names its channel but not the channel's category: asked of Discord, only
+        // where some home is a category or channel of this server.
+        let thread = channel.is_some_and(|c| {
+            matches!(c.kind, ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread)
+        });
+        if thread
+            && let Some(&parent) = chain.get(1)
+            && self.homes.claims_within(guild)
+        {
+            chain.extend(self.category_of(parent).await);
+        }
+        match self.homes.find(guild, &chain) {
+            Some(found) => Place::Home(found),
+            None => Place::Elsewhere,
         }
     }
 
+    /// The category `channel` is in, asked of Discord and kept for [`STANDING_FRESH_FOR`].
+    async fn category_of(&self, channel: ChannelId) -> Option<ChannelId> {
+        let mut cache = self.categories.lock().await;
+        if let Some((at, parent)) = cache.get(&channel)
+            && at.elapsed() < STANDING_FRESH_FOR
+        {
+            return *parent;
+        }
+        let parent = match self.http.get_channel(channel).await {
+            Ok(c) => c.guild().and_then(|g| g.parent_id),
+            Err(e) => {
+                tracing::warn!(%channel, error = %e, "Discord: cannot read which category a thread's channel is in");
+                return None;
+            }
+        };
+        cache.retain(|_, (at, _)| at.elapsed() < STANDING_FRESH_FOR);
+        cache.insert(channel, (Instant::now(), parent));
+        parent
+    }
+
+    /// The request, and whose it is, with the asker's standing read where the place says.
     #[allow(clippy::too_many_arguments)]
     async fn request(
         &self,
         user: &User,
         member: Option<&Member>,
         guild: Option<GuildId>,
-        asked: Asked,
+        place: &Place,
         channel: String,
         locale: &str,
         command: Command,
-    ) -> Request {
+    ) -> (Request, Whose) {
         let name = member
             .and_then(|m| m.nick.clone())
             .or_else(|| user.global_name.clone())
@@ -147,51 +219,63 @@ impl Bot {
         let mut req = Request::new(&super::ABILITIES, &user.id.to_string(), &name, command, Utc::now());
         req.locale = Locale::from_tag(locale);
         req.space = guild.map(|g| g.to_string());
-        req.asked = asked;
         // Outside a server (a direct message) there is no channel to subscribe.
         req.channel = guild.map(|_| channel);
-        let standing = match (asked, guild, member) {
-            // Signed by Discord in the interaction itself: asked in a home server, a member.
-            (Asked::Home, Some(g), Some(m)) => Standing {
-                member: true,
-                organizer: self.organizes(g, m.permissions.unwrap_or_else(Permissions::empty), &m.roles).await,
-            },
-            (Asked::Direct, _, _) => self.standing_in_home(user.id).await,
-            _ => Standing::default(),
+        req.member = false;
+        req.organizer = false;
+        let whose = match place {
+            Place::Home(found) => {
+                req.asked = Asked::Home;
+                // Signed by Discord in the interaction itself: asked in a home server, a member.
+                if let Some(m) = member {
+                    let perms = m.permissions.unwrap_or_else(Permissions::empty);
+                    req.member = true;
+                    req.organizer = self.organizes(&found.rule, perms, &m.roles).await;
+                }
+                found.owner.whose()
+            }
+            Place::Direct => {
+                req.asked = Asked::Direct;
+                Whose::Direct(self.standings(user.id).await)
+            }
+            Place::Elsewhere => {
+                req.asked = Asked::Elsewhere;
+                Whose::Elsewhere
+            }
         };
-        req.organizer = standing.organizer;
-        req.member = standing.member;
-        req
+        (req, whose)
     }
 
-    /// Administrator (the owner has it too, and either can grant the role) or the configured
-    /// organizer role in the home server `guild`: the one rule, whether the permissions came
-    /// signed in an interaction or were read from the server for a DM. Nothing else counts,
-    /// Manage Events included: an interaction's permissions include the channel's
+    /// Administrator (the owner has it too, and either can grant the role), where the home is
+    /// the whole server, or the home's organizer role: the one rule, whether the permissions
+    /// came signed in an interaction or were read from the server for a DM. Nothing else
+    /// counts, Manage Events included: an interaction's permissions include the channel's
     /// overwrites, and a role given a permission on one channel organizes nothing. No
-    /// overwrite can grant Administrator.
-    async fn organizes(&self, guild: GuildId, perms: Permissions, roles: &[RoleId]) -> bool {
-        if perms.administrator() {
+    /// overwrite can grant Administrator. A server's Administrator does not organize the
+    /// groups living in its channels: each has its own role.
+    async fn organizes(&self, rule: &Rule, perms: Permissions, roles: &[RoleId]) -> bool {
+        if rule.admin && perms.administrator() {
             return true;
         }
-        match self.organizer_role_id(guild).await {
-            Some(id) => roles.contains(&id),
+        match rule.role.as_deref() {
+            Some(role) => self.role_id(rule.guild, role).await.is_some_and(|id| roles.contains(&id)),
             None => false,
         }
     }
 
-    /// The organizer role's id in `guild`: the configured id, or the configured name looked
-    /// up and kept for [`STANDING_FRESH_FOR`] (a role made, renamed or deleted after the bot
-    /// started counts within that time). The name as written wins; otherwise one role whose
-    /// name differs only in case. Two such roles and none as written: no organizer role,
-    /// since a second role could have been made to pass as the first (`doctor` says so).
-    async fn organizer_role_id(&self, guild: GuildId) -> Option<RoleId> {
-        let role = self.organizer_role.as_deref()?.trim();
+    /// The role `role` (an id, or a name) in `guild`: a name is looked up and kept for
+    /// [`STANDING_FRESH_FOR`] (a role made, renamed or deleted after the bot started counts
+    /// within that time). The name as written wins; otherwise one role whose name differs
+    /// only in case. Two such roles and none as written: no organizer role, since a second
+    /// role could have been made to pass as the first (`doctor` says so).
+    async fn role_id(&self, guild: GuildId, role: &str) -> Option<RoleId> {
+        let role = role.trim();
         if let Ok(id) = role.parse::<u64>() {
             return (id != 0).then(|| RoleId::new(id));
         }
+        let key = (guild, role.to_string());
         let mut cache = self.roles.lock().await;
-        if let Some((at, id)) = cache.get(&guild)
+        if let Some((at, id)) = cache.get(&key)
             && at.elapsed() < STANDING_FRESH_FOR
         {
             return *id;
@@ -199,72 +283,100 @@ impl Bot {
         let found = match self.http.get_guild_roles(guild).await {
             Ok(roles) => role_named(roles.iter().map(|r| (r.id, r.name.as_str())), role),
             Err(e) => {
-                tracing::warn!(error = %e, "cannot read the server's roles to find the organizer role");
+                tracing::warn!(%guild, error = %e, "cannot read the server's roles to find an organizer role");
                 return None;
             }
         };
-        cache.insert(guild, (Instant::now(), found));
+        cache.insert(key, (Instant::now(), found));
         found
     }
 
-    /// Whether `user` belongs to, and organizes in, any home server, asked of Discord (for a
-    /// DM, where the interaction carries no standing), cached for [`STANDING_FRESH_FOR`]. Any
-    /// failure to read it counts as no standing.
-    pub async fn standing_in_home(&self, user: UserId) -> Standing {
-        if let Some((at, standing)) = self.standing.lock().await.get(&user).copied()
-            && at.elapsed() < STANDING_FRESH_FOR
+    /// The person's standing in each group's home, asked of Discord (for a DM, where the
+    /// interaction carries no standing), each kept for [`STANDING_FRESH_FOR`]. A server
+    /// shared by several groups is asked once. Any failure to read it counts as no standing.
+    pub async fn standings(&self, user: UserId) -> Vec<(GroupId, Standing)> {
+        let groups = self.homes.groups();
+        let mut out = Vec::with_capacity(groups.len());
+        let mut missing: Vec<(GroupId, DiscordHome)> = Vec::new();
         {
-            return standing;
-        }
-        let mut standing = Standing::default();
-        for &guild in &self.homes {
-            match self.standing_in(guild, user).await {
-                Ok(found) => {
-                    standing.member |= found.member;
-                    standing.organizer |= found.organizer;
-                    if standing.organizer {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(guild = %guild, error = %e, "Discord: cannot read a member's standing in the home server")
+            let cache = self.standing.lock().await;
+            for (engine, home) in groups {
+                let id = engine.group().clone();
+                match cache.get(&(user, id.clone())) {
+                    Some((at, standing)) if at.elapsed() < STANDING_FRESH_FOR => out.push((id, *standing)),
+                    _ => missing.push((id, home)),
                 }
             }
+        }
+        if missing.is_empty() {
+            return out;
+        }
+        let mut read = Servers::default();
+        let mut fresh = Vec::with_capacity(missing.len());
+        for (id, home) in missing {
+            let mut standing = Standing::default();
+            for guild in home.servers() {
+                match self.standing_in(&home.rule(guild), user, &mut read).await {
+                    Ok(found) => {
+                        standing.member |= found.member;
+                        standing.organizer |= found.organizer;
+                        if standing.organizer {
+                            break;
+                        }
+                    }
+                    Err(e) => tracing::warn!(%guild, group = %id, error = %e,
+                        "Discord: cannot read a member's standing in a group's home server"),
+                }
+            }
+            fresh.push((id, standing));
         }
         let mut cache = self.standing.lock().await;
         cache.retain(|_, (at, _)| at.elapsed() < STANDING_FRESH_FOR);
-        cache.insert(user, (Instant::now(), standing));
-        standing
-    }
-
-    /// One home server's answer: the owner, Administrator through the member's roles (and
-    /// @everyone), or the organizer role.
-    async fn standing_in(&self, guild: GuildId, user: UserId) -> serenity::Result<Standing> {
-        let member = match self.http.get_member(guild, user).await {
-            Ok(m) => m,
-            // Not a member of this server: no standing there.
-            Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => {
-                return Ok(Standing::default());
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(Standing { member: true, organizer: self.organizes_as(guild, user, &member).await? })
-    }
-
-    /// Whether a member of a home server organizes there: its owner, Administrator through
-    /// their roles (and @everyone), or the organizer role.
-    async fn organizes_as(&self, guild: GuildId, user: UserId, member: &Member) -> serenity::Result<bool> {
-        let server = self.http.get_guild(guild).await?;
-        if server.owner_id == user {
-            return Ok(true);
+        for (id, standing) in &fresh {
+            cache.insert((user, id.clone()), (Instant::now(), *standing));
         }
-        let everyone = RoleId::new(guild.get());
-        let perms = server
-            .roles
-            .values()
-            .filter(|r| r.id == everyone || member.roles.contains(&r.id))
-            .fold(Permissions::empty(), |p, r| p | r.permissions);
-        Ok(self.organizes(guild, perms, &member.roles).await)
+        out.extend(fresh);
+        out
+    }
+
+    /// One home server's answer, by the home's `rule`: a member of the server, and the
+    /// home's organizer role there; the owner or Administrator through the member's roles
+    /// (and @everyone) where the home is the whole server.
+    async fn standing_in(&self, rule: &Rule, user: UserId, read: &mut Servers) -> serenity::Result<Standing> {
+        let guild = rule.guild;
+        if let Entry::Vacant(vacant) = read.members.entry(guild) {
+            vacant.insert(match self.http.get_member(guild, user).await {
+                Ok(m) => Some(m),
+                // Not a member of this server: no standing there.
+                Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => None,
+                Err(e) => return Err(e),
+            });
+        }
+        let Some(member) = read.members.get(&guild).cloned().flatten() else {
+            return Ok(Standing::default());
+        };
+        let mut perms = Permissions::empty();
+        if rule.admin {
+            if let Entry::Vacant(vacant) = read.servers.entry(guild) {
+                vacant.insert(self.http.get_guild(guild).await?);
+            }
+            let server = &read.servers[&guild];
+            if server.owner_id == user {
+                return Ok(Standing { member: true, organizer: true });
+            }
+            let everyone = RoleId::new(guild.get());
+            perms = server
+                .roles
+                .values()
+                .filter(|r| r.id == everyone || member.roles.contains(&r.id))
+                .fold(Permissions::empty(), |p, r| p | r.permissions);
+        }
+        Ok(Standing { member: true, organizer: self.organizes(rule, perms, &member.roles).await })
+    }
+
+    /// The organization's answer to a request, for whoever's it is.
+    async fn handle(&self, req: &Request, whose: &Whose) -> Reply {
+        self.organization().handle(req, whose).await
     }
 
     async fn command(&self, ci: &CommandInteraction, via: Via) -> Answer {
@@ -283,11 +395,19 @@ impl Bot {
             })
             .collect();
         let command = Command::from_options(&ci.data.name, values);
-        let place = self.asked_in(ci.guild_id, ci.context, ci.channel.as_ref());
-        let req = self
-            .request(&ci.user, ci.member.as_deref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
+        let place = self.place(ci.guild_id, ci.context, ci.channel_id, ci.channel.as_ref()).await;
+        let (req, whose) = self
+            .request(
+                &ci.user,
+                ci.member.as_deref(),
+                ci.guild_id,
+                &place,
+                ci.channel_id.to_string(),
+                &ci.locale,
+                command,
+            )
             .await;
-        let mut reply = self.engine.handle(&req).await;
+        let mut reply = self.handle(&req, &whose).await;
         if via == Via::Http
             && let Some(file) = reply.attachment.take()
         {
@@ -304,7 +424,7 @@ impl Bot {
             let text = texts::fill(texts::stale_button(locale), &[("cmd", &fresh)]);
             return Answer::Respond(CreateInteractionResponse::Message(response(&Reply::refusal(text), locale)));
         };
-        let place = self.asked_in(ci.guild_id, ci.context, ci.channel.as_ref());
+        let place = self.place(ci.guild_id, ci.context, ci.channel_id, ci.channel.as_ref()).await;
         // A sign-up button sits on a public campaign message, refreshed with the new count;
         // every other answer is private and leaves the message it is on as it was.
         let (command, refresh) = match pressed {
@@ -325,16 +445,22 @@ impl Bot {
                 (Command::from_options(verb.name.0, values), None)
             }
         };
-        let req = self
-            .request(&ci.user, ci.member.as_ref(), ci.guild_id, place, ci.channel_id.to_string(), &ci.locale, command)
+        let (req, whose) = self
+            .request(&ci.user, ci.member.as_ref(), ci.guild_id, &place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
-        let reply = self.engine.handle(&req).await.into_private();
-        // Nothing was recorded (a server that is not the group's), the button is on a personal
-        // message (the next step offered in a direct message), or the campaign was removed from
-        // the content since the message was posted: the private answer alone.
-        let public = match refresh.filter(|_| place == Asked::Home) {
-            Some((campaign, locale)) => self.engine.public_campaign(&req, &campaign, locale).await.map(|r| (r, locale)),
-            None => None,
+        let reply = self.handle(&req, &whose).await.into_private();
+        // Nothing was recorded (not a group's home), the button is on a personal message
+        // (the next step offered in a direct message), or the campaign was removed from the
+        // content since the message was posted: the private answer alone.
+        let group = match &whose {
+            Whose::Group(id) => self.organization().group(id),
+            _ => None,
+        };
+        let public = match (refresh, group) {
+            (Some((campaign, locale)), Some(engine)) => {
+                engine.public_campaign(&req, &campaign, locale).await.map(|r| (r, locale))
+            }
+            _ => None,
         };
         let Some((refreshed, pressed_locale)) = public else {
             return Answer::Respond(CreateInteractionResponse::Message(response(&reply, req.locale)));
@@ -345,8 +471,10 @@ impl Bot {
         )
     }
 
+    /// Suggestions from the group whose home it is typed in; anywhere else, from every group
+    /// (names of campaigns and meetings are public), each once.
     async fn autocomplete(&self, ci: &CommandInteraction) -> Answer {
-        let mut choices = Vec::new();
+        let mut choices: Vec<(String, String)> = Vec::new();
         if let Some(focused) = ci.data.autocomplete() {
             let given: Vec<(String, String)> = ci
                 .data
@@ -358,7 +486,20 @@ impl Bot {
                 })
                 .collect();
             let l = Locale::from_tag(&ci.locale);
-            choices = self.engine.complete(&ci.data.name, focused.name, focused.value, &given, l).await;
+            let place = self.place(ci.guild_id, ci.context, ci.channel_id, ci.channel.as_ref()).await;
+            let engines: Vec<Engine> = match &place {
+                Place::Home(Found { owner: Owner::Group(id), .. }) => {
+                    self.organization().group(id).into_iter().collect()
+                }
+                _ => self.organization().groups().values().cloned().collect(),
+            };
+            for engine in engines {
+                for choice in engine.complete(&ci.data.name, focused.name, focused.value, &given, l).await {
+                    if !choices.iter().any(|(_, value)| *value == choice.1) {
+                        choices.push(choice);
+                    }
+                }
+            }
         }
         let mut out = CreateAutocompleteResponse::new();
         for (name, value) in choices.into_iter().take(25) {
@@ -366,6 +507,16 @@ impl Bot {
         }
         Answer::Respond(CreateInteractionResponse::Autocomplete(out))
     }
+}
+
+/// What one direct message's standing read found, so that a server several groups share is
+/// asked once.
+#[derive(Default)]
+struct Servers {
+    /// The person as a member of each server (`None`: not a member).
+    members: HashMap<GuildId, Option<Member>>,
+    /// Each server, for its owner and roles' permissions.
+    servers: HashMap<GuildId, PartialGuild>,
 }
 
 /// Refusals and errors are for the asker only, even when the command is public.

@@ -5,14 +5,17 @@
 pub mod commands;
 mod event_sync;
 mod gateway;
+pub mod homes;
 pub mod interaction;
 mod limits;
+mod register;
 pub mod render;
 pub mod scheduled_events;
 mod sender;
 pub mod verify;
 
 pub use gateway::{Gateway, GatewayState, REQUEST_TIMEOUT, home_guilds, http_client};
+pub use homes::Homes;
 pub use interaction::{Answer, Bot, Via, role_named};
 pub use sender::DiscordSender;
 

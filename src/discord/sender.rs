@@ -6,6 +6,7 @@ use futures_util::future::BoxFuture;
 use serenity::all::{ChannelId, GetMessages, GuildId, Http, HttpError, MessageId, Nonce, UserId};
 use tokio::sync::OnceCell;
 
+use super::homes::Homes;
 use super::limits::{RateLimits, WAIT_AT_MOST, seconds};
 use super::render::{message, reference_line};
 use crate::reminders::{Found, Post, SendError, Sender};
@@ -25,9 +26,27 @@ pub struct DiscordSender {
     base: String,
     limits: RateLimits,
     me: OnceCell<UserId>,
-    /// The group's home servers, where present membership is read before a personal
-    /// message carries the members-only link.
-    homes: Vec<GuildId>,
+    /// The home servers, where present membership is read before a personal message
+    /// carries the members-only link.
+    homes: Servers,
+}
+
+/// Where present membership is read.
+enum Servers {
+    /// These servers.
+    Fixed(Vec<GuildId>),
+    /// Every group's and the organization's home servers, as the content says at send time
+    /// (groups come and go while the bot runs).
+    Homes(Homes),
+}
+
+impl Servers {
+    fn now(&self) -> Vec<GuildId> {
+        match self {
+            Servers::Fixed(servers) => servers.clone(),
+            Servers::Homes(homes) => homes.servers(),
+        }
+    }
 }
 
 impl DiscordSender {
@@ -41,13 +60,23 @@ impl DiscordSender {
             base: base.trim_end_matches('/').to_string(),
             limits: RateLimits::default(),
             me: OnceCell::new(),
-            homes: Vec::new(),
+            homes: Servers::Fixed(Vec::new()),
         }
     }
 
-    /// The group's home servers: with none, present membership cannot be told.
+    /// The home servers: with none, present membership cannot be told.
     pub fn homes(mut self, homes: Vec<GuildId>) -> DiscordSender {
-        self.homes = homes;
+        self.homes = Servers::Fixed(homes);
+        self
+    }
+
+    /// Every home server of `homes` (each group's and the organization's), read at each send.
+    ///
+    /// A reminder does not say which group it is for, so a person in any home server counts
+    /// as still a member: they answered as a member of the group (that was read in the
+    /// group's home then), and are still in one of the organization's servers.
+    pub fn homes_of(mut self, homes: Homes) -> DiscordSender {
+        self.homes = Servers::Homes(homes);
         self
     }
 
@@ -172,10 +201,11 @@ impl Sender for DiscordSender {
     fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move {
             let user = user.parse::<u64>().ok().filter(|id| *id != 0).map(UserId::new)?;
-            if self.homes.is_empty() {
+            let homes = self.homes.now();
+            if homes.is_empty() {
                 return None;
             }
-            for &guild in &self.homes {
+            for &guild in &homes {
                 match self.http.get_member(guild, user).await {
                     Ok(_) => return Some(true),
                     Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(e))) if e.status_code.as_u16() == 404 => {}

@@ -70,10 +70,9 @@ impl Running {
                     .map_err(StartError::Discord)?;
                 let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
-                let home_ids = args.discord.homes().iter().map(|&id| serenity::all::GuildId::new(id)).collect();
                 senders = senders.with(
                     &crate::discord::ABILITIES,
-                    Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes(home_ids)),
+                    Arc::new(DiscordSender::new(Arc::clone(&g.http)).homes_of(g.homes.clone())),
                 );
                 Some(g)
             }
@@ -161,8 +160,7 @@ impl Running {
                     None => Arc::new(Bot::new(
                         engine.clone(),
                         Arc::new(crate::discord::http_client(&args.discord, "")),
-                        args.discord.organizer_role.clone(),
-                        crate::discord::home_guilds(&args.discord),
+                        &args.discord,
                     )),
                 };
                 Some((bot, Arc::new(verifier)))

@@ -6,6 +6,10 @@
 //! global limit too): headers on every answer, 429 with `retry_after` beyond them, and a
 //! count of requests sent into a limit after a 429. DM channels are opened once per person
 //! (the same channel comes back), and a person can close their DMs (50007).
+//!
+//! Besides the home server (`GUILD_ID`), tests can add servers of their own
+//! ([`FakeDiscord::add_guild`]) with roles, channels (categories, text channels, threads)
+//! and members, for an organization whose groups live in different servers and channels.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -98,6 +102,21 @@ struct Shared {
     overwrites: Mutex<HashMap<String, Value>>,
     /// Whether anyone may add the bot ("Public Bot").
     bot_public: std::sync::atomic::AtomicBool,
+    /// Servers added by tests, by id (the home server `GUILD_ID` is not among them).
+    guilds: std::sync::Mutex<HashMap<String, Guild>>,
+}
+
+/// A server a test added: its owner, roles, channels and members.
+#[derive(Clone, Debug, Default)]
+pub struct Guild {
+    pub name: String,
+    pub owner: String,
+    /// Roles as Discord lists them (`@everyone`, whose id is the server's, comes first).
+    pub roles: Vec<Value>,
+    /// Channels by id: their type (0 text, 4 category, 11 public thread) and parent.
+    pub channels: HashMap<String, (u8, Option<String>)>,
+    /// Members by user id, with their role ids.
+    pub members: HashMap<String, Vec<String>>,
 }
 
 /// Discord's limits on posting messages, and where each bucket stands.
@@ -360,6 +379,77 @@ impl FakeDiscord {
         self.shared.members.lock().await.insert(user.to_string(), roles.iter().map(|r| r.to_string()).collect());
     }
 
+    /// Adds a server owned by `owner`, with an `@everyone` role of no permissions; the bot
+    /// is in it (listed at the next READY).
+    pub fn add_guild(&self, id: &str, name: &str, owner: &str) {
+        let guild = Guild {
+            name: name.into(),
+            owner: owner.into(),
+            roles: vec![role(id, "@everyone", "0")],
+            members: HashMap::from([(owner.to_string(), Vec::new()), (BOT_ID.to_string(), Vec::new())]),
+            ..Default::default()
+        };
+        self.shared.guilds.lock().unwrap().insert(id.into(), guild);
+    }
+
+    /// Adds a role to a server added with [`FakeDiscord::add_guild`].
+    pub fn add_role(&self, guild: &str, id: &str, name: &str, permissions: &str) {
+        self.shared.guilds.lock().unwrap().get_mut(guild).expect("an added server").roles.push(role(
+            id,
+            name,
+            permissions,
+        ));
+    }
+
+    /// Adds a channel (`kind` 0 text, 4 category, 11 public thread) under `parent`.
+    pub fn add_channel(&self, guild: &str, id: &str, kind: u8, parent: Option<&str>) {
+        let mut guilds = self.shared.guilds.lock().unwrap();
+        let g = guilds.get_mut(guild).expect("an added server");
+        g.channels.insert(id.into(), (kind, parent.map(str::to_string)));
+    }
+
+    /// Makes `user` a member of an added server, with these role ids.
+    pub fn add_member(&self, guild: &str, user: &str, roles: &[&str]) {
+        let mut guilds = self.shared.guilds.lock().unwrap();
+        let g = guilds.get_mut(guild).expect("an added server");
+        g.members.insert(user.into(), roles.iter().map(|r| r.to_string()).collect());
+    }
+
+    /// A command sent `at` a channel of an added server (`(server, channel)`) by a member
+    /// whose `standing` is the permissions Discord computed for them there and their role
+    /// ids; the channel's type and parent as the server has them.
+    pub fn command_in(
+        &self,
+        at: (&str, &str),
+        name: &str,
+        options: Value,
+        user: (&str, &str),
+        locale: &str,
+        (permissions, roles): (&str, &[&str]),
+    ) -> Value {
+        let mut i = self.command(name, options, user, locale, permissions);
+        self.place_in(&mut i, at.0, at.1);
+        i["member"]["roles"] = json!(roles);
+        i
+    }
+
+    /// A click on `message` in `channel` of an added server, by a member with no role.
+    pub fn click_in(&self, guild: &str, channel: &str, custom_id: &str, message: Value, user: (&str, &str)) -> Value {
+        let mut i = self.click(custom_id, message, user, "en-US");
+        self.place_in(&mut i, guild, channel);
+        i
+    }
+
+    /// Moves an interaction into `channel` of an added server.
+    fn place_in(&self, i: &mut Value, guild: &str, channel: &str) {
+        let (kind, parent) =
+            self.shared.guilds.lock().unwrap()[guild].channels.get(channel).cloned().expect("a channel of that server");
+        i["guild_id"] = json!(guild);
+        i["channel_id"] = json!(channel);
+        i["channel"] = json!({"id": channel, "type": kind, "parent_id": parent});
+        i["authorizing_integration_owners"] = json!({"0": guild});
+    }
+
     /// The same command sent from another server, where the user has `permissions`.
     pub fn command_in_foreign_server(
         &self,
@@ -438,6 +528,40 @@ impl FakeDiscord {
         i["type"] = json!(4);
         i
     }
+}
+
+/// Whether `c` is the callback answering `interaction`.
+pub fn callback_for(c: &Call, interaction: &Value) -> bool {
+    c.method == "POST"
+        && c.path
+            == format!(
+                "/api/v10/interactions/{}/{}/callback",
+                interaction["id"].as_str().unwrap(),
+                interaction["token"].as_str().unwrap()
+            )
+}
+
+/// Sends `interaction` over the gateway and returns the response the bot gave it.
+pub async fn interact(fake: &FakeDiscord, interaction: Value) -> Value {
+    let from = fake.calls().await.len();
+    fake.dispatch("INTERACTION_CREATE", interaction.clone()).await;
+    fake.wait_call(from, "the interaction callback", |c| callback_for(c, &interaction)).await.body
+}
+
+/// The first embed's title, description, fields and footer, as one text.
+pub fn embed_text(response: &Value) -> String {
+    let e = &response["data"]["embeds"][0];
+    let mut text = format!("{}\n{}\n", e["title"].as_str().unwrap_or(""), e["description"].as_str().unwrap_or(""));
+    for f in e["fields"].as_array().cloned().unwrap_or_default() {
+        text.push_str(&format!("{}: {}\n", f["name"].as_str().unwrap_or(""), f["value"].as_str().unwrap_or("")));
+    }
+    text.push_str(e["footer"]["text"].as_str().unwrap_or(""));
+    text
+}
+
+/// Whether a response is seen by the asker alone.
+pub fn ephemeral(response: &Value) -> bool {
+    response["data"]["flags"].as_u64().unwrap_or(0) & 64 == 64
 }
 
 fn role(id: &str, name: &str, permissions: &str) -> Value {
@@ -534,6 +658,9 @@ async fn answer(
     if !by_path && authorization.is_some_and(|a| a != format!("Bot {TOKEN}")) {
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "401: Unauthorized", "code": 0})))
             .into_response();
+    }
+    if let Some(answered) = added_guilds(shared, method.as_str(), &segments) {
+        return answered;
     }
     match (method.as_str(), segments.as_slice()) {
         ("GET", ["applications", "@me"]) => json(json!({
@@ -675,7 +802,10 @@ async fn answer(
                 .collect();
             json(Value::Array(page))
         }
-        ("GET", ["guilds", _, "scheduled-events"]) => json(Value::Array(shared.events.lock().await.clone())),
+        ("GET", ["guilds", guild, "scheduled-events"]) => {
+            let events = shared.events.lock().await;
+            json(Value::Array(events.iter().filter(|e| e["guild_id"] == *guild).cloned().collect()))
+        }
         ("POST", ["guilds", guild, "scheduled-events"]) => {
             let mut event = body.clone();
             event["id"] = json!(shared.ids.fetch_add(1, Ordering::SeqCst).to_string());
@@ -747,6 +877,52 @@ async fn answer(
     }
 }
 
+/// What the servers tests added answer: themselves, their roles, members and channels.
+fn added_guilds(shared: &Shared, method: &str, segments: &[&str]) -> Option<Response> {
+    let json = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
+    let guilds = shared.guilds.lock().unwrap();
+    let unknown = |what: &str, code: u32| {
+        (StatusCode::NOT_FOUND, axum::Json(json!({"message": format!("Unknown {what}"), "code": code}))).into_response()
+    };
+    Some(match (method, segments) {
+        ("GET", ["guilds", guild]) => {
+            let g = guilds.get(*guild)?;
+            json(json!({
+                "id": guild, "name": g.name, "icon": null, "icon_hash": null, "splash": null,
+                "discovery_splash": null, "owner_id": g.owner, "afk_channel_id": null, "afk_timeout": 300,
+                "widget_enabled": false, "widget_channel_id": null, "verification_level": 1,
+                "default_message_notifications": 1, "explicit_content_filter": 0,
+                "roles": g.roles,
+                "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+                "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+                "max_presences": null, "max_members": 500000, "vanity_url_code": null, "description": null,
+                "banner": null, "premium_tier": 0, "premium_subscription_count": 0, "preferred_locale": "en-US",
+                "public_updates_channel_id": null, "max_video_channel_users": 25,
+                "max_stage_video_channel_users": 50, "nsfw_level": 0, "stickers": [],
+                "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null
+            }))
+        }
+        ("GET", ["guilds", guild, "roles"]) => json(Value::Array(guilds.get(*guild)?.roles.clone())),
+        ("GET", ["guilds", guild, "members", user]) => match guilds.get(*guild)?.members.get(*user) {
+            Some(roles) => json(json!({
+                "user": {"id": user, "username": "someone", "discriminator": "0", "avatar": null},
+                "roles": roles, "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+                "flags": 0, "pending": false, "nick": null, "avatar": null
+            })),
+            None => unknown("Member", 10007),
+        },
+        ("GET", ["channels", channel]) => {
+            let (guild, (kind, parent)) =
+                guilds.iter().find_map(|(id, g)| g.channels.get(*channel).map(|c| (id.clone(), c.clone())))?;
+            json(json!({
+                "id": channel, "type": kind, "guild_id": guild, "name": format!("channel-{channel}"),
+                "position": 0, "permission_overwrites": [], "parent_id": parent
+            }))
+        }
+        _ => return None,
+    })
+}
+
 /// A 429 as Discord sends it, counted (and counted as a violation when sent into a limit
 /// whose 429 had already been given).
 fn limited_429(shared: &Shared, retry_after: f64, global: bool, violation: bool) -> Response {
@@ -796,10 +972,14 @@ async fn gateway(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                     Some(2) => {
                         shared.identifies.fetch_add(1, Ordering::SeqCst);
                         let s = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let mut guilds = vec![json!({"id": GUILD_ID, "unavailable": true})];
+                        guilds.extend(
+                            shared.guilds.lock().unwrap().keys().map(|id| json!({"id": id, "unavailable": true})),
+                        );
                         let ready = json!({"op": 0, "t": "READY", "s": s, "d": {
                             "v": 10,
                             "user": {"id": BOT_ID, "username": "convoca", "discriminator": "0", "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "flags": 0},
-                            "guilds": [{"id": GUILD_ID, "unavailable": true}],
+                            "guilds": guilds,
                             "session_id": "fake-session", "resume_gateway_url": *shared.ws_url.lock().await,
                             "shard": [0, 1],
                             "application": {"id": APP_ID, "flags": 0}
