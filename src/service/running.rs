@@ -65,10 +65,10 @@ impl Running {
                 None
             }
             Some(_) => {
-                let g = Gateway::start_supervised(&args.discord, engine.clone(), Arc::new(SystemClock), &supervisor)
+                let g = Gateway::start_supervised(&args.discord, org.clone(), Arc::new(SystemClock), &supervisor)
                     .await
                     .map_err(StartError::Discord)?;
-                let homes: Vec<String> = args.discord.homes().iter().map(u64::to_string).collect();
+                let homes: Vec<String> = g.homes.servers().iter().map(|s| s.get().to_string()).collect();
                 status.push(format!("Discord: connecting (home server {})", homes.join(", ")));
                 senders = senders.with(
                     &crate::discord::ABILITIES,
@@ -150,7 +150,6 @@ impl Running {
     /// (through the gateway's bot, or an HTTP-only one that needs no token: follow-ups use
     /// the interaction's own), and the platforms' state for `/healthz`.
     fn http_state(&self, args: &RunArgs, org: &Organization) -> Result<AppState, StartError> {
-        let engine = org.any();
         let discord = match &args.discord.public_key {
             None => None,
             Some(key) => {
@@ -158,7 +157,7 @@ impl Running {
                 let bot = match &self.gateway {
                     Some(g) => Arc::clone(&g.bot),
                     None => Arc::new(Bot::new(
-                        engine.clone(),
+                        org.clone(),
                         Arc::new(crate::discord::http_client(&args.discord, "")),
                         &args.discord,
                     )),
