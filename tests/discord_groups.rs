@@ -160,24 +160,6 @@ async fn deployment(scheduled_events: Option<convoca::reminders::ManualClock>) -
     connected(org, dir, scheduled_events).await
 }
 
-/// The same, with an organization whose `reload()` reads the content root again.
-///
-/// Not `Organization::open`: it keeps the first group's folder as the root's, so its
-/// `reload()` reads `groups/lacwg/` as a one-group folder and drops every group (a bug in
-/// src/engine/organization/mod.rs, left to its owner). A one-group organization whose
-/// folder is the root, reloaded once, is the same organization with a reload that works.
-async fn reloadable_deployment() -> Deployment {
-    let dir = tempfile::tempdir().unwrap();
-    write_root(dir.path(), &[S100.to_string()], Some("Board"), &[], &groups());
-    let root = convoca::content::load_root(dir.path(), chrono::Utc::now()).expect("the content loads");
-    let first = root.groups.into_iter().next().unwrap();
-    let content = convoca::content::ContentHandle::fixed(dir.path(), first);
-    let org = Organization::of(Engine::new(content, sqlite_store().await, settings()));
-    let reloaded = org.reload();
-    assert!(reloaded.failed.is_empty() && reloaded.added.len() == 2, "{reloaded:?}");
-    connected(org, dir, None).await
-}
-
 async fn connected(
     org: Organization,
     dir: tempfile::TempDir,
@@ -499,7 +481,7 @@ async fn a_dm_from_someone_in_two_groups_asks_which_then_answers_for_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_go_to_every_home_server_and_to_a_group_added_while_the_bot_runs() {
-    let d = reloadable_deployment().await;
+    let d = deployment(None).await;
     let put = |guild: &'static str| {
         move |c: &common::fake_discord::Call| {
             c.method == "PUT" && c.path == format!("/api/v10/applications/{APP_ID}/guilds/{guild}/commands")
