@@ -90,3 +90,36 @@ fn a_one_group_deployment_moves_its_rows_into_a_group_of_its_organization() {
     let (code, _, _) = run(convoca(org.path(), &db).args(["migrate", "--into-group", "lacwg"]));
     assert_eq!(code, 2);
 }
+
+/// An organization whose groups say where they live on Discord needs no
+/// `DISCORD_HOME_GUILDS`; without either, `run` refuses and says both ways.
+#[test]
+fn homes_in_the_content_stand_for_the_env_files_home_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lacwg = GroupSpec::new("lacwg", "Latin America Group");
+    lacwg.discord = vec!["100".into()];
+    write_root(dir.path(), &[], None, &[], &[lacwg]);
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let discord = |cmd: &mut Command| {
+        // Nothing listens there: Discord cannot start, which is a later, other failure.
+        cmd.env("DISCORD_TOKEN", "fake")
+            .env("DISCORD_API_BASE", "http://127.0.0.1:9")
+            .env_remove("DISCORD_HOME_GUILDS");
+    };
+    let mut cmd = convoca(dir.path(), &db);
+    discord(&mut cmd);
+    let (_, out, err) = run(cmd.arg("doctor"));
+    assert!(!out.contains("no home server is set") && !err.contains("no home server is set"), "{out}{err}");
+
+    let bare = tempfile::tempdir().unwrap();
+    write_root(bare.path(), &[], None, &[], &[GroupSpec::new("lacwg", "Latin America Group")]);
+    let mut cmd = convoca(bare.path(), &db);
+    discord(&mut cmd);
+    let (code, _, err) = run(cmd.arg("run").stdin(std::process::Stdio::null()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("DISCORD_HOME_GUILDS") && err.contains("[home]"), "{err}");
+    let mut cmd = convoca(bare.path(), &db);
+    discord(&mut cmd);
+    let (_, out, err) = run(cmd.arg("doctor"));
+    assert!(out.contains("no home server is set") || err.contains("no home server is set"), "{out}{err}");
+}

@@ -161,6 +161,12 @@ fn open_root(global: &crate::config::Global, store: Store, settings: Settings) -
     })
 }
 
+/// Which platforms the content root gives homes on (its `[home]` tables), for the settings'
+/// check: nothing when it does not load (its errors are said when the bot opens it).
+fn declared_homes(global: &crate::config::Global) -> crate::config::Declared {
+    crate::content::load_root(&global.content, Utc::now()).map(|root| root.declared()).unwrap_or_default()
+}
+
 /// The group `--group` names, or the only one; `None` for an organization of several
 /// groups when none is named (the terminal then speaks for the organization).
 fn chosen_group(global: &crate::config::Global, org: &Organization) -> Result<Option<Engine>, ExitCode> {

@@ -14,7 +14,7 @@ use crate::service::{Running, Signals};
 /// input is a terminal. With no chat platform configured it says why each is off; reminders
 /// for `console:` channels are printed. Stops on SIGTERM, Ctrl-C, or `/quit` in the console.
 pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
-    if let Err(why) = args.validate() {
+    if let Err(why) = args.validate_declared(super::declared_homes(global)) {
         super::say(global, &format!("convoca: {why}"));
         return ExitCode::from(2);
     }

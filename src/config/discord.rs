@@ -58,6 +58,12 @@ impl DiscordConfig {
     /// Refuses settings that cannot work, with one line saying which and why. Only checked
     /// when Discord is on (a token is set), except for values that are wrong in any case.
     pub fn validate(&self) -> Result<(), String> {
+        self.validate_declared(false)
+    }
+
+    /// [`DiscordConfig::validate`], with `declared` true when the content's `[home]` tables
+    /// give the groups' servers (then `DISCORD_HOME_GUILDS` is not needed).
+    pub fn validate_declared(&self, declared: bool) -> Result<(), String> {
         for home in self.home.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
             if home.parse::<u64>().map_or(true, |id| id == 0) {
                 return Err(format!("DISCORD_HOME_GUILDS: `{home}` is not a Discord server id"));
@@ -88,9 +94,9 @@ impl DiscordConfig {
                 );
             }
         }
-        if (self.token.is_some() || self.public_key.is_some()) && self.homes().is_empty() {
+        if (self.token.is_some() || self.public_key.is_some()) && self.homes().is_empty() && !declared {
             return Err(
-                "Discord is on but no home server is set: set DISCORD_HOME_GUILDS to the group's server id(s)".into()
+                "Discord is on but no home server is set: set DISCORD_HOME_GUILDS to the group's server id(s), or give each group's in its group.toml ([home] discord = [...])".into()
             );
         }
         Ok(())

@@ -84,6 +84,12 @@ impl MatrixConfig {
 
     /// Refuses settings that cannot work, with one line saying which and why.
     pub fn validate(&self) -> Result<(), String> {
+        self.validate_declared(false)
+    }
+
+    /// [`MatrixConfig::validate`], with `declared` true when the content's `[home]` tables
+    /// give the groups' rooms (then `MATRIX_HOME_ROOMS` is not needed).
+    pub fn validate_declared(&self, declared: bool) -> Result<(), String> {
         if self.organizer_power <= 0 {
             return Err(format!(
                 "MATRIX_ORGANIZER_POWER must be at least 1 (it is {}): at 0 every member would organize",
@@ -102,9 +108,9 @@ impl MatrixConfig {
             return Err(format!("MATRIX_HOMESERVER: `{hs}` is not an http:// or https:// address"));
         }
         let homes = self.homes()?;
-        if self.homeserver.is_some() && homes.is_empty() {
+        if self.homeserver.is_some() && homes.is_empty() && !declared {
             return Err(
-                "Matrix is on but no home room is set: set MATRIX_HOME_ROOMS to the group's room id(s) or alias(es)"
+                "Matrix is on but no home room is set: set MATRIX_HOME_ROOMS to the group's room id(s) or alias(es), or give each group's in its group.toml ([home] matrix = [...])"
                     .into(),
             );
         }

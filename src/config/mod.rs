@@ -251,6 +251,16 @@ impl ReminderChannels {
     }
 }
 
+/// Which platforms the content itself gives homes on (a group's or the organization's
+/// `[home]` table).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Declared {
+    /// Some Discord server, channel or category.
+    pub discord: bool,
+    /// Some Matrix room.
+    pub matrix: bool,
+}
+
 impl RunArgs {
     /// `run`'s settings from the environment alone: what plain `convoca` uses.
     pub fn from_env() -> Result<RunArgs, clap::Error> {
@@ -328,8 +338,14 @@ pub struct IcsArgs {
 impl RunArgs {
     /// Every setting of `run` checked before anything starts: the first problem, in one line.
     pub fn validate(&self) -> Result<(), String> {
-        self.discord.validate()?;
-        self.matrix.validate()?;
+        self.validate_declared(Declared::default())
+    }
+
+    /// [`RunArgs::validate`], for content whose `[home]` tables give homes on the platforms
+    /// `declared` says: the env's home settings are not needed for those.
+    pub fn validate_declared(&self, declared: Declared) -> Result<(), String> {
+        self.discord.validate_declared(declared.discord)?;
+        self.matrix.validate_declared(declared.matrix)?;
         self.reminders.read()?;
         self.email.validate()?;
         self.http.validate()

@@ -27,6 +27,19 @@ pub struct Root {
     pub groups: Vec<Content>,
 }
 
+impl Root {
+    /// Which platforms its `[home]` tables (a group's or the organization's) give homes on:
+    /// the env's home settings are not needed for those.
+    pub fn declared(&self) -> crate::config::Declared {
+        let homes: Vec<&Home> =
+            self.groups.iter().map(|g| &g.group.home).chain(self.organization.iter().map(|o| &o.home)).collect();
+        crate::config::Declared {
+            discord: homes.iter().any(|h| !h.discord.is_empty()),
+            matrix: homes.iter().any(|h| !h.matrix.is_empty()),
+        }
+    }
+}
+
 /// Each part of a root read on its own, so that a running bot can keep the last good content
 /// of a group whose files broke while the others change.
 #[derive(Clone, Debug)]

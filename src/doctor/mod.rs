@@ -89,14 +89,17 @@ impl Line {
 pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line> {
     let mut lines = Vec::new();
     env(env_file, &mut lines);
-    if let Err(why) = args.validate() {
+    let mut checked = Vec::new();
+    let root = local::content(global, &mut checked);
+    let declared = root.as_ref().map(|r| r.declared()).unwrap_or_default();
+    if let Err(why) = args.validate_declared(declared) {
         lines.push(Line::fail(
             "settings",
             why,
             "correct it in the env file (`convoca run` refuses to start until then)",
         ));
     }
-    let root = local::content(global, &mut lines);
+    lines.append(&mut checked);
     local::database(global, &mut lines).await;
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
     let deployment_channels = args.reminders.read().unwrap_or_default();
