@@ -60,7 +60,7 @@ async fn burst(label: &str, url: &str, capacity: Option<u32>) {
         convoca::discord::verify::InteractionVerifier::new(&hex::encode(key.verifying_key().to_bytes())).unwrap(),
     );
     let state = convoca::http::AppState {
-        engine: engine.clone(),
+        org: engine.clone().into(),
         discord: Some((bot, verifier)),
         platforms: Default::default(),
     };

@@ -370,6 +370,7 @@ async fn a_reminder_posted_by_a_process_that_died_is_found_in_the_channel_after_
         due,
         late: true,
         locale: convoca::locale::Locale::En,
+        calendar_domain: String::new(),
     };
     convoca::reminders::Sender::send(&sender(), &again).await.unwrap();
     assert_eq!(fake.created().await.len(), 2);
@@ -429,6 +430,7 @@ async fn reminders_are_posted_at_their_instant_with_the_key_as_nonce() {
         due,
         late: true,
         locale: convoca::locale::Locale::En,
+        calendar_domain: String::new(),
     };
     convoca::reminders::Sender::send(&convoca::discord::DiscordSender::new(Arc::clone(&gateway.http)), &again)
         .await
@@ -465,7 +467,7 @@ mod endpoint {
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
         let state = convoca::http::AppState {
-            engine: engine.clone(),
+            org: engine.clone().into(),
             discord: Some((bot, verifier)),
             platforms: Default::default(),
         };
@@ -970,6 +972,7 @@ async fn posts_to_one_channel_wait_for_its_bucket_instead_of_being_refused() {
                 due: chrono::Utc::now(),
                 late: false,
                 locale: convoca::locale::Locale::En,
+                calendar_domain: String::new(),
             };
             sender.send(&post).await
         }));

@@ -32,20 +32,14 @@ fn config(server: &Smtp, security: SmtpSecurity, password: &str) -> EmailConfig 
     }
 }
 
-fn sender(server: &Smtp, engine: &convoca::engine::Engine) -> Arc<EmailSender> {
+fn sender(server: &Smtp) -> Arc<EmailSender> {
     let smtp = convoca::email::Smtp::new(&config(server, SmtpSecurity::Starttls, PASSWORD)).unwrap();
-    Arc::new(EmailSender::new(smtp, engine.content().clone()))
+    Arc::new(EmailSender::new(smtp))
 }
 
 /// A scheduler posting `engine`'s reminders by email through `server`, on `clock`.
 fn mailing(engine: &convoca::engine::Engine, server: &Smtp, clock: &ManualClock) -> Running {
-    start_on(
-        engine,
-        &convoca::email::ABILITIES,
-        sender(server, engine),
-        Arc::new(clock.clone()),
-        SchedulerConfig::default(),
-    )
+    start_on(engine, &convoca::email::ABILITIES, sender(server), Arc::new(clock.clone()), SchedulerConfig::default())
 }
 
 /// The key of the monthly meeting's one-day reminder to `channel`.

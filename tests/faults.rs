@@ -253,10 +253,11 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
     let rec = Recorder::new(&clock);
     let supervisor = convoca::supervisor::Tasks::new();
     let senders = Senders::new().with(&convoca::discord::ABILITIES, Arc::new(rec.clone()));
-    let service = convoca::service::Service::start(&engine, senders, Arc::new(clock.clone()), &supervisor);
+    let service =
+        convoca::service::Service::start(&engine.clone().into(), senders, Arc::new(clock.clone()), &supervisor);
     let mut status = service.scheduler.clone();
     let platforms = Platforms { tasks: supervisor.clone(), ..Default::default() };
-    let state = AppState { engine: engine.clone(), discord: None, platforms };
+    let state = AppState { org: engine.clone().into(), discord: None, platforms };
     let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, service.stopping()).await.unwrap();
     let health = || async move {
         let r = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();

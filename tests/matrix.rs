@@ -292,6 +292,7 @@ async fn in_an_encrypted_room_a_post_is_found_or_cannot_be_ruled_out_never_misse
         due: chrono::Utc::now(),
         late: false,
         locale: convoca::locale::Locale::En,
+        calendar_domain: String::new(),
     };
     w.bot.sender().send(&post).await.unwrap();
     let seen =
@@ -343,6 +344,7 @@ async fn reminders_are_posted_as_text_with_the_key_as_transaction_id() {
         due,
         late: true,
         locale: convoca::locale::Locale::En,
+        calendar_domain: String::new(),
     };
     w.bot.sender().send(&again).await.unwrap();
     let marker = w.alice.say(&room, "!help").await;

@@ -10,8 +10,8 @@ use sqlx::Row;
 
 /// One row of every kind in every table, NULLs included, written as SQL.
 const ROWS: &[&str] = &[
-    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL)",
-    "INSERT INTO users VALUES ('matrix', '@bo:x', 'Bo ✊', 'p-1', 3, 4, NULL, 0, 5, NULL, 6)",
+    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL, NULL)",
+    "INSERT INTO users VALUES ('matrix', '@bo:x', 'Bo ✊', 'p-1', 3, 4, NULL, 0, 5, NULL, 6, 'youth')",
     "INSERT INTO signups VALUES ('', 'discord', '111', 'jilamito', 'petition', 10, NULL, 'done', 13, 0, NULL)",
     "INSERT INTO signups VALUES ('youth', 'matrix', '@bo:x', 'jilamito', '', 11, 12, NULL, NULL, 0, NULL)",
     "INSERT INTO signups VALUES ('', 'matrix', '@bo:x', 'jilamito', 'rally', 14, NULL, NULL, NULL, 1, 3)",

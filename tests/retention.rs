@@ -295,7 +295,7 @@ async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
 /// reaction, an answer to a past meeting, a calendar link never read, personal-message
 /// records and offers of places long answered. Instants are 1970's.
 const OLD_PERSONAL_ROWS: &[&str] = &[
-    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL)",
+    "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL, NULL)",
     "INSERT INTO signups VALUES ('', 'discord', '111', 'jilamito', 'petition', 10, 11, NULL, NULL, 0, NULL)",
     "INSERT INTO signups VALUES ('', 'discord', '111', 'gone-campaign', '', 10, NULL, NULL, NULL, 0, NULL)",
     "INSERT INTO reaction_signups VALUES ('', 'discord', '$r1', '111', 'jilamito', 'petition', 70, '$m1')",

@@ -73,37 +73,54 @@ pub fn write(agenda: &Agenda<'_>, opts: FeedOptions<'_>) -> String {
     out.0
 }
 
-/// Writes one person's private calendar: the occurrences they said they are going to (as
-/// they now stand: moved, or marked cancelled) and the deadlines of the actions they signed
-/// up for, each with an alarm. UIDs differ from the group feed's, so both can be subscribed.
-/// Members-only links stay out: a feed URL is easier to pass on than a direct message.
-pub fn write_personal(
-    agenda: &Agenda<'_>,
-    going: &[crate::store::OccurrenceRef],
-    actions: &[(String, String)],
-    opts: FeedOptions<'_>,
-) -> String {
-    let l = opts.locale;
-    let group = &agenda.content.group;
-    let domain = calendar_domain(&group.short_name);
-    let mut out = begin(agenda, &escape(&format!("{} (me)", group.short_name)), "PT1H");
+/// One group's part of a person's private calendar.
+pub struct Mine<'a> {
+    /// The group's calendar.
+    pub agenda: &'a Agenda<'a>,
+    /// The occurrences they are going to there.
+    pub going: Vec<crate::store::OccurrenceRef>,
+    /// The `(campaign, action)` they signed up for there.
+    pub actions: Vec<(String, String)>,
+}
+
+/// Writes one person's private calendar, across the groups they belong to: the occurrences
+/// they said they are going to (as they now stand: moved, or marked cancelled) and the
+/// deadlines of the actions they signed up for, each with an alarm. UIDs differ from the
+/// group feed's, so both can be subscribed. Members-only links stay out: a feed URL is
+/// easier to pass on than a direct message.
+pub fn write_personal(parts: &[Mine<'_>], opts: FeedOptions<'_>) -> String {
+    let Some(first) = parts.first() else { return String::new() };
+    let names: Vec<&str> = parts.iter().map(|p| p.agenda.content.group.short_name.as_str()).collect();
+    let mut out = begin(first.agenda, &escape(&format!("{} (me)", names.join(", "))), "PT1H");
     let stamp = stamp(opts.now);
-    for at in going {
+    for part in parts {
+        personal_events(&mut out, part, &stamp, opts);
+    }
+    out.line("END:VCALENDAR");
+    out.0
+}
+
+/// One group's events of a private calendar.
+fn personal_events(out: &mut Lines, part: &Mine<'_>, stamp: &str, opts: FeedOptions<'_>) {
+    let l = opts.locale;
+    let agenda = part.agenda;
+    let domain = calendar_domain(&agenda.content.group.short_name);
+    for at in &part.going {
         let (Some(meeting), Some(occ)) = (agenda.meeting(&at.meeting), agenda.occurrence(&at.meeting, at.date)) else {
             continue;
         };
         if occ.end < opts.now - Duration::days(PAST_DAYS) {
             continue;
         }
-        event(&mut out, meeting, &occ, &format!("me-{}-", meeting.slug), &domain, &stamp, opts);
+        event(out, meeting, &occ, &format!("me-{}-", meeting.slug), &domain, stamp, opts);
     }
-    for (campaign, action) in actions {
+    for (campaign, action) in &part.actions {
         let Some(c) = agenda.content.campaign(campaign) else { continue };
         let Some(a) = c.action(action) else { continue };
         let Some(deadline) = a.deadline else { continue };
         out.line("BEGIN:VEVENT");
         out.prop("UID", &format!("me-{campaign}-{action}-{}@{domain}", deadline.at.format("%Y%m%d")));
-        out.prop("DTSTAMP", &stamp);
+        out.prop("DTSTAMP", stamp);
         out.prop("DTSTART", &self::stamp(deadline.at));
         out.prop("DTEND", &self::stamp(deadline.at));
         out.prop("SUMMARY", &escape(&format!("{} ({})", a.title.get(l), c.title.get(l))));
@@ -120,8 +137,6 @@ pub fn write_personal(
         out.line("END:VALARM");
         out.line("END:VEVENT");
     }
-    out.line("END:VCALENDAR");
-    out.0
 }
 
 /// The calendar's opening lines.

@@ -9,19 +9,24 @@ use crate::console::render;
 /// (exit 0); only bad flags (2, from clap) and broken content (1) fail.
 pub async fn ask(global: &Global, args: AskArgs) -> ExitCode {
     let settings = crate::engine::Settings { public_url: args.public_url.clone(), ..Default::default() };
-    let engine = match super::open_engine_with(global, settings).await {
-        Ok(e) => e,
+    let org = match super::open_org_with(global, settings).await {
+        Ok(o) => o,
         Err(code) => return code,
     };
-    let text = args.text.join(" ");
-    let req = super::request(&engine, &args.who, &text);
-    let reply = engine.handle(&req).await;
+    let group = match super::chosen_group(global, &org) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    let terminal = super::Terminal { org, group };
+    let reply = terminal.answer(&args.who, &args.text.join(" ")).await;
     crate::console::say(&render(&reply));
     // What the answer set in motion and is due now (a freed place offered to the next in
     // line) is printed as the bot would send it; with a pretended time (--now) nothing is.
-    if args.who.now.is_none() {
-        crate::service::one_pass(&engine).await;
+    if let Some(engine) = &terminal.group
+        && args.who.now.is_none()
+    {
+        crate::service::one_pass(engine).await;
     }
-    engine.store().close().await;
+    terminal.org.any().store().close().await;
     ExitCode::SUCCESS
 }

@@ -18,8 +18,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use crate::config::{AskAs, Cli, Cmd, RunArgs};
-use crate::content::ContentHandle;
-use crate::engine::{Engine, Request, Settings};
+use crate::engine::{Engine, Organization, Request, Settings, Whose};
 use crate::locale::Locale;
 use crate::store::Store;
 
@@ -56,18 +55,6 @@ pub async fn dispatch(cli: Cli) -> ExitCode {
         Some(Cmd::Doctor(args)) => doctor::doctor(&global, args).await,
         Some(Cmd::Setup(args)) => setup::setup(&global, args).await,
     }
-}
-
-/// Loads the content or prints why not.
-fn open_content(global: &crate::config::Global) -> Result<ContentHandle, ExitCode> {
-    ContentHandle::open(&global.content).map_err(|errors| {
-        eprintln!("convoca: the content in {} has errors:", global.content.display());
-        eprintln!("{errors}");
-        if !global.content.is_dir() {
-            eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
-        }
-        ExitCode::from(CANNOT_START)
-    })
 }
 
 /// Opens the database, creating it when it does not exist (the bot, the console and `ask`
@@ -127,17 +114,23 @@ fn absolute(path: &std::path::Path) -> std::path::PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Loads the content and opens the database (made when missing): what the bot, the console
-/// and `ask` need.
+/// Loads the content and opens the database (made when missing): the one group a command
+/// is for.
 async fn open_engine(global: &crate::config::Global) -> Result<Engine, ExitCode> {
     open_engine_with(global, Settings::default()).await
 }
 
 /// The same, with settings for replies (the bot's public address).
 async fn open_engine_with(global: &crate::config::Global, settings: Settings) -> Result<Engine, ExitCode> {
-    let content = open_content(global)?;
+    let org = open_org_with(global, settings).await?;
+    one_group(global, &org)
+}
+
+/// Every group of the content root, on the database (made when missing): what the bot, the
+/// console and `ask` need.
+async fn open_org_with(global: &crate::config::Global, settings: Settings) -> Result<Organization, ExitCode> {
     let store = open_store(global).await?;
-    Ok(Engine::new(content, store, settings))
+    open_root(global, store, settings)
 }
 
 /// The content and the existing database the bot uses, for `export` and `reminders`.
@@ -147,13 +140,56 @@ async fn open_existing_engine(global: &crate::config::Global) -> Result<Engine, 
 
 /// The same, with settings (the deployment's reminder channels).
 async fn open_existing_engine_with(global: &crate::config::Global, settings: Settings) -> Result<Engine, ExitCode> {
-    let content = open_content(global)?;
     let store = open_existing_store(global).await?;
     if let Err(e) = store.migrate().await {
         eprintln!("convoca: {e}");
         return Err(ExitCode::from(CANNOT_START));
     }
-    Ok(Engine::new(content, store, settings))
+    let org = open_root(global, store, settings)?;
+    one_group(global, &org)
+}
+
+/// Every group of the content root, each on its own rows of `store`.
+fn open_root(global: &crate::config::Global, store: Store, settings: Settings) -> Result<Organization, ExitCode> {
+    Organization::open(&global.content, store, settings).map_err(|errors| {
+        eprintln!("convoca: the content in {} has errors:", global.content.display());
+        eprintln!("{errors}");
+        if !global.content.is_dir() {
+            eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
+        }
+        ExitCode::from(CANNOT_START)
+    })
+}
+
+/// The group `--group` names, or the only one; `None` for an organization of several
+/// groups when none is named (the terminal then speaks for the organization).
+fn chosen_group(global: &crate::config::Global, org: &Organization) -> Result<Option<Engine>, ExitCode> {
+    let Some(name) = global.group.as_deref().map(str::trim) else { return Ok(org.only()) };
+    let groups = org.groups();
+    if let Some(engine) = groups.get(&crate::group_id::GroupId::named(name)) {
+        return Ok(Some(engine.clone()));
+    }
+    let names: Vec<&str> = groups.keys().map(|g| g.as_str()).filter(|g| !g.is_empty()).collect();
+    if names.is_empty() {
+        eprintln!("convoca: {} is one group; leave --group out", global.content.display());
+    } else {
+        eprintln!("convoca: no group is called `{name}`; the groups: {}", names.join(", "));
+    }
+    Err(ExitCode::from(2))
+}
+
+/// The one group a command works on (a roster, a calendar, reminders): `--group`, or the
+/// only one.
+fn one_group(global: &crate::config::Global, org: &Organization) -> Result<Engine, ExitCode> {
+    chosen_group(global, org)?.ok_or_else(|| {
+        let names: Vec<String> = org.groups().keys().map(|g| g.as_str().to_string()).collect();
+        eprintln!(
+            "convoca: {} holds several groups ({}): name one with --group NAME",
+            global.content.display(),
+            names.join(", ")
+        );
+        ExitCode::from(2)
+    })
 }
 
 /// A line for whoever started the command: on the terminal as is, or, with JSON logs, as
@@ -165,13 +201,40 @@ fn say(global: &crate::config::Global, line: &str) {
     }
 }
 
-/// A request from the terminal user described by `who`.
-fn request(engine: &Engine, who: &AskAs, text: &str) -> Request {
-    let command = crate::engine::Command::parse(text);
-    let now = who.now.unwrap_or_else(Utc::now);
-    let mut req = Request::new(&crate::console::ABILITIES, &who.user, &who.name, command, now);
-    req.locale = who.locale.as_deref().map_or_else(|| engine.content().current().group.language, Locale::from_tag);
-    req.organizer = who.organizer;
-    req.zone = who.tz;
-    req
+/// Whom the terminal speaks for: the group `--group` names (or the only one), else the
+/// organization, whose home the terminal of whoever runs the bot is.
+struct Terminal {
+    org: Organization,
+    group: Option<Engine>,
+}
+
+impl Terminal {
+    fn whose(&self) -> Whose {
+        match &self.group {
+            Some(engine) => Whose::Group(engine.group().clone()),
+            None => Whose::Organization,
+        }
+    }
+
+    /// Answers one line typed by `who`.
+    async fn answer(&self, who: &AskAs, text: &str) -> crate::engine::Reply {
+        let req = self.request(who, text);
+        self.org.handle(&req, &self.whose()).await
+    }
+
+    /// A request from the terminal user described by `who`.
+    fn request(&self, who: &AskAs, text: &str) -> Request {
+        let command = crate::engine::Command::parse(text);
+        let now = who.now.unwrap_or_else(Utc::now);
+        let mut req = Request::new(&crate::console::ABILITIES, &who.user, &who.name, command, now);
+        let language = match (&self.group, self.org.about()) {
+            (Some(engine), _) => engine.content().current().group.language,
+            (None, Some(about)) => about.language,
+            (None, None) => self.org.any().content().current().group.language,
+        };
+        req.locale = who.locale.as_deref().map_or(language, Locale::from_tag);
+        req.organizer = who.organizer;
+        req.zone = who.tz;
+        req
+    }
 }

@@ -8,7 +8,6 @@ use tokio::sync::watch;
 
 use crate::config::{AskAs, ConsoleArgs, Global, RunArgs};
 use crate::console::render;
-use crate::engine::Engine;
 use crate::service::{Running, Signals};
 
 /// Runs the bot: the reminder scheduler, the content watcher, and the console when standard
@@ -29,13 +28,17 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         reminder_channels: args.reminders.read().unwrap_or_default(),
         ..Default::default()
     };
-    let engine = match super::open_engine_with(global, settings).await {
-        Ok(e) => e,
+    let org = match super::open_org_with(global, settings).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let group = match super::chosen_group(global, &org) {
+        Ok(g) => g,
         Err(code) => return code,
     };
     // Held until the bot stops: `migrate` refuses to copy a database a bot still writes.
-    let _mark = engine.store().mark_running();
-    let running = match Running::start(&args, &engine).await {
+    let _mark = org.any().store().mark_running();
+    let running = match Running::start(&args, &org).await {
         Ok(r) => r,
         Err(e) => {
             super::say(global, &format!("convoca: {e}"));
@@ -52,14 +55,15 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
 
     let interactive = std::io::stdin().is_terminal();
     if interactive {
-        console(&engine, &args.who, running.stopping(), &mut signals).await;
+        let terminal = super::Terminal { org: org.clone(), group };
+        console(&terminal, &args.who, running.stopping(), &mut signals).await;
     } else {
         tracing::info!("standard input is not a terminal: serving until SIGTERM");
         signals.recv().await;
     }
     tracing::info!("stopping");
     running.stop().await;
-    engine.store().close().await;
+    org.any().store().close().await;
     ExitCode::SUCCESS
 }
 
@@ -68,32 +72,33 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
 /// for `console:` channels and offers of freed places are printed as they come.
 pub async fn console_only(global: &Global, args: ConsoleArgs) -> ExitCode {
     let settings = crate::engine::Settings { public_url: args.public_url.clone(), ..Default::default() };
-    let engine = match super::open_engine_with(global, settings).await {
-        Ok(e) => e,
+    let org = match super::open_org_with(global, settings).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let group = match super::chosen_group(global, &org) {
+        Ok(g) => g,
         Err(code) => return code,
     };
     // The scheduler and retention write: `migrate` must see this as a running bot.
-    let _mark = engine.store().mark_running();
+    let _mark = org.any().store().mark_running();
     let supervisor = crate::supervisor::Tasks::new();
     let senders = crate::reminders::Senders::new()
         .with(&crate::console::ABILITIES, std::sync::Arc::new(crate::console::ConsoleSender));
-    let service = crate::service::Service::start(
-        &engine,
-        senders,
-        std::sync::Arc::new(crate::reminders::SystemClock),
-        &supervisor,
-    );
+    let service =
+        crate::service::Service::start(&org, senders, std::sync::Arc::new(crate::reminders::SystemClock), &supervisor);
     let mut signals = Signals::listen();
-    console(&engine, &args.who, service.stopping(), &mut signals).await;
+    let terminal = super::Terminal { org: org.clone(), group };
+    console(&terminal, &args.who, service.stopping(), &mut signals).await;
     service.stop().await;
-    engine.store().close().await;
+    org.any().store().close().await;
     ExitCode::SUCCESS
 }
 
 /// Reads questions line by line until `/quit`, end of input, or a signal: on a terminal with
 /// line editing and history (everything else printed above the prompt), from a pipe line by
 /// line.
-async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<bool>, signals: &mut Signals) {
+async fn console(bot: &super::Terminal, who: &AskAs, mut stopping: watch::Receiver<bool>, signals: &mut Signals) {
     let mut terminal = if std::io::stdin().is_terminal() { crate::console::Terminal::open() } else { None };
     if terminal.is_some() {
         eprintln!("convoca console — type /help, or /quit to leave (↑ for earlier lines).");
@@ -126,8 +131,7 @@ async fn console(engine: &Engine, who: &AskAs, mut stopping: watch::Receiver<boo
         if matches!(text.trim_start_matches(['/', '!']), "quit" | "exit" | "salir") {
             break;
         }
-        let req = super::request(engine, who, text);
-        let reply = engine.handle(&req).await;
+        let reply = bot.answer(who, text).await;
         crate::console::say(&format!("{}\n", render(&reply)));
     }
     // Dropping the terminal puts its settings back, even mid-line.

@@ -57,6 +57,10 @@ pub struct Global {
     /// every subcommand uses the service's settings.
     #[arg(long, env = "CONVOCA_ENV_FILE", global = true)]
     pub env_file: Option<PathBuf>,
+    /// In a content folder of several groups (`groups/<name>/`): the group a command is for
+    /// (its folder's name). Without it the terminal speaks for the organization.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub group: Option<String>,
 }
 
 /// The subcommands.

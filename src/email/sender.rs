@@ -13,8 +13,6 @@ use crate::reminders::{Found, Post, SendError, Sender, To};
 /// Posts reminders to `mail:` channels through one SMTP server.
 pub struct EmailSender {
     smtp: Smtp,
-    /// The group's content, for its calendar domain.
-    content: crate::content::ContentHandle,
     /// Until when a login the server refused is not tried again: each reminder retrying on
     /// its own would try the password every half minute, enough for a provider to lock the
     /// account.
@@ -25,9 +23,9 @@ pub struct EmailSender {
 const AFTER_REFUSAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 impl EmailSender {
-    /// A sender through `smtp` for the group whose content `content` holds.
-    pub fn new(smtp: Smtp, content: crate::content::ContentHandle) -> EmailSender {
-        EmailSender { smtp, content, refused_until: std::sync::Mutex::new(None) }
+    /// A sender through `smtp`, for every group of the deployment.
+    pub fn new(smtp: Smtp) -> EmailSender {
+        EmailSender { smtp, refused_until: std::sync::Mutex::new(None) }
     }
 
     /// Logs in and out once (at start), so a wrong password is said at once; a refusal holds
@@ -63,9 +61,9 @@ impl EmailSender {
             )));
         }
         let now = chrono::Utc::now();
-        let calendar = crate::agenda::ics::calendar_domain(&self.content.current().group.short_name);
+        let calendar = &post.calendar_domain;
         let message =
-            super::message::build(&post.reply, &post.key, &self.smtp.from, list, (post.locale, &calendar), now)
+            super::message::build(&post.reply, &post.key, &self.smtp.from, list, (post.locale, calendar), now)
                 .map_err(SendError::Permanent)?;
         match self.smtp.submit(message.envelope(), &message.formatted()).await {
             Ok(()) => Ok(()),

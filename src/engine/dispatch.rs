@@ -12,7 +12,7 @@ impl Engine {
     /// refreshed.
     pub(super) async fn answer_command(&self, req: &Request, content: &Content) -> Result<Reply, StoreError> {
         let store = &self.inner.store;
-        let settings = &self.inner.shared.settings;
+        let settings = &self.inner.settings;
         let reply = match &req.command {
             Command::Help | Command::Empty => help::help(req, content),
             Command::Mission => mission::mission(req, content),
@@ -74,7 +74,7 @@ impl Engine {
             Command::Move { at, to } => schedule::move_to(req, &agenda, store, at, *to).await?,
             Command::AddMeeting(new) => schedule::add_meeting(req, &agenda, store, new).await?,
             Command::Remind { action, meeting, locale } => {
-                let set = &self.inner.shared.settings.reminder_channels;
+                let set = &self.inner.settings.reminder_channels;
                 remind::remind(req, content, store, set, *action, meeting.as_deref(), *locale).await?
             }
             // Only organizers' commands come here; anything else gets the help.
@@ -91,7 +91,7 @@ impl Engine {
     ) -> Result<Reply, StoreError> {
         let changes = self.calendar_changes().await?;
         let agenda = Agenda::new(content, &changes);
-        let mut reply = meeting::meeting(req, &agenda, meeting, &self.inner.shared.settings);
+        let mut reply = meeting::meeting(req, &agenda, meeting, &self.inner.settings);
         if reply.tone == Tone::Info
             && let Some(next) = rsvp::next(req, &agenda, meeting)
         {

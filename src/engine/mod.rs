@@ -51,6 +51,9 @@ pub struct Settings {
     pub flood: FloodLimit,
     /// Channels the deployment sends every reminder to (`CONVOCA_REMINDER_CHANNELS`).
     pub reminder_channels: Vec<String>,
+    /// Where this group's calendars are served under `public_url`, without `.ics`:
+    /// `/calendar` for the single group, `/groups/<slug>/calendar` for an organization's.
+    pub calendar_path: String,
 }
 
 /// The default [`Settings::command_deadline`].
@@ -63,6 +66,7 @@ impl Default for Settings {
             command_deadline: COMMAND_DEADLINE,
             flood: FloodLimit::default(),
             reminder_channels: Vec::new(),
+            calendar_path: "/calendar".to_string(),
         }
     }
 }
@@ -81,6 +85,8 @@ struct Inner {
     counts: counts::Kept<String, Vec<crate::store::Count>>,
     going: counts::Kept<crate::store::OccurrenceRef, (i64, i64)>,
     calendar: tokio::sync::watch::Sender<u64>,
+    /// The deployment's settings, with this group's calendar path.
+    settings: Settings,
     shared: Arc<Shared>,
 }
 
@@ -116,7 +122,11 @@ impl Engine {
     }
 
     fn with_shared(content: ContentHandle, store: Store, shared: Arc<Shared>) -> Engine {
-        let store = store.for_group(&content.current().group.id);
+        let group = content.current().group.id.clone();
+        let store = store.for_group(&group);
+        let calendar_path =
+            if group.is_single() { "/calendar".to_string() } else { format!("/groups/{}/calendar", group.as_str()) };
+        let settings = Settings { calendar_path, ..shared.settings.clone() };
         Engine {
             inner: Arc::new(Inner {
                 content,
@@ -125,6 +135,7 @@ impl Engine {
                 counts: Default::default(),
                 going: Default::default(),
                 calendar: tokio::sync::watch::Sender::new(0),
+                settings,
                 shared,
             }),
         }
@@ -164,7 +175,7 @@ impl Engine {
 
     /// The settings replies are shaped by.
     pub fn settings(&self) -> &Settings {
-        &self.inner.shared.settings
+        &self.inner.settings
     }
 
     /// Where reminders go besides the content's channels: the organizers' subscriptions

@@ -9,6 +9,8 @@ use chrono::Utc;
 use super::AppState;
 use crate::agenda::{Agenda, ics};
 use crate::calendar::Lead;
+use crate::engine::Engine;
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 
 /// `?lang=es` picks the language of titles.
@@ -17,21 +19,64 @@ pub struct Lang {
     lang: Option<String>,
 }
 
-/// Every meeting.
+/// Every meeting of the deployment's only group.
 pub async fn all(State(state): State<AppState>, Query(q): Query<Lang>) -> Response {
-    feed(&state, None, q.lang.as_deref()).await
+    match state.org.only() {
+        Some(engine) => feed(&engine, None, q.lang.as_deref()).await,
+        None => which_group(&state),
+    }
 }
 
-/// One meeting: `/calendar/monthly.ics`.
+/// One meeting of the only group: `/calendar/monthly.ics`.
 pub async fn one(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<Lang>) -> Response {
     let Some(slug) = file.strip_suffix(".ics") else {
         return (StatusCode::NOT_FOUND, "calendars end in .ics").into_response();
     };
-    feed(&state, Some(slug), q.lang.as_deref()).await
+    match state.org.only() {
+        Some(engine) => feed(&engine, Some(slug), q.lang.as_deref()).await,
+        None => which_group(&state),
+    }
 }
 
-/// One person's calendar: `/me/<token>.ics` (see `mycalendar`). An unknown token is a 404
-/// that says nothing about why (never issued, reset, or erased).
+/// Every meeting of one group of an organization: `/groups/lacwg/calendar.ics`.
+pub async fn group_all(State(state): State<AppState>, Path(group): Path<String>, Query(q): Query<Lang>) -> Response {
+    match state.org.group(&GroupId::named(&group)) {
+        Some(engine) => feed(&engine, None, q.lang.as_deref()).await,
+        None => which_group(&state),
+    }
+}
+
+/// One meeting of one group: `/groups/lacwg/calendar/monthly.ics`.
+pub async fn group_one(
+    State(state): State<AppState>,
+    Path((group, file)): Path<(String, String)>,
+    Query(q): Query<Lang>,
+) -> Response {
+    let Some(slug) = file.strip_suffix(".ics") else {
+        return (StatusCode::NOT_FOUND, "calendars end in .ics").into_response();
+    };
+    match state.org.group(&GroupId::named(&group)) {
+        Some(engine) => feed(&engine, Some(slug), q.lang.as_deref()).await,
+        None => which_group(&state),
+    }
+}
+
+/// A calendar asked of a group the deployment does not have (or of no group, where there
+/// are several): the groups' calendars.
+fn which_group(state: &AppState) -> Response {
+    let names: Vec<String> = state
+        .org
+        .groups()
+        .keys()
+        .filter(|g| !g.is_single())
+        .map(|g| format!("/groups/{}/calendar.ics", g.as_str()))
+        .collect();
+    (StatusCode::NOT_FOUND, format!("no such group; calendars: {}", names.join(" "))).into_response()
+}
+
+/// One person's calendar: `/me/<token>.ics` (see `mycalendar`), across every group they
+/// answered or signed up in. An unknown token is a 404 that says nothing about why (never
+/// issued, reset, or erased).
 pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<Lang>) -> Response {
     let gone = || (StatusCode::NOT_FOUND, "no such calendar").into_response();
     let Some(token) = file.strip_suffix(".ics").filter(|t| crate::engine::answers::personal::is_token(t)) else {
@@ -42,23 +87,36 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
         (StatusCode::SERVICE_UNAVAILABLE, "the calendar is unavailable right now; try again in a minute")
             .into_response()
     };
-    let mine = match state.engine.store().feed(token, chrono::Utc::now()).await {
+    let mine = match state.org.any().store().feed(token, chrono::Utc::now()).await {
         Ok(Some(mine)) => mine,
         Ok(None) => return gone(),
         Err(e) => return unavailable(e),
     };
-    let changes = match state.engine.calendar_changes().await {
-        Ok(o) => o,
-        Err(e) => return unavailable(e),
-    };
-    let content = state.engine.content().current();
-    let agenda = Agenda::new(&content, &changes);
-    let locale = q.lang.as_deref().map_or(content.group.language, Locale::from_tag);
+    // Each group's calendar, read once: the person's part of it is what they chose there.
+    let mut read = Vec::new();
+    for (id, engine) in state.org.groups().iter() {
+        let going: Vec<_> = mine.going.iter().filter(|(g, _)| g == id).map(|(_, at)| at.clone()).collect();
+        let actions: Vec<_> =
+            mine.actions.iter().filter(|(g, ..)| g == id).map(|(_, c, a)| (c.clone(), a.clone())).collect();
+        if going.is_empty() && actions.is_empty() && !read.is_empty() {
+            continue;
+        }
+        let changes = match engine.calendar_changes().await {
+            Ok(o) => o,
+            Err(e) => return unavailable(e),
+        };
+        read.push((engine.content().current(), changes, going, actions));
+    }
+    let agendas: Vec<Agenda<'_>> = read.iter().map(|(content, changes, ..)| Agenda::new(content, changes)).collect();
+    let parts: Vec<ics::Mine<'_>> = read
+        .iter()
+        .zip(&agendas)
+        .map(|((_, _, going, actions), agenda)| ics::Mine { agenda, going: going.clone(), actions: actions.clone() })
+        .collect();
+    let language = read.first().map_or(crate::locale::Locale::En, |(content, ..)| content.group.language);
+    let locale = q.lang.as_deref().map_or(language, Locale::from_tag);
     let opts = ics::FeedOptions { only: None, locale, now: Utc::now(), alarm: Some(Lead::HOUR) };
-    let group = state.engine.group();
-    let going: Vec<_> = mine.going.into_iter().filter(|(g, _)| g == group).map(|(_, at)| at).collect();
-    let actions: Vec<_> = mine.actions.into_iter().filter(|(g, ..)| g == group).map(|(_, c, a)| (c, a)).collect();
-    let body = ics::write_personal(&agenda, &going, &actions, opts);
+    let body = ics::write_personal(&parts, opts);
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -70,9 +128,9 @@ pub async fn mine(State(state): State<AppState>, Path(file): Path<String>, Query
         .into_response()
 }
 
-async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Response {
-    let content = state.engine.content().current();
-    let changes = match state.engine.calendar_changes().await {
+async fn feed(engine: &Engine, only: Option<&str>, lang: Option<&str>) -> Response {
+    let content = engine.content().current();
+    let changes = match engine.calendar_changes().await {
         Ok(o) => o,
         Err(e) => {
             tracing::error!(error = %e, "calendar feed: database unavailable");
@@ -84,10 +142,11 @@ async fn feed(state: &AppState, only: Option<&str>, lang: Option<&str>) -> Respo
     if let Some(slug) = only
         && agenda.meeting(slug).is_none()
     {
-        let names: Vec<String> = agenda.meetings().map(|m| format!("/calendar/{}.ics", m.slug)).collect();
+        let base = &engine.settings().calendar_path;
+        let names: Vec<String> = agenda.meetings().map(|m| format!("{base}/{}.ics", m.slug)).collect();
         return (
             StatusCode::NOT_FOUND,
-            format!("no meeting is called `{slug}`; calendars: /calendar.ics {}", names.join(" ")),
+            format!("no meeting is called `{slug}`; calendars: {base}.ics {}", names.join(" ")),
         )
             .into_response();
     }

@@ -15,7 +15,7 @@ use crate::metrics::Gauge;
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let mut ok = true;
     let mut lines = Vec::new();
-    match tokio::time::timeout(Duration::from_secs(2), state.engine.store().ping()).await {
+    match tokio::time::timeout(Duration::from_secs(2), state.org.any().store().ping()).await {
         Ok(Ok(())) => lines.push("database: ok".to_string()),
         Ok(Err(e)) => {
             ok = false;
@@ -26,18 +26,30 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             lines.push("database: no answer within 2 s".to_string());
         }
     }
-    match state.engine.content().stale() {
-        None => lines.push("content: ok".to_string()),
-        Some(errors) => {
-            ok = false;
-            let first: Vec<String> = errors.0.iter().take(5).map(|e| format!("  {e}")).collect();
-            lines.push(format!(
-                "content: stale: the last edit of {} did not load ({} error(s)); answering from the content before it:\n{}",
-                state.engine.content().dir().display(),
-                errors.0.len(),
-                first.join("\n")
-            ));
+    // The root's own errors, then each group's (kept on its content while it answers from
+    // the last good version).
+    let mut stale: Vec<_> = state.org.stale().into_iter().filter(|(group, _)| group.is_none()).collect();
+    for (id, engine) in state.org.groups().iter() {
+        if let Some(errors) = engine.content().stale() {
+            stale.push((Some(id.clone()), errors));
         }
+    }
+    if stale.is_empty() {
+        lines.push("content: ok".to_string());
+    }
+    for (group, errors) in stale {
+        ok = false;
+        let first: Vec<String> = errors.0.iter().take(5).map(|e| format!("  {e}")).collect();
+        let place = match group.filter(|g| !g.is_single()) {
+            Some(g) => format!("the group {g} in {}", state.org.dir().display()),
+            None => state.org.dir().display().to_string(),
+        };
+        lines.push(format!(
+            "content: stale: the last edit of {} did not load ({} error(s)); answering from the content before it:\n{}",
+            place,
+            errors.0.len(),
+            first.join("\n")
+        ));
     }
     for (name, connected) in state.platforms.connected() {
         ok &= connected;
@@ -58,7 +70,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         }
     }
     let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    lines.push(format!("instance: {}", state.engine.instance()));
+    lines.push(format!("instance: {}", state.org.any().instance()));
     let body = format!("{}\n{}\n", if ok { "ok" } else { "unhealthy" }, lines.join("\n"));
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
@@ -66,7 +78,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 /// The same verdict as [`healthz`] without the details: "ok" or "unhealthy", and the
 /// instance.
 pub async fn brief(state: State<AppState>) -> Response {
-    let instance = state.engine.instance().to_string();
+    let instance = state.org.any().instance().to_string();
     let full = healthz(state).await;
     let status = full.status();
     let verdict = if status == StatusCode::OK { "ok" } else { "unhealthy" };
@@ -113,6 +125,6 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             value: s.restarts as f64,
         });
     }
-    let body = state.engine.metrics().render(&gauges);
+    let body = state.org.any().metrics().render(&gauges);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

@@ -19,13 +19,13 @@ use tokio::task::JoinSet;
 
 use crate::discord::Bot;
 use crate::discord::verify::InteractionVerifier;
-use crate::engine::Engine;
+use crate::engine::Organization;
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    /// The engine.
-    pub engine: Engine,
+    /// Every group the deployment answers for.
+    pub org: Organization,
     /// Discord's interaction answerer and the key to check requests with, when configured.
     pub discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>,
     /// The platforms whose connection health reports.
@@ -67,6 +67,8 @@ pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/calendar.ics", get(feed::all))
         .route("/calendar/{file}", get(feed::one))
+        .route("/groups/{group}/calendar.ics", get(feed::group_all))
+        .route("/groups/{group}/calendar/{file}", get(feed::group_one))
         .route("/me/{file}", get(feed::mine))
         .route("/discord/interactions", post(interactions::handle))
         .with_state(state)

@@ -72,6 +72,7 @@ impl Ctx {
             due: job.due,
             late: job.late,
             locale: job.target.locale,
+            calendar_domain: crate::agenda::ics::calendar_domain(&self.engine.content().current().group.short_name),
         };
         let post = &post;
         if job.attempt > 1 {

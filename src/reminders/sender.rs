@@ -51,6 +51,9 @@ pub struct Post {
     /// The channel's language (the reply is already written in it; this is for labels the
     /// platform adds).
     pub locale: crate::locale::Locale,
+    /// The group's calendar domain (`lacwg.convoca`), which the calendar feed's event ids
+    /// end in: an email's `.ics` names the same event.
+    pub calendar_domain: String,
 }
 
 /// Why a post did not go out.

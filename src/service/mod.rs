@@ -6,6 +6,7 @@
 //!   erasure of personal data past its time ([`retention`]).
 //! - [`Signals`] listens for SIGTERM and Ctrl-C from the first moment.
 
+mod groups;
 pub mod retention;
 mod running;
 mod signals;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::content::watch::{EVERY, fingerprint};
-use crate::engine::Engine;
+use crate::engine::{Engine, Organization};
 use crate::reminders::{Clock, Scheduler, SchedulerConfig, Senders};
 use crate::supervisor::Tasks;
 
@@ -31,31 +32,27 @@ pub struct Service {
 }
 
 impl Service {
-    /// Starts the scheduler (posting through `senders`) and the content watcher, each
-    /// watched by `supervisor`: restarted if it dies.
-    pub fn start(engine: &Engine, senders: Senders, clock: Arc<dyn Clock>, supervisor: &Tasks) -> Service {
+    /// Starts every group's scheduler (posting through `senders`) and daily erasure, and the
+    /// content watcher, each watched by `supervisor`: restarted if it dies. Groups added
+    /// while the bot runs get theirs, groups removed stop.
+    pub fn start(org: &Organization, senders: Senders, clock: Arc<dyn Clock>, supervisor: &Tasks) -> Service {
         let (stop, stop_rx) = watch::channel(false);
         // Other processes may change subscriptions or the calendar (another bot on the same
         // PostgreSQL, `convoca ask --organizer` beside this one): look every minute.
         let config = SchedulerConfig { refresh: Some(chrono::Duration::minutes(1)), ..SchedulerConfig::default() };
-        let scheduler = Scheduler::new(engine.clone(), senders, clock, config);
-        let status = scheduler.status();
+        let per_group = Arc::new(groups::PerGroup::new(org, senders, clock, config));
+        // The first group's, for health and tests: a deployment of one group has only it.
+        let status = per_group.scheduler(org.any()).status();
         let mut tasks = tokio::task::JoinSet::new();
         let rx = stop_rx.clone();
-        let run = supervisor.supervise("scheduler", stop_rx.clone(), move || scheduler.clone().run(rx.clone()));
+        let run = supervisor.supervise("scheduler", stop_rx.clone(), move || Arc::clone(&per_group).run(rx.clone()));
         tasks.spawn(async move {
             let _ = run.await;
         });
-        let (e, rx) = (engine.clone(), stop_rx.clone());
-        let watcher =
-            supervisor.supervise("content watcher", stop_rx.clone(), move || watch_content(e.clone(), rx.clone()));
+        let (o, rx) = (org.clone(), stop_rx.clone());
+        let watcher = supervisor.supervise("content watcher", stop_rx, move || watch_content(o.clone(), rx.clone()));
         tasks.spawn(async move {
             let _ = watcher.await;
-        });
-        let (e, rx) = (engine.clone(), stop_rx.clone());
-        let erasure = supervisor.supervise("retention", stop_rx, move || retention::daily(e.clone(), rx.clone()));
-        tasks.spawn(async move {
-            let _ = erasure.await;
         });
         Service { stop, tasks, scheduler: status }
     }
@@ -90,10 +87,11 @@ pub async fn one_pass(engine: &Engine) {
     let _ = task.await;
 }
 
-/// Reloads the content when its files change. A broken edit is logged with its file and line
-/// and the bot keeps answering from the last good content.
-async fn watch_content(engine: Engine, mut stop: watch::Receiver<bool>) {
-    let dir = engine.content().dir().to_path_buf();
+/// Reloads the content when its files change. A group whose edit is broken is logged with
+/// its file and line and keeps answering from its last good content; the other groups take
+/// their edits.
+async fn watch_content(org: Organization, mut stop: watch::Receiver<bool>) {
+    let dir = org.dir().to_path_buf();
     let mut seen = fingerprint(&dir);
     loop {
         tokio::select! {
@@ -105,17 +103,30 @@ async fn watch_content(engine: Engine, mut stop: watch::Receiver<bool>) {
             continue;
         }
         seen = now;
-        match engine.content().reload() {
-            Ok(_) => {
-                tracing::info!(dir = %dir.display(), "content reloaded");
-                engine.notify_changed();
+        log_reload(&dir, &org.reload(), &org);
+    }
+}
+
+/// What a reload did, in the log.
+fn log_reload(dir: &std::path::Path, done: &crate::engine::Reloaded, org: &Organization) {
+    for id in &done.added {
+        tracing::info!(group = %id, "a new group's content loaded: it answers and reminds from now on");
+    }
+    for id in &done.removed {
+        tracing::info!(group = %id, "a group's folder is gone: it no longer answers");
+    }
+    if !done.changed.is_empty() {
+        tracing::info!(dir = %dir.display(), groups = done.changed.len(), "content reloaded");
+    }
+    for (group, errors) in org.stale() {
+        for e in &errors.0 {
+            tracing::error!("{e}");
+        }
+        match group {
+            Some(g) => {
+                tracing::error!(group = %g, "content has errors; this group still answers from its last good version")
             }
-            Err(errors) => {
-                for e in &errors.0 {
-                    tracing::error!("{e}");
-                }
-                tracing::error!(dir = %dir.display(), "content has errors; still answering from the last good version");
-            }
+            None => tracing::error!(dir = %dir.display(), "the content root has errors; nothing was reloaded"),
         }
     }
 }

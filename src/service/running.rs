@@ -10,7 +10,7 @@ use crate::config::RunArgs;
 use crate::console::ConsoleSender;
 use crate::discord::verify::InteractionVerifier;
 use crate::discord::{Bot, DiscordSender, Gateway};
-use crate::engine::Engine;
+use crate::engine::{Engine, Organization};
 use crate::http::AppState;
 use crate::matrix::{Matrix, MatrixState};
 use crate::reminders::{Later, Senders, SystemClock};
@@ -53,7 +53,8 @@ pub struct Running {
 impl Running {
     /// Starts each configured platform, then the scheduler (posting to every platform that
     /// started, and printing `console:` reminders), then the HTTP server.
-    pub async fn start(args: &RunArgs, engine: &Engine) -> Result<Running, StartError> {
+    pub async fn start(args: &RunArgs, org: &Organization) -> Result<Running, StartError> {
+        let engine = org.any();
         let mut senders = Senders::new().with(&crate::console::ABILITIES, Arc::new(ConsoleSender));
         let mut status = Vec::new();
         let supervisor = Tasks::new();
@@ -91,7 +92,7 @@ impl Running {
         if args.email.enabled() {
             let smtp = crate::email::Smtp::new(&args.email).map_err(StartError::Email)?;
             status.push(format!("Email: on (mail to lists through {})", smtp.server()));
-            let sender = Arc::new(crate::email::EmailSender::new(smtp, engine.content().clone()));
+            let sender = Arc::new(crate::email::EmailSender::new(smtp));
             // A wrong password is said now, not at the first reminder's failures.
             let check = Arc::clone(&sender);
             tokio::spawn(async move { check.check_login().await });
@@ -105,12 +106,12 @@ impl Running {
             Some(slot) => slot.homes().await,
         };
         if let Some(homes) = homes {
-            list_leftovers(args, engine, gateway.is_some(), &homes).await;
+            list_leftovers(args, org, gateway.is_some(), &homes).await;
         }
 
-        let service = Service::start(engine, senders, Arc::new(SystemClock), &supervisor);
+        let service = Service::start(org, senders, Arc::new(SystemClock), &supervisor);
         let mut running = Running { service, gateway, matrix, http: Vec::new(), status, supervisor };
-        running.serve_http(args, engine).await?;
+        running.serve_http(args, org).await?;
         give_back_startup_memory();
         Ok(running)
     }
@@ -118,13 +119,13 @@ impl Running {
     /// The HTTP server: the public routes and a details-free `/healthz` on
     /// `CONVOCA_HTTP_BIND`; the detailed health and the metrics only on `CONVOCA_METRICS_BIND`
     /// (they say which platforms are down and time each command: not for the public).
-    async fn serve_http(&mut self, args: &RunArgs, engine: &Engine) -> Result<(), StartError> {
+    async fn serve_http(&mut self, args: &RunArgs, org: &Organization) -> Result<(), StartError> {
         use crate::http::{Limits, health_router, public_router_with_status, serve_app};
         let (public, private) = (args.http.bind, args.http.metrics_bind);
         if public.is_none() && private.is_none() {
             return Ok(());
         }
-        let state = self.http_state(args, engine)?;
+        let state = self.http_state(args, org)?;
         let mut listen = Vec::new();
         match (public, private) {
             (Some(bind), None) => listen.push((bind, public_router_with_status(state), "HTTP")),
@@ -149,7 +150,8 @@ impl Running {
     /// What the HTTP server serves: Discord's interactions endpoint when a public key is set
     /// (through the gateway's bot, or an HTTP-only one that needs no token: follow-ups use
     /// the interaction's own), and the platforms' state for `/healthz`.
-    fn http_state(&self, args: &RunArgs, engine: &Engine) -> Result<AppState, StartError> {
+    fn http_state(&self, args: &RunArgs, org: &Organization) -> Result<AppState, StartError> {
+        let engine = org.any();
         let discord = match &args.discord.public_key {
             None => None,
             Some(key) => {
@@ -171,7 +173,7 @@ impl Running {
             matrix: self.matrix.as_ref().map(|m| Arc::clone(&m.state)),
             tasks: self.supervisor.clone(),
         };
-        Ok(AppState { engine: engine.clone(), discord, platforms })
+        Ok(AppState { org: org.clone(), discord, platforms })
     }
 
     /// A receiver that turns true when the bot stops.
@@ -262,7 +264,13 @@ impl MatrixTry {
                 Ok(_) => {
                     tracing::info!(after_s = since.elapsed().as_secs(), "Matrix: started after trying again");
                     let homes = self.started.lock().await.as_ref().map(|m| m.homes.clone()).unwrap_or_default();
-                    list_leftovers(&self.args, &self.engine, self.args.discord.token.is_some(), &homes).await;
+                    list_leftovers(
+                        &self.args,
+                        &Organization::from(self.engine.clone()),
+                        self.args.discord.token.is_some(),
+                        &homes,
+                    )
+                    .await;
                     return;
                 }
                 Err(why) => {
@@ -324,24 +332,32 @@ impl MatrixSlot {
 }
 
 /// Organizer records made from places that are not home today (or before homes were
-/// declared): listed so whoever runs the bot can look at them and undo what is not theirs.
+/// declared): listed, group by group, so whoever runs the bot can look at them and undo what
+/// is not theirs.
 async fn list_leftovers(
     args: &RunArgs,
-    engine: &Engine,
+    org: &Organization,
     discord_on: bool,
     matrix_homes: &[matrix_sdk::ruma::OwnedRoomId],
 ) {
-    let mut homes: Vec<String> = ["console", "discord:dm", "matrix:dm"].map(String::from).to_vec();
-    if discord_on || args.discord.public_key.is_some() {
-        homes.extend(args.discord.homes().iter().map(|g| format!("discord:{g}")));
-    }
-    homes.extend(matrix_homes.iter().map(|r| format!("matrix:{r}")));
-    match engine.store().leftovers(&homes).await {
-        Ok(found) => {
-            for l in &found {
-                tracing::warn!(kind = l.kind, what = %l.what, origin = %l.origin, "made outside the group's home: check it (undo it with an organizer command if it is not the group's)");
+    for engine in org.groups().values() {
+        let content = engine.content().current();
+        let mut homes: Vec<String> = ["console", "discord:dm", "matrix:dm"].map(String::from).to_vec();
+        if discord_on || args.discord.public_key.is_some() {
+            if content.group.id.is_single() {
+                homes.extend(args.discord.homes().iter().map(|g| format!("discord:{g}")));
             }
+            homes.extend(content.group.home.discord.iter().map(|p| format!("discord:{}", p.server)));
         }
-        Err(e) => tracing::warn!(error = %e, "cannot list records made outside the home"),
+        homes.extend(matrix_homes.iter().map(|r| format!("matrix:{r}")));
+        homes.extend(content.group.home.matrix.iter().map(|r| format!("matrix:{r}")));
+        match engine.store().leftovers(&homes).await {
+            Ok(found) => {
+                for l in &found {
+                    tracing::warn!(group = %engine.group(), kind = l.kind, what = %l.what, origin = %l.origin, "made outside the group's home: check it (undo it with an organizer command if it is not the group's)");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot list records made outside the home"),
+        }
     }
 }

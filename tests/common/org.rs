@@ -24,6 +24,8 @@ pub struct GroupSpec {
     pub matrix: Vec<String>,
     /// `[home] organizer_power`.
     pub organizer_power: Option<i64>,
+    /// Channels the monthly meeting's reminders always go to (`discord:42`).
+    pub channels: Vec<String>,
 }
 
 impl GroupSpec {
@@ -38,6 +40,7 @@ impl GroupSpec {
             organizer_role: None,
             matrix: Vec::new(),
             organizer_power: None,
+            channels: Vec::new(),
         }
     }
 }
@@ -78,7 +81,12 @@ pub fn write_group(root: &Path, g: &GroupSpec) {
     let monthly = std::fs::read_to_string(shipped.join("meetings/monthly.toml"))
         .unwrap()
         .replace("time_zone = \"America/New_York\"", &format!("time_zone = \"{}\"", g.zone))
-        .replace("LA/CWG monthly meeting", &format!("{} monthly meeting", g.name));
+        .replace("LA/CWG monthly meeting", &format!("{} monthly meeting", g.name))
+        .replace("Reunión mensual del GT-ALC", &format!("Reunión mensual de {}", g.name))
+        .replace(
+            "channels = []",
+            &format!("channels = [{}]", g.channels.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")),
+        );
     std::fs::write(folder.join("meetings/monthly.toml"), monthly).unwrap();
     std::fs::copy(shipped.join("campaigns/jilamito.toml"), folder.join("campaigns/jilamito.toml")).unwrap();
 }

@@ -159,7 +159,7 @@ pub fn relative(
 /// link for this single date that works without any server.
 pub fn calendar_link(m: &Meeting, occ: &Occurrence, l: Locale, settings: &Settings) -> String {
     if let Some(base) = &settings.public_url {
-        return format!("{}/calendar/{}.ics", base.trim_end_matches('/'), m.slug);
+        return format!("{}{}/{}.ics", base.trim_end_matches('/'), settings.calendar_path, m.slug);
     }
     let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
     let mut url = format!(

@@ -73,7 +73,7 @@ impl Organization {
             return Err(ContentErrors(vec![content::ContentError::file(dir, "this content root holds no group")]));
         };
         let first = Engine::new(ContentHandle::fixed(&group_dir(dir, &first), first), store, settings);
-        let org = Organization::of(first);
+        let org = Organization::at(dir, first);
         *org.inner.about.write().unwrap_or_else(|p| p.into_inner()) = root.organization.map(Arc::new);
         {
             let mut all = BTreeMap::clone(&org.groups());
@@ -94,6 +94,12 @@ impl Organization {
     /// A deployment of one group, answered by `engine` (tests, and the terminal's commands).
     pub fn of(engine: Engine) -> Organization {
         let dir = engine.content().dir().to_path_buf();
+        Organization::at(&dir, engine)
+    }
+
+    /// The groups under the content root `dir`, `engine`'s first.
+    fn at(dir: &Path, engine: Engine) -> Organization {
+        let dir = dir.to_path_buf();
         let groups = BTreeMap::from([(engine.group().clone(), engine.clone())]);
         Organization {
             inner: Arc::new(Inner {

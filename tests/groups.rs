@@ -1,0 +1,212 @@
+//! Several groups from one deployment, below the chat platforms: each group answers from its
+//! own content and rows, the organization lists them and counts across them (never naming
+//! anyone), a direct chat of someone in several asks which, groups come and go while the bot
+//! runs, and each group's reminders go out once, its own.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use common::org::{GroupSpec, write_group, write_root};
+use common::scheduler::Recorder;
+use common::{at, sqlite_store};
+use convoca::chat::Standing;
+use convoca::console::render;
+use convoca::engine::{Command, Organization, Request, Settings, Whose};
+use convoca::group_id::GroupId;
+use convoca::reminders::{ManualClock, Senders};
+
+const MEMBER: Standing = Standing { member: true, organizer: false };
+const ORGANIZER: Standing = Standing { member: true, organizer: true };
+
+fn groups(channels: &[&str]) -> Vec<GroupSpec> {
+    let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
+    let mut lacwg = GroupSpec::new("lacwg", "Latin America Group");
+    lacwg.channels = channels.clone();
+    let mut sur = GroupSpec::new("sur", "Grupo Sur");
+    sur.language = "es";
+    sur.zone = "America/Tegucigalpa";
+    sur.channels = channels.clone();
+    let mut west = GroupSpec::new("west", "West Group");
+    west.zone = "America/Los_Angeles";
+    west.channels = channels;
+    vec![lacwg, sur, west]
+}
+
+async fn organization(dir: &std::path::Path, specs: &[GroupSpec]) -> Organization {
+    write_root(dir, &[], None, &[], specs);
+    Organization::open(dir, sqlite_store().await, Settings::default()).expect("the organization loads")
+}
+
+fn ask(text: &str, who: &str) -> Request {
+    let mut req =
+        Request::new(&convoca::discord::ABILITIES, who, who, Command::parse(text), at("2026-12-01T12:00:00Z"));
+    req.member = true;
+    req
+}
+
+fn group(slug: &str) -> Whose {
+    Whose::Group(GroupId::named(slug))
+}
+
+async fn text(org: &Organization, req: &Request, whose: &Whose) -> String {
+    render(&org.handle(req, whose).await)
+}
+
+#[tokio::test]
+async fn each_group_answers_from_its_own_content_and_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization(dir.path(), &groups(&[])).await;
+    assert!(text(&org, &ask("/meeting", "ana"), &group("lacwg")).await.contains("Latin America Group monthly meeting"));
+    let mut spanish = ask("/reunion", "ana");
+    spanish.locale = convoca::locale::Locale::Es;
+    let sur = text(&org, &spanish, &group("sur")).await;
+    assert!(sur.contains("Reunión mensual de Grupo Sur"), "{sur}");
+    let west = text(&org, &ask("/meeting", "ana"), &group("west")).await;
+    assert!(west.contains("PST"), "in its own zone: {west}");
+
+    // A sign-up in one group is that group's alone, though the campaign's name is the same.
+    let signed = text(&org, &ask("/signup jilamito petition", "ana"), &group("lacwg")).await;
+    assert!(!signed.contains("Sorry"), "{signed}");
+    let mut roster = ask("/signups jilamito", "org");
+    roster.organizer = true;
+    assert!(text(&org, &roster, &group("lacwg")).await.contains("ana"));
+    assert!(!text(&org, &roster, &group("sur")).await.contains("ana"), "another group's roster");
+    // An organizer's standing is the group's the adapter read: none in sur means no roster.
+    let mut stranger = ask("/signups jilamito", "lacwg-organizer");
+    stranger.organizer = false;
+    let refused = text(&org, &stranger, &group("sur")).await;
+    assert!(!refused.contains("ana") && refused.to_lowercase().contains("organi"), "{refused}");
+}
+
+#[tokio::test]
+async fn the_organization_lists_its_groups_and_counts_without_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization(dir.path(), &groups(&[])).await;
+    for who in ["ana", "bo"] {
+        text(&org, &ask("/signup jilamito petition", who), &group("lacwg")).await;
+    }
+    text(&org, &ask("/signup jilamito petition", "cy"), &group("sur")).await;
+    let list = text(&org, &ask("/groups", "anyone"), &Whose::Organization).await;
+    for name in ["Latin America Group", "Grupo Sur", "West Group"] {
+        assert!(list.contains(name), "{list}");
+    }
+    assert!(list.contains("State Peace Action"), "the organization's name: {list}");
+    assert!(list.contains("December 7, 2026"), "each group's next meeting: {list}");
+
+    let mut board = ask("/signups jilamito", "board");
+    board.organizer = true;
+    let counts = text(&org, &board, &Whose::Organization).await;
+    assert!(counts.contains("LACWG") && counts.contains("2 people"), "{counts}");
+    assert!(counts.contains("SUR") && counts.contains("1 person"), "{counts}");
+    for name in ["ana", "bo", "cy"] {
+        assert!(!counts.contains(name), "never a name at the organization: {counts}");
+    }
+    // Someone without the organization's standing gets no counts; a group's own question
+    // is sent to the group's place.
+    let member = text(&org, &ask("/signups jilamito", "ana"), &Whose::Organization).await;
+    assert!(!member.contains("2 people"), "{member}");
+    let signup = text(&org, &ask("/signup jilamito", "ana"), &Whose::Organization).await;
+    assert!(signup.contains("/groups"), "{signup}");
+}
+
+#[tokio::test]
+async fn a_direct_chat_of_someone_in_several_groups_asks_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = organization(dir.path(), &groups(&[])).await;
+    let two = Whose::Direct(vec![(GroupId::named("lacwg"), MEMBER), (GroupId::named("sur"), ORGANIZER)]);
+    let asked = text(&org, &ask("/signup jilamito", "ana"), &two).await;
+    assert!(asked.contains("`lacwg`") && asked.contains("`sur`") && asked.contains("/group"), "{asked}");
+    let sur = GroupId::named("sur");
+    assert!(org.group(&sur).unwrap().store().roster("jilamito").await.unwrap().is_empty(), "nothing recorded");
+
+    let unknown = text(&org, &ask("/group sr", "ana"), &two).await;
+    assert!(unknown.contains("/group sur"), "the nearest name: {unknown}");
+    let not_theirs = text(&org, &ask("/group west", "ana"), &two).await;
+    assert!(not_theirs.contains("West Group"), "{not_theirs}");
+    let chosen = text(&org, &ask("/group sur", "ana"), &two).await;
+    assert!(chosen.contains("Grupo Sur"), "{chosen}");
+    let meeting = text(&org, &ask("/meeting", "ana"), &two).await;
+    assert!(meeting.contains("Grupo Sur"), "answered for the group chosen: {meeting}");
+    // Their standing there is the group's: an organizer of sur sees its roster privately.
+    let roster = text(&org, &ask("/signups jilamito", "ana"), &two).await;
+    assert!(!roster.to_lowercase().contains("only organizers"), "{roster}");
+    // Someone in one group only is answered for it, without a question.
+    let one = Whose::Direct(vec![(GroupId::named("west"), MEMBER)]);
+    assert!(text(&org, &ask("/meeting", "bo"), &one).await.contains("West Group"));
+    // Someone in none commits to nothing.
+    let none = Whose::Direct(Vec::new());
+    let refused = text(&org, &ask("/signup jilamito", "cy"), &none).await;
+    assert!(refused.contains("/groups"), "{refused}");
+}
+
+#[tokio::test]
+async fn groups_come_and_go_while_the_bot_runs_and_a_broken_one_keeps_its_last_good_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = groups(&[]);
+    let org = organization(dir.path(), &specs[..2]).await;
+    assert_eq!(org.groups().len(), 2);
+    let done = org.reload();
+    assert!(done.added.is_empty() && done.changed.is_empty(), "nothing changed on disk: {done:?}");
+
+    write_group(dir.path(), &specs[2]);
+    let done = org.reload();
+    assert_eq!(done.added, vec![GroupId::named("west")]);
+    assert!(done.changed.is_empty(), "the other groups are not replanned: {done:?}");
+    assert!(text(&org, &ask("/meeting", "ana"), &group("west")).await.contains("West Group"));
+
+    // A broken edit in one group: it answers as before; another group's edit takes effect.
+    let sur_meeting = dir.path().join("groups/sur/meetings/monthly.toml");
+    let good = std::fs::read_to_string(&sur_meeting).unwrap();
+    std::fs::write(&sur_meeting, good.replace("start = \"17:00\"", "start = \"5pm\"")).unwrap();
+    let west_group = dir.path().join("groups/west/group.toml");
+    let west = std::fs::read_to_string(&west_group).unwrap().replace("West Group works", "The West works");
+    std::fs::write(&west_group, west).unwrap();
+    let done = org.reload();
+    assert_eq!(done.failed, vec![Some(GroupId::named("sur"))]);
+    assert_eq!(done.changed, vec![GroupId::named("west")]);
+    assert!(text(&org, &ask("/meeting", "ana"), &group("sur")).await.contains("Grupo Sur"), "last good content");
+    assert!(text(&org, &ask("/mission", "ana"), &group("west")).await.contains("The West works"));
+    assert!(org.group(&GroupId::named("sur")).unwrap().content().stale().is_some(), "health says so");
+
+    std::fs::remove_dir_all(dir.path().join("groups/west")).unwrap();
+    let done = org.reload();
+    assert_eq!(done.removed, vec![GroupId::named("west")]);
+    assert!(org.group(&GroupId::named("west")).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_groups_reminder_to_a_shared_channel_goes_out_once_and_a_new_group_gets_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = groups(&["discord:42"]);
+    let org = organization(dir.path(), &specs[..2]).await;
+    let clock = ManualClock::new(at("2026-12-06T12:00:00Z"));
+    let rec = Recorder::new(&clock);
+    let senders = Senders::new().with(&convoca::discord::ABILITIES, Arc::new(rec.clone()));
+    let supervisor = convoca::supervisor::Tasks::new();
+    let service = convoca::service::Service::start(&org, senders, Arc::new(clock.clone()), &supervisor);
+
+    // lacwg meets at 5 pm in New York (22:00Z), sur at 5 pm in Tegucigalpa (23:00Z): the
+    // day-before reminders of both go to the one shared channel.
+    clock.set(at("2026-12-06T22:00:00Z"));
+    let posts = rec.wait_for(1).await;
+    clock.set(at("2026-12-06T23:00:00Z"));
+    let posts = if posts.len() < 2 { rec.wait_for(2).await } else { posts };
+    let texts: Vec<String> = posts.iter().map(|(_, p)| render(&p.reply)).collect();
+    assert!(texts[0].contains("Latin America Group monthly meeting"), "{texts:?}");
+    assert!(texts[1].contains("Reunión mensual de Grupo Sur"), "in the group's language: {texts:?}");
+    assert_ne!(posts[0].1.key, posts[1].1.key, "two groups' reminders are two reminders");
+
+    // A group added while the bot runs reminds too: west's meeting is at 01:00Z.
+    write_group(dir.path(), &specs[2]);
+    assert_eq!(org.reload().added, vec![GroupId::named("west")]);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    clock.set(at("2026-12-07T01:00:00Z"));
+    let posts = rec.wait_for(3).await;
+    assert!(render(&posts[2].1.reply).contains("West Group monthly meeting"), "{:?}", render(&posts[2].1.reply));
+    clock.advance(Duration::minutes(5));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(rec.posts().len(), 3, "each once");
+    service.stop().await;
+}
