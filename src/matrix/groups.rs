@@ -165,6 +165,9 @@ fn parse(owner: &Owner, rooms: &[String]) -> Result<Vec<HomeRoom>, String> {
 pub(crate) struct Routes {
     now: RwLock<Arc<Homes>>,
     known: tokio::sync::Mutex<Known>,
+    /// Home rooms whose space children changed since the last resolution (a plain mutex,
+    /// held for an insert: the sync loop's handler never waits for a resolution under way).
+    stale: std::sync::Mutex<HashSet<OwnedRoomId>>,
     /// A home space's children changed: resolve again.
     changed: Notify,
 }
@@ -200,6 +203,9 @@ impl Routes {
         strict: bool,
     ) -> anyhow::Result<()> {
         let mut known = self.known.lock().await;
+        for room in std::mem::take(&mut *self.stale.lock().unwrap_or_else(|p| p.into_inner())) {
+            known.spaces.remove(&room);
+        }
         let declared = match declared(org, config) {
             Ok(d) => d,
             Err(e) if strict => return Err(anyhow::anyhow!(e)),
@@ -304,10 +310,11 @@ impl Routes {
         Ok(())
     }
 
-    /// An `m.space.child` event arrived in `room`: when it is a home space, its children are
-    /// read again at the next resolution, which is woken.
-    pub async fn space_changed(&self, room: &RoomId) {
-        if self.known.lock().await.spaces.remove(room).is_some() {
+    /// An `m.space.child` event arrived in `room`: when it is a home, its children (if it is
+    /// a space) are read again at the next resolution, which is woken.
+    pub fn space_changed(&self, room: &RoomId) {
+        if self.now().is_home(room) {
+            self.stale.lock().unwrap_or_else(|p| p.into_inner()).insert(room.to_owned());
             self.changed.notify_one();
         }
     }

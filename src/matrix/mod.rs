@@ -157,8 +157,8 @@ impl Matrix {
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
         let r = Arc::clone(&routes);
         client.add_event_handler(move |_: SyncSpaceChild, room: matrix_sdk::Room| {
-            let r = Arc::clone(&r);
-            async move { r.space_changed(room.room_id()).await }
+            r.space_changed(room.room_id());
+            std::future::ready(())
         });
 
         *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = None;
