@@ -3,8 +3,8 @@
 //!
 //! The first sync after a start answers nothing (history is never answered), so a ✅ added
 //! or removed meanwhile would be lost. Instead, at start the bot reads its own recent campaign
-//! messages in each home room and the ✅ reactions on each, and the engine compares them with
-//! the reactions it remembers (see [`crate::engine::reactions::while_away`]).
+//! messages in each group's home rooms and the ✅ reactions on each, and that group's engine
+//! compares them with the reactions it remembers (see [`crate::engine::reactions::while_away`]).
 
 use chrono::{DateTime, Utc};
 use matrix_sdk::Room;
@@ -15,8 +15,9 @@ use serde_json::Value;
 
 use super::handler::{CAMPAIGN_KEY, MatrixBot, YES, user_of};
 use crate::chat::Platform;
+use crate::engine::Whose;
 use crate::engine::reactions::{Present, while_away};
-use crate::engine::{Asked, Command, Tone};
+use crate::engine::{Command, Tone};
 
 /// How many of its own events per home room the bot reads back for campaign messages.
 const LOOK_BACK: usize = 300;
@@ -28,7 +29,9 @@ impl MatrixBot {
     /// privately as a live reaction would, then records that the bot runs.
     pub async fn catch_up_reactions(&self) {
         let now = Utc::now();
-        let seen = match self.engine.last_seen(Platform::Matrix).await {
+        // When the bot last ran is the deployment's; each reaction is its group's.
+        let any = self.org.any();
+        let seen = match any.last_seen(Platform::Matrix).await {
             Ok(seen) => seen,
             Err(e) => {
                 tracing::warn!(error = %e, "Matrix: cannot read when the bot last ran; reactions made meanwhile are not applied");
@@ -36,52 +39,55 @@ impl MatrixBot {
             }
         };
         let (mut added, mut removed) = (0, 0);
-        let l = self.engine.content().current().group.language;
-        for home in &self.homes {
-            let Some(room) = self.client.get_room(home) else { continue };
-            for (message, campaign) in self.campaign_messages(&room).await {
-                // Only campaigns whose organizers chose public reaction sign-up; a reaction
-                // withdrawn meanwhile is still applied below for one that no longer does.
-                let public = self.engine.content().current().campaign(&campaign).is_some_and(|c| c.public_reactions);
-                let present = match sign_up_reactions(&room, &message, self.me.as_str()).await {
-                    Ok(present) => present,
-                    Err(e) => {
-                        tracing::warn!(error = %e, message = %message, "Matrix: cannot read a message's reactions");
-                        continue;
+        let homes = self.homes();
+        for (group, home) in homes.groups() {
+            let Some(engine) = self.org.group(group) else { continue };
+            let l = engine.content().current().group.language;
+            for room_id in &home.rooms {
+                let Some(room) = self.client.get_room(room_id) else { continue };
+                for (message, campaign) in self.campaign_messages(&room).await {
+                    // Only campaigns whose organizers chose public reaction sign-up; a reaction
+                    // withdrawn meanwhile is still applied below for one that no longer does.
+                    let public = engine.content().current().campaign(&campaign).is_some_and(|c| c.public_reactions);
+                    let present = match sign_up_reactions(&room, &message, self.me.as_str()).await {
+                        Ok(present) => present,
+                        Err(e) => {
+                            tracing::warn!(error = %e, message = %message, "Matrix: cannot read a message's reactions");
+                            continue;
+                        }
+                    };
+                    let known = match engine.reactions_on(Platform::Matrix, message.as_str()).await {
+                        Ok(known) => known,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "Matrix: cannot read the remembered reactions");
+                            return;
+                        }
+                    };
+                    let away = while_away(&present, &known, seen);
+                    for gone in away.removed {
+                        let Ok(user) = UserId::parse(&gone.user_id) else { continue };
+                        if let Some(reply) = engine.reaction_removed(&user_of(&user), &gone.reaction_id, l, now).await {
+                            self.deliver_privately(&user, l, &reply).await;
+                            removed += 1;
+                        }
                     }
-                };
-                let known = match self.engine.reactions_on(Platform::Matrix, message.as_str()).await {
-                    Ok(known) => known,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "Matrix: cannot read the remembered reactions");
-                        return;
-                    }
-                };
-                let away = while_away(&present, &known, seen);
-                for gone in away.removed {
-                    let Ok(user) = UserId::parse(&gone.user_id) else { continue };
-                    if let Some(reply) = self.engine.reaction_removed(&user_of(&user), &gone.reaction_id, l, now).await
-                    {
-                        self.deliver_privately(&user, l, &reply).await;
-                        removed += 1;
-                    }
-                }
-                for new in away.added.iter().filter(|_| public) {
-                    let Ok(user) = UserId::parse(&new.user_id) else { continue };
-                    let command = Command::SignUp { campaign: Some(campaign.clone()), action: None };
-                    let req = self.request(&room, &user, command).await;
-                    if req.asked != Asked::Home {
-                        continue;
-                    }
-                    let reply = self.engine.sign_up_by_reaction(&req, &new.reaction_id, message.as_str()).await;
-                    if reply.tone == Tone::Done {
-                        self.deliver_privately(&user, req.locale, &reply).await;
-                        added += 1;
+                    for new in away.added.iter().filter(|_| public) {
+                        let Ok(user) = UserId::parse(&new.user_id) else { continue };
+                        let command = Command::SignUp { campaign: Some(campaign.clone()), action: None };
+                        let (req, whose) = self.request(&room, &user, command).await;
+                        if whose != Whose::Group(group.clone()) {
+                            continue;
+                        }
+                        let reply = engine.sign_up_by_reaction(&req, &new.reaction_id, message.as_str()).await;
+                        if reply.tone == Tone::Done {
+                            self.deliver_privately(&user, req.locale, &reply).await;
+                            added += 1;
+                        }
                     }
                 }
             }
         }
-        self.engine.mark_seen(Platform::Matrix, now).await;
+        any.mark_seen(Platform::Matrix, now).await;
         if added + removed > 0 {
             tracing::info!(added, removed, "Matrix: sign-up reactions made while the bot was away applied");
         }

@@ -1,11 +1,12 @@
-//! What the bot does with Matrix events: answers commands, signs up on ✅ reactions (and
-//! withdraws when they are removed), and joins the group's home rooms and direct chats from
-//! their members.
+//! What the bot does with Matrix events: answers commands for the group whose home they are
+//! asked in, signs up on ✅ reactions (and withdraws when they are removed), and joins the
+//! groups' home rooms and direct chats from their members.
 //!
-//! Authority comes from the home rooms only: a member's power level is read from a home
-//! room's state, whatever room the message came from. The direct room the bot shares with a
-//! person gives that person power 100 there (the `trusted_private_chat` preset), and anyone
-//! can create a room and be its admin, so neither decides anything.
+//! Authority comes from the home rooms only: a member's power level is read from the state
+//! of the home rooms of the group that answers, whatever room the message came from. The
+//! direct room the bot shares with a person gives that person power 100 there (the
+//! `trusted_private_chat` preset), and anyone can create a room and be its admin, so neither
+//! decides anything; nor does standing in one group's rooms count in another's.
 
 use std::sync::Arc;
 
@@ -15,15 +16,18 @@ use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMember
 use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent};
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::events::room::redaction::OriginalSyncRoomRedactionEvent;
-use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, OwnedUserId, UserId};
+use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedUserId, RoomId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships, RoomState};
 use serde_json::{Value, json};
 
+use super::groups::{Home, Homes, Owner, Routes};
 use super::queues::Queues;
 use super::render::render;
 use crate::chat::{Platform, Standing, User};
 use crate::engine::texts;
-use crate::engine::{Admission, Asked, Command, Engine, Reply, Request, Visibility, bare_answer, language_of};
+use crate::engine::{Admission, Asked, Command, Reply, Request, Visibility, bare_answer, language_of};
+use crate::engine::{Organization, Whose};
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 use crate::store::Outcome;
 
@@ -39,16 +43,14 @@ pub(crate) const YES: &[&str] = &["✅", "✔️", "✔", "☑️", "☑"];
 
 /// The Matrix side of the bot.
 pub struct MatrixBot {
-    /// The engine.
-    pub engine: Engine,
+    /// Every group, and the organization above them.
+    pub org: Organization,
     /// The SDK client.
     pub client: Client,
     /// The bot's own user id.
     pub me: OwnedUserId,
-    /// The group's home rooms (aliases already resolved and pinned).
-    pub homes: Vec<OwnedRoomId>,
-    /// Power level in a home room from which a member is an organizer.
-    pub organizer_power: i64,
+    /// Whose home each room is (aliases already resolved and pinned), kept current.
+    pub(crate) routes: Arc<Routes>,
     /// Work waiting, one bounded queue per room (see [`MatrixBot::on_message`]).
     pub(crate) queues: Queues<Work>,
 }
@@ -62,7 +64,7 @@ pub(crate) enum Work {
     /// A reaction that may sign someone up.
     Reaction { ev: OriginalSyncReactionEvent, room: Room },
     /// A redaction that may withdraw a reaction's sign-up.
-    Redaction { ev: OriginalSyncRoomRedactionEvent },
+    Redaction { ev: OriginalSyncRoomRedactionEvent, room: Room },
 }
 
 /// A command someone asked in a room.
@@ -85,17 +87,22 @@ pub(crate) fn user_of(sender: &UserId) -> User {
 }
 
 impl MatrixBot {
-    /// `user`'s standing, read from the state of each home room the bot knows, never from
-    /// the room a message came from.
-    pub async fn standing(&self, user: &UserId) -> Standing {
+    /// The homes now.
+    pub(crate) fn homes(&self) -> Arc<Homes> {
+        self.routes.now()
+    }
+
+    /// `user`'s standing in `home`, read from the state of its rooms the bot knows, never
+    /// from the room a message came from.
+    pub(crate) async fn standing_in(&self, user: &UserId, home: &Home) -> Standing {
         let mut standing = Standing::default();
-        for home in &self.homes {
-            let Some(room) = self.client.get_room(home) else { continue };
+        for room_id in &home.rooms {
+            let Some(room) = self.client.get_room(room_id) else { continue };
             let member = match room.get_member(user).await {
                 Ok(Some(m)) if *m.membership() == MembershipState::Join => m,
                 Ok(_) => continue,
                 Err(e) => {
-                    tracing::warn!(room = %home, error = %e, "Matrix: cannot read a home room's members");
+                    tracing::warn!(room = %room_id, error = %e, "Matrix: cannot read a home room's members");
                     continue;
                 }
             };
@@ -103,48 +110,79 @@ impl MatrixBot {
             // Room version 12 lists no power level for the room's creators: they outrank everyone.
             standing.organizer |= match member.power_level() {
                 UserPowerLevel::Infinite => true,
-                UserPowerLevel::Int(level) => i64::from(level) >= self.organizer_power,
+                UserPowerLevel::Int(level) => i64::from(level) >= home.power,
                 _ => false,
             };
         }
         standing
     }
 
-    /// Whether `room` is one of the group's home rooms.
-    fn is_home(&self, room: &Room) -> bool {
-        self.homes.iter().any(|h| h == room.room_id())
+    /// `user`'s standing in each group with a Matrix home.
+    pub(crate) async fn standings(&self, user: &UserId, homes: &Homes) -> Vec<(GroupId, Standing)> {
+        let mut all = Vec::new();
+        for (id, home) in homes.groups() {
+            all.push((id.clone(), self.standing_in(user, home).await));
+        }
+        all
     }
 
-    /// Where a room stands: a home room, the bot's own direct chat with `user` (marked direct
-    /// and shared by exactly the two of them, invited members counted), or elsewhere.
-    pub async fn asked_in(&self, room: &Room, user: &UserId) -> Asked {
-        if self.is_home(room) {
-            return Asked::Home;
+    /// Whether `user` is joined to any home: a group's or the organization's.
+    async fn in_any_home(&self, user: &UserId) -> bool {
+        let homes = self.homes();
+        for home in homes.groups().map(|(_, h)| h).chain(homes.organization()) {
+            if self.standing_in(user, home).await.member {
+                return true;
+            }
         }
+        false
+    }
+
+    /// Whether `room` is the bot's own direct chat with `user`: marked direct and shared by
+    /// exactly the two of them, invited members counted.
+    async fn direct_with(&self, room: &Room, user: &UserId) -> bool {
         if !room.is_direct().await.unwrap_or(false) {
-            return Asked::Elsewhere;
+            return false;
         }
         match room.members(RoomMemberships::JOIN | RoomMemberships::INVITE).await {
             Ok(members) => {
-                let two = members.len() == 2
+                members.len() == 2
                     && members.iter().any(|m| m.user_id() == user)
-                    && members.iter().any(|m| m.user_id() == self.me);
-                if two { Asked::Direct } else { Asked::Elsewhere }
+                    && members.iter().any(|m| m.user_id() == self.me)
             }
             Err(e) => {
                 tracing::warn!(room = %room.room_id(), error = %e, "Matrix: cannot read a room's members");
-                Asked::Elsewhere
+                false
             }
         }
     }
 
-    /// Whether an invitation may be accepted: to a home room, or to a direct chat from
-    /// someone joined to a home room.
+    /// The language a room is answered in when the command does not tell: its group's, the
+    /// organization's, or the deployment's.
+    pub(crate) fn language_in(&self, room: &RoomId) -> Locale {
+        match self.homes().owner(room) {
+            Some(Owner::Group(id)) => self.org.group(id).map(|e| e.content().current().group.language),
+            Some(Owner::Organization) => self.org.about().map(|a| a.language),
+            None => None,
+        }
+        .unwrap_or_else(|| self.language())
+    }
+
+    /// The deployment's language: the organization's, or its one group's.
+    pub(crate) fn language(&self) -> Locale {
+        match (self.org.about(), self.org.only()) {
+            (Some(about), _) => about.language,
+            (None, Some(only)) => only.content().current().group.language,
+            (None, None) => self.org.any().content().current().group.language,
+        }
+    }
+
+    /// Whether an invitation may be accepted: to a home room (a group's or the
+    /// organization's), or to a direct chat from someone joined to one.
     pub async fn may_accept(&self, room: &Room, inviter: &UserId, is_direct: bool) -> bool {
-        if self.is_home(room) {
+        if self.homes().is_home(room.room_id()) {
             return true;
         }
-        is_direct && self.standing(inviter).await.member
+        is_direct && self.in_any_home(inviter).await
     }
 
     /// Joins a home room, or a direct chat from a home member, retrying with backoff (the
@@ -205,13 +243,13 @@ impl MatrixBot {
                 _ => return,
             },
         };
-        match self.engine.admit(&user_of(&ev.sender)) {
+        match self.org.any().admit(&user_of(&ev.sender)) {
             Admission::Go => {
                 let asked = Typed { ev, room: room.clone(), command, locale, bare };
                 self.enqueue(&room, Work::Command(Box::new(asked)))
             }
             Admission::SlowDown => {
-                let locale = locale.unwrap_or(self.engine.content().current().group.language);
+                let locale = locale.unwrap_or_else(|| self.language_in(room.room_id()));
                 self.enqueue(&room.clone(), Work::SlowDown { room, to: ev.event_id, locale });
             }
             Admission::Quiet => tracing::debug!("Matrix: a command dropped: too many too fast"),
@@ -233,7 +271,7 @@ impl MatrixBot {
         });
         if !queued {
             tracing::warn!(room = %room.room_id(), "Matrix: a room's queue is full; an event was dropped");
-            self.engine.metrics().error("queue_full");
+            self.org.any().metrics().error("queue_full");
         }
     }
 
@@ -248,7 +286,7 @@ impl MatrixBot {
                 }
             }
             Work::Reaction { ev, room } => self.react(ev, room).await,
-            Work::Redaction { ev } => self.unreact(ev).await,
+            Work::Redaction { ev, room } => self.unreact(ev, room).await,
         }
     }
 
@@ -257,7 +295,7 @@ impl MatrixBot {
         let Typed { ev, room, command, locale, bare } = asked;
         let t0 = std::time::Instant::now();
         let since_sent = chrono::Utc::now().timestamp_millis() - i64::from(ev.origin_server_ts.0);
-        let mut req = self.request(&room, &ev.sender, command).await;
+        let (mut req, whose) = self.request(&room, &ev.sender, command).await;
         if bare && req.asked != Asked::Direct {
             // Conversation in a room shared with others, not an answer to the bot.
             return;
@@ -267,14 +305,16 @@ impl MatrixBot {
         }
         let t1 = t0.elapsed();
         let erasing = matches!(req.command, Command::ForgetMe { confirmed: true });
-        let reactions =
-            if erasing { self.engine.store().reactions_of(&req.user).await.unwrap_or_default() } else { Vec::new() };
-        let reply = self.engine.handle(&req).await;
+        // A person is one person to the deployment: what is stored about them is read (and
+        // erased) in every group, whichever group's handle asks.
+        let store = self.org.any().store();
+        let reactions = if erasing { store.reactions_of(&req.user).await.unwrap_or_default() } else { Vec::new() };
+        let reply = self.org.handle(&req, &whose).await;
         let t2 = t0.elapsed();
         self.deliver(&room, &ev.event_id, &ev.sender, &req, reply).await;
         // Once the erasure went through (nothing stored about the person any more), what
         // the rooms and the SDK's store still hold of it goes too.
-        if erasing && self.engine.store().stored_about(&req.user).await.is_ok_and(|e| e.is_empty()) {
+        if erasing && store.stored_about(&req.user).await.is_ok_and(|e| e.is_empty()) {
             self.take_back(&ev.sender, &reactions).await;
             self.leave_direct_rooms(&ev.sender).await;
         }
@@ -300,25 +340,55 @@ impl MatrixBot {
         Command::parse_addressed(body).map(|c| (c, language_of(body)))
     }
 
-    pub(crate) async fn request(&self, room: &Room, sender: &UserId, command: Command) -> Request {
+    /// The request a message (or reaction) stands for, and whose it is: the group whose home
+    /// `room` is, with the asker's standing read in that group's rooms; the organization's,
+    /// with their standing in its rooms; the bot's direct chat, with their standing in every
+    /// group with a Matrix home (the organization says which answers); or elsewhere.
+    pub(crate) async fn request(&self, room: &Room, sender: &UserId, command: Command) -> (Request, Whose) {
         let member = room.get_member(sender).await.ok().flatten();
         let name = member
             .as_ref()
             .and_then(|m| m.display_name().map(str::to_string))
             .unwrap_or_else(|| sender.localpart().to_string());
         let mut req = Request::new(&super::ABILITIES, sender.as_str(), &name, command, Utc::now());
-        req.locale = self.engine.content().current().group.language;
-        req.asked = self.asked_in(room, sender).await;
         req.space = Some(room.room_id().to_string());
-        let standing = match req.asked {
-            Asked::Home | Asked::Direct => self.standing(sender).await,
-            Asked::Elsewhere => Standing::default(),
+        req.locale = self.language_in(room.room_id());
+        let homes = self.homes();
+        let (whose, asked, standing) = match homes.owner(room.room_id()) {
+            Some(Owner::Group(id)) => {
+                let standing = match homes.group(id) {
+                    Some(home) => self.standing_in(sender, home).await,
+                    None => Standing::default(),
+                };
+                (Whose::Group(id.clone()), Asked::Home, standing)
+            }
+            Some(Owner::Organization) => {
+                let standing = match homes.organization() {
+                    Some(home) => self.standing_in(sender, home).await,
+                    None => Standing::default(),
+                };
+                (Whose::Organization, Asked::Home, standing)
+            }
+            None if self.direct_with(room, sender).await => {
+                let theirs = self.standings(sender, &homes).await;
+                // Someone in one group is answered in its language.
+                let mut groups = theirs.iter().filter(|(_, s)| s.member);
+                if let (Some((id, _)), None) = (groups.next(), groups.next())
+                    && let Some(engine) = self.org.group(id)
+                {
+                    req.locale = engine.content().current().group.language;
+                }
+                // The organization reads the standing of the group that answers.
+                (Whose::Direct(theirs), Asked::Direct, Standing::default())
+            }
+            None => (Whose::Elsewhere, Asked::Elsewhere, Standing::default()),
         };
+        req.asked = asked;
         req.organizer = standing.organizer;
         req.member = standing.member;
         // In a direct room with the bot there is no channel to subscribe to reminders.
         req.channel = if req.asked == Asked::Direct { None } else { Some(room.room_id().to_string()) };
-        req
+        (req, whose)
     }
 
     /// Sends a reply as the engine fitted it: public ones in the room as a reply to the

@@ -1,36 +1,18 @@
-//! The group's home rooms on Matrix: room ids taken as given, aliases resolved once and
-//! pinned in the database, and the bot joined to each before it answers anything.
+//! A home room on Matrix: an alias resolved once and pinned in the database, and the bot
+//! joined to it before it answers anything there.
 
 use chrono::Utc;
 use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, RoomId};
 use matrix_sdk::{Client, RoomState};
 
-use crate::config::HomeRoom;
 use crate::store::{Pin, Store};
 
-/// The home rooms' ids. An alias is resolved and pinned to the room it names the first time;
+/// The room an alias names. It is resolved and pinned to the room it names the first time;
 /// if it later names another room (anyone on that homeserver could claim a freed alias),
 /// the pinned room is kept and the change is logged as refused. Fails, in one line, when an
 /// alias that was never pinned cannot be resolved.
-pub async fn resolve(client: &Client, store: &Store, homes: &[HomeRoom]) -> anyhow::Result<Vec<OwnedRoomId>> {
-    let mut ids = Vec::new();
-    for home in homes {
-        let id = match home {
-            HomeRoom::Id(id) => {
-                RoomId::parse(id).map_err(|e| anyhow::anyhow!("MATRIX_HOME_ROOMS: `{id}` is not a room id: {e}"))?
-            }
-            HomeRoom::Alias(alias) => resolve_alias(client, store, alias).await?,
-        };
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
-}
-
-async fn resolve_alias(client: &Client, store: &Store, alias: &str) -> anyhow::Result<OwnedRoomId> {
-    let parsed =
-        RoomAliasId::parse(alias).map_err(|e| anyhow::anyhow!("MATRIX_HOME_ROOMS: `{alias}` is not an alias: {e}"))?;
+pub async fn resolve_alias(client: &Client, store: &Store, alias: &str) -> anyhow::Result<OwnedRoomId> {
+    let parsed = RoomAliasId::parse(alias).map_err(|e| anyhow::anyhow!("`{alias}` is not an alias: {e}"))?;
     let resolved = match client.resolve_room_alias(&parsed).await {
         Ok(r) => r.room_id,
         Err(e) => {
@@ -56,25 +38,23 @@ async fn resolve_alias(client: &Client, store: &Store, alias: &str) -> anyhow::R
         Pin::Changed { pinned } => {
             tracing::error!(
                 alias, pinned = %pinned, now = %resolved,
-                "Matrix: the home alias now names another room; refused, the pinned room stays home (to move home, put the new room id in MATRIX_HOME_ROOMS)"
+                "Matrix: the home alias now names another room; refused, the pinned room stays home (to move home, name the new room by its id where the home is declared)"
             );
             Ok(RoomId::parse(&pinned)?)
         }
     }
 }
 
-/// Makes sure the bot is joined to every home room (accepting a pending invitation, or
-/// joining a public room). Fails, in one line, for a room it cannot join: standing cannot be
-/// read in a room the bot is not in.
-pub async fn join(client: &Client, homes: &[OwnedRoomId]) -> anyhow::Result<()> {
-    for home in homes {
-        if client.get_room(home).is_some_and(|r| r.state() == RoomState::Joined) {
-            continue;
-        }
-        client.join_room_by_id(home).await.map_err(|e| {
-            anyhow::anyhow!("Matrix: the bot is not in the home room {home} and cannot join it (invite it first): {e}")
-        })?;
-        tracing::info!(room = %home, "Matrix: joined the home room");
+/// Makes sure the bot is joined to a home room (accepting a pending invitation, or joining a
+/// public room). Fails, in one line, for a room it cannot join: standing cannot be read in a
+/// room the bot is not in.
+pub async fn join(client: &Client, home: &RoomId) -> anyhow::Result<()> {
+    if client.get_room(home).is_some_and(|r| r.state() == RoomState::Joined) {
+        return Ok(());
     }
+    client.join_room_by_id(home).await.map_err(|e| {
+        anyhow::anyhow!("Matrix: the bot is not in the home room {home} and cannot join it (invite it first): {e}")
+    })?;
+    tracing::info!(room = %home, "Matrix: joined the home room");
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! Matrix: the same bot in Matrix rooms, through matrix-sdk, encrypted rooms included.
 //!
-//! A thin adapter: messages become engine requests, replies become `m.notice` messages with
-//! an HTML body. The sync loop is the bot's own (`sync_once` with a long poll, retried with
+//! A thin adapter: messages become requests to the organization, for the group whose home
+//! room they were asked in ([`groups`]), and replies become `m.notice` messages with an HTML
+//! body. The sync loop is the bot's own (`sync_once` with a long poll, retried with
 //! backoff), because `Client::sync` returns at the first connection error and pauses a
 //! second between quick syncs.
 
 mod away;
 mod direct;
+mod groups;
 mod handler;
 mod home;
 mod queues;
@@ -42,7 +44,8 @@ pub const ABILITIES: crate::chat::Abilities = crate::chat::Abilities {
 };
 
 use crate::config::MatrixConfig;
-use crate::engine::Engine;
+use crate::engine::Organization;
+use crate::group_id::GroupId;
 use crate::supervisor::Tasks;
 
 /// How long a sync waits for news before returning empty.
@@ -72,51 +75,57 @@ pub struct Matrix {
     pub client: Client,
     /// Connection state.
     pub state: Arc<MatrixState>,
-    /// The home rooms, resolved.
+    /// Every group's home rooms, then the organization's, as resolved at start (groups
+    /// added later have theirs resolved then: see [`Matrix::homes_now`]).
     pub homes: Vec<matrix_sdk::ruma::OwnedRoomId>,
+    routes: Arc<groups::Routes>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    follow: tokio::task::JoinHandle<()>,
 }
 
 impl Matrix {
     /// Logs in (or restores the saved session), syncs once without answering anything (so
-    /// history is never answered), then handles events in a sync loop of its own.
-    pub async fn start(config: &MatrixConfig, engine: Engine) -> anyhow::Result<Matrix> {
-        Matrix::start_supervised(config, engine, &Tasks::new()).await
+    /// history is never answered), joins every group's home rooms, then handles events in a
+    /// sync loop of its own. `org` is every group (an [`crate::engine::Engine`] is a
+    /// deployment of one).
+    pub async fn start(config: &MatrixConfig, org: impl Into<Organization>) -> anyhow::Result<Matrix> {
+        Matrix::start_supervised(config, org, &Tasks::new()).await
     }
 
     /// As [`Matrix::start`], with the sync loop watched by `supervisor` (restarted if it
     /// dies, from the last sync token).
-    pub async fn start_supervised(config: &MatrixConfig, engine: Engine, supervisor: &Tasks) -> anyhow::Result<Matrix> {
-        Matrix::start_with(config, engine, supervisor, Arc::new(MatrixState::default())).await
+    pub async fn start_supervised(
+        config: &MatrixConfig,
+        org: impl Into<Organization>,
+        supervisor: &Tasks,
+    ) -> anyhow::Result<Matrix> {
+        Matrix::start_with(config, org, supervisor, Arc::new(MatrixState::default())).await
     }
 
     /// As [`Matrix::start_supervised`], reporting into `state` (made before the first
     /// attempt, so health can say why Matrix is not started while it is tried again).
     pub async fn start_with(
         config: &MatrixConfig,
-        engine: Engine,
+        org: impl Into<Organization>,
         supervisor: &Tasks,
         state: Arc<MatrixState>,
     ) -> anyhow::Result<Matrix> {
-        config.validate().map_err(|e| anyhow::anyhow!(e))?;
-        let homes = config.homes().map_err(|e| anyhow::anyhow!(e))?;
+        let org = org.into();
+        validate(config, &org)?;
         let client = session::connect(config).await?;
         let me = client.user_id().ok_or_else(|| anyhow::anyhow!("Matrix: no user after login"))?.to_owned();
-        let homes = home::resolve(&client, engine.store(), &homes).await?;
         let first = client
             .sync_once(SyncSettings::default().timeout(Duration::ZERO))
             .await
             .map_err(|e| anyhow::anyhow!("Matrix: first sync failed: {e}"))?;
-        home::join(&client, &homes).await?;
-        let list: Vec<&str> = homes.iter().map(|h| h.as_str()).collect();
-        tracing::info!(homes = %list.join(", "), "Matrix: home rooms");
+        let routes = Arc::new(groups::Routes::default());
+        routes.refresh(&client, &org, config, true).await?;
         let bot = Arc::new(MatrixBot {
-            engine,
+            org: org.clone(),
             client: client.clone(),
             me,
-            homes,
-            organizer_power: config.organizer_power,
+            routes: Arc::clone(&routes),
             queues: queues::Queues::new(queues::CAPACITY, queues::IDLE),
         });
         // Invitations that arrived while the bot was away are still pending: the same rule.
@@ -146,30 +155,74 @@ impl Matrix {
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_reaction(ev, room));
         let b = Arc::clone(&bot);
         client.add_event_handler(move |ev, room| Arc::clone(&b).on_redaction(ev, room));
+        let r = Arc::clone(&routes);
+        client.add_event_handler(move |_: SyncSpaceChild, room: matrix_sdk::Room| {
+            r.space_changed(room.room_id());
+            std::future::ready(())
+        });
 
         *state.not_started.lock().unwrap_or_else(|p| p.into_inner()) = None;
         state.link.up();
         let (stop, stop_rx) = watch::channel(false);
         let filter = sync_filter(&client).await;
         let token = Arc::new(std::sync::Mutex::new(first.next_batch));
-        let (c, s, rx, e) = (client.clone(), Arc::clone(&state), stop_rx.clone(), bot.engine.clone());
-        let task = supervisor.supervise("matrix sync", stop_rx, move || {
+        let (c, s, rx, e) = (client.clone(), Arc::clone(&state), stop_rx.clone(), org.any().clone());
+        let task = supervisor.supervise("matrix sync", stop_rx.clone(), move || {
             sync_loop(c.clone(), Arc::clone(&token), filter.clone(), Arc::clone(&s), e.clone(), rx.clone())
         });
+        let (r, c, o, cfg) = (Arc::clone(&routes), client.clone(), org.clone(), config.clone());
+        let follow = supervisor.supervise("matrix homes", stop_rx.clone(), move || {
+            Arc::clone(&r).follow(c.clone(), o.clone(), cfg.clone(), stop_rx.clone())
+        });
         tracing::info!(user = %bot.me, "Matrix: connected");
-        Ok(Matrix { client, state, stop, task, homes: bot.homes.clone() })
+        let homes = routes.now().rooms();
+        Ok(Matrix { client, state, stop, task, follow, homes, routes })
     }
 
-    /// A reminder sender through this connection.
+    /// Every group's home rooms, then the organization's, now.
+    pub fn homes_now(&self) -> Vec<matrix_sdk::ruma::OwnedRoomId> {
+        self.routes.now().rooms()
+    }
+
+    /// One group's home rooms now (empty when it has none on Matrix).
+    pub fn group_homes(&self, group: &GroupId) -> Vec<matrix_sdk::ruma::OwnedRoomId> {
+        self.routes.now().group(group).map(|h| h.rooms.clone()).unwrap_or_default()
+    }
+
+    /// A reminder sender through this connection, for every group: a person is "still a
+    /// member" while joined to any group's home room.
     pub fn sender(&self) -> MatrixSender {
-        MatrixSender::new(self.client.clone(), self.homes.clone())
+        MatrixSender::new(self.client.clone(), Arc::clone(&self.routes), None)
+    }
+
+    /// A reminder sender for one group's reminders: a person is "still a member" while
+    /// joined to one of that group's home rooms.
+    pub fn sender_for(&self, group: &GroupId) -> MatrixSender {
+        MatrixSender::new(self.client.clone(), Arc::clone(&self.routes), Some(group.clone()))
     }
 
     /// Stops syncing.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.follow).await;
     }
+}
+
+/// An `m.space.child` state event: a space gained or lost a room.
+type SyncSpaceChild =
+    matrix_sdk::ruma::events::SyncStateEvent<matrix_sdk::ruma::events::space::child::SpaceChildEventContent>;
+
+/// Refuses settings that cannot work. `MATRIX_HOME_ROOMS` is required only where it is the
+/// home: a deployment of one group that declares no Matrix home in its content.
+fn validate(config: &MatrixConfig, org: &Organization) -> anyhow::Result<()> {
+    if groups::from_settings(org) {
+        return config.validate().map_err(|e| anyhow::anyhow!(e));
+    }
+    // The rest of the settings are checked as they are; the homes come from the content.
+    let mut rest = config.clone();
+    rest.home = vec!["!declared-in-the-content:invalid".into()];
+    rest.validate().map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Whether the bot's own invite member event says "direct chat".
@@ -208,7 +261,7 @@ async fn sync_loop(
     token: Arc<std::sync::Mutex<String>>,
     filter: Option<Filter>,
     state: Arc<MatrixState>,
-    engine: Engine,
+    engine: crate::engine::Engine,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut backoff = Duration::from_millis(250);

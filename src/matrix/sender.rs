@@ -1,4 +1,6 @@
-//! Reminders posted to Matrix rooms.
+//! Reminders posted to Matrix rooms: any room the bot is in, whichever group's reminder it is.
+
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use matrix_sdk::Client;
@@ -7,7 +9,9 @@ use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId, OwnedUserId, UInt};
 
+use super::groups::Routes;
 use super::render::render;
+use crate::group_id::GroupId;
 use crate::reminders::{Found, Post, SendError, Sender, To};
 
 /// The event content field that carries a reminder's key, for [`MatrixSender::find`]: a
@@ -28,14 +32,17 @@ const LOOK_BACK: usize = 500;
 /// reminder is recorded as sent (with that note) rather than risk a second post.
 pub struct MatrixSender {
     client: Client,
-    /// The group's home rooms: who is joined to one is a member.
-    homes: Vec<OwnedRoomId>,
+    /// The homes now: who is joined to one of a group's rooms is its member.
+    routes: Arc<Routes>,
+    /// The group whose members [`Sender::still_member`] asks about; `None`: any group's.
+    group: Option<GroupId>,
 }
 
 impl MatrixSender {
-    /// A sender through this client, for the group whose home rooms are `homes`.
-    pub fn new(client: Client, homes: Vec<OwnedRoomId>) -> MatrixSender {
-        MatrixSender { client, homes }
+    /// A sender through this client; membership is read in the homes of `group`, or of every
+    /// group when `None`.
+    pub(crate) fn new(client: Client, routes: Arc<Routes>, group: Option<GroupId>) -> MatrixSender {
+        MatrixSender { client, routes, group }
     }
 }
 
@@ -60,7 +67,13 @@ impl Sender for MatrixSender {
     fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move {
             let user: OwnedUserId = user.parse().ok()?;
-            for home in &self.homes {
+            let homes = self.routes.now();
+            let rooms: Vec<OwnedRoomId> = homes
+                .groups()
+                .filter(|(id, _)| self.group.as_ref().is_none_or(|g| g == *id))
+                .flat_map(|(_, home)| home.rooms.iter().cloned())
+                .collect();
+            for home in &rooms {
                 let Some(room) = self.client.get_room(home) else { continue };
                 let member = room.get_member_no_sync(&user).await.ok().flatten();
                 if member

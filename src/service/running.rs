@@ -10,7 +10,7 @@ use crate::config::RunArgs;
 use crate::console::ConsoleSender;
 use crate::discord::verify::InteractionVerifier;
 use crate::discord::{Bot, DiscordSender, Gateway};
-use crate::engine::{Engine, Organization};
+use crate::engine::Organization;
 use crate::http::AppState;
 use crate::matrix::{Matrix, MatrixState};
 use crate::reminders::{Later, Senders, SystemClock};
@@ -86,7 +86,7 @@ impl Running {
         } else {
             let later = Arc::new(Later::new("Matrix"));
             senders = senders.with(&crate::matrix::ABILITIES, Arc::clone(&later) as Arc<dyn crate::reminders::Sender>);
-            Some(MatrixSlot::start(args, engine, &supervisor, later, &mut status).await)
+            Some(MatrixSlot::start(args, org, &supervisor, later, &mut status).await)
         };
         if args.email.enabled() {
             let smtp = crate::email::Smtp::new(&args.email).map_err(StartError::Email)?;
@@ -222,7 +222,7 @@ const AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
 #[derive(Clone)]
 struct MatrixTry {
     args: RunArgs,
-    engine: Engine,
+    org: Organization,
     supervisor: Tasks,
     state: Arc<MatrixState>,
     started: Arc<tokio::sync::Mutex<Option<Matrix>>>,
@@ -233,9 +233,7 @@ impl MatrixTry {
     /// One try: on success the reminders' sender arrives and the connection is kept (its
     /// user returned); on failure why is kept for `/healthz` (and returned).
     async fn once(&self) -> Result<String, String> {
-        match Matrix::start_with(&self.args.matrix, self.engine.clone(), &self.supervisor, Arc::clone(&self.state))
-            .await
-        {
+        match Matrix::start_with(&self.args.matrix, self.org.clone(), &self.supervisor, Arc::clone(&self.state)).await {
             Ok(m) => {
                 let me = m.client.user_id().map(|u| u.to_string()).unwrap_or_default();
                 self.later.arrive(Arc::new(m.sender()));
@@ -261,13 +259,7 @@ impl MatrixTry {
                 Ok(_) => {
                     tracing::info!(after_s = since.elapsed().as_secs(), "Matrix: started after trying again");
                     let homes = self.started.lock().await.as_ref().map(|m| m.homes.clone()).unwrap_or_default();
-                    list_leftovers(
-                        &self.args,
-                        &Organization::from(self.engine.clone()),
-                        self.args.discord.token.is_some(),
-                        &homes,
-                    )
-                    .await;
+                    list_leftovers(&self.args, &self.org, self.args.discord.token.is_some(), &homes).await;
                     return;
                 }
                 Err(why) => {
@@ -283,14 +275,14 @@ impl MatrixSlot {
     /// Tries once now; on failure, says why and keeps trying in the background.
     async fn start(
         args: &RunArgs,
-        engine: &Engine,
+        org: &Organization,
         supervisor: &Tasks,
         later: Arc<Later>,
         status: &mut Vec<String>,
     ) -> MatrixSlot {
         let attempt = MatrixTry {
             args: args.clone(),
-            engine: engine.clone(),
+            org: org.clone(),
             supervisor: supervisor.clone(),
             state: Arc::new(MatrixState::default()),
             started: Arc::new(tokio::sync::Mutex::new(None)),

@@ -178,6 +178,43 @@ impl Member {
         self.client.create_room(req).await.unwrap()
     }
 
+    /// Creates a room (a space when `space`) named `#alias:server` when an alias is given,
+    /// inviting these users, with these power levels on top of Synapse's defaults (the
+    /// creator outranks everyone in room version 12), open to anyone to join when `public`.
+    pub async fn create_room_as(
+        &self,
+        invite: &[&UserId],
+        alias: Option<&str>,
+        powers: &[(&UserId, i64)],
+        public: bool,
+        space: bool,
+    ) -> Room {
+        use matrix_sdk::ruma::api::client::room::create_room::v3::RoomPreset;
+        use matrix_sdk::ruma::serde::Raw;
+        let mut req = CreateRoom::new();
+        req.invite = invite.iter().map(|u| (*u).to_owned()).collect();
+        req.room_alias_name = alias.map(str::to_string);
+        req.preset = Some(if public { RoomPreset::PublicChat } else { RoomPreset::PrivateChat });
+        if !powers.is_empty() {
+            let users: serde_json::Map<String, serde_json::Value> =
+                powers.iter().map(|(u, p)| (u.to_string(), serde_json::json!(p))).collect();
+            let content = serde_json::json!({ "users": users });
+            req.power_level_content_override = Some(Raw::from_json_string(content.to_string()).unwrap());
+        }
+        if space {
+            let content = serde_json::json!({ "type": "m.space" });
+            req.creation_content = Some(Raw::from_json_string(content.to_string()).unwrap());
+        }
+        self.client.create_room(req).await.unwrap()
+    }
+
+    /// Makes `child` a room of the space `space` (the member must be allowed to say so).
+    pub async fn add_child(&self, space: &RoomId, child: &RoomId) {
+        let room = self.client.get_room(space).unwrap();
+        let via = serde_json::json!({ "via": [child.server_name().map_or("localhost", |s| s.as_str())] });
+        room.send_state_event_raw("m.space.child", child.as_str(), via).await.unwrap();
+    }
+
     /// Waits until `user` has joined `room`.
     pub async fn wait_joined(&self, room: &RoomId, user: &UserId) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);

@@ -7,13 +7,14 @@ use matrix_sdk::ruma::{EventId, UserId};
 use super::*;
 
 impl MatrixBot {
-    /// After an erasure, removes from the home rooms the ✅ reactions that had signed `user`
-    /// up, where the bot's power allows: a reaction in a room is the same fact as the record
-    /// erased.
+    /// After an erasure, removes from the home rooms (every group's) the ✅ reactions that
+    /// had signed `user` up, where the bot's power allows: a reaction in a room is the same
+    /// fact as the record erased.
     pub(super) async fn take_back(&self, user: &UserId, reactions: &[String]) {
+        let homes = self.homes().rooms();
         for id in reactions {
             let Ok(event) = EventId::parse(id) else { continue };
-            for home in &self.homes {
+            for home in &homes {
                 let Some(room) = self.client.get_room(home) else { continue };
                 let theirs = room
                     .event(&event, None)
@@ -34,10 +35,9 @@ impl MatrixBot {
     pub(super) async fn leave_direct_rooms(&self, user: &UserId) {
         // Only a room that is that person's direct room now: never a home room, whatever
         // the account data marks as direct.
+        let homes = self.homes();
         for room in self.client.get_dm_rooms(user) {
-            if self.homes.iter().any(|h| h == room.room_id())
-                || !crate::matrix::direct::just_us(&room, &self.me, user).await
-            {
+            if homes.is_home(room.room_id()) || !crate::matrix::direct::just_us(&room, &self.me, user).await {
                 continue;
             }
             if room.state() == RoomState::Joined

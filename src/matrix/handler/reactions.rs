@@ -1,5 +1,6 @@
-//! Reactions: ✅ on a campaign message signs up (where its organizers allow it), removing it
-//! withdraws; in the direct room a reaction answers "did you do it?".
+//! Reactions: ✅ on a campaign message signs up (where its organizers allow it) for the group
+//! whose home room the message is in, removing it withdraws; in the direct room a reaction
+//! answers "did you do it?".
 
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ impl MatrixBot {
         if ev.sender == self.me || !(YES.contains(&key) || ANSWER_REACTIONS.iter().any(|(k, _)| *k == key)) {
             return;
         }
-        if self.engine.admit(&user_of(&ev.sender)) != Admission::Go {
+        if self.org.any().admit(&user_of(&ev.sender)) != Admission::Go {
             tracing::debug!("Matrix: a reaction dropped: too many too fast");
             return;
         }
@@ -38,9 +39,9 @@ impl MatrixBot {
             };
             let Some(outcome) = outcome else { return };
             let command = Command::Done { campaign: None, action: None, outcome };
-            let req = self.request(&room, &ev.sender, command).await;
+            let (req, whose) = self.request(&room, &ev.sender, command).await;
             if req.asked == Asked::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
-                let reply = self.engine.handle(&req).await;
+                let reply = self.org.handle(&req, &whose).await;
                 self.deliver_privately(&ev.sender, req.locale, &reply).await;
             }
             return;
@@ -48,15 +49,15 @@ impl MatrixBot {
         if !YES.contains(&key) {
             return;
         }
-        let req =
-            self.request(&room, &ev.sender, Command::SignUp { campaign: Some(campaign.clone()), action: None }).await;
-        // Sign-ups are taken in the group's rooms only; elsewhere a reaction is just a reaction.
-        if req.asked != Asked::Home {
-            return;
-        }
+        let command = Command::SignUp { campaign: Some(campaign.clone()), action: None };
+        let (req, whose) = self.request(&room, &ev.sender, command).await;
+        // Sign-ups are taken in a group's rooms only, for that group (the bot's campaign
+        // message there is that group's); elsewhere a reaction is just a reaction.
+        let Whose::Group(group) = whose else { return };
+        let Some(engine) = self.org.group(&group) else { return };
         // Only where the campaign's organizers chose it; otherwise the person is told, in
         // private, how to sign up.
-        let content = self.engine.content().current();
+        let content = engine.content().current();
         let Some(c) = content.campaign(&campaign) else { return };
         if !c.public_reactions {
             // The room saw the ✅ as a sign-up: removed where the bot may.
@@ -68,7 +69,7 @@ impl MatrixBot {
             return;
         }
         let reply =
-            self.engine.sign_up_by_reaction(&req, ev.event_id.as_str(), ev.content.relates_to.event_id.as_str()).await;
+            engine.sign_up_by_reaction(&req, ev.event_id.as_str(), ev.content.relates_to.event_id.as_str()).await;
         self.deliver_privately(&ev.sender, req.locale, &reply).await;
     }
 
@@ -78,16 +79,25 @@ impl MatrixBot {
         if ev.sender == self.me {
             return;
         }
-        self.enqueue(&room, Work::Redaction { ev });
+        self.enqueue(&room.clone(), Work::Redaction { ev, room });
     }
 
-    pub(super) async fn unreact(&self, ev: OriginalSyncRoomRedactionEvent) {
+    pub(super) async fn unreact(&self, ev: OriginalSyncRoomRedactionEvent, room: Room) {
         let Some(redacted) = ev.redacts.clone().or_else(|| ev.content.redacts.clone()) else { return };
-        // Only who removed it matters: the engine withdraws exactly what the reaction did.
+        // Only who removed it matters: the engine withdraws exactly what the reaction did. The
+        // reaction was in the room's group's home; a room that is no group's now (its home
+        // moved) may still hold one, remembered by whichever group it signed up for.
         let user = user_of(&ev.sender);
-        let l = self.engine.content().current().group.language;
-        if let Some(reply) = self.engine.reaction_removed(&user, redacted.as_str(), l, Utc::now()).await {
-            self.deliver_privately(&ev.sender, l, &reply).await;
+        let l = self.language_in(room.room_id());
+        let engines = match self.homes().owner(room.room_id()) {
+            Some(Owner::Group(id)) => self.org.group(id).into_iter().collect(),
+            _ => self.org.groups().values().cloned().collect::<Vec<_>>(),
+        };
+        for engine in engines {
+            if let Some(reply) = engine.reaction_removed(&user, redacted.as_str(), l, Utc::now()).await {
+                self.deliver_privately(&ev.sender, l, &reply).await;
+                return;
+            }
         }
     }
 
