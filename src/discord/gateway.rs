@@ -389,15 +389,10 @@ impl Gateway {
 /// in its content, which then stand in for `DISCORD_HOME_GUILDS` (not needed, and not used:
 /// said once, so that nobody expects it to matter).
 fn checked(config: &DiscordConfig, homes: &Homes) -> anyhow::Result<()> {
-    let mut with_homes = config.clone();
-    if homes.declared() {
-        if !config.homes().is_empty() {
-            tracing::warn!(
-                "Discord: DISCORD_HOME_GUILDS is not used: the content's [home] tables say where each group lives"
-            );
-        }
-        with_homes.home = homes.servers().iter().map(|g| g.to_string()).collect();
-        with_homes.guild_id = None;
+    if homes.declared() && !config.homes().is_empty() {
+        tracing::warn!(
+            "Discord: DISCORD_HOME_GUILDS is not used: the content's [home] tables say where each group lives"
+        );
     }
-    with_homes.validate().map_err(|e| anyhow::anyhow!(e))
+    config.validate_declared(homes.declared()).map_err(|e| anyhow::anyhow!(e))
 }

@@ -54,7 +54,6 @@ impl Running {
     /// Starts each configured platform, then the scheduler (posting to every platform that
     /// started, and printing `console:` reminders), then the HTTP server.
     pub async fn start(args: &RunArgs, org: &Organization) -> Result<Running, StartError> {
-        let engine = org.any();
         let mut senders = Senders::new().with(&crate::console::ABILITIES, Arc::new(ConsoleSender));
         let mut status = Vec::new();
         let supervisor = Tasks::new();
