@@ -46,35 +46,7 @@ pub struct MatrixConfig {
 /// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
 const MATRIX_MAX_POWER: i64 = 9_007_199_254_740_991;
 
-/// A home room as configured: a room id, or an alias to resolve and pin.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HomeRoom {
-    /// `!opaque:server`.
-    Id(String),
-    /// `#alias:server`.
-    Alias(String),
-}
-
-impl HomeRoom {
-    /// Reads `!id:server` or `#alias:server`.
-    pub fn parse(s: &str) -> Result<HomeRoom, String> {
-        let s = s.trim();
-        let well_formed = |rest: &str| {
-            rest.split_once(':').is_some_and(|(local, server)| {
-                !local.is_empty() && !server.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-            })
-        };
-        // Room version 12's ids have no server part: `!opaque`.
-        let clean = !s.chars().any(|c| c.is_whitespace() || c.is_control());
-        match (s.strip_prefix('!'), s.strip_prefix('#')) {
-            (Some(rest), _) if well_formed(rest) || (clean && !rest.is_empty() && !rest.contains(':')) => {
-                Ok(HomeRoom::Id(s.to_string()))
-            }
-            (_, Some(rest)) if well_formed(rest) => Ok(HomeRoom::Alias(s.to_string())),
-            _ => Err(format!("MATRIX_HOME_ROOMS: `{s}` is not a room id (!id:server) or alias (#name:server)")),
-        }
-    }
-}
+pub use crate::content::HomeRoom;
 
 impl MatrixConfig {
     /// The home rooms, read.

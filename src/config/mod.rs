@@ -251,15 +251,7 @@ impl ReminderChannels {
     }
 }
 
-/// Which platforms the content itself gives homes on (a group's or the organization's
-/// `[home]` table).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Declared {
-    /// Some Discord server, channel or category.
-    pub discord: bool,
-    /// Some Matrix room.
-    pub matrix: bool,
-}
+pub use crate::content::Declared;
 
 impl RunArgs {
     /// `run`'s settings from the environment alone: what plain `convoca` uses.

@@ -76,3 +76,33 @@ mod tests {
         assert!(!not_a_channel("discord:x").contains("the address alone"));
     }
 }
+
+/// A home room as configured: a room id, or an alias to resolve and pin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HomeRoom {
+    /// `!opaque:server`.
+    Id(String),
+    /// `#alias:server`.
+    Alias(String),
+}
+
+impl HomeRoom {
+    /// Reads `!id:server` or `#alias:server`.
+    pub fn parse(s: &str) -> Result<HomeRoom, String> {
+        let s = s.trim();
+        let well_formed = |rest: &str| {
+            rest.split_once(':').is_some_and(|(local, server)| {
+                !local.is_empty() && !server.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+            })
+        };
+        // Room version 12's ids have no server part: `!opaque`.
+        let clean = !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        match (s.strip_prefix('!'), s.strip_prefix('#')) {
+            (Some(rest), _) if well_formed(rest) || (clean && !rest.is_empty() && !rest.contains(':')) => {
+                Ok(HomeRoom::Id(s.to_string()))
+            }
+            (_, Some(rest)) if well_formed(rest) => Ok(HomeRoom::Alias(s.to_string())),
+            _ => Err(format!("MATRIX_HOME_ROOMS: `{s}` is not a room id (!id:server) or alias (#name:server)")),
+        }
+    }
+}

@@ -14,7 +14,7 @@ use toml::{Spanned, Value};
 
 use super::files::Source;
 use super::model::{DiscordPlace, Home};
-use crate::config::HomeRoom;
+use super::channels::HomeRoom;
 
 /// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
 const MAX_POWER: i64 = 9_007_199_254_740_991;

@@ -32,7 +32,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::Utc;
 
-pub use channels::{canonical_channel, not_a_channel, valid_channel};
+pub use channels::{HomeRoom, canonical_channel, not_a_channel, valid_channel};
 pub use error::{ContentError, ContentErrors, line_of};
 pub use files::{parse_date, parse_local_datetime, parse_time, valid_slug};
 pub use load::{load, load_group};

@@ -343,3 +343,13 @@ pub struct Briefing {
     /// Where to read or watch the full presentation.
     pub learn_more: Option<String>,
 }
+
+/// Which platforms the content itself gives homes on (a group's or the organization's
+/// `[home]` table): the env's home settings are not needed for those.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Declared {
+    /// Some Discord server, channel or category.
+    pub discord: bool,
+    /// Some Matrix room.
+    pub matrix: bool,
+}

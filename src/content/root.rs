@@ -30,10 +30,10 @@ pub struct Root {
 impl Root {
     /// Which platforms its `[home]` tables (a group's or the organization's) give homes on:
     /// the env's home settings are not needed for those.
-    pub fn declared(&self) -> crate::config::Declared {
+    pub fn declared(&self) -> super::model::Declared {
         let homes: Vec<&Home> =
             self.groups.iter().map(|g| &g.group.home).chain(self.organization.iter().map(|o| &o.home)).collect();
-        crate::config::Declared {
+        super::model::Declared {
             discord: homes.iter().any(|h| !h.discord.is_empty()),
             matrix: homes.iter().any(|h| !h.matrix.is_empty()),
         }
