@@ -52,7 +52,7 @@ pub fn feed_occurrences(agenda: &Agenda<'_>, meeting: &Meeting, now: DateTime<Ut
 /// The domain of the group's calendar UIDs (`la-cwg.convoca`): the feed's, and the one a
 /// reminder's `.ics` uses, so both name an occurrence alike and a calendar keeps one entry.
 pub fn calendar_domain(short_name: &str) -> String {
-    format!("{}.convoca", slugify(short_name))
+    crate::content::calendar_domain(short_name)
 }
 
 /// Writes the calendar.
@@ -237,13 +237,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-fn slugify(s: &str) -> String {
-    let slug: String =
-        s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() { "group".into() } else { slug }
 }
 
 /// Content lines, CRLF-terminated and folded at 75 octets without splitting a character.

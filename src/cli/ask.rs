@@ -17,6 +17,9 @@ pub async fn ask(global: &Global, args: AskArgs) -> ExitCode {
         Ok(g) => g,
         Err(code) => return code,
     };
+    if let Some(why) = super::unmoved(&org).await {
+        eprintln!("{why}");
+    }
     let terminal = super::Terminal { org, group };
     let reply = terminal.answer(&args.who, &args.text.join(" ")).await;
     crate::console::say(&render(&reply));

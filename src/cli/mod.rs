@@ -150,21 +150,48 @@ async fn open_existing_engine_with(global: &crate::config::Global, settings: Set
 }
 
 /// Every group of the content root, each on its own rows of `store`.
+/// A group whose files have errors is left out, said with them: one group's typo does not
+/// keep the others (or their organizers' tools) from working.
 fn open_root(global: &crate::config::Global, store: Store, settings: Settings) -> Result<Organization, ExitCode> {
-    Organization::open(&global.content, store, settings).map_err(|errors| {
-        eprintln!("convoca: the content in {} has errors:", global.content.display());
-        eprintln!("{errors}");
-        if !global.content.is_dir() {
-            eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
+    match Organization::open_each(&global.content, store, settings) {
+        Ok((org, broken)) => {
+            for (group, errors) in broken {
+                say(global, &format!("convoca: the group {group} has errors and is left out until they are fixed:"));
+                say(global, &errors.to_string());
+            }
+            Ok(org)
         }
-        ExitCode::from(CANNOT_START)
-    })
+        Err(errors) => {
+            eprintln!("convoca: the content in {} has errors:", global.content.display());
+            eprintln!("{errors}");
+            if !global.content.is_dir() {
+                eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
+            }
+            Err(ExitCode::from(CANNOT_START))
+        }
+    }
 }
 
 /// Which platforms the content root gives homes on (its `[home]` tables), for the settings'
 /// check: nothing when it does not load (its errors are said when the bot opens it).
 fn declared_homes(global: &crate::config::Global) -> crate::config::Declared {
     crate::content::load_root(&global.content, Utc::now()).map(|root| root.declared()).unwrap_or_default()
+}
+
+/// Records from before a one-group folder became an organization, not yet moved into one
+/// of its groups: said, with the command that moves them. `Some` when there are any.
+async fn unmoved(org: &Organization) -> Option<String> {
+    if org.about().is_none() {
+        return None;
+    }
+    match org.any().store().single_group_rows().await {
+        Ok(0) | Err(_) => None,
+        Ok(n) => Some(format!(
+            "convoca: the database holds {n} record(s) (sign-ups, answers, calendar changes, subscriptions) from \
+             before this content became an organization, which no group shows; with the bot stopped, run \
+             `convoca migrate --into-group NAME` to move them into the group they belong to"
+        )),
+    }
 }
 
 /// The group `--group` names, or the only one; `None` for an organization of several
@@ -176,7 +203,9 @@ fn chosen_group(global: &crate::config::Global, org: &Organization) -> Result<Op
         return Ok(Some(engine.clone()));
     }
     let names: Vec<&str> = groups.keys().map(|g| g.as_str()).filter(|g| !g.is_empty()).collect();
-    if names.is_empty() {
+    if crate::content::valid_slug(name) && global.content.join("groups").join(name).is_dir() {
+        eprintln!("convoca: the group `{name}` has errors (said above): fix them, then ask again");
+    } else if names.is_empty() {
         eprintln!("convoca: {} is one group; leave --group out", global.content.display());
     } else {
         eprintln!("convoca: no group is called `{name}`; the groups: {}", names.join(", "));

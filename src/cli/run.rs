@@ -36,6 +36,11 @@ pub async fn run(global: &Global, args: RunArgs) -> ExitCode {
         Ok(g) => g,
         Err(code) => return code,
     };
+    if let Some(why) = super::unmoved(&org).await {
+        // Answering without them would tell members their sign-ups are gone.
+        super::say(global, &why);
+        return ExitCode::from(2);
+    }
     // Held until the bot stops: `migrate` refuses to copy a database a bot still writes.
     let _mark = org.any().store().mark_running();
     let running = match Running::start(&args, &org).await {

@@ -12,9 +12,9 @@
 use serde::Deserialize;
 use toml::{Spanned, Value};
 
+use super::channels::HomeRoom;
 use super::files::Source;
 use super::model::{DiscordPlace, Home};
-use super::channels::HomeRoom;
 
 /// Matrix's largest power level (2^53 - 1, canonical JSON's integer bound).
 const MAX_POWER: i64 = 9_007_199_254_740_991;

@@ -353,3 +353,12 @@ pub struct Declared {
     /// Some Matrix room.
     pub matrix: bool,
 }
+
+/// The domain of a group's calendar event ids (`la-cwg.convoca`), from its short name: the
+/// feed's, and the one a reminder's `.ics` uses, so both name an occurrence alike.
+pub fn calendar_domain(short_name: &str) -> String {
+    let slug: String =
+        short_name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let slug = slug.trim_matches('-');
+    format!("{}.convoca", if slug.is_empty() { "group" } else { slug })
+}

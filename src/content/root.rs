@@ -82,6 +82,7 @@ pub fn load_each(dir: &Path, now: DateTime<Utc>) -> Loaded {
     loaded.organization = Some(load_organization(&organization_toml));
     let (folders, errors) = group_folders(&dir.join("groups"));
     loaded.errors = errors;
+    loaded.errors.extend(stray_folders(dir));
     let mut groups: Vec<(GroupId, PathBuf, GroupRead)> = folders
         .into_iter()
         .map(|(id, folder)| {
@@ -91,6 +92,7 @@ pub fn load_each(dir: &Path, now: DateTime<Utc>) -> Loaded {
         .collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     home_conflicts(dir, &mut groups);
+    calendar_clashes(dir, &mut groups);
     loaded.groups = groups.into_iter().map(|(id, _, group)| (id, group.content)).collect();
     loaded
 }
@@ -187,6 +189,50 @@ fn group_folders(groups: &Path) -> (Vec<(GroupId, PathBuf)>, Vec<ContentError>) 
         ));
     }
     (folders, errors)
+}
+
+/// A group's folders left at the top of an organization (as they were in the one-group
+/// folder it was): no group reads them, so their meetings would silently be gone.
+fn stray_folders(dir: &Path) -> Vec<ContentError> {
+    ["meetings", "campaigns", "briefings"]
+        .into_iter()
+        .filter(|sub| dir.join(sub).is_dir())
+        .map(|sub| {
+            ContentError::file(
+                &dir.join(sub),
+                format!(
+                    "`{sub}/` at the top of an organization belongs to no group: move it into the folder of the group \
+                     it is for (groups/<name>/{sub}/)"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Two groups whose short names give one calendar domain would give their meetings the
+/// same event ids (`monthly-20270104@sur.convoca`): a calendar subscribed to both would
+/// show one group's meeting in place of the other's.
+fn calendar_clashes(root: &Path, groups: &mut [(GroupId, PathBuf, GroupRead)]) {
+    let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, _, group)) in groups.iter().enumerate() {
+        if let Ok(content) = &group.content {
+            let domain = super::model::calendar_domain(&content.group.short_name);
+            by_domain.entry(domain).or_default().push(i);
+        }
+    }
+    for owners in by_domain.into_values().filter(|o| o.len() > 1) {
+        for &i in &owners {
+            let others: Vec<String> =
+                owners.iter().filter(|&&j| j != i).map(|&j| shown(root, &groups[j].1.join("group.toml"))).collect();
+            let file = groups[i].1.join("group.toml");
+            let message = format!(
+                "this group's short_name is too close to that of {}: their calendars' events would share ids; give \
+                 each group a short_name of its own",
+                others.join(", ")
+            );
+            add_error(&mut groups[i].2.content, entry_error(&file, "short_name", message));
+        }
+    }
 }
 
 /// A place one group claims as its home, compared across groups.

@@ -448,6 +448,14 @@ impl Bot {
         let (req, whose) = self
             .request(&ci.user, ci.member.as_ref(), ci.guild_id, &place, ci.channel_id.to_string(), &ci.locale, command)
             .await;
+        // In a direct chat, a button answers the group whose message it is on (if the person
+        // is still in it), not the group the chat answers for otherwise.
+        let whose = match (whose, super::render::group_of_custom_id(&ci.data.custom_id)) {
+            (Whose::Direct(theirs), Some(group)) => {
+                Whose::Direct(theirs.into_iter().filter(|(id, _)| *id == group).collect())
+            }
+            (whose, _) => whose,
+        };
         let reply = self.handle(&req, &whose).await.into_private();
         // Nothing was recorded (not a group's home), the button is on a personal message
         // (the next step offered in a direct message), or the campaign was removed from the

@@ -7,6 +7,7 @@ use serenity::all::{
 };
 
 use crate::engine::{Block, Button, Event, Reply, Tone, Visibility, catalog};
+use crate::group_id::GroupId;
 use crate::locale::Locale;
 use crate::store::Outcome;
 
@@ -115,7 +116,25 @@ fn embed_with(reply: &Reply, l: Locale, reference: Option<&str>) -> CreateEmbed 
 /// date). At most 100 characters, as Discord requires. Buttons already posted keep working:
 /// the form is the one sign-up buttons always had.
 pub fn custom_id(verb: &str, l: Locale, first: &str, second: Option<&str>) -> String {
-    clip(&format!("cv:{verb}:{}:{first}:{}", l.tag(), second.unwrap_or("")), 100)
+    custom_id_of(None, verb, l, first, second)
+}
+
+/// [`custom_id`] for a message of one group of an organization: the group travels after the
+/// language (`cv:done:en@sur:jilamito:petition`), so a button pressed in a direct chat
+/// answers the group that sent it.
+pub fn custom_id_of(group: Option<&GroupId>, verb: &str, l: Locale, first: &str, second: Option<&str>) -> String {
+    let tag = match group.filter(|g| !g.is_single()) {
+        Some(g) => format!("{}@{}", l.tag(), g.as_str()),
+        None => l.tag().to_string(),
+    };
+    clip(&format!("cv:{verb}:{tag}:{first}:{}", second.unwrap_or("")), 100)
+}
+
+/// The group a custom id names (see [`custom_id_of`]), if any.
+pub fn group_of_custom_id(id: &str) -> Option<GroupId> {
+    let tag = id.split(':').nth(2)?;
+    let (_, group) = tag.split_once('@')?;
+    crate::content::valid_slug(group).then(|| GroupId::named(group))
 }
 
 /// The custom id's verb of an answer button: the `done` choice's value (`notyet`).
@@ -179,7 +198,7 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
         return None;
     }
     let verb = parts.next()?;
-    let locale = Locale::from_tag(parts.next()?);
+    let locale = Locale::from_tag(parts.next()?.split('@').next().unwrap_or_default());
     let first = parts.next()?.to_string();
     let second = parts.next().filter(|a| !a.is_empty()).map(str::to_string);
     if verb == catalog::SIGN_UP.name.0 || verb == catalog::WITHDRAW.name.0 {
@@ -201,29 +220,30 @@ pub fn parse_custom_id(id: &str) -> Option<Pressed> {
 
 /// Rows of buttons, five to a row, a sign-up and its withdraw side by side.
 pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
+    let group = reply.group.as_ref();
     let buttons: Vec<CreateButton> = reply
         .buttons
         .iter()
         .take(25)
         .map(|b| match b {
             Button::SignUp { campaign, action, label } => {
-                CreateButton::new(custom_id(catalog::SIGN_UP.name.0, l, campaign, action.as_deref()))
+                CreateButton::new(custom_id_of(group, catalog::SIGN_UP.name.0, l, campaign, action.as_deref()))
                     .label(clip(label, 80))
                     .style(ButtonStyle::Success)
             }
             Button::Withdraw { campaign, action, label } => {
-                CreateButton::new(custom_id(catalog::WITHDRAW.name.0, l, campaign, action.as_deref()))
+                CreateButton::new(custom_id_of(group, catalog::WITHDRAW.name.0, l, campaign, action.as_deref()))
                     .label(clip(label, 80))
                     .style(ButtonStyle::Secondary)
             }
             Button::Rsvp { at, going, label } => {
                 let verb = if *going { catalog::GOING.name.0 } else { catalog::NOT_GOING.name.0 };
-                CreateButton::new(custom_id(verb, l, &at.meeting, Some(&at.date.to_string())))
+                CreateButton::new(custom_id_of(group, verb, l, &at.meeting, Some(&at.date.to_string())))
                     .label(clip(label, 80))
                     .style(if *going { ButtonStyle::Success } else { ButtonStyle::Secondary })
             }
             Button::Answer { campaign, action, outcome, label } => {
-                CreateButton::new(custom_id(answer_verb(*outcome), l, campaign, Some(action)))
+                CreateButton::new(custom_id_of(group, answer_verb(*outcome), l, campaign, Some(action)))
                     .label(clip(label, 80))
                     .style(match outcome {
                         Outcome::Done => ButtonStyle::Success,
@@ -232,7 +252,7 @@ pub fn components(reply: &Reply, l: Locale) -> Vec<CreateActionRow> {
                     })
             }
             Button::Offer { campaign, action, accept, label } => {
-                CreateButton::new(custom_id(offer_verb(*accept), l, campaign, Some(action)))
+                CreateButton::new(custom_id_of(group, offer_verb(*accept), l, campaign, Some(action)))
                     .label(clip(label, 80))
                     .style(if *accept { ButtonStyle::Success } else { ButtonStyle::Secondary })
             }

@@ -38,6 +38,22 @@ pub fn content(global: &Global, lines: &mut Vec<Line>) -> Option<Root> {
     }
 }
 
+/// In an organization: no record waits in the group of the one-group folder it was.
+pub async fn unmoved(global: &Global, lines: &mut Vec<Line>) {
+    let url = global.database_url.as_ref().map(|s| s.expose());
+    let Ok(store) = crate::store::Store::open_existing(url).await else { return };
+    if let Ok(n) = store.single_group_rows().await
+        && n > 0
+    {
+        lines.push(Line::fail(
+            "groups",
+            format!("{n} record(s) from before this content became an organization belong to no group"),
+            "with the bot stopped, `convoca migrate --into-group NAME` moves them into the group they belong to",
+        ));
+    }
+    store.close().await;
+}
+
 /// The database answers, has every migration, and its files are the owner's alone.
 pub async fn database(global: &Global, lines: &mut Vec<Line>) {
     let url = global.database_url.as_ref().map(|s| s.expose());

@@ -101,6 +101,9 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     }
     lines.append(&mut checked);
     local::database(global, &mut lines).await;
+    if root.as_ref().is_some_and(|r| r.organization.is_some()) {
+        local::unmoved(global, &mut lines).await;
+    }
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
     let deployment_channels = args.reminders.read().unwrap_or_default();
     let groups: Vec<&crate::content::Content> = root.as_ref().map(|r| r.groups.iter().collect()).unwrap_or_default();

@@ -289,7 +289,9 @@ impl Engine {
                 if matches!(req.command, Command::SignUp { .. }) && reply.tone == Tone::Done {
                     metrics.signups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
-                delivery::fit(req, &content, reply)
+                let mut reply = delivery::fit(req, &content, reply);
+                reply.group = Some(self.group().clone()).filter(|g| !g.is_single());
+                reply
             }
             Err(e) => {
                 tracing::error!(command = req.command.name(), platform = req.platform().as_str(), error = %e, "database error");

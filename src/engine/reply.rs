@@ -51,6 +51,10 @@ pub struct Reply {
     /// Whether a private answer delivered elsewhere (a direct conversation) leaves a short
     /// "sent privately" where it was asked (decided by the engine for every platform).
     pub pointer: bool,
+    /// The group of an organization whose answer or message this is (`None` for the single
+    /// group): a button pressed in a direct chat answers that group, whichever one the chat
+    /// otherwise answers for.
+    pub group: Option<crate::group_id::GroupId>,
 }
 
 /// A file sent with a reply.
@@ -205,6 +209,7 @@ impl Reply {
             buttons: Vec::new(),
             attachment: None,
             pointer: false,
+            group: None,
         }
     }
 

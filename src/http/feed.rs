@@ -19,23 +19,34 @@ pub struct Lang {
     lang: Option<String>,
 }
 
-/// Every meeting of the deployment's only group.
+/// Every meeting of the deployment's only group (or of the group a one-group deployment
+/// became in its organization: the address its members subscribed to keeps working).
 pub async fn all(State(state): State<AppState>, Query(q): Query<Lang>) -> Response {
-    match state.org.only() {
+    match first_address_of(&state).await {
         Some(engine) => feed(&engine, None, q.lang.as_deref()).await,
         None => which_group(&state),
     }
 }
 
-/// One meeting of the only group: `/calendar/monthly.ics`.
+/// One meeting of that group: `/calendar/monthly.ics`.
 pub async fn one(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<Lang>) -> Response {
     let Some(slug) = file.strip_suffix(".ics") else {
         return (StatusCode::NOT_FOUND, "calendars end in .ics").into_response();
     };
-    match state.org.only() {
+    match first_address_of(&state).await {
         Some(engine) => feed(&engine, Some(slug), q.lang.as_deref()).await,
         None => which_group(&state),
     }
+}
+
+/// The group `/calendar.ics` belongs to: the only one, or the one `migrate --into-group`
+/// moved a one-group deployment into.
+async fn first_address_of(state: &AppState) -> Option<Engine> {
+    if let Some(only) = state.org.only() {
+        return Some(only);
+    }
+    let moved = state.org.any().store().moved_into().await.ok().flatten()?;
+    state.org.group(&moved)
 }
 
 /// Every meeting of one group of an organization: `/groups/lacwg/calendar.ics`.

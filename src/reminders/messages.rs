@@ -115,7 +115,9 @@ impl<'a> Messages<'a> {
                     .map(|reply| if k.personal { personal_deadline_reminder(reply, readers) } else { reply })
             }
         };
-        let reply = Arc::new(reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name())));
+        let mut reply = reply.unwrap_or_else(|| Reply::public().text(plan.subject(item).name()));
+        reply.group = Some(plan.group.clone()).filter(|g| !g.is_single());
+        let reply = Arc::new(reply);
         self.built.insert(k, Arc::clone(&reply));
         reply
     }

@@ -29,7 +29,39 @@ pub struct Moved {
     pub reminders: u64,
 }
 
+/// The `features` row that records which group a one-group deployment's rows were moved
+/// into: `moved-into:<slug>`.
+const MOVED_INTO: &str = "moved-into:";
+
 impl Store {
+    /// The group a one-group deployment's rows were moved into (`migrate --into-group`), if
+    /// they were.
+    pub async fn moved_into(&self) -> Result<Option<GroupId>> {
+        self.within(async move {
+            let row = sqlx::query("SELECT name FROM features WHERE name LIKE 'moved-into:%' ORDER BY since DESC")
+                .fetch_optional(&self.pool)
+                .await?;
+            let name: Option<String> = row.map(|r| r.try_get("name")).transpose()?;
+            Ok(name.and_then(|n| n.strip_prefix(MOVED_INTO).map(GroupId::named)))
+        })
+        .await
+    }
+
+    /// How many rows belong to the single group (`''`): in a content root that is an
+    /// organization, rows from before it became one, waiting for `migrate --into-group`.
+    pub async fn single_group_rows(&self) -> Result<i64> {
+        self.within(async move {
+            let mut total = 0;
+            for table in GROUP_TABLES.iter().filter(|t| **t != "action_places") {
+                let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE grp = ''");
+                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&self.pool).await?.try_get("n")?;
+                total += n;
+            }
+            Ok(total)
+        })
+        .await
+    }
+
     /// Every group some row belongs to, the single group (`''`) included when it has rows.
     pub async fn groups_on_record(&self) -> Result<Vec<GroupId>> {
         self.within(async move {
@@ -48,24 +80,25 @@ impl Store {
     /// sent twice; one claimed by a process that may have posted it is recorded as sent.
     pub async fn move_group(&self, from: &GroupId, to: &GroupId, rekey: impl Fn(&str) -> String) -> Result<Moved> {
         if from == to {
-            return Err(StoreError::Corrupt(format!("{from} and {to} are the same group")));
+            return Err(StoreError::Refused(format!("{from} and {to} are the same group")));
         }
         let now = millis(chrono::Utc::now());
         self.within(async move {
             let mut tx = self.begin_write().await?;
-            for table in GROUP_TABLES {
+            // The waitlist's arrival counters are bookkeeping, made as soon as a group with
+            // places is loaded: the moved group's own counters replace them.
+            for table in GROUP_TABLES.iter().filter(|t| **t != "action_places") {
                 let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE grp = $1");
-                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(to.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get("n")?;
+                let n: i64 =
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(to.as_str()).fetch_one(&mut *tx).await?.try_get("n")?;
                 if n > 0 {
-                    return Err(StoreError::Corrupt(format!(
-                        "the group {to} has rows already ({n} in {table}): rows are moved only into a group that has none"
+                    return Err(StoreError::Refused(format!(
+                        "the group {to} has records of its own already ({n} in {table}): rows are moved only into a \
+                         group that has none, so nothing is mixed (move them before the group is used)"
                     )));
                 }
             }
+            sqlx::query("DELETE FROM action_places WHERE grp = $1").bind(to.as_str()).execute(&mut *tx).await?;
             let mut moved = Moved::default();
             for table in GROUP_TABLES {
                 let sql = format!("UPDATE {table} SET grp = $1 WHERE grp = $2");
@@ -106,6 +139,12 @@ impl Store {
                 .await?;
                 moved.reminders += 1;
             }
+            // Kept so that the single group's old addresses (its calendar feed) lead on.
+            sqlx::query("INSERT INTO features (name, since) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(format!("{MOVED_INTO}{}", to.as_str()))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(moved)
         })

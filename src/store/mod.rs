@@ -96,6 +96,9 @@ pub enum StoreError {
     /// The database did not answer within the deadline (a stalled network or server).
     #[error("the database did not answer within {} s", .0.as_secs_f32())]
     Timeout(Duration),
+    /// A change that would mix or lose rows was not made (it says why and what to do).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// How long one call to the store may take, whatever the network does: a server that stops

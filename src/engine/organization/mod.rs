@@ -91,6 +91,55 @@ impl Organization {
         Ok(org)
     }
 
+    /// Every group under `dir` whose files are valid; a group whose files have errors is left
+    /// out (returned with them, and reported stale until a reload finds it fixed), so that
+    /// one group's typo does not keep the others from answering. Errors of the root itself,
+    /// or of every group, refuse it all.
+    pub fn open_each(
+        dir: &Path,
+        store: Store,
+        settings: Settings,
+    ) -> Result<(Organization, Vec<(GroupId, ContentErrors)>), ContentErrors> {
+        let loaded = content::load_each(dir, Utc::now());
+        let mut root_errors = loaded.errors;
+        if let Some(Err(e)) = &loaded.organization {
+            root_errors.extend(e.0.iter().cloned());
+        }
+        let (good, bad): (Vec<_>, Vec<_>) = loaded.groups.into_iter().partition(|(_, r)| r.is_ok());
+        let broken: Vec<(GroupId, ContentErrors)> =
+            bad.into_iter().filter_map(|(id, r)| r.err().map(|e| (id, e))).collect();
+        if !root_errors.is_empty() || good.is_empty() {
+            root_errors.extend(broken.into_iter().flat_map(|(_, e)| e.0));
+            if root_errors.is_empty() {
+                root_errors.push(content::ContentError::file(dir, "this content root holds no group"));
+            }
+            return Err(ContentErrors(root_errors));
+        }
+        let mut contents = good.into_iter().filter_map(|(_, r)| r.ok());
+        let Some(first) = contents.next() else { unreachable!("checked above: a group loaded") };
+        let first = Engine::new(ContentHandle::fixed(&group_dir(dir, &first), first), store, settings);
+        let org = Organization::at(dir, first);
+        *org.inner.about.write().unwrap_or_else(|p| p.into_inner()) =
+            loaded.organization.and_then(Result::ok).map(Arc::new);
+        let mut all = BTreeMap::clone(&org.groups());
+        for content in contents {
+            let engine = org.inner.first.another(ContentHandle::fixed(&group_dir(dir, &content), content));
+            all.insert(engine.group().clone(), engine);
+        }
+        let mut seen = org.inner.seen.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, engine) in &all {
+            seen.insert(id.clone(), content::watch::fingerprint(engine.content().dir()));
+        }
+        drop(seen);
+        *org.inner.groups.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(all);
+        let mut stale = org.inner.stale.write().unwrap_or_else(|p| p.into_inner());
+        for (id, errors) in &broken {
+            stale.insert(Some(id.clone()), errors.clone());
+        }
+        drop(stale);
+        Ok((org, broken))
+    }
+
     /// A deployment of one group, answered by `engine` (tests, and the terminal's commands).
     pub fn of(engine: Engine) -> Organization {
         let dir = engine.content().dir().to_path_buf();
@@ -178,6 +227,23 @@ impl Organization {
             return done;
         }
         let before = self.groups();
+        // A one-group folder that became an organization (or back) while the bot runs: its
+        // rows belong to the group they were made in, and moving them is a step of its own
+        // (`migrate --into-group`), with the bot stopped. Until then nothing switches.
+        let was_single = before.keys().any(GroupId::is_single);
+        if was_single != loaded.groups.iter().any(|(id, _)| id.is_single()) && !loaded.groups.is_empty() {
+            let why = if was_single {
+                "this content folder became an organization while the bot runs: the bot keeps answering as the one \
+                 group it was. Stop it, run `convoca migrate --into-group NAME` to move the group's records into its \
+                 folder, and start it again"
+            } else {
+                "this content folder became one group while the bot runs: restart the bot to answer from it"
+            };
+            stale.insert(None, ContentErrors(vec![content::ContentError::file(&self.inner.dir, why)]));
+            done.failed.push(None);
+            *self.inner.stale.write().unwrap_or_else(|p| p.into_inner()) = stale;
+            return done;
+        }
         let mut after = BTreeMap::new();
         let mut seen = self.inner.seen.lock().unwrap_or_else(|p| p.into_inner());
         for (id, result) in loaded.groups {
