@@ -165,12 +165,13 @@ async fn next_monthly(engine: &Engine) -> convoca::calendar::Occurrence {
 }
 
 // ---------------------------------------------------------------------------------------
-// HOLE: the buttons of personal messages carry no group. In the bot's DM they are answered
-// by whichever group the DM was last set to (`/group`), not by the group that sent them.
+// Was a hole: the buttons of personal messages carried no group, so in the bot's DM they were
+// answered by whichever group the DM was last set to (`/group`). A group's message now names
+// it in each button's id (`cv:done:en@lacwg:…`), and the press answers that group.
 // ---------------------------------------------------------------------------------------
 
 /// lacwg's "did you do it?" comes to Ana by DM with Done / Not yet / Couldn't buttons
-/// (`cv:done:en:jilamito:petition`). Ana, in lacwg and sur (both live in server 100), had set
+/// (`cv:done:en@lacwg:jilamito:petition`). Ana, in lacwg and sur (both live in server 100), had set
 /// her DM to sur. Pressing lacwg's Done records a sign-up, done, in **sur**'s roster (a
 /// campaign of the same name), and lacwg never gets the answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,7 +185,7 @@ async fn a_dm_button_from_one_groups_follow_up_is_recorded_in_that_group_not_the
     assert!(embed_text(&r).contains("Grupo Sur"), "{}", embed_text(&r));
 
     // lacwg's follow-up button, pressed in the DM.
-    let r = d.dm_click("cv:done:en:jilamito:petition", ANA).await;
+    let r = d.dm_click("cv:done:en@lacwg:jilamito:petition", ANA).await;
     let answered = embed_text(&r);
 
     let in_sur = sur.store().roster("jilamito").await.unwrap();
@@ -214,7 +215,7 @@ async fn a_dm_rsvp_button_from_one_groups_reminder_answers_that_group_not_the_dm
     assert_eq!(next_monthly(&sur).await.date, occ.date, "both groups meet on the same dates");
     d.dm("group", json!([{"name": "group", "type": 3, "value": "sur"}]), ANA).await;
 
-    let r = d.dm_click(&format!("cv:notgoing:en:monthly:{}", occ.date), ANA).await;
+    let r = d.dm_click(&format!("cv:notgoing:en@lacwg:monthly:{}", occ.date), ANA).await;
     let answered = embed_text(&r);
 
     let at = OccurrenceRef { meeting: "monthly".into(), date: occ.date };

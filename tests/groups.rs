@@ -204,6 +204,9 @@ async fn each_groups_reminder_to_a_shared_channel_goes_out_once_and_a_new_group_
     assert!(texts[0].contains("Latin America Group monthly meeting"), "{texts:?}");
     assert!(texts[1].contains("Reunión mensual de Grupo Sur"), "in the group's language: {texts:?}");
     assert_ne!(posts[0].1.key, posts[1].1.key, "two groups' reminders are two reminders");
+    // Each names its group, so its buttons answer that group wherever they are pressed.
+    assert_eq!(posts[0].1.reply.group, Some(GroupId::named("lacwg")));
+    assert_eq!(posts[1].1.reply.group, Some(GroupId::named("sur")));
 
     // A group added while the bot runs reminds too: west's meeting is at 01:00Z.
     write_group(dir.path(), &specs[2]);

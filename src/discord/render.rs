@@ -304,6 +304,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_groups_buttons_name_the_group_and_read_back() {
+        let mut reply = Reply::private();
+        reply.buttons.push(Button::Answer {
+            outcome: Outcome::Done,
+            campaign: "jilamito".into(),
+            action: "petition".into(),
+            label: "Done".into(),
+        });
+        reply.group = Some(GroupId::named("sur"));
+        let rows = serde_json::to_string(&components(&reply, Locale::En)).unwrap();
+        assert!(rows.contains("cv:done:en@sur:jilamito:petition"), "{rows}");
+        assert_eq!(group_of_custom_id("cv:done:en@sur:jilamito:petition"), Some(GroupId::named("sur")));
+        assert_eq!(
+            parse_custom_id("cv:done:en@sur:jilamito:petition"),
+            Some(Pressed::Answer { outcome: Outcome::Done, campaign: "jilamito".into(), action: "petition".into() })
+        );
+        // The single group's ids, and those posted before groups, name none.
+        assert_eq!(group_of_custom_id("cv:done:en:jilamito:petition"), None);
+    }
+
+    #[test]
     fn custom_ids_round_trip() {
         let id = custom_id("signup", Locale::Es, "jilamito", Some("petition"));
         assert_eq!(id, "cv:signup:es:jilamito:petition");
