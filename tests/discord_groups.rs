@@ -542,13 +542,17 @@ async fn scheduled_events_go_to_a_groups_own_server_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_reminder_sender_reads_membership_in_every_home_server() {
+async fn the_reminder_sender_reads_membership_in_the_groups_own_home_servers() {
     use convoca::reminders::Sender;
     let d = deployment(None).await;
     let sender = convoca::discord::DiscordSender::new(Arc::clone(&d.gateway.http)).homes_of(d.gateway.homes.clone());
-    assert_eq!(sender.still_member(ANA.0).await, Some(true), "in server 100");
-    assert_eq!(sender.still_member("531").await, Some(false), "in no home server");
+    let (lacwg, west) = (GroupId::named("lacwg"), GroupId::named("west"));
+    assert_eq!(sender.still_member(ANA.0, &lacwg).await, Some(true), "in server 100, lacwg's");
+    assert_eq!(sender.still_member("531", &lacwg).await, Some(false), "in no home server");
     d.fake.add_member(S200, "531", &[]);
-    assert_eq!(sender.still_member("531").await, Some(true), "in server 200, west's");
+    assert_eq!(sender.still_member("531", &west).await, Some(true), "in server 200, west's");
+    // Another group's server is not the group's home: west's members-only link stays with
+    // west's members.
+    assert_eq!(sender.still_member("531", &lacwg).await, Some(false), "in west's server only");
     d.gateway.stop().await;
 }

@@ -9,6 +9,7 @@ use tokio::sync::OnceCell;
 use super::homes::Homes;
 use super::limits::{RateLimits, WAIT_AT_MOST, seconds};
 use super::render::{message, reference_line};
+use crate::group_id::GroupId;
 use crate::reminders::{Found, Post, SendError, Sender};
 
 /// How many pages of 100 messages, at most, a look for an earlier attempt reads.
@@ -41,10 +42,16 @@ enum Servers {
 }
 
 impl Servers {
-    fn now(&self) -> Vec<GuildId> {
+    /// The servers of `group`'s own home: its members are the people in one of them.
+    fn of(&self, group: &GroupId) -> Vec<GuildId> {
         match self {
             Servers::Fixed(servers) => servers.clone(),
-            Servers::Homes(homes) => homes.servers(),
+            Servers::Homes(homes) => homes
+                .all()
+                .into_iter()
+                .filter(|h| h.owner == super::homes::Owner::Group(group.clone()))
+                .flat_map(|h| h.servers())
+                .collect(),
         }
     }
 }
@@ -195,13 +202,14 @@ impl Sender for DiscordSender {
         })
     }
 
-    /// Asked of Discord at send time, one home server after another: a member removed,
+    /// Asked of Discord at send time, one of the group's home servers after another (another
+    /// group's server is not the group's home): a member removed,
     /// banned or gone since they answered is told apart at once. `None` when Discord cannot
     /// be asked (the recorded standing then stands; a warning says so).
-    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+    fn still_member<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move {
             let user = user.parse::<u64>().ok().filter(|id| *id != 0).map(UserId::new)?;
-            let homes = self.homes.now();
+            let homes = self.homes.of(group);
             if homes.is_empty() {
                 return None;
             }

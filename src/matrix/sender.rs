@@ -64,13 +64,13 @@ impl Sender for MatrixSender {
 
     /// Read from the home rooms' member lists the client keeps in step with every sync: a
     /// departure or ban is known as soon as the bot has synced it.
-    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+    fn still_member<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move {
             let user: OwnedUserId = user.parse().ok()?;
             let homes = self.routes.now();
             let rooms: Vec<OwnedRoomId> = homes
                 .groups()
-                .filter(|(id, _)| self.group.as_ref().is_none_or(|g| g == *id))
+                .filter(|(id, _)| self.group.as_ref().unwrap_or(group) == *id)
                 .flat_map(|(_, home)| home.rooms.iter().cloned())
                 .collect();
             for home in &rooms {

@@ -24,7 +24,7 @@ impl Ctx {
         let (Some(user), Some(sender)) = (target.person().filter(|_| members), self.senders.get(platform)) else {
             return target.clone();
         };
-        if sender.still_member(user).await == Some(false) {
+        if sender.still_member(user, self.engine.group()).await == Some(false) {
             return Target { audience: crate::content::Audience::Everyone, ..target.clone() };
         }
         target.clone()

@@ -8,6 +8,7 @@ use futures_util::future::BoxFuture;
 
 use crate::chat::{Abilities, Platform};
 use crate::engine::Reply;
+use crate::group_id::GroupId;
 
 /// Where a post goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,11 +123,11 @@ pub trait Sender: Send + Sync + 'static {
         Box::pin(async { Err(SendError::Permanent("this platform has no direct messages".into())) })
     }
 
-    /// Whether `user` belongs to the group's home now, when the platform can tell at no cost
-    /// (`None` when it cannot): a personal message carries the members-only link only to a
-    /// person who still does.
-    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
-        let _ = user;
+    /// Whether `user` belongs to `group`'s home now, when the platform can tell at no cost
+    /// (`None` when it cannot): a personal message carries a group's members-only link only
+    /// to a person who still belongs to that group (another group's home is not enough).
+    fn still_member<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<bool>> {
+        let _ = (user, group);
         Box::pin(async { None })
     }
 
@@ -185,9 +186,9 @@ impl Sender for Later {
         }
     }
 
-    fn still_member<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Option<bool>> {
+    fn still_member<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<bool>> {
         match self.inner.get() {
-            Some(s) => s.still_member(user),
+            Some(s) => s.still_member(user, group),
             None => Box::pin(async { None }),
         }
     }
