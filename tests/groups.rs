@@ -220,3 +220,29 @@ async fn each_groups_reminder_to_a_shared_channel_goes_out_once_and_a_new_group_
     assert_eq!(rec.posts().len(), 3, "each once");
     service.stop().await;
 }
+
+/// Each group's daily erasure is its own: one group's run for the day does not stand for
+/// another's (the day's claim names the group).
+#[tokio::test]
+async fn every_group_erases_its_own_expired_records_on_the_same_day() {
+    let dir = tempfile::tempdir().unwrap();
+    write_root(dir.path(), &[], None, &[], &groups(&[])[..2]);
+    for slug in ["lacwg", "sur"] {
+        let path = dir.path().join(format!("groups/{slug}/group.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n[retention]\nsignups_days = 30\n")).unwrap();
+    }
+    let org = Organization::open(dir.path(), sqlite_store().await, Settings::default()).unwrap();
+    let now = chrono::Utc::now();
+    let ana = convoca::chat::User { platform: convoca::chat::Platform::Discord, id: "ana".into(), name: "Ana".into() };
+    for slug in ["lacwg", "sur"] {
+        let store = org.group(&GroupId::named(slug)).unwrap().store().clone();
+        store.sign_up(&ana, "jilamito", "", now - Duration::days(400)).await.unwrap();
+        store.withdraw(&ana, "jilamito", None, now - Duration::days(399)).await.unwrap();
+    }
+    for slug in ["lacwg", "sur"] {
+        let engine = org.group(&GroupId::named(slug)).unwrap();
+        let purged = convoca::service::retention::run_once(&engine, "test", now).await.unwrap();
+        assert_eq!(purged.map(|p| p.signups), Some(1), "{slug} ran its own erasure today");
+    }
+}

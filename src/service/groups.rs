@@ -55,6 +55,7 @@ impl PerGroup {
         let mut changed = self.org.watch_groups();
         let mut running: BTreeMap<GroupId, Running> = BTreeMap::new();
         let mut stopping = JoinSet::new();
+        stopping.spawn(super::retention::orphans_daily(self.org.clone(), stop.clone()));
         loop {
             self.follow(&mut running, &mut stopping);
             tokio::select! {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Organization};
 use crate::reminders::key_of;
 use crate::store::{Claim, Purged, StoreError};
 
@@ -35,7 +35,8 @@ pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<O
     if retention.signups_after.is_none() && retention.rsvps_after.is_none() {
         return Ok(None);
     }
-    let identity = format!("retention:{}", now.date_naive());
+    // Each group's own run: one group's done run must not stand for another's.
+    let identity = format!("{}retention:{}", engine.group().identity_prefix(), now.date_naive());
     let key = key_of(&identity);
     let claim = Claim { key: &key, identity: &identity, channel: "", due: now };
     let store = engine.store();
@@ -53,4 +54,40 @@ pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<O
         "retention: personal data past its time erased"
     );
     Ok(Some(purged))
+}
+
+/// Once a day across processes: the records of groups whose folder is gone (see
+/// [`Organization::erase_orphans`]), so that removing a group never keeps its people's data
+/// forever.
+pub async fn orphans_daily(org: Organization, mut stop: watch::Receiver<bool>) {
+    let me = format!("retention-{}", std::process::id());
+    loop {
+        let now = Utc::now();
+        let identity = format!("retention-orphans:{}", now.date_naive());
+        let key = key_of(&identity);
+        let claim = Claim { key: &key, identity: &identity, channel: "", due: now };
+        let store = org.any().store();
+        let run = async {
+            if store.claim(&[claim], &me, now + Duration::minutes(10), now).await?.is_empty() {
+                return Ok::<_, StoreError>(());
+            }
+            let purged = org.erase_orphans(now).await?;
+            store.mark_sent(std::slice::from_ref(&key), &me, now).await?;
+            if purged.total() > 0 {
+                tracing::info!(
+                    signups = purged.signups,
+                    rsvps = purged.rsvps,
+                    "retention: records of removed groups erased"
+                );
+            }
+            Ok(())
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(error = %e, "retention: could not erase removed groups' records; trying again in an hour");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
 }

@@ -293,6 +293,52 @@ impl Organization {
     }
 }
 
+impl Organization {
+    /// Erases what the store keeps of groups whose folder is gone (no engine answers for
+    /// them, so no group's daily erasure reaches them): their records untouched for the
+    /// shortest retention any current group keeps, as a group erases a campaign removed from
+    /// its files. Nothing when no group sets a retention (data is then kept until people
+    /// erase it themselves, as everywhere).
+    pub async fn erase_orphans(
+        &self,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<crate::store::Purged, crate::store::StoreError> {
+        use crate::store::{Expired, Older, Purged};
+        let groups = self.groups();
+        let shortest = |f: fn(&content::Retention) -> Option<chrono::Duration>| {
+            groups.values().filter_map(|e| f(&e.content().current().group.retention)).min()
+        };
+        let signups = shortest(|r| r.signups_after);
+        let answers = shortest(|r| r.rsvps_after).or(signups);
+        let mut purged = Purged::default();
+        let Some(keep) = signups.or(answers) else { return Ok(purged) };
+        for id in self.any().store().groups_on_record().await? {
+            if groups.contains_key(&id) || id.is_single() {
+                continue;
+            }
+            let store = self.any().store().for_group(&id);
+            let expired: Vec<Expired> = store
+                .actions_on_record()
+                .await?
+                .iter()
+                .map(|(campaign, action)| Expired::untouched(campaign, action, now - keep))
+                .collect();
+            let older = Older {
+                rsvps_before: answers.map(|k| (now - k).date_naive()),
+                messages_before: None,
+                withdrawn_before: Some(now - keep),
+                feeds_before: None,
+            };
+            let done = store.erase_older(&expired, older).await?;
+            purged.signups += done.signups;
+            purged.rsvps += done.rsvps;
+            purged.reactions += done.reactions;
+            purged.people += done.people;
+        }
+        Ok(purged)
+    }
+}
+
 /// The folder a group's files are in: the root for the single group, `groups/<slug>/`
 /// otherwise.
 fn group_dir(root: &Path, content: &Content) -> PathBuf {
