@@ -50,6 +50,8 @@ fn the_terminal_speaks_for_a_group_or_for_the_organization() {
     let (code, out, _) = run(convoca(dir.path(), &db).args(["ask", "/groups"]));
     assert_eq!(code, 0);
     assert!(out.contains("Latin America Group") && out.contains("Grupo Sur"), "{out}");
+    let (_, out, _) = run(convoca(dir.path(), &db).args(["ask", "/campaign jilamito"]));
+    assert!(out.contains("--group") && out.contains("`sur`"), "how the terminal names a group: {out}");
     let (code, _, err) = run(convoca(dir.path(), &db).args(["ask", "--group", "sr", "/meeting"]));
     assert_eq!(code, 2);
     assert!(err.contains("lacwg, sur"), "the groups there are: {err}");

@@ -14,7 +14,8 @@ pub async fn export(global: &Global, args: ExportArgs) -> ExitCode {
     let content = engine.content().current();
     let Some(campaign) = content.campaign(&args.campaign) else {
         let names: Vec<_> = content.campaigns.iter().map(|c| c.slug.as_str()).collect();
-        eprintln!("convoca: no campaign is called `{}`; campaigns: {}", args.campaign, names.join(", "));
+        let names = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+        eprintln!("convoca: no campaign is called `{}`; campaigns: {names}", args.campaign);
         return ExitCode::from(2);
     };
     let result = match engine.store().roster(&campaign.slug).await {

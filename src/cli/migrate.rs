@@ -94,9 +94,9 @@ async fn into_group(global: &Global, store: &Store, slug: &str) -> ExitCode {
         Ok(moved) => {
             println!("moved into the group {slug}:");
             for (table, rows) in &moved.rows {
-                println!("  {table:<20} {rows:>8} rows");
+                println!("  {table:<20} {rows:>8} row(s)");
             }
-            println!("  {:<20} {:>8} reminders on record", "reminder_ledger", moved.reminders);
+            println!("  {:<20} {:>8} reminder(s) on record", "reminder_ledger", moved.reminders);
             ExitCode::SUCCESS
         }
         Err(e) => {

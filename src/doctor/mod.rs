@@ -170,7 +170,29 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     for content in &groups {
         languages(content, &channels, &mut lines);
     }
+    homeless(&groups, args, &mut lines);
     lines
+}
+
+/// In an organization, a group with no home on any chat platform that is on: nobody can ask
+/// it anything, and its organizers cannot organize it from chat.
+fn homeless(groups: &[&crate::content::Content], args: &RunArgs, lines: &mut Vec<Line>) {
+    let chat_on = args.discord.token.is_some() || args.matrix.homeserver.is_some();
+    for content in groups.iter().filter(|c| !c.group.id.is_single()) {
+        let home = &content.group.home;
+        let reachable = (args.discord.token.is_some() && !home.discord.is_empty())
+            || (args.matrix.homeserver.is_some() && !home.matrix.is_empty());
+        if chat_on && !reachable {
+            lines.push(Line::warn(
+                format!("group {}", content.group.id.as_str()),
+                "has no home on the chat platforms that are on: nobody can ask it anything there",
+                format!(
+                    "give it one in groups/{}/group.toml: [home] discord = [\"SERVER\" or \"SERVER/CHANNEL\"] or matrix = [\"!room:server\"]",
+                    content.group.id.as_str()
+                ),
+            ));
+        }
+    }
 }
 
 /// A language given to a channel no reminder goes to is most likely a typo in its name: the

@@ -9,13 +9,31 @@ use crate::content::Content;
 use crate::store::{ALL, Subscription};
 
 /// The fix, said once: the chat command, the setup flag, or the content file.
-fn how_to_fix(slug: &str) -> String {
+fn how_to_fix(content: &Content, slug: &str) -> String {
+    if !content.group.id.is_single() {
+        // CONVOCA_REMINDER_CHANNELS and setup's channel are every group's: not the fix for one.
+        return format!(
+            "an organizer of the group sends `/remind here` (Matrix: `!remind here`) in the channel or room where its \
+             reminders belong, or list it (or a mailing list, mail:LIST_ADDRESS) in `channels = [...]` under \
+             [reminders] in groups/{}/meetings/{slug}.toml",
+            content.group.id.as_str()
+        );
+    }
     format!(
         "an organizer sends `/remind here` (Matrix: `!remind here`) in the channel or room where reminders belong, \
          or run `convoca setup --reminder-channel discord:CHANNEL_ID` (or matrix:!room:server), or list it \
          (or a mailing list, mail:LIST_ADDRESS) in `channels = [...]` under [reminders] in meetings/{slug}.toml or in \
          CONVOCA_REMINDER_CHANNELS"
     )
+}
+
+/// What a line is about: `reminders monthly`, or `reminders sur/monthly` in an organization.
+fn about(content: &Content, what: &str) -> String {
+    if content.group.id.is_single() {
+        format!("reminders {what}")
+    } else {
+        format!("reminders {}/{what}", content.group.id.as_str())
+    }
 }
 
 /// One line per meeting (and per upcoming deadline) saying where its reminders go.
@@ -35,12 +53,12 @@ pub fn check(content: &Content, subscriptions: &[Subscription], now: DateTime<Ut
         named.sort_unstable();
         named.dedup();
         let n = named.len();
-        let what = format!("reminders {}", meeting.slug);
+        let what = about(content, &meeting.slug);
         if n == 0 {
             lines.push(Line::warn(
                 what,
                 "go to no channel: only people who said they're going hear of a meeting",
-                how_to_fix(&meeting.slug),
+                how_to_fix(content, &meeting.slug),
             ));
         } else {
             lines.push(Line::ok(what, format!("posted in {n} channel(s)")));
@@ -58,11 +76,11 @@ pub fn check(content: &Content, subscriptions: &[Subscription], now: DateTime<Ut
             if !channels {
                 let slug = content.meetings.first().map_or("monthly", |m| m.slug.as_str());
                 lines.push(Line::warn(
-                    format!("reminders {}/{}", campaign.slug, action.slug),
+                    about(content, &format!("{}/{}", campaign.slug, action.slug)),
                     "its deadline is announced in no channel (only to those signed up)",
                     format!(
                         "{} (a channel of a meeting that lists campaigns = [\"{}\"], or one reminded of every meeting)",
-                        how_to_fix(slug),
+                        how_to_fix(content, slug),
                         campaign.slug
                     ),
                 ));

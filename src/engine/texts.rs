@@ -351,6 +351,8 @@ texts! {
         "Aquí el bot responde para **{group}**, cuyo espacio es este. En tu chat directo con el bot, `{cmd}` elige entre tus grupos.";
     ask_in_group => "That is asked in your group's own channel or room (or your direct chat with the bot). `{cmd}` lists the groups.",
         "Eso se pregunta en el canal o sala de tu grupo (o en tu chat directo con el bot). `{cmd}` muestra los grupos.";
+    ask_with_group => "The terminal speaks for the organization: name the group with `--group NAME` (the groups: {list}).",
+        "La terminal habla por la organización: nombra el grupo con `--group NOMBRE` (los grupos: {list}).";
     org_counts_title => "{campaign} across the groups", "{campaign} en todos los grupos";
     org_counts_none => "No group has a campaign called `{campaign}`.", "Ningún grupo tiene una campaña llamada `{campaign}`.";
     org_counts_line => "**{group}**: {people} signed up, {done} did it", "**{group}**: {people} inscritas, {done} lo hicieron";

@@ -25,7 +25,7 @@ pub fn list(req: &Request, organization: Option<&str>, groups: &[Listed<'_>]) ->
     let mut body = String::new();
     for g in groups {
         body.push_str(&entry(l, &g.content.group, g.next.as_ref()));
-        body.push('\n');
+        body.push_str("\n\n");
     }
     Reply::public().titled(title).text(body.trim_end().to_string())
 }
@@ -124,6 +124,11 @@ pub fn here(req: &Request, content: &Content) -> Reply {
     let l = req.locale;
     let cmd = req.cmd(&catalog::GROUP, "");
     Reply::private().text(fill(texts::group_here(l), &[("group", content.group.name.get(l)), ("cmd", &cmd)]))
+}
+
+/// A group's question asked in the terminal without `--group`: how to name one.
+pub fn ask_with_group(req: &Request, all: &[&Content]) -> Reply {
+    Reply::refusal(fill(texts::ask_with_group(req.locale), &[("list", &names(req.locale, all))]))
 }
 
 /// A group's question asked in the organization's own home.

@@ -73,6 +73,11 @@ impl Organization {
             command if command.is_for_organizers() && !req.organizer => {
                 help::organizers_only(&req, &self.any().content().current())
             }
+            // The terminal has no group's place to go to: it names the group with a flag.
+            _ if !req.on.read_by_others => {
+                let all: Vec<Arc<Content>> = self.groups().values().map(|e| e.content().current()).collect();
+                groups::ask_with_group(&req, &all.iter().map(|c| &**c).collect::<Vec<_>>())
+            }
             _ => groups::ask_in_group(&req),
         };
         self.fit(&req, reply)
