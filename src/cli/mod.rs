@@ -181,9 +181,8 @@ fn declared_homes(global: &crate::config::Global) -> crate::config::Declared {
 /// Records from before a one-group folder became an organization, not yet moved into one
 /// of its groups: said, with the command that moves them. `Some` when there are any.
 async fn unmoved(org: &Organization) -> Option<String> {
-    if org.about().is_none() {
-        return None;
-    }
+    // Only an organization has groups to move records into.
+    org.about()?;
     match org.any().store().single_group_rows().await {
         Ok(0) | Err(_) => None,
         Ok(n) => Some(format!(
