@@ -18,6 +18,10 @@ use crate::reminders::{Found, Post, SendError, Sender, To};
 /// transaction id is visible only to the device that sent it.
 pub const KEY_FIELD: &str = "org.convoca.reminder";
 
+/// The event content field that names the group of an organization a personal message is
+/// from: a reaction to it in the direct room answers that group.
+pub const GROUP_FIELD: &str = "org.convoca.group";
+
 /// How many of the bot's events, at most, a look for an earlier attempt reads.
 const LOOK_BACK: usize = 500;
 
@@ -95,13 +99,16 @@ impl Sender for MatrixSender {
         Box::pin(async move {
             let room = self.joined(post).await?;
             let (body, html) = render(&post.reply, crate::engine::texts::add_to_calendar(post.locale));
-            let content = serde_json::json!({
+            let mut content = serde_json::json!({
                 "msgtype": "m.text",
                 "body": body,
                 "format": "org.matrix.custom.html",
                 "formatted_body": html,
                 KEY_FIELD: post.key,
             });
+            if let Some(group) = &post.reply.group {
+                content[GROUP_FIELD] = serde_json::Value::from(group.as_str());
+            }
             let txn = OwnedTransactionId::from(post.key.clone());
             match room.send_raw("m.room.message", content).with_transaction_id(&txn).await {
                 Ok(_) => Ok(()),

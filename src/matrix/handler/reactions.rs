@@ -40,7 +40,15 @@ impl MatrixBot {
             let Some(outcome) = outcome else { return };
             let command = Command::Done { campaign: None, action: None, outcome };
             let (req, whose) = self.request(&room, &ev.sender, command).await;
-            if req.asked == Asked::Direct && self.is_mine(&room, &ev.content.relates_to.event_id).await {
+            let Some(from) = self.mine(&room, &ev.content.relates_to.event_id).await else { return };
+            if req.asked == Asked::Direct {
+                // The group whose question it was answers it, not the one the chat is set to.
+                let whose = match (whose, from) {
+                    (Whose::Direct(theirs), Some(group)) => {
+                        Whose::Direct(theirs.into_iter().filter(|(id, _)| *id == group).collect())
+                    }
+                    (whose, _) => whose,
+                };
                 let reply = self.org.handle(&req, &whose).await;
                 self.deliver_privately(&ev.sender, req.locale, &reply).await;
             }
@@ -101,11 +109,16 @@ impl MatrixBot {
         }
     }
 
-    /// Whether an event of `room` is the bot's own.
-    pub(super) async fn is_mine(&self, room: &Room, event_id: &EventId) -> bool {
-        let Ok(event) = room.load_or_fetch_event(event_id, None).await else { return false };
-        let raw: Option<Value> = event.raw().deserialize_as().ok();
-        raw.and_then(|r| r.get("sender").and_then(Value::as_str).map(|s| s == self.me.as_str())).unwrap_or(false)
+    /// `Some` when the event is the bot's, with the group of an organization it names (a
+    /// personal message's `org.convoca.group`), if any.
+    pub(super) async fn mine(&self, room: &Room, event_id: &EventId) -> Option<Option<GroupId>> {
+        let event = room.load_or_fetch_event(event_id, None).await.ok()?;
+        let raw: Value = event.raw().deserialize_as().ok()?;
+        if raw.get("sender").and_then(Value::as_str) != Some(self.me.as_str()) {
+            return None;
+        }
+        let group = raw.get("content").and_then(|c| c.get(crate::matrix::sender::GROUP_FIELD)).and_then(Value::as_str);
+        Some(group.filter(|g| crate::content::valid_slug(g)).map(GroupId::named))
     }
 
     /// The campaign a bot message is about, from its custom key.
