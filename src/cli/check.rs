@@ -78,8 +78,8 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "organization.toml", "name = \"Peace Action\"\nshort_name = \"PA\"\n");
-        write(dir.path(), "groups/lacwg/group.toml", GROUP);
-        write(dir.path(), "groups/youth/group.toml", GROUP);
+        write(dir.path(), "groups/lacwg/group.toml", &format!("{GROUP}short_name = \"LA/CWG\"\n"));
+        write(dir.path(), "groups/youth/group.toml", &format!("{GROUP}short_name = \"Youth\"\n"));
         let root = crate::content::load_root(dir.path(), chrono::Utc::now()).expect("an organization");
         assert_eq!(
             summary("commands", &root),

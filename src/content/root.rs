@@ -374,7 +374,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "organization.toml", "name = \"Peace Action\"\nshort_name = \"PA\"\n");
         for (slug, more) in groups {
-            write(dir.path(), &format!("groups/{slug}/group.toml"), &format!("{GROUP}{more}"));
+            // Each its own short name: two alike would share calendar event ids.
+            let group = GROUP.replace("Working Group", &format!("Working Group {slug}"));
+            write(dir.path(), &format!("groups/{slug}/group.toml"), &format!("{group}{more}"));
         }
         dir
     }
@@ -573,5 +575,38 @@ mod tests {
         assert_eq!(&text[at - 1..at + 4], "\"111\"");
         assert_eq!(crate::content::line_of(text, at), 3);
         assert_eq!(written_at(text, "222"), None);
+    }
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+
+    #[test]
+    fn two_groups_with_one_calendar_domain_are_refused_in_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("organization.toml"), "name = \"Org\"\n").unwrap();
+        for slug in ["lacwg", "sur"] {
+            let folder = dir.path().join("groups").join(slug);
+            std::fs::create_dir_all(&folder).unwrap();
+            let text = "name = \"Working Group\"\nshort_name = \"WG\"\ntime_zone = \"UTC\"\nmission = \"Peace.\"\n";
+            std::fs::write(folder.join("group.toml"), text).unwrap();
+        }
+        let errors = load_root(dir.path(), Utc::now()).unwrap_err();
+        assert_eq!(errors.0.len(), 2, "{errors}");
+        assert!(errors.0.iter().all(|e| e.message.contains("short_name") && e.line == Some(2)), "{errors}");
+    }
+
+    #[test]
+    fn a_groups_folders_left_at_an_organizations_top_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("organization.toml"), "name = \"Org\"\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("meetings")).unwrap();
+        let folder = dir.path().join("groups/lacwg");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("group.toml"), "name = \"WG\"\ntime_zone = \"UTC\"\nmission = \"Peace.\"\n")
+            .unwrap();
+        let errors = load_root(dir.path(), Utc::now()).unwrap_err();
+        assert!(errors.to_string().contains("belongs to no group"), "{errors}");
     }
 }
