@@ -105,28 +105,8 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
         local::unmoved(global, &mut lines).await;
     }
     local::http(&args.http, args.discord.public_key.as_deref(), &mut lines).await;
-    let deployment_channels = args.reminders.read().unwrap_or_default();
     let groups: Vec<&crate::content::Content> = root.as_ref().map(|r| r.groups.iter().collect()).unwrap_or_default();
-    let mut channels = Vec::new();
-    for content in &groups {
-        let mut subscriptions = subscriptions(global, &content.group.id).await;
-        for channel in &deployment_channels {
-            let locale = content.group.language_of(channel);
-            subscriptions.push(crate::store::Subscription {
-                channel: channel.clone(),
-                meeting: crate::store::ALL.into(),
-                locale,
-            });
-        }
-        reminders::check(content, &subscriptions, chrono::Utc::now(), &mut lines);
-        channels.extend(reminder_channels(Some(content), &subscriptions));
-    }
-    if groups.is_empty() {
-        channels = reminder_channels(None, &subscriptions(global, &crate::group_id::GroupId::single()).await);
-        channels.extend(deployment_channels.iter().cloned());
-    }
-    channels.sort();
-    channels.dedup();
+    let channels = every_reminder_channel(global, args, &groups, &mut lines).await;
     if args.discord.token.is_none() && args.matrix.homeserver.is_none() {
         if args.email.enabled() {
             lines.push(Line::ok(
@@ -172,6 +152,38 @@ pub async fn run(global: &Global, args: &RunArgs, env_file: &Loaded) -> Vec<Line
     }
     homeless(&groups, args, &mut lines);
     lines
+}
+
+/// Every channel some group's reminders go to (its content's, its subscriptions and the
+/// deployment's), each group's reminders checked on the way.
+async fn every_reminder_channel(
+    global: &Global,
+    args: &RunArgs,
+    groups: &[&crate::content::Content],
+    lines: &mut Vec<Line>,
+) -> Vec<String> {
+    let deployment_channels = args.reminders.read().unwrap_or_default();
+    let mut channels = Vec::new();
+    for content in groups {
+        let mut subscriptions = subscriptions(global, &content.group.id).await;
+        for channel in &deployment_channels {
+            let locale = content.group.language_of(channel);
+            subscriptions.push(crate::store::Subscription {
+                channel: channel.clone(),
+                meeting: crate::store::ALL.into(),
+                locale,
+            });
+        }
+        reminders::check(content, &subscriptions, chrono::Utc::now(), lines);
+        channels.extend(reminder_channels(Some(content), &subscriptions));
+    }
+    if groups.is_empty() {
+        channels = reminder_channels(None, &subscriptions(global, &crate::group_id::GroupId::single()).await);
+        channels.extend(deployment_channels.iter().cloned());
+    }
+    channels.sort();
+    channels.dedup();
+    channels
 }
 
 /// In an organization, a group with no home on any chat platform that is on: nobody can ask
