@@ -134,6 +134,15 @@ async fn each_group_answers_in_its_own_rooms_and_authority_never_crosses_groups(
     assert!(r.body.contains("Todavía no hay análisis de coyuntura"), "{}", r.body);
     let r = ask(&dana, &bot, &lacwg_room, "!coyuntura").await;
     assert!(r.body.contains("There are no briefings yet"), "{}", r.body);
+    // A group's members-only link goes to its own members only: Dana is joined to LA/CWG's
+    // and Sur's rooms, not West's (the bot's reminder sender asks about one group).
+    {
+        use convoca::reminders::Sender;
+        let sender = running.sender();
+        let dana_id = dana.user_id().to_string();
+        assert_eq!(sender.still_member(&dana_id, &GroupId::named("lacwg")).await, Some(true));
+        assert_eq!(sender.still_member(&dana_id, &GroupId::named("west")).await, Some(false));
+    }
 
     // A sign-up in LA/CWG's room is LA/CWG's, typed or by ✅; Sur's roster stays empty.
     dana.say(&lacwg_room, "!signup jilamito petition").await;
