@@ -37,14 +37,9 @@ pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<O
     }
     // Each group's own run: one group's done run must not stand for another's.
     let identity = format!("{}retention:{}", engine.group().identity_prefix(), now.date_naive());
-    let key = key_of(&identity);
-    let claim = Claim { key: &key, identity: &identity, channel: "", due: now };
-    let store = engine.store();
-    if store.claim(&[claim], me, now + Duration::minutes(10), now).await?.is_empty() {
+    let Some(purged) = once_today(engine.store(), &identity, me, now, engine.erase_expired(now)).await? else {
         return Ok(None);
-    }
-    let purged = engine.erase_expired(now).await?;
-    store.mark_sent(std::slice::from_ref(&key), me, now).await?;
+    };
     tracing::info!(
         signups = purged.signups,
         reactions = purged.reactions,
@@ -56,6 +51,25 @@ pub async fn run_once(engine: &Engine, me: &str, now: DateTime<Utc>) -> Result<O
     Ok(Some(purged))
 }
 
+/// Runs `erase` if this process wins the day's claim on `identity` in the ledger (`None` when
+/// another run has it), and records it done.
+async fn once_today(
+    store: &crate::store::Store,
+    identity: &str,
+    me: &str,
+    now: DateTime<Utc>,
+    erase: impl std::future::Future<Output = Result<Purged, StoreError>>,
+) -> Result<Option<Purged>, StoreError> {
+    let key = key_of(identity);
+    let claim = Claim { key: &key, identity, channel: "", due: now };
+    if store.claim(&[claim], me, now + Duration::minutes(10), now).await?.is_empty() {
+        return Ok(None);
+    }
+    let purged = erase.await?;
+    store.mark_sent(std::slice::from_ref(&key), me, now).await?;
+    Ok(Some(purged))
+}
+
 /// Once a day across processes: the records of groups whose folder is gone (see
 /// [`Organization::erase_orphans`]), so that removing a group never keeps its people's data
 /// forever.
@@ -64,26 +78,18 @@ pub async fn orphans_daily(org: Organization, mut stop: watch::Receiver<bool>) {
     loop {
         let now = Utc::now();
         let identity = format!("retention-orphans:{}", now.date_naive());
-        let key = key_of(&identity);
-        let claim = Claim { key: &key, identity: &identity, channel: "", due: now };
-        let store = org.any().store();
-        let run = async {
-            if store.claim(&[claim], &me, now + Duration::minutes(10), now).await?.is_empty() {
-                return Ok::<_, StoreError>(());
-            }
-            let purged = org.erase_orphans(now).await?;
-            store.mark_sent(std::slice::from_ref(&key), &me, now).await?;
-            if purged.total() > 0 {
+        match once_today(org.any().store(), &identity, &me, now, org.erase_orphans(now)).await {
+            Ok(Some(purged)) if purged.total() > 0 => {
                 tracing::info!(
                     signups = purged.signups,
                     rsvps = purged.rsvps,
                     "retention: records of removed groups erased"
                 );
             }
-            Ok(())
-        };
-        if let Err(e) = run.await {
-            tracing::warn!(error = %e, "retention: could not erase removed groups' records; trying again in an hour");
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "retention: could not erase removed groups' records; trying again in an hour")
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}

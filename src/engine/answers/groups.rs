@@ -62,10 +62,9 @@ fn how_to_join(l: Locale, group: &Group) -> Option<String> {
 }
 
 /// The groups named, as a list for a sentence: `LA/CWG (lacwg), Youth (youth)`.
-pub fn names(l: Locale, groups: &[&Content]) -> String {
+pub fn names(groups: &[&Content]) -> String {
     let each: Vec<String> =
         groups.iter().map(|c| format!("{} (`{}`)", c.group.short_name, c.group.id.as_str())).collect();
-    let _ = l;
     each.join(", ")
 }
 
@@ -77,7 +76,7 @@ pub fn which(req: &Request, current: Option<&Content>, theirs: &[&Content]) -> R
         reply = reply.text(fill(texts::group_is(l), &[("group", c.group.name.get(l))]));
     }
     let cmd = req.cmd(&catalog::GROUP, &format!("<{}>", catalog::GROUP.options[0].name.get(l)));
-    reply.text(fill(texts::group_yours(l), &[("list", &names(l, theirs)), ("cmd", &cmd)]))
+    reply.text(fill(texts::group_yours(l), &[("list", &names(theirs)), ("cmd", &cmd)]))
 }
 
 /// `/group <name>` done: the direct chat answers for it from now on.
@@ -91,8 +90,7 @@ pub fn chosen(req: &Request, group: &Content) -> Reply {
 pub fn unknown(req: &Request, name: &str, all: &[&Content]) -> Reply {
     let l = req.locale;
     let slugs: Vec<&str> = all.iter().map(|c| c.group.id.as_str()).collect();
-    let mut reply =
-        Reply::refusal(fill(texts::group_unknown(l), &[("name", &literal(name)), ("list", &names(l, all))]));
+    let mut reply = Reply::refusal(fill(texts::group_unknown(l), &[("name", &literal(name)), ("list", &names(all))]));
     if let Some(near) = crate::suggest::closest(name, slugs.iter().copied()) {
         let cmd = req.cmd(&catalog::GROUP, near);
         reply = reply.text(fill(texts::did_you_mean(l), &[("cmd", &cmd)]));
@@ -103,7 +101,7 @@ pub fn unknown(req: &Request, name: &str, all: &[&Content]) -> Reply {
 /// `/group <name>` naming a group the person is not a member of.
 pub fn not_yours(req: &Request, group: &Content, theirs: &[&Content]) -> Reply {
     let l = req.locale;
-    Reply::refusal(fill(texts::group_not_yours(l), &[("group", group.group.name.get(l)), ("list", &names(l, theirs))]))
+    Reply::refusal(fill(texts::group_not_yours(l), &[("group", group.group.name.get(l)), ("list", &names(theirs))]))
 }
 
 /// A question for one group asked in the direct chat of someone in several who has not
@@ -111,7 +109,7 @@ pub fn not_yours(req: &Request, group: &Content, theirs: &[&Content]) -> Reply {
 pub fn choose_first(req: &Request, theirs: &[&Content]) -> Reply {
     let l = req.locale;
     let cmd = req.cmd(&catalog::GROUP, &format!("<{}>", catalog::GROUP.options[0].name.get(l)));
-    Reply::refusal(fill(texts::group_choose_first(l), &[("list", &names(l, theirs)), ("cmd", &cmd)]))
+    Reply::refusal(fill(texts::group_choose_first(l), &[("list", &names(theirs)), ("cmd", &cmd)]))
 }
 
 /// A question for one group from someone in no group's home, in a deployment of several.
@@ -128,7 +126,7 @@ pub fn here(req: &Request, content: &Content) -> Reply {
 
 /// A group's question asked in the terminal without `--group`: how to name one.
 pub fn ask_with_group(req: &Request, all: &[&Content]) -> Reply {
-    Reply::refusal(fill(texts::ask_with_group(req.locale), &[("list", &names(req.locale, all))]))
+    Reply::refusal(fill(texts::ask_with_group(req.locale), &[("list", &names(all))]))
 }
 
 /// A group's question asked in the organization's own home.

@@ -67,28 +67,14 @@ impl Organization {
     /// Every group under `dir`, all of whose files must be valid (start-up), each answering
     /// from its own rows of `store`.
     pub fn open(dir: &Path, store: Store, settings: Settings) -> Result<Organization, ContentErrors> {
-        let root = content::load_root(dir, Utc::now())?;
-        let mut groups = root.groups.into_iter();
-        let Some(first) = groups.next() else {
-            return Err(ContentErrors(vec![content::ContentError::file(dir, "this content root holds no group")]));
-        };
-        let first = Engine::new(ContentHandle::fixed(&group_dir(dir, &first), first), store, settings);
-        let org = Organization::at(dir, first);
-        *org.inner.about.write().unwrap_or_else(|p| p.into_inner()) = root.organization.map(Arc::new);
-        {
-            let mut all = BTreeMap::clone(&org.groups());
-            for content in groups {
-                let engine = org.inner.first.another(ContentHandle::fixed(&group_dir(dir, &content), content));
-                all.insert(engine.group().clone(), engine);
-            }
-            *org.inner.groups.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(all);
+        let (org, broken) = Organization::open_each(dir, store, settings)?;
+        if broken.is_empty() {
+            return Ok(org);
         }
-        let mut seen = org.inner.seen.lock().unwrap_or_else(|p| p.into_inner());
-        for (id, engine) in org.groups().iter() {
-            seen.insert(id.clone(), content::watch::fingerprint(engine.content().dir()));
-        }
-        drop(seen);
-        Ok(org)
+        // File by file, line by line, as `convoca check` lists them.
+        let mut errors: Vec<content::ContentError> = broken.into_iter().flat_map(|(_, e)| e.0).collect();
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Err(ContentErrors(errors))
     }
 
     /// Every group under `dir` whose files are valid; a group whose files have errors is left
