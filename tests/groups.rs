@@ -246,3 +246,75 @@ async fn every_group_erases_its_own_expired_records_on_the_same_day() {
         assert_eq!(purged.map(|p| p.signups), Some(1), "{slug} ran its own erasure today");
     }
 }
+
+/// A sender that takes `at_once` posts at a time, sending through the recorder.
+struct Narrow {
+    rec: Recorder,
+    at_once: usize,
+}
+
+impl convoca::reminders::Sender for Narrow {
+    fn send<'a>(
+        &'a self,
+        post: &'a convoca::reminders::Post,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), convoca::reminders::SendError>> {
+        self.rec.send(post)
+    }
+
+    fn find<'a>(
+        &'a self,
+        post: &'a convoca::reminders::Post,
+    ) -> futures_util::future::BoxFuture<'a, Result<convoca::reminders::Found, convoca::reminders::SendError>> {
+        self.rec.find(post)
+    }
+
+    fn at_once(&self) -> usize {
+        self.at_once
+    }
+}
+
+/// A platform's room for posts under way is the process's, not each group's: a dozen groups'
+/// reminders falling due at one instant go out four at a time through a sender that takes
+/// four, every one once, instead of a dozen schedulers each filling the one sender's queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_groups_reminders_due_at_once_share_the_senders_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs: Vec<GroupSpec> = (0..12)
+        .map(|i| {
+            let slug: &'static str = Box::leak(format!("g{i:02}").into_boxed_str());
+            let name: &'static str = Box::leak(format!("Group {i:02}").into_boxed_str());
+            let mut spec = GroupSpec::new(slug, name);
+            spec.channels = vec![format!("discord:{}", 100 + i)];
+            spec
+        })
+        .collect();
+    let org = organization(dir.path(), &specs).await;
+    let clock = ManualClock::new(at("2026-12-06T12:00:00Z"));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let rec = Recorder { gate: Some(Arc::clone(&gate)), ..Recorder::new(&clock) };
+    let narrow = Narrow { rec: rec.clone(), at_once: 4 };
+    let senders = Senders::new().with(&convoca::discord::ABILITIES, Arc::new(narrow));
+    let supervisor = convoca::supervisor::Tasks::new();
+    let service = convoca::service::Service::start(&org, senders, Arc::new(clock.clone()), &supervisor);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // Every group meets at 5 pm in New York on the 7th: twelve day-before reminders at 22:00Z.
+    clock.set(at("2026-12-06T22:00:00Z"));
+    rec.wait_for(4).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(rec.posts().len(), 4, "no more under way at once than the sender takes");
+
+    // As each slice finishes, the next groups' schedulers claim theirs.
+    for slice in 1..3 {
+        gate.add_permits(4);
+        rec.wait_for(4 * (slice + 1)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(rec.posts().len(), 4 * (slice + 1), "slice {slice}: four more, no more");
+    }
+    gate.add_permits(4);
+    let mut keys: Vec<String> = rec.posts().into_iter().map(|(_, p)| p.key).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 12, "each group's reminder once");
+    service.stop().await;
+}

@@ -254,26 +254,13 @@ impl Ctx {
         self.retry.notify_one();
     }
 
-    /// A delivery is over: no longer sending, no longer in flight, and `count` it. When a
-    /// pass left reminders unclaimed for want of room on this platform and half its room is
-    /// free again, the scheduler passes again to claim the next slice.
+    /// A delivery is over: no longer sending, no longer in flight, and `count` it. Its slot
+    /// on the platform is given back when the job is dropped, as the delivery's task ends.
     fn finished(&self, job: &Job, count: impl FnOnce(&mut Status)) {
         self.sending.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.key);
         self.status.send_modify(|s| {
             s.in_flight = s.in_flight.saturating_sub(1);
             count(s);
         });
-        if let Some(platform) = job.target.platform() {
-            let left = {
-                let mut flying = self.flying.lock().unwrap_or_else(|p| p.into_inner());
-                let n = flying.entry(platform).or_default();
-                *n = n.saturating_sub(1);
-                *n
-            };
-            let room = self.senders.get(platform).map_or(usize::MAX, |s| s.at_once());
-            if left <= room / 2 && self.backlog.swap(false, std::sync::atomic::Ordering::SeqCst) {
-                self.retry.notify_one();
-            }
-        }
     }
 }

@@ -8,6 +8,8 @@
 //!   (pure: ledger states and the clock in).
 //! - [`Scheduler`] sleeps until the next one is due, claims it in the database, posts it
 //!   through a [`Sender`] with its idempotency key, and records it.
+//! - `room` limits the posts under way per platform across every group's scheduler, to
+//!   what the platform's sender takes at once.
 //! - [`Clock`] is the scheduler's only source of time (corrected to the database's), so tests
 //!   move time by hand.
 
@@ -16,6 +18,7 @@ mod delivery;
 mod messages;
 mod pass;
 pub mod plan;
+mod room;
 mod scheduler;
 mod sender;
 mod triage;

@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 use super::clock::Clock;
 use super::messages::Messages;
 use super::plan::{People, Plan, Target, plan};
+use super::room::Slot;
 use super::scheduler::{Ctx, Job};
 use super::triage::{Candidate, triage};
 use crate::agenda::Agenda;
@@ -64,9 +65,9 @@ impl Ctx {
         for (cand, reason) in &sorted.missed {
             self.record_missed(&plan, cand, reason, now).await?;
         }
-        let mut to_send: Vec<(&Candidate<'_>, bool)> =
+        let wanted: Vec<(&Candidate<'_>, bool)> =
             sorted.on_time.iter().map(|c| (*c, false)).chain(sorted.late.iter().map(|c| (*c, true))).collect();
-        self.within_room(&plan, &mut to_send);
+        let to_send = self.within_room(&plan, wanted);
         if !to_send.is_empty() {
             let lease_until = window_end.max(now) + cfg.lease;
             let won = self.claim(&plan, &to_send, lease_until, now).await?;
@@ -75,11 +76,13 @@ impl Ctx {
                 next_check = Some(next_check.map_or(lease_until, |t| t.min(lease_until)));
             }
             let mut messages = Messages::new(&content, &agenda, store, &self.engine, now);
-            for (cand, is_late) in to_send {
+            // A reminder another process won gives its slot back here, as it is dropped.
+            for (cand, is_late, slot) in to_send {
                 let Some(&attempt) = won.get(&cand.key) else { continue };
                 let Some(job) = self.job(&plan, &mut messages, cand, is_late, attempt, lease_until).await else {
                     continue;
                 };
+                let job = Job { _slot: slot, ..job };
                 self.start(job, tasks, shutdown);
             }
         }
@@ -108,27 +111,31 @@ impl Ctx {
         candidates
     }
 
-    /// No more claims per platform than its sender takes at once: a fan-out of thousands is
-    /// claimed slice by slice, each sent well inside its lease.
-    fn within_room(&self, plan: &Plan, to_send: &mut Vec<(&Candidate<'_>, bool)>) {
-        let flying = self.flying.lock().unwrap_or_else(|p| p.into_inner());
-        let mut room: HashMap<crate::chat::Platform, usize> = HashMap::new();
-        let before = to_send.len();
-        to_send.retain(|(cand, _)| {
-            let Some(platform) = plan.target(cand.item).and_then(|t| t.platform()) else { return true };
-            let left = room.entry(platform).or_insert_with(|| {
-                let at_once = self.senders.get(platform).map_or(usize::MAX, |s| s.at_once());
-                at_once.saturating_sub(flying.get(&platform).copied().unwrap_or(0))
-            });
-            if *left == 0 {
-                return false;
+    /// No more claims per platform than its sender has room for, counting every group's
+    /// posts under way in this process: a fan-out of thousands, or a thousand groups' posts
+    /// due together, is claimed slice by slice, each sent well inside its lease. Each kept
+    /// reminder holds its slot; when room runs out this scheduler is woken as it frees.
+    fn within_room<'c, 'p>(
+        &self,
+        plan: &Plan,
+        to_send: Vec<(&'c Candidate<'p>, bool)>,
+    ) -> Vec<(&'c Candidate<'p>, bool, Option<Slot>)> {
+        let platform_of = |cand: &Candidate<'_>| plan.target(cand.item).and_then(|t| t.platform());
+        let mut wanted: HashMap<crate::chat::Platform, usize> = HashMap::new();
+        for (cand, _) in &to_send {
+            if let Some(platform) = platform_of(cand) {
+                *wanted.entry(platform).or_default() += 1;
             }
-            *left -= 1;
-            true
-        });
-        if to_send.len() < before {
-            self.backlog.store(true, std::sync::atomic::Ordering::SeqCst);
         }
+        let mut slots: HashMap<_, Vec<Slot>> =
+            wanted.into_iter().map(|(platform, n)| (platform, self.senders.slots(platform, n, &self.retry))).collect();
+        to_send
+            .into_iter()
+            .filter_map(|(cand, late)| match platform_of(cand) {
+                None => Some((cand, late, None)),
+                Some(platform) => slots.get_mut(&platform).and_then(Vec::pop).map(|slot| (cand, late, Some(slot))),
+            })
+            .collect()
     }
 
     /// The job of sending one claimed reminder, its post written for its readers.
@@ -156,6 +163,7 @@ impl Ctx {
             reply,
             lease_until,
             attempt,
+            _slot: None,
         })
     }
 
@@ -167,9 +175,6 @@ impl Ctx {
         shutdown: &watch::Receiver<bool>,
     ) {
         self.status.send_modify(|s| s.in_flight += 1);
-        if let Some(platform) = job.target.platform() {
-            *self.flying.lock().unwrap_or_else(|p| p.into_inner()).entry(platform).or_default() += 1;
-        }
         tasks.spawn(Arc::clone(self).deliver(job, shutdown.clone()));
     }
 
@@ -273,15 +278,15 @@ impl Ctx {
     async fn claim(
         &self,
         plan: &Plan,
-        to_send: &[(&Candidate<'_>, bool)],
+        to_send: &[(&Candidate<'_>, bool, Option<Slot>)],
         lease_until: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<HashMap<String, i64>, StoreError> {
-        let identities: Vec<String> = to_send.iter().map(|(c, _)| plan.identity(c.item)).collect();
+        let identities: Vec<String> = to_send.iter().map(|(c, _, _)| plan.identity(c.item)).collect();
         let claims: Vec<Claim<'_>> = to_send
             .iter()
             .zip(&identities)
-            .map(|((c, _), identity)| Claim {
+            .map(|((c, _, _), identity)| Claim {
                 key: &c.key,
                 identity,
                 channel: plan.target(c.item).map_or("", |t| &t.channel),

@@ -122,14 +122,11 @@ pub(super) struct Ctx {
     pub(super) status: watch::Sender<Status>,
     /// Keys this process has settled or holds in a task: not looked up again.
     pub(super) done: Mutex<HashMap<String, DateTime<Utc>>>,
-    /// Wakes the loop to plan a retry after a post failed for a passing reason.
-    pub(super) retry: tokio::sync::Notify,
+    /// Wakes the loop to plan a retry after a post failed for a passing reason, or when the
+    /// platform's room (shared with every group's scheduler) frees after a pass found none.
+    pub(super) retry: Arc<tokio::sync::Notify>,
     /// Keys whose send has begun and not been recorded: never released at shutdown.
     pub(super) sending: Mutex<HashSet<String>>,
-    /// Deliveries under way per platform, against each sender's [`super::Sender::at_once`].
-    pub(super) flying: Mutex<HashMap<crate::chat::Platform, usize>>,
-    /// A pass left due reminders unclaimed for want of room: pass again when room frees.
-    pub(super) backlog: std::sync::atomic::AtomicBool,
     /// When this database began follow-ups, once read (or recorded) by this process.
     pub(super) asking_since: std::sync::OnceLock<DateTime<Utc>>,
 }
@@ -148,6 +145,8 @@ pub(super) struct Job {
     pub(super) lease_until: DateTime<Utc>,
     /// 1 for a first attempt; more when an earlier one may have posted it.
     pub(super) attempt: i64,
+    /// Its place among the posts under way on its platform, held until the delivery ends.
+    pub(super) _slot: Option<super::room::Slot>,
 }
 
 impl Scheduler {
@@ -169,10 +168,8 @@ impl Scheduler {
                 config,
                 status: watch::Sender::new(Status::default()),
                 done: Mutex::new(HashMap::new()),
-                retry: tokio::sync::Notify::new(),
+                retry: Arc::new(tokio::sync::Notify::new()),
                 sending: Mutex::new(HashSet::new()),
-                flying: Mutex::new(HashMap::new()),
-                backlog: std::sync::atomic::AtomicBool::new(false),
                 asking_since: std::sync::OnceLock::new(),
             }),
         }
@@ -198,7 +195,7 @@ impl Scheduler {
         // claims stand until their leases end, and are then looked for before posting.
         ctx.done.lock().unwrap_or_else(|p| p.into_inner()).clear();
         ctx.sending.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        ctx.flying.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        // Its posts' room on their platform came back as their tasks were dropped.
         ctx.status.send_modify(|s| s.in_flight = 0);
         let mut changes = ctx.engine.watch_plan();
         let mut tasks: JoinSet<Option<(String, bool)>> = JoinSet::new();

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
+use tokio::sync::Notify;
 
+use super::room::{Room, Slot};
 use crate::chat::{Abilities, Platform};
 use crate::engine::Reply;
 use crate::group_id::GroupId;
@@ -199,10 +201,13 @@ impl Sender for Later {
 }
 
 /// The senders available in this process, by platform. Reminders for a platform with no
-/// sender here are left for a process that has one.
+/// sender here are left for a process that has one. Clones share one room per platform for
+/// posts under way, so every group's scheduler given a clone keeps to its sender's
+/// [`Sender::at_once`] together.
 #[derive(Clone, Default)]
 pub struct Senders {
     by_platform: HashMap<Platform, (&'static Abilities, Arc<dyn Sender>)>,
+    room: Arc<Room>,
 }
 
 impl Senders {
@@ -230,6 +235,18 @@ impl Senders {
     /// The sender for a target's platform, when this process has one.
     pub fn for_target(&self, target: &super::Target) -> Option<&Arc<dyn Sender>> {
         target.platform().and_then(|p| self.get(p))
+    }
+
+    /// Up to `wanted` slots for posts on `platform`, within its sender's room; `waiter` is
+    /// woken when slots free if fewer were given.
+    pub(super) fn slots(&self, platform: Platform, wanted: usize, waiter: &Arc<Notify>) -> Vec<Slot> {
+        let at_once = self.get(platform).map_or(usize::MAX, |s| s.at_once());
+        self.room.take(platform, at_once, wanted, waiter)
+    }
+
+    /// Posts under way on `platform` in this process, every group's together.
+    pub fn in_flight(&self, platform: Platform) -> usize {
+        self.room.flying(platform)
     }
 
     /// True when no platform can be posted to.
