@@ -7,9 +7,17 @@ use rrule::{RRule, RRuleSet, Unvalidated};
 
 /// How far ahead a schedule's occurrences are expanded once, at load, so that answering
 /// "when is the next meeting" is a binary search rather than a walk from the first date.
-const CACHE_YEARS: i64 = 10;
+/// Three years covers a year's calendar feed from a bot that has run two without a content
+/// change; a deployment of a thousand groups keeps five thousand of these caches.
+const CACHE_YEARS: i64 = 3;
+/// How far back the cache reaches: past the calendar feed's month and a year of looking back
+/// at past meetings. Earlier starts (a rule begun years ago) are walked to when asked for.
+const CACHE_BACK_DAYS: i64 = 400;
 /// Upper bound on cached occurrences, so a rule like `FREQ=MINUTELY` cannot eat memory.
 const CACHE_MAX: usize = 5_000;
+/// Upper bound on the starts passed over before the cache's window, so loading a minutely
+/// rule begun long ago stays quick (its queries then walk the rule).
+const SKIP_MAX: usize = 100_000;
 
 /// When a meeting happens, before any one-off change.
 #[derive(Clone, Debug)]
@@ -18,8 +26,11 @@ pub struct Schedule {
     start_time: NaiveTime,
     duration: Duration,
     repeat: Repeat,
-    /// Every regular start from the first one up to the cache horizon, ascending.
+    /// Every regular start after `cache_after` up to the cache horizon, ascending.
     cache: Vec<DateTime<Utc>>,
+    /// The last start before the cache's window, when the rule has earlier starts than the
+    /// cache holds: a query reaching back to it walks the rule from its first date.
+    cache_after: Option<DateTime<Utc>>,
     /// True when the rule produces more starts than the cache holds.
     continues: bool,
 }
@@ -63,10 +74,11 @@ impl Schedule {
             duration,
             repeat: Repeat::Rule { set: Box::new(set), text: text.to_string() },
             cache: Vec::new(),
+            cache_after: None,
             continues: false,
         };
         schedule.fill_cache(now);
-        if schedule.cache.is_empty() {
+        if schedule.cache.is_empty() && schedule.cache_after.is_none() {
             return Err(format!("`{text}` never produces a date from {first_date}"));
         }
         Ok(schedule)
@@ -76,28 +88,48 @@ impl Schedule {
     pub fn once(date: NaiveDate, start_time: NaiveTime, duration: Duration, zone: Tz) -> Result<Schedule, String> {
         let start = resolve_local(zone, date.and_time(start_time))
             .ok_or_else(|| format!("{date} {start_time} does not exist in {zone} (clocks jump forward then)"))?;
-        Ok(Schedule { zone, start_time, duration, repeat: Repeat::Once, cache: vec![start], continues: false })
+        Ok(Schedule {
+            zone,
+            start_time,
+            duration,
+            repeat: Repeat::Once,
+            cache: vec![start],
+            cache_after: None,
+            continues: false,
+        })
     }
 
+    /// Caches the starts from a little over a year before `now` to three years after.
     fn fill_cache(&mut self, now: DateTime<Utc>) {
         let Repeat::Rule { set, .. } = &self.repeat else {
             return;
         };
+        let window_start = now - Duration::days(CACHE_BACK_DAYS);
         let horizon = now.max(set.get_dt_start().to_utc()) + Duration::days(366 * CACHE_YEARS);
+        let mut starts = set.as_ref().into_iter().map(|t| t.to_utc()).peekable();
+        let (mut cache_after, mut skipped) = (None, 0);
+        while let Some(start) = starts.next_if(|s| *s < window_start) {
+            cache_after = Some(start);
+            skipped += 1;
+            if skipped >= SKIP_MAX {
+                self.continues = true;
+                self.cache_after = cache_after;
+                return;
+            }
+        }
         let mut cache = Vec::new();
         let mut continues = false;
-        for start in set.as_ref() {
-            let start = start.to_utc();
+        for start in starts {
             if start > horizon || cache.len() >= CACHE_MAX {
                 continues = true;
                 break;
             }
             cache.push(start);
         }
-        // Exactly the starts: a vector grown by doubling keeps up to half again as much, and a
-        // deployment of a thousand groups keeps five thousand of these.
+        // Exactly the starts: a vector grown by doubling keeps up to half again as much.
         cache.shrink_to_fit();
         self.cache = cache;
+        self.cache_after = cache_after;
         self.continues = continues;
     }
 
@@ -126,20 +158,27 @@ impl Schedule {
 
     /// Regular starts whose occurrence has not ended by `after` (so a meeting in progress
     /// is included), in order.
-    pub fn starts_from(&self, after: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+    pub fn starts_from(&self, after: DateTime<Utc>) -> Box<dyn Iterator<Item = DateTime<Utc>> + '_> {
         let threshold = after - self.duration;
+        let walk = |set: &'_ RRuleSet| set.into_iter().map(|t| t.to_utc());
+        if let (Repeat::Rule { set, .. }, Some(before)) = (&self.repeat, self.cache_after)
+            && threshold < before
+        {
+            // Before the cache's window: walk the rule from its first date.
+            return Box::new(walk(set).skip_while(move |t| *t <= threshold));
+        }
         let first = self.cache.partition_point(|s| *s <= threshold);
-        let tail_from = self.cache.last().copied();
+        let tail_from = self.cache.last().copied().or(self.cache_after);
         let cached = self.cache[first..].iter().copied();
         // Past the cache the rule is walked from its first date: slow, but only queries more
-        // than ten years ahead of the last load get here.
+        // than three years ahead of the last load get here.
         let beyond = match (&self.repeat, self.continues) {
             (Repeat::Rule { set, .. }, true) => {
-                Some(set.into_iter().map(|t| t.to_utc()).skip_while(move |t| Some(*t) <= tail_from || *t <= threshold))
+                Some(walk(set).skip_while(move |t| Some(*t) <= tail_from || *t <= threshold))
             }
             _ => None,
         };
-        cached.chain(beyond.into_iter().flatten())
+        Box::new(cached.chain(beyond.into_iter().flatten()))
     }
 
     /// The regular start on local date `date`, if the schedule has one that day.
@@ -206,9 +245,37 @@ mod tests {
     }
 
     #[test]
+    fn the_cache_holds_a_window_and_queries_outside_it_walk_the_rule() {
+        let s = monthly();
+        // From late 2025 to late 2029: about four years of first Mondays, not seven.
+        assert!((45..=52).contains(&s.cache.len()), "{}", s.cache.len());
+        // 2024 is before the window: the rule is walked from its first date (DST in March).
+        let march_2024: Vec<_> = s.starts_from(utc(2024, 3, 1, 0, 0)).take(2).collect();
+        assert_eq!(march_2024, vec![utc(2024, 3, 4, 22, 0), utc(2024, 4, 1, 21, 0)]);
+        // Across the window's start, nothing is lost or repeated.
+        let around: Vec<_> = s.starts_from(utc(2025, 10, 1, 0, 0)).take(3).collect();
+        assert_eq!(around, vec![utc(2025, 10, 6, 21, 0), utc(2025, 11, 3, 22, 0), utc(2025, 12, 1, 22, 0)]);
+    }
+
+    #[test]
+    fn a_minutely_rule_begun_long_ago_loads_and_answers() {
+        let s = Schedule::repeating(
+            "FREQ=MINUTELY;INTERVAL=5",
+            NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
+            Duration::minutes(1),
+            New_York,
+            utc(2026, 11, 28, 0, 0),
+        )
+        .unwrap();
+        assert!(s.cache.is_empty());
+        assert_eq!(s.starts_from(utc(2020, 1, 1, 5, 2)).next(), Some(utc(2020, 1, 1, 5, 5)));
+    }
+
+    #[test]
     fn far_future_queries_walk_past_the_cache() {
         let s = monthly();
-        // 2040 is past the ten-year cache built from 2026.
+        // 2040 is past the three-year cache built from 2026.
         let first_2040 = s.starts_from(utc(2040, 1, 1, 0, 0)).next().unwrap();
         assert_eq!(first_2040, utc(2040, 1, 2, 22, 0));
     }
