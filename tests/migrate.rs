@@ -32,6 +32,9 @@ const ROWS: &[&str] = &[
     "INSERT INTO place_offers VALUES ('', 'jilamito', 'rally', 'matrix', '@bo:x', 120, 121, 'open', NULL)",
     "INSERT INTO place_offers VALUES ('youth', 'jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",
     "INSERT INTO features VALUES ('follow_ups', 130)",
+    "INSERT INTO dashboard_links VALUES ('h1', 'youth', 'discord', '111', 'es', 140, 141, NULL)",
+    "INSERT INTO dashboard_links VALUES ('h2', '', 'matrix', '@bo:x', 'en', 142, 143, 142)",
+    "INSERT INTO dashboard_sessions VALUES ('s1', '', 'matrix', '@bo:x', 'en', 142, 150, 142)",
 ];
 
 /// Every table's rows, each as text, in a stable order.

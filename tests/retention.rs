@@ -293,7 +293,8 @@ async fn a_name_erased_is_gone_from_the_sqlite_file_and_its_log() {
 /// Old rows of every table that holds something about a person, written as SQL: a person
 /// with withdrawn and ended sign-ups (one of a campaign since removed from the content), a
 /// reaction, an answer to a past meeting, a calendar link never read, personal-message
-/// records and offers of places long answered. Instants are 1970's.
+/// records, a dashboard link and session long run out, and offers of places long answered.
+/// Instants are 1970's.
 const OLD_PERSONAL_ROWS: &[&str] = &[
     "INSERT INTO users VALUES ('discord', '111', 'Ana', NULL, 1, 2, 'es', 1, NULL, '555', NULL, NULL)",
     "INSERT INTO signups VALUES ('', 'discord', '111', 'jilamito', 'petition', 10, 11, NULL, NULL, 0, NULL)",
@@ -302,13 +303,24 @@ const OLD_PERSONAL_ROWS: &[&str] = &[
     "INSERT INTO rsvps VALUES ('', 'discord', '111', 'monthly', '1970-01-05', 1, 100)",
     "INSERT INTO feed_tokens VALUES ('abc123', 'discord', '111', 110, NULL)",
     "INSERT INTO reminder_ledger VALUES ('k1', 'meeting:monthly:x', 'discord:@111', 50, 'sent', NULL, NULL, 1, NULL, 52)",
+    "INSERT INTO dashboard_links VALUES ('h1', '', 'discord', '111', 'es', 130, 131, NULL)",
+    "INSERT INTO dashboard_sessions VALUES ('s1', '', 'discord', '111', 'es', 130, 140, 130)",
     "INSERT INTO place_offers VALUES ('', 'jilamito', 'rally', 'discord', '111', 118, 119, 'declined', 119)",
 ];
 
 /// Every table of the schema, by what it holds. A table added by a migration fails the test
 /// below until it is placed here, and a personal one until retention erases it.
-const PERSONAL: &[&str] =
-    &["feed_tokens", "place_offers", "reaction_signups", "reminder_ledger", "rsvps", "signups", "users"];
+const PERSONAL: &[&str] = &[
+    "dashboard_links",
+    "dashboard_sessions",
+    "feed_tokens",
+    "place_offers",
+    "reaction_signups",
+    "reminder_ledger",
+    "rsvps",
+    "signups",
+    "users",
+];
 /// Organizer records: the author is made anonymous by `/forgetme`, the record lives as long
 /// as the change it is.
 const ORGANIZERS: &[&str] = &["extra_meetings", "occurrence_changes", "subscriptions"];

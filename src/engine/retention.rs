@@ -52,8 +52,8 @@ impl Engine {
     /// Erases the personal data past its time at `now`; counts only come back. Each setting
     /// works alone: `signups_days` erases sign-ups (ended, withdrawn, untouched with no end in
     /// sight, or of campaigns and actions removed from the content) and answered offers; `rsvps_days` (else `signups_days`) answers to
-    /// meetings and personal-message records; calendar links unread for [`FEED_IDLE`] go
-    /// whenever the job runs.
+    /// meetings and personal-message records; calendar links unread for [`FEED_IDLE`], and
+    /// dashboard links and sessions past their time, go whenever the job runs.
     pub async fn erase_expired(&self, now: DateTime<Utc>) -> Result<Purged, StoreError> {
         let content = self.content().current();
         let retention = &content.group.retention;
@@ -76,6 +76,7 @@ impl Engine {
             messages_before: answers.map(|keep| now - keep.max(LEDGER_AT_LEAST)),
             withdrawn_before: signups.map(|keep| now - keep),
             feeds_before: Some(now - FEED_IDLE),
+            dashboard_at: Some(now),
         };
         let purged = self.store().erase_older(&expired, older).await?;
         if purged.signups > 0 {

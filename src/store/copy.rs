@@ -157,6 +157,32 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     ("features", &[("name", Text), ("since", Int)]),
+    (
+        "dashboard_links",
+        &[
+            ("token_hash", Text),
+            ("grp", Text),
+            ("platform", Text),
+            ("user_id", Text),
+            ("locale", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("used_at", Int),
+        ],
+    ),
+    (
+        "dashboard_sessions",
+        &[
+            ("id_hash", Text),
+            ("grp", Text),
+            ("platform", Text),
+            ("user_id", Text),
+            ("locale", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("checked_at", Int),
+        ],
+    ),
 ];
 
 /// Rows per multi-row insert: well under both databases' parameter limits.

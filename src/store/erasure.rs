@@ -19,12 +19,19 @@ pub struct Erased {
     /// Organizer records that named them as author (calendar changes, subscriptions), now
     /// anonymous.
     pub authored: u64,
+    /// Links to and sessions on an organizers' dashboard (each ends with it).
+    pub dashboard: u64,
 }
 
 impl Erased {
     /// True when nothing was stored.
     pub fn is_empty(&self) -> bool {
-        !self.profile && self.signups == 0 && self.rsvps == 0 && self.personal == 0 && self.authored == 0
+        !self.profile
+            && self.signups == 0
+            && self.rsvps == 0
+            && self.personal == 0
+            && self.authored == 0
+            && self.dashboard == 0
     }
 }
 
@@ -43,7 +50,9 @@ impl Store {
                  + (SELECT COUNT(*) FROM subscriptions WHERE created_by = $3),
                    (SELECT COUNT(*) FROM rsvps WHERE platform = $1 AND user_id = $2),
                    (SELECT COUNT(*) FROM feed_tokens WHERE platform = $1 AND user_id = $2)
-                 + (SELECT COUNT(*) FROM reminder_ledger WHERE channel = $4)",
+                 + (SELECT COUNT(*) FROM reminder_ledger WHERE channel = $4),
+                   (SELECT COUNT(*) FROM dashboard_links WHERE platform = $1 AND user_id = $2)
+                 + (SELECT COUNT(*) FROM dashboard_sessions WHERE platform = $1 AND user_id = $2)",
             )
             .bind(user.platform.as_str())
             .bind(&user.id)
@@ -58,6 +67,7 @@ impl Store {
                 authored: count(2)?,
                 rsvps: count(3)?,
                 personal: count(4)?,
+                dashboard: count(5)?,
             })
         })
         .await
@@ -65,9 +75,9 @@ impl Store {
 
     /// Erases everything stored about a user on their platform, in one transaction: their
     /// sign-ups, RSVPs, calendar feed, the record of personal messages sent to them, their
-    /// choices and name are deleted; records they authored as an organizer stay but no
-    /// longer say who. Every group's rows go: `/forgetme` asked in one group forgets the
-    /// person everywhere the deployment knows them.
+    /// dashboard links and sessions, their choices and name are deleted; records they
+    /// authored as an organizer stay but no longer say who. Every group's rows go:
+    /// `/forgetme` asked in one group forgets the person everywhere the deployment knows them.
     pub async fn forget(&self, user: &User) -> Result<Erased> {
         let erased = self
             .within(async move {
@@ -106,6 +116,19 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                // A dashboard session ends with its person: nothing of theirs stays open.
+                let mut dashboard = 0;
+                for sql in [
+                    "DELETE FROM dashboard_links WHERE platform = $1 AND user_id = $2",
+                    "DELETE FROM dashboard_sessions WHERE platform = $1 AND user_id = $2",
+                ] {
+                    dashboard += sqlx::query(sql)
+                        .bind(user.platform.as_str())
+                        .bind(&user.id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
                 let profile = sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
                     .bind(user.platform.as_str())
                     .bind(&user.id)
@@ -122,10 +145,10 @@ impl Store {
                     authored += sqlx::query(sql).bind(&author).execute(&mut *tx).await?.rows_affected();
                 }
                 tx.commit().await?;
-                Ok(Erased { profile, signups, rsvps, personal, authored })
+                Ok(Erased { profile, signups, rsvps, personal, authored, dashboard })
             })
             .await?;
-        if erased.profile || erased.signups + erased.rsvps + erased.personal > 0 {
+        if erased.profile || erased.signups + erased.rsvps + erased.personal + erased.dashboard > 0 {
             self.scrub();
         }
         Ok(erased)

@@ -1,5 +1,5 @@
-//! Everything convoca remembers: sign-ups, organizers' calendar changes, and (with the
-//! reminders) subscriptions and the delivery ledger.
+//! Everything convoca remembers: sign-ups, organizers' calendar changes, the dashboard's
+//! links and sessions, and (with the reminders) subscriptions and the delivery ledger.
 //!
 //! One code path for both databases through sqlx's `Any` driver: SQLite by default (a file,
 //! no server), PostgreSQL when `DATABASE_URL` says so, which is how several bot processes
@@ -9,6 +9,7 @@
 mod backup;
 mod changes;
 mod copy;
+mod dashboard;
 mod erasure;
 mod feeds;
 mod groups;
@@ -35,6 +36,7 @@ use crate::group_id::GroupId;
 pub use backup::BackupError;
 pub use changes::{ChangeRow, ExtraMeeting, MAX_MINUTES};
 pub use copy::{Copied, CopyError, Kind, TABLES};
+pub use dashboard::{LinkToken, Opened, PendingLink, Session, SessionKey};
 pub use erasure::Erased;
 pub use feeds::{FEED_IDLE, MyAgenda};
 pub use groups::{GROUP_TABLES, Moved};
@@ -99,6 +101,10 @@ pub enum StoreError {
     /// A change that would mix or lose rows was not made (it says why and what to do).
     #[error("{0}")]
     Refused(String),
+    /// The system's random generator failed, so no secret was made: one made from the clock
+    /// could be guessed.
+    #[error("the system's random generator failed: {0}")]
+    Random(String),
 }
 
 /// How long one call to the store may take, whatever the network does: a server that stops
@@ -295,8 +301,9 @@ impl Store {
     }
 
     /// The same database, reading and writing the rows of `group` only: sign-ups, RSVPs,
-    /// places and offers, calendar changes, one-off meetings, subscriptions and reactions
-    /// belong to one group. People (`users`), their calendar links and the reminder ledger
+    /// places and offers, calendar changes, one-off meetings, subscriptions, reactions and
+    /// dashboard links belong to one group (a dashboard session, found by its secret, says
+    /// its group). People (`users`), their calendar links and the reminder ledger
     /// are the deployment's; what a person asks about themselves (`/mysignups`,
     /// `/forgetme`) spans every group. A handle opened by [`Store::open`] is the single
     /// group's.

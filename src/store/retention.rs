@@ -50,8 +50,8 @@ pub struct Purged {
     pub reactions: u64,
     /// Answers to meetings (going or not) whose date is past.
     pub rsvps: u64,
-    /// Records of personal messages (reminders, notices) sent long ago, and calendar links of
-    /// people with nothing left.
+    /// Records of personal messages (reminders, notices) sent long ago, calendar links of
+    /// people with nothing left, and dashboard links and sessions past their time.
     pub messages: u64,
     /// People with nothing stored about them any more (name and account id).
     pub people: u64,
@@ -75,6 +75,9 @@ pub struct Older {
     pub withdrawn_before: Option<DateTime<Utc>>,
     /// Calendar links last read (or, never read, made) before this.
     pub feeds_before: Option<DateTime<Utc>>,
+    /// Dashboard links used or run out, and dashboard sessions run out, by this instant (any
+    /// group's: they open nothing any more).
+    pub dashboard_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -145,6 +148,9 @@ async fn erase_in(
     purged.people = erase_people(tx).await?;
     strip_kept_people(tx).await?;
     purged.messages += erase_feeds(tx, older.feeds_before).await?;
+    if let Some(now) = older.dashboard_at {
+        purged.messages += super::dashboard::erase_dead(tx, now).await?;
+    }
     Ok(purged)
 }
 

@@ -320,6 +320,7 @@ impl Organization {
                 messages_before: None,
                 withdrawn_before: Some(now - keep),
                 feeds_before: None,
+                dashboard_at: Some(now),
             };
             let done = store.erase_older(&expired, older).await?;
             purged.signups += done.signups;
