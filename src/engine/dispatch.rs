@@ -43,6 +43,7 @@ impl Engine {
             Command::MyReminders { on } => personal::my_reminders(req, store, *on).await?,
             Command::MyCalendar { reset } => personal::my_calendar(req, store, settings, *reset).await?,
             Command::ForgetMe { confirmed } => signup::forget_me(req, store, *confirmed).await?,
+            Command::Dashboard => dashboard::link(req, content, store, settings).await?,
             Command::Roster { .. }
             | Command::Export { .. }
             | Command::Attendees { .. }

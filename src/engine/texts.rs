@@ -361,6 +361,39 @@ texts! {
     org_meetings_title => "Next meetings of every group", "Próximas reuniones de cada grupo";
 }
 
+// The organizers' dashboard: the link `/dashboard` sends, and the pages of its door in a
+// browser (the HTTP server's; no JavaScript, so every word is here).
+texts! {
+    dashboard_link => "Your link to the dashboard of {group}: {url}\nOpen it in your browser: it works once, within {minutes} minutes. `{cmd}` gives a new one.",
+        "Tu enlace al panel de {group}: {url}\nÁbrelo en tu navegador: funciona una sola vez, dentro de {minutes} minutos. `{cmd}` te da uno nuevo.";
+    dashboard_link_private => "Keep it to yourself: whoever opens it first sees the group's rosters as you do.",
+        "No lo compartas: quien lo abra primero ve las listas del grupo como tú.";
+    dashboard_no_url => "The dashboard needs the bot's public address, which isn't set: whoever runs the bot sets CONVOCA_PUBLIC_URL (see the README).",
+        "El panel necesita la dirección pública del bot, que no está configurada: quien administra el bot define CONVOCA_PUBLIC_URL (ver el README).";
+    one_dashboard => "1 dashboard link or session", "1 enlace o sesión del panel";
+    n_dashboard => "{n} dashboard links or sessions", "{n} enlaces o sesiones del panel";
+    dashboard_open_title => "Open the dashboard of {group}", "Abrir el panel de {group}";
+    dashboard_open_lead => "This link opens the organizers' dashboard of {group} in this browser. It works once: after you open it, this browser stays signed in for up to 12 hours.",
+        "Este enlace abre el panel de organización de {group} en este navegador. Funciona una sola vez: después de abrirlo, este navegador queda con la sesión iniciada hasta 12 horas.";
+    dashboard_open_button => "Open the dashboard", "Abrir el panel";
+    dashboard_link_gone_title => "This link no longer works", "Este enlace ya no funciona";
+    dashboard_link_gone => "A dashboard link works once, for a few minutes. Ask the bot for a new one: `/dashboard` in your group's chat (`!dashboard` on Matrix).",
+        "Un enlace al panel funciona una sola vez, por unos minutos. Pide uno nuevo al bot: `/panel` en el chat de tu grupo (`!panel` en Matrix).";
+    dashboard_title => "Dashboard · {group}", "Panel · {group}";
+    dashboard_signed_in => "You're signed in as an organizer of {group}.", "Iniciaste sesión como parte del equipo organizador de {group}.";
+    dashboard_sign_out => "Sign out", "Cerrar sesión";
+    dashboard_closed_title => "No dashboard here", "Aquí no hay panel";
+    dashboard_closed => "This browser has no open dashboard session: it was never opened here, it ended after 12 hours, you signed out, or you no longer organize the group. Ask the bot for a new link: `/dashboard` in your group's chat (`!dashboard` on Matrix).",
+        "Este navegador no tiene una sesión del panel abierta: nunca se abrió aquí, terminó a las 12 horas, cerraste la sesión o ya no organizas el grupo. Pide un enlace nuevo al bot: `/panel` en el chat de tu grupo (`!panel` en Matrix).";
+    dashboard_unsure_title => "Try again in a few minutes", "Vuelve a intentarlo en unos minutos";
+    dashboard_unsure => "Your standing in {group} can't be checked with the chat platform right now, so the dashboard stays closed until it can. Nothing was lost.",
+        "Ahora no se puede comprobar con la plataforma de chat tu rol en {group}, así que el panel queda cerrado hasta que se pueda. No se perdió nada.";
+    dashboard_signed_out => "You're signed out. Ask the bot for a new link to open the dashboard again.",
+        "Cerraste la sesión. Pide al bot un enlace nuevo para volver a abrir el panel.";
+    dashboard_elsewhere => "This request came from another site, so nothing was opened. Open the link you got from the bot directly.",
+        "Esta solicitud vino de otro sitio, así que no se abrió nada. Abre directamente el enlace que te dio el bot.";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 pub mod attendees;
 pub mod briefing;
 pub mod campaign;
+pub mod dashboard;
 pub mod follow_up;
 pub mod groups;
 pub mod help;

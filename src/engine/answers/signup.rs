@@ -213,5 +213,8 @@ fn describe(req: &Request, e: &Erased) -> String {
     if e.authored > 0 {
         parts.push(texts::count(e.authored as usize, texts::one_authored, texts::n_authored, l));
     }
+    if e.dashboard > 0 {
+        parts.push(texts::count(e.dashboard as usize, texts::one_dashboard, texts::n_dashboard, l));
+    }
     parts.join(", ")
 }

@@ -50,6 +50,7 @@ pub static ALL: &[&Spec] = &[
     &ROSTER,
     &EXPORT,
     &ATTENDEES,
+    &DASHBOARD,
     &CANCEL,
     &MOVE,
     &UNCANCEL,
@@ -734,6 +735,27 @@ fn attendees(a: &Args) -> Command {
         Err(question) => question,
     }
 }
+
+/// Organizers: the group's dashboard in a browser, through a link that works once.
+pub static DASHBOARD: Spec = Spec {
+    name: Words("dashboard", "panel"),
+    also: &[Spelling::Es("tablero")],
+    about: Words(
+        "Organizers: a one-time link to the group's dashboard in your browser (only you see it)",
+        "Organización: un enlace de un solo uso al panel del grupo en tu navegador (solo tú lo ves)",
+    ),
+    help: Words(
+        "a one-time link to the group's dashboard in your browser (private)",
+        "un enlace de un solo uso al panel del grupo en tu navegador (privado)",
+    ),
+    usage: Words("", ""),
+    audience: Audience::Organizer,
+    in_direct: true,
+    effects: &[],
+    options: &[],
+    typed: &[],
+    build: |a| at_most(&DASHBOARD, &a.words(), 0).unwrap_or(Command::Dashboard),
+};
 
 /// Organizers: cancelling one date.
 pub static CANCEL: Spec = Spec {

@@ -130,6 +130,8 @@ pub enum Command {
         /// The campaign's slug.
         campaign: Option<String>,
     },
+    /// Organizers: a one-time link to the group's dashboard, for a browser.
+    Dashboard,
     /// Organizers: cancel one occurrence (`cancel [meeting] <date>`).
     Cancel {
         /// The meeting and its regular date (the date is asked for when missing).
@@ -404,6 +406,7 @@ impl Command {
             Command::ForgetMe { .. } => &FORGET_ME,
             Command::Roster { .. } => &ROSTER,
             Command::Export { .. } => &EXPORT,
+            Command::Dashboard => &DASHBOARD,
             Command::Cancel { .. } => &CANCEL,
             Command::Uncancel { .. } => &UNCANCEL,
             Command::Move { .. } => &MOVE,
