@@ -1,5 +1,11 @@
 //! Who speaks, from which chat platform: the names both the store (which keeps people's
-//! sign-ups) and the engine (which answers them) use, so neither has to import the other's.
+//! sign-ups) and the engine (which answers them) use, so neither has to import the other's;
+//! and how a platform tells a person's standing in a group's home ([`Standings`]), for the
+//! HTTP server, which asks it without knowing which platform answers.
+
+use futures_util::future::BoxFuture;
+
+use crate::group_id::GroupId;
 
 /// The chat platform a request came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,6 +85,43 @@ pub struct Standing {
     pub organizer: bool,
 }
 
+/// How a platform reads a person's standing in one group's home as it is now: what the
+/// organizers' dashboard asks while a session lasts, so that a role taken away in chat
+/// closes the dashboard too. Each adapter implements it by its own rule for its homes (the
+/// same rule its commands are answered by); nothing here knows a platform.
+pub trait Standings: Send + Sync {
+    /// `user`'s standing (their id on this platform) in `group`'s home now; `None` when it
+    /// cannot be told now (the platform unreachable, not connected yet), which is not the
+    /// same as "no standing".
+    fn standing<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<Standing>>;
+}
+
+/// A platform's [`Standings`] that arrives once the platform has connected (Matrix may
+/// connect after the HTTP server has started, or reconnect with a new client): until then,
+/// nobody's standing there can be told.
+#[derive(Default)]
+pub struct LateStandings(std::sync::RwLock<Option<std::sync::Arc<dyn Standings>>>);
+
+impl LateStandings {
+    /// The platform has connected: its standings are read through `reader` from now on.
+    pub fn arrive(&self, reader: std::sync::Arc<dyn Standings>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Some(reader);
+    }
+}
+
+impl Standings for LateStandings {
+    fn standing<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<Standing>> {
+        // Taken out of the lock first: no lock is held across the platform's answer.
+        let reader = self.0.read().unwrap_or_else(|p| p.into_inner()).clone();
+        Box::pin(async move {
+            match reader {
+                Some(reader) => reader.standing(user, group).await,
+                None => None,
+            }
+        })
+    }
+}
+
 /// A platform connection's state, the same for every adapter: up or down, and how often it
 /// came back after being up. `/healthz` and `/metrics` read it.
 #[derive(Debug, Default)]
@@ -152,4 +195,27 @@ impl User {
 /// does.
 pub fn direct_target(platform: Platform, id: &str) -> String {
     format!("{}:@{}", platform.as_str(), id.trim_start_matches('@'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Always(Standing);
+
+    impl Standings for Always {
+        fn standing<'a>(&'a self, _: &'a str, _: &'a GroupId) -> BoxFuture<'a, Option<Standing>> {
+            Box::pin(std::future::ready(Some(self.0)))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_platform_not_connected_yet_cannot_tell_then_tells() {
+        let late = LateStandings::default();
+        let group = GroupId::named("lacwg");
+        assert_eq!(late.standing("@olga:example.org", &group).await, None, "not connected: cannot tell");
+        let organizer = Standing { member: true, organizer: true };
+        late.arrive(std::sync::Arc::new(Always(organizer)));
+        assert_eq!(late.standing("@olga:example.org", &group).await, Some(organizer));
+    }
 }

@@ -22,3 +22,19 @@ pub const ABILITIES: crate::chat::Abilities = crate::chat::Abilities {
     direct_messages: false,
     only_channel: Some("terminal"),
 };
+
+/// The terminal's standing, for the organizers' dashboard: whoever types at the terminal
+/// runs the bot and holds its database, and organizes with `--organizer`, the only way a
+/// dashboard link is asked there. Nothing in chat can take that away, so a session opened
+/// from the terminal lasts its lifetime.
+pub struct TerminalStandings;
+
+impl crate::chat::Standings for TerminalStandings {
+    fn standing<'a>(
+        &'a self,
+        _user: &'a str,
+        _group: &'a crate::group_id::GroupId,
+    ) -> futures_util::future::BoxFuture<'a, Option<crate::chat::Standing>> {
+        Box::pin(std::future::ready(Some(crate::chat::Standing { member: true, organizer: true })))
+    }
+}

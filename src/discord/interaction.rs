@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use futures_util::future::BoxFuture;
 use serenity::all::{
     ChannelId, ChannelType, CommandInteraction, ComponentInteraction, CreateAutocompleteResponse,
     CreateInteractionResponse, CreateInteractionResponseFollowup, GuildId, Http, HttpError, Interaction,
@@ -70,8 +71,9 @@ pub struct Bot {
     http: Arc<Http>,
     /// Role names resolved to ids, per server and name.
     roles: Kept<(GuildId, String), Option<RoleId>>,
-    /// Standing in a group's home read for direct messages, per person and group.
-    standing: Kept<(UserId, GroupId), Standing>,
+    /// Standing in a group's home read for direct messages and the dashboard, per person and
+    /// group.
+    standing: Kept<(UserId, GroupId), Reading>,
     /// The category a channel is in, for threads (whose interaction names only the channel).
     categories: Kept<ChannelId, Option<ChannelId>>,
 }
@@ -303,7 +305,7 @@ impl Bot {
             for (engine, home) in groups {
                 let id = engine.group().clone();
                 match cache.get(&(user, id.clone())) {
-                    Some((at, standing)) if at.elapsed() < STANDING_FRESH_FOR => out.push((id, *standing)),
+                    Some((at, reading)) if at.elapsed() < STANDING_FRESH_FOR => out.push((id, reading.standing)),
                     _ => missing.push((id, home)),
                 }
             }
@@ -314,29 +316,57 @@ impl Bot {
         let mut read = Servers::default();
         let mut fresh = Vec::with_capacity(missing.len());
         for (id, home) in missing {
-            let mut standing = Standing::default();
-            for guild in home.servers() {
-                match self.standing_in(&home.rule(guild), user, &mut read).await {
-                    Ok(found) => {
-                        standing.member |= found.member;
-                        standing.organizer |= found.organizer;
-                        if standing.organizer {
-                            break;
-                        }
-                    }
-                    Err(e) => tracing::warn!(%guild, group = %id, error = %e,
-                        "Discord: cannot read a member's standing in a group's home server"),
-                }
-            }
-            fresh.push((id, standing));
+            let reading = self.read_home(&id, &home, user, &mut read).await;
+            fresh.push((id, reading));
         }
         let mut cache = self.standing.lock().await;
         cache.retain(|_, (at, _)| at.elapsed() < STANDING_FRESH_FOR);
-        for (id, standing) in &fresh {
-            cache.insert((user, id.clone()), (Instant::now(), *standing));
+        for (id, reading) in &fresh {
+            cache.insert((user, id.clone()), (Instant::now(), *reading));
         }
-        out.extend(fresh);
+        out.extend(fresh.into_iter().map(|(id, reading)| (id, reading.standing)));
         out
+    }
+
+    /// The person's standing in one group's home now, kept as [`Bot::standings`] keeps it:
+    /// what the dashboard reads while a session lasts. `None` when Discord could not be asked
+    /// (the dashboard then tells "cannot say" from "no standing"); a group with no home on
+    /// Discord is nobody's there.
+    pub async fn standing_now(&self, user: UserId, group: &GroupId) -> Option<Standing> {
+        let key = (user, group.clone());
+        if let Some((at, reading)) = self.standing.lock().await.get(&key)
+            && at.elapsed() < STANDING_FRESH_FOR
+        {
+            return reading.told();
+        }
+        let home = self.homes.groups().into_iter().find(|(engine, _)| engine.group() == group).map(|(_, h)| h);
+        let Some(home) = home else { return Some(Standing::default()) };
+        let reading = self.read_home(group, &home, user, &mut Servers::default()).await;
+        self.standing.lock().await.insert(key, (Instant::now(), reading));
+        reading.told()
+    }
+
+    /// One group's home read for `user`, server by server until one says organizer.
+    async fn read_home(&self, id: &GroupId, home: &DiscordHome, user: UserId, read: &mut Servers) -> Reading {
+        let mut standing = Standing::default();
+        let mut complete = true;
+        for guild in home.servers() {
+            match self.standing_in(&home.rule(guild), user, read).await {
+                Ok(found) => {
+                    standing.member |= found.member;
+                    standing.organizer |= found.organizer;
+                    if standing.organizer {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    complete = false;
+                    tracing::warn!(%guild, group = %id, error = %e,
+                        "Discord: cannot read a member's standing in a group's home server")
+                }
+            }
+        }
+        Reading { standing, complete }
     }
 
     /// One home server's answer, by the home's `rule`: a member of the server, and the
@@ -514,6 +544,34 @@ impl Bot {
             out = out.add_string_choice(clip(&name, 100), value);
         }
         Answer::Respond(CreateInteractionResponse::Autocomplete(out))
+    }
+}
+
+impl crate::chat::Standings for Bot {
+    fn standing<'a>(&'a self, user: &'a str, group: &'a GroupId) -> BoxFuture<'a, Option<Standing>> {
+        Box::pin(async move {
+            // Not a Discord id (Discord's are non-zero numbers): nobody there.
+            match user.parse::<u64>() {
+                Ok(id) if id != 0 => self.standing_now(UserId::new(id), group).await,
+                _ => Some(Standing::default()),
+            }
+        })
+    }
+}
+
+/// One group's home as read for one person: what the servers that answered say, and
+/// whether every one answered.
+#[derive(Clone, Copy, Debug)]
+struct Reading {
+    standing: Standing,
+    complete: bool,
+}
+
+impl Reading {
+    /// The standing, when it is told: every server answered, or one says organizer (which
+    /// no other server's answer could take back).
+    fn told(self) -> Option<Standing> {
+        (self.complete || self.standing.organizer).then_some(self.standing)
     }
 }
 

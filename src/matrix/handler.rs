@@ -81,6 +81,43 @@ pub(crate) struct Typed {
 const ANSWER_REACTIONS: &[(&str, Outcome)] =
     &[("⏳", Outcome::NotYet), ("⌛", Outcome::NotYet), ("❌", Outcome::Couldnt), ("✖️", Outcome::Couldnt)];
 
+/// One home as read for one person: what its rooms that could be read say, and whether
+/// every room the bot is in could be.
+pub(crate) struct Reading {
+    /// Member of one of the rooms, organizer (by the home's power level) in one of them.
+    pub standing: Standing,
+    /// Whether no room's members failed to be read.
+    pub complete: bool,
+}
+
+/// `user`'s standing in `home`, from the state of its rooms `client` keeps (a room the bot
+/// is not in says nothing): a member of one of them, an organizer by the power level in one
+/// of them. Room version 12 lists no power level for the room's creators: they outrank
+/// everyone, so they organize.
+pub(crate) async fn read_home(client: &Client, user: &UserId, home: &Home) -> Reading {
+    let mut standing = Standing::default();
+    let mut complete = true;
+    for room_id in &home.rooms {
+        let Some(room) = client.get_room(room_id) else { continue };
+        let member = match room.get_member(user).await {
+            Ok(Some(m)) if *m.membership() == MembershipState::Join => m,
+            Ok(_) => continue,
+            Err(e) => {
+                tracing::warn!(room = %room_id, error = %e, "Matrix: cannot read a home room's members");
+                complete = false;
+                continue;
+            }
+        };
+        standing.member = true;
+        standing.organizer |= match member.power_level() {
+            UserPowerLevel::Infinite => true,
+            UserPowerLevel::Int(level) => i64::from(level) >= home.power,
+            _ => false,
+        };
+    }
+    Reading { standing, complete }
+}
+
 /// Who sent an event, as the engine names people.
 pub(crate) fn user_of(sender: &UserId) -> User {
     User { platform: Platform::Matrix, id: sender.to_string(), name: sender.localpart().to_string() }
@@ -95,26 +132,7 @@ impl MatrixBot {
     /// `user`'s standing in `home`, read from the state of its rooms the bot knows, never
     /// from the room a message came from.
     pub(crate) async fn standing_in(&self, user: &UserId, home: &Home) -> Standing {
-        let mut standing = Standing::default();
-        for room_id in &home.rooms {
-            let Some(room) = self.client.get_room(room_id) else { continue };
-            let member = match room.get_member(user).await {
-                Ok(Some(m)) if *m.membership() == MembershipState::Join => m,
-                Ok(_) => continue,
-                Err(e) => {
-                    tracing::warn!(room = %room_id, error = %e, "Matrix: cannot read a home room's members");
-                    continue;
-                }
-            };
-            standing.member = true;
-            // Room version 12 lists no power level for the room's creators: they outrank everyone.
-            standing.organizer |= match member.power_level() {
-                UserPowerLevel::Infinite => true,
-                UserPowerLevel::Int(level) => i64::from(level) >= home.power,
-                _ => false,
-            };
-        }
-        standing
+        read_home(&self.client, user, home).await.standing
     }
 
     /// `user`'s standing in each group with a Matrix home.

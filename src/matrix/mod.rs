@@ -15,6 +15,7 @@ mod queues;
 pub mod render;
 mod sender;
 pub mod session;
+mod standing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +29,7 @@ use tokio::sync::watch;
 
 pub use handler::{CAMPAIGN_KEY, MatrixBot};
 pub use sender::MatrixSender;
+pub use standing::MatrixStandings;
 
 /// What Matrix can do: `!` commands (clients swallow unknown `/` ones), words answered in
 /// the direct room, ✅ reactions; no message is seen by one person alone in a shared room,
@@ -199,6 +201,12 @@ impl Matrix {
     /// joined to one of that group's home rooms.
     pub fn sender_for(&self, group: &GroupId) -> MatrixSender {
         MatrixSender::new(self.client.clone(), Arc::clone(&self.routes), Some(group.clone()))
+    }
+
+    /// How the dashboard reads a person's standing in a group's home through this
+    /// connection.
+    pub fn standings(&self) -> MatrixStandings {
+        MatrixStandings::new(self.client.clone(), Arc::clone(&self.routes), Arc::clone(&self.state))
     }
 
     /// Stops syncing.
