@@ -15,8 +15,8 @@
 //!   files only their owner can read, and the watch that restarts a long-running task that
 //!   dies.
 //! - [`group_id`] names one working group of an organization, for every layer above.
-//! - [`chat`] names a person on a chat platform, for the store and the engine alike, and
-//!   what a platform can do.
+//! - [`chat`] names a person on a chat platform, for the store and the engine alike, what a
+//!   platform can do, and how it reads a person's standing in a group's home.
 //! - [`calendar`] is time: recurrence rules expanded in each meeting's zone, one-off
 //!   changes, lead times, people-readable times.
 //! - [`content`] loads and checks the organizers' files in `commands/` (TOML, with Markdown
@@ -37,7 +37,7 @@
 //!   (SMTP: reminders to the group's mailing lists). Each declares what its platform can do
 //!   ([`chat::Abilities`]); the engine reads that and never asks which platform it serves.
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
-//!   health and metrics.
+//!   health and metrics, and the door of the organizers' dashboard.
 //! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
 //!   stops it on a signal.
 //! - [`doctor`] checks a deployment from outside: content, database, Discord, Matrix, HTTP.

@@ -10,7 +10,7 @@ pub struct HttpConfig {
     #[arg(long = "http-bind", env = "CONVOCA_HTTP_BIND", value_parser = parse_bind)]
     pub bind: Option<std::net::SocketAddr>,
     /// The address members reach that server at, e.g. https://bot.example.org, for the
-    /// "Add to calendar" links.
+    /// "Add to calendar" links and the dashboard's.
     #[arg(long = "public-url", env = "CONVOCA_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// A second address, e.g. 127.0.0.1:9090, that serves /healthz and /metrics instead of

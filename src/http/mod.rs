@@ -1,6 +1,7 @@
-//! The HTTP server (axum): the calendar feed, health and metrics, and Discord's interactions
-//! endpoint.
+//! The HTTP server (axum): the calendar feed, health and metrics, Discord's interactions
+//! endpoint, and the door of the organizers' dashboard ([`dashboard_access`]).
 
+pub mod dashboard_access;
 mod feed;
 mod health;
 mod interactions;
@@ -41,6 +42,9 @@ pub struct Platforms {
     pub matrix: Option<Arc<crate::matrix::MatrixState>>,
     /// The long-running tasks: any that is down makes the bot unhealthy.
     pub tasks: crate::supervisor::Tasks,
+    /// How each platform reads a person's standing in a group's home now: the dashboard's
+    /// sessions are checked through these while they last.
+    pub standings: dashboard_access::StandingReaders,
 }
 
 impl Platforms {
@@ -62,7 +66,8 @@ pub fn router(state: AppState) -> Router {
     public_router(state.clone()).merge(health_router(state))
 }
 
-/// What the public needs: the calendar feed and Discord's interactions endpoint.
+/// What the public needs: the calendar feed, Discord's interactions endpoint and the
+/// dashboard.
 pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/calendar.ics", get(feed::all))
@@ -71,6 +76,8 @@ pub fn public_router(state: AppState) -> Router {
         .route("/groups/{group}/calendar/{file}", get(feed::group_one))
         .route("/me/{file}", get(feed::mine))
         .route("/discord/interactions", post(interactions::handle))
+        .merge(dashboard_access::routes())
+        .layer(axum::middleware::from_fn(dashboard_access::private_headers))
         .with_state(state)
 }
 

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::Service;
+use crate::chat::{LateStandings, Platform, Standings};
 use crate::config::RunArgs;
-use crate::console::ConsoleSender;
+use crate::console::{ConsoleSender, TerminalStandings};
 use crate::discord::verify::InteractionVerifier;
 use crate::discord::{Bot, DiscordSender, Gateway};
 use crate::engine::Organization;
 use crate::http::AppState;
+use crate::http::dashboard_access::StandingReaders;
 use crate::matrix::{Matrix, MatrixState};
 use crate::reminders::{Later, Senders, SystemClock};
 use crate::supervisor::Tasks;
@@ -147,7 +149,8 @@ impl Running {
 
     /// What the HTTP server serves: Discord's interactions endpoint when a public key is set
     /// (through the gateway's bot, or an HTTP-only one that needs no token: follow-ups use
-    /// the interaction's own), and the platforms' state for `/healthz`.
+    /// the interaction's own), the platforms' state for `/healthz`, and how each reads a
+    /// person's standing for the dashboard (Matrix's once it has started).
     fn http_state(&self, args: &RunArgs, org: &Organization) -> Result<AppState, StartError> {
         let discord = match &args.discord.public_key {
             None => None,
@@ -168,8 +171,24 @@ impl Running {
             discord: self.gateway.as_ref().map(|g| Arc::clone(&g.state)),
             matrix: self.matrix.as_ref().map(|m| Arc::clone(&m.state)),
             tasks: self.supervisor.clone(),
+            standings: self.standing_readers(discord.as_ref().map(|(bot, _)| bot)),
         };
         Ok(AppState { org: org.clone(), discord, platforms })
+    }
+
+    /// How the dashboard reads standing on each platform: the terminal's own, Discord's
+    /// through the gateway's bot (or the interactions endpoint's, which can read only with a
+    /// token), Matrix's once it has started.
+    fn standing_readers(&self, endpoint_bot: Option<&Arc<Bot>>) -> StandingReaders {
+        let mut readers = StandingReaders::default().with(Platform::Console, Arc::new(TerminalStandings));
+        let bot = self.gateway.as_ref().map(|g| &g.bot).or(endpoint_bot);
+        if let Some(bot) = bot {
+            readers = readers.with(Platform::Discord, Arc::clone(bot) as Arc<dyn Standings>);
+        }
+        if let Some(m) = &self.matrix {
+            readers = readers.with(Platform::Matrix, Arc::clone(&m.standings) as Arc<dyn Standings>);
+        }
+        readers
     }
 
     /// A receiver that turns true when the bot stops.
@@ -208,6 +227,8 @@ fn give_back_startup_memory() {
 /// reminders and the HTTP server run meanwhile and `/healthz` says why Matrix is not there.
 struct MatrixSlot {
     state: Arc<MatrixState>,
+    /// How the dashboard reads standing on Matrix, once it has started.
+    standings: Arc<LateStandings>,
     started: Arc<tokio::sync::Mutex<Option<Matrix>>>,
     retry: Option<tokio::task::JoinHandle<()>>,
 }
@@ -226,6 +247,7 @@ struct MatrixTry {
     state: Arc<MatrixState>,
     started: Arc<tokio::sync::Mutex<Option<Matrix>>>,
     later: Arc<Later>,
+    standings: Arc<LateStandings>,
 }
 
 impl MatrixTry {
@@ -236,6 +258,7 @@ impl MatrixTry {
             Ok(m) => {
                 let me = m.client.user_id().map(|u| u.to_string()).unwrap_or_default();
                 self.later.arrive(Arc::new(m.sender()));
+                self.standings.arrive(Arc::new(m.standings()));
                 *self.started.lock().await = Some(m);
                 Ok(me)
             }
@@ -286,6 +309,7 @@ impl MatrixSlot {
             state: Arc::new(MatrixState::default()),
             started: Arc::new(tokio::sync::Mutex::new(None)),
             later,
+            standings: Arc::default(),
         };
         let retry = match attempt.once().await {
             Ok(me) => {
@@ -300,7 +324,7 @@ impl MatrixSlot {
                 Some(tokio::spawn(attempt.clone().again()))
             }
         };
-        MatrixSlot { state: attempt.state, started: attempt.started, retry }
+        MatrixSlot { state: attempt.state, standings: attempt.standings, started: attempt.started, retry }
     }
 
     /// The home rooms, once Matrix has started.
