@@ -4,6 +4,7 @@
 mod feed;
 mod health;
 mod interactions;
+mod pages;
 mod stall;
 
 use std::net::SocketAddr;
@@ -30,6 +31,33 @@ pub struct AppState {
     pub discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>,
     /// The platforms whose connection health reports.
     pub platforms: Platforms,
+    /// The public pages, and those made lately.
+    pub site: crate::web::Site,
+}
+
+impl AppState {
+    /// The state for `org`'s routes, with no Discord endpoint and no platforms to report.
+    pub fn new(org: Organization) -> AppState {
+        AppState { site: crate::web::Site::new(org.clone()), org, discord: None, platforms: Platforms::default() }
+    }
+
+    /// With Discord's interactions endpoint.
+    pub fn with_discord(mut self, discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>) -> AppState {
+        self.discord = discord;
+        self
+    }
+
+    /// With the platforms whose health `/healthz` reports.
+    pub fn with_platforms(mut self, platforms: Platforms) -> AppState {
+        self.platforms = platforms;
+        self
+    }
+
+    /// With public pages made by `site` (tests fix its clock).
+    pub fn with_site(mut self, site: crate::web::Site) -> AppState {
+        self.site = site;
+        self
+    }
 }
 
 /// The configured chat platforms' connection states.
@@ -62,9 +90,24 @@ pub fn router(state: AppState) -> Router {
     public_router(state.clone()).merge(health_router(state))
 }
 
-/// What the public needs: the calendar feed and Discord's interactions endpoint.
+/// What the public needs: the pages, the calendar feeds and Discord's interactions endpoint.
 pub fn public_router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(pages::front))
+        .route("/embed", get(pages::front_embed))
+        .route("/feed.json", get(pages::front_json))
+        .route("/{lang}", get(pages::front_in))
+        .route("/{lang}/", get(pages::front_in))
+        .route("/{lang}/embed", get(pages::front_embed_in))
+        .route("/{lang}/feed.json", get(pages::front_json_in))
+        .route("/groups/{group}", get(pages::group))
+        .route("/groups/{group}/", get(pages::group))
+        .route("/groups/{group}/embed", get(pages::group_embed))
+        .route("/groups/{group}/feed.json", get(pages::group_json))
+        .route("/groups/{group}/{lang}", get(pages::group_in))
+        .route("/groups/{group}/{lang}/", get(pages::group_in))
+        .route("/groups/{group}/{lang}/embed", get(pages::group_embed_in))
+        .route("/groups/{group}/{lang}/feed.json", get(pages::group_json_in))
         .route("/calendar.ics", get(feed::all))
         .route("/calendar/{file}", get(feed::one))
         .route("/groups/{group}/calendar.ics", get(feed::group_all))
