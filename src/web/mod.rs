@@ -14,6 +14,7 @@
 pub mod address;
 pub mod calendar_links;
 pub mod chart;
+pub mod dashboard;
 pub mod json;
 pub mod language;
 pub mod render;
