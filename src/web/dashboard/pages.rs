@@ -16,6 +16,8 @@ use crate::store::{OccurrenceRef, Outcome, StoreError};
 const CSS: &str = include_str!("../../../templates/web/style.css");
 /// How far back a meeting's page looks.
 const PAST: Duration = Duration::days(183);
+/// Roster lines a campaign's page shows at a time; the CSV has them all.
+pub const ROSTER_PAGE: i64 = 100;
 
 /// One campaign on the overview.
 pub struct CampaignLine {
@@ -118,15 +120,19 @@ struct CampaignHtml<'a> {
     chart: &'a str,
     timeline: &'a [(String, States)],
     roster: &'a [RosterLine],
+    /// Which lines of how many, and the pages before and after (1-based), if any.
+    shown: (i64, i64, i64),
+    pages: (Option<i64>, Option<i64>),
     css: &'static str,
 }
 
-/// A campaign: each action's numbers now, all of them week by week, and who signed up.
-/// `None` for a campaign the group does not have.
+/// A campaign: each action's numbers now, all of them week by week, and who signed up
+/// (`page` of the roster, from 1). `None` for a campaign the group does not have.
 pub async fn campaign(
     engine: &Engine,
     base: &str,
     slug: &str,
+    page: i64,
     lang: Locale,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
@@ -167,9 +173,12 @@ pub async fn campaign(
         w.waitlisted
     );
     let chart = lines(&format!("progress-{}", c.slug), &labels, &series, w.over_time, &desc);
-    let roster: Vec<RosterLine> = store
-        .roster(&c.slug)
-        .await?
+    let page = page.max(1);
+    let (lines, listed) = store.roster_page(&c.slug, (page - 1) * ROSTER_PAGE, ROSTER_PAGE).await?;
+    let first = ((page - 1) * ROSTER_PAGE + 1).min(listed);
+    let shown = (first, (first + lines.len() as i64 - 1).max(0), listed);
+    let pages = ((page > 1).then_some(page - 1), (page * ROSTER_PAGE < listed).then_some(page + 1));
+    let roster: Vec<RosterLine> = lines
         .into_iter()
         .map(|e| RosterLine {
             said: match e.outcome {
@@ -197,6 +206,8 @@ pub async fn campaign(
         chart: &chart,
         timeline: &timeline,
         roster: &roster,
+        shown,
+        pages,
         css: CSS,
     };
     Ok(Some(html.render().unwrap_or_default()))

@@ -66,6 +66,12 @@ pub struct Words {
     pub sign_out: &'static str,
     /// "Answers over the past months".
     pub past_months: &'static str,
+    /// "of" in "1–100 of 5,000".
+    pub of: &'static str,
+    /// "Earlier sign-ups".
+    pub previous: &'static str,
+    /// "Later sign-ups".
+    pub next: &'static str,
 }
 
 const EN: Words = Words {
@@ -100,6 +106,9 @@ const EN: Words = Words {
     back: "Back to the dashboard",
     sign_out: "Sign out",
     past_months: "Answers over the past six months",
+    of: "of",
+    previous: "Previous page",
+    next: "Next page",
 };
 
 const ES: Words = Words {
@@ -134,6 +143,9 @@ const ES: Words = Words {
     back: "Volver al panel",
     sign_out: "Cerrar sesión",
     past_months: "Respuestas de los últimos seis meses",
+    of: "de",
+    previous: "Página anterior",
+    next: "Página siguiente",
 };
 
 /// The dashboard's words in `locale`.
