@@ -91,6 +91,11 @@ impl Site {
         self
     }
 
+    /// The site's "now": the system's clock, or the one tests fix.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.now)()
+    }
+
     /// The language a request without one in its address gets: by `accept_language`, else
     /// the page's own.
     pub fn language_for(&self, whose: &Whose, accept_language: Option<&str>) -> Option<Locale> {
