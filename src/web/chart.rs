@@ -78,7 +78,7 @@ pub fn svg(id: &str, rows: &[Row], words: &Words<'_>) -> String {
     let _ = write!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" \
-         aria-labelledby=\"chart-{id}-title chart-{id}-desc\" class=\"chart\">\
+         font-family=\"system-ui, sans-serif\" font-size=\"12\" fill=\"#1a1a1a\" aria-labelledby=\"chart-{id}-title chart-{id}-desc\" class=\"chart\">\
          <title id=\"chart-{id}-title\">{}</title><desc id=\"chart-{id}-desc\">{}</desc>",
         escape(words.title),
         escape(&describe(rows, words)),

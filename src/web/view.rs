@@ -256,7 +256,12 @@ fn campaign(
             format!("{} {}", w.until, format::date(last_day, lang))
         }),
         ends_at: c.ends,
-        chart_svg: if rows.is_empty() { String::new() } else { chart::svg(&c.slug, &rows, &chart_words) },
+        // Nothing to chart before anyone signs up: the page says what to do, not a row of zeros.
+        chart_svg: if rows.iter().all(|r| r.signed_up == PublicCount::Exact(0)) {
+            String::new()
+        } else {
+            chart::svg(&c.slug, &rows, &chart_words)
+        },
         actions,
         title,
     }
