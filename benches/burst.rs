@@ -62,11 +62,7 @@ async fn burst(label: &str, url: &str, capacity: Option<u32>) {
     let verifier = Arc::new(
         convoca::discord::verify::InteractionVerifier::new(&hex::encode(key.verifying_key().to_bytes())).unwrap(),
     );
-    let state = convoca::http::AppState {
-        org: engine.clone().into(),
-        discord: Some((bot, verifier)),
-        platforms: Default::default(),
-    };
+    let state = convoca::http::AppState::new(engine.clone().into()).with_discord(Some((bot, verifier)));
     let (_stop, rx) = tokio::sync::watch::channel(false);
     let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
     let endpoint = format!("http://{addr}/discord/interactions");

@@ -9,11 +9,11 @@
 //!
 //! From the bottom up; each layer imports only layers above it in this list.
 //!
-//! - [`locale`], [`suggest`], [`config`], [`metrics`], [`owner_only`], [`supervisor`]: the
-//!   languages convoca speaks, the nearest valid word to a mistyped one, the one typed
+//! - [`locale`], [`suggest`], [`config`], [`metrics`], [`owner_only`], [`supervisor`],
+//!   [`memory`]: the languages convoca speaks, the nearest valid word to a mistyped one, the one typed
 //!   configuration (flags, environment and the env file), the counters `/metrics` shows,
-//!   files only their owner can read, and the watch that restarts a long-running task that
-//!   dies.
+//!   files only their owner can read, the watch that restarts a long-running task that
+//!   dies, and freed memory given back after a burst.
 //! - [`group_id`] names one working group of an organization, for every layer above.
 //! - [`chat`] names a person on a chat platform, for the store and the engine alike, what a
 //!   platform can do, and how it reads a person's standing in a group's home.
@@ -36,8 +36,10 @@
 //!   [`matrix`] (matrix-sdk: commands, direct rooms, reactions, reminders), [`email`]
 //!   (SMTP: reminders to the group's mailing lists). Each declares what its platform can do
 //!   ([`chat::Abilities`]); the engine reads that and never asks which platform it serves.
+//! - [`web`] is the group on the web: public pages (and the organization's), the fragment
+//!   other websites embed and its JSON feed, from templates, never behind the chat.
 //! - [`http`] is the HTTP server (axum): Discord's interactions endpoint, calendar feed,
-//!   health and metrics, and the door of the organizers' dashboard.
+//!   public pages, health and metrics, and the organizers' dashboard and its door.
 //! - [`service`] starts the long-lived bot (platforms, scheduler, content watcher, HTTP) and
 //!   stops it on a signal.
 //! - [`doctor`] checks a deployment from outside: content, database, Discord, Matrix, HTTP.
@@ -62,6 +64,7 @@ pub mod group_id;
 pub mod http;
 pub mod locale;
 pub mod matrix;
+pub mod memory;
 pub mod metrics;
 pub mod owner_only;
 pub mod reminders;
@@ -70,3 +73,4 @@ pub mod setup;
 pub mod store;
 pub mod suggest;
 pub mod supervisor;
+pub mod web;

@@ -241,3 +241,31 @@ fn a_file_that_starts_with_a_byte_order_mark_or_lacks_a_key_is_questioned_withou
     assert!(errs.iter().any(|e| e.file.ends_with("campaigns/bom.toml")), "{errs:#?}");
     assert!(errs.iter().any(|e| e.file.ends_with("meetings/empty.toml")), "{errs:#?}");
 }
+
+#[test]
+fn a_public_pages_invitation_must_lead_to_the_web_or_mail_and_say_what_it_is() {
+    let errs = errors_after(|d| {
+        replace(
+            d,
+            "group.toml",
+            "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"",
+            "url = \"javascript:alert(1)\"",
+        )
+    });
+    let e = one(&errs, "group.toml");
+    assert!(e.message.contains("`javascript:alert(1)` is not a link"), "{e}");
+    assert_eq!(e.line, Some(line_of("group.toml", "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"")));
+
+    let errs = errors_after(|d| {
+        replace(
+            d,
+            "group.toml",
+            "label = { en = \"Join the action list: write to Derek Sexton\", es = \"Únete a la lista de acción: escribe a Derek Sexton\" }\n",
+            "",
+        )
+    });
+    assert!(one(&errs, "group.toml").message.contains("label"), "{errs:?}");
+
+    let errs = errors_after(|d| replace(d, "group.toml", "[web]\npublic = true", "[web]\npublic = \"yes\""));
+    assert!(one(&errs, "group.toml").line.is_some(), "{errs:?}");
+}

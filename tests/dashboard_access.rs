@@ -310,7 +310,7 @@ impl Door {
     async fn reading(org: &Organization, platform: Platform, reader: Arc<dyn Standings>) -> Door {
         let standings = StandingReaders::default().with(platform, reader);
         let platforms = Platforms { standings, ..Default::default() };
-        let state = AppState { org: org.clone(), discord: None, platforms };
+        let state = AppState::new(org.clone()).with_platforms(platforms);
         let (stop, rx) = tokio::sync::watch::channel(false);
         let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

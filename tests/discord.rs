@@ -436,11 +436,7 @@ mod endpoint {
             &config,
         ));
         let verifier = Arc::new(convoca::discord::verify::InteractionVerifier::new(&public).unwrap());
-        let state = convoca::http::AppState {
-            org: engine.clone().into(),
-            discord: Some((bot, verifier)),
-            platforms: Default::default(),
-        };
+        let state = convoca::http::AppState::new(engine.clone().into()).with_discord(Some((bot, verifier)));
         let (stop, rx) = tokio::sync::watch::channel(false);
         let (addr, _task) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
         Endpoint {

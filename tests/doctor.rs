@@ -82,7 +82,7 @@ async fn register_commands(fake: &FakeDiscord, content: &Path) {
 async fn http_server() -> (String, tokio::sync::watch::Sender<bool>) {
     let engine = engine_on(&shipped()).await;
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let state = convoca::http::AppState { org: engine.into(), discord: None, platforms: Default::default() };
+    let state = convoca::http::AppState::new(engine.into());
     let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
     (addr.to_string(), stop)
 }

@@ -257,7 +257,7 @@ async fn a_killed_scheduler_is_named_by_healthz_restarted_and_still_posts() {
         convoca::service::Service::start(&engine.clone().into(), senders, Arc::new(clock.clone()), &supervisor);
     let mut status = service.scheduler.clone();
     let platforms = Platforms { tasks: supervisor.clone(), ..Default::default() };
-    let state = AppState { org: engine.clone().into(), discord: None, platforms };
+    let state = AppState::new(engine.clone().into()).with_platforms(platforms);
     let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, service.stopping()).await.unwrap();
     let health = || async move {
         let r = reqwest::get(format!("http://{addr}/healthz")).await.unwrap();

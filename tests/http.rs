@@ -19,7 +19,7 @@ struct Server {
 
 async fn serve(engine: &Engine, platforms: Platforms) -> Server {
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let state = AppState { org: engine.clone().into(), discord: None, platforms };
+    let state = AppState::new(engine.clone().into()).with_platforms(platforms);
     let (addr, _) = convoca::http::serve("127.0.0.1:0".parse().unwrap(), state, rx).await.unwrap();
     Server { base: format!("http://{addr}"), _stop: stop }
 }
@@ -190,7 +190,7 @@ async fn metrics_move_when_commands_are_answered() {
 /// minute), and its address.
 async fn limited(limits: convoca::http::Limits) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
     let engine = engine_on(&shipped()).await;
-    let state = AppState { org: engine.into(), discord: None, platforms: Platforms::default() };
+    let state = AppState::new(engine.into());
     let app = convoca::http::router(state).route(
         "/slow",
         axum::routing::get(|| async {
@@ -256,7 +256,7 @@ async fn a_request_not_answered_in_time_gets_503() {
 #[tokio::test]
 async fn health_and_metrics_can_be_served_apart_from_the_public_routes() {
     let engine = engine_on(&shipped()).await;
-    let state = AppState { org: engine.into(), discord: None, platforms: Platforms::default() };
+    let state = AppState::new(engine.into());
     let (_stop, rx) = tokio::sync::watch::channel(false);
     let limits = convoca::http::Limits::default();
     let any = "127.0.0.1:0".parse().unwrap();

@@ -379,7 +379,7 @@ async fn my_calendar_is_a_private_feed_that_follows_my_answers_and_a_reset_revok
     let base = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let engine = engine(&dir, store, Some(&base));
-    let state = convoca::http::AppState { org: engine.clone().into(), discord: None, platforms: Default::default() };
+    let state = convoca::http::AppState::new(engine.clone().into());
     let bind = base.trim_start_matches("http://").parse().unwrap();
     convoca::http::serve(bind, state, rx).await.unwrap();
 

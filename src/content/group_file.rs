@@ -11,6 +11,7 @@ use super::files::Source;
 use super::home_file::HomeFile;
 use super::model::*;
 use super::text::RawText;
+use super::web_file::WebFile;
 use crate::group_id::GroupId;
 use crate::locale::Locale;
 
@@ -33,6 +34,8 @@ pub(crate) struct GroupFile {
     channel_languages: BTreeMap<String, Spanned<String>>,
     /// Where the group lives on Discord and Matrix, and who organizes it there.
     home: Option<HomeFile>,
+    /// Its public page.
+    web: Option<WebFile>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +78,9 @@ impl GroupFile {
         };
         let channel_languages = channel_languages(self.channel_languages, src);
         let home = self.home.map(|h| h.check(src)).unwrap_or_default();
+        let web = self.web.map(|w| w.check(src, language)).unwrap_or_default();
         Group {
+            web,
             // The loader names the group: this file does not know which folder it is in.
             id: GroupId::single(),
             home,

@@ -26,6 +26,7 @@ mod organization_file;
 mod root;
 mod text;
 pub mod watch;
+mod web_file;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};

@@ -74,6 +74,8 @@ pub struct Group {
     pub public_floor: u32,
     /// Channels written to in another language than the group's (a Spanish mailing list).
     pub channel_languages: std::collections::HashMap<String, Locale>,
+    /// Its public page, if it wants one (`[web]`).
+    pub web: Web,
 }
 
 impl Group {
@@ -99,6 +101,26 @@ pub struct Organization {
     /// It may be the same server or room a group claims: the group's claim is about its own
     /// members, the organization's about the organization's organizers.
     pub home: Home,
+    /// Its public page, listing its groups that have one (`[web]`).
+    pub web: Web,
+}
+
+/// A public page's settings (`[web]` in `group.toml` or `organization.toml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Web {
+    /// Whether the page is served at all (off unless `public = true`).
+    pub public: bool,
+    /// How to join, in the order written: a chat invitation, a mailing list's sign-up page.
+    pub join: Vec<JoinLink>,
+}
+
+/// One way to join shown on the public page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinLink {
+    /// What it is ("Our Discord server", "Lista de acción").
+    pub label: Text,
+    /// Where it leads: `https://`, `http://` or `mailto:`.
+    pub url: String,
 }
 
 /// Where a group (or the organization) lives on each platform: `[home]` in its file.

@@ -8,6 +8,7 @@ use super::files::Source;
 use super::home_file::HomeFile;
 use super::model::Organization;
 use super::text::RawText;
+use super::web_file::WebFile;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +19,8 @@ pub(crate) struct OrganizationFile {
     website: Option<Spanned<String>>,
     /// The organization's own server or space, and who organizes the organization there.
     home: Option<HomeFile>,
+    /// Its public page.
+    web: Option<WebFile>,
 }
 
 impl OrganizationFile {
@@ -31,6 +34,7 @@ impl OrganizationFile {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| name.get(language).to_string());
         let home = self.home.map(|h| h.check(src)).unwrap_or_default();
-        Organization { short_name, language, website: src.link(self.website), home, name }
+        let web = self.web.map(|w| w.check(src, language)).unwrap_or_default();
+        Organization { short_name, language, website: src.link(self.website), home, web, name }
     }
 }

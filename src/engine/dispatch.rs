@@ -113,7 +113,7 @@ impl Engine {
     async fn campaign_with_counts(&self, req: &Request, content: &Content, slug: &str) -> Reply {
         let counts = match content.campaign(slug) {
             // Counts are a nicety: a database hiccup shows the campaign without them.
-            Some(c) => match self.inner.counts.get(&c.slug, self.inner.store.counts(&c.slug)).await {
+            Some(c) => match self.signup_counts(&c.slug).await {
                 Ok(counts) => Some(counts),
                 Err(e) => {
                     tracing::warn!(error = %e, "sign-up counts unavailable");

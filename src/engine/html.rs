@@ -1,7 +1,7 @@
 //! A [`Reply`] as HTML: Matrix's formatted body, email's HTML part. Markdown from content is
 //! rendered with raw HTML shown as text, never passed through.
 
-use pulldown_cmark::{Event as Md, Options, Parser, html};
+use pulldown_cmark::{Event as Md, Options, Parser, Tag, TagEnd, html};
 
 use super::reply::{Block, Reply};
 
@@ -20,15 +20,33 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Markdown to HTML. Raw HTML inside the Markdown is shown as text, not passed through.
+/// Markdown to HTML. Raw HTML inside the Markdown is shown as text, not passed through; a
+/// link leads only to `http`, `https` or `mailto` (any other keeps its words, unlinked); an
+/// image is its description (a page loads nothing from elsewhere).
 pub fn markdown(text: &str) -> String {
-    let parser = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
-        Md::Html(h) | Md::InlineHtml(h) => Md::Text(h),
-        other => other,
+    let mut unlinked = 0usize;
+    let parser = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).filter_map(move |e| match e {
+        Md::Html(h) | Md::InlineHtml(h) => Some(Md::Text(h)),
+        Md::Start(Tag::Link { ref dest_url, .. }) if !safe_link(dest_url) => {
+            unlinked += 1;
+            None
+        }
+        Md::End(TagEnd::Link) if unlinked > 0 => {
+            unlinked -= 1;
+            None
+        }
+        Md::Start(Tag::Image { .. }) | Md::End(TagEnd::Image) => None,
+        other => Some(other),
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
     out.trim_end().to_string()
+}
+
+/// Whether a link may be followed from a page or message: the web and e-mail only.
+fn safe_link(url: &str) -> bool {
+    let url = url.trim_start().to_ascii_lowercase();
+    ["https://", "http://", "mailto:"].iter().any(|scheme| url.starts_with(scheme))
 }
 
 /// A link, its address and label escaped.
@@ -121,6 +139,20 @@ mod tests {
         let html = markdown("Hello <script>alert(1)</script> **world**");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("<strong>world</strong>"), "{html}");
+    }
+
+    #[test]
+    fn links_lead_only_to_the_web_and_mail_and_images_load_nothing() {
+        let html = markdown(
+            "[petition](https://example.org/p) [x](javascript:alert(1)) [y]( JAVASCRIPT:alert(2)) \
+             <data:text/html,hi> [write](mailto:a@b.org) ![tracker](https://evil.example/t.gif)",
+        );
+        assert!(html.contains("<a href=\"https://example.org/p\">petition</a>"), "{html}");
+        assert!(html.contains("<a href=\"mailto:a@b.org\">write</a>"), "{html}");
+        assert!(!html.to_ascii_lowercase().contains("javascript:alert"), "{html}");
+        assert!(!html.contains("href=\"data:"), "{html}");
+        assert!(html.contains(" x ") && html.contains(" y "), "the words stay: {html}");
+        assert!(!html.contains("<img") && html.contains("tracker"), "{html}");
     }
 
     #[test]

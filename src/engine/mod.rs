@@ -208,6 +208,12 @@ impl Engine {
         self.inner.calendar.subscribe()
     }
 
+    /// How many signed up for each of a campaign's actions, and did it: read at most every
+    /// few seconds (a busy campaign message or public page costs one query, not one each).
+    pub async fn signup_counts(&self, campaign: &str) -> Result<Arc<Vec<crate::store::Count>>, StoreError> {
+        self.inner.counts.get(&campaign.to_string(), self.inner.store.counts(campaign)).await
+    }
+
     /// Forgets cached sign-up counts (after a sign-up changed, through a command or an
     /// adapter writing to the store directly).
     pub fn signups_changed(&self) {

@@ -1,10 +1,12 @@
 //! The HTTP server (axum): the calendar feed, health and metrics, Discord's interactions
 //! endpoint, and the door of the organizers' dashboard ([`dashboard_access`]).
 
+mod dashboard;
 pub mod dashboard_access;
 mod feed;
 mod health;
 mod interactions;
+mod pages;
 mod stall;
 
 use std::net::SocketAddr;
@@ -31,6 +33,33 @@ pub struct AppState {
     pub discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>,
     /// The platforms whose connection health reports.
     pub platforms: Platforms,
+    /// The public pages, and those made lately.
+    pub site: crate::web::Site,
+}
+
+impl AppState {
+    /// The state for `org`'s routes, with no Discord endpoint and no platforms to report.
+    pub fn new(org: Organization) -> AppState {
+        AppState { site: crate::web::Site::new(org.clone()), org, discord: None, platforms: Platforms::default() }
+    }
+
+    /// With Discord's interactions endpoint.
+    pub fn with_discord(mut self, discord: Option<(Arc<Bot>, Arc<InteractionVerifier>)>) -> AppState {
+        self.discord = discord;
+        self
+    }
+
+    /// With the platforms whose health `/healthz` reports.
+    pub fn with_platforms(mut self, platforms: Platforms) -> AppState {
+        self.platforms = platforms;
+        self
+    }
+
+    /// With public pages made by `site` (tests fix its clock).
+    pub fn with_site(mut self, site: crate::web::Site) -> AppState {
+        self.site = site;
+        self
+    }
 }
 
 /// The configured chat platforms' connection states.
@@ -66,16 +95,36 @@ pub fn router(state: AppState) -> Router {
     public_router(state.clone()).merge(health_router(state))
 }
 
-/// What the public needs: the calendar feed, Discord's interactions endpoint and the
-/// dashboard.
+/// What the public needs: the pages, the calendar feeds, Discord's interactions endpoint and
+/// the organizers' dashboard.
 pub fn public_router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(pages::front))
+        .route("/embed", get(pages::front_embed))
+        .route("/feed.json", get(pages::front_json))
+        .route("/{lang}", get(pages::front_in))
+        .route("/{lang}/", get(pages::front_in))
+        .route("/{lang}/embed", get(pages::front_embed_in))
+        .route("/{lang}/feed.json", get(pages::front_json_in))
+        .route("/groups/{group}", get(pages::group))
+        .route("/groups/{group}/", get(pages::group))
+        .route("/groups/{group}/embed", get(pages::group_embed))
+        .route("/groups/{group}/feed.json", get(pages::group_json))
+        .route("/groups/{group}/{lang}", get(pages::group_in))
+        .route("/groups/{group}/{lang}/", get(pages::group_in))
+        .route("/groups/{group}/{lang}/embed", get(pages::group_embed_in))
+        .route("/groups/{group}/{lang}/feed.json", get(pages::group_json_in))
         .route("/calendar.ics", get(feed::all))
         .route("/calendar/{file}", get(feed::one))
         .route("/groups/{group}/calendar.ics", get(feed::group_all))
         .route("/groups/{group}/calendar/{file}", get(feed::group_one))
         .route("/me/{file}", get(feed::mine))
         .route("/discord/interactions", post(interactions::handle))
+        .route("/dashboard/", get(dashboard::index))
+        .route("/dashboard/campaigns/{slug}", get(dashboard::campaign))
+        .route("/dashboard/campaigns/{slug}/signups.csv", get(dashboard::signups_csv))
+        .route("/dashboard/meetings/{slug}", get(dashboard::meeting))
+        .route("/dashboard/meetings/{slug}/{date}/attendees.csv", get(dashboard::attendees_csv))
         .merge(dashboard_access::routes())
         .layer(axum::middleware::from_fn(dashboard_access::private_headers))
         .with_state(state)

@@ -23,6 +23,9 @@ struct Lane {
     flying: usize,
     /// Schedulers that found no room, first come first woken, each once.
     waiting: VecDeque<Arc<Notify>>,
+    /// Room ran out since the lane was last empty: a burst (a thousand groups' reminders in
+    /// one minute) whose freed memory is given back once it is over.
+    crowded: bool,
 }
 
 /// One post's place on its platform, given back when dropped (the delivery ended, or its
@@ -48,8 +51,11 @@ impl Room {
         let lane = lanes.entry(platform).or_default();
         let given = wanted.min(at_once.saturating_sub(lane.flying));
         lane.flying += given;
-        if given < wanted && !lane.waiting.iter().any(|w| Arc::ptr_eq(w, waiter)) {
-            lane.waiting.push_back(Arc::clone(waiter));
+        if given < wanted {
+            lane.crowded = true;
+            if !lane.waiting.iter().any(|w| Arc::ptr_eq(w, waiter)) {
+                lane.waiting.push_back(Arc::clone(waiter));
+            }
         }
         (0..given).map(|_| Slot { room: Arc::clone(self), platform, at_once }).collect()
     }
@@ -62,17 +68,22 @@ impl Room {
     /// A slot is back. Once half the room is free, as many waiting schedulers are woken as
     /// there are free slots: each claims what it can, and one that finds none waits again.
     /// Waking at half, not at each slot, keeps a single scheduler's large fan-out to a pass
-    /// per slice.
+    /// per slice. The last slot of a burst that ran out of room gives the burst's freed
+    /// memory back.
     fn give_back(&self, platform: Platform, at_once: usize) {
         let mut lanes = self.lanes.lock().unwrap_or_else(|p| p.into_inner());
         let Some(lane) = lanes.get_mut(&platform) else { return };
         lane.flying = lane.flying.saturating_sub(1);
-        if lane.flying > at_once / 2 {
-            return;
+        if lane.flying <= at_once / 2 {
+            for _ in lane.flying..at_once {
+                let Some(waiter) = lane.waiting.pop_front() else { break };
+                waiter.notify_one();
+            }
         }
-        for _ in lane.flying..at_once {
-            let Some(waiter) = lane.waiting.pop_front() else { break };
-            waiter.notify_one();
+        let burst_over = lane.flying == 0 && lane.waiting.is_empty() && std::mem::take(&mut lane.crowded);
+        drop(lanes);
+        if burst_over {
+            crate::memory::give_back_freed_soon();
         }
     }
 }

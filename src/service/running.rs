@@ -112,7 +112,7 @@ impl Running {
         let service = Service::start(org, senders, Arc::new(SystemClock), &supervisor);
         let mut running = Running { service, gateway, matrix, http: Vec::new(), status, supervisor };
         running.serve_http(args, org).await?;
-        give_back_startup_memory();
+        crate::memory::give_back_freed();
         Ok(running)
     }
 
@@ -173,7 +173,7 @@ impl Running {
             tasks: self.supervisor.clone(),
             standings: self.standing_readers(discord.as_ref().map(|(bot, _)| bot)),
         };
-        Ok(AppState { org: org.clone(), discord, platforms })
+        Ok(AppState::new(org.clone()).with_discord(discord).with_platforms(platforms))
     }
 
     /// How the dashboard reads standing on each platform: the terminal's own, Discord's
@@ -208,17 +208,6 @@ impl Running {
         if let Some(m) = self.matrix {
             m.stop().await;
         }
-    }
-}
-
-/// Start-up (the Matrix store's first sync, the catch-up on reactions, registering Discord's
-/// commands) allocates and frees far more than the running bot holds; glibc keeps the freed
-/// pages. Giving them back once keeps a bot that runs for weeks within its memory budget.
-fn give_back_startup_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the system; it takes no pointers.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

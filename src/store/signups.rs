@@ -235,16 +235,42 @@ impl Store {
 
     /// A campaign's roster: everyone signed up, by action then time. For organizers only.
     pub async fn roster(&self, campaign: &str) -> Result<Vec<RosterEntry>> {
+        self.roster_slice(campaign, i64::MAX, 0).await
+    }
+
+    /// `limit` lines of a campaign's roster from line `offset` (in the roster's order), and
+    /// how many lines it has in all: a page of a long roster, without reading the rest.
+    pub async fn roster_page(&self, campaign: &str, offset: i64, limit: i64) -> Result<(Vec<RosterEntry>, i64)> {
+        let lines = self.roster_slice(campaign, limit, offset).await?;
+        let total = self
+            .within(async move {
+                let row = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM signups WHERE campaign = $1 AND withdrawn_at IS NULL AND grp = $2",
+                )
+                .bind(campaign)
+                .bind(self.group.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(row.try_get::<i64, _>("n")?)
+            })
+            .await?;
+        Ok((lines, total))
+    }
+
+    async fn roster_slice(&self, campaign: &str, limit: i64, offset: i64) -> Result<Vec<RosterEntry>> {
         self.within(async move {
             let rows = sqlx::query(
                 "SELECT s.platform AS platform, s.user_id AS user_id, u.display_name AS display_name, s.action AS action,
                         s.signed_up_at AS signed_up_at, s.outcome AS outcome, s.waitlisted AS waitlisted
                  FROM signups s JOIN users u ON u.platform = s.platform AND u.user_id = s.user_id
                  WHERE s.campaign = $1 AND s.withdrawn_at IS NULL AND s.grp = $2
-                 ORDER BY s.action, s.waitlisted, s.arrival, s.signed_up_at, s.platform, s.user_id",
+                 ORDER BY s.action, s.waitlisted, s.arrival, s.signed_up_at, s.platform, s.user_id
+                 LIMIT $3 OFFSET $4",
             )
             .bind(campaign)
             .bind(self.group.as_str())
+            .bind(limit)
+            .bind(offset)
             .fetch_all(&self.pool)
             .await?;
             rows.iter()

@@ -26,6 +26,8 @@ pub struct GroupSpec {
     pub organizer_power: Option<i64>,
     /// Channels the monthly meeting's reminders always go to (`discord:42`).
     pub channels: Vec<String>,
+    /// `[web] public = true`: the group has a public page.
+    pub web: bool,
 }
 
 impl GroupSpec {
@@ -41,6 +43,7 @@ impl GroupSpec {
             matrix: Vec::new(),
             organizer_power: None,
             channels: Vec::new(),
+            web: false,
         }
     }
 }
@@ -77,6 +80,9 @@ pub fn write_group(root: &Path, g: &GroupSpec) {
         g.name
     );
     group.push_str(&home_table(&g.discord, g.organizer_role, &g.matrix, g.organizer_power));
+    if g.web {
+        group.push_str("\n[web]\npublic = true\n");
+    }
     std::fs::write(folder.join("group.toml"), group).unwrap();
     let monthly = std::fs::read_to_string(shipped.join("meetings/monthly.toml"))
         .unwrap()

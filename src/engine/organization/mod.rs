@@ -199,7 +199,7 @@ impl Organization {
     /// (`organization.toml`) change nothing at all.
     pub fn reload(&self) -> Reloaded {
         let done = self.read_again();
-        give_back_freed_memory();
+        crate::memory::give_back_freed();
         done
     }
 
@@ -329,20 +329,6 @@ impl Organization {
             purged.people += done.people;
         }
         Ok(purged)
-    }
-}
-
-/// A reload reads every group's files to replace the few that changed: for a thousand groups
-/// that is a second copy of all their content (70 MiB) made and freed at once. glibc keeps
-/// freed pages in the arena of the thread that freed them, and reloads run on whichever
-/// worker thread the content watcher is on, so each edit could leave another copy resident
-/// for good (a thousand groups went from 101 to 305 MiB after a few reloads, 85 MiB of it in
-/// use; `cargo bench --bench groups`). Given back at once, as `convoca run` does after start.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the system; it takes no pointers.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

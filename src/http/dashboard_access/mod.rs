@@ -79,12 +79,10 @@ impl StandingReaders {
     }
 }
 
-/// The door's routes. `GET /dashboard/` here is a placeholder that says who is signed in;
-/// the dashboard's pages replace it.
+/// The door's routes (the dashboard's own pages are `super::dashboard`'s).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(|| async { Redirect::permanent("/dashboard/") }))
-        .route("/dashboard/", get(index))
         .route("/dashboard/open/{token}", get(ask_to_open).post(open))
         .route("/dashboard/signout", post(sign_out))
 }
@@ -155,16 +153,6 @@ async fn open(State(state): State<AppState>, Path(token): Path<String>, headers:
     let mut response = Redirect::to("/dashboard/").into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie::set(&opened.key, SESSION_LIFETIME.num_seconds(), secure));
     response
-}
-
-/// `GET /dashboard/`: until the dashboard's pages take this place, who is signed in where.
-async fn index(organizer: Organizer) -> Response {
-    let l = organizer.locale;
-    let name = organizer.engine.content().current().group.name.get(l).to_string();
-    let title = texts::fill(texts::dashboard_title(l), &[("group", &name)]);
-    let line = texts::fill(texts::dashboard_signed_in(l), &[("group", &name)]);
-    let button = page::Button { action: Some("/dashboard/signout"), label: texts::dashboard_sign_out(l) };
-    page::page(StatusCode::OK, l, &title, &[line.as_str()], Some(button))
 }
 
 /// `POST /dashboard/signout`: the session ends and the browser forgets it. Open to anyone: it

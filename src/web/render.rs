@@ -1,0 +1,148 @@
+//! The pages as HTML, from the templates in `templates/web/` (askama: checked against these
+//! structs when the crate builds, every value escaped unless marked safe — the Markdown
+//! rendered by [`crate::engine::html::markdown`], which passes no raw HTML, and the chart).
+
+use askama::Template;
+
+use super::view::GroupPage;
+use super::words::{Words, words};
+use crate::calendar::format;
+use crate::locale::Locale;
+
+/// The page's style, inline: one request, no external fonts, a few kilobytes.
+const CSS: &str = include_str!("../../templates/web/style.css");
+
+#[derive(Template)]
+#[template(path = "web/group.html")]
+struct GroupHtml<'a> {
+    p: &'a GroupPage,
+    lang: &'static str,
+    here: String,
+    other_lang: &'static str,
+    other_name: &'static str,
+    other_href: String,
+    json_href: String,
+    updated: String,
+    skip: &'static str,
+    css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "web/embed.html")]
+struct EmbedHtml<'a> {
+    p: &'a GroupPage,
+    lang: &'static str,
+}
+
+/// One group on the organization's page.
+pub struct GroupLine {
+    /// Its name in the page's language.
+    pub name: String,
+    /// Its page in that language.
+    pub href: String,
+    /// Its next meeting: the instant for machines, and in words.
+    pub next: Option<(String, String)>,
+}
+
+/// The organization's page.
+pub struct OrganizationPage {
+    /// The page's language.
+    pub lang: Locale,
+    /// The organization's name.
+    pub name: String,
+    /// Its website.
+    pub website: Option<String>,
+    /// Its groups that have a public page.
+    pub groups: Vec<GroupLine>,
+    /// The page in this language and in the other.
+    pub here: String,
+    /// The page in the other language.
+    pub other_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/organization.html")]
+struct OrganizationHtml<'a> {
+    lang: &'static str,
+    name: &'a str,
+    website: &'a Option<String>,
+    groups: &'a [GroupLine],
+    words: &'static Words,
+    here: &'a str,
+    other_lang: &'static str,
+    other_name: &'static str,
+    other_href: &'a str,
+    skip: &'static str,
+    css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "web/not_public.html")]
+struct NotPublicHtml {
+    lang: &'static str,
+    text: &'static str,
+}
+
+/// "Skip to content".
+fn skip(lang: Locale) -> &'static str {
+    match lang {
+        Locale::En => "Skip to content",
+        Locale::Es => "Ir al contenido",
+    }
+}
+
+/// A group's whole page.
+pub fn group_page(p: &GroupPage) -> String {
+    let other = p.lang.other();
+    GroupHtml {
+        p,
+        lang: p.lang.tag(),
+        here: p.address.page(p.lang),
+        other_lang: other.tag(),
+        other_name: words(other).language_name,
+        other_href: p.address.page(other),
+        json_href: p.address.json(p.lang),
+        updated: format::instant(p.now, chrono_tz::UTC, p.lang),
+        skip: skip(p.lang),
+        css: CSS,
+    }
+    .render()
+    .unwrap_or_else(failed)
+}
+
+/// The fragment another website embeds: upcoming meetings and campaigns, no page around it.
+pub fn embed(p: &GroupPage) -> String {
+    EmbedHtml { p, lang: p.lang.tag() }.render().unwrap_or_else(failed)
+}
+
+/// The organization's page.
+pub fn organization_page(o: &OrganizationPage) -> String {
+    let other = o.lang.other();
+    OrganizationHtml {
+        lang: o.lang.tag(),
+        name: &o.name,
+        website: &o.website,
+        groups: &o.groups,
+        words: words(o.lang),
+        here: &o.here,
+        other_lang: other.tag(),
+        other_name: words(other).language_name,
+        other_href: &o.other_href,
+        skip: skip(o.lang),
+        css: CSS,
+    }
+    .render()
+    .unwrap_or_else(failed)
+}
+
+/// "There is no public page here", for an address with none (or a group that wants none).
+pub fn not_public(lang: Locale) -> String {
+    NotPublicHtml { lang: lang.tag(), text: words(lang).not_public }.render().unwrap_or_else(failed)
+}
+
+/// Rendering fails only on a formatting error writing to a `String`, which does not
+/// happen; an empty page with the reason logged rather than a panic if it ever does.
+fn failed(e: askama::Error) -> String {
+    tracing::error!(error = %e, "a page could not be rendered");
+    String::new()
+}
