@@ -70,7 +70,7 @@ pub fn chart_instants(history: &[SignUpHistory], now: DateTime<Utc>) -> Vec<Date
 pub enum Pattern {
     /// Going to at least half the dates, one of the last two among them.
     KeepsComing,
-    /// Going at least twice before, and to none of the last three.
+    /// Going at least twice before, and to neither of the last two.
     Stopped,
     /// Neither.
     Now,
@@ -138,8 +138,8 @@ fn pattern(answers: &[Option<bool>]) -> Pattern {
     if going(answers) * 2 >= n && going(last_two) > 0 {
         return Pattern::KeepsComing;
     }
-    let split = n.saturating_sub(3);
-    if n > 3 && going(&answers[..split]) >= 2 && going(&answers[split..]) == 0 {
+    let split = n.saturating_sub(2);
+    if n > 2 && going(&answers[..split]) >= 2 && going(&answers[split..]) == 0 {
         return Pattern::Stopped;
     }
     Pattern::Now
