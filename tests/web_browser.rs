@@ -129,3 +129,103 @@ async fn the_public_page_reads_in_both_languages_on_a_desk_and_on_a_phone() {
     }
     b.screenshot("page-es-phone").await;
 }
+
+/// Everyone asking is an organizer of the group until told otherwise.
+struct Told(std::sync::Mutex<bool>);
+
+impl convoca::chat::Standings for Told {
+    fn standing<'a>(
+        &'a self,
+        _user: &'a str,
+        _group: &'a convoca::group_id::GroupId,
+    ) -> futures_util::future::BoxFuture<'a, Option<convoca::chat::Standing>> {
+        let organizer = *self.0.lock().unwrap();
+        Box::pin(std::future::ready(Some(convoca::chat::Standing { member: true, organizer })))
+    }
+}
+
+/// The dashboard reached the way an organizer reaches it: `/dashboard` in chat, the link it
+/// answers with, its button. Then what a member, a stranger and the same organizer later
+/// (the link spent, the role taken away) see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_opens_from_a_chat_link_once_and_shows_nothing_to_anyone_else() {
+    // The server's address is the public one the link names: bind it first.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let base = format!("http://{addr}");
+    let dir = copy_of_shipped();
+    let settings = convoca::engine::Settings { public_url: Some(base.clone()), ..Default::default() };
+    let engine =
+        Engine::new(convoca::content::ContentHandle::open(dir.path()).unwrap(), sqlite_store().await, settings);
+    let now = chrono::Utc::now();
+    for who in ["1", "2", "3"] {
+        let req = on_discord(who, &format!("Person {who}"), "/signup jilamito letter", Locale::En, now);
+        engine.handle(&req).await;
+    }
+    let told = Arc::new(Told(std::sync::Mutex::new(true)));
+    let standings = convoca::http::dashboard_access::StandingReaders::default()
+        .with(convoca::chat::Platform::Discord, Arc::clone(&told) as Arc<dyn convoca::chat::Standings>);
+    let state = AppState::new(engine.clone().into())
+        .with_platforms(convoca::http::Platforms { standings, ..Default::default() });
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    convoca::http::serve(addr, state, rx).await.unwrap();
+
+    // A member asking gets no link.
+    let member = on_discord("7", "Person 7", "/dashboard", Locale::En, now);
+    let refused = convoca::console::render(&engine.handle(&member).await);
+    assert!(!refused.contains("/dashboard/open/"), "{refused}");
+
+    let reply = convoca::console::render(&organizer(&engine, "/dashboard", now).await);
+    let at = reply.find(&format!("{base}/dashboard/open/")).unwrap_or_else(|| panic!("{reply}"));
+    let link: String = reply[at..].chars().take_while(|c| !c.is_whitespace() && !")>]".contains(*c)).collect();
+
+    let Some(b) = browser("en-US,en", "dashboard").await else { return };
+    b.goto(&link).await;
+    b.screenshot("open").await;
+    b.find("form button").await.click().await;
+    common::until("the dashboard opens", PATIENCE, async || b.current_url().await.ends_with("/dashboard/")).await;
+    assert_eq!(b.find("h1").await.text().await, "Latin America/Caribbean Working Group");
+    b.screenshot("overview").await;
+    b.find("a[href='/dashboard/campaigns/jilamito']").await.click().await;
+    common::until("the campaign's page", PATIENCE, async || {
+        b.current_url().await.ends_with("/dashboard/campaigns/jilamito")
+    })
+    .await;
+    let roster = js(&b, "return document.querySelector('#roster-table').innerText").await;
+    assert!(roster.as_str().unwrap().contains("Person 2"), "{roster}");
+    let chart = js(&b, "return document.querySelectorAll('svg.chart polyline').length").await;
+    assert_eq!(chart, 3, "signed up, done, waitlisted over time");
+    b.screenshot("campaign").await;
+    let widths = b.phone_widths().await;
+    assert!(!widths.scrolls_sideways(), "the campaign's page on a phone: {widths:?}");
+    b.screenshot("campaign-phone").await;
+    b.set_window_size(1280, 900).await;
+    b.goto(&format!("{base}/dashboard/meetings/monthly")).await;
+    assert!(b.find("h1").await.text().await.contains("monthly meeting"));
+    b.screenshot("meeting").await;
+
+    // The link again, in the same browser or another: spent.
+    let Some(stranger) = browser("es", "dashboard-stranger").await else { return };
+    stranger.goto(&link).await;
+    let buttons = stranger.find_all("form button").await;
+    if let Some(button) = buttons.first() {
+        button.click().await;
+    }
+    stranger.goto(&format!("{base}/dashboard/campaigns/jilamito")).await;
+    let seen = stranger.source().await;
+    assert!(!seen.contains("Person 2") && !seen.contains("roster-table"), "{seen}");
+    stranger.screenshot("stranger").await;
+
+    // The role taken away: the next reading of standing ends the session.
+    *told.0.lock().unwrap() = false;
+    sqlx::query("UPDATE dashboard_sessions SET checked_at = 0").execute(engine.store().pool()).await.unwrap();
+    b.goto(&format!("{base}/dashboard/campaigns/jilamito")).await;
+    let after = b.source().await;
+    assert!(!after.contains("Person 2") && !after.contains("roster-table"), "{after}");
+    b.screenshot("no-longer-organizer").await;
+    // And it stays ended when the role comes back: a new link is needed.
+    *told.0.lock().unwrap() = true;
+    b.goto(&format!("{base}/dashboard/")).await;
+    assert!(!b.source().await.contains("jilamito"), "the session is over");
+}

@@ -60,6 +60,10 @@ pub fn lines(id: &str, labels: &[String], series: &[Series<'_>], title: &str, de
             line.colour,
             points.join(" ")
         );
+        // Each point marked too: a campaign a week old has one, which a line cannot show.
+        for (i, v) in line.values.iter().enumerate() {
+            let _ = write!(s, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{}\"/>", x(i), y(*v), line.colour);
+        }
         let lx = LEFT + 8.0 + 140.0 * k as f64;
         let _ = write!(
             s,

@@ -188,7 +188,11 @@ pub async fn campaign(
                 None => "",
             },
             action: title_of(&e.action),
-            when: format::instant(e.at, zone, lang),
+            when: format!(
+                "{}, {}",
+                format::short_date(e.at.with_timezone(&zone).date_naive(), lang),
+                format::time_of_day(e.at, zone, lang)
+            ),
             name: e.name,
             platform: e.platform,
             waitlisted: e.waitlisted,

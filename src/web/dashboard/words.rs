@@ -10,6 +10,8 @@ pub struct Words {
     pub private: &'static str,
     /// "Campaigns".
     pub campaigns: &'static str,
+    /// "Where it stands".
+    pub standing: &'static str,
     /// "Meetings".
     pub meetings: &'static str,
     /// "Action".
@@ -78,6 +80,7 @@ const EN: Words = Words {
     dashboard: "Dashboard",
     private: "For organizers only. Read-only: changes are made in chat.",
     campaigns: "Campaigns",
+    standing: "Where it stands",
     meetings: "Meetings",
     action: "Action",
     all_actions: "All actions",
@@ -115,6 +118,7 @@ const ES: Words = Words {
     dashboard: "Panel",
     private: "Solo para el equipo organizador. Solo lectura: los cambios se hacen en el chat.",
     campaigns: "Campañas",
+    standing: "Cómo va",
     meetings: "Reuniones",
     action: "Acción",
     all_actions: "Todas las acciones",
