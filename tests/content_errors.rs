@@ -253,7 +253,10 @@ fn a_public_pages_invitation_must_lead_to_the_web_or_mail_and_say_what_it_is() {
         )
     });
     let e = one(&errs, "group.toml");
-    assert!(e.message.contains("`javascript:alert(1)` is not a link"), "{e}");
+    assert!(
+        e.message.contains("`javascript:alert(1)` is not a link: it must start with https://, http:// or mailto:"),
+        "{e}"
+    );
     assert_eq!(e.line, Some(line_of("group.toml", "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"")));
 
     let errs = errors_after(|d| {
@@ -264,7 +267,13 @@ fn a_public_pages_invitation_must_lead_to_the_web_or_mail_and_say_what_it_is() {
             "",
         )
     });
-    assert!(one(&errs, "group.toml").message.contains("label"), "{errs:?}");
+    let e = one(&errs, "group.toml");
+    assert!(e.message.contains("has no `label`: add `label = "), "{e}");
+    assert_eq!(
+        e.line,
+        Some(line_of("group.toml", "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"") - 1),
+        "{e}"
+    );
 
     let errs = errors_after(|d| replace(d, "group.toml", "[web]\npublic = true", "[web]\npublic = \"yes\""));
     assert!(one(&errs, "group.toml").line.is_some(), "{errs:?}");

@@ -187,6 +187,28 @@ async fn progress_shows_small_numbers_as_a_few_in_the_page_the_chart_and_the_fee
 }
 
 #[tokio::test]
+async fn an_action_with_places_says_how_they_stand_as_chat_does() {
+    let (_dir, engine) = shipped_with(|d| {
+        replace_in(d.join("campaigns/jilamito.toml"), "slug = \"rally\"", "slug = \"rally\"\ncapacity = 3")
+    })
+    .await;
+    let now = at(NOW);
+    sign_up(&engine, "1", "/signup jilamito rally", now).await;
+    let server = serve(engine.clone().into()).await;
+    let page = get(&format!("{}/en/", server.base), None).await.body;
+    assert!(page.contains("Join the next action at Simonds&#39; headquarters</strong> · places left"), "{page}");
+    for who in ["2", "3"] {
+        sign_up(&engine, who, "/signup jilamito rally", now).await;
+    }
+    let _waiting = engine.handle(&on_discord("4", "Person 4", "/signup jilamito rally", Locale::En, now)).await;
+    let page = get(&format!("{}/en/", server.base), None).await.body;
+    assert!(page.contains("headquarters</strong> · 3 of 3 places"), "{page}");
+    let feed = get(&format!("{}/en/feed.json", server.base), None).await.body;
+    assert!(feed.contains("\"places\": \"3 of 3 places\""), "{feed}");
+    assert!(!feed.contains("waiting") && !page.contains("waitlist"), "how many wait is the organizers'");
+}
+
+#[tokio::test]
 async fn markdown_from_content_cannot_run_or_link_anywhere_but_the_web_and_mail() {
     let (_dir, engine) = shipped_with(|d| {
         replace_in(
@@ -270,6 +292,7 @@ async fn an_organization_lists_its_public_groups_and_each_group_has_its_page() {
 
     let sur = get(&format!("{}/groups/sur/", server.base), None).await;
     assert!(sur.body.contains("<html lang=\"es\">"), "the group's own language by default");
+    assert!(sur.body.contains("<p><a href=\"/es/\">State Peace Action</a></p>"), "back to the organization");
     assert!(sur.body.contains("<a href=\"/groups/sur/calendar/monthly.ics?lang=es\">"), "{}", sur.body);
     assert!(sur.body.contains("CST"), "Tegucigalpa's time: {}", sur.body);
     for path in ["/groups/quiet/", "/groups/quiet/en/feed.json", "/groups/nobody/", "/groups/..%2F/en/"] {

@@ -122,7 +122,7 @@ impl Source<'_> {
         if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:") {
             Some(url)
         } else {
-            self.at(link.span(), format!("`{url}` is not a link: it must start with https://"));
+            self.at(link.span(), format!("`{url}` is not a link: it must start with https://, http:// or mailto:"));
             None
         }
     }

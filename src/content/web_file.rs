@@ -34,12 +34,18 @@ impl WebFile {
             .join
             .into_iter()
             .filter_map(|j| {
-                if j.url.is_none() {
-                    src.whole("an invitation in `[[web.join]]` has no `url`");
-                }
-                let url = src.link(j.url)?;
-                let label = src.required(j.label, "an invitation's `label` in `[[web.join]]`", language);
-                (!label.is_blank()).then_some(JoinLink { label, url })
+                let Some(url) = j.url else {
+                    src.whole("an invitation in `[[web.join]]` has no `url = \"https://…\"`: add one, or remove the invitation");
+                    return None;
+                };
+                let span = url.span();
+                let url = src.link(Some(url))?;
+                let label = j.label.map(|l| l.resolve(language)).filter(|l| !l.is_blank());
+                let Some(label) = label else {
+                    src.at(span, format!("the invitation to `{url}` in `[[web.join]]` has no `label`: add `label = \"…\"` (or `{{ en = \"…\", es = \"…\" }}`) above its `url`"));
+                    return None;
+                };
+                Some(JoinLink { label, url })
             })
             .collect();
         Web { public: self.public.unwrap_or(false), join }

@@ -122,6 +122,13 @@ impl Running {
     async fn serve_http(&mut self, args: &RunArgs, org: &Organization) -> Result<(), StartError> {
         use crate::http::{Limits, health_router, public_router_with_status, serve_app};
         let (public, private) = (args.http.bind, args.http.metrics_bind);
+        if public.is_none() && args.http.public_url.is_some() {
+            // Links the bot gives out would lead nowhere: no page, no dashboard, no feed.
+            self.status.push(
+                "CONVOCA_PUBLIC_URL is set but CONVOCA_HTTP_BIND is not: no public page, dashboard or calendar feed is served"
+                    .to_string(),
+            );
+        }
         if public.is_none() && private.is_none() {
             return Ok(());
         }

@@ -53,6 +53,8 @@ struct Action<'a> {
     deadline: Option<DateTime<Utc>>,
     signed_up: Count,
     done: Count,
+    /// "3 of 3 places", "full", "places left", for an action with places.
+    places: Option<&'a str>,
 }
 
 /// `{"count": 12}`, or `{"few": true}` under the floor.
@@ -115,6 +117,7 @@ pub fn feed(p: &GroupPage) -> String {
                         deadline: a.deadline_at,
                         signed_up: a.signed_up.into(),
                         done: a.done.into(),
+                        places: a.places.as_deref(),
                     })
                     .collect(),
             })

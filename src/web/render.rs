@@ -102,7 +102,7 @@ pub fn group_page(p: &GroupPage) -> String {
         other_name: words(other).language_name,
         other_href: p.address.page(other),
         json_href: p.address.json(p.lang),
-        updated: format::instant(p.now, chrono_tz::UTC, p.lang),
+        updated: format::instant(p.now, p.zone, p.lang),
         skip: skip(p.lang),
         css: CSS,
     }

@@ -119,7 +119,8 @@ impl Site {
             (Public::Organization, Form::Page) => (self.organization_page(lang, now).await?, HTML),
             (Public::Organization, _) => return None,
             (Public::Group(engine), form) => {
-                let page = group_page(&engine, lang, now).await;
+                let mut page = group_page(&engine, lang, now).await;
+                page.organization = self.organization_link(lang);
                 match form {
                     Form::Page => (render::group_page(&page), HTML),
                     Form::Embed => (render::embed(&page), HTML),
@@ -142,6 +143,13 @@ impl Site {
             Whose::Group(id) if id.is_single() => None,
             Whose::Group(id) => self.org.group(id).filter(|_| wants_page(&self.org, Some(id))).map(Public::Group),
         }
+    }
+
+    /// The organization's name and page, when a group of it links there (it has a page).
+    fn organization_link(&self, lang: Locale) -> Option<(String, String)> {
+        let about = self.org.about().filter(|o| o.web.public)?;
+        let base = self.org.any().settings().public_url.clone();
+        Some((about.name.get(lang).to_string(), Address::organization(base.as_deref()).page(lang)))
     }
 
     /// The organization's page: its groups that have pages, each with its next meeting.

@@ -12,6 +12,7 @@ use super::words::{Words, words};
 use crate::agenda::{Agenda, Cancelled, Which};
 use crate::calendar::{Occurrence, Status, format};
 use crate::content::{Campaign, Content};
+use crate::engine::answers::campaign::places;
 use crate::engine::html::markdown;
 use crate::engine::texts::{self, fill};
 use crate::locale::Locale;
@@ -48,6 +49,10 @@ pub struct GroupPage {
     pub address: Address,
     /// When the page was made.
     pub now: DateTime<Utc>,
+    /// The group's zone, for saying when.
+    pub zone: chrono_tz::Tz,
+    /// The organization the group is part of, when it has a page: its name and address.
+    pub organization: Option<(String, String)>,
 }
 
 /// One date of a meeting.
@@ -112,6 +117,8 @@ pub struct ActionView {
     pub signed_up: PublicCount,
     /// Of those, people who did it.
     pub done: PublicCount,
+    /// For an action with places: "3 of 3 places", "full", "places left".
+    pub places: Option<String>,
 }
 
 /// The newest briefing.
@@ -163,6 +170,8 @@ impl GroupPage {
             join: g.web.join.iter().map(|j| (j.label.get(lang).to_string(), j.url.clone())).collect(),
             address,
             now,
+            zone: g.zone,
+            organization: None,
         }
     }
 }
@@ -238,6 +247,7 @@ fn campaign(
                 deadline_at: a.deadline.as_ref().map(|d| d.at),
                 signed_up: PublicCount::of(n.map_or(0, |n| n.people), floor),
                 done: PublicCount::of(n.map_or(0, |n| n.done), floor),
+                places: a.capacity.map(|capacity| places(n.map_or(0, |n| n.people), capacity, floor, lang)),
             }
         })
         .collect();

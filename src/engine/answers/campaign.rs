@@ -77,6 +77,17 @@ pub fn show(req: &Request, content: &Content, slug: &str, counts: Option<&[Count
     reply
 }
 
+/// How an action's places stand, for anyone: "12 of 20 places", or under the floor only
+/// "full" or "places left" (a count would tell who).
+pub fn places(people: i64, capacity: u32, floor: u32, l: crate::locale::Locale) -> String {
+    if people < i64::from(floor) {
+        let full = people >= i64::from(capacity);
+        return (if full { texts::places_full(l) } else { texts::places_left(l) }).to_string();
+    }
+    let template = if capacity == 1 { texts::places_taken_one(l) } else { texts::places_taken(l) };
+    fill(template, &[("taken", &people.to_string()), ("capacity", &capacity.to_string())])
+}
+
 /// "Signed up so far: Sign the petition 12 · in general a few": numbers, never names, and
 /// under the group's floor "a few". How many did it and how many wait for a place are for
 /// the organizers (`/signups`).
@@ -92,18 +103,7 @@ pub fn counts_line(req: &Request, c: &Campaign, counts: &[Count], floor: u32) ->
             let title = action_title(req, c, &n.action);
             let people = texts::public_count(n.people, floor, l);
             match c.action(&n.action).and_then(|a| a.capacity) {
-                // Under the floor, only whether a place is left.
-                Some(capacity) if n.people < i64::from(floor) => {
-                    let full = n.people >= i64::from(capacity);
-                    format!("{title} **{}**", if full { texts::places_full(l) } else { texts::places_left(l) })
-                }
-                Some(capacity) => {
-                    let template = if capacity == 1 { texts::places_taken_one(l) } else { texts::places_taken(l) };
-                    format!(
-                        "{title} **{}**",
-                        fill(template, &[("taken", &people), ("capacity", &capacity.to_string())])
-                    )
-                }
+                Some(capacity) => format!("{title} **{}**", places(n.people, capacity, floor, l)),
                 None => format!("{title} **{people}**"),
             }
         })

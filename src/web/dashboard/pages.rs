@@ -67,7 +67,7 @@ pub async fn index(engine: &Engine, base: &str, lang: Locale, now: DateTime<Utc>
     let changes = engine.calendar_changes().await?;
     let agenda = Agenda::new(&content, &changes);
     let mut meetings = Vec::new();
-    for m in &content.meetings {
+    for m in agenda.meetings() {
         let next = match agenda.upcoming(Which::Only(&m.slug), now, 1, Cancelled::Skipped).pop() {
             Some(o) => {
                 let (going, _) = store.rsvp_counts(&OccurrenceRef { meeting: m.slug.clone(), date: o.date }).await?;
@@ -150,7 +150,7 @@ pub async fn campaign(
         .map(|a| (a.title.get(lang).to_string(), States::at(history.iter().filter(|h| h.action == a.slug), now)))
         .collect();
     if history.iter().any(|h| h.action.is_empty()) {
-        actions.push((c.title.get(lang).to_string(), States::at(history.iter().filter(|h| h.action.is_empty()), now)));
+        actions.push((w.in_general.to_string(), States::at(history.iter().filter(|h| h.action.is_empty()), now)));
     }
     let instants = chart_instants(&history, now);
     let label = |t: DateTime<Utc>| format::short_date(t.with_timezone(&zone).date_naive(), lang);
@@ -267,7 +267,18 @@ pub async fn meeting(
         (Some(from), Some(to)) => store.answers_between(&m.slug, *from, *to).await?,
         _ => Vec::new(),
     };
-    let rows: Vec<(Attendance, &'static str)> = attendance(&dates, &answers)
+    let mut going_next = Vec::new();
+    let next = match agenda.upcoming(Which::Only(&m.slug), now, 1, Cancelled::Skipped).pop() {
+        Some(o) => {
+            let list = store.attendees(&OccurrenceRef { meeting: m.slug.clone(), date: o.date }).await?;
+            going_next = list.iter().filter(|a| a.going).map(|a| (a.platform.clone(), a.user_id.clone())).collect();
+            let people =
+                list.into_iter().map(|a| AttendeeLine { name: a.name, platform: a.platform, going: a.going }).collect();
+            Some((format::span(o.start, o.end, o.zone, lang), o.date.to_string(), people))
+        }
+        None => None,
+    };
+    let rows: Vec<(Attendance, &'static str)> = attendance(&dates, &answers, &going_next)
         .into_iter()
         .map(|a| {
             let said = match a.pattern {
@@ -283,15 +294,6 @@ pub async fn meeting(
         .enumerate()
         .map(|(i, d)| (format::short_date(*d, lang), rows.iter().filter(|(r, _)| r.answers[i] == Some(true)).count()))
         .collect();
-    let next = match agenda.upcoming(Which::Only(&m.slug), now, 1, Cancelled::Skipped).pop() {
-        Some(o) => {
-            let list = store.attendees(&OccurrenceRef { meeting: m.slug.clone(), date: o.date }).await?;
-            let people =
-                list.into_iter().map(|a| AttendeeLine { name: a.name, platform: a.platform, going: a.going }).collect();
-            Some((format::span(o.start, o.end, o.zone, lang), o.date.to_string(), people))
-        }
-        None => None,
-    };
     let html = MeetingHtml {
         lang: lang.tag(),
         w,

@@ -92,8 +92,9 @@ pub struct Attendance {
 }
 
 /// The table of who answered for `dates` (oldest first), one row per person, those who
-/// keep coming first, then those who stopped, then the others; by name within each.
-pub fn attendance(dates: &[NaiveDate], answers: &[Answered]) -> Vec<Attendance> {
+/// keep coming first, then those who stopped, then the others; by name within each. Someone
+/// going to the next date (`going_next`: platform and id) has not stopped.
+pub fn attendance(dates: &[NaiveDate], answers: &[Answered], going_next: &[(String, String)]) -> Vec<Attendance> {
     let mut rows: Vec<Attendance> = Vec::new();
     let mut keys: Vec<(String, String)> = Vec::new();
     for a in answers {
@@ -115,9 +116,12 @@ pub fn attendance(dates: &[NaiveDate], answers: &[Answered]) -> Vec<Attendance> 
         };
         row.answers[i] = Some(a.going);
     }
-    for row in &mut rows {
+    for (row, key) in rows.iter_mut().zip(&keys) {
         row.going = row.answers.iter().filter(|a| **a == Some(true)).count();
-        row.pattern = pattern(&row.answers);
+        row.pattern = match pattern(&row.answers) {
+            Pattern::Stopped if going_next.contains(key) => Pattern::Now,
+            pattern => pattern,
+        };
     }
     let rank = |p: Pattern| match p {
         Pattern::KeepsComing => 0,
@@ -203,7 +207,10 @@ mod tests {
         answers.extend(said("Bo", &[(1, true), (2, true), (3, true), (5, false)]));
         answers.extend(said("Cy", &[(6, true)]));
         answers.extend(said("Dee", &[(2, true), (7, true)]));
-        let rows = attendance(&dates, &answers);
+        let rows = attendance(&dates, &answers, &[]);
+        let bo = ("discord".to_string(), "Bo".to_string());
+        let back = attendance(&dates, &answers, &[bo]);
+        assert_eq!(back.iter().find(|r| r.name == "Bo").unwrap().pattern, Pattern::Now, "going to the next one");
         let by = |n: &str| rows.iter().find(|r| r.name == n).unwrap();
         assert_eq!(by("Ana").pattern, Pattern::KeepsComing);
         assert_eq!(by("Bo").pattern, Pattern::Stopped);

@@ -46,6 +46,10 @@ pub struct Words {
     pub said: &'static str,
     /// "Download (CSV, as /export)".
     pub csv: &'static str,
+    /// "Download (CSV, as /attendees … csv)".
+    pub csv_attendees: &'static str,
+    /// "In general" (a sign-up for the campaign, no action named).
+    pub in_general: &'static str,
     /// "Going, date by date".
     pub going_by_date: &'static str,
     /// "Going".
@@ -98,6 +102,8 @@ const EN: Words = Words {
     when: "Signed up on",
     said: "Said",
     csv: "Download (CSV, the same as /export)",
+    csv_attendees: "Download (CSV, the same as /attendees … csv)",
+    in_general: "In general",
     going_by_date: "Going, date by date",
     going: "Going",
     not_going: "Not going",
@@ -122,8 +128,8 @@ const ES: Words = Words {
     meetings: "Reuniones",
     action: "Acción",
     all_actions: "Todas las acciones",
-    signed_up: "Apuntadas",
-    done: "Hecho",
+    signed_up: "Se apuntaron",
+    done: "Lo hicieron",
     not_yet: "Todavía no",
     couldnt: "No pudieron",
     no_answer: "Sin respuesta",
@@ -136,6 +142,8 @@ const ES: Words = Words {
     when: "Se apuntó el",
     said: "Dijo",
     csv: "Descargar (CSV, igual que /export)",
+    csv_attendees: "Descargar (CSV, igual que /asistentes … csv)",
+    in_general: "En general",
     going_by_date: "Asistencia, fecha por fecha",
     going: "Va",
     not_going: "No va",
