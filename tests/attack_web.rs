@@ -305,9 +305,13 @@ async fn a_session_reads_nothing_of_another_group_that_shares_its_names() {
     let lacwg_engine = org.group(&lacwg()).unwrap();
     let content = lacwg_engine.content().current();
     let changes = lacwg_engine.calendar_changes().await.unwrap();
-    let next = convoca::agenda::Agenda::new(&content, &changes)
-        .upcoming(convoca::agenda::Which::Only("monthly"), Utc::now(), 1, convoca::agenda::Cancelled::Skipped)[0]
-        .date;
+    let next = convoca::agenda::Agenda::new(&content, &changes).upcoming(
+        convoca::agenda::Which::Only("monthly"),
+        Utc::now(),
+        1,
+        convoca::agenda::Cancelled::Skipped,
+    )[0]
+    .date;
     let server = serve(org.clone(), None).await;
     let cookie = server.sign_in(&link_in(&in_group(&org, &lacwg(), "900", "Org", "/dashboard", true).await)).await;
     let paths = [
@@ -376,10 +380,26 @@ async fn a_removed_group_s_sessions_and_links_open_nothing() {
 async fn content_cannot_put_script_in_a_page_an_attribute_or_the_chart() {
     let now = at(NOW);
     let bad_links = [
-        ("campaigns/jilamito.toml", "learn_more = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"", "learn_more = \"javascript:alert(1)\""),
-        ("campaigns/jilamito.toml", "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"", "link = \"JavaScript:alert(1)\""),
-        ("group.toml", "website = \"https://masspeaceaction.org/our-issues/latin-america/\"", "website = \"data:text/html,<script>alert(1)</script>\""),
-        ("group.toml", "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"", "url = \" vbscript:msgbox(1)\""),
+        (
+            "campaigns/jilamito.toml",
+            "learn_more = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"",
+            "learn_more = \"javascript:alert(1)\"",
+        ),
+        (
+            "campaigns/jilamito.toml",
+            "link = \"https://masspeaceaction.org/honduras-and-the-jilamito-project/\"",
+            "link = \"JavaScript:alert(1)\"",
+        ),
+        (
+            "group.toml",
+            "website = \"https://masspeaceaction.org/our-issues/latin-america/\"",
+            "website = \"data:text/html,<script>alert(1)</script>\"",
+        ),
+        (
+            "group.toml",
+            "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"",
+            "url = \" vbscript:msgbox(1)\"",
+        ),
         ("group.toml", "url = \"mailto:derekleesexton@gmail.com?subject=Action%20list\"", "url = \"//evil.example/\""),
     ];
     for (file, from, to) in bad_links {

@@ -56,10 +56,16 @@ pub async fn signups_csv(State(state): State<AppState>, o: Organizer, Path(slug)
     csv(roster::csv(&c.slug, &entries), &name)
 }
 
-/// `GET /dashboard/meetings/<slug>/<date>/attendees.csv`: the file `/attendees` attaches.
+/// `GET /dashboard/meetings/<slug>/<date>/attendees.csv`: the file `/attendees` attaches
+/// (a meeting added in chat has one too).
 pub async fn attendees_csv(o: Organizer, Path((slug, date)): Path<(String, String)>) -> Response {
     let content = o.engine.content().current();
-    let (Some(m), Ok(date)) = (content.meeting(&slug), NaiveDate::parse_from_str(&date, "%Y-%m-%d")) else {
+    let changes = match o.engine.calendar_changes().await {
+        Ok(changes) => changes,
+        Err(e) => return store_failed(e),
+    };
+    let agenda = crate::agenda::Agenda::new(&content, &changes);
+    let (Some(m), Ok(date)) = (agenda.meeting(&slug), NaiveDate::parse_from_str(&date, "%Y-%m-%d")) else {
         return not_found();
     };
     let reference = OccurrenceRef { meeting: m.slug.clone(), date };

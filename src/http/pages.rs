@@ -149,5 +149,6 @@ fn not_public(headers: &HeaderMap) -> Response {
     let mut out = HeaderMap::new();
     out.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
+    out.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     (StatusCode::NOT_FOUND, out, render::not_public(lang)).into_response()
 }

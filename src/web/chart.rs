@@ -14,6 +14,8 @@ pub enum PublicCount {
     Exact(i64),
     /// More than none, fewer than the floor.
     Few,
+    /// Not said at all: how many of a few did it would tell what one of them did.
+    Withheld,
 }
 
 impl PublicCount {
@@ -22,18 +24,25 @@ impl PublicCount {
         if n > 0 && n < i64::from(floor) { PublicCount::Few } else { PublicCount::Exact(n.max(0)) }
     }
 
-    /// The number or "a few" in words.
+    /// How many of `of` did it (`n`), as the public may see it: withheld while `of` itself is
+    /// under the floor, since "none of the few" or "a few of the few" tells what each did.
+    pub fn of_those(n: i64, of: PublicCount, floor: u32) -> PublicCount {
+        if of == PublicCount::Few { PublicCount::Withheld } else { PublicCount::of(n, floor) }
+    }
+
+    /// The number, "a few", or a dash for a withheld one.
     pub fn say(self, a_few: &str) -> String {
         match self {
             PublicCount::Exact(n) => n.to_string(),
             PublicCount::Few => a_few.to_string(),
+            PublicCount::Withheld => "–".to_string(),
         }
     }
 
     fn exact(self) -> Option<i64> {
         match self {
             PublicCount::Exact(n) => Some(n),
-            PublicCount::Few => None,
+            PublicCount::Few | PublicCount::Withheld => None,
         }
     }
 }
@@ -98,15 +107,16 @@ pub fn svg(id: &str, rows: &[Row], words: &Words<'_>) -> String {
 /// The chart's numbers in one sentence per action, for its description.
 pub fn describe(rows: &[Row], words: &Words<'_>) -> String {
     rows.iter()
-        .map(|r| {
-            format!(
+        .map(|r| match r.done {
+            PublicCount::Withheld => format!("{}: {} {}.", r.label, r.signed_up.say(words.a_few), words.signed_up),
+            done => format!(
                 "{}: {} {}, {} {}.",
                 r.label,
                 r.signed_up.say(words.a_few),
                 words.signed_up,
-                r.done.say(words.a_few),
+                done.say(words.a_few),
                 words.done
-            )
+            ),
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -129,6 +139,7 @@ fn bar(s: &mut String, y: u32, count: PublicCount, max: i64, colour: &str, words
     let (width, text) = match count {
         PublicCount::Exact(n) => ((n as f64 / max as f64 * BAR_MAX).round(), n.to_string()),
         PublicCount::Few => (0.0, words.a_few.to_string()),
+        PublicCount::Withheld => return,
     };
     if width > 0.0 {
         let _ = write!(s, "<rect x=\"{LABEL_W}\" y=\"{y}\" width=\"{width}\" height=\"14\" fill=\"{colour}\"/>");

@@ -16,7 +16,6 @@ struct Feed<'a> {
     language: &'static str,
     group: &'a str,
     page: String,
-    generated_at: DateTime<Utc>,
     meetings: Vec<Meeting<'a>>,
     campaigns: Vec<Campaign<'a>>,
 }
@@ -57,12 +56,14 @@ struct Action<'a> {
     places: Option<&'a str>,
 }
 
-/// `{"count": 12}`, or `{"few": true}` under the floor.
+/// `{"count": 12}`, `{"few": true}` under the floor, or `{"withheld": true}` for how many of
+/// a few did it.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Count {
     Exact { count: i64 },
     Few { few: bool },
+    Withheld { withheld: bool },
 }
 
 impl From<PublicCount> for Count {
@@ -70,6 +71,7 @@ impl From<PublicCount> for Count {
         match n {
             PublicCount::Exact(count) => Count::Exact { count },
             PublicCount::Few => Count::Few { few: true },
+            PublicCount::Withheld => Count::Withheld { withheld: true },
         }
     }
 }
@@ -81,7 +83,6 @@ pub fn feed(p: &GroupPage) -> String {
         language: p.lang.tag(),
         group: &p.name,
         page: p.address.page(p.lang),
-        generated_at: p.now,
         meetings: p
             .meetings
             .iter()

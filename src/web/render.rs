@@ -1,12 +1,13 @@
 //! The pages as HTML, from the templates in `templates/web/` (askama: checked against these
 //! structs when the crate builds, every value escaped unless marked safe — the Markdown
 //! rendered by [`crate::engine::html::markdown`], which passes no raw HTML, and the chart).
+//! A page holds no "made at" instant: rendered again with nothing changed it is the same
+//! bytes, so its entity tag stands and a browser's copy stays good.
 
 use askama::Template;
 
 use super::view::GroupPage;
 use super::words::{Words, words};
-use crate::calendar::format;
 use crate::locale::Locale;
 
 /// The page's style, inline: one request, no external fonts, a few kilobytes.
@@ -22,7 +23,6 @@ struct GroupHtml<'a> {
     other_name: &'static str,
     other_href: String,
     json_href: String,
-    updated: String,
     skip: &'static str,
     css: &'static str,
 }
@@ -102,7 +102,6 @@ pub fn group_page(p: &GroupPage) -> String {
         other_name: words(other).language_name,
         other_href: p.address.page(other),
         json_href: p.address.json(p.lang),
-        updated: format::instant(p.now, p.zone, p.lang),
         skip: skip(p.lang),
         css: CSS,
     }

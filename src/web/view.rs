@@ -234,6 +234,7 @@ fn campaign(
         .iter()
         .map(|a| {
             let n = count_of(&a.slug);
+            let signed_up = PublicCount::of(n.map_or(0, |n| n.people), floor);
             ActionView {
                 slug: a.slug.clone(),
                 title: a.title.get(lang).to_string(),
@@ -245,8 +246,8 @@ fn campaign(
                     .filter(|d| d.at > now)
                     .map(|d| format!("{} {}", w.deadline, format::instant(d.at, d.zone, lang))),
                 deadline_at: a.deadline.as_ref().map(|d| d.at),
-                signed_up: PublicCount::of(n.map_or(0, |n| n.people), floor),
-                done: PublicCount::of(n.map_or(0, |n| n.done), floor),
+                signed_up,
+                done: PublicCount::of_those(n.map_or(0, |n| n.done), signed_up, floor),
                 places: a.capacity.map(|capacity| places(n.map_or(0, |n| n.people), capacity, floor, lang)),
             }
         })

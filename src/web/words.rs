@@ -55,8 +55,6 @@ pub struct Words {
     pub next_meeting: &'static str,
     /// "Data for developers (JSON)".
     pub json: &'static str,
-    /// "Updated".
-    pub updated: &'static str,
     /// "There is no public page here."
     pub not_public: &'static str,
 }
@@ -87,7 +85,6 @@ const EN: Words = Words {
     groups: "Our groups",
     next_meeting: "Next meeting",
     json: "Data for developers (JSON)",
-    updated: "Updated",
     not_public: "There is no public page here.",
 };
 
@@ -117,7 +114,6 @@ const ES: Words = Words {
     groups: "Nuestros grupos",
     next_meeting: "Próxima reunión",
     json: "Datos para desarrolladores (JSON)",
-    updated: "Actualizado",
     not_public: "Aquí no hay una página pública.",
 };
 

@@ -53,12 +53,19 @@ pub(super) fn over_https(public_url: Option<&str>, headers: &HeaderMap) -> bool 
     public || forwarded
 }
 
-/// Whether the browser says another site made this request (`Sec-Fetch-Site: cross-site`):
+/// Whether the browser says another site made this request (`Sec-Fetch-Site` neither
+/// `same-origin` nor `none`):
 /// a page elsewhere posting a link's token would sign its reader into a dashboard that is
 /// not theirs, so such a post opens nothing. Browsers that do not send the header are taken
 /// at their word; the token is still the secret.
 pub(super) fn from_another_site(headers: &HeaderMap) -> bool {
-    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    // Only this site's own page (`same-origin`) or the person themselves (`none`, or a
+    // browser too old to say): a sibling subdomain (`same-site`) could otherwise sign a
+    // browser into its own group's dashboard.
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.eq_ignore_ascii_case("same-origin") && !v.eq_ignore_ascii_case("none"))
 }
 
 #[cfg(test)]
@@ -102,6 +109,8 @@ mod tests {
         assert!(!over_https(None, &headers(&[("x-forwarded-proto", "http")])));
         assert!(from_another_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(!from_another_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!from_another_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(from_another_site(&headers(&[("sec-fetch-site", "same-site")])), "a sibling subdomain");
         assert!(!from_another_site(&HeaderMap::new()));
     }
 }

@@ -173,7 +173,11 @@ pub async fn campaign(
         w.waitlisted
     );
     let chart = lines(&format!("progress-{}", c.slug), &labels, &series, w.over_time, &desc);
-    let page = page.max(1);
+    // Any number in the address is a page: past the last, the last (never arithmetic that
+    // overflows, never a negative offset).
+    let listed = store.roster_page(&c.slug, 0, 0).await?.1;
+    let last = ((listed + ROSTER_PAGE - 1) / ROSTER_PAGE).max(1);
+    let page = page.clamp(1, last);
     let (lines, listed) = store.roster_page(&c.slug, (page - 1) * ROSTER_PAGE, ROSTER_PAGE).await?;
     let first = ((page - 1) * ROSTER_PAGE + 1).min(listed);
     let shown = (first, (first + lines.len() as i64 - 1).max(0), listed);

@@ -97,12 +97,14 @@ pub struct Attendance {
 pub fn attendance(dates: &[NaiveDate], answers: &[Answered], going_next: &[(String, String)]) -> Vec<Attendance> {
     let mut rows: Vec<Attendance> = Vec::new();
     let mut keys: Vec<(String, String)> = Vec::new();
+    let mut row_of: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
     for a in answers {
         let Some(i) = dates.iter().position(|d| *d == a.date) else { continue };
         let key = (a.platform.clone(), a.user_id.clone());
-        let row = match keys.iter().position(|k| *k == key) {
-            Some(r) => &mut rows[r],
+        let row = match row_of.get(&key) {
+            Some(r) => &mut rows[*r],
             None => {
+                row_of.insert(key.clone(), rows.len());
                 keys.push(key);
                 rows.push(Attendance {
                     name: a.name.clone(),
