@@ -17,6 +17,9 @@ const CSS: &str = include_str!("../../templates/web/style.css");
 #[template(path = "web/group.html")]
 struct GroupHtml<'a> {
     p: &'a GroupPage,
+    title: &'a str,
+    read_in: &'static str,
+    json_alternate: Option<String>,
     lang: &'static str,
     here: String,
     other_lang: &'static str,
@@ -64,7 +67,9 @@ pub struct OrganizationPage {
 #[template(path = "web/organization.html")]
 struct OrganizationHtml<'a> {
     lang: &'static str,
-    name: &'a str,
+    title: &'a str,
+    read_in: &'static str,
+    json_alternate: Option<String>,
     website: &'a Option<String>,
     groups: &'a [GroupLine],
     words: &'static Words,
@@ -96,6 +101,9 @@ pub fn group_page(p: &GroupPage) -> String {
     let other = p.lang.other();
     GroupHtml {
         p,
+        title: &p.name,
+        read_in: p.words.read_in,
+        json_alternate: Some(p.address.json(p.lang)),
         lang: p.lang.tag(),
         here: p.address.page(p.lang),
         other_lang: other.tag(),
@@ -119,7 +127,9 @@ pub fn organization_page(o: &OrganizationPage) -> String {
     let other = o.lang.other();
     OrganizationHtml {
         lang: o.lang.tag(),
-        name: &o.name,
+        title: &o.name,
+        read_in: words(o.lang).read_in,
+        json_alternate: None,
         website: &o.website,
         groups: &o.groups,
         words: words(o.lang),
