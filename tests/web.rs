@@ -300,3 +300,24 @@ async fn an_organization_lists_its_public_groups_and_each_group_has_its_page() {
         assert_eq!(get(&format!("{}{path}", server.base), None).await.status, 404, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_group_with_only_a_mission_has_a_plain_page() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("group.toml"),
+        "name = \"Grupo Nuevo\"\ntime_zone = \"America/Argentina/Buenos_Aires\"\nlanguage = \"es\"\nmission = \"Trabajamos por la paz.\"\n\n[web]\npublic = true\n",
+    )
+    .unwrap();
+    let engine = engine_on(dir.path()).await;
+    let server = serve(engine.into()).await;
+    let page = get(&format!("{}/", server.base), None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<html lang=\"es\">") && page.body.contains("<h1>Grupo Nuevo</h1>"));
+    assert!(page.body.contains("No hay reuniones programadas."), "{}", page.body);
+    assert!(!page.body.contains("Campañas") && !page.body.contains("Coyuntura"), "no empty sections");
+    let feed: serde_json::Value =
+        serde_json::from_str(&get(&format!("{}/feed.json", server.base), None).await.body).unwrap();
+    assert_eq!(feed["meetings"], serde_json::json!([]));
+    assert_eq!(feed["campaigns"], serde_json::json!([]));
+}
