@@ -228,4 +228,22 @@ async fn the_dashboard_opens_from_a_chat_link_once_and_shows_nothing_to_anyone_e
     *told.0.lock().unwrap() = true;
     b.goto(&format!("{base}/dashboard/")).await;
     assert!(!b.source().await.contains("jilamito"), "the session is over");
+
+    // A new link opens a new session; past its lifetime, it shows nothing either.
+    let reply = convoca::console::render(&organizer(&engine, "/dashboard", now).await);
+    let at = reply.find(&format!("{base}/dashboard/open/")).unwrap_or_else(|| panic!("{reply}"));
+    let link: String = reply[at..].chars().take_while(|c| !c.is_whitespace() && !")>]".contains(*c)).collect();
+    b.goto(&link).await;
+    b.find("form button").await.click().await;
+    common::until("the dashboard opens again", PATIENCE, async || b.current_url().await.ends_with("/dashboard/")).await;
+    b.goto(&format!("{base}/dashboard/meetings/monthly")).await;
+    assert!(b.find("h1").await.text().await.contains("monthly meeting"), "the new session works");
+    let widths = b.phone_widths().await;
+    assert!(!widths.scrolls_sideways(), "the meeting's page on a phone: {widths:?}");
+    b.set_window_size(1280, 900).await;
+    sqlx::query("UPDATE dashboard_sessions SET expires_at = 0").execute(engine.store().pool()).await.unwrap();
+    b.goto(&format!("{base}/dashboard/campaigns/jilamito")).await;
+    let expired = b.source().await;
+    assert!(!expired.contains("Person 2") && !expired.contains("roster-table"), "{expired}");
+    b.screenshot("expired").await;
 }
