@@ -617,3 +617,17 @@ fn doctor_says_when_lists_are_named_but_email_is_off_and_when_a_language_names_n
     assert!(out.contains("✓ reminders monthly: posted in 1 channel(s)"), "the list once: {out}");
     assert_eq!(code, 1, "{out}");
 }
+
+/// `ask` (or the bot) started in a folder with no `commands/` says where it looked and makes
+/// no database there: a command run from the wrong folder leaves nothing behind.
+#[test]
+fn no_content_folder_means_no_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = convoca();
+    cmd.env_remove("DATABASE_URL").current_dir(dir.path()).args(["ask", "/mission"]);
+    let (code, _out, err) = run(&mut cmd);
+    assert_ne!(code, 0);
+    assert!(err.contains("commands"), "says where it looked: {err}");
+    assert!(!dir.path().join("convoca.db").exists(), "no database left behind: {err}");
+    assert!(!err.contains("made a new, empty database"), "{err}");
+}

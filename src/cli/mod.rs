@@ -129,6 +129,13 @@ async fn open_engine_with(global: &crate::config::Global, settings: Settings) ->
 /// Every group of the content root, on the database (made when missing): what the bot, the
 /// console and `ask` need.
 async fn open_org_with(global: &crate::config::Global, settings: Settings) -> Result<Organization, ExitCode> {
+    // No content folder at all is a command run from the wrong folder: said before a
+    // database is made there.
+    if !global.content.is_dir() {
+        eprintln!("convoca: there is no content folder at {}", absolute(&global.content).display());
+        eprintln!("convoca: {}; run it with the bot's settings (--env-file FILE)", where_settings_came_from());
+        return Err(ExitCode::from(CANNOT_START));
+    }
     let store = open_store(global).await?;
     open_root(global, store, settings)
 }
