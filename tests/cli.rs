@@ -117,6 +117,8 @@ fn run_without_platforms_says_why_and_serves_until_sigterm() {
     let mut child = convoca()
         .arg("run")
         .env("NO_COLOR", "1")
+        // A public address with no HTTP server: the links the bot gives would lead nowhere.
+        .env("CONVOCA_PUBLIC_URL", "https://bot.example.org")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -145,6 +147,10 @@ fn run_without_platforms_says_why_and_serves_until_sigterm() {
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("Discord: off (DISCORD_TOKEN is not set)"), "{stderr}");
     assert!(stderr.contains("Matrix: off (MATRIX_HOMESERVER is not set)"), "{stderr}");
+    assert!(
+        stderr.contains("CONVOCA_PUBLIC_URL is set but CONVOCA_HTTP_BIND is not: no public page, dashboard or calendar feed is served"),
+        "{stderr}"
+    );
     assert!(stderr.contains("reminder scheduler stopped"), "{stderr}");
 }
 
