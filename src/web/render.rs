@@ -155,3 +155,43 @@ fn failed(e: askama::Error) -> String {
     tracing::error!(error = %e, "a page could not be rendered");
     String::new()
 }
+
+#[cfg(test)]
+mod tests {
+    /// WCAG's relative luminance of `#rgb` or `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let hex = hex.trim_start_matches('#');
+        let hex = if hex.len() == 3 { hex.chars().flat_map(|c| [c, c]).collect() } else { hex.to_string() };
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// Every text colour the style sets reads on the page's white at WCAG AA (4.5:1) or
+    /// better, and the badge's white on its red; so do the chart's bar colours against white.
+    #[test]
+    fn every_colour_on_the_page_has_enough_contrast() {
+        let css = super::CSS;
+        let colours: Vec<&str> = css
+            .split(['{', '}', ';'])
+            .filter_map(|d| d.trim().strip_prefix("color:"))
+            .filter(|c| *c != "#fff")
+            .collect();
+        assert!(colours.len() >= 4, "{colours:?}");
+        for c in colours {
+            assert!(contrast(c, "#fff") >= 4.5, "{c} on white: {:.2}", contrast(c, "#fff"));
+        }
+        assert!(css.contains("background:#8b1a1a;color:#fff"), "the badge is white on red");
+        assert!(contrast("#fff", "#8b1a1a") >= 4.5);
+        for bar in ["#1d4f91", "#1b6e3a", "#8a4b00"] {
+            assert!(contrast(bar, "#fff") >= 3.0, "{bar}: a graphic needs 3:1");
+        }
+    }
+}
