@@ -175,10 +175,14 @@ pub async fn campaign(
     let chart = lines(&format!("progress-{}", c.slug), &labels, &series, w.over_time, &desc);
     // Any number in the address is a page: past the last, the last (never arithmetic that
     // overflows, never a negative offset).
-    let listed = store.roster_page(&c.slug, 0, 0).await?.1;
+    let offset = |page: i64| (page - 1).saturating_mul(ROSTER_PAGE);
+    let mut page = page.max(1);
+    let (mut lines, listed) = store.roster_page(&c.slug, offset(page), ROSTER_PAGE).await?;
     let last = ((listed + ROSTER_PAGE - 1) / ROSTER_PAGE).max(1);
-    let page = page.clamp(1, last);
-    let (lines, listed) = store.roster_page(&c.slug, (page - 1) * ROSTER_PAGE, ROSTER_PAGE).await?;
+    if page > last {
+        page = last;
+        lines = store.roster_page(&c.slug, offset(page), ROSTER_PAGE).await?.0;
+    }
     let first = ((page - 1) * ROSTER_PAGE + 1).min(listed);
     let shown = (first, (first + lines.len() as i64 - 1).max(0), listed);
     let pages = ((page > 1).then_some(page - 1), (page * ROSTER_PAGE < listed).then_some(page + 1));
