@@ -25,7 +25,7 @@ pub struct Page {
 
 /// `GET /dashboard/`.
 pub async fn index(State(state): State<AppState>, o: Organizer) -> Response {
-    html(pages::index(&o.engine, BASE, o.locale, state.site.now()).await.map(Some))
+    html(pages::index(&o.engine, BASE, o.session.locale, state.site.now()).await.map(Some))
 }
 
 /// `GET /dashboard/campaigns/<slug>`.
@@ -36,12 +36,12 @@ pub async fn campaign(
     Query(q): Query<Page>,
 ) -> Response {
     let page = q.page.unwrap_or(1);
-    html(pages::campaign(&o.engine, BASE, &slug, page, o.locale, state.site.now()).await)
+    html(pages::campaign(&o.engine, BASE, &slug, page, o.session.locale, state.site.now()).await)
 }
 
 /// `GET /dashboard/meetings/<slug>`.
 pub async fn meeting(State(state): State<AppState>, o: Organizer, Path(slug): Path<String>) -> Response {
-    html(pages::meeting(&o.engine, BASE, &slug, o.locale, state.site.now()).await)
+    html(pages::meeting(&o.engine, BASE, &slug, o.session.locale, state.site.now()).await)
 }
 
 /// `GET /dashboard/campaigns/<slug>/signups.csv`: the file `/export` attaches.

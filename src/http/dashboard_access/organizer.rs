@@ -9,9 +9,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::{RECHECK_EVERY, UNSURE_FOR, cookie, page};
-use crate::chat::{Platform, Standing};
+use crate::chat::Standing;
 use crate::engine::{Engine, texts};
-use crate::group_id::GroupId;
 use crate::http::AppState;
 use crate::locale::Locale;
 use crate::store::Session;
@@ -32,18 +31,11 @@ use crate::store::Session;
 /// }
 /// ```
 pub struct Organizer {
-    /// The group whose dashboard this is.
-    pub group: GroupId,
     /// That group's engine: its content, and its rows of the store (`engine.store()`).
     pub engine: Engine,
-    /// The platform they were an organizer on when the link was sent.
-    pub platform: Platform,
-    /// Their id there (personal data: never in a log line above debug).
-    pub user_id: String,
-    /// The language they asked the bot in: the dashboard's, unless the page is asked in
-    /// another.
-    pub locale: Locale,
-    /// The session: when it ends, when standing was last read.
+    /// The session: whose and which group's it is (the person's id is personal data: never
+    /// in a log line above debug), the language they asked the bot in (the dashboard's),
+    /// when it ends, when standing was last read.
     pub session: Session,
 }
 
@@ -159,14 +151,7 @@ impl FromRequestParts<AppState> for Organizer {
                 }
             }
         }
-        Ok(Organizer {
-            group: session.group.clone(),
-            engine,
-            platform: session.platform,
-            user_id: session.user_id.clone(),
-            locale: l,
-            session,
-        })
+        Ok(Organizer { engine, session })
     }
 }
 
@@ -188,6 +173,8 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::chat::Platform;
+    use crate::group_id::GroupId;
 
     #[test]
     fn a_session_lives_by_its_person_s_standing_read_again() {
