@@ -14,34 +14,29 @@ pub fn from_segment(segment: &str) -> Option<Locale> {
 
 /// The best language for an `Accept-Language` header (`es-MX,es;q=0.9,en;q=0.8`): the
 /// highest-weighted tag whose primary language convoca speaks; `fallback` when none is (or
-/// the header is missing or unreadable). `*` takes the fallback at its weight.
+/// the header is missing or unreadable).
 pub fn negotiate(header: Option<&str>, fallback: Locale) -> Locale {
-    let Some(header) = header else { return fallback };
+    asked(header).unwrap_or(fallback)
+}
+
+/// The language convoca speaks that an `Accept-Language` header weighs highest, if it names
+/// one: the first of equal weights, as the browser listed them. A weight that cannot be read
+/// (or is 0) takes its tag out; `*` names none of ours in particular.
+pub fn asked(header: Option<&str>) -> Option<Locale> {
     let mut best: Option<(f32, Locale)> = None;
-    for part in header.split(',') {
+    for part in header?.split(',') {
         let mut pieces = part.split(';');
         let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
         let weight = pieces
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if !(weight > 0.0 && weight <= 1.0) {
-            continue;
-        }
-        let primary = tag.split('-').next().unwrap_or("");
-        let locale = match primary {
-            "*" => fallback,
-            other => match from_segment(other) {
-                Some(l) => l,
-                None => continue,
-            },
-        };
-        // The first of equal weights wins, as the browser listed them.
-        if best.is_none_or(|(w, _)| weight > w) {
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .unwrap_or(0.0);
+        let Some(locale) = from_segment(tag.split(['-', '_']).next().unwrap_or("")) else { continue };
+        if weight > 0.0 && weight <= 1.0 && best.is_none_or(|(w, _)| weight > w) {
             best = Some((weight, locale));
         }
     }
-    best.map_or(fallback, |(_, l)| l)
+    best.map(|(_, l)| l)
 }
 
 #[cfg(test)]

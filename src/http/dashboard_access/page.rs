@@ -89,28 +89,9 @@ fn with_code(text: &str) -> String {
 }
 
 /// The language a browser asks for first among those convoca speaks (`Accept-Language`,
-/// by its weights), when it asks for one of them.
+/// by its weights), when it asks for one of them: as the public pages read it.
 pub(super) fn accepted_language(headers: &HeaderMap) -> Option<Locale> {
-    let asked = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    let mut best: Option<(f32, Locale)> = None;
-    for entry in asked.split(',') {
-        let mut parts = entry.split(';');
-        let tag = parts.next().unwrap_or_default().trim();
-        let weight = parts
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
-            .unwrap_or(0.0);
-        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-        let spoken = match primary.as_str() {
-            "en" => Locale::En,
-            "es" => Locale::Es,
-            _ => continue,
-        };
-        if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
-            best = Some((weight, spoken));
-        }
-    }
-    best.map(|(_, l)| l)
+    crate::web::language::asked(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 #[cfg(test)]
