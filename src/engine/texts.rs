@@ -373,18 +373,16 @@ texts! {
     one_dashboard => "1 dashboard link or session", "1 enlace o sesión del panel";
     n_dashboard => "{n} dashboard links or sessions", "{n} enlaces o sesiones del panel";
     dashboard_open_title => "Open the dashboard of {group}", "Abrir el panel de {group}";
-    dashboard_open_lead => "This link opens the organizers' dashboard of {group} in this browser. It works once: after you open it, this browser stays signed in for up to 12 hours.",
-        "Este enlace abre el panel de organización de {group} en este navegador. Funciona una sola vez: después de abrirlo, este navegador queda con la sesión iniciada hasta 12 horas.";
+    dashboard_open_lead => "This link opens the organizers' dashboard of {group} in this browser. It works once: after you open it, this browser stays signed in for up to {hours} hours.",
+        "Este enlace abre el panel de organización de {group} en este navegador. Funciona una sola vez: después de abrirlo, este navegador queda con la sesión iniciada hasta {hours} horas.";
     dashboard_open_button => "Open the dashboard", "Abrir el panel";
     dashboard_link_gone_title => "This link no longer works", "Este enlace ya no funciona";
-    dashboard_link_gone => "A dashboard link works once, for a few minutes. Ask the bot for a new one: `/dashboard` in your group's chat (`!dashboard` on Matrix).",
-        "Un enlace al panel funciona una sola vez, por unos minutos. Pide uno nuevo al bot: `/panel` en el chat de tu grupo (`!panel` en Matrix).";
-    dashboard_title => "Dashboard · {group}", "Panel · {group}";
-    dashboard_signed_in => "You're signed in as an organizer of {group}.", "Iniciaste sesión como parte del equipo organizador de {group}.";
+    dashboard_link_gone => "A dashboard link works once, for a few minutes. Ask the bot for a new one: `/{word}` in your group's chat (`!{word}` on Matrix).",
+        "Un enlace al panel funciona una sola vez, por unos minutos. Pide uno nuevo al bot: `/{word}` en el chat de tu grupo (`!{word}` en Matrix).";
     dashboard_sign_out => "Sign out", "Cerrar sesión";
     dashboard_closed_title => "No dashboard here", "Aquí no hay panel";
-    dashboard_closed => "This browser has no open dashboard session: it was never opened here, it ended after 12 hours, you signed out, or you no longer organize the group. Ask the bot for a new link: `/dashboard` in your group's chat (`!dashboard` on Matrix).",
-        "Este navegador no tiene una sesión del panel abierta: nunca se abrió aquí, terminó a las 12 horas, cerraste la sesión o ya no organizas el grupo. Pide un enlace nuevo al bot: `/panel` en el chat de tu grupo (`!panel` en Matrix).";
+    dashboard_closed => "This browser has no open dashboard session: it was never opened here, it ended after {hours} hours, you signed out, or you no longer organize the group. Ask the bot for a new link: `/{word}` in your group's chat (`!{word}` on Matrix).",
+        "Este navegador no tiene una sesión del panel abierta: nunca se abrió aquí, terminó a las {hours} horas, cerraste la sesión o ya no organizas el grupo. Pide un enlace nuevo al bot: `/{word}` en el chat de tu grupo (`!{word}` en Matrix).";
     dashboard_unsure_title => "Try again in a few minutes", "Vuelve a intentarlo en unos minutos";
     dashboard_unsure => "Your standing in {group} can't be checked with the chat platform right now, so the dashboard stays closed until it can. Nothing was lost.",
         "Ahora no se puede comprobar con la plataforma de chat tu rol en {group}, así que el panel queda cerrado hasta que se pueda. No se perdió nada.";

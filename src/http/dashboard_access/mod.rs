@@ -126,7 +126,7 @@ async fn ask_to_open(State(state): State<AppState>, Path(token): Path<String>, h
     let Some(name) = group_name(&state, &link.group, link.locale) else { return gone(asked) };
     let l = link.locale;
     let title = texts::fill(texts::dashboard_open_title(l), &[("group", &name)]);
-    let lead = texts::fill(texts::dashboard_open_lead(l), &[("group", &name)]);
+    let lead = texts::fill(texts::dashboard_open_lead(l), &[("group", &name), ("hours", &lifetime_hours())]);
     let button = page::Button { action: None, label: texts::dashboard_open_button(l) };
     page::page(StatusCode::OK, l, &title, &[lead.as_str()], Some(button))
 }
@@ -190,7 +190,18 @@ fn group_name(state: &AppState, group: &GroupId, l: Locale) -> Option<String> {
 /// A link used, run out, never made, or of a group since removed: one answer for all, so
 /// that nothing is learnt by trying.
 fn gone(l: Locale) -> Response {
-    page::page(StatusCode::GONE, l, texts::dashboard_link_gone_title(l), &[texts::dashboard_link_gone(l)], None)
+    let line = texts::fill(texts::dashboard_link_gone(l), &[("word", ask_again(l))]);
+    page::page(StatusCode::GONE, l, texts::dashboard_link_gone_title(l), &[line.as_str()], None)
+}
+
+/// The command that gives a new link, in `l`, as its declaration spells it.
+pub(super) fn ask_again(l: Locale) -> &'static str {
+    crate::engine::catalog::DASHBOARD.name.get(l)
+}
+
+/// How long a session lasts, in hours, for the pages that say so.
+pub(super) fn lifetime_hours() -> String {
+    SESSION_LIFETIME.num_hours().to_string()
 }
 
 /// The database did not answer.

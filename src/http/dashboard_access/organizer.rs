@@ -54,7 +54,11 @@ impl Refused {
     /// forgotten.
     fn closed(state: &AppState, parts: &Parts, l: Locale) -> Refused {
         let title = texts::dashboard_closed_title(l);
-        let mut response = page::page(StatusCode::FORBIDDEN, l, title, &[texts::dashboard_closed(l)], None);
+        let line = texts::fill(
+            texts::dashboard_closed(l),
+            &[("word", super::ask_again(l)), ("hours", &super::lifetime_hours())],
+        );
+        let mut response = page::page(StatusCode::FORBIDDEN, l, title, &[line.as_str()], None);
         let secure = cookie::over_https(state.org.any().settings().public_url.as_deref(), &parts.headers);
         response.headers_mut().append(header::SET_COOKIE, cookie::clear(secure));
         Refused(response)
